@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/redis/go-redis/v9"
+
+	"podium/contest"
+	"podium/web"
+)
+
+// StartRedis is the command that starts the local Redis on the machines we support.
+const StartRedis = `redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log`
+
+// Main is a running Podium: its connections and HTTP server. Tests run it on ":0".
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+
+	DB    *sqlx.DB
+	Redis redis.UniversalClient
+	Store *contest.Store
+	Web   *web.Server
+
+	ln     net.Listener
+	server *http.Server
+}
+
+// Open connects to PostgreSQL (creating and migrating the database as needed) and
+// Redis, failing with one clear line when either cannot be reached.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	db, err := contest.OpenDB(ctx, m.Config.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	m.Store = contest.NewStore(db)
+	if m.Redis, err = openRedis(ctx, m.Config); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	m.Web, err = web.New(web.Config{
+		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix,
+		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
+	})
+	return err
+}
+
+func openRedis(ctx context.Context, cfg Config) (redis.UniversalClient, error) {
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL is not valid: %w", err)
+	}
+	addrs := []string{opt.Addr}
+	if cfg.RedisAddrs != "" {
+		addrs = strings.Split(cfg.RedisAddrs, ",")
+	}
+	client := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs: addrs, MasterName: cfg.RedisMaster, DB: opt.DB,
+		Username: opt.Username, Password: opt.Password, TLSConfig: opt.TLSConfig,
+	})
+	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx).Err(); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("cannot reach Redis at %s (%w); start it with: %s", strings.Join(addrs, ","), err, StartRedis)
+	}
+	return client, nil
+}
+
+// Listen binds the configured address; URL then reports where Podium is.
+func (m *Main) Listen() error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.ln = ln
+	return nil
+}
+
+// URL is the address Podium listens on, for people and tests.
+func (m *Main) URL() string {
+	addr := m.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Serve answers HTTP until ctx is cancelled, then shuts down gracefully, letting
+// requests in flight (a judge's submission) finish.
+func (m *Main) Serve(ctx context.Context) error {
+	m.server = &http.Server{
+		Handler:           m.Web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- m.server.Serve(m.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := m.server.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases connections.
+func (m *Main) Close() error {
+	var errs []error
+	if m.Redis != nil {
+		errs = append(errs, m.Redis.Close())
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}

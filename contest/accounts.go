@@ -1,0 +1,155 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role is what an account may do in Podium.
+type Role string
+
+const (
+	RoleOrganizer Role = "organizer"
+	RoleJudge     Role = "judge"
+	RoleEntrant   Role = "entrant"
+)
+
+// Account is a person who can log in.
+type Account struct {
+	ID           int64      `db:"id" json:"id"`
+	Role         Role       `db:"role" json:"role"`
+	Email        *string    `db:"email" json:"email,omitempty"`
+	Phone        *string    `db:"phone" json:"phone,omitempty"`
+	DisplayName  string     `db:"display_name" json:"display_name"`
+	PasswordHash *string    `db:"password_hash" json:"-"`
+	Locale       string     `db:"locale" json:"locale"`
+	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
+	DisabledAt   *time.Time `db:"disabled_at" json:"-"`
+}
+
+// NewAccount is what it takes to create an account with a password.
+type NewAccount struct {
+	Role        Role
+	Email       string
+	Phone       string
+	DisplayName string
+	Password    string
+}
+
+const accountColumns = `id, role, email, phone, display_name, password_hash, locale, created_at, disabled_at`
+
+// Mainland mobile numbers: 11 digits starting 13–19.
+var mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 8
+
+// NormalizeLogin returns the canonical form of an email address or mobile number.
+func NormalizeLogin(login string) string {
+	login = strings.TrimSpace(login)
+	if strings.Contains(login, "@") {
+		return strings.ToLower(login)
+	}
+	return strings.TrimPrefix(strings.ReplaceAll(login, " ", ""), "+86")
+}
+
+func (n *NewAccount) validate() error {
+	p := Problems{}
+	switch n.Role {
+	case RoleOrganizer, RoleJudge, RoleEntrant:
+	default:
+		p.Add("role", "err.account.role")
+	}
+	n.Email = NormalizeLogin(n.Email)
+	n.Phone = NormalizeLogin(n.Phone)
+	if n.Email == "" && n.Phone == "" {
+		p.Add("email", "err.account.login_required")
+	}
+	if n.Email != "" {
+		if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
+			p.Add("email", "err.account.email")
+		}
+	}
+	if n.Phone != "" && !mobilePattern.MatchString(n.Phone) {
+		p.Add("phone", "err.account.phone")
+	}
+	n.DisplayName = strings.TrimSpace(n.DisplayName)
+	if n.DisplayName == "" || utf8.RuneCountInString(n.DisplayName) > 100 {
+		p.Add("display_name", "err.account.display_name")
+	}
+	if utf8.RuneCountInString(n.Password) < MinPasswordLength {
+		p.Add("password", "err.account.password_short")
+	} else if len(n.Password) > 72 { // bcrypt's limit; longer input would be silently cut
+		p.Add("password", "err.account.password_long")
+	}
+	return p.Err()
+}
+
+// CreateAccount creates an account with a hashed password.
+func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error) {
+	if err := n.validate(); err != nil {
+		return Account{}, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.PasswordCost)
+	if err != nil {
+		return Account{}, err
+	}
+	var a Account
+	err = s.DB.GetContext(ctx, &a, `
+		INSERT INTO accounts (role, email, phone, display_name, password_hash)
+		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5)
+		RETURNING `+accountColumns,
+		n.Role, n.Email, n.Phone, n.DisplayName, string(hash))
+	switch {
+	case isUniqueViolation(err, "accounts_email_key"):
+		return Account{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.account.email_taken"}}
+	case isUniqueViolation(err, "accounts_phone_key"):
+		return Account{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"phone": "err.account.phone_taken"}}
+	case err != nil:
+		return Account{}, err
+	}
+	return a, nil
+}
+
+// Account returns the account with id.
+func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
+	var a Account
+	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Account{}, NotFound("err.account.not_found")
+	}
+	return a, err
+}
+
+// dummyHash is compared against when the login is unknown, so that a wrong login
+// takes as long as a wrong password and does not reveal which accounts exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("podium-dummy-password"), bcrypt.DefaultCost)
+
+// Authenticate checks a login (email or mobile number) and password.
+func (s *Store) Authenticate(ctx context.Context, login, password string) (Account, error) {
+	login = NormalizeLogin(login)
+	var a Account
+	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE email = $1 OR phone = $1`, login)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Account{}, err
+	}
+	hash := dummyHash
+	if err == nil && a.PasswordHash != nil {
+		hash = []byte(*a.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || a.PasswordHash == nil {
+		return Account{}, Unauthorized("err.login.failed")
+	}
+	if a.DisabledAt != nil {
+		return Account{}, Forbidden("err.login.disabled")
+	}
+	return a, nil
+}

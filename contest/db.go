@@ -1,0 +1,145 @@
+package contest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"podium/migrations"
+)
+
+// StartPostgres is the command that starts the local PostgreSQL on the machines we support.
+const StartPostgres = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+// OpenDB connects to the PostgreSQL database at dsn, creating the database if it
+// does not exist yet, and applies pending migrations. A server that cannot be
+// reached gives one clear error naming the address and how to start it.
+func OpenDB(ctx context.Context, dsn string) (*sqlx.DB, error) {
+	db, err := connect(ctx, dsn)
+	if pqCode(err) == "3D000" { // invalid_catalog_name: the database is missing
+		if err := CreateDatabase(ctx, dsn); err != nil {
+			return nil, err
+		}
+		db, err = connect(ctx, dsn)
+	}
+	if err != nil {
+		return nil, describeConnError(dsn, err)
+	}
+	if err := migrations.Up(ctx, db.DB); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func connect(ctx context.Context, dsn string) (*sqlx.DB, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL is not valid: %w", err)
+	}
+	// Enough for 32 concurrent tablets per instance plus page traffic; PostgreSQL's
+	// default max_connections (100) leaves room for a few instances.
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(40)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// CreateDatabase creates the database named in dsn by connecting to the server's
+// "postgres" maintenance database. An existing database is not an error.
+func CreateDatabase(ctx context.Context, dsn string) error {
+	name, admin, err := adminDSN(dsn, "postgres")
+	if err != nil {
+		return err
+	}
+	db, err := connect(ctx, admin)
+	if err != nil {
+		return describeConnError(dsn, err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+	if err != nil && pqCode(err) != "42P04" { // duplicate_database: created meanwhile
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+// DropDatabase drops the database named in dsn, closing other connections to it.
+func DropDatabase(ctx context.Context, dsn string) error {
+	name, admin, err := adminDSN(dsn, "postgres")
+	if err != nil {
+		return err
+	}
+	db, err := connect(ctx, admin)
+	if err != nil {
+		return describeConnError(dsn, err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)")
+	return err
+}
+
+// adminDSN returns the database name in dsn and the same DSN pointing at adminDB.
+func adminDSN(dsn, adminDB string) (name, admin string, err error) {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", "", fmt.Errorf("DATABASE_URL must be a postgres:// URL")
+	}
+	name = strings.TrimPrefix(u.Path, "/")
+	if name == "" {
+		return "", "", fmt.Errorf("DATABASE_URL must name a database, e.g. postgres://localhost:5432/podium")
+	}
+	u.Path = "/" + adminDB
+	return name, u.String(), nil
+}
+
+func pqCode(err error) pq.ErrorCode {
+	if e, ok := errors.AsType[*pq.Error](err); ok {
+		return e.Code
+	}
+	return ""
+}
+
+// describeConnError turns a failed connection into one line an operator can act on.
+func describeConnError(dsn string, err error) error {
+	addr := "localhost:5432"
+	if u, perr := url.Parse(dsn); perr == nil && u.Host != "" {
+		addr = u.Host
+	}
+	if _, ok := errors.AsType[*net.OpError](err); ok || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("cannot reach PostgreSQL at %s (%w); start it with: %s", addr, err, StartPostgres)
+	}
+	return fmt.Errorf("PostgreSQL at %s: %w", addr, err)
+}
+
+// inTx runs fn in a transaction, committing if it returns nil and rolling back otherwise.
+func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation, optionally on a named constraint.
+func isUniqueViolation(err error, constraint string) bool {
+	e, ok := errors.AsType[*pq.Error](err)
+	return ok && e.Code == "23505" && (constraint == "" || e.Constraint == constraint)
+}

@@ -1,0 +1,147 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Invite is a one-time login link for a judge's tablet.
+type Invite struct {
+	Token     string    `json:"token"` // shown once; only its hash is stored
+	AccountID int64     `json:"account_id"`
+	ContestID int64     `json:"contest_id"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// NewJudge names the judge an invite is for. A judge with the same email who is
+// already known is reused, so one person keeps one account across contests.
+type NewJudge struct {
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+}
+
+// CreateInvite adds a judge to the contest (creating the judge's account if needed)
+// and issues a one-time invite link for them.
+func (s *Store) CreateInvite(ctx context.Context, actorID, contestID int64, j NewJudge) (Invite, error) {
+	j.DisplayName = strings.TrimSpace(j.DisplayName)
+	j.Email = NormalizeLogin(j.Email)
+	p := Problems{}
+	if j.DisplayName == "" || utf8.RuneCountInString(j.DisplayName) > 100 {
+		p.Add("display_name", "err.account.display_name")
+	}
+	if j.Email != "" && !strings.Contains(j.Email, "@") {
+		p.Add("email", "err.account.email")
+	}
+	if err := p.Err(); err != nil {
+		return Invite{}, err
+	}
+	token, hash := newToken()
+	inv := Invite{Token: token, ContestID: contestID, ExpiresAt: s.now().Add(s.InviteTTL)}
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var role Role
+		err := tx.QueryRowxContext(ctx, `SELECT id, role FROM accounts WHERE email = $1 AND $1 <> ''`, j.Email).Scan(&inv.AccountID, &role)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			err = tx.GetContext(ctx, &inv.AccountID, `
+				INSERT INTO accounts (role, email, display_name) VALUES ('judge', NULLIF($1, ''), $2) RETURNING id`,
+				j.Email, j.DisplayName)
+			if err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case role != RoleJudge:
+			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.invite.not_a_judge"}}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO contest_judges (contest_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			contestID, inv.AccountID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO invites (token_hash, contest_id, account_id, created_by, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, hash, contestID, inv.AccountID, actorID, s.now(), inv.ExpiresAt)
+		return err
+	})
+	return inv, err
+}
+
+// RedeemInvite uses an invite link once and logs its judge in.
+func (s *Store) RedeemInvite(ctx context.Context, token string) (string, Session, error) {
+	var (
+		sessToken string
+		sess      Session
+	)
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		now := s.now()
+		var accountID int64
+		// The conditional UPDATE is what makes the link single-use under concurrency:
+		// of two simultaneous redemptions, only one finds used_at still NULL.
+		err := tx.GetContext(ctx, &accountID, `
+			UPDATE invites SET used_at = $2
+			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+			RETURNING account_id`, hashToken(token), now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return s.inviteProblem(ctx, tx, token)
+		}
+		if err != nil {
+			return err
+		}
+		sessToken, sess, err = s.createSession(ctx, tx, accountID)
+		return err
+	})
+	return sessToken, sess, err
+}
+
+// inviteProblem says why an invite cannot be redeemed.
+func (s *Store) inviteProblem(ctx context.Context, tx *sqlx.Tx, token string) error {
+	var used *time.Time
+	err := tx.GetContext(ctx, &used, `SELECT used_at FROM invites WHERE token_hash = $1`, hashToken(token))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return NotFound("err.invite.not_found")
+	case err != nil:
+		return err
+	case used != nil:
+		return Conflict("err.invite.used")
+	default:
+		return Conflict("err.invite.expired")
+	}
+}
+
+// IsContestJudge reports whether account judges in contest.
+func (s *Store) IsContestJudge(ctx context.Context, contestID, accountID int64) (bool, error) {
+	var ok bool
+	err := s.DB.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_judges WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
+	return ok, err
+}
+
+// Judge is a judge taking part in a contest, as organizers see them.
+type Judge struct {
+	AccountID   int64      `db:"account_id" json:"account_id"`
+	DisplayName string     `db:"display_name" json:"display_name"`
+	Email       *string    `db:"email" json:"email,omitempty"`
+	LastInvite  *time.Time `db:"last_invite" json:"last_invite,omitempty"`
+	LastLogin   *time.Time `db:"last_login" json:"last_login,omitempty"`
+}
+
+// ContestJudges lists a contest's judges with when they were last invited and
+// last used an invite.
+func (s *Store) ContestJudges(ctx context.Context, contestID int64) ([]Judge, error) {
+	judges := []Judge{}
+	err := s.DB.SelectContext(ctx, &judges, `
+		SELECT a.id AS account_id, a.display_name, a.email,
+		       max(i.created_at) AS last_invite, max(i.used_at) AS last_login
+		FROM contest_judges j
+		JOIN accounts a ON a.id = j.account_id
+		LEFT JOIN invites i ON i.account_id = j.account_id AND i.contest_id = j.contest_id
+		WHERE j.contest_id = $1
+		GROUP BY a.id ORDER BY a.display_name`, contestID)
+	return judges, err
+}

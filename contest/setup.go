@@ -1,0 +1,319 @@
+package contest
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"podium/scoring"
+)
+
+// Setup is everything an organizer decides about a contest: its identity, schedule,
+// tracks, groups, rounds with their rubrics and quotas, and award quotas. It is
+// validated and saved as a whole, so a contest is never half-configured.
+type Setup struct {
+	Slug                string       `json:"slug"`
+	NameZh              string       `json:"name_zh"`
+	NameEn              string       `json:"name_en"`
+	Description         string       `json:"description"`
+	RegistrationOpensAt *time.Time   `json:"registration_opens_at"`
+	SubmissionDeadline  *time.Time   `json:"submission_deadline"`
+	Tracks              []Category   `json:"tracks"`
+	Groups              []Category   `json:"groups"`
+	Rounds              []Round      `json:"rounds"`
+	Awards              []AwardQuota `json:"awards"`
+}
+
+// Category is a track (industry field, e.g. 智能制造) or a group (e.g. 企业组).
+type Category struct {
+	Key    string `db:"key" json:"key"`
+	NameZh string `db:"name_zh" json:"name_zh"`
+	NameEn string `db:"name_en" json:"name_en"`
+}
+
+// Round kinds.
+const (
+	KindOnline = "online" // judges score remotely within a window
+	KindLive   = "live"   // a panel scores pitches in real time
+)
+
+// Round states.
+const (
+	RoundDraft     = "draft"
+	RoundOpen      = "open"
+	RoundClosed    = "closed"
+	RoundPublished = "published"
+)
+
+// Round is one stage of judging with its rubric and advancement rule.
+type Round struct {
+	Key             string      `json:"key"`
+	NameZh          string      `json:"name_zh"`
+	NameEn          string      `json:"name_en"`
+	Kind            string      `json:"kind"`
+	State           string      `json:"state,omitempty"` // read-only here; changed by round lifecycle actions
+	Method          string      `json:"method"`
+	TrimMin         int         `json:"trim_min"`
+	ReviewsPerEntry int         `json:"reviews_per_entry"`
+	AdvanceCount    *int        `json:"advance_count"`
+	AdvancePercent  *int        `json:"advance_percent"`
+	FinalWeight     int         `json:"final_weight"`
+	TieBreak        []string    `json:"tie_break"`
+	OpensAt         *time.Time  `json:"opens_at"`
+	ClosesAt        *time.Time  `json:"closes_at"`
+	Criteria        []Criterion `json:"criteria"`
+	Quotas          []Quota     `json:"quotas"`
+}
+
+// Criterion is one line of a round's rubric. Points are in hundredths.
+type Criterion struct {
+	Key           string         `db:"key" json:"key"`
+	NameZh        string         `db:"name_zh" json:"name_zh"`
+	NameEn        string         `db:"name_en" json:"name_en"`
+	DescriptionZh string         `db:"description_zh" json:"description_zh"`
+	DescriptionEn string         `db:"description_en" json:"description_en"`
+	Max           scoring.Points `db:"max" json:"max"`
+	Weight        scoring.Points `db:"weight" json:"weight"`
+	Step          scoring.Points `db:"step" json:"step"`
+}
+
+// Quota overrides a round's advancement count for one track and group.
+type Quota struct {
+	Track string `db:"track" json:"track"`
+	Group string `db:"group" json:"group"`
+	Count int    `db:"count" json:"count"`
+}
+
+// Award levels, highest first.
+var AwardLevels = []string{"first", "second", "third", "honorable"}
+
+// AwardQuota is how many prizes of a level a group (optionally one track of it) gets.
+type AwardQuota struct {
+	Group string `db:"group" json:"group"`
+	Track string `db:"track" json:"track,omitempty"` // empty: across all tracks of the group
+	Level string `db:"level" json:"level"`
+	Count int    `db:"count" json:"count"`
+}
+
+var (
+	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+	keyPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+)
+
+// Methods are the aggregation methods a round may use (see the scoring rules).
+var Methods = []string{"trimmed", "mean", "median", "zscore"}
+
+// hundred is 100.00 points: the sum of a rubric's weights.
+const hundred scoring.Points = 100_00
+
+// Normalize trims names and fills defaults (trim-min 5, weight = max, step 1.00).
+func (c *Setup) Normalize() {
+	c.Slug = strings.ToLower(strings.TrimSpace(c.Slug))
+	c.NameZh, c.NameEn = strings.TrimSpace(c.NameZh), strings.TrimSpace(c.NameEn)
+	c.Description = strings.TrimSpace(c.Description)
+	for _, cats := range [][]Category{c.Tracks, c.Groups} {
+		for i := range cats {
+			cats[i].Key = strings.TrimSpace(cats[i].Key)
+			cats[i].NameZh, cats[i].NameEn = strings.TrimSpace(cats[i].NameZh), strings.TrimSpace(cats[i].NameEn)
+		}
+	}
+	for i := range c.Rounds {
+		r := &c.Rounds[i]
+		r.Key = strings.TrimSpace(r.Key)
+		r.NameZh, r.NameEn = strings.TrimSpace(r.NameZh), strings.TrimSpace(r.NameEn)
+		if r.TrimMin == 0 {
+			r.TrimMin = 5
+		}
+		for j := range r.Criteria {
+			cr := &r.Criteria[j]
+			cr.Key = strings.TrimSpace(cr.Key)
+			cr.NameZh, cr.NameEn = strings.TrimSpace(cr.NameZh), strings.TrimSpace(cr.NameEn)
+			if cr.Weight == 0 {
+				cr.Weight = cr.Max
+			}
+			if cr.Step == 0 {
+				cr.Step = 100
+			}
+		}
+	}
+}
+
+// Validate checks the whole setup and reports every invalid field at once, with
+// field paths such as "rounds[1].criteria[0].max".
+func (c *Setup) Validate() error {
+	p := Problems{}
+	if !slugPattern.MatchString(c.Slug) {
+		p.Add("slug", "err.contest.slug")
+	}
+	checkName(p, "name_zh", c.NameZh, true)
+	checkName(p, "name_en", c.NameEn, false)
+	if utf8.RuneCountInString(c.Description) > 5000 {
+		p.Add("description", "err.too_long")
+	}
+	if c.RegistrationOpensAt != nil && c.SubmissionDeadline != nil && !c.RegistrationOpensAt.Before(*c.SubmissionDeadline) {
+		p.Add("submission_deadline", "err.contest.deadline_before_opening")
+	}
+	tracks := checkCategories(p, "tracks", c.Tracks)
+	groups := checkCategories(p, "groups", c.Groups)
+
+	if len(c.Rounds) == 0 {
+		p.Add("rounds", "err.contest.rounds_required")
+	}
+	roundKeys := map[string]bool{}
+	weightSum := 0
+	for i, r := range c.Rounds {
+		at := fmt.Sprintf("rounds[%d]", i)
+		if !keyPattern.MatchString(r.Key) {
+			p.Add(at+".key", "err.key")
+		} else if roundKeys[r.Key] {
+			p.Add(at+".key", "err.key_duplicate")
+		}
+		roundKeys[r.Key] = true
+		checkName(p, at+".name_zh", r.NameZh, true)
+		checkName(p, at+".name_en", r.NameEn, false)
+		if r.Kind != KindOnline && r.Kind != KindLive {
+			p.Add(at+".kind", "err.round.kind")
+		}
+		if !slices.Contains(Methods, r.Method) {
+			p.Add(at+".method", "err.round.method")
+		}
+		if r.TrimMin < 3 || r.TrimMin > 100 {
+			p.Add(at+".trim_min", "err.round.trim_min")
+		}
+		if r.ReviewsPerEntry < 1 || r.ReviewsPerEntry > 50 {
+			p.Add(at+".reviews_per_entry", "err.round.reviews_per_entry")
+		}
+		switch {
+		case r.AdvanceCount != nil && r.AdvancePercent != nil:
+			p.Add(at+".advance_percent", "err.round.advance_both")
+		case r.AdvanceCount != nil && *r.AdvanceCount < 1:
+			p.Add(at+".advance_count", "err.positive")
+		case r.AdvancePercent != nil && (*r.AdvancePercent < 1 || *r.AdvancePercent > 100):
+			p.Add(at+".advance_percent", "err.round.advance_percent")
+		}
+		if r.FinalWeight < 0 || r.FinalWeight > 100 {
+			p.Add(at+".final_weight", "err.round.final_weight")
+		}
+		weightSum += r.FinalWeight
+		if r.OpensAt != nil && r.ClosesAt != nil && !r.OpensAt.Before(*r.ClosesAt) {
+			p.Add(at+".closes_at", "err.round.closes_before_opening")
+		}
+		criteria := checkRubric(p, at, r.Criteria)
+		for j, key := range r.TieBreak {
+			if !criteria[key] {
+				p.Add(fmt.Sprintf("%s.tie_break[%d]", at, j), "err.round.tie_break_unknown")
+			}
+		}
+		seen := map[[2]string]bool{}
+		for j, q := range r.Quotas {
+			qat := fmt.Sprintf("%s.quotas[%d]", at, j)
+			if !tracks[q.Track] {
+				p.Add(qat+".track", "err.unknown_track")
+			}
+			if !groups[q.Group] {
+				p.Add(qat+".group", "err.unknown_group")
+			}
+			if q.Count < 0 {
+				p.Add(qat+".count", "err.not_negative")
+			}
+			if seen[[2]string{q.Track, q.Group}] {
+				p.Add(qat, "err.duplicate")
+			}
+			seen[[2]string{q.Track, q.Group}] = true
+		}
+	}
+	if weightSum != 0 && weightSum != 100 {
+		p.Add("rounds", "err.round.final_weights_sum")
+	}
+	seen := map[[3]string]bool{}
+	for i, a := range c.Awards {
+		at := fmt.Sprintf("awards[%d]", i)
+		if !groups[a.Group] {
+			p.Add(at+".group", "err.unknown_group")
+		}
+		if a.Track != "" && !tracks[a.Track] {
+			p.Add(at+".track", "err.unknown_track")
+		}
+		if !slices.Contains(AwardLevels, a.Level) {
+			p.Add(at+".level", "err.award.level")
+		}
+		if a.Count < 0 {
+			p.Add(at+".count", "err.not_negative")
+		}
+		if seen[[3]string{a.Group, a.Track, a.Level}] {
+			p.Add(at, "err.duplicate")
+		}
+		seen[[3]string{a.Group, a.Track, a.Level}] = true
+	}
+	return p.Err()
+}
+
+func checkName(p Problems, field, name string, required bool) {
+	switch n := utf8.RuneCountInString(name); {
+	case required && n == 0:
+		p.Add(field, "err.required")
+	case n > 200:
+		p.Add(field, "err.too_long")
+	}
+}
+
+// checkCategories validates tracks or groups and returns the set of valid keys.
+func checkCategories(p Problems, field string, cats []Category) map[string]bool {
+	if len(cats) == 0 {
+		p.Add(field, "err.contest."+field+"_required")
+	}
+	keys := map[string]bool{}
+	for i, c := range cats {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		if !keyPattern.MatchString(c.Key) {
+			p.Add(at+".key", "err.key")
+		} else if keys[c.Key] {
+			p.Add(at+".key", "err.key_duplicate")
+		}
+		keys[c.Key] = true
+		checkName(p, at+".name_zh", c.NameZh, true)
+		checkName(p, at+".name_en", c.NameEn, false)
+	}
+	return keys
+}
+
+// checkRubric validates a round's criteria (max > 0, weights sum to 100, the step
+// divides the max) and returns the set of criterion keys.
+func checkRubric(p Problems, round string, criteria []Criterion) map[string]bool {
+	if len(criteria) == 0 {
+		p.Add(round+".criteria", "err.rubric.required")
+	}
+	keys := map[string]bool{}
+	var sum scoring.Points
+	for i, c := range criteria {
+		at := fmt.Sprintf("%s.criteria[%d]", round, i)
+		if !keyPattern.MatchString(c.Key) {
+			p.Add(at+".key", "err.key")
+		} else if keys[c.Key] {
+			p.Add(at+".key", "err.key_duplicate")
+		}
+		keys[c.Key] = true
+		checkName(p, at+".name_zh", c.NameZh, true)
+		checkName(p, at+".name_en", c.NameEn, false)
+		if utf8.RuneCountInString(c.DescriptionZh) > 2000 || utf8.RuneCountInString(c.DescriptionEn) > 2000 {
+			p.Add(at+".description_zh", "err.too_long")
+		}
+		if c.Max <= 0 || c.Max > hundred*10 {
+			p.Add(at+".max", "err.rubric.max")
+		}
+		if c.Weight <= 0 || c.Weight > hundred {
+			p.Add(at+".weight", "err.rubric.weight")
+		}
+		if c.Step <= 0 || (c.Max > 0 && c.Max%c.Step != 0) {
+			p.Add(at+".step", "err.rubric.step")
+		}
+		sum += c.Weight
+	}
+	if len(criteria) > 0 && sum != hundred {
+		p.Add(round+".criteria", "err.rubric.weights_sum")
+	}
+	return keys
+}

@@ -1,0 +1,45 @@
+package contest
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Store is Podium's PostgreSQL store. Every method takes its time from Now so that
+// tests can move the clock (deadlines, session expiry, invite expiry).
+type Store struct {
+	DB *sqlx.DB
+	// Now is the clock; time.Now unless a test injects another.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost for new password hashes.
+	PasswordCost int
+	// SessionTTL is how long a login session lasts.
+	SessionTTL time.Duration
+	// InviteTTL is how long a judge's invite link stays usable.
+	InviteTTL time.Duration
+}
+
+// NewStore returns a store on db with production defaults.
+func NewStore(db *sqlx.DB) *Store {
+	return &Store{DB: db, Now: time.Now, PasswordCost: 12, SessionTTL: 12 * time.Hour, InviteTTL: 7 * 24 * time.Hour}
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// newToken returns a random URL-safe token and the SHA-256 that is stored in its place,
+// so that a leaked database does not leak usable sessions or invite links.
+func newToken() (token string, hash []byte) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-redis/redis_rate/v10"
+
+	"podium/contest"
+)
+
+// login checks credentials under the per-account and per-IP limits (kept in Redis
+// so they hold across instances) and starts a session.
+func (s *Server) login(c *gin.Context, login, password string) (contest.Session, error) {
+	ctx := c.Request.Context()
+	if err := s.allowLogin(ctx, contest.NormalizeLogin(login), c.ClientIP()); err != nil {
+		return contest.Session{}, err
+	}
+	acct, err := s.store.Authenticate(ctx, login, password)
+	if err != nil {
+		return contest.Session{}, err
+	}
+	token, sess, err := s.store.CreateSession(ctx, acct.ID)
+	if err != nil {
+		return contest.Session{}, err
+	}
+	s.startSession(c, token, sess)
+	return sess, nil
+}
+
+func (s *Server) startSession(c *gin.Context, token string, sess contest.Session) {
+	s.setCookie(c, sessionCookie, token, int(time.Until(sess.ExpiresAt).Seconds()), true)
+	c.Set(keySession, sess)
+}
+
+// allowLogin counts a login attempt against both limits. When Redis is down the
+// attempt is allowed (and logged): losing the limiter must not lock judges out.
+func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
+	for _, check := range []struct {
+		key   string
+		limit redis_rate.Limit
+	}{
+		{s.cfg.RedisPrefix + "login:account:" + login, s.cfg.LoginPerAccount},
+		{s.cfg.RedisPrefix + "login:ip:" + ip, s.cfg.LoginPerIP},
+	} {
+		res, err := s.limiter.Allow(ctx, check.key, check.limit)
+		if err != nil {
+			s.log.WarnContext(ctx, "login rate limiter unavailable; allowing attempt", "err", err)
+			return nil
+		}
+		if res.Allowed == 0 {
+			return &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
+		}
+	}
+	return nil
+}
+
+func (s *Server) logout(c *gin.Context) error {
+	token, _ := c.Cookie(sessionCookie)
+	if err := s.store.DeleteSession(c.Request.Context(), token); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, "", -1, true)
+	return nil
+}
+
+// homeFor is where an account lands after logging in.
+func homeFor(role contest.Role) string {
+	switch role {
+	case contest.RoleOrganizer:
+		return "/organizer"
+	case contest.RoleJudge:
+		return "/judge"
+	default:
+		return "/entrant"
+	}
+}
+
+// Pages.
+
+func (s *Server) home(c *gin.Context) {
+	if sess, ok := session(c); ok {
+		c.Redirect(http.StatusSeeOther, homeFor(sess.Account.Role))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+type loginForm struct {
+	Login string
+	Next  string
+	Error string
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "login.html", "login.title", loginForm{Next: c.Query("next")})
+}
+
+func (s *Server) loginSubmit(c *gin.Context) {
+	form := loginForm{Login: c.PostForm("login"), Next: c.PostForm("next")}
+	sess, err := s.login(c, form.Login, c.PostForm("password"))
+	if err != nil {
+		status, d := s.describe(c, err)
+		form.Error = d.Message
+		s.render(c, status, "login.html", "login.title", form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(form.Next, homeFor(sess.Account.Role)))
+}
+
+func (s *Server) logoutSubmit(c *gin.Context) {
+	if err := s.logout(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// The invite link shows a confirmation page first and is used only by its POST,
+// so a chat app fetching a link preview cannot burn it.
+func (s *Server) invitePage(c *gin.Context) {
+	s.render(c, http.StatusOK, "invite.html", "invite.title", c.Param("token"))
+}
+
+func (s *Server) inviteSubmit(c *gin.Context) {
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.startSession(c, token, sess)
+	c.Redirect(http.StatusSeeOther, "/judge")
+}
+
+// API.
+
+type sessionResponse struct {
+	Account   contest.Account `json:"account"`
+	CSRFToken string          `json:"csrf_token"`
+	ExpiresAt time.Time       `json:"expires_at"`
+}
+
+func newSessionResponse(sess contest.Session) sessionResponse {
+	return sessionResponse{Account: sess.Account, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}
+}
+
+func (s *Server) apiLogin(c *gin.Context) {
+	var req struct {
+		Login    string `json:"login"`
+		Password string `json:"password"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	sess, err := s.login(c, req.Login, req.Password)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newSessionResponse(sess))
+}
+
+func (s *Server) apiLogout(c *gin.Context) {
+	if err := s.logout(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) apiMe(c *gin.Context) {
+	sess, _ := session(c)
+	c.JSON(http.StatusOK, newSessionResponse(sess))
+}
+
+func (s *Server) apiRedeemInvite(c *gin.Context) {
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.startSession(c, token, sess)
+	c.JSON(http.StatusOK, newSessionResponse(sess))
+}

@@ -1,0 +1,441 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// API.
+
+func (s *Server) apiListContests(c *gin.Context) {
+	sess, _ := session(c)
+	list, err := s.store.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"contests": list})
+}
+
+func (s *Server) apiCreateContest(c *gin.Context) {
+	sess, _ := session(c)
+	var setup contest.Setup
+	if err := s.bindJSON(c, &setup); err != nil {
+		s.fail(c, err)
+		return
+	}
+	created, err := s.store.CreateContest(c.Request.Context(), sess.Account.ID, setup)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/contests/%d", created.ID))
+	c.JSON(http.StatusCreated, created)
+}
+
+func (s *Server) apiGetContest(c *gin.Context) {
+	got, err := s.store.Contest(c.Request.Context(), contestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, got)
+}
+
+func (s *Server) apiUpdateContest(c *gin.Context) {
+	var setup contest.Setup
+	if err := s.bindJSON(c, &setup); err != nil {
+		s.fail(c, err)
+		return
+	}
+	updated, err := s.store.UpdateContest(c.Request.Context(), contestID(c), setup)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, updated)
+}
+
+type inviteResponse struct {
+	contest.Invite
+	URL string `json:"url"`
+}
+
+func (s *Server) apiCreateInvite(c *gin.Context) {
+	var req contest.NewJudge
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.createInvite(c, req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, inv)
+}
+
+func (s *Server) createInvite(c *gin.Context, j contest.NewJudge) (inviteResponse, error) {
+	sess, _ := session(c)
+	inv, err := s.store.CreateInvite(c.Request.Context(), sess.Account.ID, contestID(c), j)
+	if err != nil {
+		return inviteResponse{}, err
+	}
+	return inviteResponse{Invite: inv, URL: s.baseURL(c) + "/invite/" + url.PathEscape(inv.Token)}, nil
+}
+
+// baseURL is the configured public address, or the one this request came in on.
+func (s *Server) baseURL(c *gin.Context) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if c.Request.TLS != nil || s.cfg.SecureCookies {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
+// Pages.
+
+func (s *Server) organizerHome(c *gin.Context) {
+	sess, _ := session(c)
+	list, err := s.store.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "organizer.html", "organizer.title", list)
+}
+
+// contestForm is the contest editor's data: the setup as typed, and what is wrong with it.
+type contestForm struct {
+	ID     int64
+	Setup  contest.Setup
+	Errors map[string]string // field path → translated message
+	Saved  bool
+}
+
+// Err returns the translated problem with a field, for the template.
+func (f contestForm) Err(field string) string { return f.Errors[field] }
+
+func (s *Server) contestNewPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "contest_edit.html", "contest.new_title", contestForm{Setup: blankSetup()})
+}
+
+func (s *Server) contestEditPage(c *gin.Context) {
+	got, err := s.store.Contest(c.Request.Context(), contestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "contest_edit.html", "contest.edit_title",
+		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1"})
+}
+
+func (s *Server) contestCreateSubmit(c *gin.Context) {
+	sess, _ := session(c)
+	setup, problems := s.parseSetupForm(c)
+	if err := problems.Err(); err != nil {
+		s.formError(c, contestForm{Setup: setup}, err, "contest.new_title")
+		return
+	}
+	created, err := s.store.CreateContest(c.Request.Context(), sess.Account.ID, setup)
+	if err != nil {
+		s.formError(c, contestForm{Setup: setup}, err, "contest.new_title")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d?saved=1", created.ID))
+}
+
+func (s *Server) contestUpdateSubmit(c *gin.Context) {
+	id := contestID(c)
+	setup, problems := s.parseSetupForm(c)
+	if err := problems.Err(); err != nil {
+		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
+		return
+	}
+	if _, err := s.store.UpdateContest(c.Request.Context(), id, setup); err != nil {
+		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d?saved=1", id))
+}
+
+// formError re-renders the editor with every problem next to its field; nothing was saved.
+func (s *Server) formError(c *gin.Context, form contestForm, err error, titleKey string) {
+	status, d := s.describe(c, err)
+	if status == http.StatusInternalServerError {
+		s.fail(c, err)
+		return
+	}
+	form.Errors = d.Fields
+	if form.Errors == nil {
+		form.Errors = map[string]string{}
+	}
+	form.Errors[""] = d.Message
+	s.render(c, status, "contest_edit.html", titleKey, form)
+}
+
+// blankSetup is what a new contest starts from: the usual tracks, groups and a
+// three-round format with a common rubric, all editable.
+func blankSetup() contest.Setup {
+	rubric := []contest.Criterion{
+		{Key: "tech", NameZh: "技术与产品", NameEn: "Technology and product", Max: 3000, Weight: 3000, Step: 50},
+		{Key: "market", NameZh: "市场与商业模式", NameEn: "Market and business model", Max: 2500, Weight: 2500, Step: 50},
+		{Key: "team", NameZh: "团队", NameEn: "Team", Max: 2000, Weight: 2000, Step: 50},
+		{Key: "finance", NameZh: "财务与融资", NameEn: "Finance and funding", Max: 1500, Weight: 1500, Step: 50},
+		{Key: "impact", NameZh: "社会效益", NameEn: "Social impact", Max: 1000, Weight: 1000, Step: 50},
+	}
+	return contest.Setup{
+		Tracks: []contest.Category{
+			{Key: "manufacturing", NameZh: "智能制造", NameEn: "Smart manufacturing"},
+			{Key: "materials", NameZh: "新材料", NameEn: "New materials"},
+			{Key: "biomed", NameZh: "生物医药", NameEn: "Biomedicine"},
+		},
+		Groups: []contest.Category{
+			{Key: "enterprise", NameZh: "企业组", NameEn: "Enterprise"},
+			{Key: "team", NameZh: "团队组", NameEn: "Team"},
+		},
+		Rounds: []contest.Round{
+			{Key: "prelim", NameZh: "初赛", NameEn: "Preliminary", Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5, Criteria: rubric},
+		},
+	}
+}
+
+// parseSetupForm reads the contest editor's form. Field names mirror the JSON
+// paths ("rounds.0.criteria.1.max"); rows whose fields are all empty are ignored,
+// so the blank row the editor offers for adding does not count.
+func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems) {
+	f := formReader{c: c, loc: s.shanghai, problems: contest.Problems{}}
+	setup := contest.Setup{
+		Slug:                f.str("slug"),
+		NameZh:              f.str("name_zh"),
+		NameEn:              f.str("name_en"),
+		Description:         f.str("description"),
+		RegistrationOpensAt: f.time("registration_opens_at"),
+		SubmissionDeadline:  f.time("submission_deadline"),
+		Tracks:              f.categories("tracks"),
+		Groups:              f.categories("groups"),
+	}
+	for i := 0; f.has(fmt.Sprintf("rounds.%d.", i)); i++ {
+		at := fmt.Sprintf("rounds.%d.", i)
+		if f.blank(at) {
+			continue
+		}
+		r := contest.Round{
+			Key: f.str(at + "key"), NameZh: f.str(at + "name_zh"), NameEn: f.str(at + "name_en"),
+			Kind: f.str(at + "kind"), Method: f.str(at + "method"),
+			TrimMin: f.int(at + "trim_min"), ReviewsPerEntry: f.int(at + "reviews_per_entry"),
+			AdvanceCount: f.optInt(at + "advance_count"), AdvancePercent: f.optInt(at + "advance_percent"),
+			FinalWeight: f.int(at + "final_weight"), TieBreak: f.list(at + "tie_break"),
+			OpensAt: f.time(at + "opens_at"), ClosesAt: f.time(at + "closes_at"),
+		}
+		for j := 0; f.has(fmt.Sprintf("%scriteria.%d.", at, j)); j++ {
+			cat := fmt.Sprintf("%scriteria.%d.", at, j)
+			if f.blank(cat) {
+				continue
+			}
+			r.Criteria = append(r.Criteria, contest.Criterion{
+				Key: f.str(cat + "key"), NameZh: f.str(cat + "name_zh"), NameEn: f.str(cat + "name_en"),
+				DescriptionZh: f.str(cat + "description_zh"), DescriptionEn: f.str(cat + "description_en"),
+				Max: f.points(cat + "max"), Weight: f.points(cat + "weight"), Step: f.points(cat + "step"),
+			})
+		}
+		setup.Rounds = append(setup.Rounds, r)
+	}
+	return setup, f.problems
+}
+
+// formReader reads typed values from a posted form, recording unreadable ones.
+type formReader struct {
+	c        *gin.Context
+	loc      *time.Location
+	problems contest.Problems
+}
+
+// fieldPath turns a form name ("rounds.0.key") into the JSON field path
+// ("rounds[0].key") used by validation, so that both report problems under one name.
+func fieldPath(name string) string {
+	parts := strings.Split(name, ".")
+	var b strings.Builder
+	for i, p := range parts {
+		if _, err := strconv.Atoi(p); err == nil {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+func (f formReader) str(name string) string { return strings.TrimSpace(f.c.PostForm(name)) }
+
+func (f formReader) has(prefix string) bool {
+	for k := range f.c.Request.PostForm {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// blank reports whether every field under prefix is empty, ignoring the values
+// that selects and defaults give a blank row.
+func (f formReader) blank(prefix string) bool {
+	for k, vs := range f.c.Request.PostForm {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		switch strings.TrimPrefix(k, prefix) {
+		case "kind", "method", "trim_min", "step", "final_weight", "reviews_per_entry":
+			continue // selects and defaults always carry a value
+		}
+		for _, v := range vs {
+			if strings.TrimSpace(v) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (f formReader) int(name string) int {
+	v := f.str(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.problems.Add(fieldPath(name), "err.integer")
+	}
+	return n
+}
+
+func (f formReader) optInt(name string) *int {
+	if f.str(name) == "" {
+		return nil
+	}
+	n := f.int(name)
+	return &n
+}
+
+func (f formReader) points(name string) scoring.Points {
+	v := f.str(name)
+	if v == "" {
+		return 0
+	}
+	p, err := scoring.ParsePoints(v)
+	if err != nil {
+		f.problems.Add(fieldPath(name), "err.points")
+	}
+	return p
+}
+
+// time reads a datetime-local value, which organizers type in Asia/Shanghai time.
+func (f formReader) time(name string) *time.Time {
+	v := f.str(name)
+	if v == "" {
+		return nil
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", v, f.loc)
+	if err != nil {
+		f.problems.Add(fieldPath(name), "err.datetime")
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (f formReader) list(name string) []string {
+	var out []string
+	for _, part := range strings.Split(f.str(name), ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (f formReader) categories(name string) []contest.Category {
+	var out []contest.Category
+	for i := 0; f.has(fmt.Sprintf("%s.%d.", name, i)); i++ {
+		at := fmt.Sprintf("%s.%d.", name, i)
+		if f.blank(at) {
+			continue
+		}
+		out = append(out, contest.Category{Key: f.str(at + "key"), NameZh: f.str(at + "name_zh"), NameEn: f.str(at + "name_en")})
+	}
+	return out
+}
+
+// Judges (invites) page.
+
+type judgesPage struct {
+	Contest contest.Contest
+	Judges  []contest.Judge
+	Invite  *inviteResponse
+	Errors  map[string]string
+	Form    contest.NewJudge
+}
+
+func (s *Server) judgesPage(c *gin.Context) {
+	s.renderJudges(c, http.StatusOK, judgesPage{})
+}
+
+func (s *Server) renderJudges(c *gin.Context, status int, page judgesPage) {
+	ctx := c.Request.Context()
+	var err error
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Judges, err = s.store.ContestJudges(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "judges.html", "judges.title", page)
+}
+
+func (s *Server) inviteCreateSubmit(c *gin.Context) {
+	form := contest.NewJudge{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email")}
+	inv, err := s.createInvite(c, form)
+	if err != nil {
+		status, d := s.describe(c, err)
+		if status == http.StatusInternalServerError {
+			s.fail(c, err)
+			return
+		}
+		s.renderJudges(c, status, judgesPage{Errors: d.Fields, Form: form})
+		return
+	}
+	s.renderJudges(c, http.StatusCreated, judgesPage{Invite: &inv})
+}
+
+// Role homes.
+
+func (s *Server) judgeHome(c *gin.Context) {
+	sess, _ := session(c)
+	list, err := s.store.ContestsJudgedBy(c.Request.Context(), sess.Account.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "judge.html", "judge.title", list)
+}
+
+func (s *Server) entrantHome(c *gin.Context) {
+	s.render(c, http.StatusOK, "entrant.html", "entrant.title", nil)
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+)
+
+// statusOf is the one table from domain error codes to HTTP statuses.
+var statusOf = map[contest.Code]int{
+	contest.CodeInvalid:      http.StatusUnprocessableEntity,
+	contest.CodeNotFound:     http.StatusNotFound,
+	contest.CodeConflict:     http.StatusConflict,
+	contest.CodeForbidden:    http.StatusForbidden,
+	contest.CodeUnauthorized: http.StatusUnauthorized,
+	contest.CodeRateLimited:  http.StatusTooManyRequests,
+	contest.CodeInternal:     http.StatusInternalServerError,
+}
+
+// ErrorBody is the one shape of every JSON error:
+// {"error":{"code":"…","message":"…","fields":{…}}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is a translated error; Fields maps a field path to what is wrong with it.
+type ErrorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// describe turns err into a status and a translated body. Internal errors are
+// logged with their detail and shown to clients only as a generic message.
+func (s *Server) describe(c *gin.Context, err error) (int, ErrorDetail) {
+	l := s.localizer(c)
+	e, ok := errors.AsType[*contest.Error](err)
+	if !ok || e.Code == contest.CodeInternal {
+		s.log.ErrorContext(c.Request.Context(), "request failed",
+			slog.String("method", c.Request.Method), slog.String("path", c.FullPath()), slog.Any("err", err))
+		return http.StatusInternalServerError, ErrorDetail{Code: string(contest.CodeInternal), Message: l.T("err.internal")}
+	}
+	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message)}
+	if len(e.Fields) > 0 {
+		d.Fields = make(map[string]string, len(e.Fields))
+		for field, key := range e.Fields {
+			d.Fields[field] = l.T(key)
+		}
+	}
+	return statusOf[e.Code], d
+}
+
+// fail answers a request with err: JSON for the API, a page for browsers.
+func (s *Server) fail(c *gin.Context, err error) {
+	status, d := s.describe(c, err)
+	if isAPI(c) {
+		c.AbortWithStatusJSON(status, ErrorBody{Error: d})
+		return
+	}
+	c.Abort()
+	s.render(c, status, "error.html", "err.title", d)
+}
+
+func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"golang.org/x/text/language"
+)
+
+//go:embed i18n/*.json
+var catalogFiles embed.FS
+
+// Languages Podium speaks; the first is the default.
+var languages = []language.Tag{language.MustParse("zh-CN"), language.English}
+
+// langCodes are the codes used in cookies, ?lang= and catalog file names, in the order of languages.
+var langCodes = []string{"zh-CN", "en"}
+
+var matcher = language.NewMatcher(languages)
+
+// Catalog holds every message in every language.
+type Catalog map[string]map[string]string // lang → key → text
+
+func loadCatalog() (Catalog, error) {
+	cat := Catalog{}
+	for _, code := range langCodes {
+		b, err := fs.ReadFile(catalogFiles, "i18n/"+code+".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", code, err)
+		}
+		cat[code] = m
+	}
+	return cat, nil
+}
+
+// Localizer translates message keys into one language.
+type Localizer struct {
+	Lang     string
+	messages map[string]string
+	fallback map[string]string
+}
+
+func (c Catalog) localizer(lang string) *Localizer {
+	return &Localizer{Lang: lang, messages: c[lang], fallback: c[langCodes[0]]}
+}
+
+// T translates key, formatting args into it with fmt verbs when given. An unknown
+// key is returned as is, which a catalog test catches before it ships.
+func (l *Localizer) T(key string, args ...any) string {
+	msg, ok := l.messages[key]
+	if !ok {
+		msg, ok = l.fallback[key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Other is the language the switch offers.
+func (l *Localizer) Other() string {
+	if l.Lang == "en" {
+		return "zh-CN"
+	}
+	return "en"
+}
+
+// negotiateLang picks the language from ?lang=, then the lang cookie, then Accept-Language.
+func negotiateLang(r *http.Request) string {
+	if code, ok := knownLang(r.URL.Query().Get("lang")); ok {
+		return code
+	}
+	if ck, err := r.Cookie(langCookie); err == nil {
+		if code, ok := knownLang(ck.Value); ok {
+			return code
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return langCodes[0]
+	}
+	return langCodes[i]
+}
+
+func knownLang(code string) (string, bool) {
+	for _, c := range langCodes {
+		if c == code {
+			return c, true
+		}
+	}
+	return "", false
+}

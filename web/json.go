@@ -1,0 +1,53 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// maxJSONBody bounds JSON request bodies; no Podium request needs more.
+const maxJSONBody = 1 << 20
+
+// bindJSON decodes a JSON request body into v, strictly: the content type must be
+// JSON, unknown fields are rejected, and every failure names the offending field.
+func (s *Server) bindJSON(c *gin.Context, v any) error {
+	if c.ContentType() != "application/json" {
+		return contest.Invalid("body", "err.json.content_type")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err == nil {
+		return nil
+	}
+	var (
+		typeErr *json.UnmarshalTypeError
+		maxErr  *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &typeErr):
+		return contest.Invalid(typeErr.Field, "err.json.type")
+	case errors.As(err, &maxErr):
+		return contest.Invalid("body", "err.json.too_large")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return contest.Invalid(field, "err.json.unknown_field")
+	case errors.Is(err, io.EOF):
+		return contest.Invalid("body", "err.json.empty")
+	case errors.Is(err, scoring.ErrNotDecimal) || errors.Is(err, scoring.ErrDecimals) || errors.Is(err, scoring.ErrTooLarge):
+		return contest.Invalid("body", "err.json.points") // from scoring.Points' own UnmarshalJSON
+	default:
+		return contest.Invalid("body", "err.json.malformed")
+	}
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// Page is what every template receives.
+type Page struct {
+	L       *Localizer
+	Title   string
+	Account *contest.Account
+	CSRF    string
+	Path    string
+	Data    any
+}
+
+// parsePages parses every page with the shared layout, once, at boot.
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		// local formats a time in Asia/Shanghai, where the contest happens.
+		"local": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(s.shanghai).Format("2006-01-02 15:04")
+		},
+		// inputTime formats a time for a datetime-local input (Asia/Shanghai).
+		"inputTime": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(s.shanghai).Format("2006-01-02T15:04")
+		},
+		"ptr":       func(t time.Time) *time.Time { return &t },
+		"fieldPath": fieldPath,
+		"methods":   func() []string { return contest.Methods },
+		"join":      func(s []string) string { return strings.Join(s, ", ") },
+		"blankRound": func() contest.Round {
+			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5}
+		},
+		// pts shows points for an input: empty for zero, so blank rows stay blank.
+		"pts": func(p scoring.Points) string {
+			if p == 0 {
+				return ""
+			}
+			return p.String()
+		},
+		"deref": func(p *int) string {
+			if p == nil {
+				return ""
+			}
+			return strconv.Itoa(*p)
+		},
+		// dict builds the argument of a sub-template from key/value pairs.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+// render executes a page into a buffer first, so that a template error becomes a
+// clean 500 instead of half a page.
+func (s *Server) render(c *gin.Context, status int, page, titleKey string, data any) {
+	t, ok := s.pages[page]
+	if !ok {
+		s.log.Error("unknown page", "page", page)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	l := s.localizer(c)
+	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, Data: data}
+	if sess, ok := session(c); ok {
+		p.Account = &sess.Account
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render page", "page", page, "err", err)
+		c.String(http.StatusInternalServerError, l.T("err.internal"))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func randomToken() string { return rand.Text() }

@@ -1,0 +1,51 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Route is one line of the route table.
+type Route struct {
+	Method string
+	Path   string
+	Access Access
+	handle gin.HandlerFunc
+}
+
+// Routes lists every route with who may use it (health checks and static files
+// aside, which are public and carry no data).
+func (s *Server) Routes() []Route { return s.routes() }
+
+func (s *Server) routes() []Route {
+	return []Route{
+		// Pages.
+		{http.MethodGet, "/", Public, s.home},
+		{http.MethodGet, "/login", Public, s.loginPage},
+		{http.MethodPost, "/login", Public, s.loginSubmit},
+		{http.MethodPost, "/logout", LoggedIn, s.logoutSubmit},
+		{http.MethodGet, "/invite/:token", Public, s.invitePage},
+		{http.MethodPost, "/invite/:token", Public, s.inviteSubmit},
+		{http.MethodGet, "/organizer", Organizer, s.organizerHome},
+		{http.MethodGet, "/organizer/contests/new", Organizer, s.contestNewPage},
+		{http.MethodPost, "/organizer/contests", Organizer, s.contestCreateSubmit},
+		{http.MethodGet, "/organizer/contests/:contest", ContestOrganizer, s.contestEditPage},
+		{http.MethodPost, "/organizer/contests/:contest", ContestOrganizer, s.contestUpdateSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/judges", ContestOrganizer, s.judgesPage},
+		{http.MethodPost, "/organizer/contests/:contest/judges", ContestOrganizer, s.inviteCreateSubmit},
+		{http.MethodGet, "/judge", Judge, s.judgeHome},
+		{http.MethodGet, "/entrant", Entrant, s.entrantHome},
+
+		// JSON API, described in docs/openapi.yaml.
+		{http.MethodPost, "/api/v1/session", Public, s.apiLogin},
+		{http.MethodDelete, "/api/v1/session", LoggedIn, s.apiLogout},
+		{http.MethodGet, "/api/v1/me", LoggedIn, s.apiMe},
+		{http.MethodPost, "/api/v1/invites/:token", Public, s.apiRedeemInvite},
+		{http.MethodGet, "/api/v1/contests", Organizer, s.apiListContests},
+		{http.MethodPost, "/api/v1/contests", Organizer, s.apiCreateContest},
+		{http.MethodGet, "/api/v1/contests/:contest", ContestOrganizer, s.apiGetContest},
+		{http.MethodPut, "/api/v1/contests/:contest", ContestOrganizer, s.apiUpdateContest},
+		{http.MethodPost, "/api/v1/contests/:contest/invites", ContestOrganizer, s.apiCreateInvite},
+	}
+}

@@ -1,0 +1,145 @@
+// Package web is Podium's HTTP layer: one route table, the middleware that
+// authenticates and authorizes every route, JSON and page handlers, templates,
+// static files and message catalogs. Domain rules live in contest and scoring.
+package web
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
+
+	"podium/contest"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config is what the web layer needs from its environment.
+type Config struct {
+	Store         *contest.Store
+	Redis         redis.UniversalClient
+	RedisPrefix   string // isolates keys of one deployment (and of each test)
+	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
+	BaseURL       string // for links shown to people, e.g. invite links; derived from the request when empty
+	Log           *slog.Logger
+	// LoginLimits are the login attempts allowed per account and per IP address.
+	LoginPerAccount redis_rate.Limit
+	LoginPerIP      redis_rate.Limit
+}
+
+// Server serves Podium over HTTP.
+type Server struct {
+	cfg      Config
+	store    *contest.Store
+	log      *slog.Logger
+	catalog  Catalog
+	pages    map[string]*template.Template
+	limiter  *redis_rate.Limiter
+	engine   *gin.Engine
+	shanghai *time.Location
+}
+
+// New builds the server: catalogs and templates are parsed once, here.
+func New(cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.LoginPerAccount.Rate == 0 {
+		cfg.LoginPerAccount = redis_rate.Limit{Rate: 5, Burst: 5, Period: time.Minute}
+	}
+	if cfg.LoginPerIP.Rate == 0 {
+		cfg.LoginPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, catalog: cat, shanghai: shanghai,
+		limiter: redis_rate.NewLimiter(cfg.Redis)}
+	if s.pages, err = parsePages(s.funcs()); err != nil {
+		return nil, err
+	}
+	s.engine = s.buildEngine()
+	return s, nil
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func (s *Server) buildEngine() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.withSession(), s.checkCSRF())
+	e.HandleMethodNotAllowed = true
+	static, _ := fs.Sub(staticFiles, "static")
+	e.StaticFS("/static", http.FS(static))
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	for _, r := range s.routes() {
+		e.Handle(r.Method, r.Path, s.authorize(r.Access), r.handle)
+	}
+	e.NoRoute(func(c *gin.Context) { s.fail(c, contest.NotFound("err.not_found")) })
+	e.NoMethod(func(c *gin.Context) {
+		s.fail(c, &contest.Error{Code: contest.CodeNotFound, Message: "err.not_found"})
+	})
+	return e
+}
+
+// recoverer turns a panic into a logged 500 without internal detail for the client.
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.fail(c, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		c.Next()
+	}
+}
+
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		c.Next()
+	}
+}
+
+func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
+
+// readyz reports whether PostgreSQL and Redis answer; a load balancer stops sending
+// traffic to an instance that is not ready.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	status, checks := http.StatusOK, gin.H{"postgres": "ok", "redis": "ok"}
+	if err := s.store.DB.PingContext(ctx); err != nil {
+		status, checks["postgres"] = http.StatusServiceUnavailable, "unreachable"
+	}
+	if err := s.cfg.Redis.Ping(ctx).Err(); err != nil {
+		status, checks["redis"] = http.StatusServiceUnavailable, "unreachable"
+	}
+	c.JSON(status, gin.H{"status": map[bool]string{true: "ready", false: "unavailable"}[status == http.StatusOK], "checks": checks})
+}

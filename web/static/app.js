@@ -1,0 +1,43 @@
+// Podium's small progressive enhancements; every page works without them except
+// adding rows to the contest editor.
+"use strict";
+
+// Adding a row (or a round) clones the last blank one and gives it the next index,
+// so form names stay "tracks.3.key", "rounds.1.criteria.0.max" and so on.
+function cloneWithIndex(row, prefix) {
+  const copy = row.cloneNode(true);
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp("^(" + escaped + "\\.)(\\d+)");
+  const next = (Number(row.querySelector("[name]").name.match(re)[2]) + 1);
+  copy.querySelectorAll("[name]").forEach(function (el) {
+    el.name = el.name.replace(re, "$1" + next);
+    if (el.tagName === "INPUT" && el.type !== "number") { el.value = ""; }
+  });
+  copy.querySelectorAll("[data-prefix]").forEach(function (el) {
+    el.dataset.prefix = el.dataset.prefix.replace(re, "$1" + next);
+  });
+  copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+  return copy;
+}
+
+document.addEventListener("click", function (ev) {
+  const add = ev.target.closest("[data-add]");
+  if (add) {
+    const table = add.previousElementSibling.matches("table") ? add.previousElementSibling : add.previousElementSibling.querySelector("table");
+    const rows = table.querySelectorAll(":scope > tbody > tr[data-row]");
+    const last = rows[rows.length - 1];
+    last.after(cloneWithIndex(last, table.dataset.prefix));
+    return;
+  }
+  if (ev.target.closest("[data-add-round]")) {
+    const rounds = document.querySelector(".rounds");
+    const all = rounds.querySelectorAll(":scope > fieldset[data-row]");
+    const last = all[all.length - 1];
+    last.after(cloneWithIndex(last, rounds.dataset.prefix));
+  }
+});
+
+// Invite links are selected on focus so they can be copied in one gesture.
+document.addEventListener("focusin", function (ev) {
+  if (ev.target.matches("input.copy")) { ev.target.select(); }
+});
