@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 )
 
 // Contest is a saved contest: its setup plus what the system keeps about it.
@@ -92,7 +93,7 @@ func (s *Store) UpdateContest(ctx context.Context, id int64, c Setup) (Contest, 
 		}
 		return saveStructure(ctx, tx, id, c)
 	})
-	if e, ok := errors.AsType[*pq.Error](err); ok && e.Code == "23503" { // foreign_key_violation
+	if pq.As(err, pqerror.ForeignKeyViolation) != nil { // a removed part is still referenced
 		return Contest{}, &Error{Code: CodeConflict, Message: "err.contest.in_use", Err: err}
 	}
 	if err != nil {

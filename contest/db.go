@@ -11,6 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 
 	"podium/migrations"
 )
@@ -23,7 +24,7 @@ const StartPostgres = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgre
 // reached gives one clear error naming the address and how to start it.
 func OpenDB(ctx context.Context, dsn string) (*sqlx.DB, error) {
 	db, err := connect(ctx, dsn)
-	if pqCode(err) == "3D000" { // invalid_catalog_name: the database is missing
+	if pq.As(err, pqerror.InvalidCatalogName) != nil { // the database is missing
 		if err := CreateDatabase(ctx, dsn); err != nil {
 			return nil, err
 		}
@@ -71,7 +72,7 @@ func CreateDatabase(ctx context.Context, dsn string) error {
 	}
 	defer db.Close()
 	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
-	if err != nil && pqCode(err) != "42P04" { // duplicate_database: created meanwhile
+	if err != nil && pq.As(err, pqerror.DuplicateDatabase) == nil { // created meanwhile is fine
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
@@ -106,13 +107,6 @@ func adminDSN(dsn, adminDB string) (name, admin string, err error) {
 	return name, u.String(), nil
 }
 
-func pqCode(err error) pq.ErrorCode {
-	if e, ok := errors.AsType[*pq.Error](err); ok {
-		return e.Code
-	}
-	return ""
-}
-
 // describeConnError turns a failed connection into one line an operator can act on.
 func describeConnError(dsn string, err error) error {
 	addr := "localhost:5432"
@@ -140,6 +134,6 @@ func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 
 // isUniqueViolation reports whether err is PostgreSQL's unique_violation, optionally on a named constraint.
 func isUniqueViolation(err error, constraint string) bool {
-	e, ok := errors.AsType[*pq.Error](err)
-	return ok && e.Code == "23505" && (constraint == "" || e.Constraint == constraint)
+	e := pq.As(err, pqerror.UniqueViolation)
+	return e != nil && (constraint == "" || e.Constraint == constraint)
 }

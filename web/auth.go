@@ -31,19 +31,21 @@ func (s *Server) login(c *gin.Context, login, password string) (contest.Session,
 }
 
 func (s *Server) startSession(c *gin.Context, token string, sess contest.Session) {
-	s.setCookie(c, sessionCookie, token, int(time.Until(sess.ExpiresAt).Seconds()), true)
+	// Max-Age is measured on the store's clock, the one that decides expiry.
+	s.setCookie(c, sessionCookie, token, int(sess.ExpiresAt.Sub(s.store.Now()).Seconds()), true)
 	c.Set(keySession, sess)
 }
 
-// allowLogin counts a login attempt against both limits. When Redis is down the
+// allowLogin counts a login attempt against both limits, the address first so that
+// attempts on a locked account still count against it. When Redis is down the
 // attempt is allowed (and logged): losing the limiter must not lock judges out.
 func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
 	for _, check := range []struct {
 		key   string
 		limit redis_rate.Limit
 	}{
-		{s.cfg.RedisPrefix + "login:account:" + login, s.cfg.LoginPerAccount},
 		{s.cfg.RedisPrefix + "login:ip:" + ip, s.cfg.LoginPerIP},
+		{s.cfg.RedisPrefix + "login:account:" + login, s.cfg.LoginPerAccount},
 	} {
 		res, err := s.limiter.Allow(ctx, check.key, check.limit)
 		if err != nil {

@@ -33,7 +33,10 @@ type Config struct {
 	RedisPrefix   string // isolates keys of one deployment (and of each test)
 	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
 	BaseURL       string // for links shown to people, e.g. invite links; derived from the request when empty
-	Log           *slog.Logger
+	// TrustedProxies are the load balancers whose X-Forwarded-For is believed when
+	// finding a client's address (for per-IP login limits); none by default.
+	TrustedProxies []string
+	Log            *slog.Logger
 	// LoginLimits are the login attempts allowed per account and per IP address.
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
@@ -75,18 +78,23 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
-	s.engine = s.buildEngine()
+	if s.engine, err = s.buildEngine(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
-func (s *Server) buildEngine() *gin.Engine {
+func (s *Server) buildEngine() (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.withSession(), s.checkCSRF())
 	e.HandleMethodNotAllowed = true
+	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	static, _ := fs.Sub(staticFiles, "static")
 	e.StaticFS("/static", http.FS(static))
 	e.GET("/healthz", s.healthz)
@@ -98,7 +106,7 @@ func (s *Server) buildEngine() *gin.Engine {
 	e.NoMethod(func(c *gin.Context) {
 		s.fail(c, &contest.Error{Code: contest.CodeNotFound, Message: "err.not_found"})
 	})
-	return e
+	return e, nil
 }
 
 // recoverer turns a panic into a logged 500 without internal detail for the client.

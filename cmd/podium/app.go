@@ -56,6 +56,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Web, err = web.New(web.Config{
 		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix,
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
+		TrustedProxies: commaList(m.Config.TrustedProxies),
 	})
 	return err
 }
@@ -66,8 +67,8 @@ func openRedis(ctx context.Context, cfg Config) (redis.UniversalClient, error) {
 		return nil, fmt.Errorf("REDIS_URL is not valid: %w", err)
 	}
 	addrs := []string{opt.Addr}
-	if cfg.RedisAddrs != "" {
-		addrs = strings.Split(cfg.RedisAddrs, ",")
+	if list := commaList(cfg.RedisAddrs); len(list) > 0 {
+		addrs = list
 	}
 	client := redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs: addrs, MasterName: cfg.RedisMaster, DB: opt.DB,
@@ -139,4 +140,15 @@ func (m *Main) Close() error {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// commaList splits a comma-separated setting, dropping empty items.
+func commaList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -9,15 +9,16 @@ import (
 
 // Config is Podium's configuration: environment variables, overridden by flags.
 type Config struct {
-	DatabaseURL   string
-	RedisURL      string
-	RedisAddrs    string // comma-separated; several addresses mean a Redis Cluster
-	RedisMaster   string // a Sentinel master name; RedisAddrs are then the sentinels
-	RedisPrefix   string
-	Addr          string
-	DataDir       string
-	SecureCookies bool
-	BaseURL       string
+	DatabaseURL    string
+	RedisURL       string
+	RedisAddrs     string // comma-separated; several addresses mean a Redis Cluster
+	RedisMaster    string // a Sentinel master name; RedisAddrs are then the sentinels
+	RedisPrefix    string
+	Addr           string
+	DataDir        string
+	SecureCookies  bool
+	BaseURL        string
+	TrustedProxies string // comma-separated addresses or CIDRs of load balancers
 }
 
 // configVars documents every setting: its variable, flag, default and meaning.
@@ -32,6 +33,7 @@ var configVars = []struct {
 	{"PODIUM_REDIS_PREFIX", "redis-prefix", "podium:", "prefix of every Redis key", func(c *Config) *string { return &c.RedisPrefix }},
 	{"PODIUM_ADDR", "addr", ":8080", "address to listen on", func(c *Config) *string { return &c.Addr }},
 	{"PODIUM_DATA_DIR", "data-dir", "./data", "directory for uploaded files", func(c *Config) *string { return &c.DataDir }},
+	{"PODIUM_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated load balancer addresses or CIDRs whose X-Forwarded-For is trusted", func(c *Config) *string { return &c.TrustedProxies }},
 	{"PODIUM_BASE_URL", "base-url", "", "public URL used in links (e.g. invite links); taken from the request when empty", func(c *Config) *string { return &c.BaseURL }},
 }
 

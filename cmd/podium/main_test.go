@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"podium/contest/contesttest"
+)
+
+func testConfig(t *testing.T) Config {
+	return Config{
+		DatabaseURL: contesttest.NewDSN(t), RedisURL: contesttest.RedisURL(),
+		RedisPrefix: "podium_test_main:", Addr: "127.0.0.1:0", DataDir: t.TempDir(),
+	}
+}
+
+func TestMainServesOnRandomPort(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := &Main{Config: testConfig(t)}
+	t.Cleanup(func() { m.Close() })
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Serve(ctx) }()
+
+	get := func(path string, header ...string) (int, string, http.Header) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, m.URL()+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), res.Header
+	}
+
+	if status, body, _ := get("/healthz"); status != 200 || !strings.Contains(body, `"ok"`) {
+		t.Errorf("/healthz: %d %s", status, body)
+	}
+	status, body, _ := get("/readyz")
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &ready); err != nil || status != 200 || ready.Status != "ready" ||
+		ready.Checks["postgres"] != "ok" || ready.Checks["redis"] != "ok" {
+		t.Errorf("/readyz: %d %s", status, body)
+	}
+
+	status, body, hdr := get("/api/v1/no-such-thing")
+	var e struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(body), &e); err != nil || status != 404 || e.Error.Code != "not_found" ||
+		e.Error.Message == "" || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
+		t.Errorf("404 JSON: %d %q %s", status, hdr.Get("Content-Type"), body)
+	}
+	if status, body, _ := get("/no-such-page"); status != 404 || !strings.Contains(body, "<html") {
+		t.Errorf("404 page: %d %.100s", status, body)
+	}
+
+	// One page in both languages: Chinese by default, English on request.
+	status, body, _ = get("/login")
+	if status != 200 || !strings.Contains(body, `<html lang="zh-CN">`) || !strings.Contains(body, "邮箱或手机号") {
+		t.Errorf("default login page: %d %.300s", status, body)
+	}
+	status, body, _ = get("/login", "Accept-Language", "en-GB,en;q=0.8")
+	if status != 200 || !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Email or mobile number") {
+		t.Errorf("English login page: %d %.300s", status, body)
+	}
+	if _, body, _ := get("/static/app.css"); !strings.Contains(body, "--accent") {
+		t.Error("static stylesheet not served")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+}
+
+func TestUnreachableServicesGiveOneClearLine(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL": "postgres://127.0.0.1:1/podium?sslmode=disable&connect_timeout=2",
+		"REDIS_URL":    contesttest.RedisURL(),
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0"}, nil, &stdout, &stderr, func(k string) string { return env[k] })
+	if code != 1 || !strings.Contains(stderr.String(), "cannot reach PostgreSQL at 127.0.0.1:1") ||
+		!strings.Contains(stderr.String(), "pg_ctlcluster") || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+
+	env["DATABASE_URL"] = contesttest.NewDSN(t)
+	env["REDIS_URL"] = "redis://127.0.0.1:1/0"
+	stderr.Reset()
+	code = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, nil, &stdout, &stderr, func(k string) string { return env[k] })
+	if code != 1 || !strings.Contains(stderr.String(), "cannot reach Redis at 127.0.0.1:1") || !strings.Contains(stderr.String(), "redis-server") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestAdminCreateOrganizerAndMigrate(t *testing.T) {
+	dsn := contesttest.NewDSN(t)
+	env := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dsn
+		}
+		return ""
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"migrate"}, nil, &stdout, &stderr, env); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr.String())
+	}
+	code := run(context.Background(), []string{"admin", "create-organizer", "--email", "chief@example.com", "--name", "主任"},
+		strings.NewReader("a-long-password\n"), &stdout, &stderr, env)
+	if code != 0 || !strings.Contains(stdout.String(), "created organizer chief@example.com") {
+		t.Fatalf("create-organizer: %d %s %s", code, stdout.String(), stderr.String())
+	}
+	stderr.Reset()
+	code = run(context.Background(), []string{"admin", "create-organizer", "--email", "bad", "--name", "x", "--password", "short"},
+		nil, &stdout, &stderr, env)
+	if code != 1 || !strings.Contains(stderr.String(), "email:") || !strings.Contains(stderr.String(), "password:") {
+		t.Errorf("invalid organizer: %d %s", code, stderr.String())
+	}
+	if code := run(context.Background(), []string{"bogus"}, nil, &stdout, &stderr, env); code != 2 {
+		t.Errorf("unknown command exit %d", code)
+	}
+}
+
+func TestDemoSeedIsIdempotent(t *testing.T) {
+	m := &Main{Config: testConfig(t)}
+	t.Cleanup(func() { m.Close() })
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		logins, err := seedDemo(context.Background(), m.Store, "http://localhost:8080")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(logins, demoOrganizerEmail) || !strings.Contains(logins, "http://localhost:8080/invite/") {
+			t.Errorf("logins text %q", logins)
+		}
+	}
+	list, err := m.Store.ContestsOrganizedBy(context.Background(), 1)
+	if err != nil || len(list) != 1 || list[0].Slug != demoSlug {
+		t.Errorf("demo contests %v %v", list, err)
+	}
+	if _, err := m.Store.Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
+		t.Errorf("demo entrant cannot log in: %v", err)
+	}
+}

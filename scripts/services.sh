@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts the PostgreSQL and Redis that Podium's tests need, if they are installed
+# but not running (the commands of DESIGN.md §5). Idempotent; fails with a clear
+# message when a service is missing altogether.
+set -euo pipefail
+
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+    echo "PostgreSQL is not running on 127.0.0.1:5432 and is not installed (apt-get install postgresql)." >&2
+    exit 1
+  fi
+  echo "starting PostgreSQL…"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+fi
+
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if ! command -v redis-server >/dev/null; then
+    echo "Redis is not running on 127.0.0.1:6379 and is not installed (apt-get install redis-server)." >&2
+    exit 1
+  fi
+  echo "starting Redis…"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+
+for _ in $(seq 1 30); do
+  if pg_isready -h 127.0.0.1 -p 5432 -q && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    exit 0
+  fi
+  sleep 1
+done
+echo "PostgreSQL or Redis did not become ready within 30 s." >&2
+exit 1

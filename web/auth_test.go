@@ -1,0 +1,221 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/go-redis/redis_rate/v10"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+	"podium/web"
+)
+
+func TestAPILoginSessionCSRFAndLogout(t *testing.T) {
+	h := newHarness(t)
+	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c := h.client()
+
+	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
+	if res.status != http.StatusOK {
+		t.Fatalf("login: %d %s", res.status, res.body)
+	}
+	var sess struct {
+		CSRFToken string `json:"csrf_token"`
+		Account   struct {
+			Role string `json:"role"`
+		} `json:"account"`
+	}
+	res.json(t, &sess)
+	if sess.CSRFToken == "" || sess.Account.Role != "organizer" {
+		t.Fatalf("session response %s", res.body)
+	}
+	cookie := res.header.Get("Set-Cookie")
+	for _, attr := range []string{"podium_session=", "HttpOnly", "SameSite=Lax"} {
+		if !strings.Contains(cookie, attr) {
+			t.Errorf("session cookie %q lacks %s", cookie, attr)
+		}
+	}
+	if strings.Contains(cookie, "Secure") {
+		t.Errorf("Secure cookie without PODIUM_SECURE_COOKIES: %q", cookie)
+	}
+	if strings.Contains(res.body, "password") {
+		t.Errorf("login response mentions the password hash: %s", res.body)
+	}
+
+	// A state-changing call without the CSRF token is refused; with it, it goes through.
+	c.csrf = ""
+	res = c.api(http.MethodPost, "/api/v1/contests", contesttest.Setup("csrf"))
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, "csrf") && res.errorBody(t).Code != "forbidden" {
+		t.Errorf("without CSRF token: %d %s", res.status, res.body)
+	}
+	c.csrf = "wrong-token"
+	if res = c.api(http.MethodPost, "/api/v1/contests", contesttest.Setup("csrf")); res.status != http.StatusForbidden {
+		t.Errorf("with a wrong CSRF token: %d", res.status)
+	}
+	c.csrf = sess.CSRFToken
+	if res = c.api(http.MethodPost, "/api/v1/contests", contesttest.Setup("csrf")); res.status != http.StatusCreated {
+		t.Errorf("with the CSRF token: %d %s", res.status, res.body)
+	}
+
+	// Logout invalidates the session on the server, not just the cookie.
+	old := c.http.Jar.Cookies(mustURL(t, h.http.URL))
+	if res = c.api(http.MethodDelete, "/api/v1/session", nil); res.status != http.StatusNoContent {
+		t.Fatalf("logout: %d %s", res.status, res.body)
+	}
+	replay := h.client()
+	replay.http.Jar.SetCookies(mustURL(t, h.http.URL), old)
+	if res = replay.get("/api/v1/me"); res.status != http.StatusUnauthorized {
+		t.Errorf("old session after logout: %d", res.status)
+	}
+}
+
+func TestLoginFailuresAndAnonymousCSRF(t *testing.T) {
+	h := newHarness(t)
+	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c := h.client()
+
+	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": "wrong"})
+	if d := res.errorBody(t); res.status != http.StatusUnauthorized || d.Code != "unauthorized" {
+		t.Errorf("wrong password: %d %+v", res.status, d)
+	}
+	// An anonymous API write that is not JSON could come from a cross-site form.
+	res = c.do(http.MethodPost, "/api/v1/session", "text/plain", strings.NewReader(`{"login":"org@example.com","password":"password-123"}`))
+	if res.status != http.StatusForbidden {
+		t.Errorf("text/plain login: %d %s", res.status, res.body)
+	}
+	// A login form without the token cookie and field is refused...
+	res = c.do(http.MethodPost, "/login", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}}.Encode()))
+	if res.status != http.StatusForbidden {
+		t.Errorf("login form without CSRF token: %d", res.status)
+	}
+	// ...and with them it logs in and redirects to the organizer's home.
+	res = c.form("/login", url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/organizer" {
+		t.Errorf("login form: %d %s", res.status, res.header.Get("Location"))
+	}
+	// The redirect after login stays on this site.
+	c = h.client()
+	res = c.form("/login", url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}, "next": {"//evil.example/x"}})
+	if res.header.Get("Location") != "/organizer" {
+		t.Errorf("open redirect: %s", res.header.Get("Location"))
+	}
+	// A wrong password re-renders the form with the message, in the user's language.
+	c = h.client()
+	res = c.form("/login?lang=en", url.Values{"login": {"org@example.com"}, "password": {"nope"}})
+	if res.status != http.StatusUnauthorized || !strings.Contains(res.body, "Wrong login or password.") || !strings.Contains(res.body, `value="org@example.com"`) {
+		t.Errorf("failed login page: %d %s", res.status, res.body)
+	}
+}
+
+func TestLoginRateLimits(t *testing.T) {
+	h := newHarness(t, func(cfg *web.Config) {
+		cfg.LoginPerAccount = redis_rate.Limit{Rate: 3, Burst: 3, Period: 60e9}
+		cfg.LoginPerIP = redis_rate.Limit{Rate: 6, Burst: 6, Period: 60e9}
+	})
+	contesttest.Account(t, h.store, contest.RoleJudge, "a@example.com")
+	contesttest.Account(t, h.store, contest.RoleEntrant, "b@example.com")
+	// Each attempt comes from a fresh browser on the same address (127.0.0.1).
+	login := func(who, password string) int {
+		return h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": who, "password": password}).status
+	}
+	for range 3 {
+		if got := login("a@example.com", "wrong"); got != http.StatusUnauthorized {
+			t.Fatalf("failed attempt: %d", got)
+		}
+	}
+	// The fourth attempt on the account is refused even with the right password.
+	res := h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": "A@example.com", "password": contesttest.Password})
+	if d := res.errorBody(t); res.status != http.StatusTooManyRequests || d.Code != "rate_limited" {
+		t.Errorf("over the account limit: %d %+v", res.status, d)
+	}
+	// Another account from the same address still works until the per-IP limit.
+	if got := login("b@example.com", contesttest.Password); got != http.StatusOK {
+		t.Errorf("other account: %d", got)
+	}
+	if got := login("b@example.com", "wrong"); got != http.StatusUnauthorized {
+		t.Errorf("sixth attempt from the address: %d", got)
+	}
+	if got := login("b@example.com", contesttest.Password); got != http.StatusTooManyRequests {
+		t.Errorf("over the per-IP limit: %d", got)
+	}
+	// A forged X-Forwarded-For does not buy a fresh limit: no proxy is trusted by default.
+	res = h.client().do(http.MethodPost, "/api/v1/session", "application/json",
+		strings.NewReader(`{"login":"b@example.com","password":"password-123"}`), "X-Forwarded-For", "203.0.113.9")
+	if res.status != http.StatusTooManyRequests {
+		t.Errorf("forged X-Forwarded-For: %d", res.status)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c := h.loggedIn(org)
+	if res := c.get("/api/v1/me"); res.status != http.StatusOK {
+		t.Fatalf("me: %d", res.status)
+	}
+	h.clock.Advance(h.store.SessionTTL + 1)
+	res := c.get("/api/v1/me")
+	if d := res.errorBody(t); res.status != http.StatusUnauthorized || d.Code != "unauthorized" {
+		t.Errorf("expired session: %d %+v", res.status, d)
+	}
+	// A page sends the browser to log in again, coming back afterwards.
+	res = h.loggedIn(org).get("/organizer")
+	if res.status != http.StatusOK {
+		t.Fatalf("fresh session: %d", res.status)
+	}
+	res = c.get("/organizer")
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/login?next=%2Forganizer" {
+		t.Errorf("expired session on a page: %d %q", res.status, res.header.Get("Location"))
+	}
+}
+
+func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("invite-web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The organizer issues the link through the API.
+	res := h.loggedIn(org).api(http.MethodPost, "/api/v1/contests/"+itoa(c.ID)+"/invites", map[string]string{"display_name": "赵评委"})
+	if res.status != http.StatusCreated {
+		t.Fatalf("create invite: %d %s", res.status, res.body)
+	}
+	var inv struct {
+		Token string `json:"token"`
+		URL   string `json:"url"`
+	}
+	res.json(t, &inv)
+	if !strings.HasSuffix(inv.URL, "/invite/"+inv.Token) {
+		t.Fatalf("invite url %q", inv.URL)
+	}
+
+	tablet := h.client()
+	// Opening the link (or a chat app's preview of it) does not use it up.
+	for range 2 {
+		if res := tablet.get("/invite/" + inv.Token); res.status != http.StatusOK {
+			t.Fatalf("invite page: %d", res.status)
+		}
+	}
+	tablet.csrf = tablet.pageCSRF("/invite/" + inv.Token)
+	res = tablet.form("/invite/"+inv.Token, nil)
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/judge" {
+		t.Fatalf("redeem: %d %s", res.status, res.body)
+	}
+	if res := tablet.get("/judge"); res.status != http.StatusOK || !strings.Contains(res.body, "测试大赛 invite-web") {
+		t.Errorf("judge home: %d %s", res.status, res.body)
+	}
+	// A second tablet with the same link is turned away with a clear message.
+	second := h.client()
+	second.csrf = second.pageCSRF("/invite/" + inv.Token)
+	res = second.form("/invite/"+inv.Token, nil)
+	if res.status != http.StatusConflict || !strings.Contains(res.body, "已使用过") {
+		t.Errorf("second use: %d %s", res.status, res.body)
+	}
+}

@@ -1,0 +1,105 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// The expected status of every route for each kind of caller, written out by
+// hand: it is the authorization policy in one table, independent of the code.
+// Columns: anonymous, entrant, judge, organizer of another contest, the contest's organizer.
+// Allowed callers send an empty body, so an allowed write answers 422 or 401 (bad
+// credentials), which still proves authorization let it through.
+var authzMatrix = map[string][5]int{
+	"GET /":                                    {303, 303, 303, 303, 303},
+	"GET /login":                               {200, 200, 200, 200, 200},
+	"POST /login":                              {401, 401, 401, 401, 401},
+	"POST /logout":                             {401, 303, 303, 303, 303},
+	"GET /invite/:token":                       {200, 200, 200, 200, 200},
+	"POST /invite/:token":                      {404, 404, 404, 404, 404},
+	"GET /organizer":                           {303, 403, 403, 200, 200},
+	"GET /organizer/contests/new":              {303, 403, 403, 200, 200},
+	"POST /organizer/contests":                 {401, 403, 403, 422, 422},
+	"GET /organizer/contests/:contest":         {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest":        {401, 403, 403, 404, 422},
+	"GET /organizer/contests/:contest/judges":  {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/judges": {401, 403, 403, 404, 422},
+	"GET /judge":                               {303, 403, 200, 403, 403},
+	"GET /entrant":                             {303, 200, 403, 403, 403},
+	"POST /api/v1/session":                     {401, 401, 401, 401, 401},
+	"DELETE /api/v1/session":                   {401, 204, 204, 204, 204},
+	"GET /api/v1/me":                           {401, 200, 200, 200, 200},
+	"POST /api/v1/invites/:token":              {404, 404, 404, 404, 404},
+	"GET /api/v1/contests":                     {401, 403, 403, 200, 200},
+	"POST /api/v1/contests":                    {401, 403, 403, 422, 422},
+	"GET /api/v1/contests/:contest":            {401, 403, 403, 404, 200},
+	"PUT /api/v1/contests/:contest":            {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/invites":   {401, 403, 403, 404, 422},
+}
+
+var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	other := contesttest.Account(t, h.store, contest.RoleOrganizer, "other@example.com")
+	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("matrix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.CreateContest(ctx, other.ID, contesttest.Setup("other-contest")); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := h.store.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "评委", Email: "judge@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	judge, err := h.store.Account(ctx, inv.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
+
+	seen := map[string]bool{}
+	for _, r := range h.server.Routes() {
+		key := r.Method + " " + r.Path
+		seen[key] = true
+		want, ok := authzMatrix[key]
+		if !ok {
+			t.Errorf("route %s is not in the authorization matrix: add its expected statuses", key)
+			continue
+		}
+		path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token").Replace(r.Path)
+		for i, acct := range accounts {
+			cl := h.client()
+			if acct != nil {
+				cl = h.loggedIn(*acct) // a fresh session each time: some routes log out
+			}
+			var res response
+			switch {
+			case r.Method == http.MethodGet:
+				res = cl.get(path)
+			case strings.HasPrefix(path, "/api/"):
+				res = cl.api(r.Method, path, map[string]any{})
+			default:
+				res = cl.form(path, nil)
+			}
+			if res.status != want[i] {
+				t.Errorf("%s as %s: status %d, want %d (%.200s)", key, callers[i], res.status, want[i], res.body)
+			}
+		}
+	}
+	for key := range authzMatrix {
+		if !seen[key] {
+			t.Errorf("matrix lists %s, which is not a route", key)
+		}
+	}
+}
