@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the PostgreSQL and Redis that Podium's tests need, if they are installed
-# but not running (the commands of DESIGN.md §5). Idempotent; fails with a clear
-# message when a service is missing altogether.
+# Prepares what Podium's tests need: starts PostgreSQL and Redis if they are
+# installed but not running (the commands of DESIGN.md §5), and installs Debian's
+# Chromium for the browser tests when it is missing. Idempotent; fails with a
+# clear message when something cannot be had.
 set -euo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -22,6 +23,16 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   mkdir -p /var/lib/redis /var/log/redis
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && [ -z "${CHROMIUM:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Chromium for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Chromium: sudo apt-get install -y chromium (or set CHROMIUM to a Chrome binary)." >&2
+    exit 1
+  fi
 fi
 
 for _ in $(seq 1 30); do

@@ -240,6 +240,13 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems
 			FinalWeight: f.int(at + "final_weight"), TieBreak: f.list(at + "tie_break"),
 			OpensAt: f.time(at + "opens_at"), ClosesAt: f.time(at + "closes_at"),
 		}
+		for j := 0; f.has(fmt.Sprintf("%squotas.%d.", at, j)); j++ {
+			qat := fmt.Sprintf("%squotas.%d.", at, j)
+			if f.blank(qat) {
+				continue
+			}
+			r.Quotas = append(r.Quotas, contest.Quota{Track: f.str(qat + "track"), Group: f.str(qat + "group"), Count: f.int(qat + "count")})
+		}
 		for j := 0; f.has(fmt.Sprintf("%scriteria.%d.", at, j)); j++ {
 			cat := fmt.Sprintf("%scriteria.%d.", at, j)
 			if f.blank(cat) {
@@ -252,6 +259,15 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems
 			})
 		}
 		setup.Rounds = append(setup.Rounds, r)
+	}
+	for i := 0; f.has(fmt.Sprintf("awards.%d.", i)); i++ {
+		at := fmt.Sprintf("awards.%d.", i)
+		if f.blank(at) {
+			continue
+		}
+		setup.Awards = append(setup.Awards, contest.AwardQuota{
+			Group: f.str(at + "group"), Track: f.str(at + "track"), Level: f.str(at + "level"), Count: f.int(at + "count"),
+		})
 	}
 	return setup, f.problems
 }
@@ -300,7 +316,7 @@ func (f formReader) blank(prefix string) bool {
 			continue
 		}
 		switch strings.TrimPrefix(k, prefix) {
-		case "kind", "method", "trim_min", "step", "final_weight", "reviews_per_entry":
+		case "kind", "method", "trim_min", "step", "final_weight", "reviews_per_entry", "level":
 			continue // selects and defaults always carry a value
 		}
 		for _, v := range vs {

@@ -115,6 +115,10 @@ func TestContestEditorPage(t *testing.T) {
 		"rounds.0.criteria.1.key": {"market"}, "rounds.0.criteria.1.name_zh": {"市场"}, "rounds.0.criteria.1.max": {"40.125"},
 		"rounds.1.key": {""}, "rounds.1.name_zh": {""}, "rounds.1.kind": {"online"}, "rounds.1.method": {"trimmed"},
 		"rounds.1.trim_min": {"5"}, "rounds.1.reviews_per_entry": {"5"}, "rounds.1.criteria.0.key": {""},
+		"rounds.0.quotas.0.track": {"ai"}, "rounds.0.quotas.0.group": {"team"}, "rounds.0.quotas.0.count": {"3"},
+		"rounds.0.quotas.1.track": {""}, "rounds.0.quotas.1.group": {""}, "rounds.0.quotas.1.count": {""},
+		"awards.0.group": {"team"}, "awards.0.track": {""}, "awards.0.level": {"first"}, "awards.0.count": {"1"},
+		"awards.1.group": {""}, "awards.1.track": {""}, "awards.1.level": {"first"}, "awards.1.count": {""},
 	}
 	res := c.form("/organizer/contests", form)
 	if res.status != http.StatusUnprocessableEntity {
@@ -147,7 +151,9 @@ func TestContestEditorPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(saved.Tracks) != 1 || len(saved.Rounds) != 1 || saved.Rounds[0].Criteria[0].Max != 6000 ||
-		saved.Rounds[0].Criteria[0].Step != 50 || saved.Rounds[0].Criteria[1].Weight != 4000 {
+		saved.Rounds[0].Criteria[0].Step != 50 || saved.Rounds[0].Criteria[1].Weight != 4000 ||
+		len(saved.Rounds[0].Quotas) != 1 || saved.Rounds[0].Quotas[0].Count != 3 ||
+		len(saved.Awards) != 1 || saved.Awards[0].Level != "first" || saved.Awards[0].Count != 1 {
 		t.Errorf("saved %+v", saved)
 	}
 	// Typed in Beijing time, stored in UTC.

@@ -86,6 +86,9 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	for _, k := range []string{contest.KindOnline, contest.KindLive} {
 		used["round.kind."+k] = "contest_edit.html"
 	}
+	for _, l := range contest.AwardLevels {
+		used["award.level."+l] = "contest_edit.html"
+	}
 	for _, f := range []string{"tracks", "groups"} {
 		used["err.contest."+f+"_required"] = "setup.go"
 	}

@@ -65,10 +65,19 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.shanghai).Format("2006-01-02T15:04")
 		},
-		"ptr":       func(t time.Time) *time.Time { return &t },
-		"fieldPath": fieldPath,
-		"methods":   func() []string { return contest.Methods },
-		"join":      func(s []string) string { return strings.Join(s, ", ") },
+		"ptr":         func(t time.Time) *time.Time { return &t },
+		"fieldPath":   fieldPath,
+		"methods":     func() []string { return contest.Methods },
+		"join":        func(s []string) string { return strings.Join(s, ", ") },
+		"awardLevels": func() []string { return contest.AwardLevels },
+		"blankAward":  func() contest.AwardQuota { return contest.AwardQuota{} },
+		// countText leaves the count of a blank row empty rather than "0".
+		"countText": func(n int, key string) string {
+			if n == 0 && key == "" {
+				return ""
+			}
+			return strconv.Itoa(n)
+		},
 		"blankRound": func() contest.Round {
 			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5}
 		},

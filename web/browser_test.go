@@ -1,0 +1,141 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// chromiumPath finds Debian's Chromium. A missing browser fails the test: browser
+// behaviour must be tested, never silently skipped.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("browser tests need Chromium: apt-get install -y chromium (or set CHROMIUM)")
+	return ""
+}
+
+// newBrowser starts a headless Chromium with a viewport of the given size.
+func newBrowser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN"),
+		chromedp.WindowSize(width, height),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser now, so failures are clear
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// An organizer logs in through the page, opens the contest editor on a tablet-sized
+// screen, adds a track and a rubric criterion with the editor's "add a row" buttons,
+// and saves: what was typed into the added rows is what gets stored.
+func TestBrowserContestEditorAddsRows(t *testing.T) {
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	ctx := newBrowser(t, 820, 1180)
+
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(h.http.URL+"/login"),
+		chromedp.SendKeys(`input[name=login]`, "org@example.com"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`a[href="/organizer/contests/new"]`),
+		chromedp.Click(`a[href="/organizer/contests/new"]`),
+		chromedp.WaitVisible(`input[name=slug]`),
+		chromedp.SendKeys(`input[name=slug]`, "browser-2026"),
+		chromedp.SendKeys(`input[name=name_zh]`, "浏览器大赛"),
+		// The tracks table offers three default tracks and a blank row (index 3); add another row.
+		chromedp.Click(`table[data-prefix=tracks] + button[data-add]`),
+		chromedp.WaitVisible(`input[name="tracks.4.key"]`),
+		chromedp.SendKeys(`input[name="tracks.4.key"]`, "ai"),
+		chromedp.SendKeys(`input[name="tracks.4.name_zh"]`, "人工智能"),
+		// The default rubric has five criteria (weights 30+25+20+15+10); fill the blank sixth
+		// row after lowering one weight, then add a seventh row and leave it empty.
+		chromedp.SetValue(`input[name="rounds.0.criteria.4.weight"]`, "5"),
+		chromedp.SendKeys(`input[name="rounds.0.criteria.5.key"]`, "esg"),
+		chromedp.SendKeys(`input[name="rounds.0.criteria.5.name_zh"]`, "绿色发展"),
+		chromedp.SendKeys(`input[name="rounds.0.criteria.5.max"]`, "5"),
+		chromedp.Click(`.rounds > fieldset:first-child div.scroll + button[data-add]`),
+		chromedp.WaitVisible(`input[name="rounds.0.criteria.6.key"]`),
+		chromedp.Click(`button.primary.big`),
+		chromedp.WaitVisible(`p.notice`),
+	}
+	for i, step := range steps {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := chromedp.Do(sctx, step)
+		cancel()
+		if err != nil {
+			saveScreenshot(t, ctx, "contest-editor-failure.png")
+			t.Fatalf("browser step %d: %v", i, err)
+		}
+	}
+	saveScreenshot(t, ctx, "contest-editor-tablet.png")
+	location, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := h.store.ContestsOrganizedBy(context.Background(), org.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("contests after saving in the browser: %v %v (at %s)", list, err, location)
+	}
+	if want := h.http.URL + "/organizer/contests/" + strconv.FormatInt(list[0].ID, 10) + "?saved=1"; location != want {
+		t.Errorf("landed on %s, want %s", location, want)
+	}
+	saved, err := h.store.Contest(context.Background(), list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Tracks) != 4 || saved.Tracks[3].Key != "ai" || saved.Tracks[3].NameZh != "人工智能" {
+		t.Errorf("tracks %+v", saved.Tracks)
+	}
+	crit := saved.Rounds[0].Criteria
+	if len(crit) != 6 || crit[5].Key != "esg" || crit[5].Max != 500 || crit[5].Weight != 500 || crit[4].Weight != 500 {
+		t.Errorf("criteria %+v", crit)
+	}
+}
+
+// saveScreenshot writes the page to $PODIUM_SCREENSHOT_DIR, when set, for a person to look at.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("PODIUM_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+		return
+	}
+	if err := os.WriteFile(dir+"/"+name, shot, 0o644); err != nil {
+		t.Error(err)
+	}
+}
