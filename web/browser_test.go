@@ -64,7 +64,7 @@ func TestBrowserContestEditorAddsRows(t *testing.T) {
 	ctx := newBrowser(t, 820, 1180)
 
 	steps := []chromedp.Action[chromedp.Void]{
-		chromedp.Navigate(h.http.URL+"/login"),
+		chromedp.Navigate(h.http.URL + "/login"),
 		chromedp.SendKeys(`input[name=login]`, "org@example.com"),
 		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
 		chromedp.Submit(`input[name=password]`),
