@@ -219,3 +219,16 @@ func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 		t.Errorf("second use: %d %s", res.status, res.body)
 	}
 }
+
+func TestSecureCookiesWhenConfigured(t *testing.T) {
+	h := newHarness(t, func(cfg *web.Config) { cfg.SecureCookies = true })
+	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	res := h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
+	cookie := res.header.Get("Set-Cookie")
+	if res.status != http.StatusOK || !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "HttpOnly") {
+		t.Errorf("login with secure cookies: %d %q", res.status, cookie)
+	}
+	if page := h.client().get("/login"); !strings.Contains(page.header.Get("Set-Cookie"), "; Secure") {
+		t.Errorf("CSRF cookie not Secure: %q", page.header.Get("Set-Cookie"))
+	}
+}
