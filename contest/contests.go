@@ -3,7 +3,9 @@ package contest
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -40,9 +42,9 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 	var id int64
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &id, `
-			INSERT INTO contests (slug, name_zh, name_en, description, registration_opens_at, submission_deadline, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
-			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, creatorID, s.now())
+			INSERT INTO contests (slug, name_zh, name_en, description, registration_opens_at, submission_deadline, settings, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), creatorID, s.now())
 		if isUniqueViolation(err, "contests_slug_key") {
 			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
@@ -82,9 +84,9 @@ func (s *Store) UpdateContest(ctx context.Context, id int64, c Setup) (Contest, 
 	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			UPDATE contests SET slug = $2, name_zh = $3, name_en = $4, description = $5,
-			       registration_opens_at = $6, submission_deadline = $7, updated_at = $8
+			       registration_opens_at = $6, submission_deadline = $7, settings = $8, updated_at = $9
 			WHERE id = $1`,
-			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, s.now())
+			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), s.now())
 		if isUniqueViolation(err, "contests_slug_key") {
 			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
@@ -236,11 +238,12 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 		State               string     `db:"state"`
 		RegistrationOpensAt *time.Time `db:"registration_opens_at"`
 		SubmissionDeadline  *time.Time `db:"submission_deadline"`
+		Settings            []byte     `db:"settings"`
 		CreatedAt           time.Time  `db:"created_at"`
 		UpdatedAt           time.Time  `db:"updated_at"`
 	}
 	err := s.DB.GetContext(ctx, &row, `
-		SELECT id, slug, name_zh, name_en, description, state, registration_opens_at, submission_deadline, created_at, updated_at
+		SELECT id, slug, name_zh, name_en, description, state, registration_opens_at, submission_deadline, settings, created_at, updated_at
 		FROM contests WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Contest{}, NotFound("err.contest.not_found")
@@ -252,6 +255,14 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 		Slug: row.Slug, NameZh: row.NameZh, NameEn: row.NameEn, Description: row.Description,
 		RegistrationOpensAt: utc(row.RegistrationOpensAt), SubmissionDeadline: utc(row.SubmissionDeadline),
 	}}
+	var settings struct {
+		Entry EntrySettings `json:"entry"`
+	}
+	if err := json.Unmarshal(row.Settings, &settings); err != nil {
+		return Contest{}, fmt.Errorf("contest %d settings: %w", id, err)
+	}
+	c.Entry = settings.Entry
+	c.Setup.Normalize() // fills defaults for contests saved before a setting existed
 	if err := s.DB.SelectContext(ctx, &c.Tracks, `SELECT key, name_zh, name_en FROM tracks WHERE contest_id = $1 ORDER BY position`, id); err != nil {
 		return Contest{}, err
 	}
@@ -374,6 +385,12 @@ func (s *Store) ContestIDBySlug(ctx context.Context, slug string) (int64, error)
 		return 0, NotFound("err.contest.not_found")
 	}
 	return id, err
+}
+
+// settingsJSON is what contests.settings holds of a setup.
+func settingsJSON(c Setup) []byte {
+	b, _ := json.Marshal(map[string]any{"entry": c.Entry}) // plain data: cannot fail
+	return b
 }
 
 func utc(t *time.Time) *time.Time {

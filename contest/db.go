@@ -137,3 +137,8 @@ func isUniqueViolation(err error, constraint string) bool {
 	e := pq.As(err, pqerror.UniqueViolation)
 	return e != nil && (constraint == "" || e.Constraint == constraint)
 }
+
+// isInvalidUUID reports PostgreSQL refusing a malformed uuid, which to callers is simply "no such thing".
+func isInvalidUUID(err error) bool {
+	return pq.As(err, pqerror.InvalidTextRepresentation) != nil
+}

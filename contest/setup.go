@@ -15,16 +15,34 @@ import (
 // tracks, groups, rounds with their rubrics and quotas, and award quotas. It is
 // validated and saved as a whole, so a contest is never half-configured.
 type Setup struct {
-	Slug                string       `json:"slug"`
-	NameZh              string       `json:"name_zh"`
-	NameEn              string       `json:"name_en"`
-	Description         string       `json:"description"`
-	RegistrationOpensAt *time.Time   `json:"registration_opens_at"`
-	SubmissionDeadline  *time.Time   `json:"submission_deadline"`
-	Tracks              []Category   `json:"tracks"`
-	Groups              []Category   `json:"groups"`
-	Rounds              []Round      `json:"rounds"`
-	Awards              []AwardQuota `json:"awards"`
+	Slug                string        `json:"slug"`
+	NameZh              string        `json:"name_zh"`
+	NameEn              string        `json:"name_en"`
+	Description         string        `json:"description"`
+	RegistrationOpensAt *time.Time    `json:"registration_opens_at"`
+	SubmissionDeadline  *time.Time    `json:"submission_deadline"`
+	Tracks              []Category    `json:"tracks"`
+	Groups              []Category    `json:"groups"`
+	Rounds              []Round       `json:"rounds"`
+	Awards              []AwardQuota  `json:"awards"`
+	Entry               EntrySettings `json:"entry"`
+}
+
+// EntrySettings are the contest's rules for entries: which fields and uploads a
+// submission needs, and how large uploads may be.
+type EntrySettings struct {
+	RequiredFields  []string `json:"required_fields"`   // keys of EntryFields
+	RequiredUploads []string `json:"required_uploads"`  // upload kinds; nil means a business plan
+	DocumentLimitMB int      `json:"document_limit_mb"` // 0 means 20
+	VideoLimitMB    int      `json:"video_limit_mb"`    // 0 means 500
+}
+
+// UploadLimit is the largest file of kind the contest accepts, in bytes.
+func (e EntrySettings) UploadLimit(kind string) int64 {
+	if kind == UploadVideo {
+		return int64(e.VideoLimitMB) << 20
+	}
+	return int64(e.DocumentLimitMB) << 20
 }
 
 // Category is a track (industry field, e.g. 智能制造) or a group (e.g. 企业组).
@@ -119,6 +137,18 @@ func (c *Setup) Normalize() {
 			cats[i].Key = strings.TrimSpace(cats[i].Key)
 			cats[i].NameZh, cats[i].NameEn = strings.TrimSpace(cats[i].NameZh), strings.TrimSpace(cats[i].NameEn)
 		}
+	}
+	if c.Entry.RequiredUploads == nil {
+		c.Entry.RequiredUploads = []string{UploadBusinessPlan}
+	}
+	if c.Entry.RequiredFields == nil {
+		c.Entry.RequiredFields = []string{}
+	}
+	if c.Entry.DocumentLimitMB == 0 {
+		c.Entry.DocumentLimitMB = 20
+	}
+	if c.Entry.VideoLimitMB == 0 {
+		c.Entry.VideoLimitMB = 500
 	}
 	for i := range c.Rounds {
 		r := &c.Rounds[i]
@@ -224,6 +254,22 @@ func (c *Setup) Validate() error {
 			}
 			seen[[2]string{q.Track, q.Group}] = true
 		}
+	}
+	for i, f := range c.Entry.RequiredFields {
+		if !slices.Contains(EntryFieldKeys, f) {
+			p.Add(fmt.Sprintf("entry.required_fields[%d]", i), "err.entry.unknown_field")
+		}
+	}
+	for i, k := range c.Entry.RequiredUploads {
+		if !slices.Contains(UploadKinds, k) {
+			p.Add(fmt.Sprintf("entry.required_uploads[%d]", i), "err.upload.kind")
+		}
+	}
+	if c.Entry.DocumentLimitMB < 1 || c.Entry.DocumentLimitMB > 200 {
+		p.Add("entry.document_limit_mb", "err.entry.document_limit")
+	}
+	if c.Entry.VideoLimitMB < 1 || c.Entry.VideoLimitMB > 4096 {
+		p.Add("entry.video_limit_mb", "err.entry.video_limit")
 	}
 	if weightSum != 0 && weightSum != 100 {
 		p.Add("rounds", "err.round.final_weights_sum")

@@ -21,6 +21,9 @@ type Store struct {
 	SessionTTL time.Duration
 	// InviteTTL is how long a judge's invite link stays usable.
 	InviteTTL time.Duration
+	// FindIdentity finds an entrant's names in a document's text; nil disables
+	// the identity-leak check.
+	FindIdentity IdentityFinder
 }
 
 // NewStore returns a store on db with production defaults.

@@ -1,0 +1,124 @@
+package contest
+
+import "time"
+
+// Entry states.
+const (
+	EntryDraft     = "draft"
+	EntrySubmitted = "submitted"
+	EntryWithdrawn = "withdrawn"
+	EntryAccepted  = "accepted"
+	EntryRejected  = "rejected"
+)
+
+// Entry flags shown to organizers.
+const (
+	FlagIdentityLeak = "identity_leak" // a PDF names the entrant: blind review would fail
+)
+
+// EntryFields are the project details an innovation contest asks for. Which of
+// them are required is set per contest (EntrySettings.RequiredFields).
+type EntryFields struct {
+	Summary    string `json:"summary"`    // 项目简介
+	Stage      string `json:"stage"`      // 发展阶段: one of Stages
+	Technology string `json:"technology"` // 核心技术
+	Market     string `json:"market"`     // 市场前景
+	Team       string `json:"team"`       // 团队情况
+	Financing  string `json:"financing"`  // 融资情况与需求
+}
+
+// EntryFieldKeys names the EntryFields, in the order forms show them.
+var EntryFieldKeys = []string{"summary", "stage", "technology", "market", "team", "financing"}
+
+// Stages of development an entry may declare.
+var Stages = []string{"idea", "prototype", "pilot", "revenue", "growth"}
+
+// value returns the field named key.
+func (f EntryFields) value(key string) string {
+	switch key {
+	case "summary":
+		return f.Summary
+	case "stage":
+		return f.Stage
+	case "technology":
+		return f.Technology
+	case "market":
+		return f.Market
+	case "team":
+		return f.Team
+	case "financing":
+		return f.Financing
+	}
+	return ""
+}
+
+// DeclaredConflict is an expert or organization an entrant asks to be kept away from.
+type DeclaredConflict struct {
+	Kind   string `json:"kind"` // "expert" or "organization"
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// EntryInput is what an entrant writes (or an import row provides) for an entry.
+type EntryInput struct {
+	Track     string             `json:"track"`
+	Group     string             `json:"group"`
+	Title     string             `json:"title"`
+	Fields    EntryFields        `json:"fields"`
+	Conflicts []DeclaredConflict `json:"conflicts"`
+}
+
+// Upload kinds.
+const (
+	UploadBusinessPlan = "business_plan"
+	UploadDeck         = "deck"
+	UploadVideo        = "video"
+	UploadAttachment   = "attachment"
+)
+
+// UploadKinds lists the kinds of file an entry may carry; all but attachments are one per entry.
+var UploadKinds = []string{UploadBusinessPlan, UploadDeck, UploadVideo, UploadAttachment}
+
+// Upload is a file attached to an entry.
+type Upload struct {
+	ID          string    `db:"id" json:"id"`
+	Kind        string    `db:"kind" json:"kind"`
+	Name        string    `db:"original_name" json:"name"` // identity-bearing: never shown to judges
+	ContentType string    `db:"content_type" json:"content_type"`
+	Size        int64     `db:"size_bytes" json:"size"`
+	SHA256      []byte    `db:"sha256" json:"sha256"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+}
+
+// Entry is an entry as its entrant and the organizers see it.
+type Entry struct {
+	ID           int64         `json:"id"`
+	ContestID    int64         `json:"contest_id"`
+	Source       string        `json:"source"`
+	State        string        `json:"state"`
+	ReviewReason string        `json:"review_reason"`
+	Flags        []string      `json:"flags"`
+	Organization *Organization `json:"organization,omitempty"`
+	SubmittedAt  *time.Time    `json:"submitted_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+	Uploads      []Upload      `json:"uploads"`
+	Snapshot     *Snapshot     `json:"snapshot,omitempty"` // exactly what was submitted
+	EntryInput
+}
+
+// Snapshot freezes an entry at submission: what the entrant sees as submitted and
+// what review and judging use.
+type Snapshot struct {
+	EntryInput
+	Organization Organization `json:"organization"`
+	Uploads      []Upload     `json:"uploads"`
+	SubmittedAt  time.Time    `json:"submitted_at"`
+}
+
+// ImportRow is one entry read from an organizer's CSV or XLSX file of entries
+// collected by another system. Line is the file's line (or sheet row) number.
+type ImportRow struct {
+	Line int
+	EntryInput
+	Organization OrganizationInput
+}

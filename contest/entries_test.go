@@ -1,0 +1,313 @@
+package contest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// entrantWorld is a contest open for entries and an entrant with a profile.
+type entrantWorld struct {
+	s        *contest.Store
+	clock    *contesttest.Clock
+	contest  contest.Contest
+	entrant  contest.Account
+	org      contest.Organization
+	deadline time.Time
+}
+
+func newEntrantWorld(t *testing.T) entrantWorld {
+	t.Helper()
+	s, clock := contesttest.NewStore(t)
+	ctx := context.Background()
+	organizer := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	setup := contesttest.Setup("entries")
+	opens, deadline := clock.T.Add(-time.Hour), clock.T.Add(72*time.Hour)
+	setup.RegistrationOpensAt, setup.SubmissionDeadline = &opens, &deadline
+	setup.Entry.RequiredFields = []string{"summary"}
+	c, err := s.CreateContest(ctx, organizer.ID, setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entrant := contesttest.Account(t, s, contest.RoleEntrant, "founder@example.com")
+	org, err := s.SaveOrganization(ctx, entrant.ID, contest.OrganizationInput{
+		Kind: contest.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
+		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entrantWorld{s: s, clock: clock, contest: c, entrant: entrant, org: org, deadline: deadline}
+}
+
+func (w entrantWorld) input(title string) contest.EntryInput {
+	return contest.EntryInput{Track: "materials", Group: "enterprise", Title: title,
+		Fields: contest.EntryFields{Summary: "石墨烯散热膜", Stage: "pilot"}}
+}
+
+// addPlan records a finished business-plan upload whose extracted text is text.
+func (w entrantWorld) addPlan(t *testing.T, entryID int64, id, text string) {
+	t.Helper()
+	_, err := w.s.AddUpload(context.Background(), w.entrant.ID, entryID, contest.StoredUpload{
+		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "计划书.pdf", ContentType: "application/pdf", Size: 1234, SHA256: make([]byte, 32)},
+		Key:    "aa/bb/" + id, Text: text,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOrganizationProfile(t *testing.T) {
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	a := contesttest.Account(t, s, contest.RoleEntrant, "a@example.com")
+	if _, err := s.OrganizationOf(ctx, a.ID); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Fatalf("profile before saving: %v", err)
+	}
+	_, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", USCC: "914403001922038217", ContactName: "王"})
+	e := wantCode(t, err, contest.CodeInvalid)
+	if e.Fields["uscc"] != "err.org.uscc" || e.Fields["contact_phone"] != "err.org.contact_required" {
+		t.Errorf("fields %v", e.Fields)
+	}
+	_, err = s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", ContactName: "王", ContactEmail: "w@example.com"})
+	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["uscc"] != "err.org.uscc_required" {
+		t.Errorf("enterprise without USCC: %v", e.Fields)
+	}
+	// A team needs no USCC; saving again updates the same organization.
+	team, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: "追光团队", ContactName: "王", ContactEmail: "W@Example.com",
+		Members: []contest.Member{{Name: "王五", Role: "队长"}, {}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if team.ContactEmail != "w@example.com" || len(team.Members) != 1 {
+		t.Errorf("saved team %+v", team)
+	}
+	again, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "追光科技有限公司", USCC: "9144 0300 1922 0382 16", ContactName: "王", ContactEmail: "w@example.com"})
+	if err != nil || again.ID != team.ID || again.USCC != "914403001922038216" {
+		t.Errorf("update: %+v %v", again, err)
+	}
+	// Another entrant cannot claim the same USCC.
+	b := contesttest.Account(t, s, contest.RoleEntrant, "b@example.com")
+	_, err = s.SaveOrganization(ctx, b.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "冒名公司", USCC: "914403001922038216", ContactName: "赵", ContactEmail: "z@example.com"})
+	if e := wantCode(t, err, contest.CodeConflict); e.Fields["uscc"] != "err.org.uscc_taken" {
+		t.Errorf("duplicate USCC: %v", e.Fields)
+	}
+}
+
+func TestEntryLifecycleAndDeadline(t *testing.T) {
+	w := newEntrantWorld(t)
+	ctx := context.Background()
+	s := w.s
+
+	// No profile, no entry.
+	other := contesttest.Account(t, s, contest.RoleEntrant, "other@example.com")
+	_, err := s.CreateEntry(ctx, other.ID, w.contest.ID, w.input("别人的项目"))
+	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.entry.profile_required" {
+		t.Errorf("without profile: %v", e)
+	}
+
+	bad := w.input("  ")
+	bad.Track, bad.Fields.Stage = "space", "moonshot"
+	_, err = s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, bad)
+	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["title"] != "err.required" || e.Fields["track"] != "err.unknown_track" || e.Fields["fields.stage"] != "err.entry.stage" {
+		t.Errorf("invalid entry: %v", e.Fields)
+	}
+
+	in := w.input("石墨烯散热膜")
+	in.Fields.Summary = ""
+	entry, err := s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entry.State != contest.EntryDraft || entry.Organization == nil || entry.Organization.Name != "星河智能科技有限公司" {
+		t.Fatalf("draft %+v", entry)
+	}
+	// Submitting needs the contest's required field and a business plan.
+	_, err = s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["fields.summary"] != "err.required" || e.Fields["uploads.business_plan"] != "err.entry.upload_required" {
+		t.Errorf("incomplete submission: %v", e.Fields)
+	}
+	in.Fields.Summary = "一种新型石墨烯散热膜"
+	if entry, err = s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	w.addPlan(t, entry.ID, "00000000-0000-0000-0000-000000000001", "项目概述 技术路线")
+	submitted, err := s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if submitted.State != contest.EntrySubmitted || submitted.Snapshot == nil || submitted.Snapshot.Fields.Summary != "一种新型石墨烯散热膜" ||
+		len(submitted.Snapshot.Uploads) != 1 || submitted.Snapshot.Organization.USCC != "91440300708461136T" {
+		t.Fatalf("submitted %+v", submitted)
+	}
+	var codes []string
+	if err := s.DB.Select(&codes, `SELECT code FROM blind_codes WHERE entry_id = $1`, entry.ID); err != nil || len(codes) != len(w.contest.Rounds) {
+		t.Fatalf("blind codes %v %v", codes, err)
+	}
+	if !strings.HasPrefix(codes[0], "MA-") || len(codes[0]) != 7 {
+		t.Errorf("blind code %q", codes[0])
+	}
+
+	// A submitted entry is locked: no edits, no uploads.
+	_, err = s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in)
+	wantCode(t, err, contest.CodeConflict)
+	_, err = s.UploadLimit(ctx, w.entrant.ID, entry.ID, contest.UploadDeck)
+	wantCode(t, err, contest.CodeConflict)
+	// Another entrant can neither see nor touch it.
+	_, err = s.EntryOfEntrant(ctx, other.ID, entry.ID)
+	wantCode(t, err, contest.CodeNotFound)
+	_, err = s.WithdrawEntry(ctx, other.ID, entry.ID)
+	wantCode(t, err, contest.CodeNotFound)
+
+	// Withdraw, edit again (back to draft), resubmit: the blind codes stay the same.
+	if got, err := s.WithdrawEntry(ctx, w.entrant.ID, entry.ID); err != nil || got.State != contest.EntryWithdrawn {
+		t.Fatalf("withdraw: %+v %v", got, err)
+	}
+	in.Title = "石墨烯散热膜（第二版）"
+	if got, err := s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in); err != nil || got.State != contest.EntryDraft {
+		t.Fatalf("edit after withdrawal: %+v %v", got, err)
+	}
+	if _, err := s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	var again []string
+	_ = s.DB.Select(&again, `SELECT code FROM blind_codes WHERE entry_id = $1`, entry.ID)
+	if strings.Join(again, ",") != strings.Join(codes, ",") {
+		t.Errorf("blind codes changed on resubmission: %v → %v", codes, again)
+	}
+
+	// After the deadline (server clock) nothing changes any more.
+	second, err := s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("第二个项目"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.T = w.deadline
+	for name, f := range map[string]func() error{
+		"create": func() error {
+			_, err := s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("迟到的项目"))
+			return err
+		},
+		"update": func() error { _, err := s.UpdateEntry(ctx, w.entrant.ID, second.ID, w.input("改名")); return err },
+		"submit": func() error { _, err := s.SubmitEntry(ctx, w.entrant.ID, second.ID, false); return err },
+		"upload": func() error {
+			_, err := s.UploadLimit(ctx, w.entrant.ID, second.ID, contest.UploadBusinessPlan)
+			return err
+		},
+	} {
+		if e := wantCode(t, f(), contest.CodeConflict); e.Message != "err.entry.deadline_passed" {
+			t.Errorf("%s after the deadline: %v", name, e)
+		}
+	}
+	// A finished upload that ends after the deadline is refused too.
+	_, err = s.AddUpload(ctx, w.entrant.ID, second.ID, contest.StoredUpload{Upload: contest.Upload{ID: "00000000-0000-0000-0000-000000000009", Kind: contest.UploadDeck}, Key: "x"})
+	wantCode(t, err, contest.CodeConflict)
+}
+
+func TestIdentityLeakWarnsThenFlags(t *testing.T) {
+	w := newEntrantWorld(t)
+	ctx := context.Background()
+	w.s.FindIdentity = func(text string, names []string) []string { // the contract; pdftext tests the real finder
+		var found []string
+		for _, n := range names {
+			if strings.Contains(text, n) {
+				found = append(found, n)
+			}
+		}
+		return found
+	}
+	entry, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.addPlan(t, entry.ID, "00000000-0000-0000-0000-000000000002", "本计划书由星河智能科技有限公司编写，项目负责人李娜。")
+	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] == "" {
+		t.Fatalf("leak not warned: %v", e)
+	}
+	got, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, entry.ID)
+	if err != nil || got.State != contest.EntryDraft {
+		t.Fatalf("a warned submission changed the entry: %+v %v", got, err)
+	}
+	got, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, true)
+	if err != nil || got.State != contest.EntrySubmitted || len(got.Flags) != 1 || got.Flags[0] != contest.FlagIdentityLeak {
+		t.Fatalf("acknowledged submission: %+v %v", got, err)
+	}
+	flagged, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
+	if err != nil || len(flagged) != 1 || flagged[0].ID != entry.ID {
+		t.Errorf("organizer's flagged list %v %v", flagged, err)
+	}
+}
+
+func TestReviewAndImport(t *testing.T) {
+	w := newEntrantWorld(t)
+	ctx := context.Background()
+	organizer, err := w.s.Authenticate(ctx, "org@example.com", contesttest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, title := range []string{"甲", "乙"} {
+		in := w.input(title)
+		e, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.addPlan(t, e.ID, "00000000-0000-0000-0000-00000000000"+map[string]string{"甲": "3", "乙": "4"}[title], "")
+		if _, err := w.s.SubmitEntry(ctx, w.entrant.ID, e.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	draft, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("草稿"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Drafts are not the organizer's to see or judge.
+	list, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Sort: "title"})
+	if err != nil || len(list) != 2 || list[0].Title != "乙" && list[0].Title != "甲" {
+		t.Fatalf("organizer's list %+v %v", list, err)
+	}
+	_, err = w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, []int64{ids[0], draft.ID}, true, "")
+	wantCode(t, err, contest.CodeConflict)
+	_, err = w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids, false, " ")
+	wantCode(t, err, contest.CodeInvalid)
+	if n, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids, false, "不属于本市注册企业"); err != nil || n != 2 {
+		t.Fatalf("bulk reject: %d %v", n, err)
+	}
+	mine, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, ids[1])
+	if err != nil || mine.State != contest.EntryRejected || mine.ReviewReason != "不属于本市注册企业" {
+		t.Errorf("entrant sees %+v %v", mine, err)
+	}
+	if n, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids[:1], true, ""); err != nil || n != 1 {
+		t.Errorf("accept after reconsideration: %d %v", n, err)
+	}
+
+	rows := []contest.ImportRow{
+		{Line: 2, EntryInput: contest.EntryInput{Track: "新材料", Group: "团队组", Title: "导入项目一"},
+			Organization: contest.OrganizationInput{Kind: contest.OrgTeam, Name: "导入团队", ContactName: "周", ContactEmail: "zhou@example.com"}},
+		{Line: 3, EntryInput: contest.EntryInput{Track: "space", Group: "team", Title: "导入项目二"},
+			Organization: contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "坏公司", USCC: "123", ContactName: "吴", ContactEmail: "wu@example.com"}},
+	}
+	res, err := w.s.ImportEntries(ctx, w.contest.ID, rows, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Imported != 0 || len(res.Problems) != 2 || res.Problems[0].Line != 3 {
+		t.Fatalf("import with a bad row: %+v", res)
+	}
+	if list, _ := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{}); len(list) != 2 {
+		t.Fatalf("a refused import wrote entries: %d", len(list))
+	}
+	res, err = w.s.ImportEntries(ctx, w.contest.ID, rows, true)
+	if err != nil || res.Imported != 1 || res.Skipped != 1 {
+		t.Fatalf("import skipping bad rows: %+v %v", res, err)
+	}
+	imported, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Query: "导入"})
+	if err != nil || len(imported) != 1 || imported[0].Source != "import" || imported[0].State != contest.EntrySubmitted || imported[0].Track != "materials" {
+		t.Errorf("imported entry %+v %v", imported, err)
+	}
+}

@@ -1,0 +1,131 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"podium/contest/assign"
+)
+
+// RowProblem is what is wrong with one row of an import file.
+type RowProblem struct {
+	Line    int    `json:"line"`
+	Column  string `json:"column"`  // a field such as "track" or "uscc"; "" for the whole row
+	Message string `json:"message"` // message key
+}
+
+// ImportResult says what an import did, or would do.
+type ImportResult struct {
+	Imported int          `json:"imported"`
+	Skipped  int          `json:"skipped"`
+	Problems []RowProblem `json:"problems"`
+}
+
+// ImportEntries adds entries collected by another system, as submitted entries
+// with blind codes. Every row is checked first; when any row has a problem,
+// nothing is imported unless skipInvalid is set, in which case the valid rows are
+// imported and the others counted as skipped. Either way the problems are reported.
+func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []ImportRow, skipInvalid bool) (ImportResult, error) {
+	res := ImportResult{Problems: []RowProblem{}}
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		type checked struct {
+			row              ImportRow
+			trackID, groupID int64
+		}
+		var good []checked
+		for _, row := range rows {
+			trackID, groupID, err := row.EntryInput.validate(ctx, tx, contestID)
+			problems := rowProblems(row.Line, err)
+			if err := row.Organization.normalize(); err != nil {
+				problems = append(problems, rowProblems(row.Line, err)...)
+			}
+			if err != nil && len(problems) == 0 {
+				return err // not a validation problem
+			}
+			if len(problems) > 0 {
+				res.Problems = append(res.Problems, problems...)
+				res.Skipped++
+				continue
+			}
+			good = append(good, checked{row, trackID, groupID})
+		}
+		if len(res.Problems) > 0 && !skipInvalid {
+			res.Skipped = len(rows)
+			return nil
+		}
+		now := s.now()
+		for _, g := range good {
+			orgID, err := importOrganization(ctx, tx, g.row.Organization, now)
+			if err != nil {
+				return err
+			}
+			in := g.row.EntryInput
+			snap := Snapshot{EntryInput: in, Organization: Organization{ID: orgID, UpdatedAt: now, OrganizationInput: g.row.Organization}, Uploads: []Upload{}, SubmittedAt: now}
+			var entryID int64
+			err = tx.GetContext(ctx, &entryID, `
+				INSERT INTO entries (contest_id, organization_id, track_id, group_id, title, fields, declared_conflicts,
+				                     state, snapshot, submitted_at, source, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8, $9, 'import', $9, $9) RETURNING id`,
+				contestID, orgID, g.trackID, g.groupID, in.Title, mustJSON(in.Fields), mustJSON(nonNilConflicts(in.Conflicts)), mustJSON(snap), now)
+			if err != nil {
+				return err
+			}
+			var trackKey string
+			if err := tx.GetContext(ctx, &trackKey, `SELECT key FROM tracks WHERE id = $1`, g.trackID); err != nil {
+				return err
+			}
+			if err := assignBlindCodes(ctx, tx, contestID, entryID, trackKey); err != nil {
+				return err
+			}
+			res.Imported++
+		}
+		return nil
+	})
+	return res, err
+}
+
+// importOrganization finds an imported entrant's organization by its USCC, or creates it.
+func importOrganization(ctx context.Context, tx *sqlx.Tx, o OrganizationInput, now time.Time) (int64, error) {
+	var id int64
+	if o.USCC != "" {
+		err := tx.GetContext(ctx, &id, `SELECT id FROM organizations WHERE uscc = $1`, o.USCC)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	err := tx.GetContext(ctx, &id, `
+		INSERT INTO organizations (kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9) RETURNING id`,
+		o.Kind, o.Name, assign.NormalizeOrg(o.Name), o.USCC, o.ContactName, o.ContactPhone, o.ContactEmail, mustJSON(nonNilMembers(o.Members)), now)
+	return id, err
+}
+
+// rowProblems turns a validation error into problems of one row.
+func rowProblems(line int, err error) []RowProblem {
+	e, ok := errors.AsType[*Error](err)
+	if !ok || e.Code != CodeInvalid {
+		return nil
+	}
+	var out []RowProblem
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		out = append(out, RowProblem{Line: line, Column: strings.TrimPrefix(field, "fields."), Message: e.Fields[field]})
+	}
+	return out
+}
+
+func nonNilConflicts(c []DeclaredConflict) []DeclaredConflict {
+	if c == nil {
+		return []DeclaredConflict{}
+	}
+	return c
+}
