@@ -33,8 +33,8 @@ var EntryFieldKeys = []string{"summary", "stage", "technology", "market", "team"
 // Stages of development an entry may declare.
 var Stages = []string{"idea", "prototype", "pilot", "revenue", "growth"}
 
-// value returns the field named key.
-func (f EntryFields) value(key string) string {
+// Value returns the field named key.
+func (f EntryFields) Value(key string) string {
 	switch key {
 	case "summary":
 		return f.Summary

@@ -27,7 +27,7 @@ func (in *EntryInput) validate(ctx context.Context, q sqlx.QueryerContext, conte
 		*v = strings.TrimSpace(*v)
 	}
 	for _, key := range EntryFieldKeys {
-		if utf8.RuneCountInString(f.value(key)) > 5000 {
+		if utf8.RuneCountInString(f.Value(key)) > 5000 {
 			p.Add("fields."+key, "err.too_long")
 		}
 	}
@@ -266,7 +266,7 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 		}
 		p := Problems{}
 		for _, f := range settings.RequiredFields {
-			if entry.Fields.value(f) == "" {
+			if entry.Fields.Value(f) == "" {
 				p.Add("fields."+f, "err.required")
 			}
 		}

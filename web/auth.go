@@ -44,17 +44,25 @@ func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
 		key   string
 		limit redis_rate.Limit
 	}{
-		{s.cfg.RedisPrefix + "login:ip:" + ip, s.cfg.LoginPerIP},
-		{s.cfg.RedisPrefix + "login:account:" + login, s.cfg.LoginPerAccount},
+		{"login:ip:" + ip, s.cfg.LoginPerIP},
+		{"login:account:" + login, s.cfg.LoginPerAccount},
 	} {
-		res, err := s.limiter.Allow(ctx, check.key, check.limit)
-		if err != nil {
-			s.log.WarnContext(ctx, "login rate limiter unavailable; allowing attempt", "err", err)
-			return nil
+		if err := s.allow(ctx, check.key, check.limit); err != nil {
+			return err
 		}
-		if res.Allowed == 0 {
-			return &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
-		}
+	}
+	return nil
+}
+
+// allow counts one attempt under key (prefixed) against limit.
+func (s *Server) allow(ctx context.Context, key string, limit redis_rate.Limit) error {
+	res, err := s.limiter.Allow(ctx, s.cfg.RedisPrefix+key, limit)
+	if err != nil {
+		s.log.WarnContext(ctx, "rate limiter unavailable; allowing the attempt", "key", key, "err", err)
+		return nil
+	}
+	if res.Allowed == 0 {
+		return &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
 	}
 	return nil
 }

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"podium/contest"
 	"podium/contest/contesttest"
@@ -41,6 +44,37 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/contests/:contest":            {401, 403, 403, 404, 200},
 	"PUT /api/v1/contests/:contest":            {401, 403, 403, 404, 422},
 	"POST /api/v1/contests/:contest/invites":   {401, 403, 403, 404, 422},
+
+	// Entries. Each request that names an entry gets a fresh submitted entry of the
+	// entrant, so a submitted entry is locked (409) and withdrawing it works.
+	"GET /organizer/contests/:contest/entries":         {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/entries/review": {401, 403, 403, 404, 422},
+	"GET /organizer/contests/:contest/entries/:entry":  {303, 403, 403, 404, 200},
+	"GET /register":                                       {200, 200, 200, 200, 200},
+	"POST /register":                                      {422, 422, 422, 422, 422},
+	"GET /entrant/profile":                                {303, 200, 403, 403, 403},
+	"POST /entrant/profile":                               {401, 422, 403, 403, 403},
+	"GET /entrant/contests/:contest/entries/new":          {303, 200, 403, 403, 403},
+	"POST /entrant/contests/:contest/entries":             {401, 422, 403, 403, 403},
+	"GET /entrant/entries/:entry":                         {303, 200, 403, 403, 403},
+	"POST /entrant/entries/:entry":                        {401, 409, 403, 403, 403},
+	"POST /entrant/entries/:entry/submit":                 {401, 409, 403, 403, 403},
+	"POST /entrant/entries/:entry/withdraw":               {401, 303, 403, 403, 403},
+	"POST /entrant/entries/:entry/uploads/:upload/delete": {401, 409, 403, 403, 403},
+	"GET /api/v1/contests/:contest/entries":               {401, 403, 403, 404, 200},
+	"GET /api/v1/contests/:contest/entries/:entry":        {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/entries/review":       {401, 403, 403, 404, 422},
+	"POST /api/v1/accounts":                               {422, 422, 422, 422, 422},
+	"GET /api/v1/profile":                                 {401, 200, 403, 403, 403},
+	"PUT /api/v1/profile":                                 {401, 422, 403, 403, 403},
+	"GET /api/v1/open-contests":                           {401, 200, 200, 200, 200},
+	"GET /api/v1/entries":                                 {401, 200, 403, 403, 403},
+	"POST /api/v1/contests/:contest/entries":              {401, 422, 403, 403, 403},
+	"GET /api/v1/entries/:entry":                          {401, 200, 403, 403, 403},
+	"PUT /api/v1/entries/:entry":                          {401, 409, 403, 403, 403},
+	"POST /api/v1/entries/:entry/submit":                  {401, 409, 403, 403, 403},
+	"POST /api/v1/entries/:entry/withdraw":                {401, 200, 403, 403, 403},
+	"DELETE /api/v1/entries/:entry/uploads/:upload":       {401, 409, 403, 403, 403},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
@@ -67,6 +101,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
+	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
 
 	seen := map[string]bool{}
 	for _, r := range h.server.Routes() {
@@ -77,8 +114,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("route %s is not in the authorization matrix: add its expected statuses", key)
 			continue
 		}
-		path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token").Replace(r.Path)
 		for i, acct := range accounts {
+			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token",
+				":upload", "00000000-0000-0000-0000-000000000000").Replace(r.Path)
+			if strings.Contains(r.Path, ":entry") {
+				path = strings.Replace(path, ":entry", fmt.Sprint(submittedEntry(t, h, entrant, c.ID)), 1)
+			}
 			cl := h.client()
 			if acct != nil {
 				cl = h.loggedIn(*acct) // a fresh session each time: some routes log out
@@ -102,4 +143,30 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("matrix lists %s, which is not a route", key)
 		}
 	}
+}
+
+func testOrganization() contest.OrganizationInput {
+	return contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
+		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}}}
+}
+
+// submittedEntry creates a submitted entry of the entrant, with a recorded business plan.
+func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	e, err := h.store.CreateEntry(ctx, entrant.ID, contestID, contest.EntryInput{
+		Track: "materials", Group: "enterprise", Title: "项目 " + rand.Text()[:8]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := uuid.NewString()
+	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, contest.StoredUpload{
+		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "plan.pdf", ContentType: "application/pdf", SHA256: make([]byte, 32)},
+		Key:    "test/" + id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.SubmitEntry(ctx, entrant.ID, e.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	return e.ID
 }

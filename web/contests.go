@@ -451,7 +451,3 @@ func (s *Server) judgeHome(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "judge.html", "judge.title", list)
 }
-
-func (s *Server) entrantHome(c *gin.Context) {
-	s.render(c, http.StatusOK, "entrant.html", "entrant.title", nil)
-}

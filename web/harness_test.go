@@ -18,6 +18,7 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 
 	"podium/contest"
+	"podium/contest/blob"
 	"podium/contest/contesttest"
 	"podium/web"
 )
@@ -35,8 +36,12 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	t.Helper()
 	store, clock := contesttest.NewStore(t)
 	rdb, prefix := contesttest.NewRedis(t)
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := web.Config{
-		Store: store, Redis: rdb, RedisPrefix: prefix,
+		Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}

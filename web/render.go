@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type Page struct {
 	Account *contest.Account
 	CSRF    string
 	Path    string
+	URI     string // path and query, for forms that come back to this view
 	Data    any
 }
 
@@ -37,10 +39,10 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" {
+		if base == "layout.html" || base == "partials.html" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -65,12 +67,35 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.shanghai).Format("2006-01-02T15:04")
 		},
-		"ptr":         func(t time.Time) *time.Time { return &t },
-		"fieldPath":   fieldPath,
-		"methods":     func() []string { return contest.Methods },
-		"join":        func(s []string) string { return strings.Join(s, ", ") },
-		"awardLevels": func() []string { return contest.AwardLevels },
-		"blankAward":  func() contest.AwardQuota { return contest.AwardQuota{} },
+		"ptr":            func(t time.Time) *time.Time { return &t },
+		"fieldPath":      fieldPath,
+		"methods":        func() []string { return contest.Methods },
+		"join":           func(s []string) string { return strings.Join(s, ", ") },
+		"awardLevels":    func() []string { return contest.AwardLevels },
+		"entryFieldKeys": func() []string { return contest.EntryFieldKeys },
+		// entryTextKeys are the free-text fields (stage is a choice).
+		"entryTextKeys": func() []string {
+			return slices.DeleteFunc(slices.Clone(contest.EntryFieldKeys), func(k string) bool { return k == "stage" })
+		},
+		"entryField":    func(f contest.EntryFields, key string) string { return f.Value(key) },
+		"stages":        func() []string { return contest.Stages },
+		"uploadKinds":   func() []string { return contest.UploadKinds },
+		"has":           slices.Contains[[]string],
+		"blankConflict": func() contest.DeclaredConflict { return contest.DeclaredConflict{Kind: "expert"} },
+		"uploadLimitMB": func(e contest.EntrySettings, kind string) int64 { return e.UploadLimit(kind) >> 20 },
+		"uploadAccept":  uploadAccept,
+		"entrySorts":    func() []string { return []string{"submitted", "title", "organization", "track", "state"} },
+		// bytes shows a file size for people.
+		"bytes": func(n int64) string {
+			switch {
+			case n >= 1<<20:
+				return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+			case n >= 1<<10:
+				return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+			}
+			return fmt.Sprintf("%d B", n)
+		},
+		"blankAward": func() contest.AwardQuota { return contest.AwardQuota{} },
 		// countText leaves the count of a blank row empty rather than "0".
 		"countText": func(n int, key string) string {
 			if n == 0 && key == "" {
@@ -122,7 +147,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 		return
 	}
 	l := s.localizer(c)
-	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, Data: data}
+	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, URI: c.Request.URL.RequestURI(), Data: data}
 	if sess, ok := session(c); ok {
 		p.Account = &sess.Account
 	}
@@ -136,3 +161,17 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 }
 
 func randomToken() string { return rand.Text() }
+
+// uploadAccept is the file picker's hint of what a kind accepts; the server
+// checks the content whatever the picker allowed.
+func uploadAccept(kind string) string {
+	switch kind {
+	case contest.UploadBusinessPlan:
+		return ".pdf,application/pdf"
+	case contest.UploadDeck:
+		return ".pdf,.pptx"
+	case contest.UploadVideo:
+		return ".mp4,video/mp4"
+	}
+	return ".pdf,.pptx,.docx,.xlsx,.jpg,.jpeg,.png"
+}

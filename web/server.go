@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/blob"
 )
 
 //go:embed templates/*.html
@@ -30,9 +31,10 @@ var staticFiles embed.FS
 type Config struct {
 	Store         *contest.Store
 	Redis         redis.UniversalClient
-	RedisPrefix   string // isolates keys of one deployment (and of each test)
-	SecureCookies bool   // set the Secure flag on cookies (behind HTTPS)
-	BaseURL       string // for links shown to people, e.g. invite links; derived from the request when empty
+	Blobs         blob.Store // uploaded files
+	RedisPrefix   string     // isolates keys of one deployment (and of each test)
+	SecureCookies bool       // set the Secure flag on cookies (behind HTTPS)
+	BaseURL       string     // for links shown to people, e.g. invite links; derived from the request when empty
 	// TrustedProxies are the load balancers whose X-Forwarded-For is believed when
 	// finding a client's address (for per-IP login limits); none by default.
 	TrustedProxies []string

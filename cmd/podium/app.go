@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/blob"
 	"podium/web"
 )
 
@@ -53,8 +55,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
+	blobs, err := blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs"))
+	if err != nil {
+		return fmt.Errorf("blob store: %w", err)
+	}
 	m.Web, err = web.New(web.Config{
-		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix,
+		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: blobs,
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
 	})

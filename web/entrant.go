@@ -1,0 +1,476 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+)
+
+// entryID is the :entry path parameter; a malformed one is simply not found.
+func entryID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("entry"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, contest.NotFound("err.entry.not_found")
+	}
+	return id, nil
+}
+
+func paramContestID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("contest"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, contest.NotFound("err.contest.not_found")
+	}
+	return id, nil
+}
+
+func accountID(c *gin.Context) int64 {
+	sess, _ := session(c)
+	return sess.Account.ID
+}
+
+// register creates an entrant account and logs it in, under the per-IP limit.
+func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session, error) {
+	ctx := c.Request.Context()
+	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.LoginPerIP); err != nil {
+		return contest.Session{}, err
+	}
+	n.Role = contest.RoleEntrant
+	acct, err := s.store.CreateAccount(ctx, n)
+	if err != nil {
+		return contest.Session{}, err
+	}
+	token, sess, err := s.store.CreateSession(ctx, acct.ID)
+	if err != nil {
+		return contest.Session{}, err
+	}
+	s.startSession(c, token, sess)
+	return sess, nil
+}
+
+// Registration and profile pages.
+
+type registerForm struct {
+	Form   contest.NewAccount
+	Errors map[string]string
+}
+
+func (s *Server) registerPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "register.html", "register.title", registerForm{})
+}
+
+func (s *Server) registerSubmit(c *gin.Context) {
+	n := contest.NewAccount{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email"), Phone: c.PostForm("phone"), Password: c.PostForm("password")}
+	if _, err := s.register(c, n); err != nil {
+		s.formFailure(c, err, "register.html", "register.title", func(fields map[string]string) any {
+			n.Password = ""
+			return registerForm{Form: n, Errors: fields}
+		})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/entrant/profile")
+}
+
+// formFailure re-renders a form page with the problems of err next to the fields,
+// or fails the request for errors that are not the user's to fix.
+func (s *Server) formFailure(c *gin.Context, err error, page, title string, data func(fields map[string]string) any) {
+	status, d := s.describe(c, err)
+	if status == http.StatusInternalServerError || status == http.StatusNotFound || status == http.StatusForbidden {
+		s.fail(c, err)
+		return
+	}
+	fields := d.Fields
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fields[""] = d.Message
+	s.render(c, status, page, title, data(fields))
+}
+
+type profileForm struct {
+	Org    contest.OrganizationInput
+	Errors map[string]string
+	Saved  bool
+}
+
+func (s *Server) profilePage(c *gin.Context) {
+	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
+	if err != nil && contest.ErrorCode(err) != contest.CodeNotFound {
+		s.fail(c, err)
+		return
+	}
+	if org.Kind == "" {
+		org.Kind = contest.OrgEnterprise
+	}
+	s.render(c, http.StatusOK, "profile.html", "profile.title", profileForm{Org: org.OrganizationInput, Saved: c.Query("saved") == "1"})
+}
+
+func (s *Server) profileSubmit(c *gin.Context) {
+	in := contest.OrganizationInput{
+		Kind: c.PostForm("kind"), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
+		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+	}
+	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
+	for i := range names {
+		m := contest.Member{Name: names[i]}
+		if i < len(roles) {
+			m.Role = roles[i]
+		}
+		in.Members = append(in.Members, m)
+	}
+	if _, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in); err != nil {
+		s.formFailure(c, err, "profile.html", "profile.title", func(fields map[string]string) any {
+			return profileForm{Org: in, Errors: fields}
+		})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/entrant?profile=saved")
+}
+
+// Entrant home and entries.
+
+type entrantHome struct {
+	Entries    []contest.EntrySummary
+	Open       []contest.OpenContest
+	HasProfile bool
+}
+
+func (s *Server) entrantHome(c *gin.Context) {
+	ctx := c.Request.Context()
+	var home entrantHome
+	var err error
+	if home.Entries, err = s.store.EntriesOfEntrant(ctx, accountID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if home.Open, err = s.store.ContestsOpenForEntries(ctx); err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err = s.store.OrganizationOf(ctx, accountID(c))
+	home.HasProfile = err == nil
+	s.render(c, http.StatusOK, "entrant.html", "entrant.title", home)
+}
+
+// entryPage is the entrant's entry editor and viewer.
+type entryPage struct {
+	Contest contest.Contest
+	Entry   contest.Entry // zero ID for a new entry
+	Input   contest.EntryInput
+	Errors  map[string]string
+	Leak    bool // the last submission was refused for naming the entrant
+}
+
+// Editable reports whether the entrant may still change the entry.
+func (p entryPage) Editable() bool {
+	return p.Entry.ID == 0 || p.Entry.State == contest.EntryDraft || p.Entry.State == contest.EntryWithdrawn
+}
+
+func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
+	var err error
+	contestID := page.Entry.ContestID
+	if contestID == 0 {
+		if contestID, err = paramContestID(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if page.Contest, err = s.store.Contest(c.Request.Context(), contestID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "entry.html", "entry.title", page)
+}
+
+func (s *Server) entryNewPage(c *gin.Context) {
+	s.renderEntry(c, http.StatusOK, entryPage{})
+}
+
+func entryInputFromForm(c *gin.Context) contest.EntryInput {
+	in := contest.EntryInput{
+		Track: c.PostForm("track"), Group: c.PostForm("group"), Title: c.PostForm("title"),
+		Fields: contest.EntryFields{
+			Summary: c.PostForm("summary"), Stage: c.PostForm("stage"), Technology: c.PostForm("technology"),
+			Market: c.PostForm("market"), Team: c.PostForm("team"), Financing: c.PostForm("financing"),
+		},
+	}
+	kinds, names, reasons := c.PostFormArray("conflict_kind"), c.PostFormArray("conflict_name"), c.PostFormArray("conflict_reason")
+	for i := range names {
+		d := contest.DeclaredConflict{Name: names[i]}
+		if i < len(kinds) {
+			d.Kind = kinds[i]
+		}
+		if i < len(reasons) {
+			d.Reason = reasons[i]
+		}
+		in.Conflicts = append(in.Conflicts, d)
+	}
+	return in
+}
+
+func (s *Server) entryCreateSubmit(c *gin.Context) {
+	contestID, err := paramContestID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := entryInputFromForm(c)
+	entry, err := s.store.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
+	if err != nil {
+		s.entryFormFailure(c, entryPage{Input: in}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", entry.ID))
+}
+
+// entryFormFailure shows the entry page again with what went wrong.
+func (s *Server) entryFormFailure(c *gin.Context, page entryPage, err error) {
+	status, d := s.describe(c, err)
+	if status == http.StatusInternalServerError || status == http.StatusNotFound {
+		s.fail(c, err)
+		return
+	}
+	page.Errors = d.Fields
+	if page.Errors == nil {
+		page.Errors = map[string]string{}
+	}
+	page.Errors[""] = d.Message
+	if e, ok := err.(*contest.Error); ok && e.Message == "err.entry.identity_leak" {
+		page.Leak = true
+	}
+	s.renderEntry(c, status, page)
+}
+
+// ownEntry loads the entrant's entry named in the path.
+func (s *Server) ownEntry(c *gin.Context) (contest.Entry, bool) {
+	id, err := entryID(c)
+	if err == nil {
+		var e contest.Entry
+		if e, err = s.store.EntryOfEntrant(c.Request.Context(), accountID(c), id); err == nil {
+			return e, true
+		}
+	}
+	s.fail(c, err)
+	return contest.Entry{}, false
+}
+
+func (s *Server) entryPage(c *gin.Context) {
+	e, ok := s.ownEntry(c)
+	if !ok {
+		return
+	}
+	s.renderEntry(c, http.StatusOK, entryPage{Entry: e, Input: e.EntryInput})
+}
+
+func (s *Server) entryUpdateSubmit(c *gin.Context) {
+	e, ok := s.ownEntry(c)
+	if !ok {
+		return
+	}
+	in := entryInputFromForm(c)
+	if _, err := s.store.UpdateEntry(c.Request.Context(), accountID(c), e.ID, in); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?saved=1", e.ID))
+}
+
+func (s *Server) entrySubmitSubmit(c *gin.Context) {
+	e, ok := s.ownEntry(c)
+	if !ok {
+		return
+	}
+	if _, err := s.store.SubmitEntry(c.Request.Context(), accountID(c), e.ID, c.PostForm("acknowledge_leaks") == "1"); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?submitted=1", e.ID))
+}
+
+func (s *Server) entryWithdrawSubmit(c *gin.Context) {
+	e, ok := s.ownEntry(c)
+	if !ok {
+		return
+	}
+	if _, err := s.store.WithdrawEntry(c.Request.Context(), accountID(c), e.ID); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
+}
+
+func (s *Server) uploadDeleteSubmit(c *gin.Context) {
+	e, ok := s.ownEntry(c)
+	if !ok {
+		return
+	}
+	if err := s.deleteUpload(c, e.ID, c.Param("upload")); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
+}
+
+// API.
+
+func (s *Server) apiRegister(c *gin.Context) {
+	var req struct {
+		DisplayName string `json:"display_name"`
+		Email       string `json:"email"`
+		Phone       string `json:"phone"`
+		Password    string `json:"password"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	sess, err := s.register(c, contest.NewAccount{DisplayName: req.DisplayName, Email: req.Email, Phone: req.Phone, Password: req.Password})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, newSessionResponse(sess))
+}
+
+func (s *Server) apiGetProfile(c *gin.Context) {
+	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, org)
+}
+
+func (s *Server) apiPutProfile(c *gin.Context) {
+	var in contest.OrganizationInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	org, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, org)
+}
+
+func (s *Server) apiOpenContests(c *gin.Context) {
+	list, err := s.store.ContestsOpenForEntries(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"contests": list})
+}
+
+func (s *Server) apiMyEntries(c *gin.Context) {
+	list, err := s.store.EntriesOfEntrant(c.Request.Context(), accountID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": list})
+}
+
+func (s *Server) apiCreateEntry(c *gin.Context) {
+	contestID, err := paramContestID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in contest.EntryInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/entries/%d", e.ID))
+	c.JSON(http.StatusCreated, e)
+}
+
+func (s *Server) apiGetEntry(c *gin.Context) {
+	if e, ok := s.ownEntry(c); ok {
+		c.JSON(http.StatusOK, e)
+	}
+}
+
+func (s *Server) apiUpdateEntry(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in contest.EntryInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.UpdateEntry(c.Request.Context(), accountID(c), id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) apiSubmitEntry(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var req struct {
+		AcknowledgeLeaks bool `json:"acknowledge_leaks"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	e, err := s.store.SubmitEntry(c.Request.Context(), accountID(c), id, req.AcknowledgeLeaks)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) apiWithdrawEntry(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.WithdrawEntry(c.Request.Context(), accountID(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) apiDeleteUpload(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.deleteUpload(c, id, c.Param("upload")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// trimmedQuery reads a filter parameter.
+func trimmedQuery(c *gin.Context, key string) string { return strings.TrimSpace(c.Query(key)) }

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+)
+
+func entryFilter(c *gin.Context) contest.EntryFilter {
+	return contest.EntryFilter{
+		Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group"), State: trimmedQuery(c, "state"),
+		Flag: trimmedQuery(c, "flag"), Query: trimmedQuery(c, "q"), Sort: trimmedQuery(c, "sort"),
+	}
+}
+
+// entriesPage is the organizer's filterable list of a contest's entries.
+type entriesPage struct {
+	Contest  contest.Contest
+	Entries  []contest.EntrySummary
+	Filter   contest.EntryFilter
+	States   []string
+	Reviewed int
+	Errors   map[string]string
+}
+
+func (s *Server) entriesPage(c *gin.Context) {
+	s.renderEntries(c, http.StatusOK, entriesPage{})
+}
+
+func (s *Server) renderEntries(c *gin.Context, status int, page entriesPage) {
+	ctx := c.Request.Context()
+	var err error
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.Filter = entryFilter(c)
+	if page.Entries, err = s.store.EntriesInContest(ctx, contestID(c), page.Filter); err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.States = []string{contest.EntrySubmitted, contest.EntryAccepted, contest.EntryRejected, contest.EntryWithdrawn}
+	if n, err := strconv.Atoi(c.Query("reviewed")); err == nil {
+		page.Reviewed = n
+	}
+	s.render(c, status, "entries.html", "entries.title", page)
+}
+
+// selectedIDs reads the entries ticked in a bulk form (or given in JSON).
+func selectedIDs(values []string) ([]int64, error) {
+	ids := make([]int64, 0, len(values))
+	for _, v := range values {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, contest.Invalid("entries", "err.review.none")
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (s *Server) reviewSubmit(c *gin.Context) {
+	ids, err := selectedIDs(c.PostFormArray("entry"))
+	if err == nil {
+		_, err = s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), ids, c.PostForm("decision") == "accept", c.PostForm("reason"))
+	}
+	if err != nil {
+		status, d := s.describe(c, err)
+		if status == http.StatusInternalServerError {
+			s.fail(c, err)
+			return
+		}
+		fields := d.Fields
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		fields[""] = d.Message
+		s.renderEntries(c, status, entriesPage{Errors: fields})
+		return
+	}
+	back := c.PostForm("back")
+	if u, perr := url.Parse(back); perr != nil || u.Path != c.Request.URL.Path || back == "" {
+		back = c.Request.URL.Path
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s%sreviewed=%d", back, map[bool]string{true: "&", false: "?"}[containsQuery(back)], len(ids)))
+}
+
+func containsQuery(u string) bool {
+	for i := 0; i < len(u); i++ {
+		if u[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
+
+type entryReviewPage struct {
+	Contest contest.Contest
+	Entry   contest.Entry
+}
+
+func (s *Server) entryReviewPage(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var page entryReviewPage
+	if page.Entry, err = s.store.EntryInContest(ctx, contestID(c), id); err != nil || page.Entry.State == contest.EntryDraft {
+		s.fail(c, notFoundIfDraft(err))
+		return
+	}
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "entry_review.html", "entry_review.title", page)
+}
+
+// notFoundIfDraft hides drafts from organizers: they are the entrant's own business.
+func notFoundIfDraft(err error) error {
+	if err == nil {
+		return contest.NotFound("err.entry.not_found")
+	}
+	return err
+}
+
+// API.
+
+func (s *Server) apiContestEntries(c *gin.Context) {
+	list, err := s.store.EntriesInContest(c.Request.Context(), contestID(c), entryFilter(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": list})
+}
+
+func (s *Server) apiContestEntry(c *gin.Context) {
+	id, err := entryID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.EntryInContest(c.Request.Context(), contestID(c), id)
+	if err != nil || e.State == contest.EntryDraft {
+		s.fail(c, notFoundIfDraft(err))
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) apiReviewEntries(c *gin.Context) {
+	var req struct {
+		Entries  []int64 `json:"entries"`
+		Decision string  `json:"decision"` // accept or reject
+		Reason   string  `json:"reason"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if req.Decision != "accept" && req.Decision != "reject" {
+		s.fail(c, contest.Invalid("decision", "err.review.decision"))
+		return
+	}
+	n, err := s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), req.Entries, req.Decision == "accept", req.Reason)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"reviewed": n})
+}
