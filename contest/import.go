@@ -28,11 +28,20 @@ type ImportResult struct {
 	Problems []RowProblem `json:"problems"`
 }
 
+// ImportOptions say what to do with rows that have problems.
+type ImportOptions struct {
+	// SkipInvalid imports the valid rows even when others have problems.
+	SkipInvalid bool
+	// DryRun checks every row and imports nothing (the file had problems the
+	// caller found itself, and the organizer did not choose to skip them).
+	DryRun bool
+}
+
 // ImportEntries adds entries collected by another system, as submitted entries
 // with blind codes. Every row is checked first; when any row has a problem,
-// nothing is imported unless skipInvalid is set, in which case the valid rows are
-// imported and the others counted as skipped. Either way the problems are reported.
-func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []ImportRow, skipInvalid bool) (ImportResult, error) {
+// nothing is imported unless opt.SkipInvalid, in which case the valid rows are
+// imported and the others counted as skipped. Either way every problem is reported.
+func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []ImportRow, opt ImportOptions) (ImportResult, error) {
 	res := ImportResult{Problems: []RowProblem{}}
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		type checked struct {
@@ -56,7 +65,7 @@ func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []Impor
 			}
 			good = append(good, checked{row, trackID, groupID})
 		}
-		if len(res.Problems) > 0 && !skipInvalid {
+		if opt.DryRun || len(res.Problems) > 0 && !opt.SkipInvalid {
 			res.Skipped = len(rows)
 			return nil
 		}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +44,9 @@ type Config struct {
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
 }
+
+// uploadsPath is where resumable (tus) uploads are served.
+const uploadsPath = "/api/v1/uploads"
 
 // Server serves Podium over HTTP.
 type Server struct {
@@ -126,8 +130,15 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
+// maxBody bounds every request body but resumable uploads' (which have their own
+// per-contest limits): forms and JSON are small, an import file at most 10 MB.
+const maxBody = 12 << 20
+
 func (s *Server) securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if c.Request.Body != nil && !strings.HasPrefix(c.Request.URL.Path, uploadsPath) {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		}
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

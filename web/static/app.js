@@ -29,6 +29,17 @@ document.addEventListener("click", function (ev) {
     last.after(cloneWithIndex(last, table.dataset.prefix));
     return;
   }
+  const plain = ev.target.closest("[data-add-plain]");
+  if (plain) {
+    // Rows whose fields are arrays (member_name, conflict_name …) need no renumbering.
+    const rows = plain.previousElementSibling.querySelectorAll("tbody > tr[data-row]");
+    const last = rows[rows.length - 1];
+    const copy = last.cloneNode(true);
+    copy.querySelectorAll("input").forEach(function (el) { el.value = ""; });
+    copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    last.after(copy);
+    return;
+  }
   if (ev.target.closest("[data-add-round]")) {
     const rounds = document.querySelector(".rounds");
     const all = rounds.querySelectorAll(":scope > fieldset[data-row]");
