@@ -226,6 +226,13 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems
 		SubmissionDeadline:  f.time("submission_deadline"),
 		Tracks:              f.categories("tracks"),
 		Groups:              f.categories("groups"),
+		Entry: contest.EntrySettings{
+			// Checkboxes: none ticked is an explicit "nothing required", not the default.
+			RequiredFields:  append([]string{}, c.PostFormArray("entry.required_fields")...),
+			RequiredUploads: append([]string{}, c.PostFormArray("entry.required_uploads")...),
+			DocumentLimitMB: f.int("entry.document_limit_mb"),
+			VideoLimitMB:    f.int("entry.video_limit_mb"),
+		},
 	}
 	for i := 0; f.has(fmt.Sprintf("rounds.%d.", i)); i++ {
 		at := fmt.Sprintf("rounds.%d.", i)

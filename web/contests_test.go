@@ -137,6 +137,10 @@ func TestContestEditorPage(t *testing.T) {
 	}
 
 	form.Set("submission_deadline", "2027-01-16T00:00")
+	form["entry.required_fields"] = []string{"summary", "market"}
+	form["entry.required_uploads"] = []string{"business_plan", "deck"}
+	form.Set("entry.document_limit_mb", "30")
+	form.Set("entry.video_limit_mb", "300")
 	form.Set("rounds.0.criteria.1.max", "40")
 	res = c.form("/organizer/contests", form)
 	if res.status != http.StatusSeeOther {
@@ -153,7 +157,9 @@ func TestContestEditorPage(t *testing.T) {
 	if len(saved.Tracks) != 1 || len(saved.Rounds) != 1 || saved.Rounds[0].Criteria[0].Max != 6000 ||
 		saved.Rounds[0].Criteria[0].Step != 50 || saved.Rounds[0].Criteria[1].Weight != 4000 ||
 		len(saved.Rounds[0].Quotas) != 1 || saved.Rounds[0].Quotas[0].Count != 3 ||
-		len(saved.Awards) != 1 || saved.Awards[0].Level != "first" || saved.Awards[0].Count != 1 {
+		len(saved.Awards) != 1 || saved.Awards[0].Level != "first" || saved.Awards[0].Count != 1 ||
+		strings.Join(saved.Entry.RequiredFields, ",") != "summary,market" || strings.Join(saved.Entry.RequiredUploads, ",") != "business_plan,deck" ||
+		saved.Entry.DocumentLimitMB != 30 || saved.Entry.VideoLimitMB != 300 {
 		t.Errorf("saved %+v", saved)
 	}
 	// Typed in Beijing time, stored in UTC.
