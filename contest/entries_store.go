@@ -97,6 +97,16 @@ func (s *Store) window(ctx context.Context, q sqlx.QueryerContext, contestID int
 	return w, setup.Entry, nil
 }
 
+// openForChanges loads the contest's entry settings and checks that entrants may
+// change entries now.
+func (s *Store) openForChanges(ctx context.Context, q sqlx.QueryerContext, contestID int64) (EntrySettings, error) {
+	w, settings, err := s.window(ctx, q, contestID)
+	if err != nil {
+		return EntrySettings{}, err
+	}
+	return settings, s.open(w)
+}
+
 // open reports whether entrants may change entries now, by the server's clock.
 func (s *Store) open(w contestWindow) error {
 	now := s.now()
@@ -120,11 +130,7 @@ func (s *Store) CreateEntry(ctx context.Context, accountID, contestID int64, in 
 	}
 	var id int64
 	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		w, _, err := s.window(ctx, tx, contestID)
-		if err != nil {
-			return err
-		}
-		if err := s.open(w); err != nil {
+		if _, err := s.openForChanges(ctx, tx, contestID); err != nil {
 			return err
 		}
 		trackID, groupID, err := in.validate(ctx, tx, contestID)
@@ -176,11 +182,7 @@ func (s *Store) UpdateEntry(ctx context.Context, accountID, entryID int64, in En
 		if err := editable(state); err != nil {
 			return err
 		}
-		w, _, err := s.window(ctx, tx, contestID)
-		if err != nil {
-			return err
-		}
-		if err := s.open(w); err != nil {
+		if _, err := s.openForChanges(ctx, tx, contestID); err != nil {
 			return err
 		}
 		trackID, groupID, err := in.validate(ctx, tx, contestID)
@@ -249,11 +251,8 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 		if state == EntrySubmitted || state == EntryAccepted || state == EntryRejected {
 			return Conflict("err.entry.already_submitted")
 		}
-		w, settings, err := s.window(ctx, tx, contestID)
+		settings, err := s.openForChanges(ctx, tx, contestID)
 		if err != nil {
-			return err
-		}
-		if err := s.open(w); err != nil {
 			return err
 		}
 		entry, err := s.loadEntry(ctx, tx, `e.id = $1`, entryID)

@@ -36,11 +36,7 @@ func (s *Store) checkUploadable(ctx context.Context, tx *sqlx.Tx, accountID, ent
 	if err := editable(state); err != nil {
 		return EntrySettings{}, err
 	}
-	w, settings, err := s.window(ctx, tx, contestID)
-	if err != nil {
-		return EntrySettings{}, err
-	}
-	return settings, s.open(w)
+	return s.openForChanges(ctx, tx, contestID)
 }
 
 // StoredUpload is an upload with where its bytes are and, for PDFs, their text.

@@ -22,7 +22,12 @@ func (s *Server) login(c *gin.Context, login, password string) (contest.Session,
 	if err != nil {
 		return contest.Session{}, err
 	}
-	token, sess, err := s.store.CreateSession(ctx, acct.ID)
+	return s.logInAs(c, acct.ID)
+}
+
+// logInAs starts a session for the account and sets its cookie.
+func (s *Server) logInAs(c *gin.Context, accountID int64) (contest.Session, error) {
+	token, sess, err := s.store.CreateSession(c.Request.Context(), accountID)
 	if err != nil {
 		return contest.Session{}, err
 	}

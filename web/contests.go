@@ -44,11 +44,7 @@ func (s *Server) apiCreateContest(c *gin.Context) {
 
 func (s *Server) apiGetContest(c *gin.Context) {
 	got, err := s.store.Contest(c.Request.Context(), contestID(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, got)
+	s.reply(c, http.StatusOK, got, err)
 }
 
 func (s *Server) apiUpdateContest(c *gin.Context) {
@@ -58,11 +54,7 @@ func (s *Server) apiUpdateContest(c *gin.Context) {
 		return
 	}
 	updated, err := s.store.UpdateContest(c.Request.Context(), contestID(c), setup)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, updated)
+	s.reply(c, http.StatusOK, updated, err)
 }
 
 type inviteResponse struct {

@@ -44,12 +44,7 @@ func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session
 	if err != nil {
 		return contest.Session{}, err
 	}
-	token, sess, err := s.store.CreateSession(ctx, acct.ID)
-	if err != nil {
-		return contest.Session{}, err
-	}
-	s.startSession(c, token, sess)
-	return sess, nil
+	return s.logInAs(c, acct.ID)
 }
 
 // Registration and profile pages.
@@ -338,11 +333,7 @@ func (s *Server) apiRegister(c *gin.Context) {
 
 func (s *Server) apiGetProfile(c *gin.Context) {
 	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, org)
+	s.reply(c, http.StatusOK, org, err)
 }
 
 func (s *Server) apiPutProfile(c *gin.Context) {
@@ -352,11 +343,7 @@ func (s *Server) apiPutProfile(c *gin.Context) {
 		return
 	}
 	org, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, org)
+	s.reply(c, http.StatusOK, org, err)
 }
 
 func (s *Server) apiOpenContests(c *gin.Context) {
@@ -415,11 +402,7 @@ func (s *Server) apiUpdateEntry(c *gin.Context) {
 		return
 	}
 	e, err := s.store.UpdateEntry(c.Request.Context(), accountID(c), id, in)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, e)
+	s.reply(c, http.StatusOK, e, err)
 }
 
 func (s *Server) apiSubmitEntry(c *gin.Context) {
@@ -438,11 +421,7 @@ func (s *Server) apiSubmitEntry(c *gin.Context) {
 		}
 	}
 	e, err := s.store.SubmitEntry(c.Request.Context(), accountID(c), id, req.AcknowledgeLeaks)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, e)
+	s.reply(c, http.StatusOK, e, err)
 }
 
 func (s *Server) apiWithdrawEntry(c *gin.Context) {
@@ -452,11 +431,7 @@ func (s *Server) apiWithdrawEntry(c *gin.Context) {
 		return
 	}
 	e, err := s.store.WithdrawEntry(c.Request.Context(), accountID(c), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, e)
+	s.reply(c, http.StatusOK, e, err)
 }
 
 func (s *Server) apiDeleteUpload(c *gin.Context) {

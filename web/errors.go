@@ -67,3 +67,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 }
 
 func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+
+// reply answers an API request with v as JSON, or with err.
+func (s *Server) reply(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
