@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
+	"podium/contest/blob"
 	"podium/contest/contesttest"
+	"podium/contest/pdftext"
 )
 
 // The expected status of every route for each kind of caller, written out by
@@ -67,6 +70,14 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/contests/:contest/entries":               {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/entries/:entry":        {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/entries/review":       {401, 403, 403, 404, 422},
+	"GET /entrant/files/:upload":                          {303, 200, 403, 403, 403},
+	"GET /organizer/contests/:contest/files/:upload":      {303, 403, 403, 404, 200},
+	"GET /api/v1/files/:upload":                           {401, 200, 403, 403, 403},
+	"GET /api/v1/contests/:contest/files/:upload":         {401, 403, 403, 404, 200},
+	"POST /api/v1/uploads":                                {401, 422, 403, 403, 403}, // not a tus request
+	"HEAD /api/v1/uploads/:id":                            {401, 404, 403, 403, 403}, // no such upload
+	"PATCH /api/v1/uploads/:id":                           {401, 404, 403, 403, 403},
+	"DELETE /api/v1/uploads/:id":                          {401, 404, 403, 403, 403},
 	"POST /api/v1/accounts":                               {422, 422, 422, 422, 422},
 	"GET /api/v1/profile":                                 {401, 200, 403, 403, 403},
 	"PUT /api/v1/profile":                                 {401, 422, 403, 403, 403},
@@ -118,10 +129,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue
 		}
 		for i, acct := range accounts {
-			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token",
-				":upload", "00000000-0000-0000-0000-000000000000").Replace(r.Path)
-			if strings.Contains(r.Path, ":entry") {
-				path = strings.Replace(path, ":entry", fmt.Sprint(submittedEntry(t, h, entrant, c.ID)), 1)
+			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload").Replace(r.Path)
+			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
+				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
+				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)
 			}
 			cl := h.client()
 			if acct != nil {
@@ -131,6 +142,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case r.Method == http.MethodGet:
 				res = cl.get(path)
+			case r.Method == http.MethodHead:
+				res = cl.do(r.Method, path, "", nil, "X-CSRF-Token", cl.csrf)
 			case strings.HasPrefix(path, "/api/"):
 				res = cl.api(r.Method, path, map[string]any{})
 			default:
@@ -153,8 +166,15 @@ func testOrganization() contest.OrganizationInput {
 		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}}}
 }
 
-// submittedEntry creates a submitted entry of the entrant, with a recorded business plan.
+// submittedEntry creates a submitted entry of the entrant, with a stored business plan.
 func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID int64) int64 {
+	t.Helper()
+	id, _ := submittedEntryWithFile(t, h, entrant, contestID)
+	return id
+}
+
+// submittedEntryWithFile is submittedEntry returning the business plan's upload id too.
+func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, contestID int64) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
 	e, err := h.store.CreateEntry(ctx, entrant.ID, contestID, contest.EntryInput{
@@ -162,14 +182,20 @@ func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID
 	if err != nil {
 		t.Fatal(err)
 	}
+	pdf := pdftext.Generate([]string{"商业计划书"})
+	key := blob.NewKey()
+	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := uuid.NewString()
 	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, contest.StoredUpload{
-		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "plan.pdf", ContentType: "application/pdf", SHA256: make([]byte, 32)},
-		Key:    "test/" + id}); err != nil {
+		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "星河 计划书.pdf", ContentType: "application/pdf", Size: size, SHA256: sum},
+		Key:    key}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.store.SubmitEntry(ctx, entrant.ID, e.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	return e.ID
+	return e.ID, id
 }

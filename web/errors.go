@@ -38,11 +38,16 @@ type ErrorDetail struct {
 // describe turns err into a status and a translated body. Internal errors are
 // logged with their detail and shown to clients only as a generic message.
 func (s *Server) describe(c *gin.Context, err error) (int, ErrorDetail) {
-	l := s.localizer(c)
+	return s.describeRequest(c.Request, c.GetString(keyLang), c.FullPath(), err)
+}
+
+// describeRequest is describe for code that has only the request (the upload component).
+func (s *Server) describeRequest(r *http.Request, lang, route string, err error) (int, ErrorDetail) {
+	l := s.catalog.localizer(lang)
 	e, ok := errors.AsType[*contest.Error](err)
 	if !ok || e.Code == contest.CodeInternal {
-		s.log.ErrorContext(c.Request.Context(), "request failed",
-			slog.String("method", c.Request.Method), slog.String("path", c.FullPath()), slog.Any("err", err))
+		s.log.ErrorContext(r.Context(), "request failed",
+			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 		return http.StatusInternalServerError, ErrorDetail{Code: string(contest.CodeInternal), Message: l.T("err.internal")}
 	}
 	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message)}

@@ -20,6 +20,7 @@ import (
 	"podium/contest"
 	"podium/contest/blob"
 	"podium/contest/contesttest"
+	"podium/contest/pdftext"
 	"podium/web"
 )
 
@@ -30,18 +31,23 @@ type harness struct {
 	clock  *contesttest.Clock
 	server *web.Server
 	http   *httptest.Server
+	blobs  blob.Store
+	// blobDir and stagingDir are where finished and partial uploads live.
+	blobDir, stagingDir string
 }
 
 func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	t.Helper()
 	store, clock := contesttest.NewStore(t)
 	rdb, prefix := contesttest.NewRedis(t)
-	blobs, err := blob.NewLocal(t.TempDir())
+	blobDir, stagingDir := t.TempDir(), t.TempDir()
+	blobs, err := blob.NewLocal(blobDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	store.FindIdentity = pdftext.FindIdentity
 	cfg := web.Config{
-		Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs,
+		Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}
@@ -52,7 +58,8 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: store, clock: clock, server: srv, http: httptest.NewServer(srv.Handler())}
+	h := &harness{t: t, store: store, clock: clock, server: srv, http: httptest.NewServer(srv.Handler()), blobs: blobs,
+		blobDir: blobDir, stagingDir: stagingDir}
 	t.Cleanup(h.http.Close)
 	return h
 }

@@ -56,7 +56,8 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
 	more, _ := filepath.Glob("../contest/*.go")
 	sub, _ := filepath.Glob("../contest/*/*.go")
-	more = append(more, sub...)
+	pkgs, _ := filepath.Glob("*/*.go") // web's own subpackages (upload)
+	more = append(append(more, sub...), pkgs...)
 	tmpls, _ := filepath.Glob("templates/*.html")
 	for _, f := range append(append(files, more...), tmpls...) {
 		if strings.HasSuffix(f, "_test.go") {

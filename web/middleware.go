@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 	"net/url"
@@ -60,6 +61,7 @@ func (s *Server) withSession() gin.HandlerFunc {
 			return
 		default:
 			c.Set(keySession, sess)
+			c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), sessionKey{}, sess))
 		}
 		c.Next()
 	}

@@ -27,6 +27,7 @@ type Page struct {
 	CSRF    string
 	Path    string
 	URI     string // path and query, for forms that come back to this view
+	Uploads bool   // the page has file inputs for resumable uploads
 	Data    any
 }
 
@@ -147,7 +148,8 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 		return
 	}
 	l := s.localizer(c)
-	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, URI: c.Request.URL.RequestURI(), Data: data}
+	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, URI: c.Request.URL.RequestURI(),
+		Uploads: page == "entry.html", Data: data}
 	if sess, ok := session(c); ok {
 		p.Account = &sess.Account
 	}
@@ -161,17 +163,3 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 }
 
 func randomToken() string { return rand.Text() }
-
-// uploadAccept is the file picker's hint of what a kind accepts; the server
-// checks the content whatever the picker allowed.
-func uploadAccept(kind string) string {
-	switch kind {
-	case contest.UploadBusinessPlan:
-		return ".pdf,application/pdf"
-	case contest.UploadDeck:
-		return ".pdf,.pptx"
-	case contest.UploadVideo:
-		return ".mp4,video/mp4"
-	}
-	return ".pdf,.pptx,.docx,.xlsx,.jpg,.jpeg,.png"
-}

@@ -52,6 +52,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/entrant/entries/:entry/submit", Entrant, s.entrySubmitSubmit},
 		{http.MethodPost, "/entrant/entries/:entry/withdraw", Entrant, s.entryWithdrawSubmit},
 		{http.MethodPost, "/entrant/entries/:entry/uploads/:upload/delete", Entrant, s.uploadDeleteSubmit},
+		{http.MethodGet, "/entrant/files/:upload", Entrant, s.serveOwnFile},
+		{http.MethodGet, "/organizer/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
 
 		// JSON API, described in docs/openapi.yaml.
 		{http.MethodPost, "/api/v1/session", Public, s.apiLogin},
@@ -78,5 +80,13 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/api/v1/entries/:entry/submit", Entrant, s.apiSubmitEntry},
 		{http.MethodPost, "/api/v1/entries/:entry/withdraw", Entrant, s.apiWithdrawEntry},
 		{http.MethodDelete, "/api/v1/entries/:entry/uploads/:upload", Entrant, s.apiDeleteUpload},
+		{http.MethodGet, "/api/v1/files/:upload", Entrant, s.serveOwnFile},
+		{http.MethodGet, "/api/v1/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
+
+		// Resumable uploads (the tus protocol), for entrants' files.
+		{http.MethodPost, uploadsPath, Entrant, tus(s.uploads.Create)},
+		{http.MethodHead, uploadsPath + "/:id", Entrant, tus(s.uploads.Head)},
+		{http.MethodPatch, uploadsPath + "/:id", Entrant, tus(s.uploads.Patch)},
+		{http.MethodDelete, uploadsPath + "/:id", Entrant, tus(s.uploads.Delete)},
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/blob"
+	"podium/web/upload"
 )
 
 //go:embed templates/*.html
@@ -33,6 +34,7 @@ type Config struct {
 	Store         *contest.Store
 	Redis         redis.UniversalClient
 	Blobs         blob.Store // uploaded files
+	StagingDir    string     // partial resumable uploads (PODIUM_DATA_DIR/tus)
 	RedisPrefix   string     // isolates keys of one deployment (and of each test)
 	SecureCookies bool       // set the Secure flag on cookies (behind HTTPS)
 	BaseURL       string     // for links shown to people, e.g. invite links; derived from the request when empty
@@ -57,6 +59,7 @@ type Server struct {
 	pages    map[string]*template.Template
 	limiter  *redis_rate.Limiter
 	engine   *gin.Engine
+	uploads  *upload.Server
 	shanghai *time.Location
 }
 
@@ -84,10 +87,18 @@ func New(cfg Config) (*Server, error) {
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
+	if s.uploads, err = s.newUploads(); err != nil {
+		return nil, fmt.Errorf("upload server: %w", err)
+	}
 	if s.engine, err = s.buildEngine(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// SweepUploads removes partial uploads abandoned for longer than olderThan.
+func (s *Server) SweepUploads(ctx context.Context, olderThan time.Duration) (int, error) {
+	return s.uploads.Sweep(ctx, olderThan)
 }
 
 // Handler returns the HTTP handler.

@@ -17,6 +17,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/blob"
+	"podium/contest/pdftext"
 	"podium/web"
 )
 
@@ -31,6 +32,7 @@ type Main struct {
 	DB    *sqlx.DB
 	Redis redis.UniversalClient
 	Store *contest.Store
+	Blobs blob.Store
 	Web   *web.Server
 
 	ln     net.Listener
@@ -49,18 +51,19 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.DB = db
 	m.Store = contest.NewStore(db)
+	m.Store.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	blobs, err := blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs"))
-	if err != nil {
+	if m.Blobs, err = blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
 		return fmt.Errorf("blob store: %w", err)
 	}
 	m.Web, err = web.New(web.Config{
-		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: blobs,
+		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
+		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
 	})
@@ -120,6 +123,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.ln) }()
+	go m.sweepUploads(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -134,6 +138,25 @@ func (m *Main) Serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// sweepUploads removes, every hour, resumable uploads abandoned for a day (a
+// tablet or laptop that never came back), until ctx ends.
+func (m *Main) sweepUploads(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := m.Web.SweepUploads(ctx, 24*time.Hour); err != nil {
+				m.Log.Warn("sweep abandoned uploads", "err", err)
+			} else if n > 0 {
+				m.Log.Info("swept abandoned uploads", "count", n)
+			}
+		}
+	}
 }
 
 // Close releases connections.

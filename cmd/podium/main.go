@@ -121,7 +121,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if demo {
-		logins, err := seedDemo(ctx, m.Store, m.URL())
+		logins, err := seedDemo(ctx, m.Store, m.Blobs, m.URL())
 		if err != nil {
 			return fmt.Errorf("seed demo contest: %w", err)
 		}

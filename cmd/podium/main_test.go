@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"podium/contest"
 	"podium/contest/contesttest"
 )
 
@@ -157,7 +158,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	}
 	m.Store.PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	for range 2 {
-		logins, err := seedDemo(context.Background(), m.Store, "http://localhost:8080")
+		logins, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,5 +172,15 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	}
 	if _, err := m.Store.Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
 		t.Errorf("demo entrant cannot log in: %v", err)
+	}
+	// Seeded once: realistic entries with generated business plans, one flagged
+	// for naming its team in the plan (the real PDF text finder at work).
+	entries, err := m.Store.EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{})
+	if err != nil || len(entries) != 4 {
+		t.Fatalf("seeded entries %d %v", len(entries), err)
+	}
+	flagged, err := m.Store.EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
+	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
+		t.Errorf("flagged demo entries %+v %v", flagged, err)
 	}
 }

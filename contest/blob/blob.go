@@ -31,9 +31,12 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// Blob is an open blob: readable, seekable (for HTTP range requests) and sized.
+// Blob is an open blob: readable, seekable (for HTTP range requests),
+// readable at offsets (for content checks and text extraction; an S3 store
+// would use ranged GETs) and sized.
 type Blob interface {
 	io.ReadSeekCloser
+	io.ReaderAt
 	Size() int64
 	ModTime() time.Time
 }
