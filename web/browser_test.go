@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/contest/pdftext"
 )
 
 // chromiumPath finds Debian's Chromium. A missing browser fails the test: browser
@@ -137,5 +141,61 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.WriteFile(dir+"/"+name, shot, 0o644); err != nil {
 		t.Error(err)
+	}
+}
+
+// An entrant on a tablet picks a business plan on the entry page: the page sends
+// it with resumable uploads (CSRF header from the page), shows it done, and the
+// file is recorded on the entry. A wrong file shows the server's message.
+func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("browser-upload"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
+	entry, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "team", Title: "平板上传"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	planPath, fakePath := filepath.Join(dir, "计划书.pdf"), filepath.Join(dir, "fake.pdf")
+	if err := os.WriteFile(planPath, pdftext.Generate([]string{"项目计划书"}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(fakePath, []byte("GIF89a not a pdf at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	b := newBrowser(t, 820, 1180)
+	err = chromedp.Do(b,
+		chromedp.Navigate(h.http.URL+"/login"),
+		chromedp.SendKeys(`input[name=login]`, "e@example.com"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`h1`),
+		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, entry.ID)),
+		chromedp.SetUploadFiles(`input[data-upload-kind=business_plan]`, []string{planPath}),
+		chromedp.WaitVisible(`input[data-upload-kind=business_plan] ~ .upload-done, .upload .upload-done`),
+		chromedp.SetUploadFiles(`input[data-upload-kind=deck]`, []string{fakePath}),
+		chromedp.WaitVisible(`.upload .upload-error`),
+	)
+	if err != nil {
+		saveScreenshot(t, b, "entrant-upload-failure.png")
+		t.Fatalf("browser: %v", err)
+	}
+	saveScreenshot(t, b, "entrant-upload-tablet.png")
+	msg, err := chromedp.Run(b, chromedp.Text(`.upload .upload-error`))
+	if err != nil || !strings.Contains(msg, "文件内容与所需类型不符") {
+		t.Errorf("error shown for a wrong file: %q %v", msg, err)
+	}
+	got, err := h.store.EntryOfEntrant(ctx, entrant.ID, entry.ID)
+	if err != nil || len(got.Uploads) != 1 || got.Uploads[0].Name != "计划书.pdf" || got.Uploads[0].Kind != "business_plan" {
+		t.Errorf("recorded uploads %+v %v", got.Uploads, err)
 	}
 }
