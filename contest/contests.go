@@ -54,7 +54,10 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contest_organizers (contest_id, account_id) VALUES ($1, $2)`, id, creatorID); err != nil {
 			return err
 		}
-		return saveStructure(ctx, tx, id, c)
+		if err := saveStructure(ctx, tx, id, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &id, &creatorID, AuditContestCreated, c.Slug, c)
 	})
 	if err != nil {
 		return Contest{}, err
@@ -66,7 +69,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 // matched by key, so unchanged parts keep their identity; removing one that entries
 // or scores already use is a conflict, and so is changing the rubric of a round
 // that has opened.
-func (s *Store) UpdateContest(ctx context.Context, id int64, c Setup) (Contest, error) {
+func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (Contest, error) {
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return Contest{}, err
@@ -93,7 +96,10 @@ func (s *Store) UpdateContest(ctx context.Context, id int64, c Setup) (Contest, 
 		if err != nil {
 			return err
 		}
-		return saveStructure(ctx, tx, id, c)
+		if err := saveStructure(ctx, tx, id, c); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &id, &actorID, AuditContestUpdated, c.Slug, c)
 	})
 	if pq.As(err, pqerror.ForeignKeyViolation) != nil { // a removed part is still referenced
 		return Contest{}, &Error{Code: CodeConflict, Message: "err.contest.in_use", Err: err}

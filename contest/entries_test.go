@@ -292,7 +292,7 @@ func TestReviewAndImport(t *testing.T) {
 		{Line: 3, EntryInput: contest.EntryInput{Track: "space", Group: "team", Title: "导入项目二"},
 			Organization: contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "坏公司", USCC: "123", ContactName: "吴", ContactEmail: "wu@example.com"}},
 	}
-	res, err := w.s.ImportEntries(ctx, w.contest.ID, rows, contest.ImportOptions{})
+	res, err := w.s.ImportEntries(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +302,7 @@ func TestReviewAndImport(t *testing.T) {
 	if list, _ := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{}); len(list) != 2 {
 		t.Fatalf("a refused import wrote entries: %d", len(list))
 	}
-	res, err = w.s.ImportEntries(ctx, w.contest.ID, rows, contest.ImportOptions{SkipInvalid: true})
+	res, err = w.s.ImportEntries(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{SkipInvalid: true})
 	if err != nil || res.Imported != 1 || res.Skipped != 1 {
 		t.Fatalf("import skipping bad rows: %+v %v", res, err)
 	}

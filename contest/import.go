@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ type ImportOptions struct {
 // with blind codes. Every row is checked first; when any row has a problem,
 // nothing is imported unless opt.SkipInvalid, in which case the valid rows are
 // imported and the others counted as skipped. Either way every problem is reported.
-func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []ImportRow, opt ImportOptions) (ImportResult, error) {
+func (s *Store) ImportEntries(ctx context.Context, actorID, contestID int64, rows []ImportRow, opt ImportOptions) (ImportResult, error) {
 	res := ImportResult{Problems: []RowProblem{}}
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		type checked struct {
@@ -70,6 +71,7 @@ func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []Impor
 			return nil
 		}
 		now := s.now()
+		imported := []int64{}
 		for _, g := range good {
 			orgID, err := importOrganization(ctx, tx, g.row.Organization, now)
 			if err != nil {
@@ -94,8 +96,10 @@ func (s *Store) ImportEntries(ctx context.Context, contestID int64, rows []Impor
 				return err
 			}
 			res.Imported++
+			imported = append(imported, entryID)
 		}
-		return nil
+		return s.audit(ctx, tx, &contestID, &actorID, AuditEntriesImported, fmt.Sprint(res.Imported),
+			map[string]any{"entries": imported, "skipped": res.Skipped})
 	})
 	return res, err
 }

@@ -81,7 +81,8 @@ func (s *Store) ReviewEntries(ctx context.Context, actorID, contestID int64, ent
 		}
 		rows, _ := res.RowsAffected()
 		n = int(rows)
-		return nil
+		return s.audit(ctx, tx, &contestID, &actorID, AuditEntriesReviewed, state,
+			map[string]any{"entries": entryIDs, "state": state, "reason": reason})
 	})
 	return n, err
 }

@@ -100,7 +100,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	setup := c.Setup
 	setup.Tracks[1].NameZh = "新材料与化工"
 	setup.Groups = append(setup.Groups, contest.Category{Key: "youth", NameZh: "青年组"})
-	got, err := s.UpdateContest(ctx, c.ID, setup)
+	got, err := s.UpdateContest(ctx, org.ID, c.ID, setup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	setup = got.Setup
 	setup.NameZh = "改过的名字"
 	setup.Tracks = setup.Tracks[:1]
-	_, err = s.UpdateContest(ctx, c.ID, setup)
+	_, err = s.UpdateContest(ctx, org.ID, c.ID, setup)
 	wantCode(t, err, contest.CodeConflict)
 	after, err := s.Contest(ctx, c.ID)
 	if err != nil {
@@ -142,7 +142,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	setup = after.Setup
 	setup.Rounds[0].Criteria[0].Max = 5000
 	setup.Rounds[0].Criteria[0].Weight = 4000
-	_, err = s.UpdateContest(ctx, c.ID, setup)
+	_, err = s.UpdateContest(ctx, org.ID, c.ID, setup)
 	if e := wantCode(t, err, contest.CodeConflict); e.Fields["rounds[0].criteria"] != "err.rubric.locked" {
 		t.Errorf("fields %v", e.Fields)
 	}
@@ -153,7 +153,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	}
 	setup = after.Setup
 	setup.Description = "更新简介"
-	if _, err := s.UpdateContest(ctx, c.ID, setup); err != nil {
+	if _, err := s.UpdateContest(ctx, org.ID, c.ID, setup); err != nil {
 		t.Errorf("editing the description of a running contest: %v", err)
 	}
 }

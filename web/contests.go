@@ -53,7 +53,7 @@ func (s *Server) apiUpdateContest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	updated, err := s.store.UpdateContest(c.Request.Context(), contestID(c), setup)
+	updated, err := s.store.UpdateContest(c.Request.Context(), accountID(c), contestID(c), setup)
 	s.reply(c, http.StatusOK, updated, err)
 }
 
@@ -156,7 +156,7 @@ func (s *Server) contestUpdateSubmit(c *gin.Context) {
 		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
 		return
 	}
-	if _, err := s.store.UpdateContest(c.Request.Context(), id, setup); err != nil {
+	if _, err := s.store.UpdateContest(c.Request.Context(), accountID(c), id, setup); err != nil {
 		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
 		return
 	}

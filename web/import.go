@@ -57,7 +57,7 @@ func (s *Server) runImport(c *gin.Context, skipInvalid bool) (importOutcome, err
 	// Rows the parser refused are left out of rows; if there were any, the rest
 	// is only checked (so the organizer sees every problem at once) unless the
 	// organizer chose to skip bad rows.
-	res, err := s.store.ImportEntries(c.Request.Context(), contestID(c), rows, contest.ImportOptions{
+	res, err := s.store.ImportEntries(c.Request.Context(), accountID(c), contestID(c), rows, contest.ImportOptions{
 		SkipInvalid: skipInvalid, DryRun: len(parseProblems) > 0 && !skipInvalid,
 	})
 	if err != nil {

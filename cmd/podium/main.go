@@ -4,6 +4,7 @@
 //	podium migrate                     apply database migrations and exit
 //	podium demo                        migrate, seed a demo contest if absent, and serve
 //	podium admin create-organizer      create an organizer account
+//	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
 //	podium assign                      assign experts to entries from CSV files
 package main
@@ -38,6 +39,7 @@ commands:
   migrate                   apply database migrations and exit
   demo                      migrate, seed a demo contest if absent, and serve
   admin create-organizer    create an organizer account
+  audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
   assign                    assign experts to entries from CSV files
 
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runMigrate(ctx, args[1:], stdout, stderr, getenv)
 	case "admin":
 		err = runAdmin(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "audit":
+		err = runAudit(ctx, args[1:], stdout, stderr, getenv)
 	case "score":
 		return runScore(args[1:], stdout, stderr)
 	case "assign":

@@ -184,3 +184,39 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		t.Errorf("flagged demo entries %+v %v", flagged, err)
 	}
 }
+
+func TestAuditVerifyCommand(t *testing.T) {
+	dsn := contesttest.NewDSN(t)
+	m := &Main{Config: testConfig(t)}
+	m.Config.DatabaseURL = dsn
+	t.Cleanup(func() { m.Close() })
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.Store.PasswordCost = bcrypt.MinCost
+	if _, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost"); err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dsn
+		}
+		return ""
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"audit", "verify"}, nil, &stdout, &stderr, env); code != 0 || !strings.HasPrefix(stdout.String(), "ok: ") {
+		t.Fatalf("verify a sound log: %d %q %q", code, stdout.String(), stderr.String())
+	}
+	tx := m.DB.MustBegin()
+	tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`)
+	tx.MustExec(`UPDATE audit_log SET subject = 'forged' WHERE seq = 1`)
+	tx.MustExec(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	code := run(context.Background(), []string{"audit", "verify", "--contest", "1"}, nil, &stdout, &stderr, env)
+	if code != 1 || !strings.Contains(stdout.String(), "BROKEN contest 1: record seq 1") {
+		t.Errorf("verify a forged log: %d %q", code, stdout.String())
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"podium/contest"
+)
+
+// errAuditBroken is returned (exit status 1) when a chain does not hold.
+var errAuditBroken = errors.New("the audit log does not verify")
+
+// runAudit checks the hash chains of the audit log and names the first bad record of each broken one.
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(stderr, "usage: podium audit verify [--contest ID]")
+		return errUsage
+	}
+	fs := flag.NewFlagSet("podium audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg, finish := bindConfig(fs, getenv)
+	id := fs.Int64("contest", 0, "verify only this contest's chain (default: every chain)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := finish(); err != nil {
+		return err
+	}
+	db, err := contest.OpenDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var only *int64
+	if *id != 0 {
+		only = id
+	}
+	n, problems, err := contest.NewStore(db).VerifyAudit(ctx, only)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, "BROKEN", p)
+	}
+	if len(problems) > 0 {
+		return errAuditBroken
+	}
+	fmt.Fprintf(stdout, "ok: %d records verified\n", n)
+	return nil
+}

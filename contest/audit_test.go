@@ -1,0 +1,119 @@
+package contest_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// auditedContest makes a contest whose chain has three records: created, updated, updated.
+func auditedContest(t *testing.T) (*contest.Store, contest.Contest) {
+	t.Helper()
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("audited"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"第一次修改", "第二次修改"} {
+		c.Description = d
+		if c, err = s.UpdateContest(ctx, org.ID, c.ID, c.Setup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, c
+}
+
+// tamper runs SQL on the audit log with its append-only trigger lifted, as an
+// attacker with database access could.
+func tamper(t *testing.T, s *contest.Store, sql string, args ...any) {
+	t.Helper()
+	tx := s.DB.MustBegin()
+	tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`)
+	tx.MustExec(sql, args...)
+	tx.MustExec(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuditChainHolds(t *testing.T) {
+	s, c := auditedContest(t)
+	ctx := context.Background()
+	recs, err := s.AuditLog(ctx, c.ID)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("records %d %v", len(recs), err)
+	}
+	if recs[0].Action != contest.AuditContestCreated || recs[2].Action != contest.AuditContestUpdated || !strings.Contains(string(recs[2].Payload), "第二次修改") {
+		t.Errorf("records %+v", recs)
+	}
+	n, problems, err := s.VerifyAudit(ctx, nil)
+	if err != nil || n != 3 || len(problems) != 0 {
+		t.Errorf("VerifyAudit = %d, %v, %v", n, problems, err)
+	}
+	// The log is append-only for ordinary SQL.
+	if _, err := s.DB.Exec(`UPDATE audit_log SET subject = 'x' WHERE seq = 1`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("UPDATE on the audit log: %v", err)
+	}
+	if _, err := s.DB.Exec(`DELETE FROM audit_log`); err == nil {
+		t.Error("DELETE on the audit log succeeded")
+	}
+}
+
+func TestAuditVerifyFindsTheFirstBadRecord(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		sql    []string
+		seq    int64
+		reason string
+	}{
+		{"changed", []string{`UPDATE audit_log SET payload = jsonb_set(payload, '{description}', '"改过"') WHERE seq = 2`}, 2, "hash does not match"},
+		{"deleted", []string{`DELETE FROM audit_log WHERE seq = 2`}, 2, "missing"},
+		// seq is unique, so the swap goes through negative numbers.
+		{"reordered", []string{`UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3)`,
+			`UPDATE audit_log SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3)`}, 2, "previous-hash link broken"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := auditedContest(t)
+			for _, q := range tc.sql {
+				tamper(t, s, q)
+			}
+			_, problems, err := s.VerifyAudit(context.Background(), &c.ID)
+			if err != nil || len(problems) != 1 {
+				t.Fatalf("problems %v %v", problems, err)
+			}
+			if p := problems[0]; p.Seq != tc.seq || !strings.Contains(p.Reason, tc.reason) {
+				t.Errorf("first bad record: %s; want seq %d, %q", p, tc.seq, tc.reason)
+			}
+		})
+	}
+}
+
+func TestAuditAppendsAreSerialized(t *testing.T) {
+	s, c := auditedContest(t)
+	ctx := context.Background()
+	org, err := s.Authenticate(ctx, "org@example.com", contesttest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			setup := contesttest.Setup("audited")
+			setup.Description = strings.Repeat("改", i+1)
+			if _, err := s.UpdateContest(ctx, org.ID, c.ID, setup); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	n, problems, err := s.VerifyAudit(ctx, &c.ID)
+	if err != nil || n != 15 || len(problems) != 0 {
+		t.Errorf("after concurrent changes: %d records, problems %v, %v", n, problems, err)
+	}
+}
