@@ -25,6 +25,8 @@ type EntryFields struct {
 	Market     string `json:"market"`     // 市场前景
 	Team       string `json:"team"`       // 团队情况
 	Financing  string `json:"financing"`  // 融资情况与需求
+	// Keywords describe the project for matching it with experts' keywords.
+	Keywords []string `json:"keywords,omitempty"`
 }
 
 // EntryFieldKeys names the EntryFields, in the order forms show them.
@@ -57,6 +59,9 @@ type DeclaredConflict struct {
 	Kind   string `json:"kind"` // "expert" or "organization"
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
+	// NameNorm is Name normalized like organization names, so that conflicts can
+	// be computed in the database (set by validation).
+	NameNorm string `json:"name_norm,omitempty"`
 }
 
 // EntryInput is what an entrant writes (or an import row provides) for an entry.

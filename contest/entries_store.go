@@ -14,6 +14,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"podium/contest/assign"
 )
 
 // validate trims an entry and checks it against the contest's tracks and groups,
@@ -31,13 +33,17 @@ func (in *EntryInput) validate(ctx context.Context, q sqlx.QueryerContext, conte
 			p.Add("fields."+key, "err.too_long")
 		}
 	}
+	f.Keywords = cleanKeywords(f.Keywords)
+	if len(f.Keywords) > 20 {
+		p.Add("fields.keywords", "err.too_long")
+	}
 	if f.Stage != "" && !slices.Contains(Stages, f.Stage) {
 		p.Add("fields.stage", "err.entry.stage")
 	}
 	if len(in.Conflicts) > 20 {
 		p.Add("conflicts", "err.too_long")
 	}
-	conflicts := in.Conflicts[:0:0]
+	conflicts := []DeclaredConflict{} // never null in the database: conflicts are computed from it
 	for i, c := range in.Conflicts {
 		c.Name, c.Reason = strings.TrimSpace(c.Name), strings.TrimSpace(c.Reason)
 		if c.Name == "" && c.Reason == "" {
@@ -48,6 +54,7 @@ func (in *EntryInput) validate(ctx context.Context, q sqlx.QueryerContext, conte
 			p.Add(at+".kind", "err.entry.conflict_kind")
 		}
 		checkName(p, at+".name", c.Name, true)
+		c.NameNorm = assign.NormalizeOrg(c.Name)
 		if utf8.RuneCountInString(c.Reason) > 500 {
 			p.Add(at+".reason", "err.too_long")
 		}
@@ -515,4 +522,19 @@ func mustJSON(v any) []byte {
 		panic(err) // only plain data is marshalled here
 	}
 	return b
+}
+
+// cleanKeywords trims keywords and drops empty and repeated ones (case-insensitively).
+func cleanKeywords(in []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, k := range in {
+		k = strings.TrimSpace(k)
+		if k == "" || seen[strings.ToLower(k)] || utf8.RuneCountInString(k) > 50 {
+			continue
+		}
+		seen[strings.ToLower(k)] = true
+		out = append(out, k)
+	}
+	return out
 }

@@ -59,17 +59,22 @@ func (s *Store) CreateInvite(ctx context.Context, actorID, contestID int64, j Ne
 		case role != RoleJudge:
 			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.invite.not_a_judge"}}
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO contest_judges (contest_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			contestID, inv.AccountID); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO invites (token_hash, contest_id, account_id, created_by, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, hash, contestID, inv.AccountID, actorID, s.now(), inv.ExpiresAt)
-		return err
+		return s.issueInvite(ctx, tx, actorID, &inv, hash)
 	})
 	return inv, err
+}
+
+// issueInvite adds the invite's judge to its contest and stores the token's hash.
+func (s *Store) issueInvite(ctx context.Context, tx *sqlx.Tx, actorID int64, inv *Invite, hash []byte) error {
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO contest_judges (contest_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+		inv.ContestID, inv.AccountID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO invites (token_hash, contest_id, account_id, created_by, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, hash, inv.ContestID, inv.AccountID, actorID, s.now(), inv.ExpiresAt)
+	return err
 }
 
 // RedeemInvite uses an invite link once and logs its judge in.

@@ -1,0 +1,598 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"podium/contest/assign"
+)
+
+// Audit actions of assignment.
+const (
+	AuditPanelSet          = "panel.set"
+	AuditAssignmentsRun    = "assignments.generated"
+	AuditAssignmentAdded   = "assignment.added"
+	AuditAssignmentRemoved = "assignment.removed"
+	AuditAssignmentRecused = "assignment.recused"
+	AuditConflictAdded     = "conflict.added"
+)
+
+// roundRef identifies a round of a contest by key.
+type roundRef struct {
+	ID        int64  `db:"id"`
+	ContestID int64  `db:"contest_id"`
+	Kind      string `db:"kind"`
+	State     string `db:"state"`
+	PerEntry  int    `db:"reviews_per_entry"`
+}
+
+func roundByKey(ctx context.Context, q sqlx.QueryerContext, contestID int64, key string) (roundRef, error) {
+	var r roundRef
+	err := sqlx.GetContext(ctx, q, &r, `SELECT id, contest_id, kind, state, reviews_per_entry FROM rounds WHERE contest_id = $1 AND key = $2`, contestID, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, NotFound("err.round.not_found")
+	}
+	return r, err
+}
+
+// PanelMember is an expert on a round's panel.
+type PanelMember struct {
+	Expert
+	RoundCapacity *int   `json:"round_capacity"` // overrides the expert's capacity in this round
+	Session       string `json:"session"`        // the room of a live round
+}
+
+// SetPanel makes experts the round's panel (replacing the previous one).
+func (s *Store) SetPanel(ctx context.Context, actorID, contestID int64, roundKey string, expertIDs []int64) error {
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		var known int
+		if err := tx.GetContext(ctx, &known, `SELECT count(*) FROM experts WHERE id = ANY($1)`, pq.Int64Array(expertIDs)); err != nil {
+			return err
+		}
+		if known != len(uniqueIDs(expertIDs)) {
+			return Invalid("experts", "err.expert.not_found")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM panel_members WHERE round_id = $1 AND expert_id <> ALL($2)`, r.ID, pq.Int64Array(expertIDs)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO panel_members (round_id, expert_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+			r.ID, pq.Int64Array(expertIDs)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditPanelSet, roundKey, map[string]any{"experts": expertIDs})
+	})
+}
+
+// Panel lists a round's panel.
+func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]PanelMember, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		expertRow
+		RoundCapacity *int   `db:"round_capacity"`
+		Session       string `db:"session"`
+	}
+	err = s.DB.SelectContext(ctx, &rows, `
+		SELECT x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords,
+		       x.region, x.phone, x.email, x.capacity, x.created_at, p.capacity AS round_capacity, p.session
+		FROM panel_members p JOIN experts x ON x.id = p.expert_id WHERE p.round_id = $1 ORDER BY x.name, x.id`, r.ID)
+	out := make([]PanelMember, len(rows))
+	for i, row := range rows {
+		out[i] = PanelMember{Expert: row.expert(), RoundCapacity: row.RoundCapacity, Session: row.Session}
+	}
+	return out, err
+}
+
+// ComputeConflicts recomputes the contest's derived conflicts as set operations
+// in the database: an expert of an entrant's organization (normalized names, or
+// equal credit codes), and the experts and organizations entrants declared.
+// Conflicts added by organizers and recusals are kept.
+func (s *Store) ComputeConflicts(ctx context.Context, contestID int64) (int, error) {
+	var n int
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		return computeConflicts(ctx, tx, contestID, &n)
+	})
+	return n, err
+}
+
+func computeConflicts(ctx context.Context, tx *sqlx.Tx, contestID int64, n *int) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE contest_id = $1 AND source IN ('organization', 'entrant')`, contestID); err != nil {
+		return err
+	}
+	steps := []string{
+		// Same organization: normalized names, or the same credit code when both are known.
+		`INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason)
+		 SELECT DISTINCT e.contest_id, x.id, e.id, 'organization', o.name
+		 FROM entries e JOIN organizations o ON o.id = e.organization_id
+		 JOIN experts x ON (x.organization_norm <> '' AND x.organization_norm = o.name_norm) OR (x.uscc IS NOT NULL AND x.uscc = o.uscc)
+		 WHERE e.contest_id = $1
+		 ON CONFLICT DO NOTHING`,
+		// Declared by the entrant: an expert by name, or an organization by normalized name.
+		`INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason)
+		 SELECT DISTINCT e.contest_id, x.id, e.id, 'entrant', coalesce(d->>'reason', '')
+		 FROM entries e CROSS JOIN LATERAL jsonb_array_elements(
+		     CASE jsonb_typeof(e.declared_conflicts) WHEN 'array' THEN e.declared_conflicts ELSE '[]' END) d
+		 JOIN experts x ON (d->>'kind' = 'expert' AND x.name = d->>'name')
+		                OR (d->>'kind' = 'organization' AND coalesce(d->>'name_norm', '') <> '' AND x.organization_norm = d->>'name_norm')
+		 WHERE e.contest_id = $1
+		 ON CONFLICT DO NOTHING`,
+	}
+	for _, q := range steps {
+		res, err := tx.ExecContext(ctx, q, contestID)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		*n += int(k)
+	}
+	return nil
+}
+
+// AddConflict records a conflict an organizer knows of.
+func (s *Store) AddConflict(ctx context.Context, actorID, contestID, expertID, entryID int64, reason string) error {
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason)
+			SELECT $1, x.id, e.id, 'organizer', $4 FROM experts x, entries e WHERE x.id = $2 AND e.id = $3 AND e.contest_id = $1
+			ON CONFLICT DO NOTHING`, contestID, expertID, entryID, strings.TrimSpace(reason))
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditConflictAdded, fmt.Sprintf("expert %d entry %d", expertID, entryID),
+			map[string]any{"expert": expertID, "entry": entryID, "reason": reason})
+	})
+}
+
+// AssignmentRun is one run of automatic assignment for a round.
+type AssignmentRun struct {
+	ID         int64          `db:"id" json:"id"`
+	State      string         `db:"state" json:"state"` // running, done, infeasible, failed
+	Seed       int64          `db:"seed" json:"seed"`
+	Done       int            `db:"done" json:"done"`
+	Total      int            `db:"total" json:"total"`
+	Added      int            `db:"added" json:"added"`
+	Diagnosis  pq.StringArray `db:"diagnosis" json:"diagnosis"`
+	StartedAt  time.Time      `db:"started_at" json:"started_at"`
+	FinishedAt *time.Time     `db:"finished_at" json:"finished_at"`
+}
+
+// StartAssignment opens a run for an online round; RunAssignment then does the
+// work (in the background, for the web) and records its progress on the run.
+func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, roundKey string, seed int64) (AssignmentRun, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return AssignmentRun{}, err
+	}
+	if r.Kind != KindOnline {
+		return AssignmentRun{}, Conflict("err.assign.live_round")
+	}
+	if r.State == RoundClosed || r.State == RoundPublished {
+		return AssignmentRun{}, Conflict("err.assign.round_closed")
+	}
+	var run AssignmentRun
+	err = s.DB.GetContext(ctx, &run, `
+		INSERT INTO assignment_runs (round_id, state, seed, started_by, started_at) VALUES ($1, 'running', $2, $3, $4)
+		RETURNING id, state, seed, done, total, added, diagnosis, started_at, finished_at`, r.ID, seed, actorID, s.now())
+	if isUniqueViolation(err, "assignment_runs_one_running") {
+		return AssignmentRun{}, Conflict("err.assign.running")
+	}
+	return run, err
+}
+
+// AssignmentRunByID returns a run of the contest.
+func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (AssignmentRun, error) {
+	var run AssignmentRun
+	err := s.DB.GetContext(ctx, &run, `
+		SELECT a.id, a.state, a.seed, a.done, a.total, a.added, a.diagnosis, a.started_at, a.finished_at
+		FROM assignment_runs a JOIN rounds r ON r.id = a.round_id WHERE a.id = $1 AND r.contest_id = $2`, runID, contestID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return run, NotFound("err.assign.run_not_found")
+	}
+	return run, err
+}
+
+// RunAssignment assigns the round's accepted entries to its panel with the
+// assign package, keeping the assignments already made and filling only what is
+// missing. It records progress on the run, and the result (or why the rules
+// cannot all be met) when done; new assignments and the run are audited.
+func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (AssignmentRun, error) {
+	finish := func(state string, added int, diagnosis []string) (AssignmentRun, error) {
+		_, err := s.DB.ExecContext(context.WithoutCancel(ctx), `
+			UPDATE assignment_runs SET state = $2, added = $3, diagnosis = $4, finished_at = $5 WHERE id = $1`,
+			runID, state, added, pq.StringArray(nonNil(diagnosis)), s.now())
+		if err != nil {
+			return AssignmentRun{}, err
+		}
+		return s.AssignmentRunByID(context.WithoutCancel(ctx), contestID, runID)
+	}
+	var run AssignmentRun
+	if err := s.DB.GetContext(ctx, &run, `SELECT id, state, seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
+		return AssignmentRun{}, err
+	}
+	var added []assign.Pair
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		// Conflicts first, in the same transaction, so the assignment sees them all.
+		var n int
+		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
+			return err
+		}
+		p, err := loadProblem(ctx, tx, contestID, r, run.Seed)
+		if err != nil {
+			return err
+		}
+		progress := func(done, total int) {
+			_, _ = s.DB.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
+		}
+		res, err := assign.Solve(ctx, p, progress)
+		if err != nil {
+			return err
+		}
+		for _, pair := range res.Released {
+			if _, err := tx.ExecContext(ctx, `UPDATE assignments SET state = 'removed' WHERE round_id = $1 AND entry_id = $2 AND expert_id = $3`,
+				r.ID, pair.Entry, pair.Expert); err != nil {
+				return err
+			}
+		}
+		for _, pair := range res.Added {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
+				ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active'`, r.ID, pair.Entry, pair.Expert, s.now()); err != nil {
+				return err
+			}
+		}
+		added = res.Added
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey, map[string]any{
+			"run": runID, "seed": run.Seed, "added": len(res.Added), "released": len(res.Released),
+			"total_affinity": fmt.Sprintf("%.4f", res.TotalAffinity), "min_load": res.MinLoad, "max_load": res.MaxLoad})
+	})
+	if infeasible, ok := errors.AsType[*assign.InfeasibleError](err); ok {
+		return finish("infeasible", 0, diagnosisLines(infeasible))
+	}
+	if err != nil {
+		if _, ferr := finish("failed", 0, []string{"internal error"}); ferr != nil {
+			return AssignmentRun{}, errors.Join(err, ferr)
+		}
+		return AssignmentRun{}, err
+	}
+	return finish("done", len(added), nil)
+}
+
+// diagnosisLines turns the solver's explanation into lines for the organizer.
+func diagnosisLines(e *assign.InfeasibleError) []string {
+	return strings.Split(strings.TrimSpace(e.Error()), "\n")
+}
+
+// loadProblem reads an assignment problem for a round from the database: its
+// accepted entries, its panel, the contest's conflicts, and the assignments
+// already made (kept) or recused (never again).
+func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef, seed int64) (assign.Problem, error) {
+	p := assign.Problem{PerEntry: r.PerEntry, Seed: seed}
+	var entries []struct {
+		ID       int64  `db:"id"`
+		Track    string `db:"track"`
+		Org      string `db:"org"`
+		Keywords []byte `db:"keywords"`
+	}
+	if err := tx.SelectContext(ctx, &entries, `
+		SELECT e.id, t.key AS track, coalesce(o.name, '') AS org, coalesce(e.fields->'keywords', '[]') AS keywords
+		FROM entries e JOIN tracks t ON t.id = e.track_id LEFT JOIN organizations o ON o.id = e.organization_id
+		WHERE e.contest_id = $1 AND e.state = 'accepted' ORDER BY e.id`, contestID); err != nil {
+		return p, err
+	}
+	for _, e := range entries {
+		var kw []string
+		if err := json.Unmarshal(e.Keywords, &kw); err != nil {
+			return p, err
+		}
+		p.Entries = append(p.Entries, assign.Entry{ID: strconv.FormatInt(e.ID, 10), Track: e.Track, Org: e.Org, Keywords: kw})
+	}
+	// Experts' fields may name tracks by key or by Chinese name: map names to keys.
+	var tracks []struct {
+		Key    string `db:"key"`
+		NameZh string `db:"name_zh"`
+	}
+	if err := tx.SelectContext(ctx, &tracks, `SELECT key, name_zh FROM tracks WHERE contest_id = $1`, contestID); err != nil {
+		return p, err
+	}
+	trackKey := map[string]string{}
+	for _, t := range tracks {
+		trackKey[t.Key], trackKey[t.NameZh] = t.Key, t.Key
+	}
+	var experts []struct {
+		expertRow
+		RoundCapacity *int `db:"round_capacity"`
+	}
+	if err := tx.SelectContext(ctx, &experts, `
+		SELECT x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords,
+		       x.region, x.phone, x.email, x.capacity, x.created_at, p.capacity AS round_capacity
+		FROM panel_members p JOIN experts x ON x.id = p.expert_id WHERE p.round_id = $1 ORDER BY x.id`, r.ID); err != nil {
+		return p, err
+	}
+	for _, x := range experts {
+		capacity := x.Capacity
+		if x.RoundCapacity != nil {
+			capacity = *x.RoundCapacity
+		}
+		var fields []string
+		for _, f := range x.Fields {
+			if k, ok := trackKey[f]; ok {
+				fields = append(fields, k)
+			} else {
+				fields = append(fields, "unknown:"+f) // a field of no track here: judges nothing by it
+			}
+		}
+		p.Experts = append(p.Experts, assign.Expert{ID: strconv.FormatInt(x.ID, 10), Org: x.Organization, Fields: fields,
+			Keywords: x.Keywords, Capacity: capacity})
+	}
+	onPanel := map[string]bool{}
+	for _, x := range p.Experts {
+		onPanel[x.ID] = true
+	}
+	inRound := map[string]bool{}
+	for _, e := range p.Entries {
+		inRound[e.ID] = true
+	}
+	// The solver wants references to this round's entries and panel only.
+	relevant := func(expert, entry int64) bool {
+		return onPanel[strconv.FormatInt(expert, 10)] && inRound[strconv.FormatInt(entry, 10)]
+	}
+	var conflicts []struct {
+		Expert int64 `db:"expert_id"`
+		Entry  int64 `db:"entry_id"`
+	}
+	if err := tx.SelectContext(ctx, &conflicts, `SELECT DISTINCT expert_id, entry_id FROM conflicts WHERE contest_id = $1 AND entry_id IS NOT NULL`, contestID); err != nil {
+		return p, err
+	}
+	for _, c := range conflicts {
+		if relevant(c.Expert, c.Entry) {
+			p.Conflicts = append(p.Conflicts, assign.Conflict{Expert: strconv.FormatInt(c.Expert, 10), Entry: strconv.FormatInt(c.Entry, 10)})
+		}
+	}
+	var existing []struct {
+		Expert int64  `db:"expert_id"`
+		Entry  int64  `db:"entry_id"`
+		State  string `db:"state"`
+	}
+	if err := tx.SelectContext(ctx, &existing, `SELECT expert_id, entry_id, state FROM assignments WHERE round_id = $1 AND state <> 'removed'`, r.ID); err != nil {
+		return p, err
+	}
+	for _, a := range existing {
+		if !relevant(a.Expert, a.Entry) {
+			continue
+		}
+		pair := assign.Pair{Entry: strconv.FormatInt(a.Entry, 10), Expert: strconv.FormatInt(a.Expert, 10)}
+		if a.State == "recused" {
+			p.Excluded = append(p.Excluded, assign.Conflict{Expert: pair.Expert, Entry: pair.Entry})
+		} else {
+			p.Fixed = append(p.Fixed, pair)
+		}
+	}
+	return p, nil
+}
+
+// Assignment is one expert's review of one entry in a round.
+type Assignment struct {
+	ID            int64     `db:"id" json:"id"`
+	EntryID       int64     `db:"entry_id" json:"entry_id"`
+	BlindCode     string    `db:"blind_code" json:"blind_code"`
+	EntryTitle    string    `db:"entry_title" json:"entry_title"`
+	ExpertID      int64     `db:"expert_id" json:"expert_id"`
+	ExpertName    string    `db:"expert_name" json:"expert_name"`
+	State         string    `db:"state" json:"state"`
+	RecusalReason string    `db:"recusal_reason" json:"recusal_reason"`
+	CreatedAt     time.Time `db:"created_at" json:"created_at"`
+}
+
+// Assignments lists a round's assignments (all states), by entry then expert.
+func (s *Store) Assignments(ctx context.Context, contestID int64, roundKey string) ([]Assignment, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return nil, err
+	}
+	list := []Assignment{}
+	err = s.DB.SelectContext(ctx, &list, `
+		SELECT a.id, a.entry_id, coalesce(b.code, '') AS blind_code, e.title AS entry_title, a.expert_id, x.name AS expert_name,
+		       a.state, a.recusal_reason, a.created_at
+		FROM assignments a JOIN entries e ON e.id = a.entry_id JOIN experts x ON x.id = a.expert_id
+		LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+		WHERE a.round_id = $1 ORDER BY a.entry_id, x.name, a.id`, r.ID)
+	return list, err
+}
+
+// AddAssignment assigns an expert of the panel to an entry by hand. The hard
+// rules still hold: no conflict, no second assignment of the same pair.
+func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, roundKey string, entryID, expertID int64) error {
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM panel_members WHERE round_id = $1 AND expert_id = $2)
+			AND EXISTS (SELECT 1 FROM entries WHERE id = $3 AND contest_id = $4 AND state = 'accepted')`, r.ID, expertID, entryID, contestID); err != nil {
+			return err
+		}
+		if !ok {
+			return Invalid("assignment", "err.assign.not_eligible")
+		}
+		var n int
+		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
+			return err
+		}
+		var conflicted bool
+		if err := tx.GetContext(ctx, &conflicted, `SELECT EXISTS (SELECT 1 FROM conflicts WHERE contest_id = $1 AND expert_id = $2 AND entry_id = $3)`,
+			contestID, expertID, entryID); err != nil {
+			return err
+		}
+		if conflicted {
+			return Conflict("err.assign.conflicted")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
+			ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active' WHERE assignments.state = 'removed'`, r.ID, entryID, expertID, s.now())
+		if err != nil {
+			return err
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return Conflict("err.assign.exists")
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentAdded, roundKey, map[string]any{"entry": entryID, "expert": expertID})
+	})
+}
+
+// RemoveAssignment takes an assignment away by hand, with a reason.
+func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assignmentID int64, reason string) error {
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var a struct {
+			EntryID  int64  `db:"entry_id"`
+			ExpertID int64  `db:"expert_id"`
+			RoundKey string `db:"round_key"`
+		}
+		err := tx.GetContext(ctx, &a, `
+			UPDATE assignments a SET state = 'removed' FROM rounds r
+			WHERE a.id = $1 AND r.id = a.round_id AND r.contest_id = $2 AND a.state = 'active'
+			RETURNING a.entry_id, a.expert_id, r.key AS round_key`, assignmentID, contestID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return NotFound("err.assign.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentRemoved, a.RoundKey,
+			map[string]any{"assignment": assignmentID, "entry": a.EntryID, "expert": a.ExpertID, "reason": strings.TrimSpace(reason)})
+	})
+}
+
+// Recuse records that the judge behind an assignment recognized the entry and
+// steps aside: the assignment is recused (audited) and a replacement from the
+// round's panel is assigned at once, the recused judge never again on that entry.
+// It returns the replacement's expert id (0 when none could be found: then the
+// organizer sees the entry short of reviews).
+func (s *Store) Recuse(ctx context.Context, judgeAccountID, assignmentID int64, reason string) (int64, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return 0, Invalid("reason", "err.assign.recusal_reason")
+	}
+	var replacement int64
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var a struct {
+			RoundID   int64  `db:"round_id"`
+			ContestID int64  `db:"contest_id"`
+			RoundKey  string `db:"round_key"`
+			EntryID   int64  `db:"entry_id"`
+			ExpertID  int64  `db:"expert_id"`
+		}
+		err := tx.GetContext(ctx, &a, `
+			UPDATE assignments a SET state = 'recused', recusal_reason = $3 FROM rounds r, experts x
+			WHERE a.id = $1 AND r.id = a.round_id AND x.id = a.expert_id AND x.account_id = $2 AND a.state = 'active'
+			RETURNING a.round_id, r.contest_id, r.key AS round_key, a.entry_id, a.expert_id`, assignmentID, judgeAccountID, reason)
+		if errors.Is(err, sql.ErrNoRows) {
+			return NotFound("err.assign.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason) VALUES ($1, $2, $3, 'recusal', $4)
+			ON CONFLICT DO NOTHING`, a.ContestID, a.ExpertID, a.EntryID, reason); err != nil {
+			return err
+		}
+		var seed int64
+		_ = tx.GetContext(ctx, &seed, `SELECT coalesce(max(seed), 1) FROM assignment_runs WHERE round_id = $1`, a.RoundID)
+		p, err := loadProblem(ctx, tx, a.ContestID, roundRef{ID: a.RoundID, PerEntry: 0}, seed)
+		if err != nil {
+			return err
+		}
+		// Fill only this entry's gap: keep everything else as it is.
+		var per int
+		if err := tx.GetContext(ctx, &per, `SELECT reviews_per_entry FROM rounds WHERE id = $1`, a.RoundID); err != nil {
+			return err
+		}
+		p.PerEntry = per
+		p.Entries = onlyEntry(p.Entries, strconv.FormatInt(a.EntryID, 10))
+		p.Fixed = fixedOf(p.Fixed, strconv.FormatInt(a.EntryID, 10))
+		p.Excluded = excludedOf(p.Excluded, strconv.FormatInt(a.EntryID, 10))
+		p.Conflicts = excludedOf(p.Conflicts, strconv.FormatInt(a.EntryID, 10))
+		p.Experts = withRemainingCapacity(ctx, tx, a.RoundID, a.EntryID, p.Experts)
+		res, err := assign.Solve(ctx, p, nil)
+		if err == nil && len(res.Added) == 1 {
+			replacement, _ = strconv.ParseInt(res.Added[0].Expert, 10, 64)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
+				ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active'`, a.RoundID, a.EntryID, replacement, s.now()); err != nil {
+				return err
+			}
+		} else if _, infeasible := errors.AsType[*assign.InfeasibleError](err); err != nil && !infeasible {
+			return err
+		}
+		return s.audit(ctx, tx, &a.ContestID, &judgeAccountID, AuditAssignmentRecused, a.RoundKey,
+			map[string]any{"assignment": assignmentID, "entry": a.EntryID, "expert": a.ExpertID, "reason": reason, "replacement": replacement})
+	})
+	return replacement, err
+}
+
+func onlyEntry(entries []assign.Entry, id string) []assign.Entry {
+	for _, e := range entries {
+		if e.ID == id {
+			return []assign.Entry{e}
+		}
+	}
+	return nil
+}
+
+func fixedOf(pairs []assign.Pair, entry string) []assign.Pair {
+	var out []assign.Pair
+	for _, p := range pairs {
+		if p.Entry == entry {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func excludedOf(cs []assign.Conflict, entry string) []assign.Conflict {
+	var out []assign.Conflict
+	for _, c := range cs {
+		if c.Entry == entry {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// withRemainingCapacity lowers each panel expert's capacity by the reviews they
+// already hold in the round on other entries, for a solve about one entry.
+func withRemainingCapacity(ctx context.Context, tx *sqlx.Tx, roundID, entryID int64, experts []assign.Expert) []assign.Expert {
+	var loads []struct {
+		Expert int64 `db:"expert_id"`
+		N      int   `db:"n"`
+	}
+	_ = tx.SelectContext(ctx, &loads, `SELECT expert_id, count(*) AS n FROM assignments WHERE round_id = $1 AND state = 'active' AND entry_id <> $2 GROUP BY expert_id`, roundID, entryID)
+	held := map[string]int{}
+	for _, l := range loads {
+		held[strconv.FormatInt(l.Expert, 10)] = l.N
+	}
+	out := make([]assign.Expert, 0, len(experts))
+	for _, x := range experts {
+		x.Capacity = max(x.Capacity-held[x.ID], 0)
+		out = append(out, x)
+	}
+	return out
+}

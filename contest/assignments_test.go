@@ -1,0 +1,288 @@
+package contest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// assignWorld is a contest with accepted entries from four organizations and a
+// pool of experts, some of whom conflict with entries.
+type assignWorld struct {
+	s         *contest.Store
+	contest   contest.Contest
+	organizer contest.Account
+	entries   map[string]int64 // by organization name
+	experts   map[string]int64 // by expert name
+}
+
+func newAssignWorld(t *testing.T) assignWorld {
+	t.Helper()
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	w := assignWorld{s: s, entries: map[string]int64{}, experts: map[string]int64{}}
+	w.organizer = contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	setup := contesttest.Setup("assign")
+	setup.Rounds[0].ReviewsPerEntry = 2
+	setup.Entry.RequiredUploads = []string{}
+	semi := setup.Rounds[0]
+	semi.Key, semi.NameZh, semi.ReviewsPerEntry = "semi", "复赛", 5
+	setup.Rounds = append(setup.Rounds, semi)
+	var err error
+	if w.contest, err = s.CreateContest(ctx, w.organizer.ID, setup); err != nil {
+		t.Fatal(err)
+	}
+	orgs := []struct {
+		name, track string
+		conflicts   []contest.DeclaredConflict
+	}{
+		{"星河智能科技有限公司", "materials", nil},
+		{"鹰眼装备股份有限公司", "manufacturing", []contest.DeclaredConflict{{Kind: "expert", Name: "钱专家", Reason: "合作过"}}},
+		{"绿种团队", "materials", []contest.DeclaredConflict{{Kind: "organization", Name: "北方 大学", Reason: "导师所在单位"}}},
+		{"芯算微电子有限公司", "manufacturing", nil},
+	}
+	var ids []int64
+	for i, o := range orgs {
+		a := contesttest.Account(t, s, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: o.name, ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: o.track, Group: "team", Title: "项目" + o.name,
+			Fields: contest.EntryFields{Keywords: []string{"材料", "AI"}}, Conflicts: o.conflicts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitEntry(ctx, a.ID, e.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		w.entries[o.name], ids = e.ID, append(ids, e.ID)
+	}
+	if _, err := s.ReviewEntries(ctx, w.organizer.ID, w.contest.ID, ids, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []contest.ExpertInput{
+		{Name: "赵专家", Organization: "星河智能科技 有限公司", Keywords: []string{"材料"}}, // same organization as an entrant, written differently
+		{Name: "钱专家", Organization: "华东理工"},                                  // declared by an entrant
+		{Name: "孙专家", Organization: "北方大学"},                                  // of an organization an entrant declared
+		{Name: "李专家", Organization: "南方研究院", Fields: []string{"智能制造"}},       // judges manufacturing only
+		{Name: "周专家", Organization: "西部实验室", Keywords: []string{"ai"}},
+		{Name: "吴专家", Organization: "东海研究所"},
+	} {
+		e, err := s.SaveExpert(ctx, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.experts[x.Name] = e.ID
+	}
+	return w
+}
+
+func (w assignWorld) panel(t *testing.T, round string, names ...string) {
+	t.Helper()
+	var ids []int64
+	for _, n := range names {
+		ids = append(ids, w.experts[n])
+	}
+	if err := w.s.SetPanel(context.Background(), w.organizer.ID, w.contest.ID, round, ids); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w assignWorld) run(t *testing.T, round string) contest.AssignmentRun {
+	t.Helper()
+	ctx := context.Background()
+	run, err := w.s.StartAssignment(ctx, w.organizer.ID, w.contest.ID, round, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = w.s.RunAssignment(ctx, w.organizer.ID, w.contest.ID, round, run.ID); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func TestConflictsAreComputedInTheDatabase(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	n, err := w.s.ComputeConflicts(ctx, w.contest.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("computed %d conflicts, want 3 (same organization, declared expert, declared organization)", n)
+	}
+	var pairs []string
+	if err := w.s.DB.Select(&pairs, `SELECT x.name || '→' || o.name || ':' || c.source FROM conflicts c
+		JOIN experts x ON x.id = c.expert_id JOIN entries e ON e.id = c.entry_id JOIN organizations o ON o.id = e.organization_id
+		ORDER BY 1`); err != nil {
+		t.Fatal(err)
+	}
+	want := "孙专家→绿种团队:entrant,赵专家→星河智能科技有限公司:organization,钱专家→鹰眼装备股份有限公司:entrant"
+	if got := strings.Join(pairs, ","); got != want {
+		t.Errorf("conflicts\n got %s\nwant %s", got, want)
+	}
+	// Recomputing is idempotent and keeps what organizers added.
+	if err := w.s.AddConflict(ctx, w.organizer.ID, w.contest.ID, w.experts["周专家"], w.entries["芯算微电子有限公司"], "亲属"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.s.ComputeConflicts(ctx, w.contest.ID); err != nil || n != 3 {
+		t.Errorf("recompute: %d %v", n, err)
+	}
+	var total int
+	_ = w.s.DB.Get(&total, `SELECT count(*) FROM conflicts`)
+	if total != 4 {
+		t.Errorf("conflicts after recomputing: %d, want 4", total)
+	}
+}
+
+func TestAssignmentRunHoldsTheRules(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	run := w.run(t, "prelim")
+	if run.State != "done" || run.Added != 8 || run.Done != 8 || run.Total != 8 {
+		t.Fatalf("run %+v", run)
+	}
+	list, err := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil || len(list) != 8 {
+		t.Fatalf("assignments %d %v", len(list), err)
+	}
+	perEntry := map[int64]int{}
+	for _, a := range list {
+		perEntry[a.EntryID]++
+		title := a.EntryTitle
+		switch {
+		case a.ExpertName == "赵专家" && strings.Contains(title, "星河"),
+			a.ExpertName == "钱专家" && strings.Contains(title, "鹰眼"),
+			a.ExpertName == "孙专家" && strings.Contains(title, "绿种"):
+			t.Errorf("conflicted assignment %s → %s", a.ExpertName, title)
+		case a.ExpertName == "李专家" && (strings.Contains(title, "星河") || strings.Contains(title, "绿种")):
+			t.Errorf("an expert judged outside their fields: %s → %s", a.ExpertName, title)
+		}
+		if a.BlindCode == "" {
+			t.Errorf("assignment without a blind code: %+v", a)
+		}
+	}
+	for id, n := range perEntry {
+		if n != 2 {
+			t.Errorf("entry %d has %d experts, want 2", id, n)
+		}
+	}
+	// Running again keeps what exists and adds nothing.
+	if again := w.run(t, "prelim"); again.State != "done" || again.Added != 0 {
+		t.Errorf("second run %+v", again)
+	}
+	if n, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 || n == 0 {
+		t.Errorf("audit after assignment: %d %v %v", n, problems, err)
+	}
+	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	if last := log[len(log)-1]; last.Action != contest.AuditAssignmentsRun || !strings.Contains(string(last.Payload), `"added": 0`) {
+		t.Errorf("last audit record %s %s", last.Action, last.Payload)
+	}
+}
+
+func TestAssignmentDiagnosesImpossibleRounds(t *testing.T) {
+	w := newAssignWorld(t)
+	w.panel(t, "semi", "周专家", "吴专家", "李专家") // five reviews per entry, three experts
+	run := w.run(t, "semi")
+	if run.State != "infeasible" || len(run.Diagnosis) == 0 {
+		t.Fatalf("run %+v", run)
+	}
+	if text := strings.Join(run.Diagnosis, "\n"); !strings.Contains(text, "entry") {
+		t.Errorf("diagnosis does not name entries: %s", text)
+	}
+	list, _ := w.s.Assignments(context.Background(), w.contest.ID, "semi")
+	if len(list) != 0 {
+		t.Errorf("an impossible run assigned %d", len(list))
+	}
+}
+
+func TestRecusalIsReplacedAndAudited(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	target := list[0]
+	inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, target.ExpertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the judge of the assignment may recuse from it.
+	if _, err := w.s.Recuse(ctx, w.organizer.ID, target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("recusal by someone else: %v", err)
+	}
+	if _, err := w.s.Recuse(ctx, inv.AccountID, target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+		t.Errorf("recusal without a reason: %v", err)
+	}
+	replacement, err := w.s.Recuse(ctx, inv.AccountID, target.ID, "项目负责人是我的学生")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replacement == 0 || replacement == target.ExpertID {
+		t.Fatalf("replacement %d for expert %d", replacement, target.ExpertID)
+	}
+	after, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	active := 0
+	for _, a := range after {
+		if a.EntryID == target.EntryID && a.State == "active" {
+			active++
+			if a.ExpertID == target.ExpertID {
+				t.Error("the recused expert is still active on the entry")
+			}
+		}
+	}
+	if active != 2 {
+		t.Errorf("entry has %d active experts after recusal, want 2", active)
+	}
+	// A later run never puts the recused expert back.
+	w.run(t, "prelim")
+	again, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	for _, a := range again {
+		if a.EntryID == target.EntryID && a.ExpertID == target.ExpertID && a.State == "active" {
+			t.Error("a re-run reassigned the recused expert")
+		}
+	}
+	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	found := false
+	for _, r := range log {
+		found = found || r.Action == contest.AuditAssignmentRecused && strings.Contains(string(r.Payload), "项目负责人是我的学生")
+	}
+	if !found {
+		t.Error("the recusal is not in the audit log")
+	}
+}
+
+func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	w.panel(t, "prelim", "赵专家", "钱专家", "周专家", "吴专家")
+	// A conflicted pair is refused even by hand.
+	err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["赵专家"])
+	if contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("conflicted manual assignment: %v", err)
+	}
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("duplicate manual assignment: %v", err)
+	}
+	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	if err := w.s.RemoveAssignment(ctx, w.organizer.ID, w.contest.ID, list[0].ID, "换人"); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	var actions []string
+	for _, r := range log {
+		actions = append(actions, r.Action)
+	}
+	got := strings.Join(actions, ",")
+	if !strings.HasSuffix(got, contest.AuditAssignmentAdded+","+contest.AuditAssignmentRemoved) {
+		t.Errorf("audit actions %s", got)
+	}
+}

@@ -1,0 +1,208 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"podium/contest/assign"
+)
+
+// defaultCapacity is how many entries an expert reviews per round unless set.
+const defaultCapacity = 20
+
+func (in *ExpertInput) normalize() error {
+	p := Problems{}
+	in.Name, in.Organization, in.Title, in.Region = strings.TrimSpace(in.Name), strings.TrimSpace(in.Organization), strings.TrimSpace(in.Title), strings.TrimSpace(in.Region)
+	in.USCC = NormalizeUSCC(in.USCC)
+	in.Phone, in.Email = NormalizeLogin(in.Phone), strings.ToLower(strings.TrimSpace(in.Email))
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 50 {
+		p.Add("name", "err.expert.name")
+	}
+	checkName(p, "organization", in.Organization, true)
+	checkName(p, "title", in.Title, false)
+	checkName(p, "region", in.Region, false)
+	if in.USCC != "" && !ValidUSCC(in.USCC) {
+		p.Add("uscc", "err.org.uscc")
+	}
+	if in.Phone != "" && !mobilePattern.MatchString(in.Phone) {
+		p.Add("phone", "err.account.phone")
+	}
+	if in.Email != "" {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			p.Add("email", "err.account.email")
+		}
+	}
+	if in.Capacity == 0 {
+		in.Capacity = defaultCapacity
+	}
+	if in.Capacity < 1 || in.Capacity > 500 {
+		p.Add("capacity", "err.expert.capacity")
+	}
+	in.Fields, in.Keywords = cleanKeywords(in.Fields), cleanKeywords(in.Keywords)
+	return p.Err()
+}
+
+const expertColumns = `id, account_id, name, organization, coalesce(uscc, '') AS uscc, title, fields, keywords, region, phone, email, capacity, created_at`
+
+type expertRow struct {
+	ID           int64          `db:"id"`
+	AccountID    *int64         `db:"account_id"`
+	Name         string         `db:"name"`
+	Organization string         `db:"organization"`
+	USCC         string         `db:"uscc"`
+	Title        string         `db:"title"`
+	Fields       pq.StringArray `db:"fields"`
+	Keywords     pq.StringArray `db:"keywords"`
+	Region       string         `db:"region"`
+	Phone        string         `db:"phone"`
+	Email        string         `db:"email"`
+	Capacity     int            `db:"capacity"`
+	CreatedAt    time.Time      `db:"created_at"`
+}
+
+func (r expertRow) expert() Expert {
+	return Expert{ID: r.ID, AccountID: r.AccountID, CreatedAt: r.CreatedAt, ExpertInput: ExpertInput{
+		Name: r.Name, Organization: r.Organization, USCC: r.USCC, Title: r.Title, Fields: nonNil(r.Fields),
+		Keywords: nonNil(r.Keywords), Region: r.Region, Phone: r.Phone, Email: r.Email, Capacity: r.Capacity}}
+}
+
+// saveExpert inserts an expert or, when one with the same name and organization
+// exists (an import run again), updates it. It returns the id.
+func saveExpert(ctx context.Context, q sqlx.QueryerContext, in ExpertInput, now time.Time) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `
+		INSERT INTO experts (name, organization, organization_norm, uscc, title, fields, keywords, region, phone, email, capacity, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (name, organization_norm) DO UPDATE SET organization = EXCLUDED.organization, uscc = EXCLUDED.uscc,
+		    title = EXCLUDED.title, fields = EXCLUDED.fields, keywords = EXCLUDED.keywords, region = EXCLUDED.region,
+		    phone = EXCLUDED.phone, email = EXCLUDED.email, capacity = EXCLUDED.capacity, updated_at = EXCLUDED.updated_at
+		RETURNING id`,
+		in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
+		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, now)
+	return id, err
+}
+
+// SaveExpert adds an expert to the pool (or updates the one with the same name
+// and organization).
+func (s *Store) SaveExpert(ctx context.Context, in ExpertInput) (Expert, error) {
+	if err := in.normalize(); err != nil {
+		return Expert{}, err
+	}
+	id, err := saveExpert(ctx, s.DB, in, s.now())
+	if err != nil {
+		return Expert{}, err
+	}
+	return s.Expert(ctx, id)
+}
+
+// UpdateExpert changes an expert of the pool.
+func (s *Store) UpdateExpert(ctx context.Context, id int64, in ExpertInput) (Expert, error) {
+	if err := in.normalize(); err != nil {
+		return Expert{}, err
+	}
+	res, err := s.DB.ExecContext(ctx, `
+		UPDATE experts SET name = $2, organization = $3, organization_norm = $4, uscc = NULLIF($5, ''), title = $6,
+		       fields = $7, keywords = $8, region = $9, phone = $10, email = $11, capacity = $12, updated_at = $13
+		WHERE id = $1`, id, in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
+		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now())
+	if isUniqueViolation(err, "experts_identity") {
+		return Expert{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"name": "err.expert.duplicate"}}
+	}
+	if err != nil {
+		return Expert{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Expert{}, NotFound("err.expert.not_found")
+	}
+	return s.Expert(ctx, id)
+}
+
+// Expert returns an expert of the pool.
+func (s *Store) Expert(ctx context.Context, id int64) (Expert, error) {
+	var r expertRow
+	err := s.DB.GetContext(ctx, &r, `SELECT `+expertColumns+` FROM experts WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Expert{}, NotFound("err.expert.not_found")
+	}
+	return r.expert(), err
+}
+
+// Experts lists the pool, optionally those whose name, organization or keywords contain query.
+func (s *Store) Experts(ctx context.Context, query string) ([]Expert, error) {
+	var rows []expertRow
+	err := s.DB.SelectContext(ctx, &rows, `SELECT `+expertColumns+` FROM experts
+		WHERE $1 = '' OR strpos(lower(name || ' ' || organization || ' ' || array_to_string(keywords, ' ')), lower($1)) > 0
+		ORDER BY name, id`, strings.TrimSpace(query))
+	out := make([]Expert, len(rows))
+	for i, r := range rows {
+		out[i] = r.expert()
+	}
+	return out, err
+}
+
+// ImportExperts adds experts read from a file, all or none (unless opt.SkipInvalid),
+// like ImportEntries. An expert already in the pool (same name and organization)
+// is updated.
+func (s *Store) ImportExperts(ctx context.Context, rows []ExpertRow, opt ImportOptions) (ImportResult, error) {
+	res := ImportResult{Problems: []RowProblem{}}
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var good []ExpertInput
+		for _, row := range rows {
+			in := row.ExpertInput
+			if err := in.normalize(); err != nil {
+				res.Problems = append(res.Problems, rowProblems(row.Line, err)...)
+				res.Skipped++
+				continue
+			}
+			good = append(good, in)
+		}
+		if opt.DryRun || len(res.Problems) > 0 && !opt.SkipInvalid {
+			res.Skipped = len(rows)
+			return nil
+		}
+		for _, in := range good {
+			if _, err := saveExpert(ctx, tx, in, s.now()); err != nil {
+				return err
+			}
+			res.Imported++
+		}
+		return nil
+	})
+	return res, err
+}
+
+// InviteExpert issues a one-time login link for an expert of the pool to judge
+// in a contest. The expert's judge account is created on the first invite and
+// kept for later ones.
+func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID int64) (Invite, error) {
+	x, err := s.Expert(ctx, expertID)
+	if err != nil {
+		return Invite{}, err
+	}
+	if x.AccountID == nil {
+		inv, err := s.CreateInvite(ctx, actorID, contestID, NewJudge{DisplayName: x.Name, Email: x.Email})
+		if err != nil {
+			return Invite{}, err
+		}
+		res, err := s.DB.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1 AND account_id IS NULL`, expertID, inv.AccountID)
+		if err != nil {
+			return Invite{}, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Invite{}, Conflict("err.expert.already_linked")
+		}
+		return inv, nil
+	}
+	token, hash := newToken()
+	inv := Invite{Token: token, AccountID: *x.AccountID, ContestID: contestID, ExpiresAt: s.now().Add(s.InviteTTL)}
+	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error { return s.issueInvite(ctx, tx, actorID, &inv, hash) })
+	return inv, err
+}
