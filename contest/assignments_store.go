@@ -185,6 +185,12 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 	if r.State == RoundClosed || r.State == RoundPublished {
 		return AssignmentRun{}, Conflict("err.assign.round_closed")
 	}
+	// A run whose instance stopped mid-way never finishes: after an hour it is
+	// marked failed so that the round can be assigned again.
+	if _, err := s.DB.ExecContext(ctx, `UPDATE assignment_runs SET state = 'failed', diagnosis = '{interrupted}', finished_at = $2
+		WHERE round_id = $1 AND state = 'running' AND started_at < $2::timestamptz - interval '1 hour'`, r.ID, s.now()); err != nil {
+		return AssignmentRun{}, err
+	}
 	var run AssignmentRun
 	err = s.DB.GetContext(ctx, &run, `
 		INSERT INTO assignment_runs (round_id, state, seed, started_by, started_at) VALUES ($1, 'running', $2, $3, $4)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"podium/contest"
 	"podium/contest/contesttest"
@@ -284,5 +285,29 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 	got := strings.Join(actions, ",")
 	if !strings.HasSuffix(got, contest.AuditAssignmentAdded+","+contest.AuditAssignmentRemoved) {
 		t.Errorf("audit actions %s", got)
+	}
+}
+
+func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
+	s, clock := contesttest.NewStore(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("interrupted"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.StartAssignment(ctx, org.ID, c.ID, "prelim", 1) // its instance stops before running it
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartAssignment(ctx, org.ID, c.ID, "prelim", 2); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Fatalf("a second run while one is running: %v", err)
+	}
+	clock.Advance(2 * time.Hour)
+	if _, err := s.StartAssignment(ctx, org.ID, c.ID, "prelim", 3); err != nil {
+		t.Fatalf("a run after an interrupted one: %v", err)
+	}
+	if old, err := s.AssignmentRunByID(ctx, c.ID, first.ID); err != nil || old.State != "failed" {
+		t.Errorf("interrupted run %+v %v", old, err)
 	}
 }

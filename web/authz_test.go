@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -56,39 +57,63 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/import":          {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/import":         {401, 403, 403, 404, 422},
 	"POST /api/v1/contests/:contest/entries/import":    {401, 403, 403, 404, 422},
-	"GET /register":                                       {200, 200, 200, 200, 200},
-	"POST /register":                                      {422, 422, 422, 422, 422},
-	"GET /entrant/profile":                                {303, 200, 403, 403, 403},
-	"POST /entrant/profile":                               {401, 422, 403, 403, 403},
-	"GET /entrant/contests/:contest/entries/new":          {303, 200, 403, 403, 403},
-	"POST /entrant/contests/:contest/entries":             {401, 422, 403, 403, 403},
-	"GET /entrant/entries/:entry":                         {303, 200, 403, 403, 403},
-	"POST /entrant/entries/:entry":                        {401, 409, 403, 403, 403},
-	"POST /entrant/entries/:entry/submit":                 {401, 409, 403, 403, 403},
-	"POST /entrant/entries/:entry/withdraw":               {401, 303, 403, 403, 403},
-	"POST /entrant/entries/:entry/uploads/:upload/delete": {401, 409, 403, 403, 403},
-	"GET /api/v1/contests/:contest/entries":               {401, 403, 403, 404, 200},
-	"GET /api/v1/contests/:contest/entries/:entry":        {401, 403, 403, 404, 200},
-	"POST /api/v1/contests/:contest/entries/review":       {401, 403, 403, 404, 422},
-	"GET /entrant/files/:upload":                          {303, 200, 403, 403, 403},
-	"GET /organizer/contests/:contest/files/:upload":      {303, 403, 403, 404, 200},
-	"GET /api/v1/files/:upload":                           {401, 200, 403, 403, 403},
-	"GET /api/v1/contests/:contest/files/:upload":         {401, 403, 403, 404, 200},
-	"POST /api/v1/uploads":                                {401, 422, 403, 403, 403}, // not a tus request
-	"HEAD /api/v1/uploads/:id":                            {401, 404, 403, 403, 403}, // no such upload
-	"PATCH /api/v1/uploads/:id":                           {401, 404, 403, 403, 403},
-	"DELETE /api/v1/uploads/:id":                          {401, 404, 403, 403, 403},
-	"POST /api/v1/accounts":                               {422, 422, 422, 422, 422},
-	"GET /api/v1/profile":                                 {401, 200, 403, 403, 403},
-	"PUT /api/v1/profile":                                 {401, 422, 403, 403, 403},
-	"GET /api/v1/open-contests":                           {401, 200, 200, 200, 200},
-	"GET /api/v1/entries":                                 {401, 200, 403, 403, 403},
-	"POST /api/v1/contests/:contest/entries":              {401, 422, 403, 403, 403},
-	"GET /api/v1/entries/:entry":                          {401, 200, 403, 403, 403},
-	"PUT /api/v1/entries/:entry":                          {401, 409, 403, 403, 403},
-	"POST /api/v1/entries/:entry/submit":                  {401, 409, 403, 403, 403},
-	"POST /api/v1/entries/:entry/withdraw":                {401, 200, 403, 403, 403},
-	"DELETE /api/v1/entries/:entry/uploads/:upload":       {401, 409, 403, 403, 403},
+	"GET /register":                                                                  {200, 200, 200, 200, 200},
+	"POST /register":                                                                 {422, 422, 422, 422, 422},
+	"GET /entrant/profile":                                                           {303, 200, 403, 403, 403},
+	"POST /entrant/profile":                                                          {401, 422, 403, 403, 403},
+	"GET /entrant/contests/:contest/entries/new":                                     {303, 200, 403, 403, 403},
+	"POST /entrant/contests/:contest/entries":                                        {401, 422, 403, 403, 403},
+	"GET /entrant/entries/:entry":                                                    {303, 200, 403, 403, 403},
+	"POST /entrant/entries/:entry":                                                   {401, 409, 403, 403, 403},
+	"POST /entrant/entries/:entry/submit":                                            {401, 409, 403, 403, 403},
+	"POST /entrant/entries/:entry/withdraw":                                          {401, 303, 403, 403, 403},
+	"POST /entrant/entries/:entry/uploads/:upload/delete":                            {401, 409, 403, 403, 403},
+	"GET /api/v1/contests/:contest/entries":                                          {401, 403, 403, 404, 200},
+	"GET /api/v1/contests/:contest/entries/:entry":                                   {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/entries/review":                                  {401, 403, 403, 404, 422},
+	"GET /entrant/files/:upload":                                                     {303, 200, 403, 403, 403},
+	"GET /organizer/contests/:contest/files/:upload":                                 {303, 403, 403, 404, 200},
+	"GET /api/v1/files/:upload":                                                      {401, 200, 403, 403, 403},
+	"GET /api/v1/contests/:contest/files/:upload":                                    {401, 403, 403, 404, 200},
+	"POST /api/v1/uploads":                                                           {401, 422, 403, 403, 403}, // not a tus request
+	"HEAD /api/v1/uploads/:id":                                                       {401, 404, 403, 403, 403}, // no such upload
+	"PATCH /api/v1/uploads/:id":                                                      {401, 404, 403, 403, 403},
+	"DELETE /api/v1/uploads/:id":                                                     {401, 404, 403, 403, 403},
+	"GET /organizer/experts":                                                         {303, 403, 403, 200, 200},
+	"POST /organizer/experts":                                                        {401, 403, 403, 422, 422},
+	"POST /organizer/experts/import":                                                 {401, 403, 403, 422, 422},
+	"POST /api/v1/experts/import":                                                    {401, 403, 403, 422, 422},
+	"GET /organizer/experts/:expert":                                                 {303, 403, 403, 200, 200},
+	"POST /organizer/experts/:expert":                                                {401, 403, 403, 422, 422},
+	"GET /organizer/contests/:contest/rounds/:round/assignments":                     {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/rounds/:round/panel":                          {401, 403, 403, 404, 303},
+	"POST /organizer/contests/:contest/rounds/:round/runs":                           {401, 403, 403, 404, 303},
+	"POST /organizer/contests/:contest/rounds/:round/assignments":                    {401, 403, 403, 404, 422},
+	"POST /organizer/contests/:contest/rounds/:round/assignments/:assignment/remove": {401, 403, 403, 404, 404},
+	"GET /api/v1/experts":                                                            {401, 403, 403, 200, 200},
+	"POST /api/v1/experts":                                                           {401, 403, 403, 422, 422},
+	"GET /api/v1/experts/:expert":                                                    {401, 403, 403, 200, 200},
+	"PUT /api/v1/experts/:expert":                                                    {401, 403, 403, 422, 422},
+	"POST /api/v1/contests/:contest/experts/:expert/invite":                          {401, 403, 403, 404, 201},
+	"GET /api/v1/contests/:contest/rounds/:round/panel":                              {401, 403, 403, 404, 200},
+	"PUT /api/v1/contests/:contest/rounds/:round/panel":                              {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/assignment-runs":                   {401, 403, 403, 404, 202},
+	"GET /api/v1/contests/:contest/assignment-runs/:run":                             {401, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/rounds/:round/assignments":                        {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/assignments":                       {401, 403, 403, 404, 422},
+	"DELETE /api/v1/contests/:contest/assignments/:assignment":                       {401, 403, 403, 404, 404},
+	"POST /api/v1/assignments/:assignment/recuse":                                    {401, 403, 422, 403, 403},
+	"POST /api/v1/accounts":                                                          {422, 422, 422, 422, 422},
+	"GET /api/v1/profile":                                                            {401, 200, 403, 403, 403},
+	"PUT /api/v1/profile":                                                            {401, 422, 403, 403, 403},
+	"GET /api/v1/open-contests":                                                      {401, 200, 200, 200, 200},
+	"GET /api/v1/entries":                                                            {401, 200, 403, 403, 403},
+	"POST /api/v1/contests/:contest/entries":                                         {401, 422, 403, 403, 403},
+	"GET /api/v1/entries/:entry":                                                     {401, 200, 403, 403, 403},
+	"PUT /api/v1/entries/:entry":                                                     {401, 409, 403, 403, 403},
+	"POST /api/v1/entries/:entry/submit":                                             {401, 409, 403, 403, 403},
+	"POST /api/v1/entries/:entry/withdraw":                                           {401, 200, 403, 403, 403},
+	"DELETE /api/v1/entries/:entry/uploads/:upload":                                  {401, 409, 403, 403, 403},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
@@ -115,6 +140,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
+	expert, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +158,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue
 		}
 		for i, acct := range accounts {
-			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload").Replace(r.Path)
+			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
+				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)
@@ -149,6 +179,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			default:
 				res = cl.form(path, nil)
 			}
+			waitForRuns(t, h)
 			if res.status != want[i] {
 				t.Errorf("%s as %s: status %d, want %d (%.200s)", key, callers[i], res.status, want[i], res.body)
 			}
@@ -198,4 +229,21 @@ func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, c
 		t.Fatal(err)
 	}
 	return e.ID, id
+}
+
+// waitForRuns waits until background assignment runs have finished, so that
+// one request's run cannot change what the next one sees.
+func waitForRuns(t *testing.T, h *harness) {
+	t.Helper()
+	for range 200 {
+		var running int
+		if err := h.store.DB.Get(&running, `SELECT count(*) FROM assignment_runs WHERE state = 'running'`); err != nil {
+			t.Fatal(err)
+		}
+		if running == 0 {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("an assignment run did not finish")
 }

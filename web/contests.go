@@ -82,7 +82,12 @@ func (s *Server) createInvite(c *gin.Context, j contest.NewJudge) (inviteRespons
 	if err != nil {
 		return inviteResponse{}, err
 	}
-	return inviteResponse{Invite: inv, URL: s.baseURL(c) + "/invite/" + url.PathEscape(inv.Token)}, nil
+	return inviteResponse{Invite: inv, URL: s.inviteURL(c, inv)}, nil
+}
+
+// inviteURL is the link a judge opens on their tablet.
+func (s *Server) inviteURL(c *gin.Context, inv contest.Invite) string {
+	return s.baseURL(c) + "/invite/" + url.PathEscape(inv.Token)
 }
 
 // baseURL is the configured public address, or the one this request came in on.
@@ -165,17 +170,10 @@ func (s *Server) contestUpdateSubmit(c *gin.Context) {
 
 // formError re-renders the editor with every problem next to its field; nothing was saved.
 func (s *Server) formError(c *gin.Context, form contestForm, err error, titleKey string) {
-	status, d := s.describe(c, err)
-	if status == http.StatusInternalServerError {
-		s.fail(c, err)
-		return
+	if status, fields, ok := s.formProblems(c, err); ok {
+		form.Errors = fields
+		s.render(c, status, "contest_edit.html", titleKey, form)
 	}
-	form.Errors = d.Fields
-	if form.Errors == nil {
-		form.Errors = map[string]string{}
-	}
-	form.Errors[""] = d.Message
-	s.render(c, status, "contest_edit.html", titleKey, form)
 }
 
 // blankSetup is what a new contest starts from: the usual tracks, groups and a
@@ -428,12 +426,9 @@ func (s *Server) inviteCreateSubmit(c *gin.Context) {
 	form := contest.NewJudge{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email")}
 	inv, err := s.createInvite(c, form)
 	if err != nil {
-		status, d := s.describe(c, err)
-		if status == http.StatusInternalServerError {
-			s.fail(c, err)
-			return
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderJudges(c, status, judgesPage{Errors: fields, Form: form})
 		}
-		s.renderJudges(c, status, judgesPage{Errors: d.Fields, Form: form})
 		return
 	}
 	s.renderJudges(c, http.StatusCreated, judgesPage{Invite: &inv})

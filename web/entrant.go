@@ -61,29 +61,29 @@ func (s *Server) registerPage(c *gin.Context) {
 func (s *Server) registerSubmit(c *gin.Context) {
 	n := contest.NewAccount{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email"), Phone: c.PostForm("phone"), Password: c.PostForm("password")}
 	if _, err := s.register(c, n); err != nil {
-		s.formFailure(c, err, "register.html", "register.title", func(fields map[string]string) any {
+		if status, fields, ok := s.formProblems(c, err); ok {
 			n.Password = ""
-			return registerForm{Form: n, Errors: fields}
-		})
+			s.render(c, status, "register.html", "register.title", registerForm{Form: n, Errors: fields})
+		}
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/entrant/profile")
 }
 
-// formFailure re-renders a form page with the problems of err next to the fields,
-// or fails the request for errors that are not the user's to fix.
-func (s *Server) formFailure(c *gin.Context, err error, page, title string, data func(fields map[string]string) any) {
+// formProblems turns err into what a form page shows again: the status and the
+// translated problems by field ("" holds the overall message). For errors that
+// are not the user's to fix it answers the request itself and returns ok=false.
+func (s *Server) formProblems(c *gin.Context, err error) (status int, fields map[string]string, ok bool) {
 	status, d := s.describe(c, err)
 	if status == http.StatusInternalServerError || status == http.StatusNotFound || status == http.StatusForbidden {
 		s.fail(c, err)
-		return
+		return 0, nil, false
 	}
-	fields := d.Fields
-	if fields == nil {
-		fields = map[string]string{}
+	fields = map[string]string{"": d.Message}
+	for k, v := range d.Fields {
+		fields[k] = v
 	}
-	fields[""] = d.Message
-	s.render(c, status, page, title, data(fields))
+	return status, fields, true
 }
 
 type profileForm struct {
@@ -118,9 +118,9 @@ func (s *Server) profileSubmit(c *gin.Context) {
 		in.Members = append(in.Members, m)
 	}
 	if _, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in); err != nil {
-		s.formFailure(c, err, "profile.html", "profile.title", func(fields map[string]string) any {
-			return profileForm{Org: in, Errors: fields}
-		})
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.render(c, status, "profile.html", "profile.title", profileForm{Org: in, Errors: fields})
+		}
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/entrant?profile=saved")
@@ -224,16 +224,11 @@ func (s *Server) entryCreateSubmit(c *gin.Context) {
 
 // entryFormFailure shows the entry page again with what went wrong.
 func (s *Server) entryFormFailure(c *gin.Context, page entryPage, err error) {
-	status, d := s.describe(c, err)
-	if status == http.StatusInternalServerError || status == http.StatusNotFound {
-		s.fail(c, err)
+	status, fields, ok := s.formProblems(c, err)
+	if !ok {
 		return
 	}
-	page.Errors = d.Fields
-	if page.Errors == nil {
-		page.Errors = map[string]string{}
-	}
-	page.Errors[""] = d.Message
+	page.Errors = fields
 	if e, ok := err.(*contest.Error); ok && e.Message == "err.entry.identity_leak" {
 		page.Leak = true
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"slices"
 
@@ -8,6 +9,8 @@ import (
 
 	"podium/contest"
 	"podium/contest/entryimport"
+	"podium/contest/expertimport"
+	"podium/contest/tabular"
 )
 
 // importPage shows the import form and, after an attempt, what happened.
@@ -35,9 +38,18 @@ type importProblem struct {
 // maxImportBytes bounds an import file; 10,000 rows of text fit easily.
 const maxImportBytes = 10 << 20
 
-// runImport parses the uploaded file and imports its rows. Nothing is imported
-// from a file with problems unless skipInvalid is set.
-func (s *Server) runImport(c *gin.Context, skipInvalid bool) (importOutcome, error) {
+// parsedFile is an import file read by its parser: the problems found in it,
+// and how to store its good rows.
+type parsedFile struct {
+	problems []tabular.RowError
+	store    func(contest.ImportOptions) (contest.ImportResult, error)
+}
+
+// runImport reads the uploaded file with parse and imports its rows. Rows the
+// parser refused are problems already: with any of them the rest is only checked
+// (so the organizer sees every problem at once) unless the organizer chose to
+// skip bad rows.
+func (s *Server) runImport(c *gin.Context, skipInvalid bool, parse func(io.Reader) (parsedFile, error)) (importOutcome, error) {
 	file, err := c.FormFile("file")
 	if err != nil {
 		return importOutcome{}, contest.Invalid("file", "err.import.no_file")
@@ -50,22 +62,17 @@ func (s *Server) runImport(c *gin.Context, skipInvalid bool) (importOutcome, err
 		return importOutcome{}, err
 	}
 	defer f.Close()
-	rows, parseProblems, err := entryimport.Parse(f, maxImportBytes)
+	parsed, err := parse(f)
 	if err != nil {
 		return importOutcome{}, err
 	}
-	// Rows the parser refused are left out of rows; if there were any, the rest
-	// is only checked (so the organizer sees every problem at once) unless the
-	// organizer chose to skip bad rows.
-	res, err := s.store.ImportEntries(c.Request.Context(), accountID(c), contestID(c), rows, contest.ImportOptions{
-		SkipInvalid: skipInvalid, DryRun: len(parseProblems) > 0 && !skipInvalid,
-	})
+	res, err := parsed.store(contest.ImportOptions{SkipInvalid: skipInvalid, DryRun: len(parsed.problems) > 0 && !skipInvalid})
 	if err != nil {
 		return importOutcome{}, err
 	}
 	l := s.localizer(c)
-	out := importOutcome{Imported: res.Imported, Skipped: res.Skipped + countLines(parseProblems), Problems: []importProblem{}}
-	for _, p := range parseProblems {
+	out := importOutcome{Imported: res.Imported, Skipped: res.Skipped + countLines(parsed.problems), Problems: []importProblem{}}
+	for _, p := range parsed.problems {
 		out.Problems = append(out.Problems, importProblem{Line: p.Line, Column: p.Column, Message: l.T(p.Code), Value: p.Value})
 	}
 	for _, p := range res.Problems {
@@ -75,8 +82,28 @@ func (s *Server) runImport(c *gin.Context, skipInvalid bool) (importOutcome, err
 	return out, nil
 }
 
+// parseEntries reads an entries file for the contest of the request.
+func (s *Server) parseEntries(c *gin.Context) func(io.Reader) (parsedFile, error) {
+	return func(r io.Reader) (parsedFile, error) {
+		rows, problems, err := entryimport.Parse(r, maxImportBytes)
+		return parsedFile{problems: problems, store: func(opt contest.ImportOptions) (contest.ImportResult, error) {
+			return s.store.ImportEntries(c.Request.Context(), accountID(c), contestID(c), rows, opt)
+		}}, err
+	}
+}
+
+// parseExperts reads an expert pool file.
+func (s *Server) parseExperts(c *gin.Context) func(io.Reader) (parsedFile, error) {
+	return func(r io.Reader) (parsedFile, error) {
+		rows, problems, err := expertimport.Parse(r, maxImportBytes)
+		return parsedFile{problems: problems, store: func(opt contest.ImportOptions) (contest.ImportResult, error) {
+			return s.store.ImportExperts(c.Request.Context(), rows, opt)
+		}}, err
+	}
+}
+
 // countLines counts the distinct lines with problems.
-func countLines(problems []entryimport.RowError) int {
+func countLines(problems []tabular.RowError) int {
 	lines := map[int]bool{}
 	for _, p := range problems {
 		lines[p.Line] = true
@@ -98,32 +125,46 @@ func (s *Server) renderImport(c *gin.Context, status int, page importPage) {
 }
 
 func (s *Server) importSubmit(c *gin.Context) {
-	out, err := s.runImport(c, c.PostForm("skip_invalid") == "1")
+	out, err := s.runImport(c, c.PostForm("skip_invalid") == "1", s.parseEntries(c))
 	if err != nil {
-		status, d := s.describe(c, err)
-		if status == http.StatusInternalServerError {
-			s.fail(c, err)
-			return
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderImport(c, status, importPage{Error: fields[""]})
 		}
-		s.renderImport(c, status, importPage{Error: d.Message})
 		return
 	}
-	status := http.StatusOK
-	if out.Imported == 0 && len(out.Problems) > 0 {
-		status = http.StatusUnprocessableEntity
+	s.renderImport(c, out.status(), importPage{Result: &out})
+}
+
+// status is 422 when the file's problems kept anything from being imported.
+func (o importOutcome) status() int {
+	if o.Imported == 0 && len(o.Problems) > 0 {
+		return http.StatusUnprocessableEntity
 	}
-	s.renderImport(c, status, importPage{Result: &out})
+	return http.StatusOK
+}
+
+func skipInvalid(c *gin.Context) bool {
+	return c.PostForm("skip_invalid") == "true" || c.PostForm("skip_invalid") == "1"
 }
 
 func (s *Server) apiImportEntries(c *gin.Context) {
-	out, err := s.runImport(c, c.PostForm("skip_invalid") == "true" || c.PostForm("skip_invalid") == "1")
+	out, err := s.runImport(c, skipInvalid(c), s.parseEntries(c))
+	s.reply(c, out.status(), out, err)
+}
+
+func (s *Server) apiImportExperts(c *gin.Context) {
+	out, err := s.runImport(c, skipInvalid(c), s.parseExperts(c))
+	s.reply(c, out.status(), out, err)
+}
+
+// expertsImportSubmit imports the pool from a file on the experts page.
+func (s *Server) expertsImportSubmit(c *gin.Context) {
+	out, err := s.runImport(c, c.PostForm("skip_invalid") == "1", s.parseExperts(c))
 	if err != nil {
-		s.fail(c, err)
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderExperts(c, status, expertsPage{ImportError: fields[""]})
+		}
 		return
 	}
-	status := http.StatusOK
-	if out.Imported == 0 && len(out.Problems) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	c.JSON(status, out)
+	s.renderExperts(c, out.status(), expertsPage{Import: &out})
 }

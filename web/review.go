@@ -70,17 +70,9 @@ func (s *Server) reviewSubmit(c *gin.Context) {
 		_, err = s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), ids, c.PostForm("decision") == "accept", c.PostForm("reason"))
 	}
 	if err != nil {
-		status, d := s.describe(c, err)
-		if status == http.StatusInternalServerError {
-			s.fail(c, err)
-			return
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderEntries(c, status, entriesPage{Errors: fields})
 		}
-		fields := d.Fields
-		if fields == nil {
-			fields = map[string]string{}
-		}
-		fields[""] = d.Message
-		s.renderEntries(c, status, entriesPage{Errors: fields})
 		return
 	}
 	back := c.PostForm("back")

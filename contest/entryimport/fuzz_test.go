@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"podium/contest/tabular"
 )
 
 func FuzzParseCSV(f *testing.F) {
@@ -48,7 +50,7 @@ func FuzzParseCSV(f *testing.F) {
 			}
 		}
 		for _, p := range problems {
-			if p.Line < 2 || p.Code == "" || utf8.RuneCountInString(p.Value) > maxValueRunes || !utf8.ValidString(p.Value) {
+			if p.Line < 2 || p.Code == "" || utf8.RuneCountInString(p.Value) > tabular.MaxValueRunes || !utf8.ValidString(p.Value) {
 				t.Fatalf("bad problem %+v", p)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"podium/contest"
+	"podium/contest/tabular"
 )
 
 const (
@@ -346,7 +347,7 @@ func TestHeaderKey(t *testing.T) {
 		"统一社会信用代码（选填）":       "uscc",
 		"Organization\u3000": "organization",
 	} {
-		if got := headerAliases[headerKey(in)]; got != want {
+		if got, _ := schema.Lookup(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
 		}
 	}
@@ -467,7 +468,7 @@ func TestParseZipBomb(t *testing.T) {
 		Name:               "xl/worksheets/sheet1.xml",
 		Method:             zip.Deflate,
 		CompressedSize64:   2,
-		UncompressedSize64: minUnzipBytes + 1,
+		UncompressedSize64: tabular.MinUnzipBytes + 1,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -479,34 +480,4 @@ func TestParseZipBomb(t *testing.T) {
 		t.Fatal(err)
 	}
 	parseFileErr(t, buf.Bytes(), 1<<20, CodeTooLarge)
-}
-
-func TestTruncate(t *testing.T) {
-	if got := truncate(strings.Repeat("长", 60)); got != strings.Repeat("长", 50) {
-		t.Errorf("truncate = %q", got)
-	}
-	if got := truncate("a\xffb"); got != "a\uFFFDb" {
-		t.Errorf("truncate = %q", got)
-	}
-}
-
-func TestNormalizePhone(t *testing.T) {
-	for in, want := range map[string]string{
-		"13812345678":       "13812345678",
-		"+86 138 1234 5678": "13812345678",
-		"+8613812345678":    "13812345678",
-		"8613812345678":     "13812345678",
-		"１３８１２３４５６７８":       "13812345678",
-		"199-0000-1111":     "19900001111",
-		"12812345678":       "",
-		"1381234567":        "",
-		"138123456789":      "",
-		"010-12345678":      "",
-		"1381234567a":       "",
-	} {
-		got, ok := normalizePhone(in)
-		if got != want || ok != (want != "") {
-			t.Errorf("normalizePhone(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
 }

@@ -1,4 +1,4 @@
-package entryimport
+package tabular
 
 import (
 	"archive/zip"
@@ -7,14 +7,6 @@ import (
 	"io"
 
 	"github.com/xuri/excelize/v2"
-)
-
-// Bounds on what an XLSX file may unpack to, against zip bombs: sixteen times
-// the byte limit, within [64 MiB, 1 GiB]. Real workbooks of entries compress
-// about five to ten times.
-const (
-	minUnzipBytes = 64 << 20
-	maxUnzipBytes = 1 << 30
 )
 
 type xlsxSource struct {
@@ -46,6 +38,11 @@ func (s *xlsxSource) close() {
 	_ = s.f.Close() // removes excelize's temporary files
 }
 
+// unzipLimit is what a workbook of at most maxBytes may unpack to.
+func unzipLimit(maxBytes int64) int64 {
+	return min(max(16*maxBytes, MinUnzipBytes), MaxUnzipBytes)
+}
+
 // openXLSX opens the first sheet of a workbook for reading row by row, cells
 // as Excel displays them.
 func openXLSX(data []byte, maxBytes int64) (src *xlsxSource, fe *FileError) {
@@ -60,7 +57,7 @@ func openXLSX(data []byte, maxBytes int64) (src *xlsxSource, fe *FileError) {
 			src, fe = nil, &FileError{Code: CodeUnreadable, Err: fmt.Errorf("excelize panic: %v", p)}
 		}
 	}()
-	limit := min(max(16*maxBytes, minUnzipBytes), maxUnzipBytes)
+	limit := unzipLimit(maxBytes)
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, &FileError{Code: CodeUnreadable, Err: err}

@@ -1,4 +1,4 @@
-package entryimport
+package tabular
 
 import (
 	"bytes"
@@ -22,6 +22,8 @@ type csvSource struct {
 }
 
 func (*csvSource) strictWidth() bool { return true }
+
+func (*csvSource) close() {}
 
 func (s *csvSource) next() (record, error) {
 	cells, err := s.r.Read()

@@ -1,0 +1,247 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+)
+
+// assignmentsPage is a round's panel and assignments, for the organizers.
+type assignmentsPage struct {
+	Contest     contest.Contest
+	Round       contest.Round
+	Pool        []contest.Expert
+	OnPanel     map[int64]bool
+	Assignments []contest.Assignment
+	Run         *contest.AssignmentRun
+	Errors      map[string]string
+}
+
+// Active counts the round's active assignments.
+func (p assignmentsPage) Active() int {
+	n := 0
+	for _, a := range p.Assignments {
+		if a.State == "active" {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Server) assignmentsPage(c *gin.Context) {
+	s.renderAssignments(c, http.StatusOK, assignmentsPage{})
+}
+
+func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsPage) {
+	ctx := c.Request.Context()
+	var err error
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	found := false
+	for _, r := range page.Contest.Rounds {
+		if r.Key == c.Param("round") {
+			page.Round, found = r, true
+		}
+	}
+	if !found {
+		s.fail(c, contest.NotFound("err.round.not_found"))
+		return
+	}
+	if page.Pool, err = s.store.Experts(ctx, ""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	panel, err := s.store.Panel(ctx, contestID(c), page.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.OnPanel = map[int64]bool{}
+	for _, m := range panel {
+		page.OnPanel[m.ID] = true
+	}
+	if page.Assignments, err = s.store.Assignments(ctx, contestID(c), page.Round.Key); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if id, err := strconv.ParseInt(c.Query("run"), 10, 64); err == nil && page.Run == nil {
+		if run, err := s.store.AssignmentRunByID(ctx, contestID(c), id); err == nil {
+			page.Run = &run
+		}
+	}
+	s.render(c, status, "assignments.html", "assignments.title", page)
+}
+
+func (s *Server) assignmentsFailure(c *gin.Context, err error) {
+	if status, fields, ok := s.formProblems(c, err); ok {
+		s.renderAssignments(c, status, assignmentsPage{Errors: fields})
+	}
+}
+
+func (s *Server) roundPath(c *gin.Context) string {
+	return fmt.Sprintf("/organizer/contests/%d/rounds/%s/assignments", contestID(c), c.Param("round"))
+}
+
+func (s *Server) panelSubmit(c *gin.Context) {
+	ids, err := selectedIDs(c.PostFormArray("expert"))
+	if err == nil {
+		err = s.store.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ids)
+	}
+	if err != nil {
+		s.assignmentsFailure(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, s.roundPath(c))
+}
+
+// startRun opens an assignment run and does the work in the background, so a
+// large round does not hold the request; the page and the API show progress.
+func (s *Server) startRun(c *gin.Context, seed int64) (contest.AssignmentRun, error) {
+	actor, contestID, round := accountID(c), contestID(c), c.Param("round")
+	run, err := s.store.StartAssignment(c.Request.Context(), actor, contestID, round, seed)
+	if err != nil {
+		return run, err
+	}
+	ctx := context.WithoutCancel(c.Request.Context())
+	go func() {
+		if _, err := s.store.RunAssignment(ctx, actor, contestID, round, run.ID); err != nil {
+			s.log.ErrorContext(ctx, "assignment run failed", "run", run.ID, "err", err)
+		}
+	}()
+	return run, nil
+}
+
+func (s *Server) runSubmit(c *gin.Context) {
+	seed, _ := strconv.ParseInt(c.PostForm("seed"), 10, 64)
+	run, err := s.startRun(c, seed)
+	if err != nil {
+		s.assignmentsFailure(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s?run=%d", s.roundPath(c), run.ID))
+}
+
+func (s *Server) assignmentAddSubmit(c *gin.Context) {
+	entry, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
+	expert, _ := strconv.ParseInt(c.PostForm("expert"), 10, 64)
+	if err := s.store.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), entry, expert); err != nil {
+		s.assignmentsFailure(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, s.roundPath(c))
+}
+
+func (s *Server) assignmentRemoveSubmit(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("assignment"), 10, 64)
+	if err := s.store.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason")); err != nil {
+		s.assignmentsFailure(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, s.roundPath(c))
+}
+
+// API.
+
+func (s *Server) apiPanel(c *gin.Context) {
+	panel, err := s.store.Panel(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"panel": panel}, err)
+}
+
+func (s *Server) apiSetPanel(c *gin.Context) {
+	var req struct {
+		Experts []int64 `json:"experts"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Experts); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.apiPanel(c)
+}
+
+func (s *Server) apiStartRun(c *gin.Context) {
+	var req struct {
+		Seed int64 `json:"seed"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	run, err := s.startRun(c, req.Seed)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/api/v1/contests/%d/assignment-runs/%d", contestID(c), run.ID))
+	}
+	s.reply(c, http.StatusAccepted, run, err)
+}
+
+func (s *Server) apiRun(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
+	if err != nil {
+		s.fail(c, contest.NotFound("err.assign.run_not_found"))
+		return
+	}
+	run, err := s.store.AssignmentRunByID(c.Request.Context(), contestID(c), id)
+	s.reply(c, http.StatusOK, run, err)
+}
+
+func (s *Server) apiAssignments(c *gin.Context) {
+	list, err := s.store.Assignments(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"assignments": list}, err)
+}
+
+func (s *Server) apiAddAssignment(c *gin.Context) {
+	var req struct {
+		Entry  int64 `json:"entry"`
+		Expert int64 `json:"expert"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	err := s.store.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Entry, req.Expert)
+	s.reply(c, http.StatusCreated, gin.H{"entry": req.Entry, "expert": req.Expert}, err)
+}
+
+func (s *Server) apiRemoveAssignment(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("assignment"), 10, 64)
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if err := s.store.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, req.Reason); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// apiRecuse lets a judge step aside from an assignment; a replacement is assigned.
+func (s *Server) apiRecuse(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("assignment"), 10, 64)
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err := s.store.Recuse(c.Request.Context(), accountID(c), id, req.Reason)
+	s.reply(c, http.StatusOK, gin.H{"recused": id}, err)
+}

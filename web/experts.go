@@ -1,0 +1,148 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+)
+
+func expertID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("expert"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, contest.NotFound("err.expert.not_found")
+	}
+	return id, nil
+}
+
+// splitList reads a list typed into one field ("材料; AI、能源").
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(",，;；、\n", r) })
+}
+
+func expertFromForm(c *gin.Context) contest.ExpertInput {
+	capacity, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("capacity")))
+	return contest.ExpertInput{
+		Name: c.PostForm("name"), Organization: c.PostForm("organization"), USCC: c.PostForm("uscc"), Title: c.PostForm("title"),
+		Fields: splitList(c.PostForm("fields")), Keywords: splitList(c.PostForm("keywords")), Region: c.PostForm("region"),
+		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Capacity: capacity,
+	}
+}
+
+// expertsPage is the pool, with a form to add (or edit) one expert.
+type expertsPage struct {
+	Experts []contest.Expert
+	Query   string
+	Form    contest.ExpertInput
+	EditID  int64
+	Errors  map[string]string
+	Saved   bool
+	// Import is the outcome of an import file, ImportError a file that could not be read.
+	Import      *importOutcome
+	ImportError string
+}
+
+func (s *Server) expertsPage(c *gin.Context) {
+	s.renderExperts(c, http.StatusOK, expertsPage{Saved: c.Query("saved") == "1"})
+}
+
+func (s *Server) renderExperts(c *gin.Context, status int, page expertsPage) {
+	var err error
+	page.Query = trimmedQuery(c, "q")
+	if page.Experts, err = s.store.Experts(c.Request.Context(), page.Query); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "experts.html", "experts.title", page)
+}
+
+func (s *Server) expertEditPage(c *gin.Context) {
+	id, err := expertID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	x, err := s.store.Expert(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderExperts(c, http.StatusOK, expertsPage{Form: x.ExpertInput, EditID: id})
+}
+
+func (s *Server) expertSaveSubmit(c *gin.Context) {
+	in := expertFromForm(c)
+	var err error
+	id, _ := expertID(c)
+	if id != 0 {
+		_, err = s.store.UpdateExpert(c.Request.Context(), id, in)
+	} else {
+		_, err = s.store.SaveExpert(c.Request.Context(), in)
+	}
+	if err != nil {
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderExperts(c, status, expertsPage{Form: in, EditID: id, Errors: fields})
+		}
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/organizer/experts?saved=1")
+}
+
+// API.
+
+func (s *Server) apiExperts(c *gin.Context) {
+	list, err := s.store.Experts(c.Request.Context(), trimmedQuery(c, "q"))
+	s.reply(c, http.StatusOK, gin.H{"experts": list}, err)
+}
+
+func (s *Server) apiCreateExpert(c *gin.Context) {
+	var in contest.ExpertInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	x, err := s.store.SaveExpert(c.Request.Context(), in)
+	if err == nil {
+		c.Header("Location", fmt.Sprintf("/api/v1/experts/%d", x.ID))
+	}
+	s.reply(c, http.StatusCreated, x, err)
+}
+
+func (s *Server) apiGetExpert(c *gin.Context) {
+	id, err := expertID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	x, err := s.store.Expert(c.Request.Context(), id)
+	s.reply(c, http.StatusOK, x, err)
+}
+
+func (s *Server) apiUpdateExpert(c *gin.Context) {
+	id, err := expertID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in contest.ExpertInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	x, err := s.store.UpdateExpert(c.Request.Context(), id, in)
+	s.reply(c, http.StatusOK, x, err)
+}
+
+func (s *Server) apiInviteExpert(c *gin.Context) {
+	id, err := expertID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	inv, err := s.store.InviteExpert(c.Request.Context(), accountID(c), contestID(c), id)
+	s.reply(c, http.StatusCreated, inviteResponse{Invite: inv, URL: s.inviteURL(c, inv)}, err)
+}
