@@ -179,9 +179,6 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 	if err != nil {
 		return AssignmentRun{}, err
 	}
-	if r.Kind != KindOnline {
-		return AssignmentRun{}, Conflict("err.assign.live_round")
-	}
 	if r.State == RoundClosed || r.State == RoundPublished {
 		return AssignmentRun{}, Conflict("err.assign.round_closed")
 	}
@@ -242,6 +239,15 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
 			return err
 		}
+		if r.Kind == KindLive {
+			n, err := s.seatLivePanel(ctx, tx, contestID, r)
+			added = make([]assign.Pair, n)
+			if err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey,
+				map[string]any{"run": runID, "live_panel": true, "added": n})
+		}
 		p, err := loadProblem(ctx, tx, contestID, r, run.Seed)
 		if err != nil {
 			return err
@@ -281,6 +287,24 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 		return AssignmentRun{}, err
 	}
 	return finish("done", len(added), nil)
+}
+
+// seatLivePanel makes every panel member judge every eligible entry of a live
+// round, except where they conflict: that judge's mark is simply absent for the
+// entry. It returns how many assignments it added.
+func (s *Store) seatLivePanel(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef) (int, error) {
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at)
+		SELECT $1, e.id, p.expert_id, 'active', $3
+		FROM entries e CROSS JOIN panel_members p
+		WHERE e.contest_id = $2 AND e.state = 'accepted' AND p.round_id = $1
+		  AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.contest_id = $2 AND c.expert_id = p.expert_id AND c.entry_id = e.id)
+		ON CONFLICT (round_id, entry_id, expert_id) DO NOTHING`, r.ID, contestID, s.now())
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // diagnosisLines turns the solver's explanation into lines for the organizer.

@@ -311,3 +311,27 @@ func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
 		t.Errorf("interrupted run %+v %v", old, err)
 	}
 }
+
+func TestLivePanelJudgesEveryEntryExceptConflicts(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	c := w.contest
+	live := c.Rounds[0]
+	live.Key, live.NameZh, live.Kind = "final", "决赛", contest.KindLive
+	c.Rounds = append(c.Rounds, live)
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "final", "赵专家", "周专家", "吴专家")
+	run := w.run(t, "final")
+	// 3 judges × 4 entries, less 赵专家 on the entry of his own organization.
+	if run.State != "done" || run.Added != 11 {
+		t.Fatalf("live run %+v", run)
+	}
+	list, _ := w.s.Assignments(ctx, c.ID, "final")
+	for _, a := range list {
+		if a.ExpertName == "赵专家" && strings.Contains(a.EntryTitle, "星河") {
+			t.Error("a conflicted judge sits on the entry")
+		}
+	}
+}
