@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"html"
 	"fmt"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,8 +127,21 @@ func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 	if active != 2 {
 		t.Errorf("entry has %d active reviews after a recusal, want 2: %+v", active, list.Assignments)
 	}
+	// Printable login cards: one QR code (a real PNG) per panel judge.
+	page := cl.form(fmt.Sprintf("/organizer/contests/%d/rounds/prelim/invites", c.ID), nil)
+	if page.status != http.StatusOK || strings.Count(page.body, `src="data:image/png;base64,`) != len(ids) || !strings.Contains(page.body, "/invite/") {
+		t.Errorf("invite cards: %d, %d QR codes", page.status, strings.Count(page.body, "data:image/png"))
+	}
+	b64 := page.body[strings.Index(page.body, "base64,")+7:]
+	raw, err := base64.StdEncoding.DecodeString(html.UnescapeString(b64[:strings.IndexByte(b64, '"')]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(raw)); err != nil || img.Bounds().Dx() != 240 {
+		t.Errorf("QR image: %v", err)
+	}
 	// The page shows the round's panel and assignments.
-	page := cl.get(fmt.Sprintf("/organizer/contests/%d/rounds/prelim/assignments", c.ID))
+	page = cl.get(fmt.Sprintf("/organizer/contests/%d/rounds/prelim/assignments", c.ID))
 	if page.status != http.StatusOK || !strings.Contains(page.body, "王教授") || !strings.Contains(page.body, "已回避") {
 		t.Errorf("assignments page: %d", page.status)
 	}

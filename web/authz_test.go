@@ -87,6 +87,7 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/experts/:expert":                                                {401, 403, 403, 422, 422},
 	"GET /organizer/contests/:contest/rounds/:round/assignments":                     {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/panel":                          {401, 403, 403, 404, 303},
+	"POST /organizer/contests/:contest/rounds/:round/invites":                        {401, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/runs":                           {401, 403, 403, 404, 303},
 	"POST /organizer/contests/:contest/rounds/:round/assignments":                    {401, 403, 403, 404, 422},
 	"POST /organizer/contests/:contest/rounds/:round/assignments/:assignment/remove": {401, 403, 403, 404, 404},

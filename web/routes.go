@@ -46,6 +46,7 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/experts/:expert", Organizer, s.expertSaveSubmit},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/assignments", ContestOrganizer, s.assignmentsPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/panel", ContestOrganizer, s.panelSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/invites", ContestOrganizer, s.invitesSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/runs", ContestOrganizer, s.runSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/assignments", ContestOrganizer, s.assignmentAddSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/assignments/:assignment/remove", ContestOrganizer, s.assignmentRemoveSubmit},
