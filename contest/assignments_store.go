@@ -90,7 +90,7 @@ func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]
 	}
 	err = s.DB.SelectContext(ctx, &rows, `
 		SELECT x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords,
-		       x.region, x.phone, x.email, x.capacity, x.created_at, p.capacity AS round_capacity, p.session
+		       x.region, x.phone, x.email, x.capacity, x.declared_orgs, x.created_at, p.capacity AS round_capacity, p.session
 		FROM panel_members p JOIN experts x ON x.id = p.expert_id WHERE p.round_id = $1 ORDER BY x.name, x.id`, r.ID)
 	out := make([]PanelMember, len(rows))
 	for i, row := range rows {
@@ -101,7 +101,8 @@ func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]
 
 // ComputeConflicts recomputes the contest's derived conflicts as set operations
 // in the database: an expert of an entrant's organization (normalized names, or
-// equal credit codes), and the experts and organizations entrants declared.
+// equal credit codes), the experts and organizations entrants declared, and the
+// organizations experts declared.
 // Conflicts added by organizers and recusals are kept.
 func (s *Store) ComputeConflicts(ctx context.Context, contestID int64) (int, error) {
 	var n int
@@ -112,7 +113,7 @@ func (s *Store) ComputeConflicts(ctx context.Context, contestID int64) (int, err
 }
 
 func computeConflicts(ctx context.Context, tx *sqlx.Tx, contestID int64, n *int) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE contest_id = $1 AND source IN ('organization', 'entrant')`, contestID); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE contest_id = $1 AND source IN ('organization', 'entrant', 'expert')`, contestID); err != nil {
 		return err
 	}
 	steps := []string{
@@ -130,6 +131,13 @@ func computeConflicts(ctx context.Context, tx *sqlx.Tx, contestID int64, n *int)
 		     CASE jsonb_typeof(e.declared_conflicts) WHEN 'array' THEN e.declared_conflicts ELSE '[]' END) d
 		 JOIN experts x ON (d->>'kind' = 'expert' AND x.name = d->>'name')
 		                OR (d->>'kind' = 'organization' AND coalesce(d->>'name_norm', '') <> '' AND x.organization_norm = d->>'name_norm')
+		 WHERE e.contest_id = $1
+		 ON CONFLICT DO NOTHING`,
+		// Declared by the expert: an organization, by normalized name.
+		`INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason)
+		 SELECT DISTINCT e.contest_id, x.id, e.id, 'expert', o.name
+		 FROM entries e JOIN organizations o ON o.id = e.organization_id
+		 JOIN experts x ON o.name_norm = ANY(x.declared_orgs_norm)
 		 WHERE e.contest_id = $1
 		 ON CONFLICT DO NOTHING`,
 	}
@@ -354,7 +362,7 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef, 
 	}
 	if err := tx.SelectContext(ctx, &experts, `
 		SELECT x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords,
-		       x.region, x.phone, x.email, x.capacity, x.created_at, p.capacity AS round_capacity
+		       x.region, x.phone, x.email, x.capacity, x.declared_orgs, x.created_at, p.capacity AS round_capacity
 		FROM panel_members p JOIN experts x ON x.id = p.expert_id WHERE p.round_id = $1 ORDER BY x.id`, r.ID); err != nil {
 		return p, err
 	}

@@ -71,7 +71,7 @@ func newAssignWorld(t *testing.T) assignWorld {
 		{Name: "孙专家", Organization: "北方大学"},                                  // of an organization an entrant declared
 		{Name: "李专家", Organization: "南方研究院", Fields: []string{"智能制造"}},       // judges manufacturing only
 		{Name: "周专家", Organization: "西部实验室", Keywords: []string{"ai"}},
-		{Name: "吴专家", Organization: "东海研究所"},
+		{Name: "吴专家", Organization: "东海研究所", Conflicts: []string{"芯算微电子 有限公司"}}, // declares a conflict himself
 	} {
 		e, err := s.SaveExpert(ctx, x)
 		if err != nil {
@@ -113,8 +113,8 @@ func TestConflictsAreComputedInTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 3 {
-		t.Errorf("computed %d conflicts, want 3 (same organization, declared expert, declared organization)", n)
+	if n != 4 {
+		t.Errorf("computed %d conflicts, want 4 (same organization, declared expert, declared organization, expert's declaration)", n)
 	}
 	var pairs []string
 	if err := w.s.DB.Select(&pairs, `SELECT x.name || '→' || o.name || ':' || c.source FROM conflicts c
@@ -122,7 +122,7 @@ func TestConflictsAreComputedInTheDatabase(t *testing.T) {
 		ORDER BY 1`); err != nil {
 		t.Fatal(err)
 	}
-	want := "孙专家→绿种团队:entrant,赵专家→星河智能科技有限公司:organization,钱专家→鹰眼装备股份有限公司:entrant"
+	want := "吴专家→芯算微电子有限公司:expert,孙专家→绿种团队:entrant,赵专家→星河智能科技有限公司:organization,钱专家→鹰眼装备股份有限公司:entrant"
 	if got := strings.Join(pairs, ","); got != want {
 		t.Errorf("conflicts\n got %s\nwant %s", got, want)
 	}
@@ -130,13 +130,13 @@ func TestConflictsAreComputedInTheDatabase(t *testing.T) {
 	if err := w.s.AddConflict(ctx, w.organizer.ID, w.contest.ID, w.experts["周专家"], w.entries["芯算微电子有限公司"], "亲属"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := w.s.ComputeConflicts(ctx, w.contest.ID); err != nil || n != 3 {
+	if n, err := w.s.ComputeConflicts(ctx, w.contest.ID); err != nil || n != 4 {
 		t.Errorf("recompute: %d %v", n, err)
 	}
 	var total int
 	_ = w.s.DB.Get(&total, `SELECT count(*) FROM conflicts`)
-	if total != 4 {
-		t.Errorf("conflicts after recomputing: %d, want 4", total)
+	if total != 5 {
+		t.Errorf("conflicts after recomputing: %d, want 5", total)
 	}
 }
 
@@ -324,8 +324,8 @@ func TestLivePanelJudgesEveryEntryExceptConflicts(t *testing.T) {
 	}
 	w.panel(t, "final", "赵专家", "周专家", "吴专家")
 	run := w.run(t, "final")
-	// 3 judges × 4 entries, less 赵专家 on the entry of his own organization.
-	if run.State != "done" || run.Added != 11 {
+	// 3 judges × 4 entries, less 赵专家 on his own organization's entry and 吴专家 on the one he declared.
+	if run.State != "done" || run.Added != 10 {
 		t.Fatalf("live run %+v", run)
 	}
 	list, _ := w.s.Assignments(ctx, c.ID, "final")

@@ -14,6 +14,8 @@ type ExpertInput struct {
 	Phone        string   `json:"phone"`
 	Email        string   `json:"email"`
 	Capacity     int      `json:"capacity"` // entries per round at most; 0 means the default (20)
+	// Conflicts are organizations the expert declares a conflict of interest with.
+	Conflicts []string `json:"conflicts"`
 }
 
 // Expert is an expert of the pool.

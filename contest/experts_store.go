@@ -46,11 +46,22 @@ func (in *ExpertInput) normalize() error {
 	if in.Capacity < 1 || in.Capacity > 500 {
 		p.Add("capacity", "err.expert.capacity")
 	}
-	in.Fields, in.Keywords = cleanKeywords(in.Fields), cleanKeywords(in.Keywords)
+	in.Fields, in.Keywords, in.Conflicts = cleanKeywords(in.Fields), cleanKeywords(in.Keywords), cleanKeywords(in.Conflicts)
 	return p.Err()
 }
 
-const expertColumns = `id, account_id, name, organization, coalesce(uscc, '') AS uscc, title, fields, keywords, region, phone, email, capacity, created_at`
+const expertColumns = `id, account_id, name, organization, coalesce(uscc, '') AS uscc, title, fields, keywords, region, phone, email, capacity, declared_orgs, created_at`
+
+// normalizedOrgs normalizes organization names for set-based conflict matching.
+func normalizedOrgs(names []string) pq.StringArray {
+	out := pq.StringArray{}
+	for _, n := range names {
+		if norm := assign.NormalizeOrg(n); norm != "" {
+			out = append(out, norm)
+		}
+	}
+	return out
+}
 
 type expertRow struct {
 	ID           int64          `db:"id"`
@@ -65,13 +76,14 @@ type expertRow struct {
 	Phone        string         `db:"phone"`
 	Email        string         `db:"email"`
 	Capacity     int            `db:"capacity"`
+	Declared     pq.StringArray `db:"declared_orgs"`
 	CreatedAt    time.Time      `db:"created_at"`
 }
 
 func (r expertRow) expert() Expert {
 	return Expert{ID: r.ID, AccountID: r.AccountID, CreatedAt: r.CreatedAt, ExpertInput: ExpertInput{
 		Name: r.Name, Organization: r.Organization, USCC: r.USCC, Title: r.Title, Fields: nonNil(r.Fields),
-		Keywords: nonNil(r.Keywords), Region: r.Region, Phone: r.Phone, Email: r.Email, Capacity: r.Capacity}}
+		Keywords: nonNil(r.Keywords), Region: r.Region, Phone: r.Phone, Email: r.Email, Capacity: r.Capacity, Conflicts: nonNil(r.Declared)}}
 }
 
 // saveExpert inserts an expert or, when one with the same name and organization
@@ -79,14 +91,17 @@ func (r expertRow) expert() Expert {
 func saveExpert(ctx context.Context, q sqlx.QueryerContext, in ExpertInput, now time.Time) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
-		INSERT INTO experts (name, organization, organization_norm, uscc, title, fields, keywords, region, phone, email, capacity, updated_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12)
+		INSERT INTO experts (name, organization, organization_norm, uscc, title, fields, keywords, region, phone, email, capacity,
+		                     declared_orgs, declared_orgs_norm, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (name, organization_norm) DO UPDATE SET organization = EXCLUDED.organization, uscc = EXCLUDED.uscc,
 		    title = EXCLUDED.title, fields = EXCLUDED.fields, keywords = EXCLUDED.keywords, region = EXCLUDED.region,
-		    phone = EXCLUDED.phone, email = EXCLUDED.email, capacity = EXCLUDED.capacity, updated_at = EXCLUDED.updated_at
+		    phone = EXCLUDED.phone, email = EXCLUDED.email, capacity = EXCLUDED.capacity,
+		    declared_orgs = EXCLUDED.declared_orgs, declared_orgs_norm = EXCLUDED.declared_orgs_norm, updated_at = EXCLUDED.updated_at
 		RETURNING id`,
 		in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
-		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, now)
+		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity,
+		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts), now)
 	return id, err
 }
 
@@ -110,9 +125,11 @@ func (s *Store) UpdateExpert(ctx context.Context, id int64, in ExpertInput) (Exp
 	}
 	res, err := s.DB.ExecContext(ctx, `
 		UPDATE experts SET name = $2, organization = $3, organization_norm = $4, uscc = NULLIF($5, ''), title = $6,
-		       fields = $7, keywords = $8, region = $9, phone = $10, email = $11, capacity = $12, updated_at = $13
+		       fields = $7, keywords = $8, region = $9, phone = $10, email = $11, capacity = $12, updated_at = $13,
+		       declared_orgs = $14, declared_orgs_norm = $15
 		WHERE id = $1`, id, in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
-		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now())
+		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now(),
+		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts))
 	if isUniqueViolation(err, "experts_identity") {
 		return Expert{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"name": "err.expert.duplicate"}}
 	}

@@ -29,7 +29,7 @@ func expertFromForm(c *gin.Context) contest.ExpertInput {
 	return contest.ExpertInput{
 		Name: c.PostForm("name"), Organization: c.PostForm("organization"), USCC: c.PostForm("uscc"), Title: c.PostForm("title"),
 		Fields: splitList(c.PostForm("fields")), Keywords: splitList(c.PostForm("keywords")), Region: c.PostForm("region"),
-		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Capacity: capacity,
+		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Capacity: capacity, Conflicts: splitList(c.PostForm("conflicts")),
 	}
 }
 

@@ -75,6 +75,7 @@ var schema = tabular.NewSchema(CodeMissingColumn,
 	tabular.Column{Key: "phone", Names: []string{"手机", "手机号", "手机号码", "联系电话"}},
 	tabular.Column{Key: "email", Names: []string{"邮箱", "电子邮箱"}},
 	tabular.Column{Key: "capacity", Names: []string{"评审上限", "最多评审数"}},
+	tabular.Column{Key: "conflicts", Names: []string{"回避单位", "利益冲突单位"}},
 )
 
 // Columns lists the column keys (RowError.Column, FileError.Columns for
@@ -118,6 +119,7 @@ func (v *validator) row(c *tabular.Row) contest.ExpertRow {
 	e.Title = c.Get("title", maxShortRunes)
 	e.Fields = c.List("fields", maxListRunes, maxShortRunes)
 	e.Keywords = c.List("keywords", maxListRunes, maxKeywordRunes)
+	e.Conflicts = c.List("conflicts", maxListRunes, maxShortRunes)
 	e.Region = c.Get("region", maxShortRunes)
 	e.Phone = c.Phone("phone")
 	e.Email = c.Email("email")

@@ -262,12 +262,13 @@ func TestHeaders(t *testing.T) {
 		"手机": "phone", "联系电话": "phone", "phone": "phone",
 		"邮箱": "email", "email": "email", "ＥＭＡＩＬ": "email",
 		"评审上限": "capacity", "最多评审数": "capacity", "capacity": "capacity",
+		"回避单位": "conflicts", "利益冲突单位": "conflicts", "conflicts": "conflicts",
 	} {
 		if got, _ := schema.Lookup(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
 		}
 	}
-	if !slices.Equal(Columns, []string{"name", "organization", "uscc", "title", "fields", "keywords", "region", "phone", "email", "capacity"}) {
+	if !slices.Equal(Columns, []string{"name", "organization", "uscc", "title", "fields", "keywords", "region", "phone", "email", "capacity", "conflicts"}) {
 		t.Errorf("Columns = %v", Columns)
 	}
 	if !slices.Equal(RequiredColumns, []string{"name", "organization"}) {
