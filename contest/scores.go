@@ -1,0 +1,578 @@
+package contest
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+
+	"podium/scoring"
+)
+
+// Audit actions of scoring.
+const (
+	AuditRoundState     = "round.state"
+	AuditScoreSubmitted = "score.submitted"
+	AuditScoreReopened  = "score.reopened"
+)
+
+// SetRoundState opens a round for scoring, closes it, or opens it again.
+func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, roundKey, state string) error {
+	allowed := map[string][]string{RoundOpen: {RoundDraft, RoundClosed}, RoundClosed: {RoundOpen}}
+	from, ok := allowed[state]
+	if !ok {
+		return Invalid("state", "err.round.state")
+	}
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE rounds SET state = $3 WHERE contest_id = $1 AND key = $2 AND state = ANY($4)`,
+			contestID, roundKey, state, pq.StringArray(from))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := roundByKey(ctx, tx, contestID, roundKey); err != nil {
+				return err
+			}
+			return Conflict("err.round.state_change")
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditRoundState, roundKey, map[string]string{"state": state})
+	})
+}
+
+// BlindEntry is an entry as a judge sees it: its blind code and the submitted
+// fields, with every name of the entrant blacked out. It has no identity fields
+// at all — no title, organization, contacts, members or file names — so no
+// judge-facing page or message can carry them.
+type BlindEntry struct {
+	AssignmentID int64       `json:"assignment_id"`
+	BlindCode    string      `json:"blind_code"`
+	ContestName  string      `json:"contest_name"`
+	RoundName    string      `json:"round_name"`
+	RoundState   string      `json:"round_state"`
+	ClosesAt     *time.Time  `json:"closes_at"`
+	Track        string      `json:"track"`
+	Fields       EntryFields `json:"fields"`
+	Materials    []BlindFile `json:"materials"`
+	Rubric       []Criterion `json:"rubric"`
+	Sheet        Sheet       `json:"sheet"`
+}
+
+// BlindFile is a submitted file as a judge sees it: named by the blind code.
+type BlindFile struct {
+	ID          string `json:"id"`
+	Kind        string `json:"kind"`
+	Name        string `json:"name"` // e.g. "MA-4K7Q-business_plan.pdf"
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+}
+
+// SheetInput is what a judge enters: a mark and a comment per criterion key, and
+// an overall comment.
+type SheetInput struct {
+	Marks    map[string]scoring.Points `json:"marks"`
+	Comments map[string]string         `json:"comments"`
+	Comment  string                    `json:"comment"`
+}
+
+// Sheet is a judge's score sheet for one assignment.
+type Sheet struct {
+	AssignmentID int64                     `json:"assignment_id"`
+	BlindCode    string                    `json:"blind_code"`
+	State        string                    `json:"state"` // new, draft, submitted, reopened
+	Marks        map[string]scoring.Points `json:"marks"`
+	Comments     map[string]string         `json:"comments"`
+	Comment      string                    `json:"comment"`
+	Total        *scoring.Points           `json:"total"`
+	SubmittedAt  *time.Time                `json:"submitted_at"`
+}
+
+// judgeAssignment is an active assignment of the judge with what scoring needs.
+type judgeAssignment struct {
+	ID          int64      `db:"id"`
+	RoundID     int64      `db:"round_id"`
+	ContestID   int64      `db:"contest_id"`
+	EntryID     int64      `db:"entry_id"`
+	RoundState  string     `db:"round_state"`
+	RoundName   string     `db:"round_name"`
+	ContestName string     `db:"contest_name"`
+	ClosesAt    *time.Time `db:"closes_at"`
+	BlindCode   string     `db:"blind_code"`
+	Track       string     `db:"track"`
+}
+
+// judgeAssignmentSQL selects the judge's active assignments; {lock} is FOR UPDATE or empty.
+const judgeAssignmentSQL = `
+	SELECT a.id, a.round_id, r.contest_id, a.entry_id, r.state AS round_state, r.name_zh AS round_name,
+	       c.name_zh AS contest_name, r.closes_at, coalesce(b.code, '') AS blind_code, t.name_zh AS track
+	FROM assignments a
+	JOIN experts x ON x.id = a.expert_id
+	JOIN rounds r ON r.id = a.round_id
+	JOIN contests c ON c.id = r.contest_id
+	JOIN entries e ON e.id = a.entry_id
+	JOIN tracks t ON t.id = e.track_id
+	LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+	WHERE x.account_id = $1 AND a.state = 'active'`
+
+func (s *Store) judgeAssignment(ctx context.Context, q sqlx.QueryerContext, judgeID, assignmentID int64, lock bool) (judgeAssignment, error) {
+	query := judgeAssignmentSQL + ` AND a.id = $2`
+	if lock {
+		query += ` FOR UPDATE OF a`
+	}
+	var a judgeAssignment
+	err := sqlx.GetContext(ctx, q, &a, query, judgeID, assignmentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, NotFound("err.assign.not_found") // another judge's assignment is simply not there
+	}
+	return a, err
+}
+
+// JudgeTask is one line of a judge's list of work.
+type JudgeTask struct {
+	AssignmentID int64           `json:"assignment_id"`
+	BlindCode    string          `json:"blind_code"`
+	ContestName  string          `json:"contest_name"`
+	RoundName    string          `json:"round_name"`
+	RoundState   string          `json:"round_state"`
+	ClosesAt     *time.Time      `json:"closes_at"`
+	Track        string          `json:"track"`
+	SheetState   string          `json:"sheet_state"` // new, draft, submitted, reopened
+	Total        *scoring.Points `json:"total"`
+}
+
+// JudgeTasks lists a judge's assignments in rounds that are open or closed.
+func (s *Store) JudgeTasks(ctx context.Context, judgeID int64) ([]JudgeTask, error) {
+	var rows []struct {
+		judgeAssignment
+		SheetState string          `db:"sheet_state"`
+		Total      *scoring.Points `db:"total"`
+	}
+	err := s.DB.SelectContext(ctx, &rows, `
+		SELECT j.*, coalesce(sh.state, 'new') AS sheet_state, sh.total
+		FROM (`+judgeAssignmentSQL+`) j LEFT JOIN score_sheets sh ON sh.assignment_id = j.id
+		WHERE j.round_state IN ('open', 'closed', 'published')
+		ORDER BY j.contest_id, j.round_id, j.blind_code`, judgeID)
+	tasks := make([]JudgeTask, len(rows))
+	for i, r := range rows {
+		tasks[i] = JudgeTask{AssignmentID: r.ID, BlindCode: r.BlindCode, ContestName: r.ContestName, RoundName: r.RoundName,
+			RoundState: r.RoundState, ClosesAt: utc(r.ClosesAt), Track: r.Track, SheetState: r.SheetState, Total: r.Total}
+	}
+	return tasks, err
+}
+
+// JudgeEntry is the judge's view of one assigned entry, with the rubric and the
+// judge's own sheet (never another judge's).
+func (s *Store) JudgeEntry(ctx context.Context, judgeID, assignmentID int64) (BlindEntry, error) {
+	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)
+	if err != nil {
+		return BlindEntry{}, err
+	}
+	if a.RoundState == RoundDraft {
+		return BlindEntry{}, NotFound("err.assign.not_found")
+	}
+	var row struct {
+		Snapshot []byte `db:"snapshot"`
+	}
+	if err := s.DB.GetContext(ctx, &row, `SELECT snapshot FROM entries WHERE id = $1`, a.EntryID); err != nil {
+		return BlindEntry{}, err
+	}
+	var snap Snapshot
+	if row.Snapshot != nil {
+		if err := json.Unmarshal(row.Snapshot, &snap); err != nil {
+			return BlindEntry{}, err
+		}
+	}
+	b := BlindEntry{AssignmentID: a.ID, BlindCode: a.BlindCode, ContestName: a.ContestName, RoundName: a.RoundName,
+		RoundState: a.RoundState, ClosesAt: utc(a.ClosesAt), Track: a.Track,
+		Fields: redactFields(snap.Fields, snap.Organization.identityNames()), Materials: []BlindFile{}}
+	for _, u := range snap.Uploads {
+		b.Materials = append(b.Materials, BlindFile{ID: u.ID, Kind: u.Kind, Name: blindFileName(a.BlindCode, u),
+			ContentType: u.ContentType, Size: u.Size})
+	}
+	if b.Rubric, err = roundCriteria(ctx, s.DB, a.RoundID); err != nil {
+		return BlindEntry{}, err
+	}
+	if b.Sheet, err = loadSheet(ctx, s.DB, a); err != nil {
+		return BlindEntry{}, err
+	}
+	return b, nil
+}
+
+// blindFileName names a material by the blind code and its kind, never by the uploaded name.
+func blindFileName(code string, u Upload) string {
+	ext := ""
+	switch u.ContentType {
+	case "application/pdf":
+		ext = ".pdf"
+	case "video/mp4":
+		ext = ".mp4"
+	case "application/vnd.openxmlformats-officedocument.presentationml.presentation":
+		ext = ".pptx"
+	}
+	return fmt.Sprintf("%s-%s-%s%s", code, u.Kind, u.ID[:8], ext)
+}
+
+// redacted replaces the entrant's names in what judges read.
+const redacted = "■■"
+
+// redactFields blacks out the entrant's organization and people's names in every text field.
+func redactFields(f EntryFields, names []string) EntryFields {
+	slices.SortFunc(names, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) }) // longest first
+	r := func(s string) string {
+		for _, n := range names {
+			if utf8.RuneCountInString(n) >= 2 {
+				s = strings.ReplaceAll(s, n, redacted)
+			}
+		}
+		return s
+	}
+	f.Summary, f.Technology, f.Market, f.Team, f.Financing = r(f.Summary), r(f.Technology), r(f.Market), r(f.Team), r(f.Financing)
+	kw := make([]string, len(f.Keywords))
+	for i, k := range f.Keywords {
+		kw[i] = r(k)
+	}
+	f.Keywords = kw
+	return f
+}
+
+func roundCriteria(ctx context.Context, q sqlx.QueryerContext, roundID int64) ([]Criterion, error) {
+	var cs []Criterion
+	err := sqlx.SelectContext(ctx, q, &cs, `
+		SELECT key, name_zh, name_en, description_zh, description_en, max_points AS max, weight, step
+		FROM criteria WHERE round_id = $1 ORDER BY position`, roundID)
+	return cs, err
+}
+
+func loadSheet(ctx context.Context, q sqlx.QueryerContext, a judgeAssignment) (Sheet, error) {
+	sh := Sheet{AssignmentID: a.ID, BlindCode: a.BlindCode, State: "new", Marks: map[string]scoring.Points{}, Comments: map[string]string{}}
+	var row struct {
+		ID          int64           `db:"id"`
+		State       string          `db:"state"`
+		Total       *scoring.Points `db:"total"`
+		Comment     string          `db:"comment"`
+		SubmittedAt *time.Time      `db:"submitted_at"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `SELECT id, state, total, comment, submitted_at FROM score_sheets WHERE assignment_id = $1`, a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sh, nil
+	}
+	if err != nil {
+		return sh, err
+	}
+	sh.State, sh.Total, sh.Comment, sh.SubmittedAt = row.State, row.Total, row.Comment, utc(row.SubmittedAt)
+	var marks []struct {
+		Key     string         `db:"key"`
+		Points  scoring.Points `db:"points"`
+		Comment string         `db:"comment"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &marks, `SELECT c.key, m.points, m.comment FROM marks m JOIN criteria c ON c.id = m.criterion_id WHERE m.sheet_id = $1`, row.ID); err != nil {
+		return sh, err
+	}
+	for _, m := range marks {
+		sh.Marks[m.Key] = m.Points
+		if m.Comment != "" {
+			sh.Comments[m.Key] = m.Comment
+		}
+	}
+	return sh, nil
+}
+
+// checkMarks validates marks against the rubric: range, step, known criteria,
+// and (for a submission) every criterion present. It returns the total.
+func checkMarks(rubric []Criterion, in SheetInput, complete bool) (scoring.Points, error) {
+	p := Problems{}
+	byKey := map[string]Criterion{}
+	for _, c := range rubric {
+		byKey[c.Key] = c
+	}
+	for _, key := range slices.Sorted(maps.Keys(in.Marks)) {
+		c, ok := byKey[key]
+		mark := in.Marks[key]
+		switch {
+		case !ok:
+			p.Add("marks."+key, "err.score.unknown_criterion")
+		case mark < 0 || mark > c.Max:
+			p.Add("marks."+key, "err.score.range")
+		case mark%c.Step != 0:
+			p.Add("marks."+key, "err.score.step")
+		}
+	}
+	for key, text := range in.Comments {
+		if _, ok := byKey[key]; !ok {
+			p.Add("comments."+key, "err.score.unknown_criterion")
+		} else if utf8.RuneCountInString(text) > 2000 {
+			p.Add("comments."+key, "err.too_long")
+		}
+	}
+	if utf8.RuneCountInString(in.Comment) > 5000 {
+		p.Add("comment", "err.too_long")
+	}
+	if complete {
+		for _, c := range rubric {
+			if _, ok := in.Marks[c.Key]; !ok {
+				p.Add("marks."+c.Key, "err.score.missing")
+			}
+		}
+	}
+	if err := p.Err(); err != nil || !complete {
+		return 0, err
+	}
+	r := scoring.Rubric{}
+	for _, c := range rubric {
+		r.Criteria = append(r.Criteria, scoring.Criterion{Key: c.Key, Name: c.NameZh, Max: c.Max, Weight: c.Weight})
+	}
+	return r.Total(in.Marks)
+}
+
+// writeSheet stores the sheet and its marks in tx.
+func writeSheet(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInput, state string, total *scoring.Points, now time.Time) error {
+	var submittedAt *time.Time
+	if state == "submitted" {
+		submittedAt = &now
+	}
+	var sheetID int64
+	err := tx.GetContext(ctx, &sheetID, `
+		INSERT INTO score_sheets (assignment_id, state, total, comment, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (assignment_id) DO UPDATE SET state = EXCLUDED.state, total = EXCLUDED.total, comment = EXCLUDED.comment,
+		    submitted_at = EXCLUDED.submitted_at, updated_at = EXCLUDED.updated_at
+		RETURNING id`, a.ID, state, total, strings.TrimSpace(in.Comment), submittedAt, now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM marks WHERE sheet_id = $1`, sheetID); err != nil {
+		return err
+	}
+	for key, points := range in.Marks {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO marks (sheet_id, criterion_id, points, comment)
+			SELECT $1, id, $3, $4 FROM criteria WHERE round_id = $2 AND key = $5`,
+			sheetID, a.RoundID, points, strings.TrimSpace(in.Comments[key]), key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockOpenSheet locks the judge's assignment and checks that it may be scored now.
+func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, judgeID, assignmentID int64) (judgeAssignment, Sheet, []Criterion, error) {
+	a, err := s.judgeAssignment(ctx, tx, judgeID, assignmentID, true)
+	if err != nil {
+		return a, Sheet{}, nil, err
+	}
+	if a.RoundState != RoundOpen {
+		return a, Sheet{}, nil, Conflict("err.score.round_not_open")
+	}
+	sheet, err := loadSheet(ctx, tx, a)
+	if err != nil {
+		return a, sheet, nil, err
+	}
+	if sheet.State == "submitted" {
+		return a, sheet, nil, Conflict("err.score.already_submitted")
+	}
+	rubric, err := roundCriteria(ctx, tx, a.RoundID)
+	return a, sheet, rubric, err
+}
+
+// SaveDraft keeps what a judge has typed so far (validated as far as it goes).
+func (s *Store) SaveDraft(ctx context.Context, judgeID, assignmentID int64, in SheetInput) (Sheet, error) {
+	var out Sheet
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		a, sheet, rubric, err := s.lockOpenSheet(ctx, tx, judgeID, assignmentID)
+		if err != nil {
+			return err
+		}
+		if _, err := checkMarks(rubric, in, false); err != nil {
+			return err
+		}
+		state := "draft"
+		if sheet.State == "reopened" {
+			state = "reopened"
+		}
+		if err := writeSheet(ctx, tx, a, in, state, nil, s.now()); err != nil {
+			return err
+		}
+		out, err = loadSheet(ctx, tx, a)
+		return err
+	})
+	return out, err
+}
+
+// SubmitSheet submits a judge's sheet exactly once. key is the client-made
+// idempotency key (scoped to the judge) and requestHash identifies the request's
+// content: a retry with the same key and content returns the stored original
+// response; the same key with other content is refused (err.score.key_reused);
+// a key whose first request is still being processed is err.score.in_progress.
+// The response — the sheet as submitted, in JSON — is stored with the key, the
+// sheet and the audit record in one transaction.
+func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in SheetInput, key string, requestHash []byte) (json.RawMessage, error) {
+	if key == "" || len(key) > 200 {
+		return nil, Invalid("idempotency_key", "err.score.key_required")
+	}
+	var response json.RawMessage
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		// A concurrent request with the same key holds the key's row: wait only
+		// briefly for it, then answer "in progress" rather than queue up.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '200ms'`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, judgeID, key, requestHash, s.now())
+		if pq.As(err, pqerror.LockNotAvailable) != nil {
+			return Conflict("err.score.in_progress")
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var stored struct {
+				Hash     []byte `db:"request_hash"`
+				Response []byte `db:"response"`
+			}
+			if err := tx.GetContext(ctx, &stored, `SELECT request_hash, response FROM idempotency_keys WHERE account_id = $1 AND key = $2`, judgeID, key); err != nil {
+				return err
+			}
+			if !bytes.Equal(stored.Hash, requestHash) {
+				return Invalid("idempotency_key", "err.score.key_reused")
+			}
+			response = stored.Response
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
+			return err
+		}
+		a, _, rubric, err := s.lockOpenSheet(ctx, tx, judgeID, assignmentID)
+		if err != nil {
+			return err
+		}
+		total, err := checkMarks(rubric, in, true)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := writeSheet(ctx, tx, a, in, "submitted", &total, now); err != nil {
+			return err
+		}
+		sheet, err := loadSheet(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		if response, err = json.Marshal(sheet); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, &a.ContestID, &judgeID, AuditScoreSubmitted, a.BlindCode,
+			map[string]any{"assignment": a.ID, "entry": a.EntryID, "marks": in.Marks, "total": total}); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 201, response = $3, completed_at = $4 WHERE account_id = $1 AND key = $2`,
+			judgeID, key, []byte(response), now)
+		return err
+	})
+	return response, err
+}
+
+// ReopenSheet lets a judge change a submitted sheet again, for a reason the
+// organizer gives (audited).
+func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Invalid("reason", "err.score.reopen_reason")
+	}
+	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE score_sheets sh SET state = 'reopened', updated_at = $3
+			FROM assignments a JOIN rounds r ON r.id = a.round_id
+			WHERE sh.assignment_id = $1 AND a.id = sh.assignment_id AND r.contest_id = $2 AND sh.state = 'submitted'`,
+			assignmentID, contestID, s.now())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return NotFound("err.score.not_submitted")
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditScoreReopened, fmt.Sprint(assignmentID),
+			map[string]any{"assignment": assignmentID, "reason": reason})
+	})
+}
+
+// JudgeFile returns a material of an entry the judge is assigned, for serving under its blind name.
+func (s *Store) JudgeFile(ctx context.Context, judgeID, assignmentID int64, uploadID string) (StoredUpload, string, error) {
+	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)
+	if err != nil || a.RoundState == RoundDraft {
+		return StoredUpload{}, "", NotFound("err.upload.not_found")
+	}
+	u, err := s.storedUpload(ctx, storedUploadSelect+` WHERE b.id = $1 AND e.id = $2`, uploadID, a.EntryID)
+	if err != nil {
+		return StoredUpload{}, "", err
+	}
+	return u, blindFileName(a.BlindCode, u.Upload), nil
+}
+
+// JudgeProgress is how far one judge is in a round.
+type JudgeProgress struct {
+	ExpertID  int64  `db:"expert_id" json:"expert_id"`
+	Name      string `db:"name" json:"name"`
+	Assigned  int    `db:"assigned" json:"assigned"`
+	Submitted int    `db:"submitted" json:"submitted"`
+	Drafts    int    `db:"drafts" json:"drafts"`
+	Missing   int    `db:"missing" json:"missing"`
+}
+
+// EntryProgress is how far one entry's reviews are, and how far apart its totals are.
+type EntryProgress struct {
+	EntryID   int64           `db:"entry_id" json:"entry_id"`
+	BlindCode string          `db:"blind_code" json:"blind_code"`
+	Title     string          `db:"title" json:"title"`
+	Assigned  int             `db:"assigned" json:"assigned"`
+	Submitted int             `db:"submitted" json:"submitted"`
+	Lowest    *scoring.Points `db:"lowest" json:"lowest"`
+	Highest   *scoring.Points `db:"highest" json:"highest"`
+}
+
+// Spread is the distance between the highest and lowest submitted totals.
+func (e EntryProgress) Spread() scoring.Points {
+	if e.Lowest == nil || e.Highest == nil {
+		return 0
+	}
+	return *e.Highest - *e.Lowest
+}
+
+// Progress reports a round's scoring per judge and per entry, for its organizers.
+func (s *Store) Progress(ctx context.Context, contestID int64, roundKey string) ([]JudgeProgress, []EntryProgress, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	judges := []JudgeProgress{}
+	err = s.DB.SelectContext(ctx, &judges, `
+		SELECT x.id AS expert_id, x.name, count(*) AS assigned,
+		       count(*) FILTER (WHERE sh.state = 'submitted') AS submitted,
+		       count(*) FILTER (WHERE sh.state IN ('draft', 'reopened')) AS drafts,
+		       count(*) FILTER (WHERE sh.state IS NULL) AS missing
+		FROM assignments a JOIN experts x ON x.id = a.expert_id LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
+		WHERE a.round_id = $1 AND a.state = 'active' GROUP BY x.id ORDER BY missing DESC, x.name`, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := []EntryProgress{}
+	err = s.DB.SelectContext(ctx, &entries, `
+		SELECT a.entry_id, coalesce(b.code, '') AS blind_code, e.title, count(*) AS assigned,
+		       count(*) FILTER (WHERE sh.state = 'submitted') AS submitted,
+		       min(sh.total) FILTER (WHERE sh.state = 'submitted') AS lowest,
+		       max(sh.total) FILTER (WHERE sh.state = 'submitted') AS highest
+		FROM assignments a JOIN entries e ON e.id = a.entry_id
+		LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+		LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
+		WHERE a.round_id = $1 AND a.state = 'active'
+		GROUP BY a.entry_id, b.code, e.title ORDER BY (max(sh.total) - min(sh.total)) DESC NULLS LAST, a.entry_id`, r.ID)
+	return judges, entries, err
+}

@@ -1,0 +1,199 @@
+package contest_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// scoringWorld is assignWorld after an assignment run, with the first
+// assignment's judge invited and the round open.
+type scoringWorld struct {
+	assignWorld
+	judge      int64 // account of the judge of target
+	target     contest.Assignment
+	otherJudge int64
+	other      contest.Assignment
+}
+
+func newScoringWorld(t *testing.T) scoringWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := scoringWorld{assignWorld: newAssignWorld(t)}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	list, err := w.s.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.target = list[0]
+	for _, a := range list {
+		if a.ExpertID != w.target.ExpertID {
+			w.other = a
+			break
+		}
+	}
+	for _, p := range []struct {
+		expert int64
+		into   *int64
+	}{{w.target.ExpertID, &w.judge}, {w.other.ExpertID, &w.otherJudge}} {
+		inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, p.expert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*p.into = inv.AccountID
+	}
+	return w
+}
+
+func marks(tech, market, team string) contest.SheetInput {
+	p := func(s string) scoring.Points {
+		v, err := scoring.ParsePoints(s)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	return contest.SheetInput{Marks: map[string]scoring.Points{"tech": p(tech), "market": p(market), "team": p(team)}}
+}
+
+func hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func TestJudgeSeesOnlyABlindEntry(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	// Before the round opens, nothing is visible.
+	if _, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("entry of a draft round: %v", err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.BlindCode == "" || b.BlindCode != w.target.BlindCode || len(b.Rubric) != 3 || b.Sheet.State != "new" {
+		t.Errorf("blind entry %+v", b)
+	}
+	out, _ := json.Marshal(b)
+	for _, secret := range []string{"项目", "联系人", "星河", "鹰眼", "绿种", "芯算", "@example.com", w.target.EntryTitle} {
+		if strings.Contains(string(out), secret) {
+			t.Errorf("the judge's view carries %q: %s", secret, out)
+		}
+	}
+	// Another judge's assignment does not exist for this judge.
+	if _, err := w.s.JudgeEntry(ctx, w.judge, w.other.ID); w.other.ExpertID != w.target.ExpertID && contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("another judge's assignment: %v", err)
+	}
+}
+
+func TestSubmitExactlyOnce(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	in := marks("30.5", "20", "25")
+	// Closed (draft) round: nothing is accepted.
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("submit in a draft round: %v", err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	// Drafts keep partial work, validated as far as it goes.
+	draft, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, contest.SheetInput{Marks: map[string]scoring.Points{"tech": 3050}, Comments: map[string]string{"tech": "技术扎实"}})
+	if err != nil || draft.State != "draft" || draft.Marks["tech"] != 3050 || draft.Comments["tech"] != "技术扎实" {
+		t.Fatalf("draft %+v %v", draft, err)
+	}
+	// Validation: above max, off-step, unknown and missing criteria, all at once.
+	bad := contest.SheetInput{Marks: map[string]scoring.Points{"tech": 4100, "market": 2025, "luck": 100}}
+	_, err = w.s.SubmitSheet(ctx, w.judge, w.target.ID, bad, "k0", hash("bad"))
+	e, _ := err.(*contest.Error)
+	if e == nil || e.Fields["marks.tech"] != "err.score.range" || e.Fields["marks.market"] != "err.score.step" ||
+		e.Fields["marks.luck"] != "err.score.unknown_criterion" || e.Fields["marks.team"] != "err.score.missing" {
+		t.Fatalf("invalid sheet: %v", err)
+	}
+	// Ten retries of the same submission race: one sheet, identical responses.
+	var wg sync.WaitGroup
+	responses := make([]string, 10)
+	errs := make([]error, 10)
+	for i := range 10 {
+		wg.Go(func() {
+			r, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a"))
+			responses[i], errs[i] = string(r), err
+		})
+	}
+	wg.Wait()
+	var first string
+	for i := range 10 {
+		switch {
+		case errs[i] == nil && first == "":
+			first = responses[i]
+		case errs[i] == nil && responses[i] != first:
+			t.Errorf("replay %d differs (err %v):\n%q\n%s", i, errs[i], responses[i], first)
+		case errs[i] != nil && contest.ErrorCode(errs[i]) != contest.CodeConflict: // in progress
+			t.Errorf("retry %d: %v", i, errs[i])
+		}
+	}
+	var sheet contest.Sheet
+	if err := json.Unmarshal([]byte(first), &sheet); err != nil || sheet.State != "submitted" || sheet.Total == nil || *sheet.Total != 7550 {
+		t.Fatalf("submitted sheet %s %v", first, err)
+	}
+	// Replaying later returns the original; the same key with another body is refused.
+	if r, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a")); err != nil || string(r) != first {
+		t.Errorf("replay: %s %v", r, err)
+	}
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("10", "10", "10"), "k1", hash("b")); contest.ErrorCode(err) != contest.CodeInvalid {
+		t.Errorf("key reused with another body: %v", err)
+	}
+	// A new key on a submitted sheet is refused: submitted is final for the judge.
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k2", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("second submission: %v", err)
+	}
+	var sheets int
+	_ = w.s.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE assignment_id = $1`, w.target.ID)
+	var audited int
+	_ = w.s.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'score.submitted'`)
+	if sheets != 1 || audited != 1 {
+		t.Errorf("%d sheets and %d audit records for one submission", sheets, audited)
+	}
+	// The organizer reopens it with a reason (audited); the judge resubmits with a new key.
+	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+		t.Errorf("reopen without a reason: %v", err)
+	}
+	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.target.ID, "评委笔误"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k3", hash("c")); err != nil {
+		t.Fatalf("resubmission after reopening: %v", err)
+	}
+	// Once the round closes nothing more is accepted.
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SaveDraft(ctx, w.otherJudge, w.other.ID, in); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("draft in a closed round: %v", err)
+	}
+	judges, entries, err := w.s.Progress(ctx, w.contest.ID, "prelim")
+	if err != nil || len(judges) == 0 || len(entries) != 4 {
+		t.Fatalf("progress %v %v %v", judges, entries, err)
+	}
+	submitted := 0
+	for _, e := range entries {
+		submitted += e.Submitted
+	}
+	if submitted != 1 {
+		t.Errorf("progress counts %d submitted sheets, want 1", submitted)
+	}
+	if _, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 {
+		t.Errorf("audit: %v %v", problems, err)
+	}
+}
