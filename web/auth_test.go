@@ -208,7 +208,7 @@ func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/judge" {
 		t.Fatalf("redeem: %d %s", res.status, res.body)
 	}
-	if res := tablet.get("/judge"); res.status != http.StatusOK || !strings.Contains(res.body, "测试大赛 invite-web") {
+	if res := tablet.get("/judge"); res.status != http.StatusOK || !strings.Contains(res.body, "目前没有分配给您的评审任务") {
 		t.Errorf("judge home: %d %s", res.status, res.body)
 	}
 	// A second tablet with the same link is turned away with a clear message.

@@ -104,6 +104,18 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/contests/:contest/rounds/:round/assignments":                       {401, 403, 403, 404, 422},
 	"DELETE /api/v1/contests/:contest/assignments/:assignment":                       {401, 403, 403, 404, 404},
 	"POST /api/v1/assignments/:assignment/recuse":                                    {401, 403, 422, 403, 403},
+	"GET /organizer/contests/:contest/rounds/:round/progress":                    {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/rounds/:round/state":                      {401, 403, 403, 404, 422},
+	"GET /judge/assignments/:assignment":                                         {303, 403, 404, 403, 403}, // not this judge's
+	"GET /judge/assignments/:assignment/files/:upload":                           {303, 403, 404, 403, 403},
+	"GET /api/v1/judge/tasks":                                                    {401, 403, 200, 403, 403},
+	"GET /api/v1/judge/assignments/:assignment":                                  {401, 403, 404, 403, 403},
+	"PUT /api/v1/judge/assignments/:assignment/draft":                            {401, 403, 404, 403, 403},
+	"POST /api/v1/judge/assignments/:assignment/sheet":                           {401, 403, 422, 403, 403}, // no Idempotency-Key
+	"POST /api/v1/contests/:contest/rounds/:round/state":                          {401, 403, 403, 404, 422},
+	"GET /api/v1/contests/:contest/rounds/:round/progress":                       {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/assignments/:assignment/reopen":              {401, 403, 403, 404, 422},
+	"GET /api/v1/contests/:contest/audit":                                        {401, 403, 403, 404, 200},
 	"POST /api/v1/accounts":                                                          {422, 422, 422, 422, 422},
 	"GET /api/v1/profile":                                                            {401, 200, 403, 403, 403},
 	"PUT /api/v1/profile":                                                            {401, 422, 403, 403, 403},

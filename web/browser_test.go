@@ -178,7 +178,7 @@ func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
 		chromedp.SendKeys(`input[name=login]`, "e@example.com"),
 		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
 		chromedp.Submit(`input[name=password]`),
-		chromedp.WaitVisible(`h1`),
+		chromedp.WaitVisible(`a[href="/entrant/profile"]`), // the entrant's home: logged in
 		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, entry.ID)),
 		chromedp.SetUploadFiles(`input[data-upload-kind=business_plan]`, []string{planPath}),
 		chromedp.WaitVisible(`input[data-upload-kind=business_plan] ~ .upload-done, .upload .upload-done`),

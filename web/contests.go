@@ -435,13 +435,3 @@ func (s *Server) inviteCreateSubmit(c *gin.Context) {
 }
 
 // Role homes.
-
-func (s *Server) judgeHome(c *gin.Context) {
-	sess, _ := session(c)
-	list, err := s.store.ContestsJudgedBy(c.Request.Context(), sess.Account.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.render(c, http.StatusOK, "judge.html", "judge.title", list)
-}

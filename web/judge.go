@@ -1,0 +1,201 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/web/upload"
+)
+
+func assignmentID(c *gin.Context) int64 {
+	id, _ := strconv.ParseInt(c.Param("assignment"), 10, 64)
+	return id
+}
+
+// Judge pages.
+
+func (s *Server) judgeHome(c *gin.Context) {
+	tasks, err := s.store.JudgeTasks(c.Request.Context(), accountID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "judge.html", "judge.title", tasks)
+}
+
+func (s *Server) judgeEntryPage(c *gin.Context) {
+	b, err := s.store.JudgeEntry(c.Request.Context(), accountID(c), assignmentID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "judge_entry.html", "judge_entry.title", b)
+}
+
+// judgeFile serves a material under its blind name, inline, so PDFs and videos
+// open in the page; the uploaded name never reaches the judge.
+func (s *Server) judgeFile(c *gin.Context) {
+	u, name, err := s.store.JudgeFile(c.Request.Context(), accountID(c), assignmentID(c), c.Param("upload"))
+	if err == nil {
+		err = upload.ServeBlob(c.Writer, c.Request, s.cfg.Blobs, u.Key, u.ContentType, name, true)
+	}
+	if err != nil {
+		s.fail(c, err)
+	}
+}
+
+// Judge API.
+
+func (s *Server) apiJudgeTasks(c *gin.Context) {
+	tasks, err := s.store.JudgeTasks(c.Request.Context(), accountID(c))
+	s.reply(c, http.StatusOK, gin.H{"tasks": tasks}, err)
+}
+
+func (s *Server) apiJudgeEntry(c *gin.Context) {
+	b, err := s.store.JudgeEntry(c.Request.Context(), accountID(c), assignmentID(c))
+	s.reply(c, http.StatusOK, b, err)
+}
+
+func (s *Server) apiSaveDraft(c *gin.Context) {
+	var in contest.SheetInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	sheet, err := s.store.SaveDraft(c.Request.Context(), accountID(c), assignmentID(c), in)
+	s.reply(c, http.StatusOK, sheet, err)
+}
+
+// apiSubmitSheet submits a sheet exactly once: the Idempotency-Key header names
+// the attempt; a retry gets the original response byte for byte.
+func (s *Server) apiSubmitSheet(c *gin.Context) {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody))
+	if err != nil {
+		s.fail(c, contest.Invalid("body", "err.json.malformed"))
+		return
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	var in contest.SheetInput
+	if err := s.bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The key is the judge's; the hash ties it to this assignment and these exact bytes.
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n", assignmentID(c))
+	h.Write(body)
+	response, err := s.store.SubmitSheet(c.Request.Context(), accountID(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusCreated, "application/json; charset=utf-8", response)
+}
+
+// Organizer: rounds, progress, reopening, audit log.
+
+type progressPage struct {
+	Contest contest.Contest
+	Round   contest.Round
+	Judges  []contest.JudgeProgress
+	Entries []contest.EntryProgress
+	Errors  map[string]string
+}
+
+func (s *Server) progressPage(c *gin.Context) {
+	s.renderProgress(c, http.StatusOK, progressPage{})
+}
+
+func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
+	ctx := c.Request.Context()
+	var err error
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, r := range page.Contest.Rounds {
+		if r.Key == c.Param("round") {
+			page.Round = r
+		}
+	}
+	if page.Judges, page.Entries, err = s.store.Progress(ctx, contestID(c), c.Param("round")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "progress.html", "progress.title", page)
+}
+
+func (s *Server) roundStateSubmit(c *gin.Context) {
+	if err := s.store.SetRoundState(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostForm("state")); err != nil {
+		if status, fields, ok := s.formProblems(c, err); ok {
+			s.renderProgress(c, status, progressPage{Errors: fields})
+		}
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/progress", contestID(c), c.Param("round")))
+}
+
+func (s *Server) apiRoundState(c *gin.Context) {
+	var req struct {
+		State string `json:"state"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	err := s.store.SetRoundState(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.State)
+	s.reply(c, http.StatusOK, gin.H{"round": c.Param("round"), "state": req.State}, err)
+}
+
+func (s *Server) apiProgress(c *gin.Context) {
+	judges, entries, err := s.store.Progress(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"judges": judges, "entries": entries}, err)
+}
+
+func (s *Server) apiReopenSheet(c *gin.Context) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := s.bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	err := s.store.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), assignmentID(c), req.Reason)
+	s.reply(c, http.StatusOK, gin.H{"reopened": assignmentID(c)}, err)
+}
+
+// apiAuditLog returns a contest's audit chain as JSON, or as CSV with ?format=csv.
+func (s *Server) apiAuditLog(c *gin.Context) {
+	recs, err := s.store.AuditLog(c.Request.Context(), contestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if c.Query("format") != "csv" {
+		c.JSON(http.StatusOK, gin.H{"records": recs})
+		return
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"seq", "at", "actor", "action", "subject", "payload", "prev_hash", "hash"})
+	for _, r := range recs {
+		actor := ""
+		if r.ActorID != nil {
+			actor = strconv.FormatInt(*r.ActorID, 10)
+		}
+		_ = w.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano), actor, r.Action, r.Subject,
+			string(r.Payload), fmt.Sprintf("%x", r.PrevHash), fmt.Sprintf("%x", r.Hash)})
+	}
+	w.Flush()
+	c.Header("Content-Disposition", upload.ContentDisposition("attachment", fmt.Sprintf("audit-contest-%d.csv", contestID(c))))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
