@@ -26,9 +26,15 @@ type Page struct {
 	Account *contest.Account
 	CSRF    string
 	Path    string
-	URI     string // path and query, for forms that come back to this view
-	Uploads bool   // the page has file inputs for resumable uploads
+	URI     string   // path and query, for forms that come back to this view
+	Scripts []string // the page's own scripts, besides app.js
 	Data    any
+}
+
+// pageScripts are the scripts a page needs beyond app.js.
+var pageScripts = map[string][]string{
+	"entry.html":       {"/static/vendor/tus.min.js", "/static/upload.js"},
+	"judge_entry.html": {"/static/judge.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.
@@ -150,7 +156,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 	}
 	l := s.localizer(c)
 	p := Page{L: l, Title: l.T(titleKey), CSRF: s.csrfToken(c), Path: c.Request.URL.Path, URI: c.Request.URL.RequestURI(),
-		Uploads: page == "entry.html", Data: data}
+		Scripts: pageScripts[page], Data: data}
 	if sess, ok := session(c); ok {
 		p.Account = &sess.Account
 	}
