@@ -52,6 +52,7 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/assignments/:assignment/remove", ContestOrganizer, s.assignmentRemoveSubmit},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/progress", ContestOrganizer, s.progressPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
 		{http.MethodGet, "/judge", Judge, s.judgeHome},
 		{http.MethodGet, "/judge/assignments/:assignment", Judge, s.judgeEntryPage},
 		{http.MethodGet, "/judge/assignments/:assignment/files/:upload", Judge, s.judgeFile},
@@ -120,6 +121,9 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/progress", ContestOrganizer, s.apiProgress},
 		{http.MethodPost, "/api/v1/contests/:contest/assignments/:assignment/reopen", ContestOrganizer, s.apiReopenSheet},
 		{http.MethodGet, "/api/v1/contests/:contest/audit", ContestOrganizer, s.apiAuditLog},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.apiRanking},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/sheets.csv", ContestOrganizer, s.apiExportSheets},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/rubric.json", ContestOrganizer, s.apiExportRubric},
 
 		// Resumable uploads (the tus protocol), for entrants' files.
 		{http.MethodPost, uploadsPath, Entrant, tus(s.uploads.Create)},

@@ -1,0 +1,110 @@
+package contest
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/lib/pq"
+
+	"podium/scoring"
+	"podium/scoring/sheetfile"
+)
+
+// RoundScoring is everything a round's ranking is computed from: the rubric, the
+// round's rules and its submitted sheets. Entries are named by their blind code
+// and judges as J01, J02 … (in the order of their expert ids), the names the
+// published ranking, its explanations and the export all share, so that anyone
+// can recompute the ranking from the export with `podium score`.
+type RoundScoring struct {
+	Rubric  scoring.Rubric
+	Options scoring.Options
+	Sheets  []scoring.Sheet
+	Pools   map[string]scoring.Pool // blind code → track and group
+	Titles  map[string]string       // blind code → title, for organizers
+	Judges  map[string]string       // expert id → J01 …, for organizers
+}
+
+// RoundScoring loads a round's submitted sheets and rules.
+func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey string) (RoundScoring, error) {
+	var rs RoundScoring
+	var round struct {
+		ID       int64          `db:"id"`
+		Method   string         `db:"method"`
+		TrimMin  int            `db:"trim_min"`
+		TieBreak pq.StringArray `db:"tie_break"`
+	}
+	if err := s.DB.GetContext(ctx, &round, `SELECT id, method, trim_min, tie_break FROM rounds WHERE contest_id = $1 AND key = $2`, contestID, roundKey); err != nil {
+		if _, rerr := roundByKey(ctx, s.DB, contestID, roundKey); rerr != nil {
+			return rs, rerr
+		}
+		return rs, err
+	}
+	method, err := scoring.ParseMethod(round.Method)
+	if err != nil {
+		return rs, err
+	}
+	rs.Options = scoring.Options{Method: method, TrimMin: round.TrimMin, TieBreak: round.TieBreak}
+	criteria, err := roundCriteria(ctx, s.DB, round.ID)
+	if err != nil {
+		return rs, err
+	}
+	for _, c := range criteria {
+		rs.Rubric.Criteria = append(rs.Rubric.Criteria, scoring.Criterion{Key: c.Key, Name: c.NameZh, NameEn: c.NameEn, Max: c.Max, Weight: c.Weight})
+	}
+	var marks []struct {
+		Code   string         `db:"code"`
+		Expert int64          `db:"expert_id"`
+		Key    string         `db:"key"`
+		Points scoring.Points `db:"points"`
+	}
+	if err := s.DB.SelectContext(ctx, &marks, `
+		SELECT b.code, a.expert_id, c.key, m.points
+		FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id
+		JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+		JOIN marks m ON m.sheet_id = sh.id JOIN criteria c ON c.id = m.criterion_id
+		WHERE a.round_id = $1 AND sh.state = 'submitted' AND a.state = 'active'
+		ORDER BY b.code, a.expert_id`, round.ID); err != nil {
+		return rs, err
+	}
+	index := map[[2]string]int{}
+	for _, m := range marks {
+		k := [2]string{m.Code, strconv.FormatInt(m.Expert, 10)}
+		i, ok := index[k]
+		if !ok {
+			i = len(rs.Sheets)
+			index[k] = i
+			rs.Sheets = append(rs.Sheets, scoring.Sheet{Entry: k[0], Judge: k[1], Marks: map[string]scoring.Points{}})
+		}
+		rs.Sheets[i].Marks[m.Key] = m.Points
+	}
+	rs.Sheets, rs.Judges = sheetfile.Anonymize(rs.Sheets)
+	var entries []struct {
+		Code  string `db:"code"`
+		Title string `db:"title"`
+		Track string `db:"track"`
+		Group string `db:"grp"`
+	}
+	if err := s.DB.SelectContext(ctx, &entries, `
+		SELECT b.code, e.title, t.key AS track, g.key AS grp FROM blind_codes b
+		JOIN entries e ON e.id = b.entry_id JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
+		WHERE b.round_id = $1`, round.ID); err != nil {
+		return rs, err
+	}
+	rs.Pools, rs.Titles = map[string]scoring.Pool{}, map[string]string{}
+	for _, e := range entries {
+		rs.Pools[e.Code] = scoring.Pool{Track: e.Track, Group: e.Group}
+		rs.Titles[e.Code] = e.Title
+	}
+	return rs, nil
+}
+
+// Ranking ranks a round's entries from its submitted sheets, with the round's
+// method and tie-breaks, explained (see scoring.Rank).
+func (s *Store) Ranking(ctx context.Context, contestID int64, roundKey string) (scoring.Ranking, RoundScoring, error) {
+	rs, err := s.RoundScoring(ctx, contestID, roundKey)
+	if err != nil {
+		return scoring.Ranking{}, rs, err
+	}
+	rk, err := scoring.Rank(rs.Rubric, rs.Sheets, rs.Options)
+	return rk, rs, err
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/scoring"
+	"podium/scoring/sheetfile"
+	"podium/web/upload"
+)
+
+// rankedEntry is one line of a ranking as organizers read it: the round's rank
+// and the rank within the entry's track and group, with its explanation.
+type rankedEntry struct {
+	scoring.Result
+	PoolRank int
+	Title    string
+	Track    string
+	Group    string
+}
+
+type rankingPage struct {
+	Contest contest.Contest
+	Round   string
+	Ranking scoring.Ranking
+	Entries []rankedEntry
+	Track   string
+	Group   string
+}
+
+// rankedEntries filters a round's ranking to a track and group ("" for all) and
+// ranks within it: an entry's pool rank is one more than the entries of its pool
+// ranked strictly ahead of it, so ties stay ties (1, 2, 2, 4).
+func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, track, group string) []rankedEntry {
+	out := []rankedEntry{}
+	ahead := map[scoring.Pool][]int{} // ranks seen so far per pool
+	for _, r := range rk.Entries {
+		pool := rs.Pools[r.Entry]
+		poolRank := 1
+		for _, rank := range ahead[pool] {
+			if rank < r.Rank {
+				poolRank++
+			}
+		}
+		ahead[pool] = append(ahead[pool], r.Rank)
+		if (track == "" || pool.Track == track) && (group == "" || pool.Group == group) {
+			out = append(out, rankedEntry{Result: r, PoolRank: poolRank, Title: rs.Titles[r.Entry], Track: pool.Track, Group: pool.Group})
+		}
+	}
+	return out
+}
+
+func (s *Server) rankingPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	page := rankingPage{Round: c.Param("round"), Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group")}
+	var err error
+	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	rk, rs, err := s.store.Ranking(ctx, contestID(c), page.Round)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.Ranking, page.Entries = rk, rankedEntries(rk, rs, page.Track, page.Group)
+	s.render(c, http.StatusOK, "ranking.html", "ranking.title", page)
+}
+
+// apiRanking is a round's ranking as JSON, or with ?format=csv exactly what
+// `podium score` prints for the exported sheets (rank,entry,score,judges,dropped).
+func (s *Server) apiRanking(c *gin.Context) {
+	rk, rs, err := s.store.Ranking(c.Request.Context(), contestID(c), c.Param("round"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if c.Query("format") == "csv" {
+		var buf bytes.Buffer
+		if err := sheetfile.WriteRanking(&buf, rk); err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"method": rk.Method, "entries": rankedEntries(rk, rs, trimmedQuery(c, "track"), trimmedQuery(c, "group")),
+		"ties": rk.Ties, "judge_flags": rk.JudgeFlags})
+}
+
+// apiExportSheets writes the round's submitted sheets, judges anonymized, in the
+// format `podium score --scores` reads.
+func (s *Server) apiExportSheets(c *gin.Context) {
+	rs, err := s.store.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
+	var buf bytes.Buffer
+	if err == nil {
+		err = sheetfile.WriteSheets(&buf, rs.Rubric, rs.Sheets)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", upload.ContentDisposition("attachment", fmt.Sprintf("sheets-%d-%s.csv", contestID(c), c.Param("round"))))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// apiExportRubric writes the round's rubric in the format `podium score --rubric` reads.
+func (s *Server) apiExportRubric(c *gin.Context) {
+	rs, err := s.store.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
+	var buf bytes.Buffer
+	if err == nil {
+		err = sheetfile.WriteRubric(&buf, rs.Rubric)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", upload.ContentDisposition("attachment", fmt.Sprintf("rubric-%d-%s.json", contestID(c), c.Param("round"))))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
+}
