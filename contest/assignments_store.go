@@ -304,8 +304,8 @@ func (s *Store) seatLivePanel(ctx context.Context, tx *sqlx.Tx, contestID int64,
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at)
 		SELECT $1, e.id, p.expert_id, 'active', $3
-		FROM entries e CROSS JOIN panel_members p
-		WHERE e.contest_id = $2 AND e.state = 'accepted' AND p.round_id = $1
+		FROM entries e CROSS JOIN panel_members p JOIN rounds rr ON rr.id = $1
+		WHERE e.contest_id = $2 AND e.state = 'accepted' AND p.round_id = $1`+advancedFilter+`
 		  AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.contest_id = $2 AND c.expert_id = p.expert_id AND c.entry_id = e.id)
 		ON CONFLICT (round_id, entry_id, expert_id) DO NOTHING`, r.ID, contestID, s.now())
 	if err != nil {
@@ -334,7 +334,8 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef, 
 	if err := tx.SelectContext(ctx, &entries, `
 		SELECT e.id, t.key AS track, coalesce(o.name, '') AS org, coalesce(e.fields->'keywords', '[]') AS keywords
 		FROM entries e JOIN tracks t ON t.id = e.track_id LEFT JOIN organizations o ON o.id = e.organization_id
-		WHERE e.contest_id = $1 AND e.state = 'accepted' ORDER BY e.id`, contestID); err != nil {
+		JOIN rounds rr ON rr.id = $2
+		WHERE e.contest_id = $1 AND e.state = 'accepted' `+advancedFilter+` ORDER BY e.id`, contestID, r.ID); err != nil {
 		return p, err
 	}
 	for _, e := range entries {

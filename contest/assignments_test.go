@@ -93,6 +93,17 @@ func (w assignWorld) panel(t *testing.T, round string, names ...string) {
 	}
 }
 
+// advanceAll marks every entry as advanced from a round (what ConfirmAdvancement
+// records), so that the next round takes them all.
+func (w assignWorld) advanceAll(t *testing.T, from string) {
+	t.Helper()
+	if _, err := w.s.DB.Exec(`INSERT INTO results (round_id, entry_id, score, rank, advanced)
+		SELECT r.id, e.id, 0, 1, true FROM rounds r, entries e WHERE r.contest_id = $1 AND r.key = $2 AND e.contest_id = $1`,
+		w.contest.ID, from); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (w assignWorld) run(t *testing.T, round string) contest.AssignmentRun {
 	t.Helper()
 	ctx := context.Background()
@@ -188,6 +199,7 @@ func TestAssignmentRunHoldsTheRules(t *testing.T) {
 
 func TestAssignmentDiagnosesImpossibleRounds(t *testing.T) {
 	w := newAssignWorld(t)
+	w.advanceAll(t, "prelim")
 	w.panel(t, "semi", "周专家", "吴专家", "李专家") // five reviews per entry, three experts
 	run := w.run(t, "semi")
 	if run.State != "infeasible" || len(run.Diagnosis) == 0 {
@@ -323,6 +335,10 @@ func TestLivePanelJudgesEveryEntryExceptConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.panel(t, "final", "赵专家", "周专家", "吴专家")
+	if run := w.run(t, "final"); run.Added != 0 {
+		t.Fatalf("the final took entries that never advanced: %+v", run)
+	}
+	w.advanceAll(t, "semi")
 	run := w.run(t, "final")
 	// 3 judges × 4 entries, less 赵专家 on his own organization's entry and 吴专家 on the one he declared.
 	if run.State != "done" || run.Added != 10 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -195,5 +196,78 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	}
 	if _, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 {
 		t.Errorf("audit: %v %v", problems, err)
+	}
+}
+
+func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	// One entry per track and group advances.
+	c, _ := w.s.Contest(ctx, w.contest.ID)
+	one := 1
+	c.Rounds[0].AdvanceCount = &one
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := w.s.Assignments(ctx, c.ID, "prelim")
+	judges := map[int64]int64{}
+	for _, a := range list {
+		if _, ok := judges[a.ExpertID]; !ok {
+			inv, err := w.s.InviteExpert(ctx, w.organizer.ID, c.ID, a.ExpertID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			judges[a.ExpertID] = inv.AccountID
+		}
+		// Entries score by their id, so the ranking is known: higher id, higher score.
+		m := scoring.Points(a.EntryID * 100)
+		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		if _, err := w.s.SubmitSheet(ctx, judges[a.ExpertID], a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, _, err := w.s.AdvancementPlan(ctx, c.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certain := 0
+	for _, p := range plan {
+		certain += len(p.Advanced)
+		if p.Seats != 1 || len(p.Tied) != 0 {
+			t.Errorf("pool %+v", p)
+		}
+	}
+	// Two materials/team entries and two manufacturing/team entries: one of each advances.
+	if certain != 2 {
+		t.Fatalf("plan %+v", plan)
+	}
+	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", []string{"XX-NOPE"}); contest.ErrorCode(err) != contest.CodeInvalid {
+		t.Errorf("choosing an entry that is not tied: %v", err)
+	}
+	advanced, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", nil)
+	if err != nil || len(advanced) != 2 {
+		t.Fatalf("confirmed %v %v", advanced, err)
+	}
+	// The semifinal takes only those two.
+	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
+	setup, _ := w.s.Contest(ctx, c.ID)
+	setup.Rounds[1].ReviewsPerEntry = 2
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, setup.Setup); err != nil {
+		t.Fatal(err)
+	}
+	run := w.run(t, "semi")
+	if run.State != "done" || run.Added != 4 {
+		t.Errorf("semifinal run %+v", run)
+	}
+	log, _ := w.s.AuditLog(ctx, c.ID)
+	found := false
+	for _, r := range log {
+		found = found || r.Action == contest.AuditAdvancement
+	}
+	if !found {
+		t.Error("advancement not audited")
 	}
 }

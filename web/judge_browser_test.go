@@ -79,18 +79,24 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 		t.Fatalf("the test's expected total: %v %v", total, err) // the world is not what this test assumes
 	}
 
+	t0 := time.Now()
 	b := newBrowser(t, 820, 1180)
+	t.Logf("browser %v, world+browser since test start", time.Since(t0))
 	mark := func(key string) string { return fmt.Sprintf(`input[name="mark.%s"]`, key) }
 	step := func(key, delta string) string {
 		return fmt.Sprintf(`fieldset[data-key=%s] button.step[data-delta="%s"]`, key, delta)
 	}
 	ready := chromedp.WaitVisible(`form.sheet[data-ready="1"]`)
+	start := time.Now()
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
+		defer func() { t.Logf("%6.2fs %s", time.Since(start).Seconds(), what) }()
 		sctx, cancel := context.WithTimeout(b, 10*time.Second)
 		defer cancel()
 		if err := chromedp.Do(sctx, steps...); err != nil {
 			saveScreenshot(t, b, "judge-offline-failure.png")
+			loc, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href + " " + document.readyState + " " + (document.querySelector("form.sheet") ? JSON.stringify(document.querySelector("form.sheet").dataset) : "noform")`))
+			t.Logf("page: %s", loc)
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
@@ -143,14 +149,12 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	}
 
 	// The invite link logs the judge in; the task list leads to the entry.
-	do("redeem the invite",
-		chromedp.EmulateViewport(820, 1180, chromedp.EmulatePortrait, chromedp.EmulateTouch),
-		chromedp.Navigate(h.http.URL+"/invite/"+inv.Token),
-		chromedp.Tap(`form[action^="/invite/"] button[type=submit]`),
-		chromedp.WaitVisible(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)),
-		chromedp.Tap(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)),
-		ready,
-	)
+	do("r1", chromedp.EmulateViewport(820, 1180, chromedp.EmulatePortrait, chromedp.EmulateTouch))
+	do("r2", chromedp.Navigate(h.http.URL+"/invite/"+inv.Token))
+	do("r3", chromedp.Tap(`form[action^="/invite/"] button[type=submit]`))
+	do("r4", chromedp.WaitVisible(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)))
+	do("r5", chromedp.Tap(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)))
+	do("r6", ready)
 	if got := text("output[name=total]"); got != "—" {
 		t.Errorf("total of an empty sheet: %q", got)
 	}

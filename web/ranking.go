@@ -122,3 +122,34 @@ func (s *Server) apiExportRubric(c *gin.Context) {
 	c.Header("Content-Disposition", upload.ContentDisposition("attachment", fmt.Sprintf("rubric-%d-%s.json", contestID(c), c.Param("round"))))
 	c.Data(http.StatusOK, "application/json; charset=utf-8", buf.Bytes())
 }
+
+// apiAdvancementPlan shows who advances per track and group and which ties need a decision.
+func (s *Server) apiAdvancementPlan(c *gin.Context) {
+	plan, _, err := s.store.AdvancementPlan(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"pools": plan}, err)
+}
+
+// apiConfirmAdvancement records the results and who advances (with the tied
+// entries the organizers chose).
+func (s *Server) apiConfirmAdvancement(c *gin.Context) {
+	var req struct {
+		Chosen []string `json:"chosen"`
+	}
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	advanced, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
+	s.reply(c, http.StatusOK, gin.H{"advanced": advanced}, err)
+}
+
+// advancementSubmit confirms advancement from the ranking page.
+func (s *Server) advancementSubmit(c *gin.Context) {
+	if _, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostFormArray("chosen")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/ranking?advanced=1", contestID(c), c.Param("round")))
+}

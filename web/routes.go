@@ -53,6 +53,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/progress", ContestOrganizer, s.progressPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementSubmit},
 		{http.MethodGet, "/judge", Judge, s.judgeHome},
 		{http.MethodGet, "/judge/assignments/:assignment", Judge, s.judgeEntryPage},
 		{http.MethodGet, "/judge/assignments/:assignment/files/:upload", Judge, s.judgeFile},
@@ -122,6 +123,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/api/v1/contests/:contest/assignments/:assignment/reopen", ContestOrganizer, s.apiReopenSheet},
 		{http.MethodGet, "/api/v1/contests/:contest/audit", ContestOrganizer, s.apiAuditLog},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.apiRanking},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiAdvancementPlan},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiConfirmAdvancement},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/sheets.csv", ContestOrganizer, s.apiExportSheets},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/rubric.json", ContestOrganizer, s.apiExportRubric},
 

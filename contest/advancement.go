@@ -1,0 +1,128 @@
+package contest
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+
+	"podium/scoring"
+)
+
+// AuditAdvancement records the entries that go on to the next round.
+const AuditAdvancement = "advancement.confirmed"
+
+// AdvancementPlan applies the round's quotas (the advancement count or
+// percentage, and per track and group overrides) to its ranking: who advances
+// for certain in each pool, and which tied entries the organizers must decide on.
+func (s *Store) AdvancementPlan(ctx context.Context, contestID int64, roundKey string) ([]scoring.PoolAdvancement, scoring.Ranking, error) {
+	rk, rs, err := s.Ranking(ctx, contestID, roundKey)
+	if err != nil {
+		return nil, rk, err
+	}
+	c, err := s.Contest(ctx, contestID)
+	if err != nil {
+		return nil, rk, err
+	}
+	var round Round
+	for _, r := range c.Rounds {
+		if r.Key == roundKey {
+			round = r
+		}
+	}
+	quotas := map[scoring.Pool]scoring.Quota{}
+	for _, t := range c.Tracks {
+		for _, g := range c.Groups {
+			q := scoring.Quota{}
+			switch {
+			case round.AdvanceCount != nil:
+				q.Top = *round.AdvanceCount
+			case round.AdvancePercent != nil:
+				q.Percent = scoring.Points(*round.AdvancePercent * 100)
+			}
+			for _, o := range round.Quotas {
+				if o.Track == t.Key && o.Group == g.Key {
+					q = scoring.Quota{Top: o.Count}
+				}
+			}
+			if q.Top == 0 && q.Percent == 0 {
+				continue // nobody advances from this pool
+			}
+			quotas[scoring.Pool{Track: t.Key, Group: g.Key}] = q
+		}
+	}
+	pools := map[string]scoring.Pool{}
+	for _, r := range rk.Entries {
+		if _, ok := quotas[rs.Pools[r.Entry]]; ok {
+			pools[r.Entry] = rs.Pools[r.Entry]
+		}
+	}
+	// Entries of pools without a quota do not take part.
+	kept := rk
+	kept.Entries = slices.DeleteFunc(slices.Clone(rk.Entries), func(r scoring.Result) bool { _, ok := pools[r.Entry]; return !ok })
+	plan, err := scoring.Advance(kept, pools, quotas)
+	return plan, rk, err
+}
+
+// ConfirmAdvancement records the round's results (every ranked entry's rank and
+// score) and who advances: the certain ones, plus the tied entries the organizers
+// chose, no more than the seats left in each pool. It is audited.
+func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64, roundKey string, chosen []string) ([]string, error) {
+	plan, rk, err := s.AdvancementPlan(ctx, contestID, roundKey)
+	if err != nil {
+		return nil, err
+	}
+	advance := map[string]bool{}
+	for _, p := range plan {
+		for _, e := range p.Advanced {
+			advance[e] = true
+		}
+		picked := 0
+		for _, e := range p.Tied {
+			if slices.Contains(chosen, e) {
+				advance[e] = true
+				picked++
+			}
+		}
+		if picked > p.Seats-len(p.Advanced) {
+			return nil, Invalid("chosen", "err.advance.too_many")
+		}
+	}
+	for _, e := range chosen {
+		if !advance[e] {
+			return nil, Invalid("chosen", "err.advance.not_tied")
+		}
+	}
+	var codes []string
+	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		for _, res := range rk.Entries {
+			explanation, _ := json.Marshal(res)
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO results (round_id, entry_id, score, rank, advanced, explanation)
+				SELECT $1, b.entry_id, $3, $4, $5, $6 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
+				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank,
+				    advanced = EXCLUDED.advanced, explanation = EXCLUDED.explanation`,
+				r.ID, res.Entry, res.Score, res.Rank, advance[res.Entry], explanation); err != nil {
+				return err
+			}
+			if advance[res.Entry] {
+				codes = append(codes, res.Entry)
+			}
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAdvancement, roundKey, map[string]any{"advanced": codes, "chosen_from_ties": chosen})
+	})
+	return codes, err
+}
+
+// advancedFilter restricts a round's entries to those that advanced from the
+// round before it (the first round takes every eligible entry).
+const advancedFilter = `
+	AND (NOT EXISTS (SELECT 1 FROM rounds p WHERE p.contest_id = e.contest_id AND p.position < rr.position)
+	     OR EXISTS (SELECT 1 FROM results res JOIN rounds p ON p.id = res.round_id
+	                WHERE res.entry_id = e.id AND res.advanced AND p.contest_id = e.contest_id
+	                  AND p.position = (SELECT max(p2.position) FROM rounds p2 WHERE p2.contest_id = e.contest_id AND p2.position < rr.position)))`
