@@ -271,3 +271,54 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 		t.Error("advancement not audited")
 	}
 }
+
+func TestAwardsFollowRankAndQuotas(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	c, _ := w.s.Contest(ctx, w.contest.ID)
+	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 2}}
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := w.s.Assignments(ctx, c.ID, "prelim")
+	judges := map[int64]int64{}
+	for _, a := range list {
+		if _, ok := judges[a.ExpertID]; !ok {
+			inv, err := w.s.InviteExpert(ctx, w.organizer.ID, c.ID, a.ExpertID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			judges[a.ExpertID] = inv.AccountID
+		}
+		m := scoring.Points(a.EntryID * 100) // higher id, higher score
+		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		if _, err := w.s.SubmitSheet(ctx, judges[a.ExpertID], a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, level := range given {
+		counts[level]++
+	}
+	// Four entries in the team group, all across tracks: one first prize, two second.
+	if counts["first"] != 1 || counts["second"] != 2 || len(given) != 3 {
+		t.Fatalf("awards %v", given)
+	}
+	var best string
+	_ = w.s.DB.Get(&best, `SELECT b.code FROM results r JOIN blind_codes b ON b.entry_id = r.entry_id AND b.round_id = r.round_id
+		WHERE r.award_level = 'first'`)
+	rk, _, _ := w.s.Ranking(ctx, c.ID, "prelim")
+	if best != rk.Entries[0].Entry {
+		t.Errorf("first prize went to %s, the top-ranked entry is %s", best, rk.Entries[0].Entry)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", map[string]string{"XX-NOPE": "first"}); contest.ErrorCode(err) != contest.CodeInvalid {
+		t.Errorf("a level chosen for an entry not tied: %v", err)
+	}
+}

@@ -123,6 +123,8 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/advancement":                    {401, 403, 403, 404, 303},
 	"GET /api/v1/contests/:contest/rounds/:round/advancement":                        {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/advancement":                       {401, 403, 403, 404, 200},
+	"GET /api/v1/contests/:contest/rounds/:round/awards":                             {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/awards":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/accounts":                                                          {422, 422, 422, 422, 422},
 	"GET /api/v1/profile":                                                            {401, 200, 403, 403, 403},
 	"PUT /api/v1/profile":                                                            {401, 422, 403, 403, 403},

@@ -153,3 +153,24 @@ func (s *Server) advancementSubmit(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/ranking?advanced=1", contestID(c), c.Param("round")))
 }
+
+// apiAwardPlan shows the prizes by rank and the ties at a boundary.
+func (s *Server) apiAwardPlan(c *gin.Context) {
+	plan, _, err := s.store.AwardPlan(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"pools": plan}, err)
+}
+
+// apiConfirmAwards records the prizes (with the levels chosen for tied entries).
+func (s *Server) apiConfirmAwards(c *gin.Context) {
+	var req struct {
+		Chosen map[string]string `json:"chosen"` // blind code → level (or "none")
+	}
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	given, err := s.store.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
+	s.reply(c, http.StatusOK, gin.H{"awards": given}, err)
+}

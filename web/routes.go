@@ -125,6 +125,8 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.apiRanking},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiAdvancementPlan},
 		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiConfirmAdvancement},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/awards", ContestOrganizer, s.apiAwardPlan},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/awards", ContestOrganizer, s.apiConfirmAwards},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/sheets.csv", ContestOrganizer, s.apiExportSheets},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/rubric.json", ContestOrganizer, s.apiExportRubric},
 
