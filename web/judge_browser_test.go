@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -79,24 +82,20 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 		t.Fatalf("the test's expected total: %v %v", total, err) // the world is not what this test assumes
 	}
 
-	t0 := time.Now()
 	b := newBrowser(t, 820, 1180)
-	t.Logf("browser %v, world+browser since test start", time.Since(t0))
 	mark := func(key string) string { return fmt.Sprintf(`input[name="mark.%s"]`, key) }
 	step := func(key, delta string) string {
 		return fmt.Sprintf(`fieldset[data-key=%s] button.step[data-delta="%s"]`, key, delta)
 	}
 	ready := chromedp.WaitVisible(`form.sheet[data-ready="1"]`)
-	start := time.Now()
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		defer func() { t.Logf("%6.2fs %s", time.Since(start).Seconds(), what) }()
 		sctx, cancel := context.WithTimeout(b, 10*time.Second)
 		defer cancel()
 		if err := chromedp.Do(sctx, steps...); err != nil {
 			saveScreenshot(t, b, "judge-offline-failure.png")
-			loc, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href + " " + document.readyState + " " + (document.querySelector("form.sheet") ? JSON.stringify(document.querySelector("form.sheet").dataset) : "noform")`))
-			t.Logf("page: %s", loc)
+			where, _ := chromedp.Run(b, chromedp.Evaluate[string](`location.href + " " + (document.querySelector("form.sheet") ? JSON.stringify(document.querySelector("form.sheet").dataset) : "(no sheet)")`))
+			t.Logf("the page: %s", where)
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
@@ -134,7 +133,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 		}
 		return n
 	}
-	offline := func(down bool) chromedp.Action[chromedp.Void] {
+	setOffline := func(down bool) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			rules := []*network.Conditions{}
 			if down {
@@ -148,21 +147,29 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 		})
 	}
 
-	// The invite link logs the judge in; the task list leads to the entry.
-	do("r1", chromedp.EmulateViewport(820, 1180, chromedp.EmulatePortrait, chromedp.EmulateTouch))
-	do("r2", chromedp.Navigate(h.http.URL+"/invite/"+inv.Token))
-	do("r3", chromedp.Tap(`form[action^="/invite/"] button[type=submit]`))
-	do("r4", chromedp.WaitVisible(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)))
-	do("r5", chromedp.Tap(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)))
-	do("r6", ready)
+	// The invite link logs the judge in, and lands on the task list.
+	// A touch tablet: with EmulateMobile the page's viewport applies, so quick taps
+	// are taps (not a double-tap zoom).
+	do("redeem the invite",
+		chromedp.EmulateViewport(820, 1180, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(h.http.URL+"/invite/"+inv.Token),
+		chromedp.Click(`form[action^="/invite/"] button[type=submit]`),
+		chromedp.WaitVisible(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, assignment)),
+		chromedp.Navigate(fmt.Sprintf("%s/judge/assignments/%d", h.http.URL, assignment)),
+		ready,
+	)
 	if got := text("output[name=total]"); got != "—" {
 		t.Errorf("total of an empty sheet: %q", got)
 	}
-	// Typing and the stepper: 30 then +, 21 then −, 29.5 then + twice (held at the maximum 30).
+	// Typing and the stepper, tapped quickly: 30 then +, 19 then + + + + −, 29.5 then + + (held at the maximum 30).
 	do("score",
 		chromedp.SendKeys(mark("tech"), "30"),
 		chromedp.Tap(step("tech", "1")),
-		chromedp.SendKeys(mark("market"), "21"),
+		chromedp.SendKeys(mark("market"), "19"),
+		chromedp.Tap(step("market", "1")),
+		chromedp.Tap(step("market", "1")),
+		chromedp.Tap(step("market", "1")),
+		chromedp.Tap(step("market", "1")),
 		chromedp.Tap(step("market", "-1")),
 	)
 	if got := text("output[name=total]"); got != "—" {
@@ -231,22 +238,63 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	poll("the comment reaches the server", `document.querySelector(".sheet-status").textContent.includes("草稿已保存")`)
 
 	// The network drops: the submission waits on the tablet.
-	do("go offline", offline(true), chromedp.WaitVisible(`.connection.offline`))
+	do("go offline", setOffline(true), chromedp.WaitVisible(`.connection.offline`))
 	if got := text(".connection"); !strings.Contains(got, "网络已断开") {
 		t.Errorf("connection notice %q", got)
 	}
 	do("submit offline", chromedp.Tap(`form.sheet button[type=submit]`))
 	poll("queued", `document.querySelector(".sheet-status").textContent.includes("等待联网后提交")`)
-	pending := eval(fmt.Sprintf(`localStorage.getItem("podium.judge.%d.pending") || ""`, assignment))
-	if !strings.Contains(pending, `"key"`) || !strings.Contains(pending, `\"tech\":30.50`) {
-		t.Errorf("pending submission in localStorage: %s", pending)
+	var pending struct{ Key, Body string }
+	stored := eval(fmt.Sprintf(`localStorage.getItem("podium.judge.%d.pending") || ""`, assignment))
+	if err := json.Unmarshal([]byte(stored), &pending); err != nil || pending.Key == "" || !strings.Contains(pending.Body, `"tech":30.50`) {
+		t.Errorf("pending submission in localStorage: %s (%v)", stored, err)
 	}
 	if n, a := sheets("submitted"), audited(); n != 0 || a != 0 {
 		t.Fatalf("offline, yet the server has %d submitted sheets and %d audit records", n, a)
 	}
 
-	// The network returns: the page submits by itself, once.
-	do("go online", offline(false))
+	// The network returns and the page submits by itself, but the server's answer
+	// is lost on the way back (the sheet is stored all the same): the page sends
+	// the same bytes with the same key again, and gets the original answer.
+	pctx, cancel := context.WithTimeout(b, 10*time.Second)
+	defer cancel()
+	paused := chromedp.Events(pctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(pctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{URLPattern: "*/sheet", RequestStage: fetch.RequestStageResponse}}}); err != nil {
+		t.Fatal(err)
+	}
+	do("go online", setOffline(false))
+	var tries []string
+	for ev, err := range paused {
+		if err != nil {
+			t.Fatalf("waiting for the submission: %v (tries %q)", err, tries)
+		}
+		var sent []byte
+		for _, e := range ev.Request.PostDataEntries {
+			sent = append(sent, e.Bytes...)
+		}
+		tries = append(tries, fmt.Sprint(ev.Request.Headers["Idempotency-Key"], " ", ev.ResponseStatusCode, " ", string(sent)))
+		if len(tries) == 1 {
+			if n := sheets("submitted"); n != 1 {
+				t.Errorf("the server answered 201 but has %d submitted sheets", n)
+			}
+			_, err = chromedp.Call(pctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonConnectionReset})
+		} else {
+			_, err = chromedp.Call(pctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tries) == 2 {
+			break
+		}
+	}
+	if _, err := chromedp.Call(pctx, fetch.Disable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := pending.Key + " 201 " + pending.Body; tries[0] != want || tries[1] != want {
+		t.Errorf("the tries are not the stored submission, with its key and exact bytes:\n%s\n%s\nstored %s", tries[0], tries[1], stored)
+	}
 	poll("submitted", `document.querySelector("form.sheet").dataset.state === "submitted"`)
 	if got := text(".sheet-status"); !strings.Contains(got, "已提交") {
 		t.Errorf("status after submitting: %q", got)
@@ -260,6 +308,10 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	saveScreenshot(t, b, "judge-submitted-tablet.png")
 	if n, a := sheets("submitted"), audited(); n != 1 || a != 1 {
 		t.Errorf("%d submitted sheets and %d score.submitted records, want 1 and 1", n, a)
+	}
+	var keys int
+	if err := h.store.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, inv.AccountID); err != nil || keys != 1 {
+		t.Errorf("%d idempotency keys used (%v), want 1: every try must carry the same key", keys, err)
 	}
 	final, err := h.store.JudgeEntry(ctx, inv.AccountID, assignment)
 	if err != nil || final.Sheet.Total == nil || *final.Sheet.Total != 8060 || final.Sheet.Comments["tech"] != "工艺成熟" {

@@ -154,54 +154,56 @@
     statusLine.className = "sheet-status" + (kind ? " " + kind : "");
   }
 
-  // showErrors puts field messages ({"marks.tech": "…"}) next to their fields;
-  // those of no field go to the status line after message.
+  // fieldError shows text after anchor, tagged with its field so it can be cleared.
+  function fieldError(field, anchor, text) {
+    const span = document.createElement("span");
+    span.className = "field-error";
+    span.dataset.field = field;
+    span.textContent = text;
+    anchor.after(span);
+  }
+
+  // showErrors replaces the field messages ({"marks.tech": "…"}) next to their
+  // fields; unless message is undefined, the status line says the submission
+  // failed, with message and the messages of no field.
   function showErrors(message, fields) {
-    form.querySelectorAll(".field-error[data-judge]").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".field-error[data-field]").forEach(function (el) { el.remove(); });
     criteria.forEach(function (c) { c.input.removeAttribute("aria-invalid"); });
     const rest = [];
     Object.keys(fields || {}).forEach(function (field) {
-      const parts = field.split(".");
-      const c = criteria.find(function (x) { return x.key === parts.slice(1).join("."); });
+      const dot = field.indexOf(".");
+      const c = criteria.find(function (x) { return x.key === field.slice(dot + 1); });
       let anchor = null;
-      if (c && parts[0] === "marks") {
+      if (c && field.startsWith("marks.")) {
         anchor = c.fieldset.querySelector(".stepper");
         c.input.setAttribute("aria-invalid", "true");
-      } else if (c && parts[0] === "comments") {
+      } else if (c && field.startsWith("comments.")) {
         anchor = c.comment;
-      } else if (field === "comment" && overall) {
+      } else if (field === "comment") {
         anchor = overall;
       }
-      if (!anchor) { rest.push(fields[field]); return; }
-      const span = document.createElement("span");
-      span.className = "field-error";
-      span.dataset.judge = "1";
-      span.textContent = fields[field];
-      anchor.after(span);
+      if (anchor) { fieldError(field, anchor, fields[field]); } else { rest.push(fields[field]); }
     });
     if (message !== undefined) {
       setStatus([form.dataset.failed + (message ? " · " + message : "")].concat(rest).join(" "), "error");
     }
   }
 
-  // errorText is the page's message for a local problem with a mark: points, range, step or missing.
+  // errorText is the page's message for a problem with a mark: points, range, step or missing.
   function errorText(kind) {
     return form.dataset["err" + kind[0].toUpperCase() + kind.slice(1)] || "";
   }
 
   // checkField shows, or clears, the problem with what is typed for one criterion.
   function checkField(c) {
-    const old = c.fieldset.querySelector(".field-error[data-judge]");
+    const old = form.querySelector('.field-error[data-field="marks.' + c.key + '"]');
     if (old) { old.remove(); }
     c.input.removeAttribute("aria-invalid");
     const m = markOf(c);
-    if (!m.error) { return; }
-    const span = document.createElement("span");
-    span.className = "field-error";
-    span.dataset.judge = "1";
-    span.textContent = errorText(m.error);
-    c.fieldset.querySelector(".stepper").after(span);
-    c.input.setAttribute("aria-invalid", "true");
+    if (m.error) {
+      fieldError("marks." + c.key, c.fieldset.querySelector(".stepper"), errorText(m.error));
+      c.input.setAttribute("aria-invalid", "true");
+    }
   }
 
   // Local storage: failures (private mode, full) leave the page working from memory.
@@ -302,11 +304,14 @@
     draftTimer = setTimeout(saveDraft, ms);
   }
 
-  async function saveDraft() {
+  // saveDraft sends what is typed, if the server does not have it yet; keepalive
+  // lets the request outlive the page.
+  async function saveDraft(keepalive) {
     if (draftBusy || draftStopped || !dirty() || !open() || pending) { return; }
+    clearTimeout(draftTimer);
     const at = draft.at;
     draftBusy = true;
-    const res = await request("PUT", "/draft", body(false).text);
+    const res = await request("PUT", "/draft", body(false).text, {}, keepalive === true);
     draftBusy = false;
     if (res.status === 200) {
       draftAttempt = 0;
@@ -319,17 +324,15 @@
       scheduleDraft(delay(draftAttempt++));
     } else {
       const e = errorOf(res);
-      showErrors(e.message || "", e.fields);
-      draftStopped = res.status === 409 || res.status === 401 || res.status === 403;
+      showErrors(undefined, e.fields);
+      setStatus(e.message || "", "error");
+      draftStopped = res.status === 401 || res.status === 403 || res.status === 409; // until a reload
     }
   }
 
-  // flushDraft sends an unsaved draft as the page goes away (or the tablet sleeps).
+  // flushDraft sends an unsaved draft at once, as the page goes away or the tablet sleeps.
   function flushDraft() {
-    if (dirty() && open() && !pending && !draftBusy) {
-      clearTimeout(draftTimer);
-      request("PUT", "/draft", body(false).text, {}, true);
-    }
+    saveDraft(true);
   }
 
   function newKey() {
@@ -384,7 +387,7 @@
       submitTimer = setTimeout(sendPending, delay(submitAttempt++));
       return;
     }
-    if (res.status === 401 || res.status === 403) { // log in again; the reloaded page sends it
+    if (res.status === 401) { // the session ended: once the judge logs in again, the reloaded page sends it
       showErrors(errorOf(res).message || "", {});
       return;
     }
@@ -460,6 +463,7 @@
 
   window.addEventListener("online", function () {
     setOnline(true);
+    submitAttempt = 0; // the connection is back: try now, then back off from the start
     if (pending) { sendPending(); }
     if (dirty()) { scheduleDraft(0); }
   });
