@@ -502,3 +502,22 @@
   }
   form.dataset.ready = "1";
 })();
+
+// Stepping aside: a judge who recognizes the entry recuses with a reason; the
+// server assigns a replacement and the judge goes back to their list.
+document.addEventListener("submit", function (ev) {
+  const form = ev.target.closest("form.recuse");
+  if (!form) { return; }
+  ev.preventDefault();
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const error = form.querySelector(".field-error");
+  fetch("/api/v1/assignments/" + form.dataset.assignment + "/recuse", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": meta ? meta.content : "" },
+    body: JSON.stringify({ reason: form.elements.reason.value })
+  }).then(function (res) {
+    if (res.ok) { window.location.assign("/judge"); return; }
+    return res.json().then(function (body) { error.textContent = body.error ? body.error.message : res.status; });
+  }).catch(function () { error.textContent = document.querySelector(".connection").dataset.offline || ""; });
+});
