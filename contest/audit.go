@@ -84,7 +84,14 @@ func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, contestID, actorID *int6
 		Seq  int64  `db:"seq"`
 		Hash []byte `db:"hash"`
 	}
-	err := tx.GetContext(ctx, &last, `SELECT seq, hash FROM audit_log WHERE contest_id IS NOT DISTINCT FROM $1 ORDER BY seq DESC LIMIT 1`, contestID)
+	// "contest_id = $1" (not IS NOT DISTINCT FROM) lets PostgreSQL read the chain's
+	// tail from the (contest_id, seq) index instead of scanning the whole log.
+	tail := `SELECT seq, hash FROM audit_log WHERE contest_id = $1 ORDER BY seq DESC LIMIT 1`
+	args := []any{contestID}
+	if contestID == nil {
+		tail, args = `SELECT seq, hash FROM audit_log WHERE contest_id IS NULL ORDER BY seq DESC LIMIT 1`, nil
+	}
+	err := tx.GetContext(ctx, &last, tail, args...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		rec.Seq = 1

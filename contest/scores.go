@@ -469,13 +469,13 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 		if response, err = json.Marshal(sheet); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, &a.ContestID, &judgeID, AuditScoreSubmitted, a.BlindCode,
-			map[string]any{"assignment": a.ID, "entry": a.EntryID, "marks": in.Marks, "total": total}); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 201, response = $3, completed_at = $4 WHERE account_id = $1 AND key = $2`,
+			judgeID, key, []byte(response), now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 201, response = $3, completed_at = $4 WHERE account_id = $1 AND key = $2`,
-			judgeID, key, []byte(response), now)
-		return err
+		// Last: the audit record takes the contest's chain lock, held until commit.
+		return s.audit(ctx, tx, &a.ContestID, &judgeID, AuditScoreSubmitted, a.BlindCode,
+			map[string]any{"assignment": a.ID, "entry": a.EntryID, "marks": in.Marks, "total": total})
 	})
 	return response, err
 }
