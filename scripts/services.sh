@@ -35,6 +35,17 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null 
   fi
 fi
 
+# poppler's pdftotext checks the PDFs Podium generates with an independent reader.
+if ! command -v pdftotext >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing poppler-utils for the PDF tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "The PDF tests need pdftotext: sudo apt-get install -y poppler-utils" >&2
+    exit 1
+  fi
+fi
+
 for _ in $(seq 1 30); do
   if pg_isready -h 127.0.0.1 -p 5432 -q && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     exit 0
