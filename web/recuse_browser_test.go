@@ -67,7 +67,7 @@ func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 	err = chromedp.Do(sctx,
 		chromedp.Navigate(h.http.URL+"/invite/"+inv.Token),
 		chromedp.Click(`button.primary`),
-		chromedp.WaitVisible(`main h1`),
+		chromedp.WaitVisible(`ul.tasks`), // the judge's list: the invite was used and the session set
 		chromedp.Navigate(fmt.Sprintf("%s/judge/assignments/%d", h.http.URL, first.ID)),
 		chromedp.Click(`details.recuse-box summary`),
 		chromedp.SendKeys(`form.recuse textarea[name=reason]`, "项目负责人是我以前的学生"),
