@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,39 @@ func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
 	after, err := h.store.EntryOfEntrant(ctx, owner.ID, entryID)
 	if err != nil || after.State != contest.EntrySubmitted || len(after.Uploads) != 1 {
 		t.Errorf("the entry changed: %+v %v", after, err)
+	}
+}
+
+// A bulk decision returns the organizer to the page it was made on, which must
+// answer a GET: the filtered list or the entry's page, never anywhere else.
+func TestReviewFormReturnsToItsPage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("review-back"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
+	entry := submittedEntry(t, h, entrant, c.ID)
+	cl := h.loggedIn(org)
+	list := fmt.Sprintf("/organizer/contests/%d/entries", c.ID)
+	for back, want := range map[string]string{
+		list + "?state=submitted":            list + "?reviewed=1&state=submitted",
+		fmt.Sprintf("%s/%d", list, entry):    fmt.Sprintf("%s/%d?reviewed=1", list, entry),
+		"https://evil.example/x":             list + "?reviewed=1",
+		"/organizer/contests/999999/entries": list + "?reviewed=1",
+	} {
+		res := cl.form(list+"/review", url.Values{"entry": {fmt.Sprint(entry)}, "decision": {"accept"}, "back": {back}})
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != want {
+			t.Errorf("back %q: %d → %q, want %q", back, res.status, res.header.Get("Location"), want)
+			continue
+		}
+		if page := cl.get(want); page.status != http.StatusOK {
+			t.Errorf("following %q: %d", want, page.status)
+		}
 	}
 }

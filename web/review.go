@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -75,20 +76,22 @@ func (s *Server) reviewSubmit(c *gin.Context) {
 		}
 		return
 	}
-	back := c.PostForm("back")
-	if u, perr := url.Parse(back); perr != nil || u.Path != c.Request.URL.Path || back == "" {
-		back = c.Request.URL.Path
-	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s%sreviewed=%d", back, map[bool]string{true: "&", false: "?"}[containsQuery(back)], len(ids)))
+	c.Redirect(http.StatusSeeOther, reviewedURL(c.PostForm("back"), contestID(c), len(ids)))
 }
 
-func containsQuery(u string) bool {
-	for i := 0; i < len(u); i++ {
-		if u[i] == '?' {
-			return true
-		}
+// reviewedURL is where a review decision returns to: the page it was made on
+// (the filtered list or an entry) when that is one of the contest's entry pages,
+// else the list; it says how many entries were decided.
+func reviewedURL(back string, contestID int64, n int) string {
+	list := fmt.Sprintf("/organizer/contests/%d/entries", contestID)
+	u, err := url.Parse(back)
+	if err != nil || u.Host != "" || (u.Path != list && !strings.HasPrefix(u.Path, list+"/")) {
+		u = &url.URL{Path: list}
 	}
-	return false
+	q := u.Query()
+	q.Set("reviewed", strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 type entryReviewPage struct {
