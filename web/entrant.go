@@ -11,21 +11,19 @@ import (
 	"podium/contest"
 )
 
-// entryID is the :entry path parameter; a malformed one is simply not found.
-func entryID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("entry"), 10, 64)
+// pathID reads a numeric path parameter; a malformed one is simply the thing not found.
+func pathID(c *gin.Context, param, notFound string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(param), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, contest.NotFound("err.entry.not_found")
+		return 0, contest.NotFound(notFound)
 	}
 	return id, nil
 }
 
+func entryID(c *gin.Context) (int64, error) { return pathID(c, "entry", "err.entry.not_found") }
+
 func paramContestID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("contest"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, contest.NotFound("err.contest.not_found")
-	}
-	return id, nil
+	return pathID(c, "contest", "err.contest.not_found")
 }
 
 func accountID(c *gin.Context) int64 {

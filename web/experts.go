@@ -11,13 +11,7 @@ import (
 	"podium/contest"
 )
 
-func expertID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("expert"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, contest.NotFound("err.expert.not_found")
-	}
-	return id, nil
-}
+func expertID(c *gin.Context) (int64, error) { return pathID(c, "expert", "err.expert.not_found") }
 
 // splitList reads a list typed into one field ("材料; AI、能源").
 func splitList(v string) []string {

@@ -71,30 +71,23 @@ func (r *Row) Required(column string, limit int) string {
 // Phone returns the value of column as a mainland mobile number's 11 digits
 // (see NormalizePhone), "" when empty or, reported as err.import.phone, not
 // such a number.
-func (r *Row) Phone(column string) string {
-	raw := r.Get(column, MaxTextRunes)
-	if raw == "" {
-		return ""
-	}
-	p, ok := NormalizePhone(raw)
-	if !ok {
-		r.Report(column, CodePhone, raw)
-	}
-	return p
-}
+func (r *Row) Phone(column string) string { return r.normalized(column, CodePhone, NormalizePhone) }
 
 // Email returns the value of column as a bare email address (see
 // NormalizeEmail), "" when empty or, reported as err.import.email, not an address.
-func (r *Row) Email(column string) string {
+func (r *Row) Email(column string) string { return r.normalized(column, CodeEmail, NormalizeEmail) }
+
+// normalized reads an optional column through normalize, reporting code when it refuses the value.
+func (r *Row) normalized(column, code string, normalize func(string) (string, bool)) string {
 	raw := r.Get(column, MaxTextRunes)
 	if raw == "" {
 		return ""
 	}
-	a, ok := NormalizeEmail(raw)
+	v, ok := normalize(raw)
 	if !ok {
-		r.Report(column, CodeEmail, raw)
+		r.Report(column, code, raw)
 	}
-	return a
+	return v
 }
 
 // USCC returns the value of column as a normalized unified social credit code
