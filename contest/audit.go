@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -23,9 +24,19 @@ const (
 	AuditEntriesImported = "entries.imported"
 )
 
-// AuditRecord is one link of a contest's audit chain. Hash is the SHA-256 of the
-// record's canonical form, which includes PrevHash, the previous record's Hash:
-// changing, deleting or reordering a record breaks the chain from there on.
+// AuditRecord is one link of a contest's audit chain. Hash covers PrevHash, the
+// previous record's Hash, so changing, deleting or reordering a record breaks
+// the chain from there on.
+//
+// Scheme 2 (every record written since migration 00006):
+//
+//	Hash = SHA-256(PrevHash ‖ Seq as 8 bytes big-endian ‖ SHA-256(body))
+//
+// where body is the JSON array [contest_id, at, actor_id, action, subject,
+// payload]. PostgreSQL computes the outer hash while it holds the chain's head,
+// so the record's place in the chain is fixed by the same statement that
+// writes it. Scheme 1 (older records) hashed the fields with Seq and PrevHash
+// inside one JSON array; see digestV1.
 type AuditRecord struct {
 	ID        int64           `db:"id" json:"id"`
 	ContestID *int64          `db:"contest_id" json:"contest_id"`
@@ -37,6 +48,7 @@ type AuditRecord struct {
 	Payload   json.RawMessage `db:"payload" json:"payload"`
 	PrevHash  []byte          `db:"prev_hash" json:"prev_hash"`
 	Hash      []byte          `db:"hash" json:"hash"`
+	Scheme    int             `db:"scheme" json:"scheme"`
 }
 
 // canonicalJSON re-encodes JSON with sorted keys and numbers as written, so that
@@ -52,8 +64,41 @@ func canonicalJSON(raw []byte) ([]byte, error) {
 	return json.Marshal(v) // maps marshal with sorted keys
 }
 
-// digest is the hash of a record: SHA-256 over a JSON array of its fields.
+// bodyDigest is the SHA-256 of a record's own content (everything but its place
+// in the chain).
+func (r AuditRecord) bodyDigest() ([]byte, error) {
+	payload, err := canonicalJSON(r.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("audit record %d payload: %w", r.Seq, err)
+	}
+	b, err := json.Marshal([]any{r.ContestID, r.At.UTC().Format(time.RFC3339Nano), r.ActorID,
+		r.Action, r.Subject, json.RawMessage(payload)})
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return sum[:], nil
+}
+
+// digest is the hash the record should carry, by its scheme.
 func (r AuditRecord) digest() ([]byte, error) {
+	if r.Scheme == 1 {
+		return r.digestV1()
+	}
+	body, err := r.bodyDigest()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	h.Write(r.PrevHash)
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.Seq)))
+	h.Write(body)
+	return h.Sum(nil), nil
+}
+
+// digestV1 is scheme 1: SHA-256 over a JSON array of the fields, Seq and
+// PrevHash included.
+func (r AuditRecord) digestV1() ([]byte, error) {
 	payload, err := canonicalJSON(r.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("audit record %d payload: %w", r.Seq, err)
@@ -67,53 +112,68 @@ func (r AuditRecord) digest() ([]byte, error) {
 	return sum[:], nil
 }
 
-// audit appends a record to the contest's chain (contestID nil: the global
-// chain) inside tx. Appends to one chain are serialized by a transaction-scoped
-// advisory lock, so concurrent changes cannot fork it.
-func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, contestID, actorID *int64, action, subject string, payload any) error {
-	chain := int64(0)
+// auditEntry is a record about to be appended: its content and the digest of it.
+type auditEntry struct {
+	chain   int64 // contest id, 0 for the global chain
+	rec     AuditRecord
+	digest  []byte
+	payload string // canonical JSON, as text (the column is jsonb)
+}
+
+func (s *Store) newAuditEntry(contestID, actorID *int64, action, subject string, payload any) (auditEntry, error) {
+	e := auditEntry{rec: AuditRecord{ContestID: contestID, ActorID: actorID, Action: action, Subject: subject,
+		At: s.now().Truncate(time.Microsecond)}} // PostgreSQL keeps microseconds
 	if contestID != nil {
-		chain = *contestID
-	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('podium.audit', $1))`, chain); err != nil {
-		return err
-	}
-	rec := AuditRecord{ContestID: contestID, ActorID: actorID, Action: action, Subject: subject,
-		At: s.now().Truncate(time.Microsecond), PrevHash: make([]byte, sha256.Size)} // PostgreSQL keeps microseconds
-	var last struct {
-		Seq  int64  `db:"seq"`
-		Hash []byte `db:"hash"`
-	}
-	// "contest_id = $1" (not IS NOT DISTINCT FROM) lets PostgreSQL read the chain's
-	// tail from the (contest_id, seq) index instead of scanning the whole log.
-	tail := `SELECT seq, hash FROM audit_log WHERE contest_id = $1 ORDER BY seq DESC LIMIT 1`
-	args := []any{contestID}
-	if contestID == nil {
-		tail, args = `SELECT seq, hash FROM audit_log WHERE contest_id IS NULL ORDER BY seq DESC LIMIT 1`, nil
-	}
-	err := tx.GetContext(ctx, &last, tail, args...)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		rec.Seq = 1
-	case err != nil:
-		return err
-	default:
-		rec.Seq, rec.PrevHash = last.Seq+1, last.Hash
+		e.chain = *contestID
 	}
 	raw, err := json.Marshal(payload)
 	if err != nil {
+		return e, err
+	}
+	if e.rec.Payload, err = canonicalJSON(raw); err != nil {
+		return e, err
+	}
+	e.payload = string(e.rec.Payload)
+	e.digest, err = e.rec.bodyDigest()
+	return e, err
+}
+
+// args are the entry's values for the placeholders of auditCTEs, in order.
+func (e auditEntry) args() []any {
+	return []any{e.chain, e.digest, e.rec.ContestID, e.rec.At, e.rec.ActorID, e.rec.Action, e.rec.Subject, e.payload}
+}
+
+// auditCTEs appends a record as two common table expressions, audit_head and
+// audit_record, so that a caller can fold the append into its own statement.
+// first is the number of the first of the eight placeholders that take
+// auditEntry.args; source, if not empty, is a FROM clause the append depends
+// on (no row: no record). The head's row lock is the chain's lock.
+func auditCTEs(first int, source string) string {
+	p := make([]any, 8)
+	for i := range p {
+		p[i] = fmt.Sprintf("$%d", first+i)
+	}
+	return fmt.Sprintf(`
+	audit_head AS (
+		INSERT INTO audit_heads AS h (chain, seq, prev_hash, hash)
+		SELECT %[1]s::bigint, 1, decode(repeat('00', 32), 'hex'), sha256(decode(repeat('00', 32), 'hex') || int8send(1) || %[2]s::bytea) %[9]s
+		ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, hash = sha256(h.hash || int8send(h.seq + 1) || %[2]s::bytea)
+		RETURNING seq, prev_hash, hash),
+	audit_record AS (
+		INSERT INTO audit_log (contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme)
+		SELECT %[3]s::bigint, seq, %[4]s::timestamptz, %[5]s::bigint, %[6]s::text, %[7]s::text, %[8]s::jsonb, prev_hash, hash, 2 FROM audit_head
+		RETURNING seq)`, append(p, source)...)
+}
+
+// audit appends a record to the contest's chain (contestID nil: the global
+// chain) inside tx. The chain's head row stays locked until tx ends, so
+// concurrent changes cannot fork the chain; append last, to hold it briefly.
+func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, contestID, actorID *int64, action, subject string, payload any) error {
+	e, err := s.newAuditEntry(contestID, actorID, action, subject, payload)
+	if err != nil {
 		return err
 	}
-	if rec.Payload, err = canonicalJSON(raw); err != nil {
-		return err
-	}
-	if rec.Hash, err = rec.digest(); err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO audit_log (contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		rec.ContestID, rec.Seq, rec.At, rec.ActorID, rec.Action, rec.Subject, []byte(rec.Payload), rec.PrevHash, rec.Hash)
+	_, err = tx.ExecContext(ctx, `WITH `+auditCTEs(1, "")+` SELECT seq FROM audit_record`, e.args()...)
 	return err
 }
 
@@ -125,7 +185,7 @@ func (s *Store) AuditLog(ctx context.Context, contestID int64) ([]AuditRecord, e
 func (s *Store) auditChain(ctx context.Context, contestID *int64) ([]AuditRecord, error) {
 	recs := []AuditRecord{}
 	err := s.DB.SelectContext(ctx, &recs, `
-		SELECT id, contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash
+		SELECT id, contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme
 		FROM audit_log WHERE contest_id IS NOT DISTINCT FROM $1 ORDER BY seq, id`, contestID)
 	return recs, err
 }
@@ -177,12 +237,50 @@ func (s *Store) VerifyAudit(ctx context.Context, contestID *int64) (int, []Chain
 			return checked, nil, err
 		}
 		checked += len(recs)
-		if p := verifyChain(recs); p != nil {
+		p := verifyChain(recs)
+		if p == nil {
+			if p, err = s.verifyHead(ctx, chain, recs); err != nil {
+				return checked, nil, err
+			}
+		}
+		if p != nil {
 			p.ContestID = chain
 			problems = append(problems, *p)
 		}
 	}
 	return checked, problems, nil
+}
+
+// verifyHead checks a sound chain against its head row, which knows the last
+// record: removing records from the end is found here.
+func (s *Store) verifyHead(ctx context.Context, contestID *int64, recs []AuditRecord) (*ChainProblem, error) {
+	chain := int64(0)
+	if contestID != nil {
+		chain = *contestID
+	}
+	var head struct {
+		Seq  int64  `db:"seq"`
+		Hash []byte `db:"hash"`
+	}
+	err := s.DB.GetContext(ctx, &head, `SELECT seq, hash FROM audit_heads WHERE chain = $1`, chain)
+	if errors.Is(err, sql.ErrNoRows) {
+		head.Seq = 0
+	} else if err != nil {
+		return nil, err
+	}
+	var last AuditRecord
+	if len(recs) > 0 {
+		last = recs[len(recs)-1]
+	}
+	switch {
+	case head.Seq > last.Seq:
+		return &ChainProblem{Seq: last.Seq + 1, Reason: fmt.Sprintf("the chain's head is at record %d, but the log ends at %d: records at the end are missing", head.Seq, last.Seq)}, nil
+	case head.Seq < last.Seq:
+		return &ChainProblem{Seq: head.Seq + 1, Reason: fmt.Sprintf("the log goes on to record %d past the chain's head at %d: records were added outside the chain", last.Seq, head.Seq)}, nil
+	case head.Seq == last.Seq && !bytes.Equal(head.Hash, last.Hash) && head.Seq > 0:
+		return &ChainProblem{Seq: last.Seq, ID: last.ID, Reason: "the last record's hash differs from the chain's head: the end of the chain was rewritten"}, nil
+	}
+	return nil, nil
 }
 
 // verifyChain returns the first problem in a chain read in seq order, or nil.

@@ -1,10 +1,15 @@
 package contest_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"podium/contest"
 	"podium/contest/contesttest"
@@ -74,6 +79,8 @@ func TestAuditVerifyFindsTheFirstBadRecord(t *testing.T) {
 	}{
 		{"changed", []string{`UPDATE audit_log SET payload = jsonb_set(payload, '{description}', '"改过"') WHERE seq = 2`}, 2, "hash does not match"},
 		{"deleted", []string{`DELETE FROM audit_log WHERE seq = 2`}, 2, "missing"},
+		// Nothing follows the last record, but the chain's head remembers it.
+		{"last deleted", []string{`DELETE FROM audit_log WHERE seq = 3`}, 3, "missing"},
 		// seq is unique, so the swap goes through negative numbers.
 		{"reordered", []string{`UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3)`,
 			`UPDATE audit_log SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq IN (-2, -3)`}, 2, "previous-hash link broken"},
@@ -115,5 +122,75 @@ func TestAuditAppendsAreSerialized(t *testing.T) {
 	n, problems, err := s.VerifyAudit(ctx, &c.ID)
 	if err != nil || n != 15 || len(problems) != 0 {
 		t.Errorf("after concurrent changes: %d records, problems %v, %v", n, problems, err)
+	}
+}
+
+// Records written before the chain's head existed (scheme 1) stay verifiable,
+// and new records chain on from them with the documented scheme-2 hash.
+func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	// Two scheme-1 records on the global chain, as the code before migration
+	// 00006 wrote them, and the head that the migration derives from them.
+	prev := make([]byte, sha256.Size)
+	for seq := int64(1); seq <= 2; seq++ {
+		r := contest.AuditRecord{Seq: seq, At: time.Date(2026, 3, 1, 8, 0, int(seq), 0, time.UTC), Action: "test.v1",
+			Subject: "旧记录", Payload: json.RawMessage(`{"n":1}`), PrevHash: prev, Scheme: 1}
+		h, err := r.DigestV1()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.DB.MustExec(`INSERT INTO audit_log (contest_id, seq, at, action, subject, payload, prev_hash, hash, scheme)
+			VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, 1)`, r.Seq, r.At, r.Action, r.Subject, string(r.Payload), r.PrevHash, h)
+		s.DB.MustExec(`INSERT INTO audit_heads (chain, seq, prev_hash, hash) VALUES (0, $1, $2, $3)
+			ON CONFLICT (chain) DO UPDATE SET seq = EXCLUDED.seq, prev_hash = EXCLUDED.prev_hash, hash = EXCLUDED.hash`, seq, prev, h)
+		prev = h
+	}
+	if err := s.Audit(ctx, nil, nil, "test.v2", "新记录", map[string]int{"n": 2}); err != nil {
+		t.Fatal(err)
+	}
+	n, problems, err := s.VerifyAudit(ctx, nil)
+	if err != nil || n != 3 || len(problems) != 0 {
+		t.Fatalf("verify: %d records, %v, %v", n, problems, err)
+	}
+	var third contest.AuditRecord
+	if err := s.DB.Get(&third, `SELECT id, contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme
+		FROM audit_log WHERE contest_id IS NULL AND seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	if third.Scheme != 2 || !bytes.Equal(third.PrevHash, prev) {
+		t.Errorf("appended record: scheme %d prev %x, want 2, %x", third.Scheme, third.PrevHash, prev)
+	}
+	// PostgreSQL computed SHA-256(prev ‖ seq as 8 bytes ‖ SHA-256(body)).
+	body, err := third.BodyDigest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(slices.Concat(prev, []byte{0, 0, 0, 0, 0, 0, 0, 3}, body))
+	if !bytes.Equal(third.Hash, want[:]) {
+		t.Errorf("hash %x, want %x", third.Hash, want)
+	}
+}
+
+// An attacker who rewrites the last record and recomputes its hash still
+// disagrees with the chain's head.
+func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
+	s, c := auditedContest(t)
+	ctx := context.Background()
+	recs, err := s.AuditLog(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := recs[len(recs)-1]
+	last.Subject = "改写"
+	body, err := last.BodyDigest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := sha256.Sum256(slices.Concat(last.PrevHash, []byte{0, 0, 0, 0, 0, 0, 0, byte(last.Seq)}, body))
+	tamper(t, s, `UPDATE audit_log SET subject = $1, hash = $2 WHERE id = $3`, last.Subject, hash[:], last.ID)
+	_, problems, err := s.VerifyAudit(ctx, &c.ID)
+	if err != nil || len(problems) != 1 || problems[0].Seq != last.Seq || !strings.Contains(problems[0].Reason, "differs from the chain's head") {
+		t.Errorf("problems %v, %v", problems, err)
 	}
 }
