@@ -147,22 +147,26 @@ func (e auditEntry) args() []any {
 // audit_record, so that a caller can fold the append into its own statement.
 // first is the number of the first of the eight placeholders that take
 // auditEntry.args; source, if not empty, is a FROM clause the append depends
-// on (no row: no record). The head's row lock is the chain's lock.
-func auditCTEs(first int, source string) string {
+// on (no row: no record). The head's row lock is the chain's lock; fence, if
+// not empty, is a condition checked again once it is held.
+func auditCTEs(first int, source, fence string) string {
+	if fence != "" {
+		fence = "AND " + fence
+	}
 	p := make([]any, 8)
 	for i := range p {
 		p[i] = fmt.Sprintf("$%d", first+i)
 	}
 	return fmt.Sprintf(`
 	audit_head AS (
-		INSERT INTO audit_heads AS h (chain, seq, prev_hash, hash)
-		SELECT %[1]s::bigint, 1, decode(repeat('00', 32), 'hex'), sha256(decode(repeat('00', 32), 'hex') || int8send(1) || %[2]s::bytea) %[9]s
-		ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, hash = sha256(h.hash || int8send(h.seq + 1) || %[2]s::bytea)
-		RETURNING seq, prev_hash, hash),
+		UPDATE audit_heads AS h SET seq = h.seq + 1, prev_hash = h.hash, hash = sha256(h.hash || int8send(h.seq + 1) || %[2]s::bytea)
+		%[9]s
+		WHERE h.chain = %[1]s::bigint %[10]s
+		RETURNING h.seq, h.prev_hash, h.hash),
 	audit_record AS (
 		INSERT INTO audit_log (contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme)
 		SELECT %[3]s::bigint, seq, %[4]s::timestamptz, %[5]s::bigint, %[6]s::text, %[7]s::text, %[8]s::jsonb, prev_hash, hash, 2 FROM audit_head
-		RETURNING seq)`, append(p, source)...)
+		RETURNING seq)`, append(p, source, fence)...)
 }
 
 // audit appends a record to the contest's chain (contestID nil: the global
@@ -173,7 +177,11 @@ func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, contestID, actorID *int6
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `WITH `+auditCTEs(1, "")+` SELECT seq FROM audit_record`, e.args()...)
+	var seq int64
+	err = tx.GetContext(ctx, &seq, `WITH `+auditCTEs(1, "", "")+` SELECT seq FROM audit_record`, e.args()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("audit chain %d has no head", e.chain)
+	}
 	return err
 }
 

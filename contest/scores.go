@@ -35,17 +35,20 @@ func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, rou
 		return Invalid("state", "err.round.state")
 	}
 	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE rounds SET state = $3 WHERE contest_id = $1 AND key = $2 AND state = ANY($4)`,
-			contestID, roundKey, state, pq.StringArray(from))
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE rounds SET state = $2 WHERE id = $1 AND state = ANY($3)`, r.ID, state, pq.StringArray(from))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := roundByKey(ctx, tx, contestID, roundKey); err != nil {
-				return err
-			}
 			return Conflict("err.round.state_change")
 		}
+		// The record takes the contest's chain head until commit; a submission
+		// re-checks the round once it holds the head (assert_sheet_open), so it
+		// is either recorded before the round closed or refused.
 		return s.audit(ctx, tx, &contestID, &actorID, AuditRoundState, roundKey, map[string]string{"state": state})
 	})
 }
@@ -334,18 +337,19 @@ func checkMarks(rubric []Criterion, in SheetInput, complete bool) (scoring.Point
 	return r.Total(in.Marks)
 }
 
-// writeSheet stores the sheet and its marks in tx.
-func writeSheet(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInput, state string, total *scoring.Points, now time.Time) error {
-	var submittedAt *time.Time
-	if state == "submitted" {
-		submittedAt = &now
-	}
+// writeDraft stores a draft (or a reopened sheet being changed) and its marks
+// in tx. A sheet submitted meanwhile is left alone: err.score.already_submitted.
+func writeDraft(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInput, state string, now time.Time) error {
 	var sheetID int64
 	err := tx.GetContext(ctx, &sheetID, `
-		INSERT INTO score_sheets (assignment_id, state, total, comment, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (assignment_id) DO UPDATE SET state = EXCLUDED.state, total = EXCLUDED.total, comment = EXCLUDED.comment,
-		    submitted_at = EXCLUDED.submitted_at, updated_at = EXCLUDED.updated_at
-		RETURNING id`, a.ID, state, total, strings.TrimSpace(in.Comment), submittedAt, now)
+		INSERT INTO score_sheets AS sh (assignment_id, state, comment, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (assignment_id) DO UPDATE SET state = EXCLUDED.state, total = NULL, comment = EXCLUDED.comment,
+		    submitted_at = NULL, updated_at = EXCLUDED.updated_at
+		WHERE sh.state <> 'submitted'
+		RETURNING id`, a.ID, state, strings.TrimSpace(in.Comment), now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conflict("err.score.already_submitted")
+	}
 	if err != nil {
 		return err
 	}
@@ -398,7 +402,7 @@ func (s *Store) SaveDraft(ctx context.Context, judgeID, assignmentID int64, in S
 		if sheet.State == "reopened" {
 			state = "reopened"
 		}
-		if err := writeSheet(ctx, tx, a, in, state, nil, s.now()); err != nil {
+		if err := writeDraft(ctx, tx, a, in, state, s.now()); err != nil {
 			return err
 		}
 		out, err = loadSheet(ctx, tx, a)
@@ -412,72 +416,205 @@ func (s *Store) SaveDraft(ctx context.Context, judgeID, assignmentID int64, in S
 // content: a retry with the same key and content returns the stored original
 // response; the same key with other content is refused (err.score.key_reused);
 // a key whose first request is still being processed is err.score.in_progress.
-// The response — the sheet as submitted, in JSON — is stored with the key, the
-// sheet and the audit record in one transaction.
+//
+// Everything is checked first, without locks; then one statement writes the
+// sheet, its marks, the key with the response (the sheet as submitted, in
+// JSON) and the audit record, and re-checks what a concurrent change could
+// have broken. The contest's audit chain is therefore held only for that
+// statement's end and the commit.
 func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in SheetInput, key string, requestHash []byte) (json.RawMessage, error) {
 	if key == "" || len(key) > 200 {
 		return nil, Invalid("idempotency_key", "err.score.key_required")
 	}
-	var response json.RawMessage
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		// A concurrent request with the same key holds the key's row: wait only
-		// briefly for it, then answer "in progress" rather than queue up.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '200ms'`); err != nil {
-			return err
+	t, err := s.submitTarget(ctx, judgeID, assignmentID, key)
+	if err != nil {
+		return nil, err
+	}
+	if replay, err := t.replay(requestHash); replay != nil || err != nil {
+		return replay, err
+	}
+	if err := t.open(); err != nil {
+		return nil, err
+	}
+	total, err := checkMarks(t.rubric(), in, true)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().Truncate(time.Microsecond)
+	sheet := submittedSheet(assignmentID, t.BlindCode, in, total, now)
+	response, err := json.Marshal(sheet)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := s.newAuditEntry(&t.ContestID.Int64, &judgeID, AuditScoreSubmitted, t.BlindCode,
+		map[string]any{"assignment": assignmentID, "entry": t.EntryID.Int64, "marks": in.Marks, "total": total})
+	if err != nil {
+		return nil, err
+	}
+	keys := slices.Sorted(maps.Keys(sheet.Marks))
+	points, comments := make(pq.Int64Array, len(keys)), make(pq.StringArray, len(keys))
+	for i, k := range keys {
+		points[i], comments[i] = int64(sheet.Marks[k]), sheet.Comments[k]
+	}
+	var written struct {
+		Free    bool `db:"free"`
+		Marks   int  `db:"marks"`
+		Keys    int  `db:"keys"`
+		Written bool `db:"written"`
+	}
+	args := append([]any{judgeID, key, requestHash, assignmentID, t.RoundID.Int64, total, sheet.Comment, now, response,
+		pq.StringArray(keys), points, comments}, entry.args()...)
+	// One statement, so its own transaction: the chain is held from the
+	// moment it is taken to the commit, with no round trip in between.
+	err = s.DB.GetContext(ctx, &written, submitSQL, args...)
+	switch {
+	case pq.As(err, sheetClosed) != nil:
+		return nil, Conflict("err.score.round_not_open")
+	case err != nil:
+		return nil, err
+	case !written.Free:
+		return nil, Conflict("err.score.in_progress")
+	case written.Written:
+		return response, nil
+	}
+	// Something changed since the checks above (a twin request committed, the
+	// sheet was submitted, the round closed): check again and say which.
+	if t, err = s.submitTarget(ctx, judgeID, assignmentID, key); err != nil {
+		return nil, err
+	}
+	if replay, err := t.replay(requestHash); replay != nil || err != nil {
+		return replay, err
+	}
+	if err := t.open(); err != nil {
+		return nil, err
+	}
+	return nil, Conflict("err.score.in_progress")
+}
+
+// sheetClosed is the SQLSTATE of assert_sheet_open (migration 00006): the
+// round closed or the assignment ended while the submission was being written.
+const sheetClosed pqerror.Code = "PD001"
+
+// submitSQL writes a submission: $1 judge, $2 key, $3 request hash,
+// $4 assignment, $5 round, $6 total, $7 comment, $8 time, $9 response,
+// $10–$12 the marks' keys, points and comments, $13– the audit record. It
+// writes nothing when the key is in use by a request in flight (free false)
+// or already stored, or when the assignment, round or sheet are no longer
+// open to it (written false). The marks and the key are written before the
+// chain's head is taken (the target list is evaluated in order), to hold the
+// head for as short a time as possible.
+var submitSQL = `
+	WITH guard AS (
+		SELECT pg_try_advisory_xact_lock(hashtextextended($2, $1)) AS free),
+	sheet AS (
+		INSERT INTO score_sheets AS sh (assignment_id, state, total, comment, submitted_at, updated_at)
+		SELECT a.id, 'submitted', $6, $7, $8, $8
+		FROM guard, assignments a JOIN rounds r ON r.id = a.round_id JOIN experts x ON x.id = a.expert_id
+		WHERE guard.free AND a.id = $4 AND a.state = 'active' AND x.account_id = $1 AND r.state = 'open'
+		  AND NOT EXISTS (SELECT FROM idempotency_keys WHERE account_id = $1 AND key = $2)
+		ON CONFLICT (assignment_id) DO UPDATE SET state = 'submitted', total = EXCLUDED.total, comment = EXCLUDED.comment,
+		    submitted_at = EXCLUDED.submitted_at, updated_at = EXCLUDED.updated_at
+		WHERE sh.state <> 'submitted'
+		RETURNING id),
+	new_marks AS (
+		INSERT INTO marks (sheet_id, criterion_id, points, comment)
+		SELECT sheet.id, c.id, v.points, v.comment
+		FROM sheet, unnest($10::text[], $11::int[], $12::text[]) AS v (key, points, comment)
+		JOIN criteria c ON c.round_id = $5 AND c.key = v.key
+		ON CONFLICT (sheet_id, criterion_id) DO UPDATE SET points = EXCLUDED.points, comment = EXCLUDED.comment
+		RETURNING 1),
+	idempotency AS (
+		INSERT INTO idempotency_keys (account_id, key, request_hash, status, response, created_at, completed_at)
+		SELECT $1, $2, $3, 201, $9, $8, $8 FROM sheet
+		RETURNING 1),` + auditCTEs(13, "FROM sheet", "assert_sheet_open($4)") + `
+	SELECT g.free, (SELECT count(*) FROM new_marks) AS marks, (SELECT count(*) FROM idempotency) AS keys,
+	       EXISTS (SELECT FROM audit_record) AS written
+	FROM guard g`
+
+// submitTarget is what a submission is checked against: the key's earlier use,
+// the judge's active assignment, its round, the sheet's state and the rubric.
+type submitTarget struct {
+	KeyHash     []byte         `db:"request_hash"`
+	KeyResponse []byte         `db:"response"`
+	RoundID     sql.NullInt64  `db:"round_id"` // NULL: no such active assignment of the judge
+	ContestID   sql.NullInt64  `db:"contest_id"`
+	EntryID     sql.NullInt64  `db:"entry_id"`
+	RoundState  sql.NullString `db:"round_state"`
+	BlindCode   string         `db:"blind_code"`
+	SheetState  sql.NullString `db:"sheet_state"`
+	Keys        pq.StringArray `db:"keys"`
+	Names       pq.StringArray `db:"names"`
+	Max         pq.Int64Array  `db:"maxes"`
+	Weight      pq.Int64Array  `db:"weights"`
+	Step        pq.Int64Array  `db:"steps"`
+}
+
+func (s *Store) submitTarget(ctx context.Context, judgeID, assignmentID int64, key string) (submitTarget, error) {
+	var t submitTarget
+	err := s.DB.GetContext(ctx, &t, `
+		SELECT k.request_hash, k.response, a.round_id, r.contest_id, a.entry_id, r.state AS round_state,
+		       coalesce(b.code, '') AS blind_code, sh.state AS sheet_state, c.keys, c.names, c.maxes, c.weights, c.steps
+		FROM (SELECT) AS one
+		LEFT JOIN idempotency_keys k ON k.account_id = $1 AND k.key = $3
+		LEFT JOIN assignments a ON a.id = $2 AND a.state = 'active'
+		     AND EXISTS (SELECT FROM experts x WHERE x.id = a.expert_id AND x.account_id = $1)
+		LEFT JOIN rounds r ON r.id = a.round_id
+		LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+		LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
+		LEFT JOIN LATERAL (
+			SELECT array_agg(key ORDER BY position) AS keys, array_agg(name_zh ORDER BY position) AS names,
+			       array_agg(max_points ORDER BY position) AS maxes, array_agg(weight ORDER BY position) AS weights,
+			       array_agg(step ORDER BY position) AS steps
+			FROM criteria WHERE round_id = a.round_id) c ON true`, judgeID, assignmentID, key)
+	return t, err
+}
+
+// replay answers a key seen before: its stored response, or why not.
+func (t submitTarget) replay(requestHash []byte) (json.RawMessage, error) {
+	switch {
+	case t.KeyHash == nil:
+		return nil, nil
+	case !bytes.Equal(t.KeyHash, requestHash):
+		return nil, Invalid("idempotency_key", "err.score.key_reused")
+	case t.KeyResponse == nil:
+		return nil, Conflict("err.score.in_progress")
+	}
+	return t.KeyResponse, nil
+}
+
+// open says why the sheet cannot be submitted now, if it cannot.
+func (t submitTarget) open() error {
+	switch {
+	case !t.RoundID.Valid:
+		return NotFound("err.assign.not_found") // another judge's assignment is simply not there
+	case t.RoundState.String != RoundOpen:
+		return Conflict("err.score.round_not_open")
+	case t.SheetState.String == "submitted":
+		return Conflict("err.score.already_submitted")
+	}
+	return nil
+}
+
+func (t submitTarget) rubric() []Criterion {
+	cs := make([]Criterion, len(t.Keys))
+	for i := range cs {
+		cs[i] = Criterion{Key: t.Keys[i], NameZh: t.Names[i], Max: scoring.Points(t.Max[i]),
+			Weight: scoring.Points(t.Weight[i]), Step: scoring.Points(t.Step[i])}
+	}
+	return cs
+}
+
+// submittedSheet is the sheet as a submission stores it, as loadSheet would read it back.
+func submittedSheet(assignmentID int64, blindCode string, in SheetInput, total scoring.Points, at time.Time) Sheet {
+	sh := Sheet{AssignmentID: assignmentID, BlindCode: blindCode, State: "submitted", Marks: map[string]scoring.Points{},
+		Comments: map[string]string{}, Comment: strings.TrimSpace(in.Comment), Total: &total, SubmittedAt: utc(&at)}
+	for k, p := range in.Marks {
+		sh.Marks[k] = p
+		if c := strings.TrimSpace(in.Comments[k]); c != "" {
+			sh.Comments[k] = c
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, request_hash, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT DO NOTHING`, judgeID, key, requestHash, s.now())
-		if pq.As(err, pqerror.LockNotAvailable) != nil {
-			return Conflict("err.score.in_progress")
-		}
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var stored struct {
-				Hash     []byte `db:"request_hash"`
-				Response []byte `db:"response"`
-			}
-			if err := tx.GetContext(ctx, &stored, `SELECT request_hash, response FROM idempotency_keys WHERE account_id = $1 AND key = $2`, judgeID, key); err != nil {
-				return err
-			}
-			if !bytes.Equal(stored.Hash, requestHash) {
-				return Invalid("idempotency_key", "err.score.key_reused")
-			}
-			response = stored.Response
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
-			return err
-		}
-		a, _, rubric, err := s.lockOpenSheet(ctx, tx, judgeID, assignmentID)
-		if err != nil {
-			return err
-		}
-		total, err := checkMarks(rubric, in, true)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if err := writeSheet(ctx, tx, a, in, "submitted", &total, now); err != nil {
-			return err
-		}
-		sheet, err := loadSheet(ctx, tx, a)
-		if err != nil {
-			return err
-		}
-		if response, err = json.Marshal(sheet); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 201, response = $3, completed_at = $4 WHERE account_id = $1 AND key = $2`,
-			judgeID, key, []byte(response), now); err != nil {
-			return err
-		}
-		// Last: the audit record takes the contest's chain lock, held until commit.
-		return s.audit(ctx, tx, &a.ContestID, &judgeID, AuditScoreSubmitted, a.BlindCode,
-			map[string]any{"assignment": a.ID, "entry": a.EntryID, "marks": in.Marks, "total": total})
-	})
-	return response, err
+	}
+	return sh
 }
 
 // ReopenSheet lets a judge change a submitted sheet again, for a reason the

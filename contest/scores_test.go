@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"podium/contest"
 	"podium/scoring"
@@ -320,5 +321,106 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 	}
 	if _, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", map[string]string{"XX-NOPE": "first"}); contest.ErrorCode(err) != contest.CodeInvalid {
 		t.Errorf("a level chosen for an entry not tied: %v", err)
+	}
+}
+
+// The stored response is the sheet exactly as the judge reads it back.
+func TestSubmittedResponseIsTheStoredSheet(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	// A draft with a comment on a criterion the submission leaves uncommented.
+	if _, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, contest.SheetInput{Marks: map[string]scoring.Points{"team": 500},
+		Comments: map[string]string{"team": "团队待加强"}}); err != nil {
+		t.Fatal(err)
+	}
+	in := marks("30.5", "20", "25")
+	in.Comments = map[string]string{"tech": "  技术领先 ", "market": ""}
+	in.Comment = " 总体良好 "
+	response, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := json.Marshal(entry.Sheet)
+	if string(stored) != string(response) {
+		t.Errorf("response and stored sheet differ:\n%s\n%s", response, stored)
+	}
+	if entry.Sheet.Comments["tech"] != "技术领先" || entry.Sheet.Comment != "总体良好" || entry.Sheet.Comments["team"] != "" {
+		t.Errorf("comments %q, %q", entry.Sheet.Comments, entry.Sheet.Comment)
+	}
+}
+
+// A key whose first request is still being written answers 409 at once.
+func TestSubmissionInProgressIsAConflict(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	// The first request holds its key's lock, as SubmitSheet's statement does
+	// while it runs (the lock is keyed by the key and the judge).
+	first := w.s.DB.MustBegin()
+	defer first.Rollback()
+	first.MustExec(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, "k1", w.judge)
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k1", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Fatalf("twin of a request in flight: %v", err)
+	}
+	var sheets int
+	_ = w.s.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE assignment_id = $1`, w.target.ID)
+	if sheets != 0 {
+		t.Errorf("%d sheets written by the refused twin", sheets)
+	}
+}
+
+// A submission whose statement started before the round closed, but reached
+// the contest's audit chain after, is refused: nothing is accepted once the
+// round is closed, and the chain never shows a score after the close.
+func TestSubmissionOvertakenByTheRoundClosingIsRefused(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	// The close as SetRoundState makes it: the round's state, then its audit
+	// record, which holds the chain's head until commit.
+	closing := w.s.DB.MustBegin()
+	defer closing.Rollback()
+	closing.MustExec(`UPDATE rounds SET state = 'closed' WHERE contest_id = $1 AND key = 'prelim'`, w.contest.ID)
+	closing.MustExec(`UPDATE audit_heads SET seq = seq WHERE chain = $1`, w.contest.ID)
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k1", hash("a"))
+		done <- err
+	}()
+	// Wait until the submission is queued behind the close on the chain's head.
+	for {
+		var waiting int
+		_ = w.s.DB.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+		if waiting > 0 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the submission did not wait for the closing round: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := closing.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; contest.ErrorCode(err) != contest.CodeConflict {
+		t.Fatalf("submission after the close: %v", err)
+	}
+	var sheets, keys int
+	_ = w.s.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE assignment_id = $1`, w.target.ID)
+	_ = w.s.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, w.judge)
+	if sheets != 0 || keys != 0 {
+		t.Errorf("refused submission left %d sheets and %d keys", sheets, keys)
 	}
 }
