@@ -1,7 +1,8 @@
 -- +goose Up
 -- Published results (公示) are final. The application refuses every change to a
 -- published round; these triggers make PostgreSQL refuse it too, whatever the
--- path: a published result row, the rules a published round was ranked by, a
+-- path: a published result row, the rules a published round was ranked by (its
+-- weight in the combined ranking may still change: that ranking is not published), a
 -- submitted sheet or an active assignment of a published round.
 -- They raise SQLSTATE PD001, which the store reports as err.results.published.
 
@@ -39,8 +40,8 @@ CREATE TRIGGER results_published_final BEFORE UPDATE OR DELETE ON results
 
 CREATE TRIGGER rounds_published_final BEFORE UPDATE ON rounds
     FOR EACH ROW WHEN (OLD.state = 'published' AND
-        (NEW.state, NEW.method, NEW.trim_min, NEW.tie_break, NEW.final_weight) IS DISTINCT FROM
-        (OLD.state, OLD.method, OLD.trim_min, OLD.tie_break, OLD.final_weight))
+        (NEW.state, NEW.method, NEW.trim_min, NEW.tie_break) IS DISTINCT FROM
+        (OLD.state, OLD.method, OLD.trim_min, OLD.tie_break))
     EXECUTE FUNCTION published_results_final();
 
 CREATE TRIGGER rounds_published_kept BEFORE DELETE ON rounds
