@@ -201,9 +201,8 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); contest.ErrorCode(err) != contest.CodeConflict {
 		t.Errorf("reopening a published round: %v", err)
 	}
-	if _, err := w.s.Recuse(ctx, inv.AccountID, starSheet.ID, "回避"); err == nil {
-		t.Error("a judge recused from a published round")
-	}
+	_, err = w.s.Recuse(ctx, inv.AccountID, starSheet.ID, "回避")
+	wantError(t, err, contest.CodeConflict, "err.results.published")
 	c, _ := w.s.Contest(ctx, id)
 	c.Rounds[0].Method = "mean"
 	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)

@@ -15,16 +15,29 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- Refuses a change to a row of a round that is published. FOR SHARE waits for a
--- publication in progress, which locks the round FOR UPDATE.
-CREATE FUNCTION published_round_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    round_state text;
+-- Refuses a change to a score sheet of a round that is published. FOR SHARE
+-- waits for a publication in progress, which locks the round FOR UPDATE.
+CREATE FUNCTION published_sheet_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT r.state INTO round_state FROM rounds r JOIN assignments a ON a.round_id = r.id
-    WHERE a.id = (CASE TG_TABLE_NAME WHEN 'assignments' THEN OLD.id ELSE OLD.assignment_id END)
-    FOR SHARE OF r;
-    IF round_state = 'published' THEN
+    PERFORM 1 FROM rounds r JOIN assignments a ON a.round_id = r.id
+    WHERE a.id = OLD.assignment_id AND r.state = 'published' FOR SHARE OF r;
+    IF FOUND THEN
+        RAISE EXCEPTION 'the results of this round are published' USING ERRCODE = 'PD001';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- Refuses a change to an assignment of a round that is published.
+CREATE FUNCTION published_assignment_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM rounds r WHERE r.id = OLD.round_id AND r.state = 'published' FOR SHARE;
+    IF FOUND THEN
         RAISE EXCEPTION 'the results of this round are published' USING ERRCODE = 'PD001';
     END IF;
     IF TG_OP = 'DELETE' THEN
@@ -49,13 +62,13 @@ CREATE TRIGGER rounds_published_kept BEFORE DELETE ON rounds
 
 -- Only a submitted sheet counts in a ranking, so only leaving that state matters.
 CREATE TRIGGER score_sheets_published_frozen BEFORE UPDATE OR DELETE ON score_sheets
-    FOR EACH ROW WHEN (OLD.state = 'submitted') EXECUTE FUNCTION published_round_frozen();
+    FOR EACH ROW WHEN (OLD.state = 'submitted') EXECUTE FUNCTION published_sheet_frozen();
 
 CREATE TRIGGER assignments_published_frozen BEFORE UPDATE OF state ON assignments
-    FOR EACH ROW WHEN (OLD.state = 'active' AND NEW.state <> 'active') EXECUTE FUNCTION published_round_frozen();
+    FOR EACH ROW WHEN (OLD.state = 'active' AND NEW.state <> 'active') EXECUTE FUNCTION published_assignment_frozen();
 
 CREATE TRIGGER assignments_published_kept BEFORE DELETE ON assignments
-    FOR EACH ROW WHEN (OLD.state = 'active') EXECUTE FUNCTION published_round_frozen();
+    FOR EACH ROW WHEN (OLD.state = 'active') EXECUTE FUNCTION published_assignment_frozen();
 
 -- The public results page reads a round's published results.
 CREATE INDEX results_published ON results (round_id) WHERE published_at IS NOT NULL;
@@ -68,5 +81,6 @@ DROP TRIGGER score_sheets_published_frozen ON score_sheets;
 DROP TRIGGER rounds_published_kept ON rounds;
 DROP TRIGGER rounds_published_final ON rounds;
 DROP TRIGGER results_published_final ON results;
-DROP FUNCTION published_round_frozen();
+DROP FUNCTION published_assignment_frozen();
+DROP FUNCTION published_sheet_frozen();
 DROP FUNCTION published_results_final();
