@@ -67,8 +67,12 @@ func (s *Store) AdvancementPlan(ctx context.Context, contestID int64, roundKey s
 
 // ConfirmAdvancement records the round's results (every ranked entry's rank and
 // score) and who advances: the certain ones, plus the tied entries the organizers
-// chose, no more than the seats left in each pool. It is audited.
+// chose, no more than the seats left in each pool. It is audited. A published
+// round's advancement is final.
 func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64, roundKey string, chosen []string) ([]string, error) {
+	if err := s.refusePublished(ctx, contestID, roundKey); err != nil {
+		return nil, err
+	}
 	plan, rk, err := s.AdvancementPlan(ctx, contestID, roundKey)
 	if err != nil {
 		return nil, err
@@ -98,6 +102,9 @@ func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64
 	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
+			return err
+		}
+		if err := dropUnranked(ctx, tx, r.ID, rk); err != nil {
 			return err
 		}
 		for _, res := range rk.Entries {

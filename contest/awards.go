@@ -56,40 +56,31 @@ func (s *Store) AwardPlan(ctx context.Context, contestID int64, roundKey string)
 	return plan, rk, err
 }
 
+// NoAwardChoice is what organizers choose for a tied entry that gets no prize.
+const NoAwardChoice = "none"
+
 // ConfirmAwards records the prizes of the plan, and for entries tied at a
-// boundary the level the organizers chose (one of the tie's levels), on the
-// round's results (audited).
+// boundary the level the organizers chose (one of the tie's levels, or "none"),
+// on the round's results (audited). No more tied entries can get a level than
+// the tie spans places of that level. A published round's awards are final.
 func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, roundKey string, chosen map[string]string) (map[string]string, error) {
+	if err := s.refusePublished(ctx, contestID, roundKey); err != nil {
+		return nil, err
+	}
 	plan, rk, err := s.AwardPlan(ctx, contestID, roundKey)
 	if err != nil {
 		return nil, err
 	}
-	given := map[string]string{}
-	for _, p := range plan {
-		for _, a := range p.Awards {
-			given[a.Entry] = a.Level
-		}
-		for _, tie := range p.Ties {
-			for _, e := range tie.Entries {
-				if level, ok := chosen[e]; ok {
-					if !slices.Contains(tie.Levels, level) {
-						return nil, Invalid("chosen", "err.award.not_tied")
-					}
-					if level != "none" {
-						given[e] = level
-					}
-				}
-			}
-		}
-	}
-	for e := range chosen {
-		if _, ok := given[e]; !ok && chosen[e] != "none" {
-			return nil, Invalid("chosen", "err.award.not_tied")
-		}
+	given, err := awardsGiven(plan, chosen)
+	if err != nil {
+		return nil, err
 	}
 	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
+			return err
+		}
+		if err := dropUnranked(ctx, tx, r.ID, rk); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE results SET award_level = NULL WHERE round_id = $1`, r.ID); err != nil {
@@ -111,4 +102,41 @@ func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, rou
 		return s.audit(ctx, tx, &contestID, &actorID, AuditAwards, roundKey, map[string]any{"awards": given, "chosen_for_ties": chosen})
 	})
 	return given, err
+}
+
+// awardsGiven is the plan's prizes plus the levels chosen for tied entries.
+func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[string]string, error) {
+	given, decided := map[string]string{}, map[string]bool{}
+	for _, p := range plan {
+		for _, a := range p.Awards {
+			given[a.Entry] = a.Level
+		}
+		for _, tie := range p.Ties {
+			taken := map[string]int{}
+			for _, e := range tie.Entries {
+				level, ok := chosen[e]
+				if !ok {
+					continue
+				}
+				decided[e] = true
+				if level == NoAwardChoice {
+					continue
+				}
+				i := slices.Index(tie.Levels, level)
+				if i < 0 || level == scoring.NoAward {
+					return nil, Invalid("chosen", "err.award.not_tied")
+				}
+				if taken[level]++; taken[level] > tie.Places[i] {
+					return nil, Invalid("chosen", "err.award.too_many")
+				}
+				given[e] = level
+			}
+		}
+	}
+	for e := range chosen {
+		if !decided[e] {
+			return nil, Invalid("chosen", "err.award.not_tied")
+		}
+	}
+	return given, nil
 }

@@ -127,9 +127,22 @@ func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return publishedRefusal(err)
 	}
-	return tx.Commit()
+	return publishedRefusal(tx.Commit())
+}
+
+// sqlStatePublished is raised by the triggers that keep a published round's
+// results final (migrations/00007_published_results.sql).
+const sqlStatePublished = pqerror.Code("PD001")
+
+// publishedRefusal reports PostgreSQL refusing to change a published round as
+// the conflict it is for the user.
+func publishedRefusal(err error) error {
+	if pq.As(err, sqlStatePublished) != nil {
+		return &Error{Code: CodeConflict, Message: "err.results.published", Err: err}
+	}
+	return err
 }
 
 // isUniqueViolation reports whether err is PostgreSQL's unique_violation, optionally on a named constraint.

@@ -28,10 +28,13 @@ type Award struct {
 
 // AwardTie is a group of entries sharing a rank across a prize boundary.
 // None of them is given a prize; organizers decide among Levels (best first;
-// NoAward when the tie also straddles the last prize).
+// NoAward when the tie also straddles the last prize). Places[i] is how many
+// of the places the tie spans belong to Levels[i]: at most that many of the
+// tied entries can get that level.
 type AwardTie struct {
 	Entries []string
 	Levels  []string
+	Places  []int
 }
 
 // PoolAwards is the prize list of one pool.
@@ -98,9 +101,18 @@ func Awards(rk Ranking, pools map[string]Pool, quotas map[Pool][]Level) ([]PoolA
 				continue
 			}
 			t := AwardTie{Entries: slices.Clone(g.entries)}
+			last := g.first + len(g.entries) // just past the tie's places
 			for i := a; i <= b; i++ {
 				if i == len(levels) || levels[i].Count > 0 {
+					start, end := 0, last
+					if i > 0 {
+						start = ends[i-1]
+					}
+					if i < len(levels) {
+						end = ends[i]
+					}
 					t.Levels = append(t.Levels, key(i))
+					t.Places = append(t.Places, min(end, last)-max(start, g.first))
 				}
 			}
 			pa.Ties = append(pa.Ties, t)

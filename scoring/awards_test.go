@@ -29,9 +29,9 @@ func TestAwards(t *testing.T) {
 		},
 		Ties: []AwardTie{
 			// E3, E4 share places 3–4: across the second/third boundary.
-			{Entries: []string{"E3", "E4"}, Levels: []string{LevelSecond, LevelThird}},
+			{Entries: []string{"E3", "E4"}, Levels: []string{LevelSecond, LevelThird}, Places: []int{1, 1}},
 			// E6, E7 share places 6–7: across the end of the third prizes.
-			{Entries: []string{"E6", "E7"}, Levels: []string{LevelThird, NoAward}},
+			{Entries: []string{"E6", "E7"}, Levels: []string{LevelThird, NoAward}, Places: []int{1, 1}},
 		},
 	}}
 	if !reflect.DeepEqual(got, want) {
@@ -49,6 +49,18 @@ func TestAwards(t *testing.T) {
 	}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+
+	// Three entries sharing places 2–4 around one second prize and a zero-count third:
+	// one place of second, two of honorable.
+	rk3 := mustRank(t, plain, plainSheets("E1 J 99", "E2 J 90", "E3 J 90", "E4 J 90", "E5 J 50"), Options{Method: MethodMean})
+	got, err = Awards(rk3, pools, map[Pool][]Level{g: {{LevelFirst, 1}, {LevelSecond, 1}, {LevelThird, 0}, {LevelHonorable, 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTie := []AwardTie{{Entries: []string{"E2", "E3", "E4"}, Levels: []string{LevelSecond, LevelHonorable}, Places: []int{1, 2}}}
+	if !reflect.DeepEqual(got[0].Ties, wantTie) {
+		t.Fatalf("ties %+v, want %+v", got[0].Ties, wantTie)
 	}
 
 	if _, err := Awards(rk, pools, map[Pool][]Level{g: {{LevelFirst, 1}, {LevelFirst, 1}}}); err == nil {

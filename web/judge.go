@@ -135,7 +135,7 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 }
 
 func (s *Server) roundStateSubmit(c *gin.Context) {
-	if err := s.store.SetRoundState(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostForm("state")); err != nil {
+	if err := s.setRoundState(c, c.PostForm("state")); err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
 			s.renderProgress(c, status, progressPage{Errors: fields})
 		}
@@ -152,7 +152,7 @@ func (s *Server) apiRoundState(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	err := s.store.SetRoundState(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.State)
+	err := s.setRoundState(c, req.State)
 	s.reply(c, http.StatusOK, gin.H{"round": c.Param("round"), "state": req.State}, err)
 }
 

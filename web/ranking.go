@@ -145,15 +145,6 @@ func (s *Server) apiConfirmAdvancement(c *gin.Context) {
 	s.reply(c, http.StatusOK, gin.H{"advanced": advanced}, err)
 }
 
-// advancementSubmit confirms advancement from the ranking page.
-func (s *Server) advancementSubmit(c *gin.Context) {
-	if _, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostFormArray("chosen")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/ranking?advanced=1", contestID(c), c.Param("round")))
-}
-
 // apiAwardPlan shows the prizes by rank and the ties at a boundary.
 func (s *Server) apiAwardPlan(c *gin.Context) {
 	plan, _, err := s.store.AwardPlan(c.Request.Context(), contestID(c), c.Param("round"))

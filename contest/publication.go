@@ -1,0 +1,238 @@
+package contest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"podium/scoring"
+)
+
+// AuditResultsPublished records a round's results made public (公示), with every result.
+const AuditResultsPublished = "results.published"
+
+// RoundResult is an entry's recorded result in a round: what advancement and
+// award confirmation wrote, and what publication fixes.
+type RoundResult struct {
+	Code         string         `db:"code" json:"code"`
+	Title        string         `db:"title" json:"title"`
+	Organization string         `db:"organization" json:"organization"`
+	Track        string         `db:"track" json:"track"`
+	Group        string         `db:"grp" json:"group"`
+	Score        scoring.Points `db:"score" json:"score"`
+	Rank         int            `db:"rank" json:"rank"`
+	Advanced     bool           `db:"advanced" json:"advanced"`
+	AwardLevel   string         `db:"award_level" json:"award_level,omitempty"`
+	PublishedAt  *time.Time     `db:"published_at" json:"published_at,omitempty"`
+}
+
+const roundResultsSQL = `
+	SELECT coalesce(b.code, '') AS code, e.title, coalesce(o.name, '') AS organization, t.key AS track, g.key AS grp,
+	       res.score, res.rank, res.advanced, coalesce(res.award_level, '') AS award_level, res.published_at
+	FROM results res JOIN entries e ON e.id = res.entry_id
+	JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
+	LEFT JOIN organizations o ON o.id = e.organization_id
+	LEFT JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
+	WHERE res.round_id = $1
+	ORDER BY res.rank, code`
+
+// RoundResults are a round's recorded results, by rank (empty before any confirmation).
+func (s *Store) RoundResults(ctx context.Context, contestID int64, roundKey string) ([]RoundResult, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return nil, err
+	}
+	out := []RoundResult{}
+	err = s.DB.SelectContext(ctx, &out, roundResultsSQL, r.ID)
+	for i := range out {
+		out[i].PublishedAt = utc(out[i].PublishedAt)
+	}
+	return out, err
+}
+
+// refusePublished refuses to change what a published round decided.
+func (s *Store) refusePublished(ctx context.Context, contestID int64, roundKey string) error {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	if err != nil {
+		return err
+	}
+	if r.State == RoundPublished {
+		return Conflict("err.results.published")
+	}
+	return nil
+}
+
+// RoundPublished reports whether a round's results are published.
+func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey string) (bool, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	return r.State == RoundPublished, err
+}
+
+// PublishResults makes a closed round's confirmed results public and final
+// (公示): every result gets its publication time, the round becomes published,
+// and the audit log records every result, all in one transaction. It refuses
+// unless the recorded results are exactly the round's current ranking — so the
+// organizers confirm advancement or awards first, and again after any change —
+// and while a reopened sheet waits for its judge. Afterwards nothing can change
+// the round's ranking (see migrations/00007_published_results.sql).
+func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, roundKey string) ([]RoundResult, error) {
+	var published []RoundResult
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		roundID, err := lockClosedRound(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		// The round is locked: sheets can no longer leave or enter the ranking.
+		rk, _, err := s.Ranking(ctx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		if err := resultsMatchRanking(ctx, tx, roundID, rk); err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE results SET published_at = $2 WHERE round_id = $1`, roundID, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rounds SET state = $2 WHERE id = $1`, roundID, RoundPublished); err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &published, roundResultsSQL, roundID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditResultsPublished, roundKey, publicationRecord(published, now))
+	})
+	return published, err
+}
+
+// lockClosedRound locks a round that may be published: closed, with no reopened sheet pending.
+func lockClosedRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey string) (int64, error) {
+	var r struct {
+		ID    int64  `db:"id"`
+		State string `db:"state"`
+	}
+	err := tx.GetContext(ctx, &r, `SELECT id, state FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, roundKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, NotFound("err.round.not_found")
+	}
+	if err != nil {
+		return 0, err
+	}
+	switch r.State {
+	case RoundPublished:
+		return 0, Conflict("err.results.published")
+	case RoundClosed:
+	default:
+		return 0, Conflict("err.publish.not_closed")
+	}
+	var reopened int
+	if err := tx.GetContext(ctx, &reopened, `
+		SELECT count(*) FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id
+		WHERE a.round_id = $1 AND a.state = 'active' AND sh.state = 'reopened'`, r.ID); err != nil {
+		return 0, err
+	}
+	if reopened > 0 {
+		return 0, Conflict("err.publish.sheets_reopened")
+	}
+	return r.ID, nil
+}
+
+// resultsMatchRanking checks that the recorded results are the ranking's, entry for entry.
+func resultsMatchRanking(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ranking) error {
+	var stored []struct {
+		Code  string         `db:"code"`
+		Score scoring.Points `db:"score"`
+		Rank  int            `db:"rank"`
+	}
+	if err := tx.SelectContext(ctx, &stored, `
+		SELECT b.code, res.score, res.rank FROM results res
+		JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
+		WHERE res.round_id = $1`, roundID); err != nil {
+		return err
+	}
+	if len(rk.Entries) == 0 {
+		return Conflict("err.publish.nothing_ranked")
+	}
+	if len(stored) == 0 {
+		return Conflict("err.publish.not_confirmed")
+	}
+	byCode := make(map[string]scoring.Result, len(rk.Entries))
+	for _, r := range rk.Entries {
+		byCode[r.Entry] = r
+	}
+	if len(stored) != len(byCode) {
+		return Conflict("err.publish.stale")
+	}
+	for _, st := range stored {
+		if r, ok := byCode[st.Code]; !ok || r.Score != st.Score || r.Rank != st.Rank {
+			return Conflict("err.publish.stale")
+		}
+	}
+	return nil
+}
+
+// dropUnranked deletes the results of entries that are no longer in the round's
+// ranking (e.g. all their sheets were reopened), so that confirming again leaves
+// exactly the ranking's results.
+func dropUnranked(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ranking) error {
+	codes := make([]string, len(rk.Entries))
+	for i, r := range rk.Entries {
+		codes[i] = r.Entry
+	}
+	_, err := tx.ExecContext(ctx, `
+		DELETE FROM results res WHERE res.round_id = $1 AND NOT EXISTS (
+			SELECT 1 FROM blind_codes b WHERE b.round_id = res.round_id AND b.entry_id = res.entry_id AND b.code = ANY($2))`,
+		roundID, pq.StringArray(codes))
+	return err
+}
+
+// publicationRecord is the audit payload of a publication: every result as published.
+func publicationRecord(results []RoundResult, at time.Time) map[string]any {
+	rows := make([]map[string]any, len(results))
+	for i, r := range results {
+		rows[i] = map[string]any{"entry": r.Code, "rank": r.Rank, "score": r.Score, "advanced": r.Advanced, "award": r.AwardLevel}
+	}
+	return map[string]any{"published_at": at.UTC(), "results": rows}
+}
+
+// PublishedRound is a round's published results as the public sees them.
+type PublishedRound struct {
+	Key         string        `db:"key"`
+	NameZh      string        `db:"name_zh"`
+	NameEn      string        `db:"name_en"`
+	PublishedAt time.Time     `db:"published_at"`
+	Results     []RoundResult `db:"-"`
+}
+
+// PublishedResults are the contest's published rounds, in round order, with
+// their fixed results. A contest with nothing published is not found, so the
+// public sees nothing of it.
+func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]PublishedRound, error) {
+	var rounds []struct {
+		ID int64 `db:"id"`
+		PublishedRound
+	}
+	if err := s.DB.SelectContext(ctx, &rounds, `
+		SELECT r.id, r.key, r.name_zh, r.name_en, max(res.published_at) AS published_at
+		FROM rounds r JOIN results res ON res.round_id = r.id
+		WHERE r.contest_id = $1 AND r.state = 'published' AND res.published_at IS NOT NULL
+		GROUP BY r.id ORDER BY r.position`, contestID); err != nil {
+		return nil, err
+	}
+	if len(rounds) == 0 {
+		return nil, NotFound("err.results.not_published")
+	}
+	out := make([]PublishedRound, len(rounds))
+	for i, r := range rounds {
+		out[i] = r.PublishedRound
+		out[i].PublishedAt = r.PublishedAt.UTC()
+		if err := s.DB.SelectContext(ctx, &out[i].Results, roundResultsSQL, r.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,329 @@
+package contest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// sheetOf is the sheet the nth judge of an entry (judges in order of expert id)
+// submits; entries are named by organization.
+type sheetOf func(org string, nth int) contest.SheetInput
+
+// same gives every criterion the same mark.
+func same(m string) contest.SheetInput { return marks(m, m, m) }
+
+// scoreRound opens a round, has every active assignment's judge submit the
+// sheet given by sheet, and closes the round.
+func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []contest.Assignment {
+	t.Helper()
+	ctx := context.Background()
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, round, contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	orgOf := map[int64]string{}
+	for name, id := range w.entries {
+		orgOf[id] = name
+	}
+	list, err := w.s.Assignments(ctx, w.contest.ID, round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list = slices.DeleteFunc(list, func(a contest.Assignment) bool { return a.State != "active" })
+	slices.SortFunc(list, func(a, b contest.Assignment) int {
+		return int(a.EntryID-b.EntryID)*1_000_000 + int(a.ExpertID-b.ExpertID)
+	})
+	nth := map[int64]int{}
+	for _, a := range list {
+		inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, a.ExpertID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("%s-%d", round, a.ID)
+		if _, err := w.s.SubmitSheet(ctx, inv.AccountID, a.ID, sheet(orgOf[a.EntryID], nth[a.EntryID]), key, hash(key)); err != nil {
+			t.Fatal(err)
+		}
+		nth[a.EntryID]++
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, round, contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+// codeOf is the blind code of an organization's entry in a round.
+func (w assignWorld) codeOf(t *testing.T, round, org string) string {
+	t.Helper()
+	var code string
+	if err := w.s.DB.Get(&code, `SELECT b.code FROM blind_codes b JOIN rounds r ON r.id = b.round_id
+		WHERE r.contest_id = $1 AND r.key = $2 AND b.entry_id = $3`, w.contest.ID, round, w.entries[org]); err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func wantError(t *testing.T, err error, code contest.Code, message string) {
+	t.Helper()
+	e, ok := err.(*contest.Error)
+	if !ok || e.Code != code || (message != "" && e.Message != message && e.Fields["chosen"] != message) {
+		t.Errorf("error %v, want %s %s", err, code, message)
+	}
+}
+
+// prelimWithTie scores the preliminary so that 芯算 is first (75), 鹰眼 and 绿种
+// share second place (60) and 星河 is last (30), with one first, one second and
+// one third prize for the team group: the tie spans the second and third prizes.
+func prelimWithTie(t *testing.T) assignWorld {
+	t.Helper()
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	c, _ := w.s.Contest(ctx, w.contest.ID)
+	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
+		{Group: "team", Level: "third", Count: 1}}
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	marksOf := map[string]string{"芯算微电子有限公司": "25", "鹰眼装备股份有限公司": "20", "绿种团队": "20", "星河智能科技有限公司": "10"}
+	w.scoreRound(t, "prelim", func(org string, _ int) contest.SheetInput { return same(marksOf[org]) })
+	return w
+}
+
+func TestAwardTiesAreDecidedWithinTheirPlaces(t *testing.T) {
+	w := prelimWithTie(t)
+	ctx := context.Background()
+	id := w.contest.ID
+	eagle, seed, star := w.codeOf(t, "prelim", "鹰眼装备股份有限公司"), w.codeOf(t, "prelim", "绿种团队"), w.codeOf(t, "prelim", "星河智能科技有限公司")
+	plan, _, err := w.s.AwardPlan(ctx, id, "prelim")
+	if err != nil || len(plan) != 1 || len(plan[0].Ties) != 1 {
+		t.Fatalf("plan %+v %v", plan, err)
+	}
+	tie := plan[0].Ties[0]
+	if !slices.Equal(tie.Levels, []string{"second", "third"}) || !slices.Equal(tie.Places, []int{1, 1}) {
+		t.Fatalf("tie %+v", tie)
+	}
+	for _, bad := range []struct {
+		chosen map[string]string
+		want   string
+	}{
+		{map[string]string{eagle: "second", seed: "second"}, "err.award.too_many"}, // one second prize only
+		{map[string]string{eagle: "first"}, "err.award.not_tied"},                  // not a level of the tie
+		{map[string]string{star: "none"}, "err.award.not_tied"},                    // not tied
+		{map[string]string{eagle: ""}, "err.award.not_tied"},                       // no level at all
+	} {
+		_, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", bad.chosen)
+		wantError(t, err, contest.CodeInvalid, bad.want)
+	}
+	given, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", map[string]string{eagle: "third", seed: "second"})
+	if err != nil || given[eagle] != "third" || given[seed] != "second" || given[star] != "" || len(given) != 3 {
+		t.Fatalf("given %v %v", given, err)
+	}
+	// Leaving a tied place vacant is the organizers' choice too.
+	given, err = w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", map[string]string{eagle: "none", seed: "second"})
+	if err != nil || given[seed] != "second" || len(given) != 2 {
+		t.Fatalf("given with a vacancy %v %v", given, err)
+	}
+}
+
+func TestPublishingFixesTheResults(t *testing.T) {
+	w := prelimWithTie(t)
+	ctx := context.Background()
+	id, org := w.contest.ID, w.organizer.ID
+	eagle, seed := w.codeOf(t, "prelim", "鹰眼装备股份有限公司"), w.codeOf(t, "prelim", "绿种团队")
+
+	_, err := w.s.PublishResults(ctx, org, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.publish.not_confirmed")
+	if _, err := w.s.PublishedResults(ctx, id); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("published results before publication: %v", err)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A sheet reopened after the awards: publication waits for it, and after the
+	// judge changes it the confirmed awards no longer match the ranking.
+	list, _ := w.s.Assignments(ctx, id, "prelim")
+	var starSheet contest.Assignment
+	for _, a := range list {
+		if a.EntryID == w.entries["星河智能科技有限公司"] && a.State == "active" {
+			starSheet = a
+		}
+	}
+	if err := w.s.ReopenSheet(ctx, org, id, starSheet.ID, "误填"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.PublishResults(ctx, org, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.publish.sheets_reopened")
+	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.PublishResults(ctx, org, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.publish.not_closed")
+	inv, _ := w.s.InviteExpert(ctx, org, id, starSheet.ExpertID)
+	if _, err := w.s.SubmitSheet(ctx, inv.AccountID, starSheet.ID, same("12"), "again", hash("again")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.PublishResults(ctx, org, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.publish.stale")
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
+		t.Fatal(err)
+	}
+
+	published, err := w.s.PublishResults(ctx, org, id, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(published) != 4 || published[0].Organization != "芯算微电子有限公司" || published[0].AwardLevel != "first" ||
+		published[0].PublishedAt == nil || published[3].Score != 3300 {
+		t.Fatalf("published %+v", published)
+	}
+	before, _, _ := w.s.Ranking(ctx, id, "prelim")
+
+	// Nothing changes a published round's results any more.
+	_, err = w.s.PublishResults(ctx, org, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	_, err = w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "third", seed: "second"})
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	_, err = w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil)
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	err = w.s.ReopenSheet(ctx, org, id, starSheet.ID, "再改一次")
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("reopening a published round: %v", err)
+	}
+	_, err = w.s.Recuse(ctx, inv.AccountID, starSheet.ID, "回避")
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	c, _ := w.s.Contest(ctx, id)
+	c.Rounds[0].Method = "mean"
+	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	c, _ = w.s.Contest(ctx, id)
+	c.Rounds = c.Rounds[1:] // removing the published round
+	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
+	wantError(t, err, contest.CodeConflict, "err.results.published")
+	if _, err := w.s.DB.Exec(`UPDATE results SET score = 0`); err == nil {
+		t.Error("the database let a published result change")
+	}
+
+	after, _, _ := w.s.Ranking(ctx, id, "prelim")
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("ranking changed after publication:\n%v\n%v", before, after)
+	}
+	rounds, err := w.s.PublishedResults(ctx, id)
+	if err != nil || len(rounds) != 1 || rounds[0].Key != "prelim" || len(rounds[0].Results) != 4 {
+		t.Fatalf("public results %+v %v", rounds, err)
+	}
+	log, _ := w.s.AuditLog(ctx, id)
+	var record *contest.AuditRecord
+	for i := range log {
+		if log[i].Action == contest.AuditResultsPublished {
+			record = &log[i]
+		}
+	}
+	if record == nil || record.Subject != "prelim" {
+		t.Fatalf("publication audit record %+v", record)
+	}
+	var payload struct {
+		Results []struct {
+			Entry string `json:"entry"`
+			Award string `json:"award"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(record.Payload, &payload); err != nil || len(payload.Results) != 4 || payload.Results[0].Award != "first" {
+		t.Errorf("publication audit payload %s %v", record.Payload, err)
+	}
+	if _, problems, err := w.s.VerifyAudit(ctx, &id); err != nil || len(problems) != 0 {
+		t.Errorf("audit: %v %v", problems, err)
+	}
+}
+
+// The combined ranking, 30% preliminary + 70% semifinal, worked by hand. Each
+// judge's total is the sum of three equal marks unless noted; two judges per entry
+// in both rounds, so a score is the mean of two totals.
+//
+// Preliminary: 芯算 75 + 75 → 75.00; 绿种 61.5 + 60 → 60.75; 鹰眼 60.00; 星河 30.00.
+// One entry per track and group advances: 绿种 (materials) and 芯算 (manufacturing).
+// Semifinal: 绿种 87 (29+29+29) + 86 (29+29+28) → 86.50; 芯算 73.5 + 73.5 → 73.50.
+//
+//	绿种: 0.3 × 60.75 + 0.7 × 86.50 = 18.225 + 60.55 = 78.775 → 78.78 (half up, once)
+//	芯算: 0.3 × 75.00 + 0.7 × 73.50 = 22.50 + 51.45 = 73.95
+//
+// 鹰眼 and 星河 have no semifinal score: they are not in the combined ranking.
+func TestCombinedRankingWeighsRounds(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	id := w.contest.ID
+	c, _ := w.s.Contest(ctx, id)
+	one := 1
+	c.Rounds[0].AdvanceCount, c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = &one, 30, 70
+	c.Rounds[1].ReviewsPerEntry = 2
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
+		switch {
+		case org == "芯算微电子有限公司":
+			return same("25")
+		case org == "绿种团队" && nth == 0:
+			return same("20.5")
+		case org == "绿种团队":
+			return same("20")
+		case org == "鹰眼装备股份有限公司":
+			return same("20")
+		}
+		return same("10")
+	})
+	if advanced, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, "prelim", nil); err != nil || len(advanced) != 2 {
+		t.Fatalf("advanced %v %v", advanced, err)
+	}
+	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
+	w.run(t, "semi")
+	w.scoreRound(t, "semi", func(org string, nth int) contest.SheetInput {
+		switch {
+		case org == "绿种团队" && nth == 0:
+			return same("29")
+		case org == "绿种团队":
+			return marks("29", "29", "28")
+		}
+		return same("24.5")
+	})
+
+	got, err := w.s.CombinedRanking(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Rounds) != 2 || got.Rounds[0].Weight != 30 || got.Rounds[1].Weight != 70 || got.Excluded != 2 || len(got.Entries) != 2 {
+		t.Fatalf("combined %+v", got)
+	}
+	seed, chip := got.Entries[0], got.Entries[1]
+	if seed.Organization != "绿种团队" || seed.Rank != 1 || seed.Score != 7878 || seed.Exact != "78.775" ||
+		!slices.Equal(seed.Parts, []scoring.Points{6075, 8650}) || seed.PoolRank != 1 ||
+		!slices.Equal(seed.Codes, []string{w.codeOf(t, "prelim", "绿种团队"), w.codeOf(t, "semi", "绿种团队")}) {
+		t.Errorf("first %+v", seed)
+	}
+	if chip.Organization != "芯算微电子有限公司" || chip.Rank != 2 || chip.Score != 7395 || chip.Exact != "73.95" ||
+		!slices.Equal(chip.Parts, []scoring.Points{7500, 7350}) || chip.PoolRank != 1 {
+		t.Errorf("second %+v", chip)
+	}
+
+	// Without weights there is no combined ranking to show.
+	c, _ = w.s.Contest(ctx, id)
+	c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = 0, 0
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.CombinedRanking(ctx, id)
+	wantError(t, err, contest.CodeConflict, "err.combined.no_weights")
+}

@@ -1,0 +1,463 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"podium/contest"
+	"podium/scoring"
+)
+
+// This file holds the pages that turn a round's ranking into decisions:
+// advancement and awards (with the organizers' choice among tied entries),
+// publication (公示) with its public results page, and the combined final
+// ranking over weighted rounds.
+
+// planEntry is an entry of an advancement or award plan as organizers read it.
+type planEntry struct {
+	Code  string
+	Title string
+	Rank  int
+	Score scoring.Points
+}
+
+// decisionPage is what the advancement, awards and publication pages share.
+type decisionPage struct {
+	Contest   contest.Contest
+	Round     contest.Round
+	Results   []contest.RoundResult // recorded so far
+	Published bool
+	Done      bool   // the action just succeeded
+	Error     string // why the last submission was refused
+}
+
+// loadDecisionPage loads the contest, the round and its recorded results.
+func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
+	ctx := c.Request.Context()
+	var p decisionPage
+	var err error
+	if p.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+		return p, err
+	}
+	i := slices.IndexFunc(p.Contest.Rounds, func(r contest.Round) bool { return r.Key == c.Param("round") })
+	if i < 0 {
+		return p, contest.NotFound("err.round.not_found")
+	}
+	p.Round = p.Contest.Rounds[i]
+	p.Published = p.Round.State == contest.RoundPublished
+	p.Results, err = s.store.RoundResults(ctx, p.Contest.ID, p.Round.Key)
+	return p, err
+}
+
+// rankedByCode indexes a ranking's entries, with their titles, by blind code.
+func rankedByCode(rk scoring.Ranking, rs contest.RoundScoring) map[string]planEntry {
+	out := make(map[string]planEntry, len(rk.Entries))
+	for _, r := range rk.Entries {
+		out[r.Entry] = planEntry{Code: r.Entry, Title: rs.Titles[r.Entry], Rank: r.Rank, Score: r.Score}
+	}
+	return out
+}
+
+func planEntries(byCode map[string]planEntry, codes []string) []planEntry {
+	out := make([]planEntry, len(codes))
+	for i, code := range codes {
+		out[i] = byCode[code]
+	}
+	return out
+}
+
+// categoryName is a track's or group's name in the reader's language.
+func categoryName(cats []contest.Category, key, lang string) string {
+	for _, c := range cats {
+		if c.Key == key {
+			if lang == "en" && c.NameEn != "" {
+				return c.NameEn
+			}
+			return c.NameZh
+		}
+	}
+	return key
+}
+
+// poolName names a pool: "group" or "group · track".
+func poolName(c contest.Contest, p scoring.Pool, lang string) string {
+	name := categoryName(c.Groups, p.Group, lang)
+	if p.Track != "" {
+		name += " · " + categoryName(c.Tracks, p.Track, lang)
+	}
+	return name
+}
+
+// refusal is the translated message of an error a page shows beside its form,
+// or false when the error deserves the error page (not found, internal).
+func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
+	e, ok := errors.AsType[*contest.Error](err)
+	if !ok || e.Code == contest.CodeInternal || e.Code == contest.CodeNotFound || e.Code == contest.CodeForbidden {
+		return 0, "", false
+	}
+	status, d := s.describe(c, err)
+	msg := d.Message
+	for _, f := range d.Fields {
+		msg += " " + f
+	}
+	return status, msg, true
+}
+
+// setRoundState changes a round's state, saying plainly when the round is
+// refused because its results are published.
+func (s *Server) setRoundState(c *gin.Context, state string) error {
+	ctx := c.Request.Context()
+	err := s.store.SetRoundState(ctx, accountID(c), contestID(c), c.Param("round"), state)
+	if contest.ErrorCode(err) == contest.CodeConflict {
+		if published, _ := s.store.RoundPublished(ctx, contestID(c), c.Param("round")); published {
+			return contest.Conflict("err.results.published")
+		}
+	}
+	return err
+}
+
+// Advancement.
+
+type advancementPool struct {
+	Name      string
+	Entries   int
+	Seats     int
+	SeatsLeft int
+	Advanced  []planEntry
+	Tied      []planEntry
+}
+
+type advancementPage struct {
+	decisionPage
+	Pools []advancementPool
+}
+
+func (s *Server) advancementPage(c *gin.Context) {
+	s.renderAdvancement(c, http.StatusOK, "")
+}
+
+func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
+	ctx := c.Request.Context()
+	dp, err := s.loadDecisionPage(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	plan, _, err := s.store.AdvancementPlan(ctx, dp.Contest.ID, dp.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rk, rs, err := s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	byCode, lang := rankedByCode(rk, rs), s.localizer(c).Lang
+	page := advancementPage{decisionPage: dp}
+	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
+	for _, p := range plan {
+		page.Pools = append(page.Pools, advancementPool{Name: poolName(dp.Contest, p.Pool, lang), Entries: p.Entries, Seats: p.Seats,
+			SeatsLeft: p.Seats - len(p.Advanced), Advanced: planEntries(byCode, p.Advanced), Tied: planEntries(byCode, p.Tied)})
+	}
+	s.render(c, status, "advancement.html", "advancement.title", page)
+}
+
+// advancementSubmit confirms advancement with the tied entries the organizers ticked.
+func (s *Server) advancementSubmit(c *gin.Context) {
+	if _, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostFormArray("chosen")); err != nil {
+		if status, msg, ok := s.refusal(c, err); ok {
+			s.renderAdvancement(c, status, msg)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/advancement?confirmed=1", contestID(c), c.Param("round")))
+}
+
+// Awards.
+
+// awardChoice is a level a tied entry can be given, with how many of the tie's places it has.
+type awardChoice struct {
+	Level  string // a level key, or contest.NoAwardChoice
+	Places int
+}
+
+type awardTie struct {
+	Entries []planEntry
+	Choices []awardChoice
+}
+
+type awardsPool struct {
+	Name   string
+	Awards []struct {
+		planEntry
+		Level string
+	}
+	Ties []awardTie
+}
+
+type awardsPage struct {
+	decisionPage
+	Pools  []awardsPool
+	Chosen map[string]string // what the organizers chose last, kept when refused
+}
+
+func (s *Server) awardsPage(c *gin.Context) {
+	s.renderAwards(c, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen map[string]string) {
+	ctx := c.Request.Context()
+	dp, err := s.loadDecisionPage(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	plan, _, err := s.store.AwardPlan(ctx, dp.Contest.ID, dp.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rk, rs, err := s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	byCode, lang := rankedByCode(rk, rs), s.localizer(c).Lang
+	page := awardsPage{decisionPage: dp, Chosen: chosen}
+	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
+	for _, p := range plan {
+		pool := awardsPool{Name: poolName(dp.Contest, p.Pool, lang)}
+		for _, a := range p.Awards {
+			pool.Awards = append(pool.Awards, struct {
+				planEntry
+				Level string
+			}{byCode[a.Entry], a.Level})
+		}
+		for _, t := range p.Ties {
+			tie := awardTie{Entries: planEntries(byCode, t.Entries)}
+			for i, level := range t.Levels {
+				if level != scoring.NoAward {
+					tie.Choices = append(tie.Choices, awardChoice{Level: level, Places: t.Places[i]})
+				}
+			}
+			tie.Choices = append(tie.Choices, awardChoice{Level: contest.NoAwardChoice})
+			pool.Ties = append(pool.Ties, tie)
+		}
+		page.Pools = append(page.Pools, pool)
+	}
+	s.render(c, status, "awards.html", "awards.title", page)
+}
+
+// awardsSubmit confirms the awards with a level chosen for every tied entry
+// (the page offers one choice per tied entry: level.<code>).
+func (s *Server) awardsSubmit(c *gin.Context) {
+	_ = c.Request.ParseForm()
+	chosen := map[string]string{}
+	var err error
+	for name, values := range c.Request.PostForm {
+		code, ok := strings.CutPrefix(name, "level.")
+		if !ok || len(values) == 0 {
+			continue
+		}
+		if values[0] == "" {
+			err = contest.Invalid("chosen", "err.award.undecided")
+		}
+		chosen[code] = values[0]
+	}
+	if err == nil {
+		_, err = s.store.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), chosen)
+	}
+	if err != nil {
+		if status, msg, ok := s.refusal(c, err); ok {
+			s.renderAwards(c, status, msg, chosen)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/awards?confirmed=1", contestID(c), c.Param("round")))
+}
+
+// Publication.
+
+type publishPage struct {
+	decisionPage
+	Advanced int
+	Awarded  int
+}
+
+func (s *Server) publishPage(c *gin.Context) {
+	s.renderPublish(c, http.StatusOK, "")
+}
+
+func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
+	dp, err := s.loadDecisionPage(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := publishPage{decisionPage: dp}
+	page.Done, page.Error = c.Query("published") == "1" && dp.Published, refused
+	for _, r := range dp.Results {
+		if r.Advanced {
+			page.Advanced++
+		}
+		if r.AwardLevel != "" {
+			page.Awarded++
+		}
+	}
+	s.render(c, status, "publish.html", "publish.title", page)
+}
+
+// publishSubmit publishes the round's results once the organizer has ticked
+// that they understand publication is final.
+func (s *Server) publishSubmit(c *gin.Context) {
+	var err error = contest.Invalid("confirm", "err.publish.confirm")
+	if c.PostForm("confirm") == "yes" {
+		_, err = s.store.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
+	}
+	if err != nil {
+		if status, msg, ok := s.refusal(c, err); ok {
+			s.renderPublish(c, status, msg)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/publish?published=1", contestID(c), c.Param("round")))
+}
+
+func (s *Server) apiPublish(c *gin.Context) {
+	results, err := s.store.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"results": results}, err)
+}
+
+func (s *Server) apiRoundResults(c *gin.Context) {
+	results, err := s.store.RoundResults(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"results": results}, err)
+}
+
+// The public results page.
+
+type publicGroup struct {
+	Name string
+	Rows []publicRow
+}
+
+type publicRow struct {
+	contest.RoundResult
+	GroupRank int
+	TrackName string
+}
+
+type publicRound struct {
+	contest.PublishedRound
+	Name   string
+	Groups []publicGroup
+}
+
+type publicResultsPage struct {
+	ContestName string
+	Rounds      []publicRound
+}
+
+// publicResultsPage shows a contest's published results to anyone: by round
+// and group, with the rank within the group, project, organization, score,
+// prize and advancement. Judges appear nowhere, not even anonymized.
+func (s *Server) publicResultsPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := paramContestID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rounds, err := s.store.PublishedResults(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ct, err := s.store.Contest(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := s.localizer(c).Lang
+	page := publicResultsPage{ContestName: localized(ct.NameZh, ct.NameEn, lang)}
+	for _, r := range rounds {
+		page.Rounds = append(page.Rounds, publicRound{PublishedRound: r, Name: localized(r.NameZh, r.NameEn, lang), Groups: byGroup(ct, r.Results, lang)})
+	}
+	s.render(c, http.StatusOK, "results.html", "results.title", page)
+}
+
+func localized(zh, en, lang string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return zh
+}
+
+// byGroup splits results (by rank) into the contest's groups, ranking within
+// each group so that ties stay ties (1, 2, 2, 4).
+func byGroup(ct contest.Contest, results []contest.RoundResult, lang string) []publicGroup {
+	var out []publicGroup
+	for _, g := range ct.Groups {
+		pg := publicGroup{Name: localized(g.NameZh, g.NameEn, lang)}
+		for i, r := range results {
+			if r.Group != g.Key {
+				continue
+			}
+			rank := 1
+			for _, ahead := range results[:i] {
+				if ahead.Group == g.Key && ahead.Rank < r.Rank {
+					rank++
+				}
+			}
+			pg.Rows = append(pg.Rows, publicRow{RoundResult: r, GroupRank: rank, TrackName: categoryName(ct.Tracks, r.Track, lang)})
+		}
+		if len(pg.Rows) > 0 {
+			out = append(out, pg)
+		}
+	}
+	return out
+}
+
+// The combined final ranking.
+
+type combinedPage struct {
+	Contest  contest.Contest
+	Combined contest.CombinedRanking
+	Names    map[string]string // track and group keys → names
+}
+
+func (s *Server) combinedPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	ct, err := s.store.Contest(ctx, contestID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	combined, err := s.store.CombinedRanking(ctx, ct.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := s.localizer(c).Lang
+	names := map[string]string{}
+	for _, e := range combined.Entries {
+		names[e.Track+"/"+e.Group] = poolName(ct, scoring.Pool{Group: e.Group, Track: e.Track}, lang)
+	}
+	s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, Combined: combined, Names: names})
+}
+
+func (s *Server) apiCombinedRanking(c *gin.Context) {
+	combined, err := s.store.CombinedRanking(c.Request.Context(), contestID(c))
+	s.reply(c, http.StatusOK, combined, err)
+}

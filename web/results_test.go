@@ -1,0 +1,265 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+	"podium/scoring"
+)
+
+// scoredWorld is a contest whose preliminary round is scored and closed: four
+// team-group entries scored 75, 60, 60 and 30 by two judges each, with one
+// first, one second and one third prize, so the two entries at 60 are tied
+// across the second/third boundary.
+type scoredWorld struct {
+	org     contest.Account
+	contest contest.Contest
+	codes   map[string]string // entry title → blind code
+	judges  []string          // the judges' names, which the public must never see
+}
+
+var scoredEntries = []struct{ title, org, mark string }{
+	{"智能巡检机器人", "芯算团队", "25"},
+	{"可降解包装材料", "绿种团队", "20"},
+	{"工业视觉质检", "鹰眼团队", "20"},
+	{"校园共享储能", "星河团队", "10"},
+}
+
+func newScoredWorld(t *testing.T, h *harness) scoredWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := scoredWorld{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com"), codes: map[string]string{}}
+	setup := contesttest.Setup("results")
+	setup.Rounds[0].ReviewsPerEntry = 2
+	setup.Rounds[0].FinalWeight = 100
+	setup.Entry.RequiredUploads = []string{}
+	setup.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
+		{Group: "team", Level: "third", Count: 1}}
+	var err error
+	if w.contest, err = h.store.CreateContest(ctx, w.org.ID, setup); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	mark := map[int64]string{}
+	for i, e := range scoredEntries {
+		a := contesttest.Account(t, h.store, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := h.store.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: e.org,
+			ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+			t.Fatal(err)
+		}
+		entry, err := h.store.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: "materials", Group: "team", Title: e.title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.store.SubmitEntry(ctx, a.ID, entry.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		ids, mark[entry.ID] = append(ids, entry.ID), e.mark
+	}
+	if _, err := h.store.ReviewEntries(ctx, w.org.ID, w.contest.ID, ids, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	var panel []int64
+	for _, name := range []string{"甲评委", "乙评委"} {
+		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: name, Organization: name + "所在大学"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		panel, w.judges = append(panel, x.ID), append(w.judges, name)
+	}
+	if err := h.store.SetPanel(ctx, w.org.ID, w.contest.ID, "prelim", panel); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.store.StartAssignment(ctx, w.org.ID, w.contest.ID, "prelim", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := h.store.Assignments(ctx, w.contest.ID, "prelim")
+	for _, a := range list {
+		inv, err := h.store.InviteExpert(ctx, w.org.ID, w.contest.ID, a.ExpertID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := scoring.ParsePoints(mark[a.EntryID])
+		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		key := fmt.Sprint("sheet-", a.ID)
+		if _, err := h.store.SubmitSheet(ctx, inv.AccountID, a.ID, in, key, []byte(key)); err != nil {
+			t.Fatal(err)
+		}
+		w.codes[a.EntryTitle] = a.BlindCode
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w scoredWorld) path(rest string) string {
+	return fmt.Sprintf("/organizer/contests/%d/rounds/prelim/%s", w.contest.ID, rest)
+}
+
+// An organizer decides the tie on the awards page, publishes the round through
+// its confirmation step, and the public sees the results; afterwards nothing
+// can change them, and every refusal says why.
+func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
+	h := newHarness(t)
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
+
+	page := cl.get(w.path("awards"))
+	if page.status != http.StatusOK || !strings.Contains(page.body, `name="level.`+eagle+`"`) || !strings.Contains(page.body, `name="level.`+seed+`"`) ||
+		strings.Contains(page.body, `name="level.`+w.codes["智能巡检机器人"]+`"`) {
+		t.Fatalf("awards page %d: %.2000s", page.status, page.body)
+	}
+	for _, bad := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"level." + eagle: {"second"}, "level." + seed: {""}}, "请为每个并列项目选择"},
+		{url.Values{"level." + eagle: {"second"}, "level." + seed: {"second"}}, "超过了该等级的名额"},
+	} {
+		res := cl.form(w.path("awards"), bad.form)
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, bad.want) || !strings.Contains(res.body, `id="awards-form"`) {
+			t.Errorf("refused awards %v: %d %.300s", bad.form, res.status, res.body)
+		}
+	}
+	if results, _ := h.store.RoundResults(context.Background(), w.contest.ID, "prelim"); len(results) != 0 {
+		t.Fatalf("a refused confirmation recorded %+v", results)
+	}
+	res := cl.form(w.path("awards"), url.Values{"level." + eagle: {"third"}, "level." + seed: {"second"}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("awards?confirmed=1") {
+		t.Fatalf("confirm awards: %d %s", res.status, res.header.Get("Location"))
+	}
+	if page := cl.get(w.path("awards?confirmed=1")); !strings.Contains(page.body, `id="awards-confirmed"`) {
+		t.Errorf("no confirmation shown: %.500s", page.body)
+	}
+
+	// Publication needs the box ticked.
+	if res := cl.form(w.path("publish"), nil); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "公示后成绩不可更改") {
+		t.Errorf("publish without confirming: %d %.300s", res.status, res.body)
+	}
+	res = cl.form(w.path("publish"), url.Values{"confirm": {"yes"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d %.500s", res.status, res.body)
+	}
+	if page := cl.get(w.path("publish?published=1")); !strings.Contains(page.body, `id="published"`) || strings.Contains(page.body, `id="publish-form"`) {
+		t.Errorf("publish page after publication: %.500s", page.body)
+	}
+
+	// The public page, without logging in: projects, organizations and prizes, no judges.
+	public := h.client().get(fmt.Sprintf("/results/%d", w.contest.ID))
+	if public.status != http.StatusOK {
+		t.Fatalf("public results: %d %.300s", public.status, public.body)
+	}
+	for _, want := range []string{"智能巡检机器人", "芯算团队", "一等奖", "二等奖", "三等奖", "75.00", "团队组"} {
+		if !strings.Contains(public.body, want) {
+			t.Errorf("public results lack %q", want)
+		}
+	}
+	for _, secret := range append(slices.Clone(w.judges), "J01", "J02", eagle, seed) {
+		if strings.Contains(public.body, secret) {
+			t.Errorf("public results show %q", secret)
+		}
+	}
+	if en := h.client().get(fmt.Sprintf("/results/%d?lang=en", w.contest.ID)); !strings.Contains(en.body, "First prize") || !strings.Contains(en.body, "Rank in group") {
+		t.Errorf("English public results: %.500s", en.body)
+	}
+
+	// Published means final, with a clear reason everywhere.
+	reopen := cl.form(w.path("state"), url.Values{"state": {"open"}})
+	if reopen.status != http.StatusConflict || !strings.Contains(reopen.body, "本轮成绩已公示") {
+		t.Errorf("reopening a published round: %d %.300s", reopen.status, reopen.body)
+	}
+	api := cl.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/rounds/prelim/state", w.contest.ID), map[string]string{"state": "open"})
+	if api.status != http.StatusConflict || api.errorBody(t).Message != "本轮成绩已公示，不能再更改。" {
+		t.Errorf("API reopening a published round: %d %s", api.status, api.body)
+	}
+	list, _ := h.store.Assignments(context.Background(), w.contest.ID, "prelim")
+	api = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/assignments/%d/reopen", w.contest.ID, list[0].ID), map[string]string{"reason": "改分"})
+	if api.status != http.StatusConflict {
+		t.Errorf("reopening a sheet of a published round: %d %s", api.status, api.body)
+	}
+	if again := cl.form(w.path("awards"), url.Values{"level." + eagle: {"second"}, "level." + seed: {"third"}}); again.status != http.StatusConflict {
+		t.Errorf("awards after publication: %d", again.status)
+	}
+	api = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/rounds/prelim/publish", w.contest.ID), nil)
+	if api.status != http.StatusConflict {
+		t.Errorf("publishing twice: %d %s", api.status, api.body)
+	}
+	var recorded struct {
+		Results []contest.RoundResult `json:"results"`
+	}
+	cl.get(fmt.Sprintf("/api/v1/contests/%d/rounds/prelim/results", w.contest.ID)).json(t, &recorded)
+	if len(recorded.Results) != 4 || recorded.Results[0].AwardLevel != "first" || recorded.Results[0].PublishedAt == nil {
+		t.Errorf("recorded results %+v", recorded.Results)
+	}
+}
+
+// A pool's cut line falls inside a tie: the organizer ticks one of the tied
+// entries on the advancement page; ticking both is refused with the reason.
+func TestAdvancementPageDecidesTies(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newScoredWorld(t, h)
+	c, _ := h.store.Contest(ctx, w.contest.ID)
+	two := 2
+	c.Rounds[0].AdvanceCount = &two // 75, then 60 and 60 for one seat
+	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	cl := h.loggedIn(w.org)
+	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
+	page := cl.get(w.path("advancement"))
+	if page.status != http.StatusOK || !strings.Contains(page.body, `name="chosen" value="`+eagle+`"`) || !strings.Contains(page.body, "至多 1 个") {
+		t.Fatalf("advancement page %d: %.1500s", page.status, page.body)
+	}
+	res := cl.form(w.path("advancement"), url.Values{"chosen": {eagle, seed}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "超过剩余名额") && !strings.Contains(res.body, "多于剩余名额") {
+		t.Errorf("two chosen for one seat: %d %.300s", res.status, res.body)
+	}
+	res = cl.form(w.path("advancement"), url.Values{"chosen": {seed}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("advancement?confirmed=1") {
+		t.Fatalf("confirm advancement: %d %s", res.status, res.header.Get("Location"))
+	}
+	results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	advanced := map[string]bool{}
+	for _, r := range results {
+		advanced[r.Code] = r.Advanced
+	}
+	if !advanced[seed] || advanced[eagle] || !advanced[w.codes["智能巡检机器人"]] || len(results) != 4 {
+		t.Errorf("advanced %v", advanced)
+	}
+}
+
+// The combined ranking page and API explain each entry's weighted score. With the
+// preliminary weighing 100% the combined score is its score: 3 × 25 = 75.00.
+func TestCombinedRankingPageAndAPI(t *testing.T) {
+	h := newHarness(t)
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	page := cl.get(fmt.Sprintf("/organizer/contests/%d/combined", w.contest.ID))
+	if page.status != http.StatusOK || !strings.Contains(page.body, "100% × 75.00 = 75.00 → 75.00") || !strings.Contains(page.body, "芯算团队") {
+		t.Fatalf("combined page %d: %.2000s", page.status, page.body)
+	}
+	var got contest.CombinedRanking
+	res := cl.get(fmt.Sprintf("/api/v1/contests/%d/combined-ranking", w.contest.ID))
+	res.json(t, &got)
+	if res.status != http.StatusOK || len(got.Entries) != 4 || got.Entries[0].Score != 7500 || got.Entries[1].Rank != 2 || got.Entries[2].Rank != 2 ||
+		!slices.Equal(got.Ties, []int{2}) {
+		t.Errorf("combined API %d %+v", res.status, got)
+	}
+}
