@@ -493,7 +493,7 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 
 // sheetClosed is the SQLSTATE of assert_sheet_open (migration 00006): the
 // round closed or the assignment ended while the submission was being written.
-const sheetClosed pqerror.Code = "PD001"
+const sheetClosed pqerror.Code = "PD002"
 
 // submitSQL writes a submission: $1 judge, $2 key, $3 request hash,
 // $4 assignment, $5 round, $6 total, $7 comment, $8 time, $9 response,

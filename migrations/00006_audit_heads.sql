@@ -51,7 +51,7 @@ CREATE FUNCTION assert_sheet_open(assignment bigint) RETURNS boolean LANGUAGE pl
 BEGIN
     IF NOT EXISTS (SELECT FROM assignments a JOIN rounds r ON r.id = a.round_id
                    WHERE a.id = assignment AND a.state = 'active' AND r.state = 'open') THEN
-        RAISE EXCEPTION 'assignment % is no longer open for scoring', assignment USING ERRCODE = 'PD001';
+        RAISE EXCEPTION 'assignment % is no longer open for scoring', assignment USING ERRCODE = 'PD002';
     END IF;
     RETURN true;
 END;
