@@ -121,6 +121,7 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/contests/:contest/assignments/:assignment/reopen":                  {401, 403, 403, 404, 422},
 	"GET /api/v1/contests/:contest/audit":                                            {401, 403, 403, 404, 200},
 	"GET /organizer/contests/:contest/rounds/:round/ranking":                         {303, 403, 403, 404, 200},
+	"GET /organizer/contests/:contest/audit":                                         {303, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/ranking":                            {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/sheets.csv":                  {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/rubric.json":                 {401, 403, 403, 404, 200},

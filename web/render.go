@@ -67,6 +67,8 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.shanghai).Format("2006-01-02 15:04")
 		},
+		// localSeconds is local to the second, for records such as the audit log's.
+		"localSeconds": func(t time.Time) string { return t.In(s.shanghai).Format("2006-01-02 15:04:05") },
 		// inputTime formats a time for a datetime-local input (Asia/Shanghai).
 		"inputTime": func(t *time.Time) string {
 			if t == nil {

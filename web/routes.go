@@ -54,6 +54,7 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.remindSubmit},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
+		{http.MethodGet, "/organizer/contests/:contest/audit", ContestOrganizer, s.auditPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementSubmit},
 		{http.MethodGet, "/judge", Judge, s.judgeHome},
 		{http.MethodGet, "/judge/assignments/:assignment", Judge, s.judgeEntryPage},
