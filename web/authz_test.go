@@ -38,6 +38,7 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/judges":  {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/judges": {401, 403, 403, 404, 422},
 	"GET /judge":                               {303, 403, 200, 403, 403},
+	"GET /judge/offline":                       {303, 403, 200, 403, 403},
 	"GET /entrant":                             {303, 200, 403, 403, 403},
 	"POST /api/v1/session":                     {401, 401, 401, 401, 401},
 	"DELETE /api/v1/session":                   {401, 204, 204, 204, 204},

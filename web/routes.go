@@ -57,6 +57,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/contests/:contest/audit", ContestOrganizer, s.auditPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementSubmit},
 		{http.MethodGet, "/judge", Judge, s.judgeHome},
+		{http.MethodGet, "/judge/offline", Judge, s.judgeOfflinePage},
 		{http.MethodGet, "/judge/assignments/:assignment", Judge, s.judgeEntryPage},
 		{http.MethodGet, "/judge/assignments/:assignment/files/:upload", Judge, s.judgeFile},
 		{http.MethodPost, "/judge/reminders/:reminder/dismiss", Judge, s.reminderDismissSubmit},
