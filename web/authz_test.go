@@ -38,6 +38,7 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/judges":  {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/judges": {401, 403, 403, 404, 422},
 	"GET /judge":                               {303, 403, 200, 403, 403},
+	"GET /judge/offline":                       {303, 403, 200, 403, 403},
 	"GET /entrant":                             {303, 200, 403, 403, 403},
 	"POST /api/v1/session":                     {401, 401, 401, 401, 401},
 	"DELETE /api/v1/session":                   {401, 204, 204, 204, 204},
@@ -106,6 +107,10 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/assignments/:assignment/recuse":                                    {401, 403, 422, 403, 403},
 	"GET /organizer/contests/:contest/rounds/:round/progress":                        {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/state":                          {401, 403, 403, 404, 422},
+	"POST /organizer/contests/:contest/rounds/:round/reminders":                      {401, 403, 403, 404, 422}, // no judge named
+	"POST /judge/reminders/:reminder/dismiss":                                        {401, 403, 404, 403, 403}, // not this judge's
+	"POST /api/v1/judge/reminders/:reminder/dismiss":                                 {401, 403, 404, 403, 403},
+	"POST /api/v1/contests/:contest/rounds/:round/reminders":                         {401, 403, 403, 404, 422},
 	"GET /judge/assignments/:assignment":                                             {303, 403, 404, 403, 403}, // not this judge's
 	"GET /judge/assignments/:assignment/files/:upload":                               {303, 403, 404, 403, 403},
 	"GET /api/v1/judge/tasks":                                                        {401, 403, 200, 403, 403},
@@ -117,6 +122,7 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/contests/:contest/assignments/:assignment/reopen":                  {401, 403, 403, 404, 422},
 	"GET /api/v1/contests/:contest/audit":                                            {401, 403, 403, 404, 200},
 	"GET /organizer/contests/:contest/rounds/:round/ranking":                         {303, 403, 403, 404, 200},
+	"GET /organizer/contests/:contest/audit":                                         {303, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/ranking":                            {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/sheets.csv":                  {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/rubric.json":                 {401, 403, 403, 404, 200},
@@ -191,7 +197,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
-				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999").Replace(r.Path)
+				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

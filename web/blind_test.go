@@ -92,6 +92,14 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 		t.Fatal(err)
 	}
 	judge := h.loggedIn(judgeAcct)
+	// The organizers remind the judge: the reminder is on the judge's pages walked below.
+	if err := h.store.RemindJudge(ctx, org.ID, c.ID, "prelim", x.ID); err != nil {
+		t.Fatal(err)
+	}
+	reminders, err := h.store.JudgeReminders(ctx, judgeAcct.ID)
+	if err != nil || len(reminders) != 1 {
+		t.Fatalf("reminders %+v %v", reminders, err)
+	}
 
 	secrets := []string{identity.Name, "秘密星辰", identity.USCC, identity.ContactName, identity.ContactPhone, identity.ContactEmail,
 		"司马隐名", "诸葛匿迹", title, originalName, "secret-login@example.com"}
@@ -112,7 +120,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 		if r.Access != web.Judge && !(r.Access == web.LoggedIn && r.Method == http.MethodGet) {
 			continue
 		}
-		path := strings.NewReplacer(":assignment", fmt.Sprint(list[0].ID), ":upload", uploadID).Replace(r.Path)
+		path := strings.NewReplacer(":assignment", fmt.Sprint(list[0].ID), ":upload", uploadID, ":reminder", fmt.Sprint(reminders[0].ID)).Replace(r.Path)
 		var res response
 		switch r.Method {
 		case http.MethodGet:
@@ -131,6 +139,17 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if visited < 5 {
 		t.Fatalf("visited only %d judge-facing routes", visited)
 	}
+	for path, shown := range map[string]string{"/judge": fmt.Sprintf(`/judge/reminders/%d/dismiss`, reminders[0].ID),
+		"/api/v1/judge/tasks": fmt.Sprintf(`"reminders":[{"id":%d,`, reminders[0].ID)} {
+		if res := judge.get(path); !strings.Contains(res.body, shown) {
+			t.Errorf("%s does not show the reminder, so its blindness was not checked: %.300s", path, res.body)
+		}
+	}
+	dismissed := judge.api(http.MethodPost, fmt.Sprintf("/api/v1/judge/reminders/%d/dismiss", reminders[0].ID), nil)
+	if dismissed.status != http.StatusOK {
+		t.Errorf("dismiss: %d %s", dismissed.status, dismissed.body)
+	}
+	check("dismissing the reminder", dismissed)
 	// The submission's response, and the draft's, are judge-facing too.
 	res := judge.do(http.MethodPost, fmt.Sprintf("/api/v1/judge/assignments/%d/sheet", list[0].ID), "application/json",
 		strings.NewReader(`{"marks":{"tech":30,"market":20,"team":25}}`), "X-CSRF-Token", judge.csrf, "Idempotency-Key", "blind-1")

@@ -23,13 +23,23 @@ func assignmentID(c *gin.Context) int64 {
 
 // Judge pages.
 
+// judgeHomePage is the judge's task list, with the organizers' reminders on top.
+type judgeHomePage struct {
+	Tasks     []contest.JudgeTask
+	Reminders []contest.JudgeReminder
+}
+
 func (s *Server) judgeHome(c *gin.Context) {
-	tasks, err := s.store.JudgeTasks(c.Request.Context(), accountID(c))
+	var page judgeHomePage
+	var err error
+	if page.Tasks, err = s.store.JudgeTasks(c.Request.Context(), accountID(c)); err == nil {
+		page.Reminders, err = s.store.JudgeReminders(c.Request.Context(), accountID(c))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "judge.html", "judge.title", tasks)
+	s.render(c, http.StatusOK, "judge.html", "judge.title", page)
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
@@ -57,7 +67,11 @@ func (s *Server) judgeFile(c *gin.Context) {
 
 func (s *Server) apiJudgeTasks(c *gin.Context) {
 	tasks, err := s.store.JudgeTasks(c.Request.Context(), accountID(c))
-	s.reply(c, http.StatusOK, gin.H{"tasks": tasks}, err)
+	var reminders []contest.JudgeReminder
+	if err == nil {
+		reminders, err = s.store.JudgeReminders(c.Request.Context(), accountID(c))
+	}
+	s.reply(c, http.StatusOK, gin.H{"tasks": tasks, "reminders": reminders}, err)
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
@@ -104,15 +118,16 @@ func (s *Server) apiSubmitSheet(c *gin.Context) {
 // Organizer: rounds, progress, reopening, audit log.
 
 type progressPage struct {
-	Contest contest.Contest
-	Round   contest.Round
-	Judges  []contest.JudgeProgress
-	Entries []contest.EntryProgress
-	Errors  map[string]string
+	Contest  contest.Contest
+	Round    contest.Round
+	Judges   []judgeProgress
+	Entries  []contest.EntryProgress
+	Reminded *contest.RemindResult // the outcome of the reminder form just sent
+	Errors   map[string]string
 }
 
 func (s *Server) progressPage(c *gin.Context) {
-	s.renderProgress(c, http.StatusOK, progressPage{})
+	s.renderProgress(c, http.StatusOK, progressPage{Reminded: remindedNotice(c)})
 }
 
 func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
@@ -127,7 +142,7 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 			page.Round = r
 		}
 	}
-	if page.Judges, page.Entries, err = s.store.Progress(ctx, contestID(c), c.Param("round")); err != nil {
+	if page.Judges, page.Entries, err = s.roundProgress(c); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -157,7 +172,7 @@ func (s *Server) apiRoundState(c *gin.Context) {
 }
 
 func (s *Server) apiProgress(c *gin.Context) {
-	judges, entries, err := s.store.Progress(c.Request.Context(), contestID(c), c.Param("round"))
+	judges, entries, err := s.roundProgress(c)
 	s.reply(c, http.StatusOK, gin.H{"judges": judges, "entries": entries}, err)
 }
 

@@ -34,7 +34,8 @@ type Page struct {
 // pageScripts are the scripts a page needs beyond app.js.
 var pageScripts = map[string][]string{
 	"entry.html":       {"/static/vendor/tus.min.js", "/static/upload.js"},
-	"judge_entry.html": {"/static/judge.js"},
+	"judge_entry.html": {"/static/judge.js", "/static/judge-offline.js"},
+	"judge.html":       {"/static/judge-offline.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.
@@ -67,6 +68,8 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.shanghai).Format("2006-01-02 15:04")
 		},
+		// localSeconds is local to the second, for records such as the audit log's.
+		"localSeconds": func(t time.Time) string { return t.In(s.shanghai).Format("2006-01-02 15:04:05") },
 		// inputTime formats a time for a datetime-local input (Asia/Shanghai).
 		"inputTime": func(t *time.Time) string {
 			if t == nil {

@@ -114,6 +114,7 @@ func (s *Server) buildEngine() (*gin.Engine, error) {
 	}
 	static, _ := fs.Sub(staticFiles, "static")
 	e.StaticFS("/static", http.FS(static))
+	e.GET("/judge/sw.js", s.judgeServiceWorker)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	for _, r := range s.routes() {

@@ -22,6 +22,9 @@
   const RETRY_DELAYS = [1000, 2000, 5000, 10000, 20000, 30000];
   const TIMEOUT = 20000;
 
+  // A copy kept on the tablet, shown offline, may be older than what the judge
+  // typed since: the draft kept in localStorage is then the best there is.
+  const offlineCopy = document.querySelector('meta[name="podium-offline"]') !== null;
   const statusLine = form.querySelector(".sheet-status");
   const connection = document.querySelector(".connection");
   const totalOut = form.querySelector("output[name=total]");
@@ -416,6 +419,7 @@
     lock();
     setStatus(form.dataset.submitted, "notice");
     if (sheet && sheet.total != null) { totalOut.textContent = format(Math.round(sheet.total * 100)); }
+    document.dispatchEvent(new CustomEvent("podium:changed")); // judge-offline.js refreshes the kept copy
   }
 
   // Controls.
@@ -485,7 +489,7 @@
   }
   if (pending) {
     fill(typed(JSON.parse(pending.body))); // what is being submitted is what the judge sees
-  } else if (draft && open() && draft.at !== draft.saved) {
+  } else if (draft && open() && (draft.at !== draft.saved || (offlineCopy && draft.at))) {
     fill(draft);
   } else {
     draft = Object.assign(values(), { at: 0, saved: 0 });

@@ -1,0 +1,107 @@
+package contest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+func TestRemindersReachBehindJudgesOnly(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	clock := &contesttest.Clock{T: w.s.Now()}
+	w.s.Now = clock.Now
+	org, cid := w.organizer.ID, w.contest.ID
+
+	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("reminding in a round not yet open: %v", err)
+	}
+	if err := w.s.SetRoundState(ctx, org, cid, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "nosuch"); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("reminding in a round that does not exist: %v", err)
+	}
+	judges, _, err := w.s.Progress(ctx, cid, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim")
+	if err != nil || res.Sent != len(judges) || res.Skipped != 0 {
+		t.Fatalf("remind all: %+v %v, want %d sent", res, err, len(judges))
+	}
+	// A second click reminds no one twice.
+	if res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); err != nil || res.Sent != 0 || res.Skipped != len(judges) {
+		t.Errorf("remind all again at once: %+v %v", res, err)
+	}
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("reminding one judge again at once: %v", err)
+	}
+	last, err := w.s.LastReminders(ctx, cid, "prelim")
+	if err != nil || len(last) != len(judges) || !last[w.target.ExpertID].Equal(clock.T) {
+		t.Errorf("last reminders %v %v, want %d at %s", last, err, len(judges), clock.T)
+	}
+
+	// The judge sees one reminder: the round and how many sheets are left, no entry.
+	tasks, err := w.s.JudgeTasks(ctx, w.judge)
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("tasks %v %v", tasks, err)
+	}
+	got, err := w.s.JudgeReminders(ctx, w.judge)
+	if err != nil || len(got) != 1 || got[0].Pending != len(tasks) || got[0].RoundName != tasks[0].RoundName {
+		t.Fatalf("the judge's reminders %+v %v, want one with %d pending", got, err, len(tasks))
+	}
+	if err := w.s.DismissReminder(ctx, w.otherJudge, got[0].ID); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("another judge dismissing it: %v", err)
+	}
+	if other, _ := w.s.JudgeReminders(ctx, w.otherJudge); len(other) != 1 || other[0].ID == got[0].ID {
+		t.Errorf("the other judge's reminders %+v", other)
+	}
+	for range 2 { // dismissing twice is harmless
+		if err := w.s.DismissReminder(ctx, w.judge, got[0].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, err := w.s.JudgeReminders(ctx, w.judge); err != nil || len(left) != 0 {
+		t.Errorf("after dismissing: %+v %v", left, err)
+	}
+
+	// After the cooldown the judge can be reminded again; submitting every sheet
+	// retires the reminder, and a judge with nothing due cannot be reminded.
+	clock.Advance(contest.ReminderCooldown)
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := w.s.JudgeReminders(ctx, w.judge); len(again) != 1 {
+		t.Errorf("reminded again: %+v", again)
+	}
+	for i, task := range tasks {
+		if _, err := w.s.SubmitSheet(ctx, w.judge, task.AssignmentID, marks("30", "20", "25"), fmt.Sprint("k", i), hash(fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if done, _ := w.s.JudgeReminders(ctx, w.judge); len(done) != 0 {
+		t.Errorf("reminders of a judge with everything submitted: %+v", done)
+	}
+	clock.Advance(time.Hour)
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); contest.ErrorCode(err) != contest.CodeConflict {
+		t.Errorf("reminding a judge with nothing due: %v", err)
+	}
+	if res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); err != nil || res.Sent != len(judges)-1 {
+		t.Errorf("remind all after the target finished: %+v %v, want %d", res, err, len(judges)-1)
+	}
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", 999999); contest.ErrorCode(err) != contest.CodeNotFound {
+		t.Errorf("reminding someone not judging the round: %v", err)
+	}
+	// Closing the round retires every reminder of it.
+	if err := w.s.SetRoundState(ctx, org, cid, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	if closed, _ := w.s.JudgeReminders(ctx, w.otherJudge); len(closed) != 0 {
+		t.Errorf("reminders of a closed round: %+v", closed)
+	}
+}

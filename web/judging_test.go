@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// judging is a contest whose preliminary round is open, with one eligible entry
+// and a panel of judges, each invited (with an account) and assigned the entry.
+type judging struct {
+	org     contest.Account
+	contest contest.Contest
+	judges  []judgeSeat
+}
+
+// judgeSeat is a judge of the panel: the expert, the account, the assignment and
+// the unused invite token that logs the judge in.
+type judgeSeat struct {
+	expert     int64
+	account    contest.Account
+	assignment int64
+	token      string
+}
+
+func newJudging(t *testing.T, h *harness, slug string, judges int) judging {
+	t.Helper()
+	ctx := context.Background()
+	w := judging{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")}
+	setup := contesttest.Setup(slug)
+	setup.Rounds[0].ReviewsPerEntry = judges
+	var err error
+	if w.contest, err = h.store.CreateContest(ctx, w.org.ID, setup); err != nil {
+		t.Fatal(err)
+	}
+	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
+	entryID := submittedEntry(t, h, entrant, w.contest.ID)
+	if _, err := h.store.ReviewEntries(ctx, w.org.ID, w.contest.ID, []int64{entryID}, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	var panel []int64
+	for i := range judges {
+		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		panel = append(panel, x.ID)
+	}
+	if err := h.store.SetPanel(ctx, w.org.ID, w.contest.ID, "prelim", panel); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.store.StartAssignment(ctx, w.org.ID, w.contest.ID, "prelim", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil || run.Added != judges {
+		t.Fatalf("run %+v %v", run, err)
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	list, err := h.store.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range panel {
+		seat := judgeSeat{expert: x}
+		for _, a := range list {
+			if a.ExpertID == x {
+				seat.assignment = a.ID
+			}
+		}
+		inv, err := h.store.InviteExpert(ctx, w.org.ID, w.contest.ID, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seat.account, err = h.store.Account(ctx, inv.AccountID); err != nil {
+			t.Fatal(err)
+		}
+		seat.token = inv.Token
+		w.judges = append(w.judges, seat)
+	}
+	return w
+}
+
+// shanghai is the time zone in which pages show times.
+func shanghai(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
