@@ -466,7 +466,10 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 		pq.StringArray(keys), points, comments}, entry.args()...)
 	// One statement, so its own transaction: the chain is held from the
 	// moment it is taken to the commit, with no round trip in between.
-	err = s.DB.GetContext(ctx, &written, submitSQL, args...)
+	st, err := s.stmt(ctx, submitSQL)
+	if err == nil {
+		err = st.GetContext(ctx, &written, args...)
+	}
 	switch {
 	case pq.As(err, sheetClosed) != nil:
 		return nil, Conflict("err.score.round_not_open")
@@ -551,7 +554,16 @@ type submitTarget struct {
 
 func (s *Store) submitTarget(ctx context.Context, judgeID, assignmentID int64, key string) (submitTarget, error) {
 	var t submitTarget
-	err := s.DB.GetContext(ctx, &t, `
+	st, err := s.stmt(ctx, submitTargetSQL)
+	if err != nil {
+		return t, err
+	}
+	err = st.GetContext(ctx, &t, judgeID, assignmentID, key)
+	return t, err
+}
+
+// submitTargetSQL reads a submitTarget: $1 judge, $2 assignment, $3 key.
+const submitTargetSQL = `
 		SELECT k.request_hash, k.response, a.round_id, r.contest_id, a.entry_id, r.state AS round_state,
 		       coalesce(b.code, '') AS blind_code, sh.state AS sheet_state, c.keys, c.names, c.maxes, c.weights, c.steps
 		FROM (SELECT) AS one
@@ -565,9 +577,7 @@ func (s *Store) submitTarget(ctx context.Context, judgeID, assignmentID int64, k
 			SELECT array_agg(key ORDER BY position) AS keys, array_agg(name_zh ORDER BY position) AS names,
 			       array_agg(max_points ORDER BY position) AS maxes, array_agg(weight ORDER BY position) AS weights,
 			       array_agg(step ORDER BY position) AS steps
-			FROM criteria WHERE round_id = a.round_id) c ON true`, judgeID, assignmentID, key)
-	return t, err
-}
+			FROM criteria WHERE round_id = a.round_id) c ON true`
 
 // replay answers a key seen before: its stored response, or why not.
 func (t submitTarget) replay(requestHash []byte) (json.RawMessage, error) {

@@ -1,9 +1,11 @@
 package contest
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -24,6 +26,8 @@ type Store struct {
 	// FindIdentity finds an entrant's names in a document's text; nil disables
 	// the identity-leak check.
 	FindIdentity IdentityFinder
+
+	prepared sync.Map // query text → *sqlx.Stmt, for the hot paths
 }
 
 // NewStore returns a store on db with production defaults.
@@ -32,6 +36,25 @@ func NewStore(db *sqlx.DB) *Store {
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// stmt returns query prepared once for the store's pool. The hot paths (a score
+// submission) use it: PostgreSQL then neither parses the statement again nor,
+// once it has settled on a generic plan, plans it again, and each execution is
+// one round trip instead of two.
+func (s *Store) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := s.prepared.Load(query); ok {
+		return st.(*sqlx.Stmt), nil
+	}
+	st, err := s.DB.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.prepared.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sqlx.Stmt), nil
+	}
+	return st, nil
+}
 
 // newToken returns a random URL-safe token and the SHA-256 that is stored in its place,
 // so that a leaked database does not leak usable sessions or invite links.
