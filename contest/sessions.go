@@ -47,11 +47,15 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		CSRFToken string    `db:"csrf_token"`
 		ExpiresAt time.Time `db:"expires_at"`
 	}
-	err := s.DB.GetContext(ctx, &row, `
+	// Every signed-in request asks this: prepared once.
+	st, err := s.stmt(ctx, `
 		SELECT a.id, a.role, a.email, a.phone, a.display_name, a.password_hash, a.locale, a.created_at, a.disabled_at,
 		       s.csrf_token, s.expires_at
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`, hashToken(token), s.now())
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`)
+	if err == nil {
+		err = st.GetContext(ctx, &row, hashToken(token), s.now())
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, Unauthorized("err.session.expired")
 	}
