@@ -54,6 +54,20 @@ func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
 	return p, err
 }
 
+// loadRankedDecision is loadDecisionPage with the round's current ranking,
+// indexed by blind code, for the pages that decide from it.
+func (s *Server) loadRankedDecision(c *gin.Context) (decisionPage, map[string]planEntry, error) {
+	dp, err := s.loadDecisionPage(c)
+	if err != nil {
+		return dp, nil, err
+	}
+	rk, rs, err := s.store.Ranking(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+	if err != nil {
+		return dp, nil, err
+	}
+	return dp, rankedByCode(rk, rs), nil
+}
+
 // rankedByCode indexes a ranking's entries, with their titles, by blind code.
 func rankedByCode(rk scoring.Ranking, rs contest.RoundScoring) map[string]planEntry {
 	out := make(map[string]planEntry, len(rk.Entries))
@@ -142,23 +156,17 @@ func (s *Server) advancementPage(c *gin.Context) {
 }
 
 func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
-	ctx := c.Request.Context()
-	dp, err := s.loadDecisionPage(c)
+	dp, byCode, err := s.loadRankedDecision(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	plan, _, err := s.store.AdvancementPlan(ctx, dp.Contest.ID, dp.Round.Key)
+	plan, _, err := s.store.AdvancementPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	rk, rs, err := s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	byCode, lang := rankedByCode(rk, rs), s.localizer(c).Lang
+	lang := s.localizer(c).Lang
 	page := advancementPage{decisionPage: dp}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
 	for _, p := range plan {
@@ -214,23 +222,17 @@ func (s *Server) awardsPage(c *gin.Context) {
 }
 
 func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen map[string]string) {
-	ctx := c.Request.Context()
-	dp, err := s.loadDecisionPage(c)
+	dp, byCode, err := s.loadRankedDecision(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	plan, _, err := s.store.AwardPlan(ctx, dp.Contest.ID, dp.Round.Key)
+	plan, _, err := s.store.AwardPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	rk, rs, err := s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	byCode, lang := rankedByCode(rk, rs), s.localizer(c).Lang
+	lang := s.localizer(c).Lang
 	page := awardsPage{decisionPage: dp, Chosen: chosen}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
 	for _, p := range plan {
