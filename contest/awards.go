@@ -12,11 +12,12 @@ import (
 // AuditAwards records the prizes given.
 const AuditAwards = "awards.confirmed"
 
-// AwardPlan applies the contest's award quotas to a round's ranking (usually the
-// final's): prizes by rank, level by level, per group — or per group and track
+// AwardPlan applies the contest's award quotas to a round's deciding ranking
+// (usually the final's; the combined final ranking where rounds are weighted,
+// see DecidingRanking): prizes by rank, level by level, per group — or per group and track
 // where quotas are set per track — and the ties at a boundary for the organizers.
 func (s *Store) AwardPlan(ctx context.Context, contestID int64, roundKey string) ([]scoring.PoolAwards, scoring.Ranking, error) {
-	rk, rs, err := s.Ranking(ctx, contestID, roundKey)
+	rk, rs, _, err := s.DecidingRanking(ctx, contestID, roundKey)
 	if err != nil {
 		return nil, rk, err
 	}

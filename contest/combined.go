@@ -1,8 +1,10 @@
 package contest
 
 import (
+	"cmp"
 	"context"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -190,4 +192,53 @@ func trimDecimals(s string) string {
 		s += "0"
 	}
 	return s
+}
+
+// DecidingRanking is the ranking a round's results are decided on. It is the
+// round's own ranking, except for the last of several rounds that carry a
+// weight in the final ranking: the contest's final ranking is then the
+// combined one (e.g. 30% preliminary + 70% final), so that round's awards —
+// and the scores and ranks its results record — follow CombinedRanking,
+// written in the round's blind codes. combined says which; rs is the round's.
+func (s *Store) DecidingRanking(ctx context.Context, contestID int64, roundKey string) (rk scoring.Ranking, rs RoundScoring, combined bool, err error) {
+	rk, rs, err = s.Ranking(ctx, contestID, roundKey)
+	if err != nil {
+		return rk, rs, false, err
+	}
+	c, err := s.Contest(ctx, contestID)
+	if err != nil {
+		return rk, rs, false, err
+	}
+	var weighted []string
+	for _, r := range c.Rounds {
+		if r.FinalWeight > 0 {
+			weighted = append(weighted, r.Key)
+		}
+	}
+	if len(weighted) < 2 || weighted[len(weighted)-1] != roundKey {
+		return rk, rs, false, nil
+	}
+	cr, err := s.CombinedRanking(ctx, contestID)
+	if err != nil {
+		return rk, rs, false, err
+	}
+	final := scoring.Ranking{Method: rk.Method, Entries: make([]scoring.Result, 0, len(cr.Entries)), Ties: []scoring.Tie{}}
+	for _, e := range cr.Entries {
+		code := e.Codes[len(e.Codes)-1] // this round is the last weighted one
+		final.Entries = append(final.Entries, scoring.Result{Rank: e.Rank, Entry: code, Score: e.Score})
+	}
+	slices.SortFunc(final.Entries, func(a, b scoring.Result) int { // by rank, then entry, as a Ranking is
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(a.Entry, b.Entry))
+	})
+	for _, r := range final.Entries {
+		if !slices.Contains(cr.Ties, r.Rank) {
+			continue
+		}
+		if n := len(final.Ties); n == 0 || final.Ties[n-1].Rank != r.Rank {
+			final.Ties = append(final.Ties, scoring.Tie{Rank: r.Rank, Score: r.Score})
+		}
+		last := &final.Ties[len(final.Ties)-1]
+		last.Entries = append(last.Entries, r.Entry)
+	}
+	return final, rs, true, nil
 }

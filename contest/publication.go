@@ -87,9 +87,14 @@ func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, ro
 			return err
 		}
 		// The round is locked: sheets can no longer leave or enter the ranking.
-		rk, _, err := s.Ranking(ctx, contestID, roundKey)
+		rk, _, combined, err := s.DecidingRanking(ctx, contestID, roundKey)
 		if err != nil {
 			return err
+		}
+		if combined {
+			if err := earlierWeightedRoundsPublished(ctx, tx, contestID, roundID); err != nil {
+				return err
+			}
 		}
 		if err := resultsMatchRanking(ctx, tx, roundID, rk); err != nil {
 			return err
@@ -139,6 +144,21 @@ func lockClosedRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey
 		return 0, Conflict("err.publish.sheets_reopened")
 	}
 	return r.ID, nil
+}
+
+// earlierWeightedRoundsPublished refuses to publish awards given on the
+// combined ranking while a round it combines could still change.
+func earlierWeightedRoundsPublished(ctx context.Context, tx *sqlx.Tx, contestID, roundID int64) error {
+	var open int
+	if err := tx.GetContext(ctx, &open, `
+		SELECT count(*) FROM rounds WHERE contest_id = $1 AND id <> $2 AND final_weight > 0 AND state <> 'published'`,
+		contestID, roundID); err != nil {
+		return err
+	}
+	if open > 0 {
+		return Conflict("err.publish.earlier_rounds")
+	}
+	return nil
 }
 
 // resultsMatchRanking checks that the recorded results are the ranking's, entry for entry.

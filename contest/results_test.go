@@ -327,3 +327,85 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 	_, err = w.s.CombinedRanking(ctx, id)
 	wantError(t, err, contest.CodeConflict, "err.combined.no_weights")
 }
+
+// Where rounds are weighted (30% preliminary + 70% semifinal), the last round's
+// prizes go by the combined final ranking, which here reverses the semifinal's
+// own order. Worked by hand; totals are the sums of the three marks, two judges
+// per entry agreeing in the semifinal:
+//
+//	preliminary: 芯算 75.00; 绿种 (61.5 + 60) / 2 = 60.75 (鹰眼 60.00, 星河 30.00 do not advance)
+//	semifinal:   绿种 27+27+26 = 80.00; 芯算 27+26+26 = 79.00 → 绿种 first on its own
+//	combined:    绿种 0.3 × 60.75 + 0.7 × 80.00 = 18.225 + 56.00 = 74.225 → 74.23
+//	             芯算 0.3 × 75.00 + 0.7 × 79.00 = 22.50 + 55.30 = 77.80 → 芯算 first
+func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	id := w.contest.ID
+	c, _ := w.s.Contest(ctx, id)
+	one := 1
+	c.Rounds[0].AdvanceCount, c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = &one, 30, 70
+	c.Rounds[1].ReviewsPerEntry = 2
+	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1}}
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
+		switch {
+		case org == "芯算微电子有限公司":
+			return same("25")
+		case org == "绿种团队" && nth == 0:
+			return same("20.5")
+		case org == "绿种团队", org == "鹰眼装备股份有限公司":
+			return same("20")
+		}
+		return same("10")
+	})
+	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
+	w.run(t, "semi")
+	w.scoreRound(t, "semi", func(org string, _ int) contest.SheetInput {
+		if org == "绿种团队" {
+			return marks("27", "27", "26")
+		}
+		return marks("27", "26", "26")
+	})
+	seed, chip := w.codeOf(t, "semi", "绿种团队"), w.codeOf(t, "semi", "芯算微电子有限公司")
+
+	own, _, err := w.s.Ranking(ctx, id, "semi")
+	if err != nil || own.Entries[0].Entry != seed || own.Entries[0].Score != 8000 {
+		t.Fatalf("semifinal's own ranking %+v %v", own.Entries, err)
+	}
+	if _, _, combined, err := w.s.DecidingRanking(ctx, id, "prelim"); err != nil || combined {
+		t.Errorf("the preliminary decides on its own ranking: combined %v, %v", combined, err)
+	}
+	plan, _, err := w.s.AwardPlan(ctx, id, "semi")
+	if err != nil || len(plan) != 1 || len(plan[0].Awards) != 2 {
+		t.Fatalf("award plan %+v %v", plan, err)
+	}
+	if a := plan[0].Awards; a[0].Entry != chip || a[0].Level != "first" || a[1].Entry != seed || a[1].Level != "second" {
+		t.Errorf("awards %+v, want first %s (77.80), second %s (74.23)", a, chip, seed)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "semi", nil); err != nil {
+		t.Fatal(err)
+	}
+	// The combined scores rest on the preliminary's: it is published first.
+	_, err = w.s.PublishResults(ctx, w.organizer.ID, id, "semi")
+	wantError(t, err, contest.CodeConflict, "err.publish.earlier_rounds")
+	if _, err := w.s.PublishResults(ctx, w.organizer.ID, id, "prelim"); err != nil {
+		t.Fatal(err)
+	}
+	published, err := w.s.PublishResults(ctx, w.organizer.ID, id, "semi")
+	if err != nil || len(published) != 2 {
+		t.Fatalf("published %+v %v", published, err)
+	}
+	if p := published[0]; p.Code != chip || p.Score != 7780 || p.Rank != 1 || p.AwardLevel != "first" {
+		t.Errorf("first published %+v", p)
+	}
+	if p := published[1]; p.Code != seed || p.Score != 7423 || p.Rank != 2 || p.AwardLevel != "second" {
+		t.Errorf("second published %+v", p)
+	}
+}

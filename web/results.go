@@ -32,6 +32,7 @@ type decisionPage struct {
 	Round     contest.Round
 	Results   []contest.RoundResult // recorded so far
 	Published bool
+	Combined  bool   // awards follow the combined final ranking
 	Done      bool   // the action just succeeded
 	Error     string // why the last submission was refused
 }
@@ -54,14 +55,23 @@ func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
 	return p, err
 }
 
-// loadRankedDecision is loadDecisionPage with the round's current ranking,
-// indexed by blind code, for the pages that decide from it.
-func (s *Server) loadRankedDecision(c *gin.Context) (decisionPage, map[string]planEntry, error) {
+// loadRankedDecision is loadDecisionPage with the ranking the page decides
+// on, indexed by blind code: the round's own for advancement; for awards the
+// deciding ranking, which is the combined final ranking on the last weighted
+// round (contest.Store.DecidingRanking).
+func (s *Server) loadRankedDecision(c *gin.Context, awards bool) (decisionPage, map[string]planEntry, error) {
 	dp, err := s.loadDecisionPage(c)
 	if err != nil {
 		return dp, nil, err
 	}
-	rk, rs, err := s.store.Ranking(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+	ctx := c.Request.Context()
+	var rk scoring.Ranking
+	var rs contest.RoundScoring
+	if awards {
+		rk, rs, dp.Combined, err = s.store.DecidingRanking(ctx, dp.Contest.ID, dp.Round.Key)
+	} else {
+		rk, rs, err = s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
+	}
 	if err != nil {
 		return dp, nil, err
 	}
@@ -156,7 +166,7 @@ func (s *Server) advancementPage(c *gin.Context) {
 }
 
 func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
-	dp, byCode, err := s.loadRankedDecision(c)
+	dp, byCode, err := s.loadRankedDecision(c, false)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -222,7 +232,7 @@ func (s *Server) awardsPage(c *gin.Context) {
 }
 
 func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen map[string]string) {
-	dp, byCode, err := s.loadRankedDecision(c)
+	dp, byCode, err := s.loadRankedDecision(c, true)
 	if err != nil {
 		s.fail(c, err)
 		return
