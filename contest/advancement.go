@@ -67,16 +67,65 @@ func (s *Store) AdvancementPlan(ctx context.Context, contestID int64, roundKey s
 
 // ConfirmAdvancement records the round's results (every ranked entry's rank and
 // score) and who advances: the certain ones, plus the tied entries the organizers
-// chose, no more than the seats left in each pool. It is audited. A published
-// round's advancement is final.
+// chose, no more than the seats left in each pool. It is audited. Only a closed
+// round's advancement can be confirmed (so the next round never takes entries
+// from a ranking judges are still changing), and a published round's is final.
+// Recorded awards decided on an earlier ranking are cleared (see forgetStaleDecision).
 func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64, roundKey string, chosen []string) ([]string, error) {
-	if err := s.refusePublished(ctx, contestID, roundKey); err != nil {
-		return nil, err
-	}
-	plan, rk, err := s.AdvancementPlan(ctx, contestID, roundKey)
+	var codes []string
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		roundID, err := lockDecidableRound(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		// The round stays closed while it is locked: the plan is on the ranking recorded.
+		plan, rk, err := s.AdvancementPlan(ctx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		advance, err := advancing(plan, chosen)
+		if err != nil {
+			return err
+		}
+		cleared, err := forgetStaleDecision(ctx, tx, roundID, rk, clearAwardsSQL)
+		if err != nil {
+			return err
+		}
+		if err := dropUnranked(ctx, tx, roundID, rk); err != nil {
+			return err
+		}
+		for _, res := range rk.Entries {
+			explanation, _ := json.Marshal(res)
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO results (round_id, entry_id, score, rank, advanced, explanation)
+				SELECT $1, b.entry_id, $3, $4, $5, $6 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
+				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank,
+				    advanced = EXCLUDED.advanced, explanation = EXCLUDED.explanation`,
+				roundID, res.Entry, res.Score, res.Rank, advance[res.Entry], explanation); err != nil {
+				return err
+			}
+			if advance[res.Entry] {
+				codes = append(codes, res.Entry)
+			}
+		}
+		record := map[string]any{"advanced": codes, "chosen_from_ties": chosen}
+		if cleared {
+			record["awards_cleared"] = true
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAdvancement, roundKey, record)
+	})
 	if err != nil {
 		return nil, err
 	}
+	return codes, nil
+}
+
+// advancing is who advances under plan: the certain entries and the tied ones
+// chosen. Unlike a tied award, a tied entry left out of chosen is decided, not
+// forgotten: the advancement page offers one checkbox per tied entry, and an
+// unticked box means "does not advance" (as the scoring rules say), so the API
+// reads an entry missing from chosen the same way.
+func advancing(plan []scoring.PoolAdvancement, chosen []string) (map[string]bool, error) {
 	advance := map[string]bool{}
 	for _, p := range plan {
 		for _, e := range p.Advanced {
@@ -98,32 +147,7 @@ func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64
 			return nil, Invalid("chosen", "err.advance.not_tied")
 		}
 	}
-	var codes []string
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		r, err := roundByKey(ctx, tx, contestID, roundKey)
-		if err != nil {
-			return err
-		}
-		if err := dropUnranked(ctx, tx, r.ID, rk); err != nil {
-			return err
-		}
-		for _, res := range rk.Entries {
-			explanation, _ := json.Marshal(res)
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO results (round_id, entry_id, score, rank, advanced, explanation)
-				SELECT $1, b.entry_id, $3, $4, $5, $6 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
-				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank,
-				    advanced = EXCLUDED.advanced, explanation = EXCLUDED.explanation`,
-				r.ID, res.Entry, res.Score, res.Rank, advance[res.Entry], explanation); err != nil {
-				return err
-			}
-			if advance[res.Entry] {
-				codes = append(codes, res.Entry)
-			}
-		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAdvancement, roundKey, map[string]any{"advanced": codes, "chosen_from_ties": chosen})
-	})
-	return codes, err
+	return advance, nil
 }
 
 // advancedFilter restricts a round's entries to those that advanced from the

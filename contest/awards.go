@@ -13,15 +13,23 @@ import (
 const AuditAwards = "awards.confirmed"
 
 // AwardPlan applies the contest's award quotas to a round's deciding ranking
-// (usually the final's; the combined final ranking where rounds are weighted,
-// see DecidingRanking): prizes by rank, level by level, per group — or per group and track
+// (the combined final ranking where rounds are weighted, see DecidingRanking):
+// prizes by rank, level by level, per group — or per group and track
 // where quotas are set per track — and the ties at a boundary for the organizers.
+// The quotas are the contest's prizes, so only its last round gives them; any
+// other round is refused (err.award.final_round_only).
 func (s *Store) AwardPlan(ctx context.Context, contestID int64, roundKey string) ([]scoring.PoolAwards, scoring.Ranking, error) {
-	rk, rs, _, err := s.DecidingRanking(ctx, contestID, roundKey)
-	if err != nil {
-		return nil, rk, err
-	}
 	c, err := s.Contest(ctx, contestID)
+	if err != nil {
+		return nil, scoring.Ranking{}, err
+	}
+	if !slices.ContainsFunc(c.Rounds, func(r Round) bool { return r.Key == roundKey }) {
+		return nil, scoring.Ranking{}, NotFound("err.round.not_found")
+	}
+	if c.Rounds[len(c.Rounds)-1].Key != roundKey { // rounds are in order of position
+		return nil, scoring.Ranking{}, Conflict("err.award.final_round_only")
+	}
+	rk, rs, _, err := s.DecidingRanking(ctx, contestID, roundKey)
 	if err != nil {
 		return nil, rk, err
 	}
@@ -62,29 +70,34 @@ const NoAwardChoice = "none"
 
 // ConfirmAwards records the prizes of the plan, and for entries tied at a
 // boundary the level the organizers chose (one of the tie's levels, or "none"),
-// on the round's results (audited). No more tied entries can get a level than
-// the tie spans places of that level. A published round's awards are final.
+// on the round's results (audited). Every tied entry needs a choice, and no
+// more tied entries can get a level than the tie spans places of that level.
+// Only the contest's last round gives prizes, once it is closed; a published
+// round's awards are final. Recorded advancement decided on an earlier ranking
+// is cleared (see forgetStaleDecision).
 func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, roundKey string, chosen map[string]string) (map[string]string, error) {
-	if err := s.refusePublished(ctx, contestID, roundKey); err != nil {
-		return nil, err
-	}
-	plan, rk, err := s.AwardPlan(ctx, contestID, roundKey)
-	if err != nil {
-		return nil, err
-	}
-	given, err := awardsGiven(plan, chosen)
-	if err != nil {
-		return nil, err
-	}
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		r, err := roundByKey(ctx, tx, contestID, roundKey)
+	var given map[string]string
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		roundID, err := lockDecidableRound(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
 		}
-		if err := dropUnranked(ctx, tx, r.ID, rk); err != nil {
+		// The round stays closed while it is locked: the plan is on the ranking recorded.
+		plan, rk, err := s.AwardPlan(ctx, contestID, roundKey)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE results SET award_level = NULL WHERE round_id = $1`, r.ID); err != nil {
+		if given, err = awardsGiven(plan, chosen); err != nil {
+			return err
+		}
+		cleared, err := forgetStaleDecision(ctx, tx, roundID, rk, clearAdvancementSQL)
+		if err != nil {
+			return err
+		}
+		if err := dropUnranked(ctx, tx, roundID, rk); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE results SET award_level = NULL WHERE round_id = $1`, roundID); err != nil {
 			return err
 		}
 		for _, res := range rk.Entries {
@@ -96,18 +109,28 @@ func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, rou
 				INSERT INTO results (round_id, entry_id, score, rank, award_level)
 				SELECT $1, b.entry_id, $3, $4, $5 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
 				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank, award_level = EXCLUDED.award_level`,
-				r.ID, res.Entry, res.Score, res.Rank, level); err != nil {
+				roundID, res.Entry, res.Score, res.Rank, level); err != nil {
 				return err
 			}
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAwards, roundKey, map[string]any{"awards": given, "chosen_for_ties": chosen})
+		record := map[string]any{"awards": given, "chosen_for_ties": chosen}
+		if cleared {
+			record["advancement_cleared"] = true
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAwards, roundKey, record)
 	})
-	return given, err
+	if err != nil {
+		return nil, err
+	}
+	return given, nil
 }
 
 // awardsGiven is the plan's prizes plus the levels chosen for tied entries.
+// Every tied entry must be decided — a level or "none" — as on the awards
+// page: a tie left out is refused (err.award.undecided), never read as no prize.
 func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[string]string, error) {
 	given, decided := map[string]string{}, map[string]bool{}
+	undecided := false
 	for _, p := range plan {
 		for _, a := range p.Awards {
 			given[a.Entry] = a.Level
@@ -117,6 +140,7 @@ func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[strin
 			for _, e := range tie.Entries {
 				level, ok := chosen[e]
 				if !ok {
+					undecided = true
 					continue
 				}
 				decided[e] = true
@@ -138,6 +162,9 @@ func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[strin
 		if !decided[e] {
 			return nil, Invalid("chosen", "err.award.not_tied")
 		}
+	}
+	if undecided {
+		return nil, Invalid("chosen", "err.award.undecided")
 	}
 	return given, nil
 }

@@ -54,16 +54,31 @@ func (s *Store) RoundResults(ctx context.Context, contestID int64, roundKey stri
 	return out, err
 }
 
-// refusePublished refuses to change what a published round decided.
-func (s *Store) refusePublished(ctx context.Context, contestID int64, roundKey string) error {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+// lockDecidableRound locks a round whose advancement or awards may be
+// confirmed: closed for scoring (so its ranking no longer moves with every
+// sheet, and a confirmed advancement does not feed the next round while judges
+// still score) and not yet published. The lock holds the round closed until
+// the confirmation commits.
+func lockDecidableRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey string) (int64, error) {
+	var r struct {
+		ID    int64  `db:"id"`
+		State string `db:"state"`
+	}
+	err := tx.GetContext(ctx, &r, `SELECT id, state FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, roundKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, NotFound("err.round.not_found")
+	}
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if r.State == RoundPublished {
-		return Conflict("err.results.published")
+	switch r.State {
+	case RoundPublished:
+		return 0, Conflict("err.results.published")
+	case RoundClosed:
+		return r.ID, nil
+	default:
+		return 0, Conflict("err.results.round_not_closed")
 	}
-	return nil
 }
 
 // RoundPublished reports whether a round's results are published.
@@ -163,36 +178,74 @@ func earlierWeightedRoundsPublished(ctx context.Context, tx *sqlx.Tx, contestID,
 
 // resultsMatchRanking checks that the recorded results are the ranking's, entry for entry.
 func resultsMatchRanking(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ranking) error {
+	recorded, same, err := recordedRanking(ctx, tx, roundID, rk)
+	if err != nil {
+		return err
+	}
+	if len(rk.Entries) == 0 {
+		return Conflict("err.publish.nothing_ranked")
+	}
+	if !recorded {
+		return Conflict("err.publish.not_confirmed")
+	}
+	if !same {
+		return Conflict("err.publish.stale")
+	}
+	return nil
+}
+
+// recordedRanking reports whether a round has recorded results, and whether
+// they are exactly the ranking rk: the same entries with the same scores and ranks.
+func recordedRanking(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ranking) (recorded, same bool, err error) {
 	var stored []struct {
 		Code  string         `db:"code"`
 		Score scoring.Points `db:"score"`
 		Rank  int            `db:"rank"`
 	}
 	if err := tx.SelectContext(ctx, &stored, `
-		SELECT b.code, res.score, res.rank FROM results res
-		JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
+		SELECT coalesce(b.code, '') AS code, res.score, res.rank FROM results res
+		LEFT JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
 		WHERE res.round_id = $1`, roundID); err != nil {
-		return err
+		return false, false, err
 	}
-	if len(rk.Entries) == 0 {
-		return Conflict("err.publish.nothing_ranked")
-	}
-	if len(stored) == 0 {
-		return Conflict("err.publish.not_confirmed")
+	if len(stored) != len(rk.Entries) {
+		return len(stored) > 0, false, nil
 	}
 	byCode := make(map[string]scoring.Result, len(rk.Entries))
 	for _, r := range rk.Entries {
 		byCode[r.Entry] = r
 	}
-	if len(stored) != len(byCode) {
-		return Conflict("err.publish.stale")
-	}
 	for _, st := range stored {
 		if r, ok := byCode[st.Code]; !ok || r.Score != st.Score || r.Rank != st.Rank {
-			return Conflict("err.publish.stale")
+			return true, false, nil
 		}
 	}
-	return nil
+	return len(stored) > 0, true, nil
+}
+
+// SQL that forgets one of a round's two decisions (see forgetStaleDecision).
+const (
+	clearAwardsSQL      = `UPDATE results SET award_level = NULL WHERE round_id = $1 AND award_level IS NOT NULL`
+	clearAdvancementSQL = `UPDATE results SET advanced = false WHERE round_id = $1 AND advanced`
+)
+
+// forgetStaleDecision runs clear — forgetting the round's other decision,
+// awards when advancement is confirmed and advancement when awards are — if
+// the recorded results are not the ranking rk about to be recorded. Confirming
+// one decision rewrites every result's score and rank, so the other, taken on
+// the old ranking, would otherwise pass for current at publication. It reports
+// whether anything was forgotten; the organizers confirm that decision again.
+func forgetStaleDecision(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ranking, clear string) (bool, error) {
+	recorded, same, err := recordedRanking(ctx, tx, roundID, rk)
+	if err != nil || !recorded || same {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, clear, roundID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // dropUnranked deletes the results of entries that are no longer in the round's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -79,11 +80,13 @@ func wantError(t *testing.T, err error, code contest.Code, message string) {
 // prelimWithTie scores the preliminary so that 芯算 is first (75), 鹰眼 and 绿种
 // share second place (60) and 星河 is last (30), with one first, one second and
 // one third prize for the team group: the tie spans the second and third prizes.
+// The preliminary is the contest's only round, so its prizes are the contest's.
 func prelimWithTie(t *testing.T) assignWorld {
 	t.Helper()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	c, _ := w.s.Contest(ctx, w.contest.ID)
+	c.Rounds = c.Rounds[:1]
 	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
 		{Group: "team", Level: "third", Count: 1}}
 	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
@@ -117,6 +120,8 @@ func TestAwardTiesAreDecidedWithinTheirPlaces(t *testing.T) {
 		{map[string]string{eagle: "first"}, "err.award.not_tied"},                  // not a level of the tie
 		{map[string]string{star: "none"}, "err.award.not_tied"},                    // not tied
 		{map[string]string{eagle: ""}, "err.award.not_tied"},                       // no level at all
+		{map[string]string{eagle: "second"}, "err.award.undecided"},                // 绿种 left out
+		{nil, "err.award.undecided"},                                               // both left out
 	} {
 		_, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", bad.chosen)
 		wantError(t, err, contest.CodeInvalid, bad.want)
@@ -208,7 +213,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
 	wantError(t, err, contest.CodeConflict, "err.results.published")
 	c, _ = w.s.Contest(ctx, id)
-	c.Rounds = c.Rounds[1:] // removing the published round
+	c.Rounds[0].Key = "again" // removing the published round (the only one) for another
 	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
 	wantError(t, err, contest.CodeConflict, "err.results.published")
 	if _, err := w.s.DB.Exec(`UPDATE results SET score = 0`); err == nil {
@@ -407,5 +412,175 @@ func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
 	}
 	if p := published[1]; p.Code != seed || p.Score != 7423 || p.Rank != 2 || p.AwardLevel != "second" {
 		t.Errorf("second published %+v", p)
+	}
+}
+
+// The award quotas are the contest's prizes: a preliminary round gives none,
+// however its ranking looks, and nothing is recorded when it is asked to.
+func TestAwardsOnlyOnTheLastRound(t *testing.T) {
+	w := newAssignWorld(t) // preliminary, then semifinal
+	ctx := context.Background()
+	id := w.contest.ID
+	c, _ := w.s.Contest(ctx, id)
+	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}}
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	w.scoreRound(t, "prelim", func(org string, _ int) contest.SheetInput {
+		if org == "芯算微电子有限公司" {
+			return same("25")
+		}
+		return same("10")
+	})
+	_, _, err := w.s.AwardPlan(ctx, id, "prelim")
+	wantError(t, err, contest.CodeConflict, "err.award.final_round_only")
+	_, err = w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", nil)
+	wantError(t, err, contest.CodeConflict, "err.award.final_round_only")
+	if results, _ := w.s.RoundResults(ctx, id, "prelim"); len(results) != 0 {
+		t.Errorf("awards refused on the preliminary recorded %+v", results)
+	}
+	_, _, err = w.s.AwardPlan(ctx, id, "nope")
+	wantError(t, err, contest.CodeNotFound, "err.round.not_found")
+	// The semifinal is the last round: its plan is the contest's (nobody is ranked yet).
+	if plan, _, err := w.s.AwardPlan(ctx, id, "semi"); err != nil || len(plan) != 0 {
+		t.Errorf("semifinal plan %+v %v", plan, err)
+	}
+}
+
+// rescore reopens the first active sheet of an organization's entry in a
+// closed round, has its judge submit sheet instead, and closes the round
+// again: the ranking changes after the organizers decided on it. While the
+// round is open, neither decision can be confirmed.
+func (w assignWorld) rescore(t *testing.T, round, org string, sheet contest.SheetInput) {
+	t.Helper()
+	ctx := context.Background()
+	id := w.contest.ID
+	list, _ := w.s.Assignments(ctx, id, round)
+	i := slices.IndexFunc(list, func(a contest.Assignment) bool { return a.EntryID == w.entries[org] && a.State == "active" })
+	if i < 0 {
+		t.Fatalf("no sheet of %s in %s", org, round)
+	}
+	a := list[i]
+	if err := w.s.ReopenSheet(ctx, w.organizer.ID, id, a.ID, "误填"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, id, round, contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, round, nil)
+	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	_, err = w.s.ConfirmAwards(ctx, w.organizer.ID, id, round, nil)
+	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	inv, err := w.s.InviteExpert(ctx, w.organizer.ID, id, a.ExpertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("rescore-%d-%s", a.ID, sheet.Marks["tech"])
+	if _, err := w.s.SubmitSheet(ctx, inv.AccountID, a.ID, sheet, key, hash(key)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, id, round, contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A round decided both ways (advancement and awards) whose ranking then
+// changes: confirming one decision again records the new scores and ranks for
+// every result, and forgets the other decision, taken on the old ranking, so
+// that it is never published as if current. On an unchanged ranking the other
+// decision stays.
+func TestReconfirmingOneDecisionForgetsTheOtherOnAChangedRanking(t *testing.T) {
+	w := prelimWithTie(t)
+	ctx := context.Background()
+	id, org := w.contest.ID, w.organizer.ID
+	c, _ := w.s.Contest(ctx, id)
+	one := 1
+	c.Rounds[0].AdvanceCount = &one // 芯算 (manufacturing) and 绿种 (materials) advance
+	if _, err := w.s.UpdateContest(ctx, org, id, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	chip, eagle, seed := w.codeOf(t, "prelim", "芯算微电子有限公司"), w.codeOf(t, "prelim", "鹰眼装备股份有限公司"), w.codeOf(t, "prelim", "绿种团队")
+	prizes := map[string]string{eagle: "second", seed: "third"}
+	recorded := func() (advanced []string, awards map[string]string) {
+		t.Helper()
+		results, err := w.s.RoundResults(ctx, id, "prelim")
+		if err != nil || len(results) != 4 {
+			t.Fatalf("results %+v %v", results, err)
+		}
+		awards = map[string]string{}
+		for _, r := range results {
+			if r.Advanced {
+				advanced = append(advanced, r.Code)
+			}
+			if r.AwardLevel != "" {
+				awards[r.Code] = r.AwardLevel
+			}
+		}
+		slices.Sort(advanced)
+		return advanced, awards
+	}
+	bothAdvance := []string{chip, seed}
+	slices.Sort(bothAdvance)
+	allPrizes := map[string]string{chip: "first", eagle: "second", seed: "third"}
+
+	if _, err := w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", prizes); err != nil {
+		t.Fatal(err)
+	}
+	// Confirming again on the same ranking keeps the other decision.
+	if _, err := w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	if advanced, awards := recorded(); !slices.Equal(advanced, bothAdvance) || !maps.Equal(awards, allPrizes) {
+		t.Fatalf("after confirming advancement again: advanced %v, awards %v", advanced, awards)
+	}
+
+	// 星河's score changes (30 → 33), so every recorded score and rank is rewritten.
+	w.rescore(t, "prelim", "星河智能科技有限公司", same("12"))
+	if _, err := w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	if advanced, awards := recorded(); !slices.Equal(advanced, bothAdvance) || len(awards) != 0 {
+		t.Fatalf("advancement confirmed on a changed ranking kept the old awards: advanced %v, awards %v", advanced, awards)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", prizes); err != nil {
+		t.Fatal(err)
+	}
+	if advanced, awards := recorded(); !slices.Equal(advanced, bothAdvance) || !maps.Equal(awards, allPrizes) {
+		t.Fatalf("both confirmed on the new ranking: advanced %v, awards %v", advanced, awards)
+	}
+
+	// And the other way round: awards confirmed on a changed ranking forget the advancement.
+	w.rescore(t, "prelim", "星河智能科技有限公司", same("11"))
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", prizes); err != nil {
+		t.Fatal(err)
+	}
+	if advanced, awards := recorded(); len(advanced) != 0 || !maps.Equal(awards, allPrizes) {
+		t.Fatalf("awards confirmed on a changed ranking kept the old advancement: advanced %v, awards %v", advanced, awards)
+	}
+	log, _ := w.s.AuditLog(ctx, id)
+	var cleared struct {
+		Advancement bool `json:"advancement_cleared"`
+	}
+	if last := log[len(log)-1]; last.Action != contest.AuditAwards || json.Unmarshal(last.Payload, &cleared) != nil || !cleared.Advancement {
+		t.Errorf("the forgotten advancement is not in the audit record: %s %s", last.Action, last.Payload)
+	}
+	if _, err := w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	published, err := w.s.PublishResults(ctx, org, id, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rk, _, _ := w.s.Ranking(ctx, id, "prelim")
+	for i, p := range published {
+		if p.Code != rk.Entries[i].Entry || p.Score != rk.Entries[i].Score || p.AwardLevel != allPrizes[p.Code] ||
+			p.Advanced != slices.Contains(bothAdvance, p.Code) {
+			t.Errorf("published %+v, ranked %+v", p, rk.Entries[i])
+		}
 	}
 }

@@ -245,6 +245,15 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 	if certain != 2 {
 		t.Fatalf("plan %+v", plan)
 	}
+	// While judges may still score, nothing is confirmed and the semifinal takes no one.
+	_, err = w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", nil)
+	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	if results, _ := w.s.RoundResults(ctx, c.ID, "prelim"); len(results) != 0 {
+		t.Fatalf("advancement of an open round recorded %+v", results)
+	}
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", []string{"XX-NOPE"}); contest.ErrorCode(err) != contest.CodeInvalid {
 		t.Errorf("choosing an entry that is not tied: %v", err)
 	}
@@ -277,6 +286,7 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	c, _ := w.s.Contest(ctx, w.contest.ID)
+	c.Rounds = c.Rounds[:1] // the preliminary is the last round: it gives the contest's prizes
 	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 2}}
 	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
 		t.Fatal(err)
@@ -299,6 +309,11 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 		if _, err := w.s.SubmitSheet(ctx, judges[a.ExpertID], a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	_, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", nil)
+	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
 	}
 	given, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", nil)
 	if err != nil {

@@ -294,6 +294,19 @@ func (c *Setup) Validate() error {
 		}
 		seen[[3]string{a.Group, a.Track, a.Level}] = true
 	}
+	// A group's quotas are per track or across its tracks, never both: with
+	// any per-track row, the rows without a track would count for nothing.
+	byTrack := map[string]bool{}
+	for _, a := range c.Awards {
+		if a.Track != "" {
+			byTrack[a.Group] = true
+		}
+	}
+	for i, a := range c.Awards {
+		if a.Track == "" && byTrack[a.Group] {
+			p.Add(fmt.Sprintf("awards[%d].track", i), "err.award.mixed_tracks")
+		}
+	}
 	return p.Err()
 }
 

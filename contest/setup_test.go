@@ -66,6 +66,15 @@ func TestSetupValidation(t *testing.T) {
 		{"duplicate award quota", func(c *contest.Setup) {
 			c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "first", Count: 2}}
 		}, map[string]string{"awards[1]": "err.duplicate"}},
+		{"award quotas per track and across tracks in one group", func(c *contest.Setup) {
+			c.Awards = []contest.AwardQuota{{Group: "team", Track: "materials", Level: "first", Count: 1},
+				{Group: "team", Level: "second", Count: 2}, {Group: "enterprise", Level: "first", Count: 1},
+				{Group: "team", Track: "manufacturing", Level: "first", Count: 1}, {Group: "team", Level: "third", Count: 0}}
+		}, map[string]string{"awards[1].track": "err.award.mixed_tracks", "awards[4].track": "err.award.mixed_tracks"}},
+		{"award quotas per track in one group, across tracks in another", func(c *contest.Setup) {
+			c.Awards = []contest.AwardQuota{{Group: "team", Track: "materials", Level: "first", Count: 1},
+				{Group: "team", Track: "manufacturing", Level: "first", Count: 1}, {Group: "enterprise", Level: "first", Count: 2}}
+		}, nil},
 		{"duplicate round key", func(c *contest.Setup) { c.Rounds = append(c.Rounds, c.Rounds[0]) },
 			map[string]string{"rounds[1].key": "err.key_duplicate"}},
 	}

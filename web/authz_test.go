@@ -126,13 +126,13 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/contests/:contest/rounds/:round/ranking":                            {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/sheets.csv":                  {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/export/rubric.json":                 {401, 403, 403, 404, 200},
-	"POST /organizer/contests/:contest/rounds/:round/advancement":                    {401, 403, 403, 404, 303},
+	"POST /organizer/contests/:contest/rounds/:round/advancement":                    {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /api/v1/contests/:contest/rounds/:round/advancement":                        {401, 403, 403, 404, 200},
-	"POST /api/v1/contests/:contest/rounds/:round/advancement":                       {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/advancement":                       {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /api/v1/contests/:contest/rounds/:round/awards":                             {401, 403, 403, 404, 200},
 	"GET /organizer/contests/:contest/rounds/:round/advancement":                     {303, 403, 403, 404, 200},
 	"GET /organizer/contests/:contest/rounds/:round/awards":                          {303, 403, 403, 404, 200},
-	"POST /organizer/contests/:contest/rounds/:round/awards":                         {401, 403, 403, 404, 303},
+	"POST /organizer/contests/:contest/rounds/:round/awards":                         {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /organizer/contests/:contest/rounds/:round/publish":                         {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
 	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 409}, // no round weights
@@ -140,7 +140,7 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/contests/:contest/rounds/:round/results":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/publish":                           {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /api/v1/contests/:contest/combined-ranking":                                 {401, 403, 403, 404, 409},
-	"POST /api/v1/contests/:contest/rounds/:round/awards":                            {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/awards":                            {401, 403, 403, 404, 409}, // the round is not closed
 	"POST /api/v1/accounts":                                                          {422, 422, 422, 422, 422},
 	"GET /api/v1/profile":                                                            {401, 200, 403, 403, 403},
 	"PUT /api/v1/profile":                                                            {401, 422, 403, 403, 403},

@@ -263,3 +263,61 @@ func TestCombinedRankingPageAndAPI(t *testing.T) {
 		t.Errorf("combined API %d %+v", res.status, got)
 	}
 }
+
+// Prizes are the contest's: once a semifinal follows, the preliminary's awards
+// page and API refuse plainly (409 with the reason, never a 500), and nothing is
+// recorded. Confirming while the round is open for scoring is refused likewise.
+func TestAwardsRefusedOnANonFinalOrOpenRound(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
+	choice := url.Values{"level." + eagle: {"third"}, "level." + seed: {"second"}}
+
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	res := cl.form(w.path("awards"), choice)
+	if res.status != http.StatusConflict || !strings.Contains(res.body, "本轮评审尚未结束") || !strings.Contains(res.body, `id="awards-form"`) {
+		t.Errorf("awards on an open round: %d %.500s", res.status, res.body)
+	}
+	res = cl.form(w.path("advancement"), nil)
+	if res.status != http.StatusConflict || !strings.Contains(res.body, "本轮评审尚未结束") {
+		t.Errorf("advancement on an open round: %d %.500s", res.status, res.body)
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+
+	c, _ := h.store.Contest(ctx, w.contest.ID)
+	semi := c.Rounds[0]
+	semi.Key, semi.NameZh, semi.FinalWeight = "semi", "复赛", 0
+	c.Rounds = append(c.Rounds, semi)
+	c.Rounds[0].FinalWeight = 100
+	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	page := cl.get(w.path("awards"))
+	if page.status != http.StatusConflict || !strings.Contains(page.body, "只能在最后一轮") {
+		t.Errorf("awards page of a preliminary: %d %.500s", page.status, page.body)
+	}
+	res = cl.form(w.path("awards"), choice)
+	if res.status != http.StatusConflict || !strings.Contains(res.body, "只能在最后一轮") {
+		t.Errorf("confirming a preliminary's awards: %d %.500s", res.status, res.body)
+	}
+	api := cl.api(http.MethodGet, fmt.Sprintf("/api/v1/contests/%d/rounds/prelim/awards", w.contest.ID), nil)
+	if api.status != http.StatusConflict || api.errorBody(t).Code != "conflict" {
+		t.Errorf("API award plan of a preliminary: %d %s", api.status, api.body)
+	}
+	if results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim"); len(results) != 0 {
+		t.Errorf("refused awards recorded %+v", results)
+	}
+	// The preliminary's advancement is still confirmed as before.
+	if res := cl.form(w.path("advancement"), nil); res.status != http.StatusSeeOther {
+		t.Errorf("advancement of the preliminary: %d %.500s", res.status, res.body)
+	}
+	if en := cl.get(w.path("awards?lang=en")); en.status != http.StatusConflict || !strings.Contains(en.body, "last round") {
+		t.Errorf("English awards page of a preliminary: %d %.500s", en.status, en.body)
+	}
+}
