@@ -195,11 +195,12 @@ func trimDecimals(s string) string {
 }
 
 // DecidingRanking is the ranking a round's results are decided on. It is the
-// round's own ranking, except for the last of several rounds that carry a
-// weight in the final ranking: the contest's final ranking is then the
-// combined one (e.g. 30% preliminary + 70% final), so that round's awards —
-// and the scores and ranks its results record — follow CombinedRanking,
-// written in the round's blind codes. combined says which; rs is the round's.
+// round's own ranking, except for the contest's last round when it is the last
+// of several rounds that carry a weight in the final ranking: the contest's
+// final ranking is then the combined one (e.g. 30% preliminary + 70% final), so
+// that round's awards — and the scores and ranks its results record — follow
+// CombinedRanking, written in the round's blind codes. combined says which; rs
+// is the round's.
 func (s *Store) DecidingRanking(ctx context.Context, contestID int64, roundKey string) (rk scoring.Ranking, rs RoundScoring, combined bool, err error) {
 	rk, rs, err = s.Ranking(ctx, contestID, roundKey)
 	if err != nil {
@@ -215,7 +216,8 @@ func (s *Store) DecidingRanking(ctx context.Context, contestID int64, roundKey s
 			weighted = append(weighted, r.Key)
 		}
 	}
-	if len(weighted) < 2 || weighted[len(weighted)-1] != roundKey {
+	last := c.Rounds[len(c.Rounds)-1].Key // prizes are given on the last round only
+	if len(weighted) < 2 || weighted[len(weighted)-1] != roundKey || roundKey != last {
 		return rk, rs, false, nil
 	}
 	cr, err := s.CombinedRanking(ctx, contestID)

@@ -584,3 +584,23 @@ func TestReconfirmingOneDecisionForgetsTheOtherOnAChangedRanking(t *testing.T) {
 		}
 	}
 }
+
+// Prizes are given on the last round only, so the combined ranking decides
+// only when the last round is also the last weighted one.
+func TestCombinedRankingDecidesOnlyTheLastRound(t *testing.T) {
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	c, _ := w.s.Contest(ctx, w.contest.ID)
+	final := c.Rounds[1]
+	final.Key, final.NameZh, final.FinalWeight = "final", "决赛", 0
+	c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = 30, 70
+	c.Rounds = append(c.Rounds, final)
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	for _, round := range []string{"prelim", "semi", "final"} {
+		if _, _, combined, err := w.s.DecidingRanking(ctx, c.ID, round); err != nil || combined {
+			t.Errorf("%s: combined %v, %v; want the round's own ranking (semi is weighted last, final is last)", round, combined, err)
+		}
+	}
+}
