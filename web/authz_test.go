@@ -135,7 +135,7 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/awards":                         {401, 403, 403, 404, 303},
 	"GET /organizer/contests/:contest/rounds/:round/publish":                         {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
-	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 409}, // no round weights
+	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
 	"GET /results/:contest":                                                          {404, 404, 404, 404, 404}, // nothing published
 	"GET /api/v1/contests/:contest/rounds/:round/results":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/publish":                           {401, 403, 403, 404, 409}, // the round is not closed

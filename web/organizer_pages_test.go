@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"podium/contest"
+	"podium/contest/contesttest"
 )
 
 // nameInEnglish gives the scored world's round, tracks and groups English names.
@@ -60,5 +62,50 @@ func TestRankingPageNamesInReadersLanguage(t *testing.T) {
 	}
 	if strings.Contains(zh.body, "Preliminary") {
 		t.Error("Chinese ranking page shows the English round name")
+	}
+}
+
+// The combined ranking is offered only when some round has a final weight;
+// without weights its page explains where they are set instead of failing, and
+// its empty table spans every column, one per weighted round.
+func TestCombinedRankingOnlyWithWeights(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	setup := contesttest.Setup("weights")
+	final := setup.Rounds[0]
+	final.Key, final.NameZh = "final", "决赛"
+	setup.Rounds = append(setup.Rounds, final)
+	c, err := h.store.CreateContest(ctx, org.ID, setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := h.loggedIn(org)
+	combined := fmt.Sprintf("/organizer/contests/%d/combined", c.ID)
+	ranking := fmt.Sprintf("/organizer/contests/%d/rounds/prelim/ranking", c.ID)
+
+	if page := cl.get(ranking); page.status != http.StatusOK || strings.Contains(page.body, `href="`+combined+`"`) {
+		t.Errorf("ranking page without weights offers the combined ranking: %d", page.status)
+	}
+	if page := cl.get(fmt.Sprintf("/organizer/contests/%d/rounds/prelim/advancement", c.ID)); strings.Contains(page.body, `href="`+combined+`"`) {
+		t.Error("advancement page without weights offers the combined ranking")
+	}
+	page := cl.get(combined)
+	if page.status != http.StatusOK || !strings.Contains(page.body, `id="combined-no-weights"`) || !strings.Contains(page.body, "赛事设置") ||
+		!strings.Contains(page.body, fmt.Sprintf(`href="/organizer/contests/%d"`, c.ID)) || strings.Contains(page.body, `id="combined"`) {
+		t.Fatalf("combined page without weights: %d %.1500s", page.status, page.body)
+	}
+
+	setup.Rounds[0].FinalWeight, setup.Rounds[1].FinalWeight = 30, 70
+	if _, err := h.store.UpdateContest(ctx, org.ID, c.ID, setup); err != nil {
+		t.Fatal(err)
+	}
+	if page := cl.get(ranking); !strings.Contains(page.body, `href="`+combined+`"`) {
+		t.Error("ranking page with weights does not offer the combined ranking")
+	}
+	page = cl.get(combined)
+	// Rank in pool, rank, title, organization, group/track, two rounds, score, explanation.
+	if page.status != http.StatusOK || !strings.Contains(page.body, `<td colspan="9" class="empty">`) || strings.Contains(page.body, `id="combined-no-weights"`) {
+		t.Fatalf("combined page with two weighted rounds and no scores: %d %.2000s", page.status, page.body)
 	}
 }

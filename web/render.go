@@ -107,6 +107,8 @@ func (s *Server) funcs() template.FuncMap {
 			return fmt.Sprintf("%d B", n)
 		},
 		"blankAward": func() contest.AwardQuota { return contest.AwardQuota{} },
+		// weighted: the contest has a combined final ranking (a round with a final weight).
+		"weighted": weighted,
 		// countText leaves the count of a blank row empty rather than "0".
 		"countText": func(n int, key string) string {
 			if n == 0 && key == "" {

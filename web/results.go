@@ -444,16 +444,29 @@ func byGroup(ct contest.Contest, results []contest.RoundResult, lang string) []p
 // The combined final ranking.
 
 type combinedPage struct {
-	Contest  contest.Contest
-	Combined contest.CombinedRanking
-	Names    map[string]string // track and group keys → names
+	Contest   contest.Contest
+	Combined  contest.CombinedRanking
+	Names     map[string]string // track and group keys → names
+	NoWeights bool              // no round has a weight: the page says where to set them
+	Columns   int               // of the table, which has a column per weighted round
 }
 
+// weighted reports whether some round of the contest counts in the combined final ranking.
+func weighted(ct contest.Contest) bool {
+	return slices.ContainsFunc(ct.Rounds, func(r contest.Round) bool { return r.FinalWeight > 0 })
+}
+
+// combinedPage shows the combined final ranking; without round weights it
+// explains where they are set instead of failing.
 func (s *Server) combinedPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	ct, err := s.store.Contest(ctx, contestID(c))
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !weighted(ct) {
+		s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, NoWeights: true})
 		return
 	}
 	combined, err := s.store.CombinedRanking(ctx, ct.ID)
@@ -466,7 +479,8 @@ func (s *Server) combinedPage(c *gin.Context) {
 	for _, e := range combined.Entries {
 		names[e.Track+"/"+e.Group] = poolName(ct, scoring.Pool{Group: e.Group, Track: e.Track}, lang)
 	}
-	s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, Combined: combined, Names: names})
+	s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, Combined: combined, Names: names,
+		Columns: 7 + len(combined.Rounds)})
 }
 
 func (s *Server) apiCombinedRanking(c *gin.Context) {
