@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -107,5 +109,82 @@ func TestCombinedRankingOnlyWithWeights(t *testing.T) {
 	// Rank in pool, rank, title, organization, group/track, two rounds, score, explanation.
 	if page.status != http.StatusOK || !strings.Contains(page.body, `<td colspan="9" class="empty">`) || strings.Contains(page.body, `id="combined-no-weights"`) {
 		t.Fatalf("combined page with two weighted rounds and no scores: %d %.2000s", page.status, page.body)
+	}
+}
+
+// selectedIn returns the option selected in the named select of a page, or "".
+func selectedIn(t *testing.T, body, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<select name="` + regexp.QuoteMeta(name) + `"[^>]*>(.*?)</select>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no select %s", name)
+	}
+	if sel := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[1]); sel != nil {
+		return sel[1]
+	}
+	return ""
+}
+
+// Coming back to the advancement and awards pages shows the choices recorded
+// for tied entries, so confirming again keeps them rather than dropping them.
+func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newScoredWorld(t, h)
+	c, _ := h.store.Contest(ctx, w.contest.ID)
+	two := 2
+	c.Rounds[0].AdvanceCount = &two // 75, then 60 and 60 for one seat
+	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	cl := h.loggedIn(w.org)
+	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
+	box := func(code string) string { return `name="chosen" value="` + code + `"` }
+
+	page := cl.get(w.path("advancement"))
+	if !strings.Contains(page.body, box(eagle)+">") || !strings.Contains(page.body, box(seed)+">") {
+		t.Fatalf("nothing recorded yet, yet a tied entry is ticked: %.2000s", page.body)
+	}
+	// A refused form comes back as it was sent.
+	if res := cl.form(w.path("advancement"), url.Values{"chosen": {eagle, seed}}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, box(eagle)+" checked>") || !strings.Contains(res.body, box(seed)+" checked>") {
+		t.Errorf("refused advancement: %d %.2000s", res.status, res.body)
+	}
+	if res := cl.form(w.path("advancement"), url.Values{"chosen": {seed}}); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm advancement: %d %.500s", res.status, res.body)
+	}
+	page = cl.get(w.path("advancement"))
+	if !strings.Contains(page.body, box(seed)+" checked>") || strings.Contains(page.body, box(eagle)+" checked>") {
+		t.Errorf("advancement page does not show the recorded choice: %.2000s", page.body)
+	}
+	// Confirming again as the page stands keeps the tied entry advanced.
+	ticked := regexp.MustCompile(`name="chosen" value="([^"]+)" checked>`).FindAllStringSubmatch(page.body, -1)
+	var again []string
+	for _, m := range ticked {
+		again = append(again, m[1])
+	}
+	if res := cl.form(w.path("advancement"), url.Values{"chosen": again}); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm again: %d %.500s", res.status, res.body)
+	}
+	results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	for _, r := range results {
+		if r.Code == seed && !r.Advanced {
+			t.Error("confirming the page again dropped the tied entry chosen before")
+		}
+	}
+
+	page = cl.get(w.path("awards"))
+	if got := selectedIn(t, page.body, "level."+seed); got != "" {
+		t.Errorf("no award recorded yet, yet %q is selected", got)
+	}
+	if res := cl.form(w.path("awards"), url.Values{"level." + eagle: {"third"}, "level." + seed: {"second"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm awards: %d %.500s", res.status, res.body)
+	}
+	page = cl.get(w.path("awards"))
+	if got := selectedIn(t, page.body, "level."+seed); got != "second" {
+		t.Errorf("awards page selects %q for %s, recorded second", got, seed)
+	}
+	if got := selectedIn(t, page.body, "level."+eagle); got != "third" {
+		t.Errorf("awards page selects %q for %s, recorded third", got, eagle)
 	}
 }

@@ -153,7 +153,14 @@ type advancementPool struct {
 	Seats     int
 	SeatsLeft int
 	Advanced  []planEntry
-	Tied      []planEntry
+	Tied      []tiedEntry
+}
+
+// tiedEntry is an entry tied at the cut, ticked when it is chosen: recorded as
+// advanced by the last confirmation, or ticked in the form just refused.
+type tiedEntry struct {
+	planEntry
+	Chosen bool
 }
 
 type advancementPage struct {
@@ -179,9 +186,23 @@ func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
 	lang := s.localizer(c).Lang
 	page := advancementPage{decisionPage: dp}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
+	chosen := map[string]bool{}
+	if refused != "" {
+		for _, code := range c.PostFormArray("chosen") {
+			chosen[code] = true
+		}
+	} else {
+		for _, r := range dp.Results {
+			chosen[r.Code] = r.Advanced
+		}
+	}
 	for _, p := range plan {
-		page.Pools = append(page.Pools, advancementPool{Name: poolName(dp.Contest, p.Pool, lang), Entries: p.Entries, Seats: p.Seats,
-			SeatsLeft: p.Seats - len(p.Advanced), Advanced: planEntries(byCode, p.Advanced), Tied: planEntries(byCode, p.Tied)})
+		pool := advancementPool{Name: poolName(dp.Contest, p.Pool, lang), Entries: p.Entries, Seats: p.Seats,
+			SeatsLeft: p.Seats - len(p.Advanced), Advanced: planEntries(byCode, p.Advanced)}
+		for _, e := range planEntries(byCode, p.Tied) {
+			pool.Tied = append(pool.Tied, tiedEntry{planEntry: e, Chosen: chosen[e.Code]})
+		}
+		page.Pools = append(page.Pools, pool)
 	}
 	s.render(c, status, "advancement.html", "advancement.title", page)
 }
@@ -223,8 +244,10 @@ type awardsPool struct {
 
 type awardsPage struct {
 	decisionPage
-	Pools  []awardsPool
-	Chosen map[string]string // what the organizers chose last, kept when refused
+	Pools []awardsPool
+	// Chosen is the level selected for each tied entry: what the form just
+	// refused had, or else the level the last confirmation recorded.
+	Chosen map[string]string
 }
 
 func (s *Server) awardsPage(c *gin.Context) {
@@ -243,6 +266,14 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 		return
 	}
 	lang := s.localizer(c).Lang
+	if chosen == nil {
+		chosen = map[string]string{}
+		for _, r := range dp.Results {
+			if r.AwardLevel != "" {
+				chosen[r.Code] = r.AwardLevel
+			}
+		}
+	}
 	page := awardsPage{decisionPage: dp, Chosen: chosen}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
 	for _, p := range plan {
