@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -186,5 +187,52 @@ func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
 	}
 	if got := selectedIn(t, page.body, "level."+eagle); got != "third" {
 		t.Errorf("awards page selects %q for %s, recorded third", got, eagle)
+	}
+}
+
+var anchorHref = regexp.MustCompile(`<a\s[^>]*href="(/[^"]*)"`)
+
+// Every organizer page of a round, the combined ranking and the audit log are
+// reached by clicking from /organizer: the test follows the links of each page
+// it reaches, breadth first, as an organizer would, and never types an address.
+func TestOrganizerPagesReachableByLinks(t *testing.T) {
+	h := newHarness(t)
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	contestPath := fmt.Sprintf("/organizer/contests/%d", w.contest.ID)
+	want := []string{w.path("assignments"), w.path("progress"), w.path("ranking"), w.path("advancement"), w.path("awards"),
+		w.path("publish"), contestPath + "/combined", contestPath + "/audit"}
+
+	from := map[string]string{"/organizer": ""} // page → the page whose link led to it
+	queue := []string{"/organizer"}
+	for len(queue) > 0 && len(from) < 300 {
+		page := queue[0]
+		queue = queue[1:]
+		res := cl.get(page)
+		if res.status != http.StatusOK {
+			t.Errorf("%s (linked from %s): %d", page, from[page], res.status)
+			continue
+		}
+		for _, m := range anchorHref.FindAllStringSubmatch(res.body, -1) {
+			link := html.UnescapeString(m[1])
+			if !strings.HasPrefix(link, "/organizer") {
+				continue // public results, API downloads, other areas
+			}
+			if _, seen := from[link]; !seen {
+				from[link] = page
+				queue = append(queue, link)
+			}
+		}
+	}
+	for _, target := range want {
+		if _, ok := from[target]; !ok {
+			t.Errorf("no link leads from /organizer to %s", target)
+			continue
+		}
+		var trail []string
+		for p := target; p != ""; p = from[p] {
+			trail = append([]string{p}, trail...)
+		}
+		t.Logf("%s", strings.Join(trail, " → "))
 	}
 }

@@ -482,9 +482,9 @@ type combinedPage struct {
 	Columns   int               // of the table, which has a column per weighted round
 }
 
-// weighted reports whether some round of the contest counts in the combined final ranking.
-func weighted(ct contest.Contest) bool {
-	return slices.ContainsFunc(ct.Rounds, func(r contest.Round) bool { return r.FinalWeight > 0 })
+// weighted reports whether some of the rounds counts in the combined final ranking.
+func weighted(rounds []contest.Round) bool {
+	return slices.ContainsFunc(rounds, func(r contest.Round) bool { return r.FinalWeight > 0 })
 }
 
 // combinedPage shows the combined final ranking; without round weights it
@@ -496,7 +496,7 @@ func (s *Server) combinedPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !weighted(ct) {
+	if !weighted(ct.Rounds) {
 		s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, NoWeights: true})
 		return
 	}
