@@ -236,3 +236,90 @@ func TestOrganizerPagesReachableByLinks(t *testing.T) {
 		t.Logf("%s", strings.Join(trail, " → "))
 	}
 }
+
+// An organizer reopens a submitted sheet from the progress page: without a
+// reason nothing changes and the page says why; with one the sheet is
+// reopened and audited. A published round offers no reopening.
+func TestReopenSheetFromProgressPage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	list, err := h.store.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := list[0]
+	sheetState := func() string {
+		var state string
+		if err := h.store.DB.Get(&state, `SELECT state FROM score_sheets WHERE assignment_id = $1`, target.ID); err != nil {
+			t.Fatal(err)
+		}
+		return state
+	}
+	reopenedRecords := func() int {
+		recs, err := h.store.AuditLog(ctx, w.contest.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range recs {
+			if r.Action == contest.AuditScoreReopened {
+				n++
+			}
+		}
+		return n
+	}
+
+	page := cl.get(w.path("progress"))
+	form := fmt.Sprintf(`action="/organizer/contests/%d/rounds/prelim/reopen"`, w.contest.ID)
+	option := fmt.Sprintf(`<option value="%d">%s</option>`, target.ID, target.ExpertName)
+	if page.status != http.StatusOK || !strings.Contains(page.body, form) || !strings.Contains(page.body, option) {
+		t.Fatalf("progress page offers no reopening of sheet %d by %s: %d %.3000s", target.ID, target.ExpertName, page.status, page.body)
+	}
+
+	res := cl.form(w.path("reopen"), url.Values{"assignment": {itoa(target.ID)}, "reason": {"  "}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="reopen-error"`) || !strings.Contains(res.body, "请填写退回理由") {
+		t.Errorf("reopen without a reason: %d %.2000s", res.status, res.body)
+	}
+	if state := sheetState(); state != "submitted" || reopenedRecords() != 0 {
+		t.Fatalf("a refused reopen changed the sheet (%s) or the audit log", state)
+	}
+
+	res = cl.form(w.path("reopen"), url.Values{"assignment": {itoa(target.ID)}, "reason": {"评委误填市场分"}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("progress?reopened=1") {
+		t.Fatalf("reopen: %d %s %.500s", res.status, res.header.Get("Location"), res.body)
+	}
+	if state := sheetState(); state != "reopened" || reopenedRecords() != 1 {
+		t.Errorf("after reopening the sheet is %s, with %d score.reopened records", state, reopenedRecords())
+	}
+	page = cl.get(w.path("progress?reopened=1"))
+	if !strings.Contains(page.body, `id="reopened"`) || strings.Contains(page.body, option) {
+		t.Errorf("progress page after reopening: %.3000s", page.body)
+	}
+	// The same form sent again (a stale page) is refused on the page, not with an error page.
+	res = cl.form(w.path("reopen"), url.Values{"assignment": {itoa(target.ID)}, "reason": {"again"}})
+	if res.status != http.StatusConflict || !strings.Contains(res.body, `id="reopen-error"`) || !strings.Contains(res.body, "该评分表尚未提交") {
+		t.Errorf("reopening twice: %d %.1000s", res.status, res.body)
+	}
+
+	// Published rounds are final: no form, and a forged one is refused with the reason.
+	w2h := newHarness(t)
+	w2 := newScoredWorld(t, w2h)
+	cl2 := w2h.loggedIn(w2.org)
+	tie := map[string]string{w2.codes["工业视觉质检"]: "third", w2.codes["可降解包装材料"]: "second"}
+	if _, err := w2h.store.ConfirmAwards(ctx, w2.org.ID, w2.contest.ID, "prelim", tie); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w2h.store.PublishResults(ctx, w2.org.ID, w2.contest.ID, "prelim"); err != nil {
+		t.Fatal(err)
+	}
+	if page := cl2.get(w2.path("progress")); page.status != http.StatusOK || strings.Contains(page.body, `/reopen"`) {
+		t.Errorf("published round's progress page offers reopening: %d", page.status)
+	}
+	list2, _ := w2h.store.Assignments(ctx, w2.contest.ID, "prelim")
+	res = cl2.form(w2.path("reopen"), url.Values{"assignment": {itoa(list2[0].ID)}, "reason": {"改分"}})
+	if res.status != http.StatusConflict || !strings.Contains(res.body, "本轮成绩已公示") {
+		t.Errorf("reopening in a published round: %d %.1000s", res.status, res.body)
+	}
+}
