@@ -178,15 +178,31 @@ func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
 	if got := selectedIn(t, page.body, "level."+seed); got != "" {
 		t.Errorf("no award recorded yet, yet %q is selected", got)
 	}
-	if res := cl.form(w.path("awards"), url.Values{"level." + eagle: {"third"}, "level." + seed: {"second"}}); res.status != http.StatusSeeOther {
+	// Advancement alone records no prize: still nothing selected.
+	if got := selectedIn(t, page.body, "level."+eagle); got != "" {
+		t.Errorf("no award recorded yet, yet %q is selected", got)
+	}
+	if res := cl.form(w.path("awards"), url.Values{"level." + eagle: {"none"}, "level." + seed: {"second"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm awards: %d %.500s", res.status, res.body)
 	}
 	page = cl.get(w.path("awards"))
-	if got := selectedIn(t, page.body, "level."+seed); got != "second" {
-		t.Errorf("awards page selects %q for %s, recorded second", got, seed)
+	chosen := url.Values{}
+	for code, want := range map[string]string{seed: "second", eagle: "none"} {
+		got := selectedIn(t, page.body, "level."+code)
+		if got != want {
+			t.Errorf("awards page selects %q for %s, recorded %s", got, code, want)
+		}
+		chosen.Set("level."+code, got)
 	}
-	if got := selectedIn(t, page.body, "level."+eagle); got != "third" {
-		t.Errorf("awards page selects %q for %s, recorded third", got, eagle)
+	// Confirming the page as it stands records the same awards again.
+	if res := cl.form(w.path("awards"), chosen); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm awards again: %d %.500s", res.status, res.body)
+	}
+	results, _ = h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	for _, r := range results {
+		if r.Code == seed && r.AwardLevel != "second" || r.Code == eagle && r.AwardLevel != "" {
+			t.Errorf("after confirming again %s has %q", r.Code, r.AwardLevel)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -267,12 +268,7 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 	}
 	lang := s.localizer(c).Lang
 	if chosen == nil {
-		chosen = map[string]string{}
-		for _, r := range dp.Results {
-			if r.AwardLevel != "" {
-				chosen[r.Code] = r.AwardLevel
-			}
-		}
+		chosen = recordedAwards(dp.Results)
 	}
 	page := awardsPage{decisionPage: dp, Chosen: chosen}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
@@ -297,6 +293,20 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 		page.Pools = append(page.Pools, pool)
 	}
 	s.render(c, status, "awards.html", "awards.title", page)
+}
+
+// recordedAwards is the level recorded for each entry once awards have been
+// confirmed (some entry has a level): an entry without one got no prize.
+// Before that (nothing recorded, or advancement only) nothing is chosen.
+func recordedAwards(results []contest.RoundResult) map[string]string {
+	chosen := map[string]string{}
+	if !slices.ContainsFunc(results, func(r contest.RoundResult) bool { return r.AwardLevel != "" }) {
+		return chosen
+	}
+	for _, r := range results {
+		chosen[r.Code] = cmp.Or(r.AwardLevel, contest.NoAwardChoice)
+	}
+	return chosen
 }
 
 // awardsSubmit confirms the awards with a level chosen for every tied entry
