@@ -108,6 +108,7 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/rounds/:round/progress":                        {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/state":                          {401, 403, 403, 404, 422},
 	"POST /organizer/contests/:contest/rounds/:round/reminders":                      {401, 403, 403, 404, 422}, // no judge named
+	"POST /organizer/contests/:contest/rounds/:round/reopen":                         {401, 403, 403, 404, 422}, // no reason given
 	"POST /judge/reminders/:reminder/dismiss":                                        {401, 403, 404, 403, 403}, // not this judge's
 	"POST /api/v1/judge/reminders/:reminder/dismiss":                                 {401, 403, 404, 403, 403},
 	"POST /api/v1/contests/:contest/rounds/:round/reminders":                         {401, 403, 403, 404, 422},
@@ -135,7 +136,7 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/awards":                         {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /organizer/contests/:contest/rounds/:round/publish":                         {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
-	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 409}, // no round weights
+	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
 	"GET /results/:contest":                                                          {404, 404, 404, 404, 404}, // nothing published
 	"GET /api/v1/contests/:contest/rounds/:round/results":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/publish":                           {401, 403, 403, 404, 409}, // the round is not closed

@@ -120,6 +120,7 @@ type contestForm struct {
 	Setup  contest.Setup
 	Errors map[string]string // field path → translated message
 	Saved  bool
+	Rounds []contest.Round // the saved rounds, whose pages the editor links
 }
 
 // Err returns the translated problem with a field, for the template.
@@ -136,7 +137,7 @@ func (s *Server) contestEditPage(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "contest_edit.html", "contest.edit_title",
-		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1"})
+		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1", Rounds: got.Rounds})
 }
 
 func (s *Server) contestCreateSubmit(c *gin.Context) {
@@ -157,12 +158,16 @@ func (s *Server) contestCreateSubmit(c *gin.Context) {
 func (s *Server) contestUpdateSubmit(c *gin.Context) {
 	id := contestID(c)
 	setup, problems := s.parseSetupForm(c)
+	form := contestForm{ID: id, Setup: setup}
+	if saved, err := s.store.Contest(c.Request.Context(), id); err == nil {
+		form.Rounds = saved.Rounds // the links go to the rounds as saved, whatever the refused form says
+	}
 	if err := problems.Err(); err != nil {
-		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
+		s.formError(c, form, err, "contest.edit_title")
 		return
 	}
 	if _, err := s.store.UpdateContest(c.Request.Context(), accountID(c), id, setup); err != nil {
-		s.formError(c, contestForm{ID: id, Setup: setup}, err, "contest.edit_title")
+		s.formError(c, form, err, "contest.edit_title")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d?saved=1", id))

@@ -67,6 +67,11 @@ func (l *Localizer) T(key string, args ...any) string {
 	return msg
 }
 
+// Name picks a name in the reader's language: the English one on English
+// pages when there is one, the Chinese one otherwise (contests, rounds, tracks,
+// groups and criteria all have both).
+func (l *Localizer) Name(zh, en string) string { return localized(zh, en, l.Lang) }
+
 // Other is the language the switch offers.
 func (l *Localizer) Other() string {
 	if l.Lang == "en" {

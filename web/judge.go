@@ -124,10 +124,27 @@ type progressPage struct {
 	Entries  []contest.EntryProgress
 	Reminded *contest.RemindResult // the outcome of the reminder form just sent
 	Errors   map[string]string
+	// Sheets are each entry's submitted sheets (entry id → by judge name),
+	// which the organizers can reopen; none once the round is published.
+	Sheets   map[int64][]submittedSheet
+	Reopened bool       // a sheet was just reopened
+	Reopen   reopenForm // the reopen form just refused
+}
+
+// submittedSheet is a submitted sheet as the progress page offers it for reopening.
+type submittedSheet struct {
+	Assignment int64
+	Judge      string
+}
+
+// reopenForm is what a refused reopen form sent, and why it was refused.
+type reopenForm struct {
+	Assignment int64
+	Error      string
 }
 
 func (s *Server) progressPage(c *gin.Context) {
-	s.renderProgress(c, http.StatusOK, progressPage{Reminded: remindedNotice(c)})
+	s.renderProgress(c, http.StatusOK, progressPage{Reminded: remindedNotice(c), Reopened: c.Query("reopened") == "1"})
 }
 
 func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
@@ -146,7 +163,64 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		s.fail(c, err)
 		return
 	}
+	if page.Round.State != contest.RoundPublished {
+		if page.Sheets, err = s.submittedSheets(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	s.render(c, status, "progress.html", "progress.title", page)
+}
+
+// submittedSheets lists the round's submitted sheets per entry, by judge name:
+// the active assignments whose judge has a submitted sheet for the entry.
+func (s *Server) submittedSheets(c *gin.Context) (map[int64][]submittedSheet, error) {
+	ctx := c.Request.Context()
+	rs, err := s.store.RoundScoring(ctx, contestID(c), c.Param("round"))
+	if err != nil {
+		return nil, err
+	}
+	submitted := make(map[[2]string]bool, len(rs.Sheets)) // blind code, judge alias
+	for _, sh := range rs.Sheets {
+		submitted[[2]string{sh.Entry, sh.Judge}] = true
+	}
+	list, err := s.store.Assignments(ctx, contestID(c), c.Param("round"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]submittedSheet{}
+	for _, a := range list { // by entry, then judge name
+		alias, ok := rs.Judges[strconv.FormatInt(a.ExpertID, 10)]
+		if ok && a.State == "active" && submitted[[2]string{a.BlindCode, alias}] {
+			out[a.EntryID] = append(out[a.EntryID], submittedSheet{Assignment: a.ID, Judge: a.ExpertName})
+		}
+	}
+	return out, nil
+}
+
+// reopenSubmit is the progress page's reopen form: it sends one submitted
+// sheet (by assignment) back to its judge, for the reason the organizer gives
+// (audited). A refusal comes back on the page with its reason.
+func (s *Server) reopenSubmit(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.PostForm("assignment"), 10, 64)
+	err := s.store.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason"))
+	if contest.ErrorCode(err) == contest.CodeNotFound {
+		// The page was stale: the sheet was reopened meanwhile, or is not submitted.
+		err = contest.Conflict("err.score.not_submitted")
+	}
+	if err != nil {
+		status, msg, ok := s.refusal(c, err)
+		if !ok {
+			s.fail(c, err)
+			return
+		}
+		if _, d := s.describe(c, err); d.Fields["reason"] != "" {
+			msg = d.Fields["reason"] // the form has one field to point at
+		}
+		s.renderProgress(c, status, progressPage{Reopen: reopenForm{Assignment: id, Error: msg}})
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/progress?reopened=1", contestID(c), c.Param("round")))
 }
 
 func (s *Server) roundStateSubmit(c *gin.Context) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,11 +22,14 @@ type rankedEntry struct {
 	Title    string
 	Track    string
 	Group    string
+	// TrackName and GroupName are for the page, in the reader's language.
+	TrackName string `json:"-"`
+	GroupName string `json:"-"`
 }
 
 type rankingPage struct {
 	Contest contest.Contest
-	Round   string
+	Round   contest.Round
 	Ranking scoring.Ranking
 	Entries []rankedEntry
 	Track   string
@@ -56,18 +60,28 @@ func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, track, group str
 
 func (s *Server) rankingPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	page := rankingPage{Round: c.Param("round"), Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group")}
+	page := rankingPage{Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group")}
 	var err error
 	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	rk, rs, err := s.store.Ranking(ctx, contestID(c), page.Round)
+	i := slices.IndexFunc(page.Contest.Rounds, func(r contest.Round) bool { return r.Key == c.Param("round") })
+	if i < 0 {
+		s.fail(c, contest.NotFound("err.round.not_found"))
+		return
+	}
+	page.Round = page.Contest.Rounds[i]
+	rk, rs, err := s.store.Ranking(ctx, contestID(c), page.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	page.Ranking, page.Entries = rk, rankedEntries(rk, rs, page.Track, page.Group)
+	lang := s.localizer(c).Lang
+	for i, e := range page.Entries {
+		page.Entries[i].TrackName, page.Entries[i].GroupName = categoryName(page.Contest.Tracks, e.Track, lang), categoryName(page.Contest.Groups, e.Group, lang)
+	}
 	s.render(c, http.StatusOK, "ranking.html", "ranking.title", page)
 }
 

@@ -107,6 +107,13 @@ func (s *Server) funcs() template.FuncMap {
 			return fmt.Sprintf("%d B", n)
 		},
 		"blankAward": func() contest.AwardQuota { return contest.AwardQuota{} },
+		// weighted: the contest has a combined final ranking (a round with a final weight).
+		"weighted": weighted,
+		// pageKeys are a round's organizer pages in the order of the work, each
+		// the last part of its address and the start of its title's key.
+		"pageKeys": func() []string {
+			return []string{"assignments", "progress", "ranking", "advancement", "awards", "publish"}
+		},
 		// countText leaves the count of a blank row empty rather than "0".
 		"countText": func(n int, key string) string {
 			if n == 0 && key == "" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -153,7 +154,14 @@ type advancementPool struct {
 	Seats     int
 	SeatsLeft int
 	Advanced  []planEntry
-	Tied      []planEntry
+	Tied      []tiedEntry
+}
+
+// tiedEntry is an entry tied at the cut, ticked when it is chosen: recorded as
+// advanced by the last confirmation, or ticked in the form just refused.
+type tiedEntry struct {
+	planEntry
+	Chosen bool
 }
 
 type advancementPage struct {
@@ -179,9 +187,23 @@ func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
 	lang := s.localizer(c).Lang
 	page := advancementPage{decisionPage: dp}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
+	chosen := map[string]bool{}
+	if refused != "" {
+		for _, code := range c.PostFormArray("chosen") {
+			chosen[code] = true
+		}
+	} else {
+		for _, r := range dp.Results {
+			chosen[r.Code] = r.Advanced
+		}
+	}
 	for _, p := range plan {
-		page.Pools = append(page.Pools, advancementPool{Name: poolName(dp.Contest, p.Pool, lang), Entries: p.Entries, Seats: p.Seats,
-			SeatsLeft: p.Seats - len(p.Advanced), Advanced: planEntries(byCode, p.Advanced), Tied: planEntries(byCode, p.Tied)})
+		pool := advancementPool{Name: poolName(dp.Contest, p.Pool, lang), Entries: p.Entries, Seats: p.Seats,
+			SeatsLeft: p.Seats - len(p.Advanced), Advanced: planEntries(byCode, p.Advanced)}
+		for _, e := range planEntries(byCode, p.Tied) {
+			pool.Tied = append(pool.Tied, tiedEntry{planEntry: e, Chosen: chosen[e.Code]})
+		}
+		page.Pools = append(page.Pools, pool)
 	}
 	s.render(c, status, "advancement.html", "advancement.title", page)
 }
@@ -223,8 +245,10 @@ type awardsPool struct {
 
 type awardsPage struct {
 	decisionPage
-	Pools  []awardsPool
-	Chosen map[string]string // what the organizers chose last, kept when refused
+	Pools []awardsPool
+	// Chosen is the level selected for each tied entry: what the form just
+	// refused had, or else the level the last confirmation recorded.
+	Chosen map[string]string
 }
 
 func (s *Server) awardsPage(c *gin.Context) {
@@ -243,6 +267,9 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 		return
 	}
 	lang := s.localizer(c).Lang
+	if chosen == nil {
+		chosen = recordedAwards(dp.Results)
+	}
 	page := awardsPage{decisionPage: dp, Chosen: chosen}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
 	for _, p := range plan {
@@ -266,6 +293,20 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 		page.Pools = append(page.Pools, pool)
 	}
 	s.render(c, status, "awards.html", "awards.title", page)
+}
+
+// recordedAwards is the level recorded for each entry once awards have been
+// confirmed (some entry has a level): an entry without one got no prize.
+// Before that (nothing recorded, or advancement only) nothing is chosen.
+func recordedAwards(results []contest.RoundResult) map[string]string {
+	chosen := map[string]string{}
+	if !slices.ContainsFunc(results, func(r contest.RoundResult) bool { return r.AwardLevel != "" }) {
+		return chosen
+	}
+	for _, r := range results {
+		chosen[r.Code] = cmp.Or(r.AwardLevel, contest.NoAwardChoice)
+	}
+	return chosen
 }
 
 // awardsSubmit confirms the awards with a level chosen for every tied entry
@@ -444,16 +485,29 @@ func byGroup(ct contest.Contest, results []contest.RoundResult, lang string) []p
 // The combined final ranking.
 
 type combinedPage struct {
-	Contest  contest.Contest
-	Combined contest.CombinedRanking
-	Names    map[string]string // track and group keys → names
+	Contest   contest.Contest
+	Combined  contest.CombinedRanking
+	Names     map[string]string // track and group keys → names
+	NoWeights bool              // no round has a weight: the page says where to set them
+	Columns   int               // of the table, which has a column per weighted round
 }
 
+// weighted reports whether some of the rounds counts in the combined final ranking.
+func weighted(rounds []contest.Round) bool {
+	return slices.ContainsFunc(rounds, func(r contest.Round) bool { return r.FinalWeight > 0 })
+}
+
+// combinedPage shows the combined final ranking; without round weights it
+// explains where they are set instead of failing.
 func (s *Server) combinedPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	ct, err := s.store.Contest(ctx, contestID(c))
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !weighted(ct.Rounds) {
+		s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, NoWeights: true})
 		return
 	}
 	combined, err := s.store.CombinedRanking(ctx, ct.ID)
@@ -466,7 +520,8 @@ func (s *Server) combinedPage(c *gin.Context) {
 	for _, e := range combined.Entries {
 		names[e.Track+"/"+e.Group] = poolName(ct, scoring.Pool{Group: e.Group, Track: e.Track}, lang)
 	}
-	s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, Combined: combined, Names: names})
+	s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, Combined: combined, Names: names,
+		Columns: 7 + len(combined.Rounds)})
 }
 
 func (s *Server) apiCombinedRanking(c *gin.Context) {

@@ -53,6 +53,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/progress", ContestOrganizer, s.progressPage},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.remindSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reopen", ContestOrganizer, s.reopenSubmit},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementPage},
 		{http.MethodGet, "/organizer/contests/:contest/audit", ContestOrganizer, s.auditPage},
