@@ -651,6 +651,26 @@ func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentI
 	})
 }
 
+// SubmittedSheet is a submitted sheet an organizer may reopen: its assignment and judge.
+type SubmittedSheet struct {
+	EntryID      int64  `db:"entry_id"`
+	AssignmentID int64  `db:"assignment_id"`
+	Judge        string `db:"judge"`
+}
+
+// SubmittedSheets lists a round's submitted sheets of active assignments, by
+// entry and judge name.
+func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey string) ([]SubmittedSheet, error) {
+	out := []SubmittedSheet{}
+	err := s.DB.SelectContext(ctx, &out, `
+		SELECT a.entry_id, a.id AS assignment_id, x.name AS judge
+		FROM assignments a JOIN rounds r ON r.id = a.round_id JOIN experts x ON x.id = a.expert_id
+		JOIN score_sheets sh ON sh.assignment_id = a.id
+		WHERE r.contest_id = $1 AND r.key = $2 AND a.state = 'active' AND sh.state = 'submitted'
+		ORDER BY a.entry_id, x.name, a.id`, contestID, roundKey)
+	return out, err
+}
+
 // JudgeFile returns a material of an entry the judge is assigned, for serving under its blind name.
 func (s *Store) JudgeFile(ctx context.Context, judgeID, assignmentID int64, uploadID string) (StoredUpload, string, error) {
 	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)

@@ -172,28 +172,15 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 	s.render(c, status, "progress.html", "progress.title", page)
 }
 
-// submittedSheets lists the round's submitted sheets per entry, by judge name:
-// the active assignments whose judge has a submitted sheet for the entry.
+// submittedSheets lists the round's submitted sheets per entry, by judge name.
 func (s *Server) submittedSheets(c *gin.Context) (map[int64][]submittedSheet, error) {
-	ctx := c.Request.Context()
-	rs, err := s.store.RoundScoring(ctx, contestID(c), c.Param("round"))
-	if err != nil {
-		return nil, err
-	}
-	submitted := make(map[[2]string]bool, len(rs.Sheets)) // blind code, judge alias
-	for _, sh := range rs.Sheets {
-		submitted[[2]string{sh.Entry, sh.Judge}] = true
-	}
-	list, err := s.store.Assignments(ctx, contestID(c), c.Param("round"))
+	list, err := s.store.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64][]submittedSheet{}
-	for _, a := range list { // by entry, then judge name
-		alias, ok := rs.Judges[strconv.FormatInt(a.ExpertID, 10)]
-		if ok && a.State == "active" && submitted[[2]string{a.BlindCode, alias}] {
-			out[a.EntryID] = append(out[a.EntryID], submittedSheet{Assignment: a.ID, Judge: a.ExpertName})
-		}
+	for _, sh := range list {
+		out[sh.EntryID] = append(out[sh.EntryID], submittedSheet{Assignment: sh.AssignmentID, Judge: sh.Judge})
 	}
 	return out, nil
 }
