@@ -60,6 +60,12 @@ func (s *Store) RoundResults(ctx context.Context, contestID int64, roundKey stri
 // still score) and not yet published. The lock holds the round closed until
 // the confirmation commits.
 func lockDecidableRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey string) (int64, error) {
+	return lockRoundClosed(ctx, tx, contestID, roundKey, "err.results.round_not_closed")
+}
+
+// lockRoundClosed locks a round that is closed for scoring and not published;
+// notClosed is the refusal for a round in any other state.
+func lockRoundClosed(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey, notClosed string) (int64, error) {
 	var r struct {
 		ID    int64  `db:"id"`
 		State string `db:"state"`
@@ -77,14 +83,8 @@ func lockDecidableRound(ctx context.Context, tx *sqlx.Tx, contestID int64, round
 	case RoundClosed:
 		return r.ID, nil
 	default:
-		return 0, Conflict("err.results.round_not_closed")
+		return 0, Conflict(notClosed)
 	}
-}
-
-// RoundPublished reports whether a round's results are published.
-func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey string) (bool, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
-	return r.State == RoundPublished, err
 }
 
 // PublishResults makes a closed round's confirmed results public and final
@@ -131,34 +131,20 @@ func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, ro
 
 // lockClosedRound locks a round that may be published: closed, with no reopened sheet pending.
 func lockClosedRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey string) (int64, error) {
-	var r struct {
-		ID    int64  `db:"id"`
-		State string `db:"state"`
-	}
-	err := tx.GetContext(ctx, &r, `SELECT id, state FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, roundKey)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, NotFound("err.round.not_found")
-	}
+	id, err := lockRoundClosed(ctx, tx, contestID, roundKey, "err.publish.not_closed")
 	if err != nil {
 		return 0, err
-	}
-	switch r.State {
-	case RoundPublished:
-		return 0, Conflict("err.results.published")
-	case RoundClosed:
-	default:
-		return 0, Conflict("err.publish.not_closed")
 	}
 	var reopened int
 	if err := tx.GetContext(ctx, &reopened, `
 		SELECT count(*) FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id
-		WHERE a.round_id = $1 AND a.state = 'active' AND sh.state = 'reopened'`, r.ID); err != nil {
+		WHERE a.round_id = $1 AND a.state = 'active' AND sh.state = 'reopened'`, id); err != nil {
 		return 0, err
 	}
 	if reopened > 0 {
 		return 0, Conflict("err.publish.sheets_reopened")
 	}
-	return r.ID, nil
+	return id, nil
 }
 
 // earlierWeightedRoundsPublished refuses to publish awards given on the
