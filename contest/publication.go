@@ -87,6 +87,12 @@ func lockRoundClosed(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey
 	}
 }
 
+// RoundPublished reports whether a round's results are published.
+func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey string) (bool, error) {
+	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	return r.State == RoundPublished, err
+}
+
 // PublishResults makes a closed round's confirmed results public and final
 // (公示): every result gets its publication time, the round becomes published,
 // and the audit log records every result, all in one transaction. It refuses
