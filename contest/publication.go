@@ -271,6 +271,10 @@ type PublishedRound struct {
 	NameEn      string        `db:"name_en"`
 	PublishedAt time.Time     `db:"published_at"`
 	Results     []RoundResult `db:"-"`
+	// The publication's record in the contest's audit log: anyone holding an
+	// export of the log can check that these results are the ones recorded.
+	AuditSeq  int64  `db:"audit_seq"`
+	AuditHash []byte `db:"audit_hash"`
 }
 
 // PublishedResults are the contest's published rounds, in round order, with
@@ -282,10 +286,15 @@ func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]Publis
 		PublishedRound
 	}
 	if err := s.DB.SelectContext(ctx, &rounds, `
-		SELECT r.id, r.key, r.name_zh, r.name_en, max(res.published_at) AS published_at
+		SELECT r.id, r.key, r.name_zh, r.name_en, max(res.published_at) AS published_at,
+		       coalesce(l.seq, 0) AS audit_seq, l.hash AS audit_hash
 		FROM rounds r JOIN results res ON res.round_id = r.id
+		LEFT JOIN LATERAL (
+			SELECT seq, hash FROM audit_log
+			WHERE contest_id = r.contest_id AND action = $2 AND subject = r.key
+			ORDER BY seq DESC LIMIT 1) l ON true
 		WHERE r.contest_id = $1 AND r.state = 'published' AND res.published_at IS NOT NULL
-		GROUP BY r.id ORDER BY r.position`, contestID); err != nil {
+		GROUP BY r.id, l.seq, l.hash ORDER BY r.position`, contestID, AuditResultsPublished); err != nil {
 		return nil, err
 	}
 	if len(rounds) == 0 {

@@ -170,6 +170,17 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 			t.Errorf("public results lack %q", want)
 		}
 	}
+	// It names the publication's audit record, so the log can vouch for it.
+	var record struct {
+		Seq  int64  `db:"seq"`
+		Hash []byte `db:"hash"`
+	}
+	if err := h.store.DB.Get(&record, `SELECT seq, hash FROM audit_log WHERE contest_id = $1 AND action = 'results.published'`, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("#%d · SHA-256 <code>%x</code>", record.Seq, record.Hash); !strings.Contains(public.body, want) {
+		t.Errorf("public results lack the audit record %q", want)
+	}
 	for _, secret := range append(slices.Clone(w.judges), "J01", "J02", eagle, seed) {
 		if strings.Contains(public.body, secret) {
 			t.Errorf("public results show %q", secret)
