@@ -291,6 +291,18 @@ func (s *Store) verifyHead(ctx context.Context, contestID *int64, recs []AuditRe
 	return nil, nil
 }
 
+// VerifyRecords checks one chain given as records in order — an export of the
+// audit log, say — without the database: numbering, links and hashes. It
+// returns the first problem, or nil. (The chain's head is not in an export, so
+// records cut from its end are not found here; VerifyAudit finds them.)
+func VerifyRecords(recs []AuditRecord) *ChainProblem {
+	p := verifyChain(recs)
+	if p != nil && len(recs) > 0 {
+		p.ContestID = recs[0].ContestID
+	}
+	return p
+}
+
 // verifyChain returns the first problem in a chain read in seq order, or nil.
 func verifyChain(recs []AuditRecord) *ChainProblem {
 	prev := make([]byte, sha256.Size)

@@ -194,3 +194,29 @@ func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
 		t.Errorf("problems %v, %v", problems, err)
 	}
 }
+
+// An exported chain verifies on its own; a record changed or moved in the file is named.
+func TestAuditVerifyRecordsOfAnExport(t *testing.T) {
+	s, c := auditedContest(t)
+	recs, err := s.AuditLog(context.Background(), c.ID)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	b, _ := json.Marshal(recs)
+	var export []contest.AuditRecord
+	if err := json.Unmarshal(b, &export); err != nil {
+		t.Fatal(err)
+	}
+	if p := contest.VerifyRecords(export); p != nil {
+		t.Fatalf("a sound export: %s", p)
+	}
+	changed := slices.Clone(export)
+	changed[2].Payload = json.RawMessage(`{"description":"改过"}`)
+	if p := contest.VerifyRecords(changed); p == nil || p.Seq != 3 || !strings.Contains(p.Reason, "hash does not match") {
+		t.Errorf("changed: %v", p)
+	}
+	moved := []contest.AuditRecord{export[0], export[2], export[1]}
+	if p := contest.VerifyRecords(moved); p == nil || p.Seq != 2 || *p.ContestID != c.ID {
+		t.Errorf("reordered: %v", p)
+	}
+}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"podium/contest"
 )
@@ -16,15 +18,19 @@ var errAuditBroken = errors.New("the audit log does not verify")
 // runAudit checks the hash chains of the audit log and names the first bad record of each broken one.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "usage: podium audit verify [--contest ID]")
+		fmt.Fprintln(stderr, "usage: podium audit verify [--contest ID | --file EXPORT.json]")
 		return errUsage
 	}
 	fs := flag.NewFlagSet("podium audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg, finish := bindConfig(fs, getenv)
 	id := fs.Int64("contest", 0, "verify only this contest's chain (default: every chain)")
+	file := fs.String("file", "", "verify a contest's audit log exported as JSON (GET /api/v1/contests/{id}/audit), without a database")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if *file != "" {
+		return verifyExport(*file, stdout)
 	}
 	if err := finish(); err != nil {
 		return err
@@ -49,5 +55,25 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return errAuditBroken
 	}
 	fmt.Fprintf(stdout, "ok: %d records verified\n", n)
+	return nil
+}
+
+// verifyExport checks an exported audit log: {"records": [...]} in seq order.
+func verifyExport(path string, stdout io.Writer) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var export struct {
+		Records []contest.AuditRecord `json:"records"`
+	}
+	if err := json.Unmarshal(b, &export); err != nil {
+		return fmt.Errorf("%s: not an audit log export: %w", path, err)
+	}
+	if p := contest.VerifyRecords(export.Records); p != nil {
+		fmt.Fprintln(stdout, "BROKEN", p)
+		return errAuditBroken
+	}
+	fmt.Fprintf(stdout, "ok: %d records verified\n", len(export.Records))
 	return nil
 }

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +211,36 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"audit", "verify"}, nil, &stdout, &stderr, env); code != 0 || !strings.HasPrefix(stdout.String(), "ok: ") {
 		t.Fatalf("verify a sound log: %d %q %q", code, stdout.String(), stderr.String())
 	}
+	// An export, as GET /api/v1/contests/1/audit gives it, verifies without the database.
+	recs, err := m.Store.AuditLog(context.Background(), 1)
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("audit log: %d records, %v", len(recs), err)
+	}
+	export := func(recs []contest.AuditRecord) string {
+		b, err := json.Marshal(map[string]any{"records": recs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "audit.json")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	noDB := func(string) string { return "" }
+	stdout.Reset()
+	if code := run(context.Background(), []string{"audit", "verify", "--file", export(recs)}, nil, &stdout, &stderr, noDB); code != 0 ||
+		stdout.String() != fmt.Sprintf("ok: %d records verified\n", len(recs)) {
+		t.Errorf("verify an export: %d %q %q", code, stdout.String(), stderr.String())
+	}
+	forged := slices.Clone(recs)
+	forged[0].Subject = "forged"
+	stdout.Reset()
+	if code := run(context.Background(), []string{"audit", "verify", "--file", export(forged)}, nil, &stdout, &stderr, noDB); code != 1 ||
+		!strings.Contains(stdout.String(), "BROKEN contest 1: record seq 1") {
+		t.Errorf("verify a forged export: %d %q", code, stdout.String())
+	}
+
 	tx := m.DB.MustBegin()
 	tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`)
 	tx.MustExec(`UPDATE audit_log SET subject = 'forged' WHERE seq = 1`)
