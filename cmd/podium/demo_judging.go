@@ -31,7 +31,7 @@ type demoExpert struct {
 // demoExperts is the demo pool, chosen so that every accepted demo entry gets
 // exactly the preliminary round's five reviews: generalists judge any track,
 // specialists their fields. 陈立华 works for an entrant (星河新材料), a conflict
-// the assignment avoids and the assignment page shows. The last one is the demo
+// the assignment avoids: he is never on that entry. The last one is the demo
 // judge, whose reviews are left to the person trying the demo.
 var demoExperts = []demoExpert{
 	{contest.ExpertInput{Name: "王建国", Organization: "示范市智能制造研究院", Title: "研究员",
