@@ -23,7 +23,8 @@ const (
 )
 
 // seedDemo creates the demo accounts and contest unless they exist, issues a fresh
-// judge invite link, and returns the text that tells a person how to log in.
+// invite link for the demo judge, and returns the text that tells a person how
+// to log in.
 func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseURL string) (string, error) {
 	organizer, err := ensureAccount(ctx, store, contest.NewAccount{
 		Role: contest.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
@@ -41,21 +42,33 @@ func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseU
 		var c contest.Contest
 		if c, err = store.CreateContest(ctx, organizer.ID, demoSetup(store.Now())); err == nil {
 			id = c.ID
-			err = seedDemoEntries(ctx, store, blobs, id)
+			err = seedDemoContest(ctx, store, blobs, organizer.ID, id)
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	inv, err := store.CreateInvite(ctx, organizer.ID, id, contest.NewJudge{DisplayName: "演示评委", Email: "judge@demo.podium.local"})
+	inv, err := demoJudgeInvite(ctx, store, organizer.ID, id)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Organizer:  %s / %s\n", demoOrganizerEmail, demoPassword)
 	fmt.Fprintf(&b, "Entrant:    %s / %s\n", demoEntrantEmail, demoPassword)
-	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (one-time link, valid for 7 days)\n", baseURL, inv.Token)
+	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days)\n", baseURL, inv.Token, demoJudge.Name)
 	return b.String(), nil
+}
+
+// seedDemoContest fills the new demo contest: entries, then the preliminary
+// round's judging under way.
+func seedDemoContest(ctx context.Context, store *contest.Store, blobs blob.Store, organizerID, contestID int64) error {
+	if err := seedDemoEntries(ctx, store, blobs, contestID); err != nil {
+		return fmt.Errorf("seed demo entries: %w", err)
+	}
+	if err := seedDemoJudging(ctx, store, organizerID, contestID); err != nil {
+		return fmt.Errorf("seed demo judging: %w", err)
+	}
+	return nil
 }
 
 func ensureAccount(ctx context.Context, store *contest.Store, n contest.NewAccount) (contest.Account, error) {

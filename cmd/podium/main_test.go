@@ -161,14 +161,17 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Store.PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
+	var tokens []string
 	for range 2 {
 		logins, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(logins, demoOrganizerEmail) || !strings.Contains(logins, "http://localhost:8080/invite/") {
+		token := inviteToken(t, logins, "http://localhost:8080/invite/")
+		if !strings.Contains(logins, demoOrganizerEmail) || token == "" {
 			t.Errorf("logins text %q", logins)
 		}
+		tokens = append(tokens, token)
 	}
 	list, err := m.Store.ContestsOrganizedBy(context.Background(), 1)
 	if err != nil || len(list) != 1 || list[0].Slug != demoSlug {
@@ -186,6 +189,107 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	flagged, err := m.Store.EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
 	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
 		t.Errorf("flagged demo entries %+v %v", flagged, err)
+	}
+	checkDemoJudging(t, m.Store, list[0].ID)
+	// Each run prints a fresh link; each logs the demo judge in, to the work left.
+	if tokens[0] == tokens[1] {
+		t.Error("the second run printed the same invite link")
+	}
+	for _, token := range tokens {
+		checkDemoJudgeLink(t, m.Store, token)
+	}
+}
+
+// inviteToken is the token of the invite link in the demo's logins text.
+func inviteToken(t *testing.T, logins, prefix string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(logins, prefix)
+	if !ok {
+		return ""
+	}
+	token, _, _ := strings.Cut(rest, " ")
+	return token
+}
+
+// checkDemoJudging checks the demo's preliminary round, seeded once: the
+// submitted entries accepted, 4 entries × 5 reviews assigned avoiding the
+// conflicted expert, the round open, every judge done but the demo judge (one
+// draft, three to do), and a ranking.
+func checkDemoJudging(t *testing.T, store *contest.Store, contestID int64) {
+	t.Helper()
+	ctx := context.Background()
+	accepted, err := store.EntriesInContest(ctx, contestID, contest.EntryFilter{State: contest.EntryAccepted})
+	if err != nil || len(accepted) != 4 {
+		t.Errorf("accepted demo entries %d %v", len(accepted), err)
+	}
+	c, err := store.Contest(ctx, contestID)
+	if err != nil || c.Rounds[0].Key != demoRound || c.Rounds[0].State != contest.RoundOpen {
+		t.Fatalf("demo round %+v %v", c.Rounds, err)
+	}
+	assignments, err := store.Assignments(ctx, contestID, demoRound)
+	if err != nil || len(assignments) != 4*c.Rounds[0].ReviewsPerEntry {
+		t.Fatalf("demo assignments %d %v", len(assignments), err)
+	}
+	for _, a := range assignments {
+		if a.State != "active" || a.ExpertName == "陈立华" && a.EntryTitle == "高导热石墨烯散热膜" {
+			t.Errorf("demo assignment %+v", a)
+		}
+	}
+	sheets, err := store.SubmittedSheets(ctx, contestID, demoRound)
+	if err != nil || len(sheets) != len(assignments)-4 {
+		t.Errorf("submitted demo sheets %d %v", len(sheets), err)
+	}
+	judges, _, err := store.Progress(ctx, contestID, demoRound)
+	if err != nil || len(judges) != len(demoExperts) {
+		t.Fatalf("demo progress %+v %v", judges, err)
+	}
+	for _, j := range judges {
+		want := contest.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: j.Assigned, Submitted: j.Assigned}
+		if j.Name == demoJudge.Name {
+			want = contest.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: 4, Drafts: 1, Missing: 3}
+		}
+		if j != want {
+			t.Errorf("demo progress of %s: %+v, want %+v", j.Name, j, want)
+		}
+	}
+	rk, _, err := store.Ranking(ctx, contestID, demoRound)
+	if err != nil || len(rk.Entries) != 4 {
+		t.Errorf("demo ranking %+v %v", rk.Entries, err)
+	}
+	// Seeded once: one eligibility decision, one assignment run, one opening.
+	log, err := store.AuditLog(ctx, contestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, r := range log {
+		count[r.Action]++
+	}
+	if count[contest.AuditEntriesReviewed] != 1 || count[contest.AuditAssignmentsRun] != 1 || count[contest.AuditRoundState] != 1 ||
+		count[contest.AuditScoreSubmitted] != len(sheets) {
+		t.Errorf("demo audit actions %v", count)
+	}
+}
+
+// checkDemoJudgeLink redeems a printed invite link: it logs in a judge who has
+// the demo judge's four preliminary entries to score, one of them drafted.
+func checkDemoJudgeLink(t *testing.T, store *contest.Store, token string) {
+	t.Helper()
+	ctx := context.Background()
+	_, sess, err := store.RedeemInvite(ctx, token)
+	if err != nil || sess.Account.Role != contest.RoleJudge || sess.Account.DisplayName != demoJudge.Name {
+		t.Fatalf("redeem the demo judge link: %+v %v", sess.Account, err)
+	}
+	tasks, err := store.JudgeTasks(ctx, sess.Account.ID)
+	if err != nil || len(tasks) != 4 {
+		t.Fatalf("demo judge tasks %+v %v", tasks, err)
+	}
+	states := map[string]int{}
+	for _, task := range tasks {
+		states[task.SheetState]++
+	}
+	if states["draft"] != 1 || states["new"] != 3 || tasks[0].RoundState != contest.RoundOpen {
+		t.Errorf("demo judge tasks %+v", tasks)
 	}
 }
 
