@@ -339,3 +339,16 @@ func TestReopenSheetFromProgressPage(t *testing.T) {
 		t.Errorf("reopening in a published round: %d %.1000s", res.status, res.body)
 	}
 }
+
+// A judge flagged as lenient or severe is named for the organizers (the
+// aliases stay in exports and explanations), so someone can speak to them.
+func TestRankingPageNamesFlaggedJudges(t *testing.T) {
+	h := newHarness(t)
+	w := newScoredWorld(t, h) // 甲 marks every entry one point high, 乙 one point low
+	page := h.loggedIn(w.org).get(w.path("ranking"))
+	for _, judge := range w.judges {
+		if !regexp.MustCompile(`<p class="notice warn">[^<]*J0[12] \(` + judge + `\)</p>`).MatchString(page.body) {
+			t.Errorf("the flag on %s does not name them:\n%.2000s", judge, page.body)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +35,9 @@ type rankingPage struct {
 	Entries []rankedEntry
 	Track   string
 	Group   string
+	// JudgeNames names the anonymized judges (J01 …) for the organizers, so a
+	// flagged judge can be spoken to; exports and explanations stay anonymized.
+	JudgeNames map[string]string
 }
 
 // rankedEntries filters a round's ranking to a track and group ("" for all) and
@@ -78,11 +82,30 @@ func (s *Server) rankingPage(c *gin.Context) {
 		return
 	}
 	page.Ranking, page.Entries = rk, rankedEntries(rk, rs, page.Track, page.Group)
+	if page.JudgeNames, err = s.judgeNames(c, rs); err != nil {
+		s.fail(c, err)
+		return
+	}
 	lang := s.localizer(c).Lang
 	for i, e := range page.Entries {
 		page.Entries[i].TrackName, page.Entries[i].GroupName = categoryName(page.Contest.Tracks, e.Track, lang), categoryName(page.Contest.Groups, e.Group, lang)
 	}
 	s.render(c, http.StatusOK, "ranking.html", "ranking.title", page)
+}
+
+// judgeNames maps the round's judge aliases to the panel members' names.
+func (s *Server) judgeNames(c *gin.Context, rs contest.RoundScoring) (map[string]string, error) {
+	panel, err := s.store.Panel(c.Request.Context(), contestID(c), c.Param("round"))
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(rs.Judges))
+	for _, m := range panel {
+		if alias, ok := rs.Judges[strconv.FormatInt(m.ID, 10)]; ok {
+			names[alias] = m.Name
+		}
+	}
+	return names, nil
 }
 
 // apiRanking is a round's ranking as JSON, or with ?format=csv exactly what

@@ -93,7 +93,14 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// 甲 marks one point above the entry's mark and 乙 one below: the scores
+		// are the marks', and 甲 is flagged lenient, 乙 severe.
 		m, _ := scoring.ParsePoints(mark[a.EntryID])
+		if a.ExpertName == w.judges[0] {
+			m += 100
+		} else {
+			m -= 100
+		}
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
 		key := fmt.Sprint("sheet-", a.ID)
 		if _, err := h.store.SubmitSheet(ctx, inv.AccountID, a.ID, in, key, []byte(key)); err != nil {
