@@ -114,6 +114,10 @@ func (s *Server) funcs() template.FuncMap {
 		"pageKeys": func() []string {
 			return []string{"assignments", "progress", "ranking", "advancement", "awards", "publish"}
 		},
+		// lastRound is whether r is the contest's last round: prizes are given there only.
+		"lastRound": func(rounds []contest.Round, r contest.Round) bool {
+			return len(rounds) > 0 && rounds[len(rounds)-1].Key == r.Key
+		},
 		// countText leaves the count of a blank row empty rather than "0".
 		"countText": func(n int, key string) string {
 			if n == 0 && key == "" {

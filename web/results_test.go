@@ -320,6 +320,17 @@ func TestAwardsRefusedOnANonFinalOrOpenRound(t *testing.T) {
 	if page.status != http.StatusConflict || !strings.Contains(page.body, "只能在最后一轮") {
 		t.Errorf("awards page of a preliminary: %d %.500s", page.status, page.body)
 	}
+	// Only the last round's pages link to its awards.
+	awardsLink := func(round string) string {
+		return fmt.Sprintf(`href="/organizer/contests/%d/rounds/%s/awards"`, w.contest.ID, round)
+	}
+	if ranking := cl.get(w.path("ranking")); strings.Contains(ranking.body, awardsLink("prelim")) {
+		t.Error("the preliminary's pages link to its awards")
+	}
+	semiPage := cl.get(fmt.Sprintf("/organizer/contests/%d/rounds/semi/progress", w.contest.ID))
+	if !strings.Contains(semiPage.body, awardsLink("semi")) {
+		t.Errorf("the last round's pages do not link to its awards: %.1500s", semiPage.body)
+	}
 	res = cl.form(w.path("awards"), choice)
 	if res.status != http.StatusConflict || !strings.Contains(res.body, "只能在最后一轮") {
 		t.Errorf("confirming a preliminary's awards: %d %.500s", res.status, res.body)
