@@ -451,37 +451,18 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 	if err != nil {
 		return nil, err
 	}
-	keys := slices.Sorted(maps.Keys(sheet.Marks))
-	points, comments := make(pq.Int64Array, len(keys)), make(pq.StringArray, len(keys))
-	for i, k := range keys {
-		points[i], comments[i] = int64(sheet.Marks[k]), sheet.Comments[k]
-	}
-	var written struct {
-		Free    bool `db:"free"`
-		Marks   int  `db:"marks"`
-		Keys    int  `db:"keys"`
-		Written bool `db:"written"`
-	}
-	args := append([]any{judgeID, key, requestHash, assignmentID, t.RoundID.Int64, total, sheet.Comment, now, response,
-		pq.StringArray(keys), points, comments}, entry.args()...)
-	// One statement, so its own transaction: the chain is held from the
-	// moment it is taken to the commit, with no round trip in between.
-	st, err := s.stmt(ctx, submitSQL)
-	if err == nil {
-		err = st.GetContext(ctx, &written, args...)
-	}
+	written, err := s.writeSubmission(ctx, judgeID, key, requestHash, t, sheet, response, entry)
 	switch {
-	case pq.As(err, sheetClosed) != nil:
-		return nil, Conflict("err.score.round_not_open")
-	case err != nil:
+	case err != nil && pq.As(err, sheetClosed) == nil:
 		return nil, err
-	case !written.Free:
+	case err == nil && !written.Free:
 		return nil, Conflict("err.score.in_progress")
-	case written.Written:
+	case err == nil && written.Written:
 		return response, nil
 	}
-	// Something changed since the checks above (a twin request committed, the
-	// sheet was submitted, the round closed): check again and say which.
+	// Not written: something changed since the checks above (a twin request
+	// committed, the sheet was submitted, the round closed, the assignment
+	// ended): check again and say which.
 	if t, err = s.submitTarget(ctx, judgeID, assignmentID, key); err != nil {
 		return nil, err
 	}
@@ -492,6 +473,35 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 		return nil, err
 	}
 	return nil, Conflict("err.score.in_progress")
+}
+
+// submissionWritten is what submitSQL reports.
+type submissionWritten struct {
+	Free    bool `db:"free"`    // no twin request held the key
+	Marks   int  `db:"marks"`   // marks written
+	Keys    int  `db:"keys"`    // idempotency keys written
+	Written bool `db:"written"` // the audit record, and so everything, was written
+}
+
+// writeSubmission runs submitSQL for a checked sheet. One statement is its own
+// transaction: the chain is held from the moment it is taken to the commit,
+// with no round trip in between.
+func (s *Store) writeSubmission(ctx context.Context, judgeID int64, key string, requestHash []byte, t submitTarget,
+	sheet Sheet, response []byte, entry auditEntry) (submissionWritten, error) {
+	var w submissionWritten
+	keys := slices.Sorted(maps.Keys(sheet.Marks))
+	points, comments := make(pq.Int64Array, len(keys)), make(pq.StringArray, len(keys))
+	for i, k := range keys {
+		points[i], comments[i] = int64(sheet.Marks[k]), sheet.Comments[k]
+	}
+	args := append([]any{judgeID, key, requestHash, sheet.AssignmentID, t.RoundID.Int64, *sheet.Total, sheet.Comment,
+		*sheet.SubmittedAt, response, pq.StringArray(keys), points, comments}, entry.args()...)
+	st, err := s.stmt(ctx, submitSQL)
+	if err != nil {
+		return w, err
+	}
+	err = st.GetContext(ctx, &w, args...)
+	return w, err
 }
 
 // sheetClosed is the SQLSTATE of assert_sheet_open (migration 00006): the
