@@ -252,6 +252,43 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	}
 }
 
+// weightedPreliminary weighs the preliminary 30% and the semifinal 70% (two
+// judges each there), scores the preliminary — 芯算 75.00; 绿种 (61.5 + 60) / 2
+// = 60.75; 鹰眼 60.00; 星河 30.00 — advances one entry per track and group
+// (绿种 and 芯算) and assigns the semifinal, ready to be scored.
+func weightedPreliminary(t *testing.T, awards []contest.AwardQuota) assignWorld {
+	t.Helper()
+	w := newAssignWorld(t)
+	ctx := context.Background()
+	c, _ := w.s.Contest(ctx, w.contest.ID)
+	one := 1
+	c.Rounds[0].AdvanceCount, c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = &one, 30, 70
+	c.Rounds[1].ReviewsPerEntry = 2
+	c.Awards = awards
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
+	w.run(t, "prelim")
+	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
+		switch {
+		case org == "芯算微电子有限公司":
+			return same("25")
+		case org == "绿种团队" && nth == 0:
+			return same("20.5")
+		case org == "绿种团队", org == "鹰眼装备股份有限公司":
+			return same("20")
+		}
+		return same("10")
+	})
+	if advanced, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", nil); err != nil || len(advanced) != 2 {
+		t.Fatalf("advanced %v %v", advanced, err)
+	}
+	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
+	w.run(t, "semi")
+	return w
+}
+
 // The combined ranking, 30% preliminary + 70% semifinal, worked by hand. Each
 // judge's total is the sum of three equal marks unless noted; two judges per entry
 // in both rounds, so a score is the mean of two totals.
@@ -265,36 +302,9 @@ func TestPublishingFixesTheResults(t *testing.T) {
 //
 // 鹰眼 and 星河 have no semifinal score: they are not in the combined ranking.
 func TestCombinedRankingWeighsRounds(t *testing.T) {
-	w := newAssignWorld(t)
+	w := weightedPreliminary(t, nil)
 	ctx := context.Background()
 	id := w.contest.ID
-	c, _ := w.s.Contest(ctx, id)
-	one := 1
-	c.Rounds[0].AdvanceCount, c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = &one, 30, 70
-	c.Rounds[1].ReviewsPerEntry = 2
-	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
-		t.Fatal(err)
-	}
-	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
-	w.run(t, "prelim")
-	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
-		switch {
-		case org == "芯算微电子有限公司":
-			return same("25")
-		case org == "绿种团队" && nth == 0:
-			return same("20.5")
-		case org == "绿种团队":
-			return same("20")
-		case org == "鹰眼装备股份有限公司":
-			return same("20")
-		}
-		return same("10")
-	})
-	if advanced, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, "prelim", nil); err != nil || len(advanced) != 2 {
-		t.Fatalf("advanced %v %v", advanced, err)
-	}
-	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
-	w.run(t, "semi")
 	w.scoreRound(t, "semi", func(org string, nth int) contest.SheetInput {
 		switch {
 		case org == "绿种团队" && nth == 0:
@@ -324,7 +334,7 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 	}
 
 	// Without weights there is no combined ranking to show.
-	c, _ = w.s.Contest(ctx, id)
+	c, _ := w.s.Contest(ctx, id)
 	c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = 0, 0
 	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
 		t.Fatal(err)
@@ -343,35 +353,9 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 //	combined:    绿种 0.3 × 60.75 + 0.7 × 80.00 = 18.225 + 56.00 = 74.225 → 74.23
 //	             芯算 0.3 × 75.00 + 0.7 × 79.00 = 22.50 + 55.30 = 77.80 → 芯算 first
 func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
-	w := newAssignWorld(t)
+	w := weightedPreliminary(t, []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1}})
 	ctx := context.Background()
 	id := w.contest.ID
-	c, _ := w.s.Contest(ctx, id)
-	one := 1
-	c.Rounds[0].AdvanceCount, c.Rounds[0].FinalWeight, c.Rounds[1].FinalWeight = &one, 30, 70
-	c.Rounds[1].ReviewsPerEntry = 2
-	c.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1}}
-	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, id, c.Setup); err != nil {
-		t.Fatal(err)
-	}
-	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
-	w.run(t, "prelim")
-	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
-		switch {
-		case org == "芯算微电子有限公司":
-			return same("25")
-		case org == "绿种团队" && nth == 0:
-			return same("20.5")
-		case org == "绿种团队", org == "鹰眼装备股份有限公司":
-			return same("20")
-		}
-		return same("10")
-	})
-	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, "prelim", nil); err != nil {
-		t.Fatal(err)
-	}
-	w.panel(t, "semi", "周专家", "吴专家", "李专家", "孙专家", "钱专家")
-	w.run(t, "semi")
 	w.scoreRound(t, "semi", func(org string, _ int) contest.SheetInput {
 		if org == "绿种团队" {
 			return marks("27", "27", "26")
