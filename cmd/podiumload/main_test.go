@@ -24,4 +24,11 @@ func TestSubmitSmall(t *testing.T) {
 	if code := run(context.Background(), []string{"submit", "--clients", "0"}, &stdout, &stderr, func(string) string { return "" }); code != 2 {
 		t.Errorf("--clients 0: exit %d, want 2", code)
 	}
+	// Paced clients: reported as such, never as the targets' verdict.
+	stdout.Reset()
+	code = run(context.Background(), []string{"submit", "--clients", "4", "--sheets", "16", "--warmup", "4", "--think", "5ms"},
+		&stdout, &stderr, func(k string) string { return env[k] })
+	if out := stdout.String(); code != 0 || !strings.Contains(out, "clients paused 5ms between sheets") || strings.Contains(out, "target ≥") {
+		t.Errorf("--think: exit %d\n%s\n%s", code, out, stderr.String())
+	}
 }
