@@ -135,6 +135,13 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	do("score", chromedp.SendKeys(`input[name="mark.tech"]`, "30.5"), chromedp.SendKeys(`input[name="mark.market"]`, "20"),
 		chromedp.SendKeys(`input[name="mark.team"]`, "25"), chromedp.SendKeys(`textarea[name="comment.tech"]`, "工艺成熟"))
 	poll("the draft reaches the server", `document.querySelector(".sheet-status").textContent.includes("草稿已保存")`)
+	// The judge opens the business plan (a PDF, shown in the page) while online.
+	plan := eval(`document.querySelector("iframe[src*='/files/']").getAttribute("src")`)
+	openPlan := fmt.Sprintf(`fetch(%q).then(r => r.status + " " + r.headers.get("Content-Type"))`, plan)
+	if got := await(openPlan); got != "200 application/pdf" {
+		t.Fatalf("the business plan online: %q", got)
+	}
+	waitFor("the business plan to be kept", func() bool { return strings.Contains(await(keptList), "GET "+plan) })
 
 	// The network goes and the page restarts: the kept copy is from before the
 	// marks, which the server had acknowledged; the tablet's draft fills them in.
@@ -144,6 +151,9 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	}
 	if link.dropped.Load() == 0 {
 		t.Error("no request tried the network while offline: the page was not fetched network-first")
+	}
+	if got := await(openPlan); got != "200 application/pdf" {
+		t.Errorf("the business plan offline: %q, want the kept copy", got)
 	}
 	comment := ""
 	check := func(when string) {
@@ -207,7 +217,7 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 		}
 	}
 	for _, line := range strings.Split(keptURLs, "\n") {
-		if !strings.HasPrefix(line, "GET ") || strings.Contains(line, "/files/") || strings.HasSuffix(line, "/draft") || strings.HasSuffix(line, "/sheet") {
+		if !strings.HasPrefix(line, "GET ") || (strings.Contains(line, "/files/") && line != "GET "+plan) || strings.HasSuffix(line, "/draft") || strings.HasSuffix(line, "/sheet") {
 			t.Errorf("kept what must not be: %s", line)
 		}
 	}

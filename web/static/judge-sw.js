@@ -10,13 +10,16 @@
 //   - Writes (POST, PUT, …) are never cached: judge.js queues submissions itself.
 //   - A login, a logout, an invite link used, or a session found ended clears
 //     every copy, so no one sees another judge's pages.
-//   - Materials (PDFs, videos) are not kept: they are large and served in ranges.
+//   - Materials: a business plan or deck opened as a PDF, and images, are kept
+//     (up to MAX_FILE bytes each), so a judge can read them again offline.
+//     Videos are never kept: they are large and played in ranges.
 "use strict";
 
-const CACHE = "podium-judge-v1";
+const CACHE = "podium-judge-v2";
 const SHELL = ["/static/app.css", "/static/app.js", "/static/judge.js", "/static/judge-offline.js"];
 const OFFLINE_PAGE = "/judge/offline";
 const TIMEOUT = 8000; // a network that does not answer is treated as none
+const MAX_FILE = 25 * 1024 * 1024; // the largest material kept for offline reading
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -66,13 +69,22 @@ function changesSession(req, url) {
 function cacheable(url) {
   const p = url.pathname;
   if (SHELL.includes(p)) { return true; }
-  if (p === "/judge/sw.js" || p.includes("/files/")) { return false; }
+  if (p === "/judge/sw.js") { return false; }
   return p === "/judge" || p.startsWith("/judge/") || p.startsWith("/api/v1/judge/");
 }
 
-// keepable is a full, successful answer from this site (not a redirect to the login page).
-function keepable(res) {
-  return res && res.status === 200 && res.type === "basic" && !res.redirected;
+// keepable is a full, successful answer from this site (not a redirect to the
+// login page); of materials, only PDFs and images of a reasonable size.
+function keepable(req, res) {
+  if (!res || res.status !== 200 || res.type !== "basic" || res.redirected) { return false; }
+  if (!isMaterial(new URL(req.url))) { return true; }
+  const type = res.headers.get("Content-Type") || "";
+  const size = Number(res.headers.get("Content-Length") || MAX_FILE + 1);
+  return !req.headers.has("Range") && size <= MAX_FILE && (type.startsWith("application/pdf") || type.startsWith("image/"));
+}
+
+function isMaterial(url) {
+  return url.pathname.startsWith("/judge/assignments/") && url.pathname.includes("/files/");
 }
 
 function clearAll() {
@@ -98,7 +110,7 @@ async function networkFirst(event) {
     res = null; // offline, or no answer in time
   }
   if (res && res.status < 500) {
-    if (keepable(res)) {
+    if (keepable(req, res)) {
       const copy = res.clone();
       event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(req, copy); }));
     } else if (res.type === "opaqueredirect" || res.redirected) {
@@ -107,12 +119,16 @@ async function networkFirst(event) {
     return res;
   }
   const cached = await caches.match(req, { cacheName: CACHE });
-  if (cached) { return req.mode === "navigate" ? markedOffline(cached) : cached; }
+  if (cached) { return req.mode === "navigate" && isPage(cached) ? markedOffline(cached) : cached; }
   if (req.mode === "navigate") {
     const offline = await caches.match(OFFLINE_PAGE, { cacheName: CACHE });
     if (offline) { return markedOffline(offline); }
   }
   return res || Response.error();
+}
+
+function isPage(res) {
+  return (res.headers.get("Content-Type") || "").startsWith("text/html");
 }
 
 // markedOffline tells the page it is a kept copy, perhaps older than the tablet's draft.
@@ -136,7 +152,7 @@ async function warm(urls, fresh) {
     }
     try {
       const res = await withTimeout(fetch(url.href, { credentials: "same-origin", cache: "no-store" }));
-      if (keepable(res)) {
+      if (keepable(new Request(url.href), res)) {
         await cache.put(url.href, res);
         kept++;
       }
