@@ -302,6 +302,15 @@ func TestReopenSheetFromProgressPage(t *testing.T) {
 		t.Fatalf("a refused reopen changed the sheet (%s) or the audit log", state)
 	}
 
+	// A form posted under another round's address does not reach this round's sheet.
+	other := fmt.Sprintf("/organizer/contests/%d/rounds/semi/reopen", w.contest.ID)
+	if res := cl.form(other, url.Values{"assignment": {itoa(target.ID)}, "reason": {"换个轮次"}}); res.status < 400 {
+		t.Errorf("reopen under another round: %d", res.status)
+	}
+	if state := sheetState(); state != "submitted" || reopenedRecords() != 0 {
+		t.Fatalf("a reopen under another round changed the sheet (%s) or the audit log", state)
+	}
+
 	res = cl.form(w.path("reopen"), url.Values{"assignment": {itoa(target.ID)}, "reason": {"评委误填市场分"}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("progress?reopened=1") {
 		t.Fatalf("reopen: %d %s %.500s", res.status, res.header.Get("Location"), res.body)
