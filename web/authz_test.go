@@ -108,7 +108,7 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/rounds/:round/progress":                        {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/state":                          {401, 403, 403, 404, 422},
 	"POST /organizer/contests/:contest/rounds/:round/reminders":                      {401, 403, 403, 404, 422}, // no judge named
-	"POST /organizer/contests/:contest/rounds/:round/reopen":                         {401, 403, 403, 404, 422}, // no reason given
+	"POST /organizer/contests/:contest/rounds/:round/reopen":                         {401, 403, 403, 404, 409}, // no submitted sheet named
 	"POST /judge/reminders/:reminder/dismiss":                                        {401, 403, 404, 403, 403}, // not this judge's
 	"POST /api/v1/judge/reminders/:reminder/dismiss":                                 {401, 403, 404, 403, 403},
 	"POST /api/v1/contests/:contest/rounds/:round/reminders":                         {401, 403, 403, 404, 422},
