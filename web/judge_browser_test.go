@@ -158,6 +158,22 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 		chromedp.Navigate(fmt.Sprintf("%s/judge/assignments/%d", h.http.URL, assignment)),
 		ready,
 	)
+	// Touch-first in both orientations: nothing wider than the screen, and every
+	// control a finger uses at least 44 CSS pixels tall (Apple's and Google's guides).
+	layout := `(() => {
+		const bad = [...document.querySelectorAll("button.step, input[name^='mark.'], form.sheet button[type=submit]")]
+			.filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 60));
+		if (document.documentElement.scrollWidth > window.innerWidth) bad.push("page wider than the screen");
+		return bad.join("; ");
+	})()`
+	if bad := eval(layout); bad != "" {
+		t.Errorf("portrait tablet: %s", bad)
+	}
+	do("turn the tablet", chromedp.EmulateViewport(1180, 820, chromedp.EmulateLandscape, chromedp.EmulateMobile, chromedp.EmulateTouch), ready)
+	if bad := eval(layout); bad != "" {
+		t.Errorf("landscape tablet: %s", bad)
+	}
+	do("turn it back", chromedp.EmulateViewport(820, 1180, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch), ready)
 	if got := text("output[name=total]"); got != "—" {
 		t.Errorf("total of an empty sheet: %q", got)
 	}
