@@ -58,6 +58,13 @@ func (s *Store) CombinedRanking(ctx context.Context, contestID int64) (CombinedR
 	if err != nil {
 		return CombinedRanking{}, err
 	}
+	return s.combinedRanking(ctx, c, nil)
+}
+
+// combinedRanking is CombinedRanking for a loaded contest; ranked holds the
+// rankings of rounds the caller has already computed, by round key.
+func (s *Store) combinedRanking(ctx context.Context, c Contest, ranked map[string]*scoring.Ranking) (CombinedRanking, error) {
+	contestID := c.ID
 	out := CombinedRanking{Rounds: []CombinedRound{}, Entries: []CombinedEntry{}, Ties: []int{}}
 	var inputs []scoring.RoundScores
 	codes := map[string]map[string]string{} // entry id → round key → blind code
@@ -66,7 +73,7 @@ func (s *Store) CombinedRanking(ctx context.Context, contestID int64) (CombinedR
 			continue
 		}
 		out.Rounds = append(out.Rounds, CombinedRound{Key: r.Key, NameZh: r.NameZh, NameEn: r.NameEn, State: r.State, Weight: r.FinalWeight})
-		scores, err := s.roundScoresByEntry(ctx, contestID, r.Key, codes)
+		scores, err := s.roundScoresByEntry(ctx, contestID, r.Key, ranked[r.Key], codes)
 		if err != nil {
 			return out, err
 		}
@@ -96,10 +103,13 @@ func (s *Store) CombinedRanking(ctx context.Context, contestID int64) (CombinedR
 
 // roundScoresByEntry is a round's ranking as scores by entry id (blind codes
 // differ from round to round), noting each entry's code in codes.
-func (s *Store) roundScoresByEntry(ctx context.Context, contestID int64, roundKey string, codes map[string]map[string]string) (map[string]scoring.Points, error) {
-	rk, _, err := s.Ranking(ctx, contestID, roundKey)
-	if err != nil {
-		return nil, err
+func (s *Store) roundScoresByEntry(ctx context.Context, contestID int64, roundKey string, rk *scoring.Ranking, codes map[string]map[string]string) (map[string]scoring.Points, error) {
+	if rk == nil {
+		ranking, _, err := s.Ranking(ctx, contestID, roundKey)
+		if err != nil {
+			return nil, err
+		}
+		rk = &ranking
 	}
 	var rows []struct {
 		Code    string `db:"code"`
@@ -220,7 +230,7 @@ func (s *Store) DecidingRanking(ctx context.Context, contestID int64, roundKey s
 	if len(weighted) < 2 || weighted[len(weighted)-1] != roundKey || roundKey != last {
 		return rk, rs, false, nil
 	}
-	cr, err := s.CombinedRanking(ctx, contestID)
+	cr, err := s.combinedRanking(ctx, c, map[string]*scoring.Ranking{roundKey: &rk}) // this round is ranked already
 	if err != nil {
 		return rk, rs, false, err
 	}

@@ -131,13 +131,7 @@ func selectedIn(t *testing.T, body, name string) string {
 func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	w := newScoredWorld(t, h)
-	c, _ := h.store.Contest(ctx, w.contest.ID)
-	two := 2
-	c.Rounds[0].AdvanceCount = &two // 75, then 60 and 60 for one seat
-	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
-		t.Fatal(err)
-	}
+	w := newScoredWorldWithTwoSeats(t, h)
 	cl := h.loggedIn(w.org)
 	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
 	box := func(code string) string { return `name="chosen" value="` + code + `"` }

@@ -114,6 +114,21 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 	return w
 }
 
+// newScoredWorldWithTwoSeats is newScoredWorld advancing two entries: 75, then
+// 60 and 60 for one seat, a tie across the cut.
+func newScoredWorldWithTwoSeats(t *testing.T, h *harness) scoredWorld {
+	t.Helper()
+	w := newScoredWorld(t, h)
+	ctx := context.Background()
+	c, _ := h.store.Contest(ctx, w.contest.ID)
+	two := 2
+	c.Rounds[0].AdvanceCount = &two
+	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func (w scoredWorld) path(rest string) string {
 	return fmt.Sprintf("/organizer/contests/%d/rounds/prelim/%s", w.contest.ID, rest)
 }
@@ -232,13 +247,7 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 func TestAdvancementPageDecidesTies(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	w := newScoredWorld(t, h)
-	c, _ := h.store.Contest(ctx, w.contest.ID)
-	two := 2
-	c.Rounds[0].AdvanceCount = &two // 75, then 60 and 60 for one seat
-	if _, err := h.store.UpdateContest(ctx, w.org.ID, c.ID, c.Setup); err != nil {
-		t.Fatal(err)
-	}
+	w := newScoredWorldWithTwoSeats(t, h)
 	cl := h.loggedIn(w.org)
 	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]
 	page := cl.get(w.path("advancement"))
