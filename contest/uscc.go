@@ -1,6 +1,10 @@
 package contest
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/width"
+)
 
 // The unified social credit code (统一社会信用代码, GB 32100-2015) has 18
 // characters from this 31-character alphabet (no I, O, Z, S, V). Positions 9–17
@@ -11,9 +15,10 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 
 var orgCodeWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 
-// NormalizeUSCC upper-cases a code and removes spaces, the forms people type it in.
+// NormalizeUSCC folds full-width characters (as a Chinese IME types them),
+// upper-cases the code and removes spaces: the forms people type it in.
 func NormalizeUSCC(code string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(code), ""))
+	return strings.ToUpper(strings.Join(strings.Fields(width.Fold.String(code)), ""))
 }
 
 // ValidUSCC reports whether code is a well-formed unified social credit code
@@ -38,10 +43,12 @@ func ValidUSCC(code string) bool {
 		return false
 	}
 	// GB 11714: positions 9–16 carry the code, position 17 its check character
-	// (0–9, or X for 10).
+	// (0–9, or X for 10). Its letters count A=10 … Z=35, not their place in the
+	// 31-character alphabet above: the two differ from H on, so every "MA…"
+	// code issued since 2015 needs this.
 	sum = 0
 	for i, w := range orgCodeWeights {
-		sum += vals[8+i] * w
+		sum += orgCodeValue(code[8+i]) * w
 	}
 	check := (11 - sum%11) % 11
 	want := byte('0' + check)
@@ -49,4 +56,13 @@ func ValidUSCC(code string) bool {
 		want = 'X'
 	}
 	return code[16] == want
+}
+
+// orgCodeValue is a character's value in GB 11714: digits as themselves,
+// letters A=10 … Z=35.
+func orgCodeValue(c byte) int {
+	if c >= 'A' && c <= 'Z' {
+		return int(c-'A') + 10
+	}
+	return int(c - '0')
 }

@@ -15,6 +15,13 @@ func TestValidUSCC(t *testing.T) {
 		"91330100799655058B", // 阿里巴巴（中国）有限公司
 		"91110000802100433B", // 北京百度网讯科技有限公司
 		"9144030071526726XG", // 比亚迪股份有限公司 (organization code check X)
+		// Codes issued since 2015 carry letters in the organization code
+		// ("MA…"); these three were found in published records (invoices,
+		// registrations). Both check characters hold only with GB 11714's
+		// A=10 … Z=35, so they were refused before that was fixed.
+		"91310115MA1K427762",
+		"91310115MA1H971RXF",
+		"91110108MA01G0FB09",
 	}
 	for _, code := range valid {
 		if !contest.ValidUSCC(code) {
@@ -29,6 +36,9 @@ func TestValidUSCC(t *testing.T) {
 		"91440300I92203821B":  "I is not in the alphabet",
 		"914403001922O38216":  "O is not in the alphabet",
 		"91440300708461136t":  "lower case (NormalizeUSCC upper-cases first)",
+		// The organization-code check computed with the 31-letter alphabet
+		// (H=17, J=18 … instead of A=10 … Z=35); the whole code's check is right.
+		"91310115MA1K427788": "organization-code check of the wrong alphabet",
 		"":                    "empty",
 	}
 	for code, why := range invalid {
@@ -38,5 +48,9 @@ func TestValidUSCC(t *testing.T) {
 	}
 	if got := contest.NormalizeUSCC(" 9144 0300 7084 6113 6t "); got != "91440300708461136T" || !contest.ValidUSCC(got) {
 		t.Errorf("NormalizeUSCC = %q", got)
+	}
+	// Full-width, as a Chinese IME types it on a phone.
+	if got := contest.NormalizeUSCC("９１３１０１１５ＭＡ１Ｋ４２７７６２"); got != "91310115MA1K427762" {
+		t.Errorf("NormalizeUSCC(full-width) = %q", got)
 	}
 }

@@ -205,7 +205,7 @@ func NormalizeEmail(s string) (string, bool) {
 // lower case or in full-width forms, and returns it normalized
 // (contest.NormalizeUSCC); invalid, it returns "" and false.
 func NormalizeUSCC(s string) (string, bool) {
-	c := contest.NormalizeUSCC(width.Fold.String(s))
+	c := contest.NormalizeUSCC(s)
 	if !contest.ValidUSCC(c) {
 		return "", false
 	}
