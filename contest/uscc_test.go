@@ -39,7 +39,7 @@ func TestValidUSCC(t *testing.T) {
 		// The organization-code check computed with the 31-letter alphabet
 		// (H=17, J=18 … instead of A=10 … Z=35); the whole code's check is right.
 		"91310115MA1K427788": "organization-code check of the wrong alphabet",
-		"":                    "empty",
+		"":                   "empty",
 	}
 	for code, why := range invalid {
 		if contest.ValidUSCC(code) {
