@@ -83,9 +83,44 @@ type BlindFile struct {
 // SheetInput is what a judge enters: a mark and a comment per criterion key, and
 // an overall comment.
 type SheetInput struct {
-	Marks    map[string]scoring.Points `json:"marks"`
-	Comments map[string]string         `json:"comments"`
-	Comment  string                    `json:"comment"`
+	Marks    Marks             `json:"marks"`
+	Comments map[string]string `json:"comments"`
+	Comment  string            `json:"comment"`
+}
+
+// Marks are a judge's points per criterion key. Decoded from JSON, a mark is
+// exactly what the judge entered: null, or anything that is not a decimal
+// number, is refused naming its criterion ("marks.<key>"), never stored as 0.
+type Marks map[string]scoring.Points
+
+// UnmarshalJSON reads the marks object, checking every mark.
+func (m *Marks) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw == nil { // "marks": null is no marks at all
+		*m = nil
+		return nil
+	}
+	out, p := make(Marks, len(raw)), Problems{}
+	for key, v := range raw {
+		if string(v) == "null" {
+			p.Add("marks."+key, "err.score.missing")
+			continue
+		}
+		var points scoring.Points
+		if err := points.UnmarshalJSON(v); err != nil {
+			p.Add("marks."+key, "err.json.points")
+			continue
+		}
+		out[key] = points
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	*m = out
+	return nil
 }
 
 // Sheet is a judge's score sheet for one assignment.

@@ -35,6 +35,9 @@ func (s *Server) bindJSON(c *gin.Context, v any) error {
 		typeErr *json.UnmarshalTypeError
 		maxErr  *http.MaxBytesError
 	)
+	if domainErr, ok := errors.AsType[*contest.Error](err); ok {
+		return domainErr // a domain type's own decoding names its field (contest.Marks)
+	}
 	switch {
 	case errors.As(err, &typeErr):
 		return contest.Invalid(typeErr.Field, "err.json.type")

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,4 +100,47 @@ func shanghai(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// A score is what the judge entered: a null, missing or non-numeric mark is a
+// 422 naming the criterion, for drafts and submissions alike, and nothing is
+// stored. Before marks were decoded strictly, {"tech": null} was stored as 0.
+func TestMarksMustBeNumbers(t *testing.T) {
+	h := newHarness(t)
+	w := newJudging(t, h, "null-marks", 1)
+	judge := h.loggedIn(w.judges[0].account)
+	base := fmt.Sprintf("/api/v1/judge/assignments/%d", w.judges[0].assignment)
+	cases := map[string]string{
+		`{"marks":{"tech":null,"market":"20","team":"20"}}`:       "marks.tech",
+		`{"marks":{"tech":"abc","market":"20","team":"20"}}`:      "marks.tech",
+		`{"marks":{"tech":true,"market":"20","team":"20"}}`:       "marks.tech",
+		`{"marks":{"tech":{"v":1},"market":"20","team":"20"}}`:    "marks.tech",
+		`{"marks":{"tech":"30.005","market":"20","team":"20"}}`:   "marks.tech",
+		`{"marks":{"market":"20","team":"20"}}`:                   "marks.tech", // missing
+		`{"marks":{"tech":"30","market":"20","team":null}}`:       "marks.team",
+		`{"marks":{"tech":"30","market":"","team":"20"}}`:         "marks.market",
+		`{"marks":{"tech":"30","market":"20","team":"20","x":1}}`: "marks.x",
+	}
+	n := 0
+	for body, field := range cases {
+		n++
+		for _, req := range []struct{ method, path string }{{http.MethodPost, "/sheet"}, {http.MethodPut, "/draft"}} {
+			if req.method == http.MethodPut && !strings.Contains(body, "null") && !strings.Contains(body, "abc") {
+				continue // a draft may lack marks; the decoding cases are what matter here
+			}
+			res := judge.do(req.method, base+req.path, "application/json", strings.NewReader(body),
+				"X-CSRF-Token", judge.csrf, "Idempotency-Key", fmt.Sprintf("null-marks-%d", n))
+			d := res.errorBody(t)
+			if res.status != http.StatusUnprocessableEntity || d.Fields[field] == "" {
+				t.Errorf("%s %s: %d %s, want 422 naming %s", req.method, body, res.status, res.body, field)
+			}
+		}
+	}
+	sheet, err := h.store.JudgeEntry(context.Background(), w.judges[0].account.ID, w.judges[0].assignment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sheet.Sheet.State != "new" || len(sheet.Sheet.Marks) != 0 {
+		t.Errorf("a refused sheet was stored: %+v", sheet.Sheet)
+	}
 }
