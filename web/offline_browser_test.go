@@ -135,8 +135,8 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	do("score", chromedp.SendKeys(`input[name="mark.tech"]`, "30.5"), chromedp.SendKeys(`input[name="mark.market"]`, "20"),
 		chromedp.SendKeys(`input[name="mark.team"]`, "25"), chromedp.SendKeys(`textarea[name="comment.tech"]`, "工艺成熟"))
 	poll("the draft reaches the server", `document.querySelector(".sheet-status").textContent.includes("草稿已保存")`)
-	// The judge opens the business plan (a PDF, shown in the page) while online.
-	plan := eval(`document.querySelector("iframe[src*='/files/']").getAttribute("src")`)
+	// The judge opens the business plan (a PDF, drawn in the page) while online.
+	plan := eval(`document.querySelector(".pdf-view").dataset.src`)
 	openPlan := fmt.Sprintf(`fetch(%q).then(r => r.status + " " + r.headers.get("Content-Type"))`, plan)
 	if got := await(openPlan); got != "200 application/pdf" {
 		t.Fatalf("the business plan online: %q", got)
