@@ -236,15 +236,16 @@ func testOrganization() contest.OrganizationInput {
 		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}}}
 }
 
-// submittedEntry creates a submitted entry of the entrant, with a stored business plan.
-func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID int64) int64 {
+// submittedEntry creates a submitted entry of the entrant, with a stored business
+// plan: a one-page PDF, or the plan given.
+func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID int64, plan ...[]byte) int64 {
 	t.Helper()
-	id, _ := submittedEntryWithFile(t, h, entrant, contestID)
+	id, _ := submittedEntryWithFile(t, h, entrant, contestID, plan...)
 	return id
 }
 
 // submittedEntryWithFile is submittedEntry returning the business plan's upload id too.
-func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, contestID int64) (int64, string) {
+func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, contestID int64, plan ...[]byte) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
 	e, err := h.store.CreateEntry(ctx, entrant.ID, contestID, contest.EntryInput{
@@ -253,6 +254,9 @@ func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, c
 		t.Fatal(err)
 	}
 	pdf := pdftext.Generate([]string{"商业计划书"})
+	if len(plan) > 0 {
+		pdf = plan[0]
+	}
 	key := blob.NewKey()
 	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {

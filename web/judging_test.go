@@ -13,7 +13,8 @@ import (
 )
 
 // judging is a contest whose preliminary round is open, with one eligible entry
-// and a panel of judges, each invited (with an account) and assigned the entry.
+// (its business plan the plan given, if any) and a panel of judges, each invited
+// (with an account) and assigned the entry.
 type judging struct {
 	org     contest.Account
 	contest contest.Contest
@@ -29,7 +30,7 @@ type judgeSeat struct {
 	token      string
 }
 
-func newJudging(t *testing.T, h *harness, slug string, judges int) judging {
+func newJudging(t *testing.T, h *harness, slug string, judges int, plan ...[]byte) judging {
 	t.Helper()
 	ctx := context.Background()
 	w := judging{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")}
@@ -43,7 +44,7 @@ func newJudging(t *testing.T, h *harness, slug string, judges int) judging {
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
-	entryID := submittedEntry(t, h, entrant, w.contest.ID)
+	entryID := submittedEntry(t, h, entrant, w.contest.ID, plan...)
 	if _, err := h.store.ReviewEntries(ctx, w.org.ID, w.contest.ID, []int64{entryID}, true, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
+	"podium/contest/pdftext"
 )
 
 // wifi stands between the tablet and Podium: when it is down, every request is
@@ -55,7 +56,11 @@ const keptList = `caches.keys().then(ns => Promise.all(ns.map(n => caches.open(n
 // and logging out clears every copy.
 func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	h := newHarness(t)
-	w := newJudging(t, h, "offline-sw", 1)
+	var lines []string // text enough for the test to see on the page it draws
+	for i := 1; i <= 20; i++ {
+		lines = append(lines, fmt.Sprintf("商业计划书 Business plan, line %d: market, team, finance.", i))
+	}
+	w := newJudging(t, h, "offline-sw", 1, pdftext.Generate(lines))
 	seat := w.judges[0]
 	link := &wifi{next: h.server.Handler()}
 	srv := httptest.NewServer(link) // http://127.0.0.1: a secure context, so service workers run
@@ -135,9 +140,17 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	do("score", chromedp.SendKeys(`input[name="mark.tech"]`, "30.5"), chromedp.SendKeys(`input[name="mark.market"]`, "20"),
 		chromedp.SendKeys(`input[name="mark.team"]`, "25"), chromedp.SendKeys(`textarea[name="comment.tech"]`, "工艺成熟"))
 	poll("the draft reaches the server", `document.querySelector(".sheet-status").textContent.includes("草稿已保存")`)
-	// The judge opens the business plan (a PDF, shown in the page) while online.
-	plan := eval(`document.querySelector("iframe[src*='/files/']").getAttribute("src")`)
+	// The judge opens the business plan (a PDF, drawn in the page) while online.
+	plan := eval(`document.querySelector(".pdf-view").dataset.src`)
 	openPlan := fmt.Sprintf(`fetch(%q).then(r => r.status + " " + r.headers.get("Content-Type"))`, plan)
+	readPlan := func(when string) {
+		t.Helper()
+		do(when+": open the business plan", chromedp.Click(`details.material summary`), chromedp.WaitVisible(`.pdf-page[data-page="1"][data-rendered="1"] canvas`))
+		if ink := eval(fmt.Sprintf(inkOf, `.pdf-page[data-page="1"] canvas`)); ink != "text" {
+			t.Errorf("%s: the business plan's first page shows %s", when, ink)
+		}
+	}
+	readPlan("online")
 	if got := await(openPlan); got != "200 application/pdf" {
 		t.Fatalf("the business plan online: %q", got)
 	}
@@ -155,6 +168,8 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	if got := await(openPlan); got != "200 application/pdf" {
 		t.Errorf("the business plan offline: %q, want the kept copy", got)
 	}
+	// PDF.js, its worker and the cMap the plan's Chinese font needs were kept too.
+	readPlan("offline")
 	comment := ""
 	check := func(when string) {
 		t.Helper()

@@ -34,7 +34,7 @@ type Page struct {
 // pageScripts are the scripts a page needs beyond app.js.
 var pageScripts = map[string][]string{
 	"entry.html":       {"/static/vendor/tus.min.js", "/static/upload.js"},
-	"judge_entry.html": {"/static/judge.js", "/static/judge-offline.js"},
+	"judge_entry.html": {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
 	"judge.html":       {"/static/judge-offline.js"},
 }
 

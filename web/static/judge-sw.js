@@ -13,10 +13,16 @@
 //   - Materials: a business plan or deck opened as a PDF, and images, are kept
 //     (up to MAX_FILE bytes each), so a judge can read them again offline.
 //     Videos are never kept: they are large and played in ranges.
+//   - The PDF viewer (judge-pdf.js and PDF.js) is kept at install; of PDF.js's
+//     data (cMaps for Chinese fonts, fonts, image decoders), what a document
+//     needed is kept as it is fetched, so a PDF opened once renders offline.
 "use strict";
 
+// The name stays when files are added: a new name would drop the materials kept.
 const CACHE = "podium-judge-v2";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/judge.js", "/static/judge-offline.js"];
+const PDFJS = "/static/vendor/pdfjs/";
+const SHELL = ["/static/app.css", "/static/app.js", "/static/judge.js", "/static/judge-offline.js",
+  "/static/judge-pdf.js", PDFJS + "pdf.min.mjs", PDFJS + "pdf.worker.min.mjs"];
 const OFFLINE_PAGE = "/judge/offline";
 const TIMEOUT = 8000; // a network that does not answer is treated as none
 const MAX_FILE = 25 * 1024 * 1024; // the largest material kept for offline reading
@@ -68,7 +74,7 @@ function changesSession(req, url) {
 
 function cacheable(url) {
   const p = url.pathname;
-  if (SHELL.includes(p)) { return true; }
+  if (SHELL.includes(p) || p.startsWith(PDFJS)) { return true; }
   if (p === "/judge/sw.js") { return false; }
   return p === "/judge" || p.startsWith("/judge/") || p.startsWith("/api/v1/judge/");
 }
