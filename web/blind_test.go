@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +17,7 @@ import (
 	"podium/contest"
 	"podium/contest/blob"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/contest/pdfmeta"
 	"podium/web"
 )
 
@@ -42,7 +46,14 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf := pdftext.Generate([]string{"商业计划书"})
+	// A real LibreOffice export whose document properties and XMP name the
+	// entrant (Title, Author, Keywords), recorded without a judge copy (as
+	// uploads from before judge copies were): the first judge to open it
+	// gets one made.
+	pdf, err := os.ReadFile("../contest/pdfmeta/testdata/libreoffice-pdfa.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
 	key := blob.NewKey()
 	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
@@ -167,4 +178,38 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if file.status != http.StatusOK || !strings.Contains(file.header.Get("Content-Disposition"), list[0].BlindCode) {
 		t.Errorf("material: %d %q", file.status, file.header.Get("Content-Disposition"))
 	}
+	// Its bytes are a copy without the document properties and XMP that
+	// named the entrant, with the same pages.
+	meta, err := pdfmeta.Scrub(ctx, bytes.NewReader([]byte(file.body)), int64(len(file.body)), io.Discard)
+	if err != nil {
+		t.Fatalf("the material is not a readable PDF: %v", err)
+	}
+	for _, f := range meta {
+		if slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(f.Value, s) }) {
+			t.Errorf("the material's metadata names the entrant: %s: %s", f.Key, f.Value)
+		}
+	}
+	if text := extractText(t, []byte(file.body)); !strings.Contains(text, "量子点散热膜") {
+		t.Errorf("the material lost its text: %q", text)
+	}
+	// The copy was recorded: a second request gets the same bytes.
+	if again := judge.get(fmt.Sprintf("/judge/assignments/%d/files/%s", list[0].ID, uploadID)); again.body != file.body {
+		t.Error("a second request got another copy")
+	}
+}
+
+// extractText is poppler's text of a PDF: an independent reader.
+func extractText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
+	}
+	cmd := exec.Command(bin, "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }
