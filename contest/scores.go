@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
+	"podium/contest/redact"
 	"podium/scoring"
 )
 
@@ -225,20 +226,11 @@ func blindFileName(code string, u Upload) string {
 	return fmt.Sprintf("%s-%s-%s%s", code, u.Kind, u.ID[:8], ext)
 }
 
-// redacted replaces the entrant's names in what judges read.
-const redacted = "■■"
-
-// redactFields blacks out the entrant's organization and people's names in every text field.
+// redactFields blacks out, in every text field, the entrant's organization and
+// people's names in any spelling (case, full-width or half-width forms, spaces
+// inside) and anyone's phone numbers, e-mail addresses and credit codes.
 func redactFields(f EntryFields, names []string) EntryFields {
-	slices.SortFunc(names, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) }) // longest first
-	r := func(s string) string {
-		for _, n := range names {
-			if utf8.RuneCountInString(n) >= 2 {
-				s = strings.ReplaceAll(s, n, redacted)
-			}
-		}
-		return s
-	}
+	r := redact.New(names).String
 	f.Summary, f.Technology, f.Market, f.Team, f.Financing = r(f.Summary), r(f.Technology), r(f.Market), r(f.Team), r(f.Financing)
 	kw := make([]string, len(f.Keywords))
 	for i, k := range f.Keywords {
