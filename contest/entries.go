@@ -118,6 +118,9 @@ type Snapshot struct {
 	Organization Organization `json:"organization"`
 	Uploads      []Upload     `json:"uploads"`
 	SubmittedAt  time.Time    `json:"submitted_at"`
+	// Leaks are the documents that named the entrant when it was submitted
+	// anyway (the entry is flagged FlagIdentityLeak), with what named them.
+	Leaks []Leak `json:"leaks,omitempty"`
 }
 
 // ImportRow is one entry read from an organizer's CSV or XLSX file of entries

@@ -215,30 +215,67 @@ func (s *Store) UpdateEntry(ctx context.Context, accountID, entryID int64, in En
 // given one (pdftext.FindIdentity) so that this package stays free of PDF code.
 type IdentityFinder func(text string, names []string) []string
 
-// Leak is an uploaded file whose text names the entrant.
+// Leak is an uploaded file that names the entrant, in its text or in its
+// metadata (document properties and XMP, which judges are not served but which
+// travel with the file wherever else it goes).
 type Leak struct {
 	UploadID string   `json:"upload_id"`
 	Kind     string   `json:"kind"`
 	Names    []string `json:"names"`
+	// InText and InMetadata say where the names are; Found is the metadata
+	// that carries them, one "Key: value" each (e.g. "Author: 张伟").
+	InText     bool     `json:"in_text"`
+	InMetadata bool     `json:"in_metadata"`
+	Found      []string `json:"found,omitempty"`
 }
 
-// leaks checks the entry's uploaded documents for the organization's and team's names.
+// detail is the leak as the entrant reads it after the message: the metadata
+// that names them, else the names in the text.
+func (l Leak) detail() string {
+	if len(l.Found) > 0 {
+		return strings.Join(l.Found, "; ")
+	}
+	return strings.Join(l.Names, ", ")
+}
+
+// leaks checks the entry's uploaded documents, text and metadata, for the
+// organization's and team's names.
 func (s *Store) leaks(ctx context.Context, q sqlx.QueryerContext, entryID int64, org OrganizationInput) ([]Leak, error) {
 	if s.FindIdentity == nil {
 		return nil, nil
 	}
 	var docs []struct {
-		ID   string `db:"id"`
-		Kind string `db:"kind"`
-		Text string `db:"text"`
+		ID       string `db:"id"`
+		Kind     string `db:"kind"`
+		Text     string `db:"text"`
+		Metadata string `db:"metadata"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &docs, `SELECT id, kind, text FROM blobs WHERE entry_id = $1 AND text <> '' ORDER BY created_at`, entryID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &docs, `
+		SELECT id, kind, text, metadata FROM blobs WHERE entry_id = $1 AND (text <> '' OR metadata <> '')
+		ORDER BY created_at`, entryID); err != nil {
 		return nil, err
 	}
+	names := org.identityNames()
 	var out []Leak
 	for _, d := range docs {
-		if names := s.FindIdentity(d.Text, org.identityNames()); len(names) > 0 {
-			out = append(out, Leak{UploadID: d.ID, Kind: d.Kind, Names: names})
+		l := Leak{UploadID: d.ID, Kind: d.Kind}
+		found := map[string]bool{}
+		for _, n := range s.FindIdentity(d.Text, names) {
+			l.InText, found[n] = true, true
+		}
+		for line := range strings.Lines(d.Metadata) {
+			line = strings.TrimSpace(line)
+			if hit := s.FindIdentity(line, names); len(hit) > 0 {
+				l.InMetadata = true
+				l.Found = append(l.Found, line)
+				for _, n := range hit {
+					found[n] = true
+				}
+			}
+		}
+		if len(found) > 0 {
+			l.Names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return !found[n] })
+			out = append(out, l)
 		}
 	}
 	return out, nil
@@ -289,14 +326,19 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 			return err
 		}
 		if len(leaks) > 0 && !acknowledgeLeaks {
-			fields := map[string]string{}
+			fields, detail := map[string]string{}, map[string]string{}
 			for _, l := range leaks {
-				fields["uploads."+l.Kind] = "err.entry.identity_leak_in"
+				field := "uploads." + l.Kind
+				fields[field] = "err.entry.identity_leak_in"
+				if l.InMetadata && !l.InText {
+					fields[field] = "err.entry.identity_leak_meta"
+				}
+				detail[field] = strings.TrimPrefix(detail[field]+"; "+l.detail(), "; ")
 			}
-			return &Error{Code: CodeConflict, Message: "err.entry.identity_leak", Fields: fields}
+			return &Error{Code: CodeConflict, Message: "err.entry.identity_leak", Fields: fields, Detail: detail}
 		}
 		now := s.now()
-		snap := Snapshot{EntryInput: entry.EntryInput, Organization: org, Uploads: entry.Uploads, SubmittedAt: now}
+		snap := Snapshot{EntryInput: entry.EntryInput, Organization: org, Uploads: entry.Uploads, SubmittedAt: now, Leaks: leaks}
 		flags := slices.DeleteFunc(slices.Clone(entry.Flags), func(f string) bool { return f == FlagIdentityLeak })
 		if len(leaks) > 0 {
 			flags = append(flags, FlagIdentityLeak)

@@ -2,6 +2,7 @@ package contest_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +240,52 @@ func TestIdentityLeakWarnsThenFlags(t *testing.T) {
 	flagged, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
 	if err != nil || len(flagged) != 1 || flagged[0].ID != entry.ID {
 		t.Errorf("organizer's flagged list %v %v", flagged, err)
+	}
+}
+
+// A document whose text is clean but whose metadata (document properties,
+// XMP) names the entrant is warned about and flagged like one whose text does,
+// and the entrant and the organizers read what named them.
+func TestIdentityLeakInMetadata(t *testing.T) {
+	w := newEntrantWorld(t)
+	ctx := context.Background()
+	w.s.FindIdentity = func(text string, names []string) []string {
+		var found []string
+		for _, n := range names {
+			if strings.Contains(text, n) {
+				found = append(found, n)
+			}
+		}
+		return found
+	}
+	entry, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.AddUpload(ctx, w.entrant.ID, entry.ID, contest.StoredUpload{
+		Upload: contest.Upload{ID: "00000000-0000-0000-0000-000000000005", Kind: contest.UploadBusinessPlan, Name: "计划书.pdf",
+			ContentType: "application/pdf", Size: 1234, SHA256: make([]byte, 32)},
+		Key: "aa/bb/plan", JudgeKey: "aa/bb/plan-judge", Text: "商业计划书：石墨烯散热膜",
+		Metadata: "Author: 李娜\nProducer: LibreOffice 7.4\nTitle: 星河智能科技有限公司 商业计划书\n",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	e := wantCode(t, err, contest.CodeConflict)
+	if e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] != "err.entry.identity_leak_meta" {
+		t.Fatalf("metadata leak not warned: %v", e)
+	}
+	if d := e.Detail["uploads.business_plan"]; d != "Author: 李娜; Title: 星河智能科技有限公司 商业计划书" {
+		t.Errorf("the warning shows %q", d)
+	}
+	got, err := w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, true)
+	if err != nil || !slices.Contains(got.Flags, contest.FlagIdentityLeak) {
+		t.Fatalf("acknowledged submission: %+v %v", got, err)
+	}
+	if got.Snapshot == nil || len(got.Snapshot.Leaks) != 1 || !got.Snapshot.Leaks[0].InMetadata || got.Snapshot.Leaks[0].InText ||
+		!slices.Equal(got.Snapshot.Leaks[0].Names, []string{"星河智能科技有限公司", "李娜"}) {
+		t.Errorf("the snapshot's leaks: %+v", got.Snapshot)
 	}
 }
 

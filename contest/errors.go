@@ -29,7 +29,10 @@ type Error struct {
 	Code    Code
 	Message string            // message key, e.g. "err.contest.not_found"
 	Fields  map[string]string // field path → message key, for CodeInvalid
-	Err     error             // the underlying cause, for logs only
+	// Detail is, per field path, the user's own text that the problem is
+	// about (the names a document carries, say), shown after the message.
+	Detail map[string]string
+	Err    error // the underlying cause, for logs only
 }
 
 func (e *Error) Error() string {

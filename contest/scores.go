@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
+	"podium/contest/redact"
 	"podium/scoring"
 )
 
@@ -260,20 +261,11 @@ func blindFileName(code string, u Upload) string {
 	return fmt.Sprintf("%s-%s-%s%s", code, u.Kind, u.ID[:8], ext)
 }
 
-// redacted replaces the entrant's names in what judges read.
-const redacted = "■■"
-
-// redactFields blacks out the entrant's organization and people's names in every text field.
+// redactFields blacks out, in every text field, the entrant's organization and
+// people's names in any spelling (case, full-width or half-width forms, spaces
+// inside) and anyone's phone numbers, e-mail addresses and credit codes.
 func redactFields(f EntryFields, names []string) EntryFields {
-	slices.SortFunc(names, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) }) // longest first
-	r := func(s string) string {
-		for _, n := range names {
-			if utf8.RuneCountInString(n) >= 2 {
-				s = strings.ReplaceAll(s, n, redacted)
-			}
-		}
-		return s
-	}
+	r := redact.New(names).String
 	f.Summary, f.Technology, f.Market, f.Team, f.Financing = r(f.Summary), r(f.Technology), r(f.Market), r(f.Team), r(f.Financing)
 	kw := make([]string, len(f.Keywords))
 	for i, k := range f.Keywords {
@@ -716,7 +708,10 @@ func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey s
 	return out, err
 }
 
-// JudgeFile returns a material of an entry the judge is assigned, for serving under its blind name.
+// JudgeFile returns a material of an entry the judge is assigned, for serving
+// under its blind name. Its Key is what judges may read: for a PDF the judge
+// copy (without the metadata that can name the entrant), made now if the
+// upload has none yet; never the uploaded bytes of a PDF.
 func (s *Store) JudgeFile(ctx context.Context, judgeID, assignmentID int64, uploadID string) (StoredUpload, string, error) {
 	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)
 	if err != nil || a.RoundState == RoundDraft {
@@ -726,7 +721,44 @@ func (s *Store) JudgeFile(ctx context.Context, judgeID, assignmentID int64, uplo
 	if err != nil {
 		return StoredUpload{}, "", err
 	}
+	if u.needsJudgeCopy() {
+		if u.JudgeKey == "" {
+			if u.JudgeKey, err = s.makeJudgeCopy(ctx, u); err != nil {
+				return StoredUpload{}, "", err
+			}
+		}
+		u.Key = u.JudgeKey
+	}
 	return u, blindFileName(a.BlindCode, u.Upload), nil
+}
+
+// makeJudgeCopy makes and records the judge copy of an upload that has none
+// (one from before judge copies, or recorded by a path that made none). Two
+// judges opening it at once may both make one: the first recorded wins and
+// the other is discarded.
+func (s *Store) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, error) {
+	if s.JudgeCopies == nil {
+		return "", &Error{Code: CodeConflict, Message: "err.upload.no_judge_copy", Err: errors.New("no JudgeCopier")}
+	}
+	key, meta, err := s.JudgeCopies.JudgeCopy(ctx, u.Key)
+	if ErrorCode(err) == CodeInvalid { // the file cannot be read as a PDF: judges get nothing rather than the original
+		return "", &Error{Code: CodeConflict, Message: "err.upload.no_judge_copy", Err: err}
+	}
+	if err != nil {
+		return "", err
+	}
+	var recorded string
+	err = s.DB.GetContext(ctx, &recorded, `
+		UPDATE blobs SET judge_key = coalesce(judge_key, $2), metadata = CASE WHEN judge_key IS NULL THEN $3 ELSE metadata END
+		WHERE id = $1 RETURNING judge_key`, u.ID, key, capText(meta, maxStoredMetadata))
+	if err != nil || recorded != key {
+		// Not recorded: an unreferenced copy would only take space.
+		_ = s.JudgeCopies.Discard(context.WithoutCancel(ctx), key)
+	}
+	if errors.Is(err, sql.ErrNoRows) { // the upload was deleted meanwhile
+		return "", NotFound("err.upload.not_found")
+	}
+	return recorded, err
 }
 
 // JudgeProgress is how far one judge is in a round.

@@ -26,6 +26,9 @@ type Store struct {
 	// FindIdentity finds an entrant's names in a document's text; nil disables
 	// the identity-leak check.
 	FindIdentity IdentityFinder
+	// JudgeCopies makes the judge copy of a PDF that has none when a judge
+	// opens it; nil serves such a PDF to no judge (err.upload.no_judge_copy).
+	JudgeCopies JudgeCopier
 
 	prepared sync.Map // query text → *sqlx.Stmt, for the hot paths
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -39,24 +40,62 @@ func (s *Store) checkUploadable(ctx context.Context, tx *sqlx.Tx, accountID, ent
 	return s.openForChanges(ctx, tx, contestID)
 }
 
-// StoredUpload is an upload with where its bytes are and, for PDFs, their text.
+// StoredUpload is an upload with where its bytes are and, for PDFs, their text,
+// their judge copy and the metadata that copy lacks.
 type StoredUpload struct {
 	Upload
 	Key  string
 	Text string
+	// JudgeKey is the blob of the copy judges are served: for a PDF, the same
+	// document without its metadata (see JudgeCopier); empty for other types,
+	// which judges get as uploaded, and for a PDF whose copy is not made yet.
+	JudgeKey string `db:"judge_key"`
+	// Metadata is what the judge copy lacks, one "Key: value" a line
+	// (pdfmeta.Metadata): the document's title, author, XMP packet, ….
+	Metadata string `db:"metadata"`
 }
 
-// maxStoredText caps the extracted text kept per document.
-const maxStoredText = 1 << 20
+// needsJudgeCopy reports whether judges must be served a copy of the upload
+// rather than its bytes: PDFs carry their author's name in metadata that no
+// viewer shows but any can read.
+func (u StoredUpload) needsJudgeCopy() bool { return u.ContentType == "application/pdf" }
+
+// JudgeCopier makes judge copies of stored documents. The store is given one
+// (upload.JudgeCopies, over the blob store and pdfmeta) so that this package
+// stays free of PDF code and of the blob store.
+type JudgeCopier interface {
+	// JudgeCopy stores a copy of the blob under key without the metadata that
+	// can name its author, returning the copy's key and that metadata. A file
+	// that cannot be copied is an error with CodeInvalid.
+	JudgeCopy(ctx context.Context, key string) (copyKey, metadata string, err error)
+	// Discard deletes a copy that was made but not recorded.
+	Discard(ctx context.Context, copyKey string) error
+}
+
+// maxStoredText caps the extracted text kept per document; maxStoredMetadata its metadata.
+const (
+	maxStoredText     = 1 << 20
+	maxStoredMetadata = 64 << 10
+)
+
+// capText cuts s to at most n bytes without splitting a character.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
 
 // AddUpload records a finished upload on the entrant's entry, re-checking the
 // deadline (a long upload may end after it). A business plan, deck or video
 // replaces the previous one of its kind; the replaced files' keys are returned for
-// the caller to delete from the blob store once this has committed.
+// the caller to delete from the blob store once this has committed (judge
+// copies included).
 func (s *Store) AddUpload(ctx context.Context, accountID, entryID int64, u StoredUpload) (replaced []string, err error) {
-	if len(u.Text) > maxStoredText {
-		u.Text = u.Text[:maxStoredText]
-	}
+	u.Text, u.Metadata = capText(u.Text, maxStoredText), capText(u.Metadata, maxStoredMetadata)
 	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if _, err := s.checkUploadable(ctx, tx, accountID, entryID); err != nil {
 			return err
@@ -70,38 +109,53 @@ func (s *Store) AddUpload(ctx context.Context, accountID, entryID int64, u Store
 				return Conflict("err.upload.too_many")
 			}
 		} else {
-			if err := tx.SelectContext(ctx, &replaced, `DELETE FROM blobs WHERE entry_id = $1 AND kind = $2 RETURNING storage_key`, entryID, u.Kind); err != nil {
+			if err := tx.SelectContext(ctx, &replaced, `
+				WITH d AS (DELETE FROM blobs WHERE entry_id = $1 AND kind = $2 RETURNING storage_key, judge_key)
+				SELECT k FROM d, unnest(ARRAY[d.storage_key, d.judge_key]) k WHERE k IS NOT NULL`, entryID, u.Kind); err != nil {
 				return err
 			}
 		}
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO blobs (id, entry_id, kind, storage_key, original_name, content_type, size_bytes, sha256, uploaded_by, text, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			u.ID, entryID, u.Kind, u.Key, u.Name, u.ContentType, u.Size, u.SHA256, accountID, u.Text, s.now())
+			INSERT INTO blobs (id, entry_id, kind, storage_key, original_name, content_type, size_bytes, sha256, uploaded_by, text,
+			                   created_at, judge_key, metadata)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nullif($12, ''), $13)`,
+			u.ID, entryID, u.Kind, u.Key, u.Name, u.ContentType, u.Size, u.SHA256, accountID, u.Text, s.now(), u.JudgeKey, u.Metadata)
 		return err
 	})
 	return replaced, err
 }
 
 // DeleteUpload removes a file from the entrant's entry while it may change,
-// returning the key to delete from the blob store.
-func (s *Store) DeleteUpload(ctx context.Context, accountID, entryID int64, uploadID string) (string, error) {
-	var key string
+// returning the keys to delete from the blob store (its judge copy's too).
+func (s *Store) DeleteUpload(ctx context.Context, accountID, entryID int64, uploadID string) ([]string, error) {
+	var keys []string
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		if _, err := s.checkUploadable(ctx, tx, accountID, entryID); err != nil {
 			return err
 		}
-		err := tx.GetContext(ctx, &key, `DELETE FROM blobs WHERE id = $1 AND entry_id = $2 RETURNING storage_key`, uploadID, entryID)
+		var row struct {
+			Key      string         `db:"storage_key"`
+			JudgeKey sql.NullString `db:"judge_key"`
+		}
+		err := tx.GetContext(ctx, &row, `DELETE FROM blobs WHERE id = $1 AND entry_id = $2 RETURNING storage_key, judge_key`, uploadID, entryID)
 		if errors.Is(err, sql.ErrNoRows) || isInvalidUUID(err) {
 			return NotFound("err.upload.not_found")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		keys = append(keys, row.Key)
+		if row.JudgeKey.Valid {
+			keys = append(keys, row.JudgeKey.String)
+		}
+		return nil
 	})
-	return key, err
+	return keys, err
 }
 
 const storedUploadSelect = `
-	SELECT b.id, b.kind, b.original_name, b.content_type, b.size_bytes, b.sha256, b.created_at, b.storage_key AS key
+	SELECT b.id, b.kind, b.original_name, b.content_type, b.size_bytes, b.sha256, b.created_at, b.storage_key AS key,
+	       coalesce(b.judge_key, '') AS judge_key, b.metadata
 	FROM blobs b JOIN entries e ON e.id = b.entry_id`
 
 // UploadOfEntrant returns a file of the entrant's own entries.

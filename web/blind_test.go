@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,7 +17,7 @@ import (
 	"podium/contest"
 	"podium/contest/blob"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/contest/pdfmeta"
 	"podium/web"
 )
 
@@ -30,7 +34,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	}
 	identity := contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "秘密星辰量子科技有限公司", USCC: "91110000802100433B",
 		ContactName: "欧阳绝密", ContactPhone: "13912345678", ContactEmail: "secret.founder@example.com",
-		Members: []contest.Member{{Name: "司马隐名", Role: "CTO"}, {Name: "诸葛匿迹", Role: "CFO"}}}
+		Members: []contest.Member{{Name: "司马隐名", Role: "CTO"}, {Name: "诸葛匿迹", Role: "CFO"}, {Name: "Ouyang Juemi", Role: "顾问"}}}
 	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "secret-login@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, identity); err != nil {
 		t.Fatal(err)
@@ -38,11 +42,23 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	title := "量子隐形项目甲"
 	entry, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: title,
 		Fields: contest.EntryFields{Summary: "由秘密星辰量子科技有限公司研发。", Team: "欧阳绝密任 CEO，司马隐名负责技术，诸葛匿迹负责财务。",
-			Technology: "量子点材料", Keywords: []string{"量子"}}})
+			// The names in other spellings: case, full-width forms, a space inside.
+			Technology: "量子点材料，秘密星辰量子科技 有限公司专利；顾问 OUYANG JUEMI（ｏｕｙａｎｇ　ｊｕｅｍｉ）。",
+			// Contact details and a credit code typed into free text, beside ordinary numbers.
+			Financing: "拟融资 1,000,000 元（2025 年）。联系 139-1234-5678 或 +86 139 1234 5678，座机 0571-88888888，" +
+				"邮件 Founder@Secret-Star.CN，统一社会信用代码 91350100MA2Y0G7L1X。",
+			Keywords: []string{"量子", "ouyang juemi"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf := pdftext.Generate([]string{"商业计划书"})
+	// A real LibreOffice export whose document properties and XMP name the
+	// entrant (Title, Author, Keywords), recorded without a judge copy (as
+	// uploads from before judge copies were): the first judge to open it
+	// gets one made.
+	pdf, err := os.ReadFile("../contest/pdfmeta/testdata/libreoffice-pdfa.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
 	key := blob.NewKey()
 	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
@@ -102,7 +118,9 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	}
 
 	secrets := []string{identity.Name, "秘密星辰", identity.USCC, identity.ContactName, identity.ContactPhone, identity.ContactEmail,
-		"司马隐名", "诸葛匿迹", title, originalName, "secret-login@example.com"}
+		"司马隐名", "诸葛匿迹", title, originalName, "secret-login@example.com",
+		"秘密星辰量子科技 有限公司", "Ouyang Juemi", "OUYANG JUEMI", "ｏｕｙａｎｇ　ｊｕｅｍｉ", "ouyang juemi",
+		"139-1234-5678", "+86 139 1234 5678", "0571-88888888", "Founder@Secret-Star.CN", "91350100MA2Y0G7L1X"}
 	check := func(what string, res response) {
 		t.Helper()
 		all := res.body
@@ -162,9 +180,50 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if !strings.Contains(page.body, "■■任 CEO") {
 		t.Errorf("the team field was not shown with names blacked out")
 	}
+	// The rest of the text is as the entrant wrote it: ordinary numbers stay,
+	// only names and contact details are marked.
+	for _, want := range []string{"量子点材料，■■专利；顾问 ■■（■■）。", "拟融资 1,000,000 元（2025 年）。联系 ■■ 或 ■■，座机 ■■，邮件 ■■，统一社会信用代码 ■■。"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the judge's page lacks %q", want)
+		}
+	}
 	// The material is served under the blind code, not the uploaded name.
 	file := judge.get(fmt.Sprintf("/judge/assignments/%d/files/%s", list[0].ID, uploadID))
 	if file.status != http.StatusOK || !strings.Contains(file.header.Get("Content-Disposition"), list[0].BlindCode) {
 		t.Errorf("material: %d %q", file.status, file.header.Get("Content-Disposition"))
 	}
+	// Its bytes are a copy without the document properties and XMP that
+	// named the entrant, with the same pages.
+	meta, err := pdfmeta.Scrub(ctx, bytes.NewReader([]byte(file.body)), int64(len(file.body)), io.Discard)
+	if err != nil {
+		t.Fatalf("the material is not a readable PDF: %v", err)
+	}
+	for _, f := range meta {
+		if slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(f.Value, s) }) {
+			t.Errorf("the material's metadata names the entrant: %s: %s", f.Key, f.Value)
+		}
+	}
+	if text := extractText(t, []byte(file.body)); !strings.Contains(text, "量子点散热膜") {
+		t.Errorf("the material lost its text: %q", text)
+	}
+	// The copy was recorded: a second request gets the same bytes.
+	if again := judge.get(fmt.Sprintf("/judge/assignments/%d/files/%s", list[0].ID, uploadID)); again.body != file.body {
+		t.Error("a second request got another copy")
+	}
+}
+
+// extractText is poppler's text of a PDF: an independent reader.
+func extractText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
+	}
+	cmd := exec.Command(bin, "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

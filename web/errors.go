@@ -55,6 +55,9 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {
 			d.Fields[field] = l.T(key)
+			if x := e.Detail[field]; x != "" {
+				d.Fields[field] = l.T("err.with_detail", d.Fields[field], x)
+			}
 		}
 	}
 	return statusOf[e.Code], d

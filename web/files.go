@@ -10,12 +10,14 @@ import (
 // record pointing at nothing.
 func (s *Server) deleteUpload(c *gin.Context, entryID int64, uploadID string) error {
 	ctx := c.Request.Context()
-	key, err := s.store.DeleteUpload(ctx, accountID(c), entryID, uploadID)
+	keys, err := s.store.DeleteUpload(ctx, accountID(c), entryID, uploadID)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Blobs.Delete(ctx, key); err != nil {
-		s.log.WarnContext(ctx, "delete blob of a removed upload", "key", key, "err", err)
+	for _, key := range keys {
+		if err := s.cfg.Blobs.Delete(ctx, key); err != nil {
+			s.log.WarnContext(ctx, "delete blob of a removed upload", "key", key, "err", err)
+		}
 	}
 	return nil
 }

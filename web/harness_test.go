@@ -22,6 +22,7 @@ import (
 	"podium/contest/contesttest"
 	"podium/contest/pdftext"
 	"podium/web"
+	"podium/web/upload"
 )
 
 // harness is a real Podium web server on a throwaway database and Redis prefix.
@@ -46,6 +47,7 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 		t.Fatal(err)
 	}
 	store.FindIdentity = pdftext.FindIdentity
+	store.JudgeCopies = upload.JudgeCopies{Blobs: blobs}
 	cfg := web.Config{
 		Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -54,7 +54,7 @@ func (s *Server) newUploads() (*upload.Server, error) {
 			replaced, err := s.store.AddUpload(ctx, sess.Account.ID, entry, contest.StoredUpload{
 				Upload: contest.Upload{ID: uuid.NewString(), Kind: up.Kind, Name: up.OriginalName,
 					ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256},
-				Key: up.Key, Text: up.Text,
+				Key: up.Key, Text: up.Text, JudgeKey: up.JudgeKey, Metadata: up.Metadata,
 			})
 			if err != nil {
 				return err

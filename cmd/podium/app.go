@@ -19,6 +19,7 @@ import (
 	"podium/contest/blob"
 	"podium/contest/pdftext"
 	"podium/web"
+	"podium/web/upload"
 )
 
 // StartRedis is the command that starts the local Redis on the machines we support.
@@ -61,6 +62,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Blobs, err = blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
 		return fmt.Errorf("blob store: %w", err)
 	}
+	m.Store.JudgeCopies = upload.JudgeCopies{Blobs: m.Blobs}
 	m.Web, err = web.New(web.Config{
 		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),

@@ -12,6 +12,7 @@ import (
 	"podium/contest"
 	"podium/contest/blob"
 	"podium/contest/pdftext"
+	"podium/web/upload"
 )
 
 // Demo logins, printed when the demo starts. They exist only in a demo database.
@@ -196,10 +197,14 @@ func seedDemoEntries(ctx context.Context, store *contest.Store, blobs blob.Store
 		if err != nil {
 			return err
 		}
+		judgeKey, meta, err := upload.JudgeCopies{Blobs: blobs}.JudgeCopy(ctx, key)
+		if err != nil {
+			return err
+		}
 		if _, err := store.AddUpload(ctx, acct.ID, entry.ID, contest.StoredUpload{
 			Upload: contest.Upload{ID: uuid.NewString(), Kind: contest.UploadBusinessPlan, Name: d.entry.Title + " 商业计划书.pdf",
 				ContentType: "application/pdf", Size: size, SHA256: sum},
-			Key: key, Text: text,
+			Key: key, Text: text, JudgeKey: judgeKey, Metadata: meta,
 		}); err != nil {
 			return err
 		}

@@ -158,7 +158,7 @@ func TestBrowserUpload(t *testing.T) {
 	if len(e.finished()) != 1 {
 		t.Error("the refused file was recorded")
 	}
-	e.nothingLeftBut(1)
+	e.nothingLeftBut(2) // the accepted PDF and its judge copy
 }
 
 // nothingLeftBut asserts that only n blobs and no staged upload remain.

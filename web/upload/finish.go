@@ -19,6 +19,7 @@ import (
 	"podium/contest"
 	"podium/contest/blob"
 	"podium/contest/filecheck"
+	"podium/contest/pdfmeta"
 	"podium/contest/pdftext"
 )
 
@@ -150,10 +151,34 @@ func (s *Server) finish(ctx context.Context, r *http.Request, info tusd.FileInfo
 			log.InfoContext(ctx, "no text from a PDF", slog.Any("err", fin.TextErr))
 		}
 	}
-	if err := s.cfg.Complete(ctx, r, fin); err != nil {
-		if derr := s.cfg.Blobs.Delete(context.WithoutCancel(ctx), key); derr != nil {
-			log.ErrorContext(ctx, "deleting the blob of a refused upload", slog.String("key", key), slog.Any("err", derr))
+	keys := []string{key}
+	deleteBlobs := func() {
+		for _, k := range keys {
+			if derr := s.cfg.Blobs.Delete(context.WithoutCancel(ctx), k); derr != nil {
+				log.ErrorContext(ctx, "deleting the blob of a refused upload", slog.String("key", k), slog.Any("err", derr))
+			}
 		}
+	}
+	if det == filecheck.PDF {
+		// Judges are served a copy without the metadata that can name the
+		// entrant; a PDF that cannot be copied is refused now, while the
+		// entrant can still export it again.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			deleteBlobs()
+			return fmt.Errorf("upload %s: %w", info.ID, err)
+		}
+		var meta pdfmeta.Metadata
+		fin.JudgeKey, meta, err = JudgeCopies{Blobs: s.cfg.Blobs}.copy(ctx, f, info.Size)
+		if err != nil {
+			log.InfoContext(ctx, "no judge copy of a PDF", slog.Any("err", err))
+			deleteBlobs()
+			return err
+		}
+		keys = append(keys, fin.JudgeKey)
+		fin.Metadata = meta.String()
+	}
+	if err := s.cfg.Complete(ctx, r, fin); err != nil {
+		deleteBlobs()
 		return err
 	}
 	s.remember(info.ID, info.MetaData[metaOwner], info.Size)

@@ -119,6 +119,11 @@ type Finished struct {
 	// (e.g. pdftext.ErrEncrypted) — a failure does not refuse the upload.
 	Text    string
 	TextErr error
+	// JudgeKey is a PDF's judge copy in Config.Blobs: the same document
+	// without its metadata (JudgeCopies); Metadata is that metadata, one
+	// "Key: value" a line, for the identity-leak check. Empty for other types.
+	JudgeKey string
+	Metadata string
 }
 
 // Metadata keys: the client's, and the server's own.

@@ -25,6 +25,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/blob"
+	"podium/contest/pdfmeta"
 	"podium/contest/pdftext"
 	"podium/web/upload"
 )
@@ -376,6 +377,68 @@ func TestTruncatedPDFLeavesNothing(t *testing.T) {
 	e.nothingLeft()
 }
 
+// A PDF is stored as uploaded, and beside it the judge copy: the same
+// document without the metadata that names the entrant, which Finished
+// reports for the identity-leak check.
+func TestPDFJudgeCopy(t *testing.T) {
+	e := newEnv(t)
+	plan, err := os.ReadFile("../../contest/pdfmeta/testdata/libreoffice-pdfa.pdf") // Author, Title, Keywords, XMP
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.upload("alice", "business_plan", "plan.pdf", plan, 8192); r.status != http.StatusNoContent {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	d := e.finished()
+	if len(d) != 1 || d[0].JudgeKey == "" || d[0].JudgeKey == d[0].Key {
+		t.Fatalf("finished %+v", d)
+	}
+	for _, want := range []string{"Author: 欧阳绝密", "Title: 秘密星辰量子科技有限公司 商业计划书", "XMP: 欧阳绝密"} {
+		if !strings.Contains(d[0].Metadata, want) {
+			t.Errorf("metadata lacks %q:\n%s", want, d[0].Metadata)
+		}
+	}
+	read := func(key string) []byte {
+		b, err := e.blobs.Open(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		data, _ := io.ReadAll(b)
+		return data
+	}
+	if !bytes.Equal(read(d[0].Key), plan) {
+		t.Error("the upload was not stored as sent")
+	}
+	judge := read(d[0].JudgeKey)
+	meta, err := pdfmeta.Scrub(context.Background(), bytes.NewReader(judge), int64(len(judge)), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(meta.String(), "欧阳绝密") || strings.Contains(meta.String(), "秘密星辰") {
+		t.Errorf("the judge copy has metadata:\n%s", meta)
+	}
+	if !bytes.HasPrefix(judge, []byte("%PDF-")) { // pdfmeta's tests check its pages, text and rendering
+		t.Errorf("the judge copy is no PDF: %.20q", judge)
+	}
+}
+
+// A PDF that opens only with a password cannot be read by judges, nor copied
+// without its metadata: it is refused, and nothing is kept.
+func TestPasswordPDFRefused(t *testing.T) {
+	e := newEnv(t)
+	plan, err := os.ReadFile("../../contest/pdfmeta/testdata/user-password.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.upload("alice", "business_plan", "plan.pdf", plan, 8192)
+	wantError(t, r, http.StatusUnprocessableEntity, "invalid", upload.MsgPDFPassword)
+	if len(e.finished()) != 0 {
+		t.Fatal("Complete called")
+	}
+	e.nothingLeft()
+}
+
 func TestDeclaredLengthOverLimit(t *testing.T) {
 	e := newEnv(t)
 	e.limit = 1000
@@ -655,7 +718,7 @@ func TestConcurrentUploads(t *testing.T) {
 	if d := e.finished(); len(d) != 8 {
 		t.Fatalf("%d finished", len(d))
 	}
-	if f := files(t, e.blobDir); len(f) != 8 {
+	if f := files(t, e.blobDir); len(f) != 16 { // each PDF and its judge copy
 		t.Fatalf("%d blobs", len(f))
 	}
 }
