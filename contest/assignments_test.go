@@ -226,13 +226,13 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only the judge of the assignment may recuse from it.
-	if _, err := w.s.Recuse(ctx, w.organizer.ID, target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(w.organizer.ID), target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
 		t.Errorf("recusal by someone else: %v", err)
 	}
-	if _, err := w.s.Recuse(ctx, inv.AccountID, target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
 		t.Errorf("recusal without a reason: %v", err)
 	}
-	replacement, err := w.s.Recuse(ctx, inv.AccountID, target.ID, "项目负责人是我的学生")
+	replacement, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, "项目负责人是我的学生")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -198,28 +198,40 @@ func (s *Store) ImportExperts(ctx context.Context, rows []ExpertRow, opt ImportO
 
 // InviteExpert issues a one-time login link for an expert of the pool to judge
 // in a contest. The expert's judge account is created on the first invite and
-// kept for later ones.
+// kept for later ones. Like CreateInvite, it may invite an expert who serves
+// other organizers' contests; the link's session reaches this contest only.
 func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID int64) (Invite, error) {
-	x, err := s.Expert(ctx, expertID)
+	var inv Invite
+	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var x struct {
+			AccountID *int64 `db:"account_id"`
+			Name      string `db:"name"`
+			Email     string `db:"email"`
+		}
+		err := tx.GetContext(ctx, &x, `SELECT account_id, name, email FROM experts WHERE id = $1 FOR UPDATE`, expertID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return NotFound("err.expert.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if x.AccountID != nil {
+			token, hash := newToken()
+			inv = Invite{Token: token, AccountID: *x.AccountID, ContestID: contestID, ExpiresAt: s.now().Add(s.InviteTTL)}
+			return s.issueInvite(ctx, tx, actorID, &inv, hash)
+		}
+		if inv, err = s.createInvite(ctx, tx, actorID, contestID, NewJudge{DisplayName: x.Name, Email: x.Email}); err != nil {
+			return err
+		}
+		// The expert's email may name a judge account that is another expert's.
+		_, err = tx.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1`, expertID, inv.AccountID)
+		if isUniqueViolation(err, "experts_account_id_key") {
+			return Conflict("err.expert.email_linked")
+		}
+		return err
+	})
 	if err != nil {
 		return Invite{}, err
 	}
-	if x.AccountID == nil {
-		inv, err := s.CreateInvite(ctx, actorID, contestID, NewJudge{DisplayName: x.Name, Email: x.Email})
-		if err != nil {
-			return Invite{}, err
-		}
-		res, err := s.DB.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1 AND account_id IS NULL`, expertID, inv.AccountID)
-		if err != nil {
-			return Invite{}, err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return Invite{}, Conflict("err.expert.already_linked")
-		}
-		return inv, nil
-	}
-	token, hash := newToken()
-	inv := Invite{Token: token, AccountID: *x.AccountID, ContestID: contestID, ExpiresAt: s.now().Add(s.InviteTTL)}
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error { return s.issueInvite(ctx, tx, actorID, &inv, hash) })
-	return inv, err
+	return inv, nil
 }

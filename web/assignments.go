@@ -242,6 +242,6 @@ func (s *Server) apiRecuse(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	_, err := s.store.Recuse(c.Request.Context(), accountID(c), id, req.Reason)
+	_, err := s.store.Recuse(c.Request.Context(), judgeOf(c), id, req.Reason)
 	s.reply(c, http.StatusOK, gin.H{"recused": id}, err)
 }

@@ -139,8 +139,15 @@ func (s *Server) invitePage(c *gin.Context) {
 	s.render(c, http.StatusOK, "invite.html", "invite.title", c.Param("token"))
 }
 
+// redemption is how this request redeems an invite: with the device's
+// current session, whose contests a session of the same judge keeps.
+func redemption(c *gin.Context) contest.Redemption {
+	current, _ := c.Cookie(sessionCookie)
+	return contest.Redemption{Session: current}
+}
+
 func (s *Server) inviteSubmit(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -192,7 +199,7 @@ func (s *Server) apiMe(c *gin.Context) {
 }
 
 func (s *Server) apiRedeemInvite(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -96,7 +96,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if err := h.store.RemindJudge(ctx, org.ID, c.ID, "prelim", x.ID); err != nil {
 		t.Fatal(err)
 	}
-	reminders, err := h.store.JudgeReminders(ctx, judgeAcct.ID)
+	reminders, err := h.store.JudgeReminders(ctx, contest.EveryContest(judgeAcct.ID))
 	if err != nil || len(reminders) != 1 {
 		t.Fatalf("reminders %+v %v", reminders, err)
 	}

@@ -243,7 +243,7 @@ func submitDemoSheet(ctx context.Context, store *contest.Store, judgeID, assignm
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", assignmentID)
 	h.Write(body)
-	_, err = store.SubmitSheet(ctx, judgeID, assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
+	_, err = store.SubmitSheet(ctx, contest.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
 	return err
 }
 
@@ -256,7 +256,7 @@ func saveDemoDraft(ctx context.Context, store *contest.Store, judgeID, assignmen
 			draft.Marks[key] = m
 		}
 	}
-	_, err := store.SaveDraft(ctx, judgeID, assignmentID, draft)
+	_, err := store.SaveDraft(ctx, contest.EveryContest(judgeID), assignmentID, draft)
 	return err
 }
 

@@ -104,7 +104,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	mark := func(max int) scoring.Points { return scoring.Points(rnd.IntN(max*2+1) * 50) } // steps of 0.50
 	for _, a := range list {
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": mark(40), "market": mark(30), "team": mark(30)}}
-		if _, err := s.SubmitSheet(ctx, judgeOf[a.ExpertID], a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
+		if _, err := s.SubmitSheet(ctx, contest.EveryContest(judgeOf[a.ExpertID]), a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}

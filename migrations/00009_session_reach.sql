@@ -1,0 +1,9 @@
+-- +goose Up
+-- A judge's session reaches only the contests whose invites it redeemed: an
+-- organizer's invite for a judge who also serves another organizer's contest
+-- gives a session that cannot see or score that contest. NULL: a password
+-- login, the account holder's own secret, which reaches all their contests.
+ALTER TABLE sessions ADD COLUMN contests bigint[];
+
+-- +goose Down
+ALTER TABLE sessions DROP COLUMN contests;
