@@ -2,6 +2,7 @@ package contest_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -127,5 +128,97 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	}
 	if _, err := w.s.JudgeEntry(ctx, contest.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); contest.ErrorCode(err) != contest.CodeNotFound {
 		t.Errorf("a session that reaches nothing read an entry: %v", err)
+	}
+}
+
+// The pool is shared, but an expert's phone and email belong to the contests
+// the expert serves: another organizer neither sees nor overwrites them.
+func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	orgX := contesttest.Account(t, s, contest.RoleOrganizer, "x@example.com")
+	orgY := contesttest.Account(t, s, contest.RoleOrganizer, "y@example.com")
+	x, err := s.CreateContest(ctx, orgX.ID, contesttest.Setup("contest-x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := s.CreateContest(ctx, orgY.ID, contesttest.Setup("contest-y"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for i, name := range []string{"甲赛专家", "两赛专家", "空闲专家", "受邀专家"} {
+		e, err := s.SaveExpert(ctx, orgX.ID, contest.ExpertInput{Name: name, Organization: name + "大学",
+			Phone: fmt.Sprintf("1390000000%d", i), Email: fmt.Sprintf("expert%d@example.com", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = e.ID
+	}
+	if err := s.SetPanel(ctx, orgX.ID, x.ID, "prelim", []int64{ids["甲赛专家"], ids["两赛专家"]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPanel(ctx, orgY.ID, y.ID, "prelim", []int64{ids["两赛专家"]}); err != nil {
+		t.Fatal(err)
+	}
+	// An invite alone is not serving: anyone may invite anyone of the pool.
+	if _, err := s.InviteExpert(ctx, orgX.ID, x.ID, ids["受邀专家"]); err != nil {
+		t.Fatal(err)
+	}
+	seen := func(viewer contest.Account) map[string]contest.Expert {
+		t.Helper()
+		list, err := s.Experts(ctx, viewer.ID, "")
+		if err != nil || len(list) != 4 {
+			t.Fatalf("pool: %d %v", len(list), err)
+		}
+		out := map[string]contest.Expert{}
+		for _, e := range list {
+			out[e.Name] = e
+		}
+		return out
+	}
+	byY := seen(orgY)
+	if e := byY["甲赛专家"]; !e.ContactHidden || e.Phone != "" || e.Email != "" || e.Organization != "甲赛专家大学" {
+		t.Errorf("another organizer's judge: %+v", e)
+	}
+	for _, name := range []string{"两赛专家", "空闲专家", "受邀专家"} {
+		if e := byY[name]; e.ContactHidden || e.Phone == "" || e.Email == "" {
+			t.Errorf("%s as y's organizer sees them: %+v", name, e)
+		}
+	}
+	for name, e := range seen(orgX) {
+		if e.ContactHidden || e.Phone == "" {
+			t.Errorf("%s as x's organizer sees them: %+v", name, e)
+		}
+	}
+	if e, err := s.Expert(ctx, orgY.ID, ids["甲赛专家"]); err != nil || !e.ContactHidden || e.Phone != "" || e.Email != "" {
+		t.Errorf("one expert as y's organizer sees them: %+v %v", e, err)
+	}
+
+	// Y's organizer edits, re-adds and imports the expert: the contacts stay.
+	in := contest.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Phone: "13911111111", Email: "taken@example.com"}
+	if e, err := s.UpdateExpert(ctx, orgY.ID, ids["甲赛专家"], contest.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授"}); err != nil || !e.ContactHidden || e.Title != "教授" {
+		t.Errorf("edit as y: %+v %v", e, err)
+	}
+	if e, err := s.SaveExpert(ctx, orgY.ID, in); err != nil || e.ID != ids["甲赛专家"] || e.Phone != "" {
+		t.Errorf("re-add as y: %+v %v", e, err)
+	}
+	if _, err := s.ImportExperts(ctx, orgY.ID, []contest.ExpertRow{{Line: 2, ExpertInput: in}}, contest.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := s.Expert(ctx, orgX.ID, ids["甲赛专家"]); err != nil || e.Phone != "13900000000" || e.Email != "expert0@example.com" || e.Title != "教授" {
+		t.Errorf("after y's edits x sees %+v %v", e, err)
+	}
+	// X's organizer may change them.
+	in.Phone, in.Email = "13922222222", "new@example.com"
+	if e, err := s.UpdateExpert(ctx, orgX.ID, ids["甲赛专家"], in); err != nil || e.Phone != "13922222222" || e.Email != "new@example.com" {
+		t.Errorf("edit as x: %+v %v", e, err)
+	}
+	// Putting the expert on one of y's panels (audited) makes them y's too.
+	if err := s.SetPanel(ctx, orgY.ID, y.ID, "prelim", []int64{ids["两赛专家"], ids["甲赛专家"]}); err != nil {
+		t.Fatal(err)
+	}
+	if e := seen(orgY)["甲赛专家"]; e.ContactHidden || e.Phone != "13922222222" {
+		t.Errorf("once on y's panel: %+v", e)
 	}
 }

@@ -73,7 +73,7 @@ func newAssignWorld(t *testing.T) assignWorld {
 		{Name: "周专家", Organization: "西部实验室", Keywords: []string{"ai"}},
 		{Name: "吴专家", Organization: "东海研究所", Conflicts: []string{"芯算微电子 有限公司"}}, // declares a conflict himself
 	} {
-		e, err := s.SaveExpert(ctx, x)
+		e, err := s.SaveExpert(ctx, w.organizer.ID, x)
 		if err != nil {
 			t.Fatal(err)
 		}

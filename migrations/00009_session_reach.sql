@@ -5,5 +5,10 @@
 -- login, the account holder's own secret, which reaches all their contests.
 ALTER TABLE sessions ADD COLUMN contests bigint[];
 
+-- Which contests an expert of the shared pool serves decides who sees the
+-- expert's contact details; panels are looked up by expert for that.
+CREATE INDEX panel_members_expert ON panel_members (expert_id);
+
 -- +goose Down
+DROP INDEX panel_members_expert;
 ALTER TABLE sessions DROP COLUMN contests;

@@ -54,7 +54,7 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 		s.fail(c, contest.NotFound("err.round.not_found"))
 		return
 	}
-	if page.Pool, err = s.store.Experts(ctx, ""); err != nil {
+	if page.Pool, err = s.store.Experts(ctx, accountID(c), ""); err != nil {
 		s.fail(c, err)
 		return
 	}

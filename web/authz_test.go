@@ -182,7 +182,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
-	expert, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
+	expert, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,15 +319,15 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 		t.Fatal(err)
 	}
 	var err error
-	if w.both, err = h.store.SaveExpert(ctx, contest.ExpertInput{Name: "两赛评委", Organization: "第一大学",
+	if w.both, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "两赛评委", Organization: "第一大学",
 		Phone: "13900000001", Email: "both@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if w.onlyX, err = h.store.SaveExpert(ctx, contest.ExpertInput{Name: "甲赛评委", Organization: "第二大学",
+	if w.onlyX, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "甲赛评委", Organization: "第二大学",
 		Phone: "13900000002", Email: "only-x@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if w.free, err = h.store.SaveExpert(ctx, contest.ExpertInput{Name: "空闲专家", Organization: "第三大学",
+	if w.free, err = h.store.SaveExpert(ctx, w.orgY.ID, contest.ExpertInput{Name: "空闲专家", Organization: "第三大学",
 		Phone: "13900000003", Email: "free@example.com"}); err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 		acct     *int64
 		reminder *int64
 	}{{w.both.ID, &w.bothAcct, &w.bothReminder}, {w.onlyX.ID, &w.onlyXAcct, &w.onlyXReminder}} {
-		x, err := h.store.Expert(ctx, p.expert)
+		x, err := h.store.Expert(ctx, w.orgX.ID, p.expert)
 		if err != nil || x.AccountID == nil {
 			t.Fatalf("expert %+v %v", x, err)
 		}
@@ -575,4 +575,57 @@ func uploadOf(t *testing.T, h *harness, a contest.Assignment) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// The pool is shared, but y's organizer does not see (or overwrite) the phone
+// and email of an expert who serves only x.
+func TestExpertContactsHiddenAcrossContests(t *testing.T) {
+	h := newHarness(t)
+	w := newCrossContest(t, h)
+	orgX, orgY := h.loggedIn(w.orgX), h.loggedIn(w.orgY)
+	secret := []string{"13900000002", "only-x@example.com"}
+	hidden := func(what string, res response) {
+		t.Helper()
+		for _, s := range secret {
+			if res.status != http.StatusOK || strings.Contains(res.body, s) {
+				t.Errorf("%s: %d, carries %q: %.300s", what, res.status, s, res.body)
+			}
+		}
+	}
+	res := orgY.get("/api/v1/experts")
+	hidden("pool as y", res)
+	var pool struct {
+		Experts []contest.Expert `json:"experts"`
+	}
+	res.json(t, &pool)
+	for _, x := range pool.Experts {
+		if x.ContactHidden != (x.ID == w.onlyX.ID) || x.ID != w.onlyX.ID && x.Phone == "" {
+			t.Errorf("pool as y: %+v", x)
+		}
+	}
+	hidden("expert as y", orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID)))
+	hidden("expert page as y", orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID)))
+	hidden("pool page as y", orgY.get("/organizer/experts?q=甲赛"))
+	if page := orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID)); !strings.Contains(page.body, `id="contact-hidden"`) {
+		t.Errorf("the edit page does not say why the contacts are missing: %.300s", page.body)
+	}
+	// Saving what y sees keeps the contacts.
+	res = orgY.api(http.MethodPut, fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID), map[string]any{"name": "甲赛评委", "organization": "第二大学", "title": "教授"})
+	hidden("expert saved by y", res)
+	if res := orgY.form(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID), url.Values{"name": {"甲赛评委"}, "organization": {"第二大学"}, "title": {"研究员"}}); res.status != http.StatusSeeOther {
+		t.Errorf("expert form as y: %d %.300s", res.status, res.body)
+	}
+	res = orgX.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID))
+	for _, s := range append(secret, "研究员") {
+		if !strings.Contains(res.body, s) {
+			t.Errorf("x's organizer lost %q: %s", s, res.body)
+		}
+	}
+	// The judge on y's panel too, and the expert on no panel, are y's to contact.
+	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.both.ID)); !strings.Contains(res.body, "13900000001") {
+		t.Errorf("y's own judge: %s", res.body)
+	}
+	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.free.ID)); !strings.Contains(res.body, "13900000003") {
+		t.Errorf("an expert on no panel: %s", res.body)
+	}
 }

@@ -60,7 +60,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entry.ID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "评委甲", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "评委甲", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}

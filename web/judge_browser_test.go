@@ -47,7 +47,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entryID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "平板评委", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "平板评委", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func newJudging(t *testing.T, h *harness, slug string, judges int) judging {
 	}
 	var panel []int64
 	for i := range judges {
-		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
+		x, err := h.store.SaveExpert(ctx, w.org.ID, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
 		if err != nil {
 			t.Fatal(err)
 		}

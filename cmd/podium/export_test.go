@@ -70,7 +70,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	var experts []int64
 	judgeOf := map[int64]int64{}
 	for i := range 7 {
-		x, err := s.SaveExpert(ctx, contest.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
+		x, err := s.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
