@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"podium/contest"
 	"podium/contest/contesttest"
@@ -129,6 +131,143 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if _, err := w.s.JudgeEntry(ctx, contest.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); contest.ErrorCode(err) != contest.CodeNotFound {
 		t.Errorf("a session that reaches nothing read an entry: %v", err)
 	}
+}
+
+// A redemption whose reply was lost is retried with the same key and gets in;
+// any other device is still refused.
+func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
+	s, clock := contesttest.NewStore(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("retry"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	invite := func(email string) contest.Invite {
+		t.Helper()
+		inv, err := s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "王评委", Email: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	redeem := func(inv contest.Invite, key string) (string, error) {
+		token, sess, err := s.RedeemInvite(ctx, inv.Token, contest.Redemption{Key: key})
+		if err == nil && (sess.Account.ID != inv.AccountID || !slices.Equal(sess.Reach.Contests, []int64{c.ID})) {
+			t.Errorf("session %+v for invite %+v", sess, inv)
+		}
+		return token, err
+	}
+	refused := func(what string, err error) {
+		t.Helper()
+		if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.invite.used" {
+			t.Errorf("%s: %q, want err.invite.used", what, e.Message)
+		}
+	}
+
+	// A twin of the same redemption racing with it: both get a session.
+	inv := invite("wang@example.com")
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		tokens = map[string]bool{}
+	)
+	for range 5 {
+		wg.Go(func() {
+			token, err := redeem(inv, "tablet-key")
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("twin redemption: %v", err)
+			}
+			tokens[token] = true
+		})
+	}
+	wg.Wait()
+	if len(tokens) != 5 {
+		t.Errorf("%d distinct session tokens for 5 redemptions", len(tokens))
+	}
+	for token := range tokens {
+		if _, err := s.SessionByToken(ctx, token); err != nil {
+			t.Errorf("a twin's session: %v", err)
+		}
+	}
+	_, err = redeem(inv, "second-device")
+	refused("another device", err)
+	_, err = redeem(inv, "")
+	refused("a redemption without a key", err)
+	var raw int
+	if err := s.DB.Get(&raw, `SELECT count(*) FROM invites WHERE used_key = convert_to('tablet-key', 'UTF8')`); err != nil || raw != 0 {
+		t.Errorf("the raw key is stored: %d %v", raw, err)
+	}
+	// The retry window counts from the first use.
+	clock.Advance(contest.InviteRetryWindow - time.Second)
+	if _, err := redeem(inv, "tablet-key"); err != nil {
+		t.Errorf("a retry within the window: %v", err)
+	}
+	clock.Advance(2 * time.Second)
+	_, err = redeem(inv, "tablet-key")
+	refused("a retry after the window", err)
+
+	// Two devices racing with their own keys: one of them gets in, with every
+	// twin of its own redemption, and the other is refused throughout.
+	inv = invite("li@example.com")
+	results := map[string][]error{}
+	for i := range 10 {
+		key := fmt.Sprint("device-", i%2)
+		wg.Go(func() {
+			_, err := redeem(inv, key)
+			mu.Lock()
+			defer mu.Unlock()
+			results[key] = append(results[key], err)
+		})
+	}
+	wg.Wait()
+	winners := 0
+	for key, errs := range results {
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else {
+				refused(key, err)
+			}
+		}
+		if ok == len(errs) {
+			winners++
+		} else if ok != 0 {
+			t.Errorf("%s: %d of %d redemptions got in", key, ok, len(errs))
+		}
+	}
+	if winners != 1 {
+		t.Errorf("%d devices got in, want 1: %v", winners, results)
+	}
+
+	// A redemption without a key cannot be retried.
+	inv = invite("")
+	if _, err := redeem(inv, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = redeem(inv, "")
+	refused("a keyless retry", err)
+	_, err = redeem(inv, "late-key")
+	refused("a key after a keyless redemption", err)
+
+	// A link used just before it expired can still be retried just after.
+	inv = invite("zhao@example.com")
+	clock.Advance(s.InviteTTL - time.Minute)
+	if _, err := redeem(inv, "last-minute"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	if _, err := redeem(inv, "last-minute"); err != nil {
+		t.Errorf("retry after the link expired: %v", err)
+	}
+	_, err = redeem(inv, "other")
+	refused("another device after expiry", err)
+
+	_, err = redeem(invite(""), string(make([]byte, 201)))
+	wantCode(t, err, contest.CodeInvalid)
 }
 
 // The pool is shared, but an expert's phone and email belong to the contests

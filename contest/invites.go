@@ -92,34 +92,60 @@ func (s *Store) issueInvite(ctx context.Context, tx *sqlx.Tx, actorID int64, inv
 	return err
 }
 
+// InviteRetryWindow is how long after an invite was used the same redemption
+// (the same key) may be retried.
+const InviteRetryWindow = 10 * time.Minute
+
 // Redemption is how a device redeems an invite link.
 type Redemption struct {
+	// Key names this redemption attempt (a tablet's Idempotency-Key, or a key
+	// the invite page embeds in its form). Sent again within InviteRetryWindow
+	// it gets a session again, so a reply lost on bad wifi, a double tap or a
+	// reloaded form does not lock the judge out; any other key, or none, is
+	// refused as before. Empty: the redemption cannot be retried.
+	Key string
 	// Session is the cookie token of the device's current session, if any. A
 	// session of the same judge keeps what it reaches, so a judge on the panels
 	// of two organizers redeems one invite from each on one tablet and sees both.
 	Session string
 }
 
+// maxRedemptionKey is the longest redemption key accepted.
+const maxRedemptionKey = 200
+
 // RedeemInvite uses an invite link once and logs its judge in, with a session
 // that reaches the invite's contest (and what r.Session of the same judge
-// reached).
+// reached). A retry of the same redemption gets a new session token, never the
+// first one: only the tokens' hashes are stored, and a token whose reply was
+// lost was never seen by anyone, so it does no harm until it expires.
 func (s *Store) RedeemInvite(ctx context.Context, token string, r Redemption) (string, Session, error) {
+	if len(r.Key) > maxRedemptionKey {
+		return "", Session{}, Invalid("idempotency_key", "err.invite.key_too_long")
+	}
 	var (
 		sessToken string
 		sess      Session
+		key       []byte // NULL when there is no key: such a redemption matches no retry
 	)
+	if r.Key != "" {
+		key = hashToken(r.Key)
+	}
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		now := s.now()
 		var inv struct {
 			AccountID int64 `db:"account_id"`
 			ContestID int64 `db:"contest_id"`
 		}
-		// The conditional UPDATE is what makes the link single-use under concurrency:
-		// of two simultaneous redemptions, only one finds used_at still NULL.
+		// The conditional UPDATE is what makes the link single-use under
+		// concurrency: of two simultaneous redemptions, only one finds used_at
+		// still NULL; the other waits for it, and PostgreSQL re-checks the
+		// updated row, which lets it in only as a retry of the same redemption.
+		// A retry keeps the first use's time, so the window never stretches.
 		err := tx.GetContext(ctx, &inv, `
-			UPDATE invites SET used_at = $2
-			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-			RETURNING account_id, contest_id`, hashToken(token), now)
+			UPDATE invites SET used_at = coalesce(used_at, $2), used_key = CASE WHEN used_at IS NULL THEN $3 ELSE used_key END
+			WHERE token_hash = $1
+			  AND (used_at IS NULL AND expires_at > $2 OR used_key = $3 AND used_at > $4)
+			RETURNING account_id, contest_id`, hashToken(token), now, key, now.Add(-InviteRetryWindow))
 		if errors.Is(err, sql.ErrNoRows) {
 			return s.inviteProblem(ctx, tx, token)
 		}

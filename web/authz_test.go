@@ -401,14 +401,20 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 	return w
 }
 
+var inviteField = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
+
 // redeemOnPage opens an invite link on the client and presses the button, as a tablet does.
 func (c *client) redeemOnPage(token string) response {
 	c.h.t.Helper()
 	page := c.get("/invite/" + token)
+	values := url.Values{}
+	if m := inviteField.FindStringSubmatch(page.body); m != nil {
+		values.Set("idempotency_key", m[1])
+	}
 	if m := csrfInput.FindStringSubmatch(page.body); m != nil {
 		c.csrf = m[1]
 	}
-	return c.form("/invite/"+token, nil)
+	return c.form("/invite/"+token, values)
 }
 
 // adoptSession makes the client use the session its last redemption started (as
