@@ -526,12 +526,13 @@ func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assign
 // round's panel is assigned at once, the recused judge never again on that entry.
 // It returns the replacement's expert id (0 when none could be found: then the
 // organizer sees the entry short of reviews).
-func (s *Store) Recuse(ctx context.Context, judgeAccountID, assignmentID int64, reason string) (int64, error) {
+func (s *Store) Recuse(ctx context.Context, j JudgeSession, assignmentID int64, reason string) (int64, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return 0, Invalid("reason", "err.assign.recusal_reason")
 	}
 	var replacement int64
+	judgeAccountID := j.AccountID
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var a struct {
 			RoundID   int64  `db:"round_id"`
@@ -543,7 +544,8 @@ func (s *Store) Recuse(ctx context.Context, judgeAccountID, assignmentID int64, 
 		err := tx.GetContext(ctx, &a, `
 			UPDATE assignments a SET state = 'recused', recusal_reason = $3 FROM rounds r, experts x
 			WHERE a.id = $1 AND r.id = a.round_id AND x.id = a.expert_id AND x.account_id = $2 AND a.state = 'active'
-			RETURNING a.round_id, r.contest_id, r.key AS round_key, a.entry_id, a.expert_id`, assignmentID, judgeAccountID, reason)
+			  AND `+reachSQL("r.contest_id", "$4")+`
+			RETURNING a.round_id, r.contest_id, r.key AS round_key, a.entry_id, a.expert_id`, assignmentID, judgeAccountID, reason, j.Reach.arg())
 		if errors.Is(err, sql.ErrNoRows) {
 			return NotFound("err.assign.not_found")
 		}

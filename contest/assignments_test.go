@@ -73,7 +73,7 @@ func newAssignWorld(t *testing.T) assignWorld {
 		{Name: "周专家", Organization: "西部实验室", Keywords: []string{"ai"}},
 		{Name: "吴专家", Organization: "东海研究所", Conflicts: []string{"芯算微电子 有限公司"}}, // declares a conflict himself
 	} {
-		e, err := s.SaveExpert(ctx, x)
+		e, err := s.SaveExpert(ctx, w.organizer.ID, x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,13 +226,13 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only the judge of the assignment may recuse from it.
-	if _, err := w.s.Recuse(ctx, w.organizer.ID, target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(w.organizer.ID), target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
 		t.Errorf("recusal by someone else: %v", err)
 	}
-	if _, err := w.s.Recuse(ctx, inv.AccountID, target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
 		t.Errorf("recusal without a reason: %v", err)
 	}
-	replacement, err := w.s.Recuse(ctx, inv.AccountID, target.ID, "项目负责人是我的学生")
+	replacement, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, "项目负责人是我的学生")
 	if err != nil {
 		t.Fatal(err)
 	}

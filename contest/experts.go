@@ -23,6 +23,9 @@ type Expert struct {
 	ID        int64     `json:"id"`
 	AccountID *int64    `json:"account_id,omitempty"` // the judge account, once invited
 	CreatedAt time.Time `json:"created_at"`
+	// ContactHidden: the expert serves only other organizers' contests, so the
+	// phone and email are left empty for this organizer (and kept on saving).
+	ContactHidden bool `json:"contact_hidden"`
 	ExpertInput
 }
 

@@ -142,7 +142,7 @@ func (s *Store) LastReminders(ctx context.Context, contestID int64, roundKey str
 // JudgeReminders lists the judge's reminders still to be read, newest first: the
 // latest undismissed one per round, for open rounds in which the judge still has
 // sheets to submit (finishing the work retires a reminder, too).
-func (s *Store) JudgeReminders(ctx context.Context, judgeID int64) ([]JudgeReminder, error) {
+func (s *Store) JudgeReminders(ctx context.Context, j JudgeSession) ([]JudgeReminder, error) {
 	var rows []JudgeReminder
 	err := s.DB.SelectContext(ctx, &rows, `
 		SELECT DISTINCT ON (m.round_id) m.id, c.name_zh AS contest_name, r.name_zh AS round_name, r.closes_at, m.sent_at,
@@ -153,8 +153,8 @@ func (s *Store) JudgeReminders(ctx context.Context, judgeID int64) ([]JudgeRemin
 		JOIN experts x ON x.id = m.expert_id
 		JOIN rounds r ON r.id = m.round_id
 		JOIN contests c ON c.id = r.contest_id
-		WHERE x.account_id = $1 AND m.dismissed_at IS NULL AND r.state = 'open'
-		ORDER BY m.round_id, m.sent_at DESC, m.id DESC`, judgeID)
+		WHERE x.account_id = $1 AND m.dismissed_at IS NULL AND r.state = 'open' AND `+reachSQL("r.contest_id", "$2")+`
+		ORDER BY m.round_id, m.sent_at DESC, m.id DESC`, j.AccountID, j.Reach.arg())
 	if err != nil {
 		return nil, err
 	}
@@ -171,14 +171,14 @@ func (s *Store) JudgeReminders(ctx context.Context, judgeID int64) ([]JudgeRemin
 
 // DismissReminder marks the judge's reminder, and any earlier one about the same
 // round, as read. Dismissing twice is harmless; another judge's reminder is not found.
-func (s *Store) DismissReminder(ctx context.Context, judgeID, reminderID int64) error {
+func (s *Store) DismissReminder(ctx context.Context, j JudgeSession, reminderID int64) error {
 	var target struct {
 		RoundID  int64 `db:"round_id"`
 		ExpertID int64 `db:"expert_id"`
 	}
 	err := s.DB.GetContext(ctx, &target, `
-		SELECT m.round_id, m.expert_id FROM reminders m JOIN experts x ON x.id = m.expert_id
-		WHERE m.id = $1 AND x.account_id = $2`, reminderID, judgeID)
+		SELECT m.round_id, m.expert_id FROM reminders m JOIN experts x ON x.id = m.expert_id JOIN rounds r ON r.id = m.round_id
+		WHERE m.id = $1 AND x.account_id = $2 AND `+reachSQL("r.contest_id", "$3"), reminderID, j.AccountID, j.Reach.arg())
 	if errors.Is(err, sql.ErrNoRows) {
 		return NotFound("err.reminder.not_found")
 	}

@@ -47,7 +47,7 @@ func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []con
 			t.Fatal(err)
 		}
 		key := fmt.Sprintf("%s-%d", round, a.ID)
-		if _, err := w.s.SubmitSheet(ctx, inv.AccountID, a.ID, sheet(orgOf[a.EntryID], nth[a.EntryID]), key, hash(key)); err != nil {
+		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, sheet(orgOf[a.EntryID], nth[a.EntryID]), key, hash(key)); err != nil {
 			t.Fatal(err)
 		}
 		nth[a.EntryID]++
@@ -172,7 +172,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
 	wantError(t, err, contest.CodeConflict, "err.publish.not_closed")
 	inv, _ := w.s.InviteExpert(ctx, org, id, starSheet.ExpertID)
-	if _, err := w.s.SubmitSheet(ctx, inv.AccountID, starSheet.ID, same("12"), "again", hash("again")); err != nil {
+	if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, same("12"), "again", hash("again")); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundClosed); err != nil {
@@ -206,7 +206,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); contest.ErrorCode(err) != contest.CodeConflict {
 		t.Errorf("reopening a published round: %v", err)
 	}
-	_, err = w.s.Recuse(ctx, inv.AccountID, starSheet.ID, "回避")
+	_, err = w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, "回避")
 	wantError(t, err, contest.CodeConflict, "err.results.published")
 	c, _ := w.s.Contest(ctx, id)
 	c.Rounds[0].Method = "mean"
@@ -462,7 +462,7 @@ func (w assignWorld) rescore(t *testing.T, round, org string, sheet contest.Shee
 		t.Fatal(err)
 	}
 	key := fmt.Sprintf("rescore-%d-%s", a.ID, sheet.Marks["tech"])
-	if _, err := w.s.SubmitSheet(ctx, inv.AccountID, a.ID, sheet, key, hash(key)); err != nil {
+	if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, sheet, key, hash(key)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, id, round, contest.RoundClosed); err != nil {

@@ -150,8 +150,9 @@ type judgeAssignment struct {
 	Track       string     `db:"track"`
 }
 
-// judgeAssignmentSQL selects the judge's active assignments; {lock} is FOR UPDATE or empty.
-const judgeAssignmentSQL = `
+// judgeAssignmentSQL selects the active assignments of judge $1 in the
+// contests the session reaches ($2).
+var judgeAssignmentSQL = `
 	SELECT a.id, a.round_id, r.contest_id, a.entry_id, r.state AS round_state, r.name_zh AS round_name,
 	       c.name_zh AS contest_name, r.closes_at, coalesce(b.code, '') AS blind_code, t.name_zh AS track
 	FROM assignments a
@@ -161,17 +162,19 @@ const judgeAssignmentSQL = `
 	JOIN entries e ON e.id = a.entry_id
 	JOIN tracks t ON t.id = e.track_id
 	LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
-	WHERE x.account_id = $1 AND a.state = 'active'`
+	WHERE x.account_id = $1 AND a.state = 'active' AND ` + reachSQL("r.contest_id", "$2")
 
-func (s *Store) judgeAssignment(ctx context.Context, q sqlx.QueryerContext, judgeID, assignmentID int64, lock bool) (judgeAssignment, error) {
-	query := judgeAssignmentSQL + ` AND a.id = $2`
+func (s *Store) judgeAssignment(ctx context.Context, q sqlx.QueryerContext, j JudgeSession, assignmentID int64, lock bool) (judgeAssignment, error) {
+	query := judgeAssignmentSQL + ` AND a.id = $3`
 	if lock {
 		query += ` FOR UPDATE OF a`
 	}
 	var a judgeAssignment
-	err := sqlx.GetContext(ctx, q, &a, query, judgeID, assignmentID)
+	err := sqlx.GetContext(ctx, q, &a, query, j.AccountID, j.Reach.arg(), assignmentID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, NotFound("err.assign.not_found") // another judge's assignment is simply not there
+		// Another judge's assignment, or one in a contest the session does not
+		// reach, is simply not there.
+		return a, NotFound("err.assign.not_found")
 	}
 	return a, err
 }
@@ -189,8 +192,9 @@ type JudgeTask struct {
 	Total        *scoring.Points `json:"total"`
 }
 
-// JudgeTasks lists a judge's assignments in rounds that are open or closed.
-func (s *Store) JudgeTasks(ctx context.Context, judgeID int64) ([]JudgeTask, error) {
+// JudgeTasks lists a judge's assignments in rounds that are open or closed, in
+// the contests the session reaches.
+func (s *Store) JudgeTasks(ctx context.Context, j JudgeSession) ([]JudgeTask, error) {
 	var rows []struct {
 		judgeAssignment
 		SheetState string          `db:"sheet_state"`
@@ -200,7 +204,7 @@ func (s *Store) JudgeTasks(ctx context.Context, judgeID int64) ([]JudgeTask, err
 		SELECT j.*, coalesce(sh.state, 'new') AS sheet_state, sh.total
 		FROM (`+judgeAssignmentSQL+`) j LEFT JOIN score_sheets sh ON sh.assignment_id = j.id
 		WHERE j.round_state IN ('open', 'closed', 'published')
-		ORDER BY j.contest_id, j.round_id, j.blind_code`, judgeID)
+		ORDER BY j.contest_id, j.round_id, j.blind_code`, j.AccountID, j.Reach.arg())
 	tasks := make([]JudgeTask, len(rows))
 	for i, r := range rows {
 		tasks[i] = JudgeTask{AssignmentID: r.ID, BlindCode: r.BlindCode, ContestName: r.ContestName, RoundName: r.RoundName,
@@ -211,8 +215,8 @@ func (s *Store) JudgeTasks(ctx context.Context, judgeID int64) ([]JudgeTask, err
 
 // JudgeEntry is the judge's view of one assigned entry, with the rubric and the
 // judge's own sheet (never another judge's).
-func (s *Store) JudgeEntry(ctx context.Context, judgeID, assignmentID int64) (BlindEntry, error) {
-	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)
+func (s *Store) JudgeEntry(ctx context.Context, j JudgeSession, assignmentID int64) (BlindEntry, error) {
+	a, err := s.judgeAssignment(ctx, s.DB, j, assignmentID, false)
 	if err != nil {
 		return BlindEntry{}, err
 	}
@@ -395,8 +399,8 @@ func writeDraft(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInp
 }
 
 // lockOpenSheet locks the judge's assignment and checks that it may be scored now.
-func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, judgeID, assignmentID int64) (judgeAssignment, Sheet, []Criterion, error) {
-	a, err := s.judgeAssignment(ctx, tx, judgeID, assignmentID, true)
+func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j JudgeSession, assignmentID int64) (judgeAssignment, Sheet, []Criterion, error) {
+	a, err := s.judgeAssignment(ctx, tx, j, assignmentID, true)
 	if err != nil {
 		return a, Sheet{}, nil, err
 	}
@@ -415,10 +419,10 @@ func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, judgeID, assignm
 }
 
 // SaveDraft keeps what a judge has typed so far (validated as far as it goes).
-func (s *Store) SaveDraft(ctx context.Context, judgeID, assignmentID int64, in SheetInput) (Sheet, error) {
+func (s *Store) SaveDraft(ctx context.Context, j JudgeSession, assignmentID int64, in SheetInput) (Sheet, error) {
 	var out Sheet
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		a, sheet, rubric, err := s.lockOpenSheet(ctx, tx, judgeID, assignmentID)
+		a, sheet, rubric, err := s.lockOpenSheet(ctx, tx, j, assignmentID)
 		if err != nil {
 			return err
 		}
@@ -449,13 +453,17 @@ func (s *Store) SaveDraft(ctx context.Context, judgeID, assignmentID int64, in S
 // JSON) and the audit record, and re-checks what a concurrent change could
 // have broken. The contest's audit chain is therefore held only for that
 // statement's end and the commit.
-func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in SheetInput, key string, requestHash []byte) (json.RawMessage, error) {
+func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID int64, in SheetInput, key string, requestHash []byte) (json.RawMessage, error) {
 	if key == "" || len(key) > 200 {
 		return nil, Invalid("idempotency_key", "err.score.key_required")
 	}
-	t, err := s.submitTarget(ctx, judgeID, assignmentID, key)
+	judgeID := j.AccountID
+	t, err := s.submitTarget(ctx, j, assignmentID, key)
 	if err != nil {
 		return nil, err
+	}
+	if !t.Reached {
+		return nil, NotFound("err.assign.not_found") // as another judge's assignment
 	}
 	if replay, err := t.replay(requestHash); replay != nil || err != nil {
 		return replay, err
@@ -490,7 +498,7 @@ func (s *Store) SubmitSheet(ctx context.Context, judgeID, assignmentID int64, in
 	// Not written: something changed since the checks above (a twin request
 	// committed, the sheet was submitted, the round closed, the assignment
 	// ended): check again and say which.
-	if t, err = s.submitTarget(ctx, judgeID, assignmentID, key); err != nil {
+	if t, err = s.submitTarget(ctx, j, assignmentID, key); err != nil {
 		return nil, err
 	}
 	if replay, err := t.replay(requestHash); replay != nil || err != nil {
@@ -576,6 +584,7 @@ var submitSQL = `
 type submitTarget struct {
 	KeyHash     []byte         `db:"request_hash"`
 	KeyResponse []byte         `db:"response"`
+	Reached     bool           `db:"reached"`  // the assignment is in a contest the session reaches
 	RoundID     sql.NullInt64  `db:"round_id"` // NULL: no such active assignment of the judge
 	ContestID   sql.NullInt64  `db:"contest_id"`
 	EntryID     sql.NullInt64  `db:"entry_id"`
@@ -589,19 +598,24 @@ type submitTarget struct {
 	Step        pq.Int64Array  `db:"steps"`
 }
 
-func (s *Store) submitTarget(ctx context.Context, judgeID, assignmentID int64, key string) (submitTarget, error) {
+func (s *Store) submitTarget(ctx context.Context, j JudgeSession, assignmentID int64, key string) (submitTarget, error) {
 	var t submitTarget
 	st, err := s.stmt(ctx, submitTargetSQL)
 	if err != nil {
 		return t, err
 	}
-	err = st.GetContext(ctx, &t, judgeID, assignmentID, key)
+	err = st.GetContext(ctx, &t, j.AccountID, assignmentID, key, j.Reach.arg())
 	return t, err
 }
 
-// submitTargetSQL reads a submitTarget: $1 judge, $2 assignment, $3 key.
-const submitTargetSQL = `
-		SELECT k.request_hash, k.response, a.round_id, r.contest_id, a.entry_id, r.state AS round_state,
+// submitTargetSQL reads a submitTarget: $1 judge, $2 assignment, $3 key, $4
+// the contests the session reaches. An assignment out of reach is reported
+// before the key is, so a key's stored response never crosses contests.
+var submitTargetSQL = `
+		SELECT k.request_hash, k.response,
+		       EXISTS (SELECT FROM assignments ra JOIN rounds rr ON rr.id = ra.round_id
+		               WHERE ra.id = $2 AND ` + reachSQL("rr.contest_id", "$4") + `) AS reached,
+		       a.round_id, r.contest_id, a.entry_id, r.state AS round_state,
 		       coalesce(b.code, '') AS blind_code, sh.state AS sheet_state, c.keys, c.names, c.maxes, c.weights, c.steps
 		FROM (SELECT) AS one
 		LEFT JOIN idempotency_keys k ON k.account_id = $1 AND k.key = $3
@@ -712,8 +726,8 @@ func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey s
 // under its blind name. Its Key is what judges may read: for a PDF the judge
 // copy (without the metadata that can name the entrant), made now if the
 // upload has none yet; never the uploaded bytes of a PDF.
-func (s *Store) JudgeFile(ctx context.Context, judgeID, assignmentID int64, uploadID string) (StoredUpload, string, error) {
-	a, err := s.judgeAssignment(ctx, s.DB, judgeID, assignmentID, false)
+func (s *Store) JudgeFile(ctx context.Context, j JudgeSession, assignmentID int64, uploadID string) (StoredUpload, string, error) {
+	a, err := s.judgeAssignment(ctx, s.DB, j, assignmentID, false)
 	if err != nil || a.RoundState == RoundDraft {
 		return StoredUpload{}, "", NotFound("err.upload.not_found")
 	}

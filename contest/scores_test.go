@@ -18,9 +18,9 @@ import (
 // assignment's judge invited and the round open.
 type scoringWorld struct {
 	assignWorld
-	judge      int64 // account of the judge of target
+	judge      contest.JudgeSession // the judge of target, logged in with an invite
 	target     contest.Assignment
-	otherJudge int64
+	otherJudge contest.JudgeSession
 	other      contest.Assignment
 }
 
@@ -43,13 +43,17 @@ func newScoringWorld(t *testing.T) scoringWorld {
 	}
 	for _, p := range []struct {
 		expert int64
-		into   *int64
+		into   *contest.JudgeSession
 	}{{w.target.ExpertID, &w.judge}, {w.other.ExpertID, &w.otherJudge}} {
 		inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, p.expert)
 		if err != nil {
 			t.Fatal(err)
 		}
-		*p.into = inv.AccountID
+		_, sess, err := w.s.RedeemInvite(ctx, inv.Token, contest.Redemption{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*p.into = sess.Judge()
 	}
 	return w
 }
@@ -226,7 +230,7 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 		// Entries score by their id, so the ranking is known: higher id, higher score.
 		m := scoring.Points(a.EntryID * 100)
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
-		if _, err := w.s.SubmitSheet(ctx, judges[a.ExpertID], a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -306,7 +310,7 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 		}
 		m := scoring.Points(a.EntryID * 100) // higher id, higher score
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
-		if _, err := w.s.SubmitSheet(ctx, judges[a.ExpertID], a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -382,7 +386,7 @@ func TestSubmissionInProgressIsAConflict(t *testing.T) {
 	// while it runs (the lock is keyed by the key and the judge).
 	first := w.s.DB.MustBegin()
 	defer first.Rollback()
-	first.MustExec(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, "k1", w.judge)
+	first.MustExec(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, "k1", w.judge.AccountID)
 	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k1", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
 		t.Fatalf("twin of a request in flight: %v", err)
 	}
@@ -434,7 +438,7 @@ func TestSubmissionOvertakenByTheRoundClosingIsRefused(t *testing.T) {
 	}
 	var sheets, keys int
 	_ = w.s.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE assignment_id = $1`, w.target.ID)
-	_ = w.s.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, w.judge)
+	_ = w.s.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, w.judge.AccountID)
 	if sheets != 0 || keys != 0 {
 		t.Errorf("refused submission left %d sheets and %d keys", sheets, keys)
 	}

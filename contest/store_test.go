@@ -263,7 +263,7 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	)
 	for range 10 {
 		wg.Go(func() {
-			_, sess, err := s.RedeemInvite(ctx, inv.Token)
+			_, sess, err := s.RedeemInvite(ctx, inv.Token, contest.Redemption{})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -295,11 +295,11 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 		t.Errorf("ContestJudges = %+v, %v", judges, err)
 	}
 	clock.Advance(s.InviteTTL + time.Second)
-	_, _, err = s.RedeemInvite(ctx, inv2.Token)
+	_, _, err = s.RedeemInvite(ctx, inv2.Token, contest.Redemption{})
 	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.invite.expired" {
 		t.Errorf("message %q", e.Message)
 	}
-	_, _, err = s.RedeemInvite(ctx, "no-such-token")
+	_, _, err = s.RedeemInvite(ctx, "no-such-token", contest.Redemption{})
 	wantCode(t, err, contest.CodeNotFound)
 
 	// An entrant's email cannot be turned into a judge.

@@ -55,7 +55,7 @@ func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"imported":4`) {
 		t.Fatalf("import: %d %s", res.status, res.body)
 	}
-	experts, err := h.store.Experts(ctx, "")
+	experts, err := h.store.Experts(ctx, org.ID, "")
 	if err != nil || len(experts) != 4 {
 		t.Fatalf("pool %d %v", len(experts), err)
 	}

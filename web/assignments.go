@@ -54,7 +54,7 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 		s.fail(c, contest.NotFound("err.round.not_found"))
 		return
 	}
-	if page.Pool, err = s.store.Experts(ctx, ""); err != nil {
+	if page.Pool, err = s.store.Experts(ctx, accountID(c), ""); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -242,6 +242,6 @@ func (s *Server) apiRecuse(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	_, err := s.store.Recuse(c.Request.Context(), accountID(c), id, req.Reason)
+	_, err := s.store.Recuse(c.Request.Context(), judgeOf(c), id, req.Reason)
 	s.reply(c, http.StatusOK, gin.H{"recused": id}, err)
 }

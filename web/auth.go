@@ -133,14 +133,32 @@ func (s *Server) logoutSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 
+// invitePage is what an invite link opens.
+type invitePage struct {
+	Token string
+	Key   string // names this page's redemption, so a double tap or a re-posted form gets in again
+}
+
 // The invite link shows a confirmation page first and is used only by its POST,
 // so a chat app fetching a link preview cannot burn it.
 func (s *Server) invitePage(c *gin.Context) {
-	s.render(c, http.StatusOK, "invite.html", "invite.title", c.Param("token"))
+	s.render(c, http.StatusOK, "invite.html", "invite.title", invitePage{Token: c.Param("token"), Key: randomToken()})
+}
+
+// redemption is how this request redeems an invite: with the Idempotency-Key
+// header (or the key the invite page's form carries), and the device's
+// current session, whose contests a session of the same judge keeps.
+func redemption(c *gin.Context) contest.Redemption {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" && isForm(c) {
+		key = c.PostForm("idempotency_key")
+	}
+	current, _ := c.Cookie(sessionCookie)
+	return contest.Redemption{Key: key, Session: current}
 }
 
 func (s *Server) inviteSubmit(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -192,7 +210,7 @@ func (s *Server) apiMe(c *gin.Context) {
 }
 
 func (s *Server) apiRedeemInvite(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"))
+	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return

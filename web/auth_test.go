@@ -2,10 +2,14 @@ package web_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-redis/redis_rate/v10"
 
@@ -217,6 +221,113 @@ func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 	res = second.form("/invite/"+inv.Token, nil)
 	if res.status != http.StatusConflict || !strings.Contains(res.body, "已使用过") {
 		t.Errorf("second use: %d %s", res.status, res.body)
+	}
+}
+
+// A tablet whose reply to the invite was lost tries again with the same key
+// and gets in; another device (another key, or none) is still refused. The
+// page's form carries a key made when the page was rendered, so a re-posted
+// form works too.
+func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
+	var logs syncBuffer
+	h := newHarness(t, func(cfg *web.Config) { cfg.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	ctx := context.Background()
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("retry-web"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newInvite := func() string {
+		t.Helper()
+		return inviteToken(t, h.loggedIn(org).api(http.MethodPost, "/api/v1/contests/"+itoa(c.ID)+"/invites", map[string]string{"display_name": "赵评委"}))
+	}
+	// redeem posts as a tablet's script does, on a connection of its own.
+	redeem := func(token, key string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, h.http.URL+"/api/v1/invites/"+token, strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		for _, ck := range res.Cookies() {
+			if ck.Name == "podium_session" {
+				return res.StatusCode, ck.Value
+			}
+		}
+		return res.StatusCode, string(b)
+	}
+
+	token := newInvite()
+	// The first reply is lost; the same request again, and a twin racing it, get in.
+	first, session := redeem(token, "tablet-key")
+	if first != http.StatusOK {
+		t.Fatalf("redeem: %d %s", first, session)
+	}
+	var wg sync.WaitGroup
+	sessions := make([]string, 3)
+	for i := range sessions {
+		wg.Go(func() {
+			status, s := redeem(token, "tablet-key")
+			if status != http.StatusOK {
+				t.Errorf("retry %d: %d %s", i, status, s)
+			}
+			sessions[i] = s
+		})
+	}
+	wg.Wait()
+	for _, s := range sessions {
+		if s == session {
+			t.Errorf("a retry got the first session token again")
+		}
+		tablet := h.client()
+		tablet.http.Jar.SetCookies(mustURL(t, h.http.URL), []*http.Cookie{{Name: "podium_session", Value: s, Path: "/"}})
+		if res := tablet.get("/api/v1/judge/tasks"); res.status != http.StatusOK {
+			t.Errorf("a retry's session: %d %s", res.status, res.body)
+		}
+	}
+	for _, key := range []string{"second-device", ""} {
+		if status, body := redeem(token, key); status != http.StatusConflict || !strings.Contains(body, "已使用过") {
+			t.Errorf("another device (key %q): %d %s", key, status, body)
+		}
+	}
+	h.clock.Advance(contest.InviteRetryWindow + time.Second)
+	if status, body := redeem(token, "tablet-key"); status != http.StatusConflict {
+		t.Errorf("a retry after 10 minutes: %d %s", status, body)
+	}
+
+	// The page: a double tap or a reloaded form posts the page's key again.
+	token = newInvite()
+	tablet := h.client()
+	page := tablet.get("/invite/" + token)
+	m := inviteField.FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("the invite page has no key: %s", page.body)
+	}
+	tablet.csrf = csrfInput.FindStringSubmatch(page.body)[1]
+	form := url.Values{"idempotency_key": {m[1]}}
+	if res := tablet.form("/invite/"+token, form); res.status != http.StatusSeeOther || res.header.Get("Location") != "/judge" {
+		t.Fatalf("redeem on the page: %d %s", res.status, res.body)
+	}
+	// The reply is lost: the tablet never got the session cookie.
+	tablet.http.Jar.SetCookies(mustURL(t, h.http.URL), []*http.Cookie{{Name: "podium_session", Value: "", Path: "/", MaxAge: -1}})
+	if res := tablet.form("/invite/"+token, form); res.status != http.StatusSeeOther || res.header.Get("Location") != "/judge" {
+		t.Fatalf("re-posted form: %d %s", res.status, res.body)
+	}
+	if res := tablet.get("/judge"); res.status != http.StatusOK {
+		t.Errorf("judge home after the re-posted form: %d", res.status)
+	}
+	if res := h.client().redeemOnPage(token); res.status != http.StatusConflict || !strings.Contains(res.body, "已使用过") {
+		t.Errorf("a second tablet's page: %d %s", res.status, res.body)
+	}
+	for _, secret := range []string{token, "tablet-key", m[1]} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log carries %q: %s", secret, logs.String())
+		}
 	}
 }
 

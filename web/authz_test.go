@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -179,7 +182,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
-	expert, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
+	expert, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,4 +292,350 @@ func waitForRuns(t *testing.T, h *harness) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatal("an assignment run did not finish")
+}
+
+// crossContest is two contests of two organizers sharing the bureau's pool: a
+// judge on both panels (with an invite from each organizer), a judge on x's
+// panel only, and an expert on no panel.
+type crossContest struct {
+	orgX, orgY    contest.Account
+	x, y          contest.Contest
+	both, onlyX   contest.Expert // the experts
+	free          contest.Expert
+	bothAcct      int64 // the judge accounts
+	onlyXAcct     int64
+	bothInX       contest.Assignment // the judges' assignments
+	onlyXInX      contest.Assignment
+	bothInY       contest.Assignment
+	bothReminder  int64 // x's reminders to the judges
+	onlyXReminder int64
+}
+
+func newCrossContest(t *testing.T, h *harness) crossContest {
+	t.Helper()
+	ctx := context.Background()
+	w := crossContest{
+		orgX: contesttest.Account(t, h.store, contest.RoleOrganizer, "org-x@example.com"),
+		orgY: contesttest.Account(t, h.store, contest.RoleOrganizer, "org-y@example.com"),
+	}
+	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if w.both, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "两赛评委", Organization: "第一大学",
+		Phone: "13900000001", Email: "both@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.onlyX, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "甲赛评委", Organization: "第二大学",
+		Phone: "13900000002", Email: "only-x@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.free, err = h.store.SaveExpert(ctx, w.orgY.ID, contest.ExpertInput{Name: "空闲专家", Organization: "第三大学",
+		Phone: "13900000003", Email: "free@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	seat := func(org contest.Account, slug string, panel ...int64) (contest.Contest, []contest.Assignment) {
+		t.Helper()
+		setup := contesttest.Setup(slug)
+		setup.Rounds[0].ReviewsPerEntry = len(panel)
+		c, err := h.store.CreateContest(ctx, org.ID, setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entryID := submittedEntry(t, h, entrant, c.ID)
+		if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entryID}, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.store.SetPanel(ctx, org.ID, c.ID, "prelim", panel); err != nil {
+			t.Fatal(err)
+		}
+		run, err := h.store.StartAssignment(ctx, org.ID, c.ID, "prelim", 1)
+		if err == nil {
+			run, err = h.store.RunAssignment(ctx, org.ID, c.ID, "prelim", run.ID)
+		}
+		if err != nil || run.Added != len(panel) {
+			t.Fatalf("run %+v %v", run, err)
+		}
+		if err := h.store.SetRoundState(ctx, org.ID, c.ID, "prelim", contest.RoundOpen); err != nil {
+			t.Fatal(err)
+		}
+		list, err := h.store.Assignments(ctx, c.ID, "prelim")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, list
+	}
+	var inY, inX []contest.Assignment
+	w.y, inY = seat(w.orgY, "contest-y", w.both.ID)
+	w.bothInY = inY[0]
+	w.x, inX = seat(w.orgX, "contest-x", w.both.ID, w.onlyX.ID)
+	for _, a := range inX {
+		if a.ExpertID == w.both.ID {
+			w.bothInX = a
+		} else {
+			w.onlyXInX = a
+		}
+	}
+	// x's organizer invites its judges (which gives them accounts) and reminds them.
+	for _, x := range []contest.Expert{w.both, w.onlyX} {
+		if _, err := h.store.InviteExpert(ctx, w.orgX.ID, w.x.ID, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.store.RemindJudge(ctx, w.orgX.ID, w.x.ID, "prelim", x.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []struct {
+		expert   int64
+		acct     *int64
+		reminder *int64
+	}{{w.both.ID, &w.bothAcct, &w.bothReminder}, {w.onlyX.ID, &w.onlyXAcct, &w.onlyXReminder}} {
+		x, err := h.store.Expert(ctx, w.orgX.ID, p.expert)
+		if err != nil || x.AccountID == nil {
+			t.Fatalf("expert %+v %v", x, err)
+		}
+		*p.acct = *x.AccountID
+		r, err := h.store.JudgeReminders(ctx, contest.EveryContest(*x.AccountID))
+		if err != nil || len(r) != 1 {
+			t.Fatalf("reminders %+v %v", r, err)
+		}
+		*p.reminder = r[0].ID
+	}
+	return w
+}
+
+var inviteField = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
+
+// redeemOnPage opens an invite link on the client and presses the button, as a tablet does.
+func (c *client) redeemOnPage(token string) response {
+	c.h.t.Helper()
+	page := c.get("/invite/" + token)
+	values := url.Values{}
+	if m := inviteField.FindStringSubmatch(page.body); m != nil {
+		values.Set("idempotency_key", m[1])
+	}
+	if m := csrfInput.FindStringSubmatch(page.body); m != nil {
+		c.csrf = m[1]
+	}
+	return c.form("/invite/"+token, values)
+}
+
+// adoptSession makes the client use the session its last redemption started (as
+// the browser does) and learns the session's CSRF token.
+func (c *client) adoptSession() {
+	c.h.t.Helper()
+	var me struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	res := c.get("/api/v1/me")
+	if res.status != http.StatusOK {
+		c.h.t.Fatalf("me: %d %s", res.status, res.body)
+	}
+	res.json(c.h.t, &me)
+	c.csrf = me.CSRFToken
+}
+
+// inviteToken is the token of an invite a JSON reply carries.
+func inviteToken(t *testing.T, res response) string {
+	t.Helper()
+	var inv struct {
+		Token string `json:"token"`
+	}
+	if res.status != http.StatusCreated {
+		t.Fatalf("invite: %d %s", res.status, res.body)
+	}
+	res.json(t, &inv)
+	return inv.Token
+}
+
+// The judge-facing routes for a judge session issued by one contest, acting on
+// the judge's assignment in contest x. Columns: the judge on both panels with
+// x's invite; the same judge with y's invite; the judge's tablet that redeemed
+// both; y's organizer holding a link it made for x's other judge, by the pool
+// (expert invite), by email through the API, and by email on the judges page.
+// 0: not tried. A session from another contest's invite finds nothing, as for
+// another judge's assignment (404).
+var crossContestMatrix = []struct {
+	route string
+	want  [6]int
+}{
+	{"GET /judge/assignments/:assignment", [6]int{200, 404, 200, 404, 404, 404}},
+	{"GET /judge/assignments/:assignment/files/:upload", [6]int{200, 404, 200, 404, 404, 404}},
+	{"GET /api/v1/judge/assignments/:assignment", [6]int{200, 404, 200, 404, 404, 404}},
+	{"PUT /api/v1/judge/assignments/:assignment/draft", [6]int{200, 404, 200, 404, 404, 404}},
+	// The judge's own submission comes first; the merged session then reaches it (already submitted).
+	{"POST /api/v1/judge/assignments/:assignment/sheet", [6]int{201, 404, 409, 404, 404, 404}},
+	{"POST /judge/reminders/:reminder/dismiss", [6]int{303, 404, 303, 404, 404, 404}},
+	{"POST /api/v1/judge/reminders/:reminder/dismiss", [6]int{200, 404, 200, 404, 404, 404}},
+	{"POST /api/v1/assignments/:assignment/recuse", [6]int{0, 404, 200, 404, 404, 404}},
+}
+
+var crossContestCallers = [6]string{"x's invite", "y's invite", "both invites", "y's expert invite for x's judge",
+	"y's email invite for x's judge", "y's judges page invite for x's judge"}
+
+func TestAuthorizationAcrossContests(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newCrossContest(t, h)
+	orgY := h.loggedIn(w.orgY)
+
+	// The judge on both panels: a tablet with x's invite, a phone with y's, and
+	// a second tablet that redeemed one invite of each organizer.
+	invite := func(org contest.Account, c contest.Contest, x contest.Expert) string {
+		t.Helper()
+		inv, err := h.store.InviteExpert(ctx, org.ID, c.ID, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv.Token
+	}
+	sessions := [6]*client{h.client(), h.client(), h.client(), orgY, h.client(), h.client()}
+	redeem := func(cl *client, token string) {
+		t.Helper()
+		if res := cl.redeemOnPage(token); res.status != http.StatusSeeOther {
+			t.Fatalf("redeem: %d %s", res.status, res.body)
+		}
+		cl.adoptSession()
+	}
+	redeem(sessions[0], invite(w.orgX, w.x, w.both))
+	redeem(sessions[1], invite(w.orgY, w.y, w.both))
+	redeem(sessions[2], invite(w.orgX, w.x, w.both))
+	redeem(sessions[2], invite(w.orgY, w.y, w.both))
+
+	// Y's organizer asks for links for x's other judge, three ways; every one is
+	// issued (the pool is shared) but reaches y only. It uses the first in its
+	// own browser.
+	byExpert := inviteToken(t, orgY.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/experts/%d/invite", w.y.ID, w.onlyX.ID), map[string]any{}))
+	byEmail := inviteToken(t, orgY.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/invites", w.y.ID),
+		map[string]string{"display_name": "甲赛评委", "email": "only-x@example.com"}))
+	page := orgY.form(fmt.Sprintf("/organizer/contests/%d/judges", w.y.ID), url.Values{"display_name": {"甲赛评委"}, "email": {"only-x@example.com"}})
+	m := regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`).FindStringSubmatch(page.body)
+	if page.status != http.StatusCreated || m == nil {
+		t.Fatalf("judges page invite: %d %.300s", page.status, page.body)
+	}
+	redeem(sessions[3], byExpert)
+	redeem(sessions[4], byEmail)
+	redeem(sessions[5], m[1])
+
+	// The task lists: each session lists the contests it reaches, and y's
+	// organizer's links for x's judge list nothing.
+	codeX, codeY := w.bothInX.BlindCode, w.bothInY.BlindCode
+	for i, want := range [6][2]bool{{true, false}, {false, true}, {true, true}, {false, false}, {false, false}, {false, false}} {
+		res := sessions[i].get("/api/v1/judge/tasks")
+		if res.status != http.StatusOK || strings.Contains(res.body, codeX) != want[0] || strings.Contains(res.body, codeY) != want[1] ||
+			i >= 3 && strings.Contains(res.body, w.onlyXInX.BlindCode) {
+			t.Errorf("tasks with %s: %d %s (x's code %s: %v, y's code %s: %v)", crossContestCallers[i], res.status, res.body, codeX, want[0], codeY, want[1])
+		}
+		// An invite session carries no contact of the account.
+		if me := sessions[i].get("/api/v1/me"); me.status != http.StatusOK || strings.Contains(me.body, "@example.com") {
+			t.Errorf("me with %s: %d %s", crossContestCallers[i], me.status, me.body)
+		}
+	}
+	for _, row := range crossContestMatrix {
+		method, path, _ := strings.Cut(row.route, " ")
+		for i, cl := range sessions {
+			if row.want[i] == 0 {
+				continue
+			}
+			a, reminder := w.bothInX, w.bothReminder
+			if i >= 3 {
+				a, reminder = w.onlyXInX, w.onlyXReminder
+			}
+			p := strings.NewReplacer(":assignment", itoa(a.ID), ":upload", uploadOf(t, h, a), ":reminder", itoa(reminder)).Replace(path)
+			var res response
+			switch {
+			case method == http.MethodGet:
+				res = cl.get(p)
+			case strings.HasSuffix(p, "/sheet"):
+				body, _ := json.Marshal(map[string]any{"marks": map[string]int{"tech": 30, "market": 20, "team": 25}})
+				res = cl.do(method, p, "application/json", bytes.NewReader(body), "X-CSRF-Token", cl.csrf, "Idempotency-Key", fmt.Sprint("sheet-", i))
+			case strings.HasSuffix(p, "/draft"):
+				res = cl.api(method, p, map[string]any{"marks": map[string]int{"tech": 30}})
+			case strings.HasSuffix(p, "/recuse"):
+				res = cl.api(method, p, map[string]string{"reason": "认识项目负责人"})
+			case strings.HasPrefix(p, "/api/"):
+				res = cl.api(method, p, map[string]any{})
+			default:
+				res = cl.form(p, nil)
+			}
+			if res.status != row.want[i] {
+				t.Errorf("%s with %s: status %d, want %d (%.200s)", row.route, crossContestCallers[i], res.status, row.want[i], res.body)
+			}
+		}
+	}
+
+	// Nothing was written in x by a session from y's invites.
+	records, err := h.store.AuditLog(ctx, w.x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range records {
+		if r.ActorID != nil && *r.ActorID == w.onlyXAcct {
+			t.Errorf("x's audit log has %s by x's other judge", r.Action)
+		}
+	}
+}
+
+// uploadOf is the business plan of the entry of assignment a.
+func uploadOf(t *testing.T, h *harness, a contest.Assignment) string {
+	t.Helper()
+	var id string
+	if err := h.store.DB.Get(&id, `SELECT id::text FROM blobs WHERE entry_id = $1`, a.EntryID); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// The pool is shared, but y's organizer does not see (or overwrite) the phone
+// and email of an expert who serves only x.
+func TestExpertContactsHiddenAcrossContests(t *testing.T) {
+	h := newHarness(t)
+	w := newCrossContest(t, h)
+	orgX, orgY := h.loggedIn(w.orgX), h.loggedIn(w.orgY)
+	secret := []string{"13900000002", "only-x@example.com"}
+	hidden := func(what string, res response) {
+		t.Helper()
+		for _, s := range secret {
+			if res.status != http.StatusOK || strings.Contains(res.body, s) {
+				t.Errorf("%s: %d, carries %q: %.300s", what, res.status, s, res.body)
+			}
+		}
+	}
+	res := orgY.get("/api/v1/experts")
+	hidden("pool as y", res)
+	var pool struct {
+		Experts []contest.Expert `json:"experts"`
+	}
+	res.json(t, &pool)
+	for _, x := range pool.Experts {
+		if x.ContactHidden != (x.ID == w.onlyX.ID) || x.ID != w.onlyX.ID && x.Phone == "" {
+			t.Errorf("pool as y: %+v", x)
+		}
+	}
+	hidden("expert as y", orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID)))
+	hidden("expert page as y", orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID)))
+	hidden("pool page as y", orgY.get("/organizer/experts?q=甲赛"))
+	if page := orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID)); !strings.Contains(page.body, `id="contact-hidden"`) {
+		t.Errorf("the edit page does not say why the contacts are missing: %.300s", page.body)
+	}
+	// Saving what y sees keeps the contacts.
+	res = orgY.api(http.MethodPut, fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID), map[string]any{"name": "甲赛评委", "organization": "第二大学", "title": "教授"})
+	hidden("expert saved by y", res)
+	if res := orgY.form(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID), url.Values{"name": {"甲赛评委"}, "organization": {"第二大学"}, "title": {"研究员"}}); res.status != http.StatusSeeOther {
+		t.Errorf("expert form as y: %d %.300s", res.status, res.body)
+	}
+	res = orgX.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID))
+	for _, s := range append(secret, "研究员") {
+		if !strings.Contains(res.body, s) {
+			t.Errorf("x's organizer lost %q: %s", s, res.body)
+		}
+	}
+	// The judge on y's panel too, and the expert on no panel, are y's to contact.
+	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.both.ID)); !strings.Contains(res.body, "13900000001") {
+		t.Errorf("y's own judge: %s", res.body)
+	}
+	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.free.ID)); !strings.Contains(res.body, "13900000003") {
+		t.Errorf("an expert on no panel: %s", res.body)
+	}
 }

@@ -76,7 +76,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entry.ID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "评委甲", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "评委甲", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if err := h.store.RemindJudge(ctx, org.ID, c.ID, "prelim", x.ID); err != nil {
 		t.Fatal(err)
 	}
-	reminders, err := h.store.JudgeReminders(ctx, judgeAcct.ID)
+	reminders, err := h.store.JudgeReminders(ctx, contest.EveryContest(judgeAcct.ID))
 	if err != nil || len(reminders) != 1 {
 		t.Fatalf("reminders %+v %v", reminders, err)
 	}

@@ -31,6 +31,12 @@ func accountID(c *gin.Context) int64 {
 	return sess.Account.ID
 }
 
+// judgeOf is the judge a request acts for, limited to what the session reaches.
+func judgeOf(c *gin.Context) contest.JudgeSession {
+	sess, _ := session(c)
+	return sess.Judge()
+}
+
 // register creates an entrant account and logs it in, under the per-IP limit.
 func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session, error) {
 	ctx := c.Request.Context()

@@ -33,8 +33,11 @@ type expertsPage struct {
 	Query   string
 	Form    contest.ExpertInput
 	EditID  int64
-	Errors  map[string]string
-	Saved   bool
+	// ContactHidden: the expert edited serves only other organizers' contests,
+	// so the phone and email are neither shown nor changed.
+	ContactHidden bool
+	Errors        map[string]string
+	Saved         bool
 	// Import is the outcome of an import file, ImportError a file that could not be read.
 	Import      *importOutcome
 	ImportError string
@@ -47,7 +50,7 @@ func (s *Server) expertsPage(c *gin.Context) {
 func (s *Server) renderExperts(c *gin.Context, status int, page expertsPage) {
 	var err error
 	page.Query = trimmedQuery(c, "q")
-	if page.Experts, err = s.store.Experts(c.Request.Context(), page.Query); err != nil {
+	if page.Experts, err = s.store.Experts(c.Request.Context(), accountID(c), page.Query); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -60,12 +63,12 @@ func (s *Server) expertEditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.Expert(c.Request.Context(), id)
+	x, err := s.store.Expert(c.Request.Context(), accountID(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.renderExperts(c, http.StatusOK, expertsPage{Form: x.ExpertInput, EditID: id})
+	s.renderExperts(c, http.StatusOK, expertsPage{Form: x.ExpertInput, EditID: id, ContactHidden: x.ContactHidden})
 }
 
 func (s *Server) expertSaveSubmit(c *gin.Context) {
@@ -73,13 +76,20 @@ func (s *Server) expertSaveSubmit(c *gin.Context) {
 	var err error
 	id, _ := expertID(c)
 	if id != 0 {
-		_, err = s.store.UpdateExpert(c.Request.Context(), id, in)
+		_, err = s.store.UpdateExpert(c.Request.Context(), accountID(c), id, in)
 	} else {
-		_, err = s.store.SaveExpert(c.Request.Context(), in)
+		_, err = s.store.SaveExpert(c.Request.Context(), accountID(c), in)
 	}
 	if err != nil {
+		page := expertsPage{Form: in, EditID: id}
+		if id != 0 {
+			if x, xerr := s.store.Expert(c.Request.Context(), accountID(c), id); xerr == nil && x.ContactHidden {
+				page.ContactHidden, page.Form.Phone, page.Form.Email = true, "", ""
+			}
+		}
 		if status, fields, ok := s.formProblems(c, err); ok {
-			s.renderExperts(c, status, expertsPage{Form: in, EditID: id, Errors: fields})
+			page.Errors = fields
+			s.renderExperts(c, status, page)
 		}
 		return
 	}
@@ -89,7 +99,7 @@ func (s *Server) expertSaveSubmit(c *gin.Context) {
 // API.
 
 func (s *Server) apiExperts(c *gin.Context) {
-	list, err := s.store.Experts(c.Request.Context(), trimmedQuery(c, "q"))
+	list, err := s.store.Experts(c.Request.Context(), accountID(c), trimmedQuery(c, "q"))
 	s.reply(c, http.StatusOK, gin.H{"experts": list}, err)
 }
 
@@ -99,7 +109,7 @@ func (s *Server) apiCreateExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.SaveExpert(c.Request.Context(), in)
+	x, err := s.store.SaveExpert(c.Request.Context(), accountID(c), in)
 	if err == nil {
 		c.Header("Location", fmt.Sprintf("/api/v1/experts/%d", x.ID))
 	}
@@ -112,7 +122,7 @@ func (s *Server) apiGetExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.Expert(c.Request.Context(), id)
+	x, err := s.store.Expert(c.Request.Context(), accountID(c), id)
 	s.reply(c, http.StatusOK, x, err)
 }
 
@@ -127,7 +137,7 @@ func (s *Server) apiUpdateExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.UpdateExpert(c.Request.Context(), id, in)
+	x, err := s.store.UpdateExpert(c.Request.Context(), accountID(c), id, in)
 	s.reply(c, http.StatusOK, x, err)
 }
 

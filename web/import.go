@@ -97,7 +97,7 @@ func (s *Server) parseExperts(c *gin.Context) func(io.Reader) (parsedFile, error
 	return func(r io.Reader) (parsedFile, error) {
 		rows, problems, err := expertimport.Parse(r, maxImportBytes)
 		return parsedFile{problems: problems, store: func(opt contest.ImportOptions) (contest.ImportResult, error) {
-			return s.store.ImportExperts(c.Request.Context(), rows, opt)
+			return s.store.ImportExperts(c.Request.Context(), accountID(c), rows, opt)
 		}}, err
 	}
 }

@@ -33,8 +33,8 @@ type judgeHomePage struct {
 func (s *Server) judgeHome(c *gin.Context) {
 	var page judgeHomePage
 	var err error
-	if page.Tasks, err = s.store.JudgeTasks(c.Request.Context(), accountID(c)); err == nil {
-		page.Reminders, err = s.store.JudgeReminders(c.Request.Context(), accountID(c))
+	if page.Tasks, err = s.store.JudgeTasks(c.Request.Context(), judgeOf(c)); err == nil {
+		page.Reminders, err = s.store.JudgeReminders(c.Request.Context(), judgeOf(c))
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -44,7 +44,7 @@ func (s *Server) judgeHome(c *gin.Context) {
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
-	b, err := s.store.JudgeEntry(c.Request.Context(), accountID(c), assignmentID(c))
+	b, err := s.store.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -55,7 +55,7 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 // judgeFile serves a material under its blind name, inline, so PDFs and videos
 // open in the page; the uploaded name never reaches the judge.
 func (s *Server) judgeFile(c *gin.Context) {
-	u, name, err := s.store.JudgeFile(c.Request.Context(), accountID(c), assignmentID(c), c.Param("upload"))
+	u, name, err := s.store.JudgeFile(c.Request.Context(), judgeOf(c), assignmentID(c), c.Param("upload"))
 	if err == nil {
 		err = upload.ServeBlob(c.Writer, c.Request, s.cfg.Blobs, u.Key, u.ContentType, name, true)
 	}
@@ -67,16 +67,16 @@ func (s *Server) judgeFile(c *gin.Context) {
 // Judge API.
 
 func (s *Server) apiJudgeTasks(c *gin.Context) {
-	tasks, err := s.store.JudgeTasks(c.Request.Context(), accountID(c))
+	tasks, err := s.store.JudgeTasks(c.Request.Context(), judgeOf(c))
 	var reminders []contest.JudgeReminder
 	if err == nil {
-		reminders, err = s.store.JudgeReminders(c.Request.Context(), accountID(c))
+		reminders, err = s.store.JudgeReminders(c.Request.Context(), judgeOf(c))
 	}
 	s.reply(c, http.StatusOK, gin.H{"tasks": tasks, "reminders": reminders}, err)
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
-	b, err := s.store.JudgeEntry(c.Request.Context(), accountID(c), assignmentID(c))
+	b, err := s.store.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
 	s.reply(c, http.StatusOK, b, err)
 }
 
@@ -86,7 +86,7 @@ func (s *Server) apiSaveDraft(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sheet, err := s.store.SaveDraft(c.Request.Context(), accountID(c), assignmentID(c), in)
+	sheet, err := s.store.SaveDraft(c.Request.Context(), judgeOf(c), assignmentID(c), in)
 	s.reply(c, http.StatusOK, sheet, err)
 }
 
@@ -108,7 +108,7 @@ func (s *Server) apiSubmitSheet(c *gin.Context) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", assignmentID(c))
 	h.Write(body)
-	response, err := s.store.SubmitSheet(c.Request.Context(), accountID(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
+	response, err := s.store.SubmitSheet(c.Request.Context(), judgeOf(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
 	if err != nil {
 		s.fail(c, err)
 		return

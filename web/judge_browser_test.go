@@ -47,7 +47,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entryID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: "平板评委", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "平板评委", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	var draft contest.BlindEntry
 	deadline := time.Now().Add(8 * time.Second)
 	for {
-		draft, err = h.store.JudgeEntry(ctx, inv.AccountID, assignment)
+		draft, err = h.store.JudgeEntry(ctx, contest.EveryContest(inv.AccountID), assignment)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,7 +329,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if err := h.store.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, inv.AccountID); err != nil || keys != 1 {
 		t.Errorf("%d idempotency keys used (%v), want 1: every try must carry the same key", keys, err)
 	}
-	final, err := h.store.JudgeEntry(ctx, inv.AccountID, assignment)
+	final, err := h.store.JudgeEntry(ctx, contest.EveryContest(inv.AccountID), assignment)
 	if err != nil || final.Sheet.Total == nil || *final.Sheet.Total != 8060 || final.Sheet.Comments["tech"] != "工艺成熟" {
 		t.Errorf("submitted sheet %+v %v", final.Sheet, err)
 	}

@@ -50,7 +50,7 @@ func newJudging(t *testing.T, h *harness, slug string, judges int, plan ...[]byt
 	}
 	var panel []int64
 	for i := range judges {
-		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
+		x, err := h.store.SaveExpert(ctx, w.org.ID, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +137,7 @@ func TestMarksMustBeNumbers(t *testing.T) {
 			}
 		}
 	}
-	sheet, err := h.store.JudgeEntry(context.Background(), w.judges[0].account.ID, w.judges[0].assignment)
+	sheet, err := h.store.JudgeEntry(context.Background(), contest.EveryContest(w.judges[0].account.ID), w.judges[0].assignment)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 	}
 	var panel []int64
 	for _, name := range []string{"甲评委", "乙评委"} {
-		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: name, Organization: name + "的大学"})
+		x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: name, Organization: name + "的大学"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -113,7 +113,7 @@ func (s *Server) dismissReminder(c *gin.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return id, s.store.DismissReminder(c.Request.Context(), accountID(c), id)
+	return id, s.store.DismissReminder(c.Request.Context(), judgeOf(c), id)
 }
 
 func (s *Server) reminderDismissSubmit(c *gin.Context) {

@@ -68,7 +68,7 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 	}
 	var panel []int64
 	for _, name := range []string{"甲评委", "乙评委"} {
-		x, err := h.store.SaveExpert(ctx, contest.ExpertInput{Name: name, Organization: name + "所在大学"})
+		x, err := h.store.SaveExpert(ctx, w.org.ID, contest.ExpertInput{Name: name, Organization: name + "所在大学"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 		}
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
 		key := fmt.Sprint("sheet-", a.ID)
-		if _, err := h.store.SubmitSheet(ctx, inv.AccountID, a.ID, in, key, []byte(key)); err != nil {
+		if _, err := h.store.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, in, key, []byte(key)); err != nil {
 			t.Fatal(err)
 		}
 		w.codes[a.EntryTitle] = a.BlindCode

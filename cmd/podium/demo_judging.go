@@ -118,7 +118,7 @@ func seedDemoPanel(ctx context.Context, store *contest.Store, organizerID, conte
 	panel := make([]contest.Expert, len(demoExperts))
 	ids := make([]int64, len(demoExperts))
 	for i, d := range demoExperts {
-		x, err := store.SaveExpert(ctx, d.ExpertInput)
+		x, err := store.SaveExpert(ctx, organizerID, d.ExpertInput)
 		if err != nil {
 			return nil, fmt.Errorf("demo expert %s: %w", d.Name, err)
 		}
@@ -243,7 +243,7 @@ func submitDemoSheet(ctx context.Context, store *contest.Store, judgeID, assignm
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", assignmentID)
 	h.Write(body)
-	_, err = store.SubmitSheet(ctx, judgeID, assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
+	_, err = store.SubmitSheet(ctx, contest.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
 	return err
 }
 
@@ -256,7 +256,7 @@ func saveDemoDraft(ctx context.Context, store *contest.Store, judgeID, assignmen
 			draft.Marks[key] = m
 		}
 	}
-	_, err := store.SaveDraft(ctx, judgeID, assignmentID, draft)
+	_, err := store.SaveDraft(ctx, contest.EveryContest(judgeID), assignmentID, draft)
 	return err
 }
 
@@ -264,7 +264,7 @@ func saveDemoDraft(ctx context.Context, store *contest.Store, judgeID, assignmen
 // database seeded before the demo had a panel has no demo expert: its judge
 // is invited by name, as then.
 func demoJudgeInvite(ctx context.Context, store *contest.Store, organizerID, contestID int64) (contest.Invite, error) {
-	experts, err := store.Experts(ctx, demoJudge.Name)
+	experts, err := store.Experts(ctx, organizerID, demoJudge.Name)
 	if err != nil {
 		return contest.Invite{}, fmt.Errorf("find the demo judge: %w", err)
 	}

@@ -70,7 +70,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	var experts []int64
 	judgeOf := map[int64]int64{}
 	for i := range 7 {
-		x, err := s.SaveExpert(ctx, contest.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
+		x, err := s.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	mark := func(max int) scoring.Points { return scoring.Points(rnd.IntN(max*2+1) * 50) } // steps of 0.50
 	for _, a := range list {
 		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": mark(40), "market": mark(30), "team": mark(30)}}
-		if _, err := s.SubmitSheet(ctx, judgeOf[a.ExpertID], a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
+		if _, err := s.SubmitSheet(ctx, contest.EveryContest(judgeOf[a.ExpertID]), a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}

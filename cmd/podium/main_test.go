@@ -276,11 +276,11 @@ func checkDemoJudging(t *testing.T, store *contest.Store, contestID int64) {
 func checkDemoJudgeLink(t *testing.T, store *contest.Store, token string) {
 	t.Helper()
 	ctx := context.Background()
-	_, sess, err := store.RedeemInvite(ctx, token)
+	_, sess, err := store.RedeemInvite(ctx, token, contest.Redemption{})
 	if err != nil || sess.Account.Role != contest.RoleJudge || sess.Account.DisplayName != demoJudge.Name {
 		t.Fatalf("redeem the demo judge link: %+v %v", sess.Account, err)
 	}
-	tasks, err := store.JudgeTasks(ctx, sess.Account.ID)
+	tasks, err := store.JudgeTasks(ctx, sess.Judge())
 	if err != nil || len(tasks) != 4 {
 		t.Fatalf("demo judge tasks %+v %v", tasks, err)
 	}

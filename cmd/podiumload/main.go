@@ -249,7 +249,7 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 
 	senders := map[string]func(context.Context, judge, sheet) error{
 		"direct": func(ctx context.Context, j judge, s sheet) error {
-			_, err := store.SubmitSheet(ctx, j.account, s.assignment, s.input, s.key, s.hash)
+			_, err := store.SubmitSheet(ctx, contest.EveryContest(j.account), s.assignment, s.input, s.key, s.hash)
 			return err
 		},
 		"http": func(ctx context.Context, j judge, s sheet) error {
