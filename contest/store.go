@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -28,6 +29,7 @@ type Store struct {
 	FindIdentity IdentityFinder
 
 	prepared sync.Map // query text → *sqlx.Stmt, for the hot paths
+	decoy    atomic.Pointer[decoy]
 }
 
 // NewStore returns a store on db with production defaults.
