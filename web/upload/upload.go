@@ -450,6 +450,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Tus-Resumable", "1.0.0")
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", RetryAfter)
+	}
 	if r.Method == http.MethodHead {
 		w.WriteHeader(status)
 		return
