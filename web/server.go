@@ -107,7 +107,7 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) buildEngine() (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.withSession(), s.checkCSRF())
+	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.checkText(), s.withSession(), s.checkCSRF())
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
