@@ -19,6 +19,7 @@ const (
 	CodeForbidden    Code = "forbidden"    // the caller may not do this
 	CodeUnauthorized Code = "unauthorized" // no valid credentials
 	CodeRateLimited  Code = "rate_limited" // too many attempts; try later
+	CodeTooLarge     Code = "too_large"    // the request is larger than Podium accepts
 	CodeUnavailable  Code = "unavailable"  // PostgreSQL cannot be reached now; try again shortly
 	CodeInternal     Code = "internal"     // a bug; details are logged, never shown
 )

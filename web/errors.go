@@ -19,6 +19,7 @@ var statusOf = map[contest.Code]int{
 	contest.CodeForbidden:    http.StatusForbidden,
 	contest.CodeUnauthorized: http.StatusUnauthorized,
 	contest.CodeRateLimited:  http.StatusTooManyRequests,
+	contest.CodeTooLarge:     http.StatusRequestEntityTooLarge,
 	contest.CodeUnavailable:  http.StatusServiceUnavailable,
 	contest.CodeInternal:     http.StatusInternalServerError,
 }

@@ -45,6 +45,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	m.Config.setDefaults()
 	db, err := contest.OpenDB(ctx, m.Config.DatabaseURL)
 	if err != nil {
 		return err
@@ -66,6 +67,7 @@ func (m *Main) Open(ctx context.Context) error {
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
+		ReadTimeout:    m.Config.ReadTimeout, WriteTimeout: m.Config.WriteTimeout,
 	})
 	return err
 }
@@ -115,10 +117,15 @@ func (m *Main) URL() string {
 // Serve answers HTTP until ctx is cancelled, then shuts down gracefully, letting
 // requests in flight (a judge's submission) finish.
 func (m *Main) Serve(ctx context.Context) error {
+	cfg := m.Config
 	m.server = &http.Server{
-		Handler:           m.Web.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler: m.Web.Handler(),
+		// A request that makes no progress is cut off; one whose body or
+		// response keeps moving has its deadlines moved on (web.Config).
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
