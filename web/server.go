@@ -30,7 +30,9 @@ var staticFiles embed.FS
 
 // Config is what the web layer needs from its environment.
 type Config struct {
-	Store         *contest.Store
+	Store *contest.Store
+	// Redis holds rate-limit counters; New adds a hook to it that logs each
+	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
 	Blobs         blob.Store // uploaded files
 	StagingDir    string     // partial resumable uploads (PODIUM_DATA_DIR/tus)
@@ -93,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
+	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,10 @@ type Config struct {
 	// a request body or a response may stall (see web.Config) or a kept-alive
 	// connection stay idle.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// RedisTimeout bounds dialling Redis, each read and write, and the wait for
+	// a pooled connection: a Redis that is down or frozen costs a request at
+	// most about this long (the login limiter then fails open).
+	RedisTimeout time.Duration
 }
 
 // configVars documents every setting: its variable, flag, default and meaning.
@@ -52,6 +56,7 @@ var durationVars = []struct {
 	{"PODIUM_READ_TIMEOUT", "read-timeout", "1m", "how long a request body (uploads included) may stall before the request is cut off", func(c *Config) *time.Duration { return &c.ReadTimeout }},
 	{"PODIUM_WRITE_TIMEOUT", "write-timeout", "2m", "how long a response may stall (a handler that writes nothing, a client that reads nothing) before it is cut off", func(c *Config) *time.Duration { return &c.WriteTimeout }},
 	{"PODIUM_IDLE_TIMEOUT", "idle-timeout", "2m", "how long a kept-alive connection may wait for its next request", func(c *Config) *time.Duration { return &c.IdleTimeout }},
+	{"PODIUM_REDIS_TIMEOUT", "redis-timeout", "300ms", "bound on dialling Redis and on each Redis read and write", func(c *Config) *time.Duration { return &c.RedisTimeout }},
 }
 
 // bindConfig registers the configuration flags on fs, with defaults taken from the environment.

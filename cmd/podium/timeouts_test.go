@@ -166,7 +166,7 @@ func TestDurationSettings(t *testing.T) {
 	var c Config
 	c.setDefaults()
 	if c.ReadHeaderTimeout != 10*time.Second || c.ReadTimeout != time.Minute || c.WriteTimeout != 2*time.Minute ||
-		c.IdleTimeout != 2*time.Minute {
+		c.IdleTimeout != 2*time.Minute || c.RedisTimeout != 300*time.Millisecond {
 		t.Errorf("defaults %+v", c)
 	}
 }
