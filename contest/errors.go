@@ -30,12 +30,18 @@ type Error struct {
 	Code    Code
 	Message string            // message key, e.g. "err.contest.not_found"
 	Fields  map[string]string // field path → message key, for CodeInvalid
-	Err     error             // the underlying cause, for logs only
+	// Reason refines Code where a client acts on the difference, in a stable
+	// machine-readable word (e.g. ReasonInProgress); empty otherwise.
+	Reason string
+	Err    error // the underlying cause, for logs only
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Code))
+	if e.Reason != "" {
+		b.WriteString(" (" + e.Reason + ")")
+	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}

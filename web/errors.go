@@ -25,14 +25,18 @@ var statusOf = map[contest.Code]int{
 }
 
 // ErrorBody is the one shape of every JSON error:
-// {"error":{"code":"…","message":"…","fields":{…}}}.
+// {"error":{"code":"…","reason":"…","message":"…","fields":{…}}}.
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is a translated error; Fields maps a field path to what is wrong with it.
+// ErrorDetail is a translated error; Fields maps a field path to what is wrong
+// with it. Reason, when present, refines Code for clients that act on it (a
+// 409 conflict's "in_progress" or "already_submitted"); clients that do not
+// know it read Code alone, as before.
 type ErrorDetail struct {
 	Code    string            `json:"code"`
+	Reason  string            `json:"reason,omitempty"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
@@ -56,7 +60,7 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 		s.log.WarnContext(r.Context(), "database unavailable",
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 	}
-	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message)}
+	d := ErrorDetail{Code: string(e.Code), Reason: e.Reason, Message: l.T(e.Message)}
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {
