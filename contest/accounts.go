@@ -2,6 +2,7 @@ package contest
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"net/mail"
@@ -129,9 +130,29 @@ func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
 	return a, err
 }
 
-// dummyHash is compared against when the login is unknown, so that a wrong login
-// takes as long as a wrong password and does not reveal which accounts exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("podium-dummy-password"), bcrypt.DefaultCost)
+// decoy is a bcrypt hash of a password nobody knows, at a given cost.
+type decoy struct {
+	cost int
+	hash []byte
+}
+
+// decoyHash is compared against when the login is unknown (or has no password),
+// so that a wrong login takes as long as a wrong password and does not reveal
+// which accounts exist. It has the store's PasswordCost, the cost of the hashes
+// it stands in for; it is made on first use and again only if the cost changes.
+func (s *Store) decoyHash() []byte {
+	if d := s.decoy.Load(); d != nil && d.cost == s.PasswordCost {
+		return d.hash
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret) // crypto/rand.Read never fails on supported platforms
+	hash, err := bcrypt.GenerateFromPassword(secret, s.PasswordCost)
+	if err != nil { // a cost out of bcrypt's range: CreateAccount fails the same way
+		hash, _ = bcrypt.GenerateFromPassword(secret, bcrypt.DefaultCost)
+	}
+	s.decoy.Store(&decoy{cost: s.PasswordCost, hash: hash})
+	return hash
+}
 
 // Authenticate checks a login (email or mobile number) and password.
 func (s *Store) Authenticate(ctx context.Context, login, password string) (Account, error) {
@@ -141,7 +162,7 @@ func (s *Store) Authenticate(ctx context.Context, login, password string) (Accou
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Account{}, err
 	}
-	hash := dummyHash
+	hash := s.decoyHash()
 	if err == nil && a.PasswordHash != nil {
 		hash = []byte(*a.PasswordHash)
 	}

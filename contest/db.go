@@ -2,8 +2,10 @@ package contest
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -154,4 +156,57 @@ func isUniqueViolation(err error, constraint string) bool {
 // isInvalidUUID reports PostgreSQL refusing a malformed uuid, which to callers is simply "no such thing".
 func isInvalidUUID(err error) bool {
 	return pq.As(err, pqerror.InvalidTextRepresentation) != nil
+}
+
+// Classify returns err as a domain error: err itself when it is one; for the
+// failures of the store's own plumbing, what they mean to the caller:
+// CodeUnavailable when PostgreSQL cannot be reached (a refused or broken
+// connection, a server shutting down, refusing connections or ending the
+// session), CodeInvalid when PostgreSQL refuses text it cannot store (a NUL
+// byte or invalid UTF-8, which no validation rule names); CodeInternal for the
+// rest. The cause stays in Err, for logs. Classify(nil) is nil.
+func Classify(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	switch {
+	case unreachable(err):
+		return &Error{Code: CodeUnavailable, Message: "err.unavailable", Err: err}
+	case pq.As(err, pqerror.CharacterNotInRepertoire, pqerror.UntranslatableCharacter) != nil:
+		return &Error{Code: CodeInvalid, Message: "err.text.unstorable", Err: err}
+	}
+	return &Error{Code: CodeInternal, Message: "err.internal", Err: err}
+}
+
+// unreachable reports a failure to reach PostgreSQL, as opposed to a refused
+// statement: dial and network errors, a connection the driver found broken,
+// and the errors PostgreSQL sends as it ends or refuses a session.
+func unreachable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	if _, ok := errors.AsType[*net.OpError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[*net.DNSError](err); ok {
+		return true
+	}
+	e := pq.As(err)
+	if e == nil {
+		return false
+	}
+	switch {
+	case e.Severity == pqerror.SeverityFatal || e.Severity == pqerror.SeverityPanic: // the session could not start or was ended
+		return true
+	case e.Code.Class() == pqerror.ClassConnectionException:
+		return true
+	}
+	switch e.Code {
+	case pqerror.AdminShutdown, pqerror.CrashShutdown, pqerror.CannotConnectNow, pqerror.TooManyConnections:
+		return true
+	}
+	return false
 }

@@ -4,7 +4,6 @@
 package contest
 
 import (
-	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -20,7 +19,9 @@ const (
 	CodeForbidden    Code = "forbidden"    // the caller may not do this
 	CodeUnauthorized Code = "unauthorized" // no valid credentials
 	CodeRateLimited  Code = "rate_limited" // too many attempts; try later
-	CodeInternal     Code = "internal"     // a bug or an unavailable service; details are logged, never shown
+	CodeTooLarge     Code = "too_large"    // the request is larger than Podium accepts
+	CodeUnavailable  Code = "unavailable"  // PostgreSQL cannot be reached now; try again shortly
+	CodeInternal     Code = "internal"     // a bug; details are logged, never shown
 )
 
 // Error is a domain error. Message and the Fields values are message keys that
@@ -32,12 +33,18 @@ type Error struct {
 	// Detail is, per field path, the user's own text that the problem is
 	// about (the names a document carries, say), shown after the message.
 	Detail map[string]string
+	// Reason refines Code where a client acts on the difference, in a stable
+	// machine-readable word (e.g. ReasonInProgress); empty otherwise.
+	Reason string
 	Err    error // the underlying cause, for logs only
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Code))
+	if e.Reason != "" {
+		b.WriteString(" (" + e.Reason + ")")
+	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
@@ -52,12 +59,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorCode returns the Code of err, CodeInternal for errors that are not *Error.
+// ErrorCode returns the Code of err as Classify sees it.
 func ErrorCode(err error) Code {
-	if e, ok := errors.AsType[*Error](err); ok {
-		return e.Code
+	if err == nil {
+		return ""
 	}
-	return CodeInternal
+	return Classify(err).Code
 }
 
 // NotFound reports that a thing does not exist (or is not visible to the caller).

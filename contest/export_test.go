@@ -19,3 +19,6 @@ func (r AuditRecord) BodyDigest() ([]byte, error) { return r.bodyDigest() }
 func (s *Store) Audit(ctx context.Context, contestID, actorID *int64, action, subject string, payload any) error {
 	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error { return s.audit(ctx, tx, contestID, actorID, action, subject, payload) })
 }
+
+// DecoyHash is the hash an unknown login's password is compared against.
+func (s *Store) DecoyHash() []byte { return s.decoyHash() }

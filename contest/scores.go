@@ -28,6 +28,22 @@ const (
 	AuditScoreReopened  = "score.reopened"
 )
 
+// The reasons of the two conflicts a judge's tablet tells apart: a submission
+// still being processed (retry the same request later) and a sheet submitted
+// already (by another request: the stored sheet is the result).
+const (
+	ReasonInProgress       = "in_progress"
+	ReasonAlreadySubmitted = "already_submitted"
+)
+
+func errInProgress() error {
+	return &Error{Code: CodeConflict, Message: "err.score.in_progress", Reason: ReasonInProgress}
+}
+
+func errAlreadySubmitted() error {
+	return &Error{Code: CodeConflict, Message: "err.score.already_submitted", Reason: ReasonAlreadySubmitted}
+}
+
 // SetRoundState opens a round for scoring, closes it, or opens it again.
 func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, roundKey, state string) error {
 	allowed := map[string][]string{RoundOpen: {RoundDraft, RoundClosed}, RoundClosed: {RoundOpen}}
@@ -379,7 +395,7 @@ func writeDraft(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInp
 		WHERE sh.state <> 'submitted'
 		RETURNING id`, a.ID, state, strings.TrimSpace(in.Comment), now)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Conflict("err.score.already_submitted")
+		return errAlreadySubmitted()
 	}
 	if err != nil {
 		return err
@@ -412,7 +428,7 @@ func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j JudgeSession, 
 		return a, sheet, nil, err
 	}
 	if sheet.State == "submitted" {
-		return a, sheet, nil, Conflict("err.score.already_submitted")
+		return a, sheet, nil, errAlreadySubmitted()
 	}
 	rubric, err := roundCriteria(ctx, tx, a.RoundID)
 	return a, sheet, rubric, err
@@ -491,7 +507,7 @@ func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID in
 	case err != nil && pq.As(err, sheetClosed) == nil:
 		return nil, err
 	case err == nil && !written.Free:
-		return nil, Conflict("err.score.in_progress")
+		return nil, errInProgress()
 	case err == nil && written.Written:
 		return response, nil
 	}
@@ -507,7 +523,7 @@ func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID in
 	if err := t.open(); err != nil {
 		return nil, err
 	}
-	return nil, Conflict("err.score.in_progress")
+	return nil, errInProgress()
 }
 
 // submissionWritten is what submitSQL reports.
@@ -638,7 +654,7 @@ func (t submitTarget) replay(requestHash []byte) (json.RawMessage, error) {
 	case !bytes.Equal(t.KeyHash, requestHash):
 		return nil, Invalid("idempotency_key", "err.score.key_reused")
 	case t.KeyResponse == nil:
-		return nil, Conflict("err.score.in_progress")
+		return nil, errInProgress()
 	}
 	return t.KeyResponse, nil
 }
@@ -651,7 +667,7 @@ func (t submitTarget) open() error {
 	case t.RoundState.String != RoundOpen:
 		return Conflict("err.score.round_not_open")
 	case t.SheetState.String == "submitted":
-		return Conflict("err.score.already_submitted")
+		return errAlreadySubmitted()
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -31,6 +32,7 @@ type Store struct {
 	JudgeCopies JudgeCopier
 
 	prepared sync.Map // query text → *sqlx.Stmt, for the hot paths
+	decoy    atomic.Pointer[decoy]
 }
 
 // NewStore returns a store on db with production defaults.

@@ -43,7 +43,9 @@ func (s *Server) startSession(c *gin.Context, token string, sess contest.Session
 
 // allowLogin counts a login attempt against both limits, the address first so that
 // attempts on a locked account still count against it. When Redis is down the
-// attempt is allowed (and logged): losing the limiter must not lock judges out.
+// attempt is allowed: losing the limiter must not lock judges out. A Redis that
+// fails the first check is not asked again for the second, so a login waits for
+// at most one Redis timeout.
 func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
 	for _, check := range []struct {
 		key   string
@@ -52,24 +54,31 @@ func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
 		{"login:ip:" + ip, s.cfg.LoginPerIP},
 		{"login:account:" + login, s.cfg.LoginPerAccount},
 	} {
-		if err := s.allow(ctx, check.key, check.limit); err != nil {
+		if reached, err := s.count(ctx, check.key, check.limit); err != nil || !reached {
 			return err
 		}
 	}
 	return nil
 }
 
-// allow counts one attempt under key (prefixed) against limit.
+// allow counts one attempt under key (prefixed) against limit; see count.
 func (s *Server) allow(ctx context.Context, key string, limit redis_rate.Limit) error {
+	_, err := s.count(ctx, key, limit)
+	return err
+}
+
+// count counts one attempt under key (prefixed) against limit, returning a
+// rate-limited error when it is over. When Redis cannot be reached the attempt
+// is allowed (reached is false); redisWatch logs the outage, once.
+func (s *Server) count(ctx context.Context, key string, limit redis_rate.Limit) (reached bool, err error) {
 	res, err := s.limiter.Allow(ctx, s.cfg.RedisPrefix+key, limit)
 	if err != nil {
-		s.log.WarnContext(ctx, "rate limiter unavailable; allowing the attempt", "key", key, "err", err)
-		return nil
+		return false, nil
 	}
 	if res.Allowed == 0 {
-		return &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
+		return true, &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
 	}
-	return nil
+	return true, nil
 }
 
 func (s *Server) logout(c *gin.Context) error {

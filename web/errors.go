@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/web/upload"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.
@@ -19,18 +19,24 @@ var statusOf = map[contest.Code]int{
 	contest.CodeForbidden:    http.StatusForbidden,
 	contest.CodeUnauthorized: http.StatusUnauthorized,
 	contest.CodeRateLimited:  http.StatusTooManyRequests,
+	contest.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	contest.CodeUnavailable:  http.StatusServiceUnavailable,
 	contest.CodeInternal:     http.StatusInternalServerError,
 }
 
 // ErrorBody is the one shape of every JSON error:
-// {"error":{"code":"…","message":"…","fields":{…}}}.
+// {"error":{"code":"…","reason":"…","message":"…","fields":{…}}}.
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
-// ErrorDetail is a translated error; Fields maps a field path to what is wrong with it.
+// ErrorDetail is a translated error; Fields maps a field path to what is wrong
+// with it. Reason, when present, refines Code for clients that act on it (a
+// 409 conflict's "in_progress" or "already_submitted"); clients that do not
+// know it read Code alone, as before.
 type ErrorDetail struct {
 	Code    string            `json:"code"`
+	Reason  string            `json:"reason,omitempty"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
@@ -44,13 +50,17 @@ func (s *Server) describe(c *gin.Context, err error) (int, ErrorDetail) {
 // describeRequest is describe for code that has only the request (the upload component).
 func (s *Server) describeRequest(r *http.Request, lang, route string, err error) (int, ErrorDetail) {
 	l := s.catalog.localizer(lang)
-	e, ok := errors.AsType[*contest.Error](err)
-	if !ok || e.Code == contest.CodeInternal {
+	e := contest.Classify(err)
+	switch e.Code {
+	case contest.CodeInternal:
 		s.log.ErrorContext(r.Context(), "request failed",
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 		return http.StatusInternalServerError, ErrorDetail{Code: string(contest.CodeInternal), Message: l.T("err.internal")}
+	case contest.CodeUnavailable:
+		s.log.WarnContext(r.Context(), "database unavailable",
+			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 	}
-	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message)}
+	d := ErrorDetail{Code: string(e.Code), Reason: e.Reason, Message: l.T(e.Message)}
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {
@@ -64,8 +74,12 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 }
 
 // fail answers a request with err: JSON for the API, a page for browsers.
+// A 503 says when to try again.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, d := s.describe(c, err)
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", upload.RetryAfter)
+	}
 	if isAPI(c) {
 		c.AbortWithStatusJSON(status, ErrorBody{Error: d})
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,32 +18,37 @@ import (
 const maxJSONBody = 1 << 20
 
 // bindJSON decodes a JSON request body into v, strictly: the content type must be
-// JSON, unknown fields are rejected, and every failure names the offending field.
+// JSON, unknown fields are rejected, text Podium cannot store (a NUL, invalid
+// UTF-8) is refused, and every failure names the offending field.
 func (s *Server) bindJSON(c *gin.Context, v any) error {
 	if c.ContentType() != "application/json" {
 		return contest.Invalid("body", "err.json.content_type")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return contest.Invalid("body", "err.json.too_large")
+	} else if err != nil {
+		return contest.Invalid("body", "err.json.malformed")
+	}
+	if field, bad := badJSONText(data); bad {
+		return textInvalid(field)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data")
 	}
 	if err == nil {
 		return nil
 	}
-	var (
-		typeErr *json.UnmarshalTypeError
-		maxErr  *http.MaxBytesError
-	)
+	var typeErr *json.UnmarshalTypeError
 	if domainErr, ok := errors.AsType[*contest.Error](err); ok {
 		return domainErr // a domain type's own decoding names its field (contest.Marks)
 	}
 	switch {
 	case errors.As(err, &typeErr):
 		return contest.Invalid(typeErr.Field, "err.json.type")
-	case errors.As(err, &maxErr):
-		return contest.Invalid("body", "err.json.too_large")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return contest.Invalid(field, "err.json.unknown_field")

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -208,10 +210,24 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 // contestID is the id of the contest authorized for this request.
 func contestID(c *gin.Context) int64 { return c.GetInt64(keyContest) }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it accepts only a path
+// (with an optional query and fragment) that every browser resolves on this
+// origin, and returns fallback for anything else. Browsers drop tabs and
+// newlines anywhere in a URL, trim other control characters at its ends and
+// read a backslash as a slash, so "/\t/evil.example" is "//evil.example" to
+// them: a control character or a backslash anywhere, raw or percent-encoded in
+// the path, refuses the URL before it is parsed.
 func safeNext(next, fallback string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if !strings.HasPrefix(next, "/") || !utf8.ValidString(next) || strings.ContainsFunc(next, unsafeInURL) {
+		return fallback
 	}
-	return fallback
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsFunc(u.Path, unsafeInURL) {
+		return fallback
+	}
+	return next
 }
+
+// unsafeInURL reports the characters browsers strip from or reinterpret in a URL.
+func unsafeInURL(r rune) bool { return unicode.IsControl(r) || r == '\\' }

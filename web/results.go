@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -121,8 +120,8 @@ func poolName(c contest.Contest, p scoring.Pool, lang string) string {
 // refusal is the translated message of an error a page shows beside its form,
 // or false when the error deserves the error page (not found, internal).
 func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
-	e, ok := errors.AsType[*contest.Error](err)
-	if !ok || e.Code == contest.CodeInternal || e.Code == contest.CodeNotFound || e.Code == contest.CodeForbidden {
+	switch contest.ErrorCode(err) {
+	case contest.CodeInternal, contest.CodeUnavailable, contest.CodeNotFound, contest.CodeForbidden:
 		return 0, "", false
 	}
 	status, d := s.describe(c, err)

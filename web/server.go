@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -31,7 +30,9 @@ var staticFiles embed.FS
 
 // Config is what the web layer needs from its environment.
 type Config struct {
-	Store         *contest.Store
+	Store *contest.Store
+	// Redis holds rate-limit counters; New adds a hook to it that logs each
+	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
 	Blobs         blob.Store // uploaded files
 	StagingDir    string     // partial resumable uploads (PODIUM_DATA_DIR/tus)
@@ -42,6 +43,10 @@ type Config struct {
 	// finding a client's address (for per-IP login limits); none by default.
 	TrustedProxies []string
 	Log            *slog.Logger
+	// ReadTimeout and WriteTimeout are how long a request body, or a response,
+	// may stall (limitRequest); the http.Server should have the same ones as its
+	// ReadTimeout and WriteTimeout. Zero means DefaultReadTimeout and DefaultWriteTimeout.
+	ReadTimeout, WriteTimeout time.Duration
 	// LoginLimits are the login attempts allowed per account and per IP address.
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
@@ -68,6 +73,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	if cfg.LoginPerAccount.Rate == 0 {
 		cfg.LoginPerAccount = redis_rate.Limit{Rate: 5, Burst: 5, Period: time.Minute}
 	}
@@ -84,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
+	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -107,7 +119,7 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) buildEngine() (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
-	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.withSession(), s.checkCSRF())
+	e.Use(s.recoverer(), s.securityHeaders(), s.withLang(), s.limitRequest(), s.checkText(), s.withSession(), s.checkCSRF())
 	e.HandleMethodNotAllowed = true
 	if err := e.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
@@ -142,15 +154,8 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
-// maxBody bounds every request body but resumable uploads' (which have their own
-// per-contest limits): forms and JSON are small, an import file at most 10 MB.
-const maxBody = 12 << 20
-
 func (s *Server) securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.Body != nil && !strings.HasPrefix(c.Request.URL.Path, uploadsPath) {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
-		}
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

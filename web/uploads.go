@@ -27,10 +27,11 @@ func sessionFrom(r *http.Request) (contest.Session, bool) {
 // entrant's own draft, before the deadline, within the contest's size limit.
 func (s *Server) newUploads() (*upload.Server, error) {
 	return upload.New(upload.Config{
-		StagingDir: s.cfg.StagingDir,
-		Blobs:      s.cfg.Blobs,
-		BasePath:   uploadsPath + "/",
-		Log:        s.log,
+		StagingDir:  s.cfg.StagingDir,
+		Blobs:       s.cfg.Blobs,
+		BasePath:    uploadsPath + "/",
+		IdleTimeout: s.cfg.ReadTimeout,
+		Log:         s.log,
 		Owner: func(r *http.Request) string {
 			if sess, ok := sessionFrom(r); ok {
 				return strconv.FormatInt(sess.Account.ID, 10)

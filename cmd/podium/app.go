@@ -46,6 +46,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	m.Config.setDefaults()
 	db, err := contest.OpenDB(ctx, m.Config.DatabaseURL)
 	if err != nil {
 		return err
@@ -53,7 +54,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB = db
 	m.Store = contest.NewStore(db)
 	m.Store.FindIdentity = pdftext.FindIdentity
-	if m.Redis, err = openRedis(ctx, m.Config); err != nil {
+	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
@@ -68,11 +69,21 @@ func (m *Main) Open(ctx context.Context) error {
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
+		ReadTimeout:    m.Config.ReadTimeout, WriteTimeout: m.Config.WriteTimeout,
 	})
 	return err
 }
 
-func openRedis(ctx context.Context, cfg Config) (redis.UniversalClient, error) {
+// redisLogger takes go-redis's own log lines (one per failed dial, say) to
+// the debug level: web's redisWatch reports an outage once, at its start and end.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), slog.String("from", "go-redis"))
+}
+
+func openRedis(ctx context.Context, cfg Config, log *slog.Logger) (redis.UniversalClient, error) {
+	redis.SetLogger(redisLogger{log}) // go-redis's logger is process-wide; the process is this Main's
 	opt, err := redis.ParseURL(cfg.RedisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL is not valid: %w", err)
@@ -81,9 +92,16 @@ func openRedis(ctx context.Context, cfg Config) (redis.UniversalClient, error) {
 	if list := commaList(cfg.RedisAddrs); len(list) > 0 {
 		addrs = list
 	}
+	// Bounded timeouts, no retries: Redis holds only what can be rebuilt, and
+	// a request (a login, through its limiter) must not wait long for a Redis
+	// that is down or frozen; go-redis's defaults (5 dial attempts 100 ms
+	// apart, 3 s reads, 3 retries) would hold it for seconds. Callers fail open
+	// or retry at their own level; the web layer logs each outage once.
 	client := redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs: addrs, MasterName: cfg.RedisMaster, DB: opt.DB,
 		Username: opt.Username, Password: opt.Password, TLSConfig: opt.TLSConfig,
+		DialTimeout: cfg.RedisTimeout, ReadTimeout: cfg.RedisTimeout, WriteTimeout: cfg.RedisTimeout,
+		PoolTimeout: cfg.RedisTimeout, ContextTimeoutEnabled: true, DialerRetries: 1, MaxRetries: -1,
 	})
 	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -117,10 +135,15 @@ func (m *Main) URL() string {
 // Serve answers HTTP until ctx is cancelled, then shuts down gracefully, letting
 // requests in flight (a judge's submission) finish.
 func (m *Main) Serve(ctx context.Context) error {
+	cfg := m.Config
 	m.server = &http.Server{
-		Handler:           m.Web.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler: m.Web.Handler(),
+		// A request that makes no progress is cut off; one whose body or
+		// response keeps moving has its deadlines moved on (web.Config).
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)

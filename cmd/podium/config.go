@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is Podium's configuration: environment variables, overridden by flags.
@@ -19,6 +20,15 @@ type Config struct {
 	SecureCookies  bool
 	BaseURL        string
 	TrustedProxies string // comma-separated addresses or CIDRs of load balancers
+
+	// HTTP server limits: how long a request's headers may take, and how long
+	// a request body or a response may stall (see web.Config) or a kept-alive
+	// connection stay idle.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// RedisTimeout bounds dialling Redis, each read and write, and the wait for
+	// a pooled connection: a Redis that is down or frozen costs a request at
+	// most about this long (the login limiter then fails open).
+	RedisTimeout time.Duration
 }
 
 // configVars documents every setting: its variable, flag, default and meaning.
@@ -37,6 +47,18 @@ var configVars = []struct {
 	{"PODIUM_BASE_URL", "base-url", "", "public URL used in links (e.g. invite links); taken from the request when empty", func(c *Config) *string { return &c.BaseURL }},
 }
 
+// durationVars are the settings that are durations, e.g. "30s" or "500ms".
+var durationVars = []struct {
+	env, flag, def, usage string
+	field                 func(*Config) *time.Duration
+}{
+	{"PODIUM_READ_HEADER_TIMEOUT", "read-header-timeout", "10s", "time allowed for a request's headers", func(c *Config) *time.Duration { return &c.ReadHeaderTimeout }},
+	{"PODIUM_READ_TIMEOUT", "read-timeout", "1m", "how long a request body (uploads included) may stall before the request is cut off", func(c *Config) *time.Duration { return &c.ReadTimeout }},
+	{"PODIUM_WRITE_TIMEOUT", "write-timeout", "2m", "how long a response may stall (a handler that writes nothing, a client that reads nothing) before it is cut off", func(c *Config) *time.Duration { return &c.WriteTimeout }},
+	{"PODIUM_IDLE_TIMEOUT", "idle-timeout", "2m", "how long a kept-alive connection may wait for its next request", func(c *Config) *time.Duration { return &c.IdleTimeout }},
+	{"PODIUM_REDIS_TIMEOUT", "redis-timeout", "300ms", "bound on dialling Redis and on each Redis read and write", func(c *Config) *time.Duration { return &c.RedisTimeout }},
+}
+
 // bindConfig registers the configuration flags on fs, with defaults taken from the environment.
 func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, func() error) {
 	cfg := &Config{}
@@ -46,6 +68,14 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, func() e
 			def = e
 		}
 		fs.StringVar(v.field(cfg), v.flag, def, v.usage+" ($"+v.env+")")
+	}
+	durations := make([]string, len(durationVars))
+	for i, v := range durationVars {
+		durations[i] = v.def
+		if e := getenv(v.env); e != "" {
+			durations[i] = e
+		}
+		fs.StringVar(&durations[i], v.flag, durations[i], v.usage+" ($"+v.env+")")
 	}
 	secure := getenv("PODIUM_SECURE_COOKIES")
 	fs.StringVar(&secure, "secure-cookies", secure, "mark cookies Secure; set when serving over HTTPS ($PODIUM_SECURE_COOKIES)")
@@ -59,7 +89,23 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, func() e
 			cfg.SecureCookies = b
 		}
 		cfg.RedisPrefix = strings.TrimSpace(cfg.RedisPrefix)
+		for i, v := range durationVars {
+			d, err := time.ParseDuration(durations[i])
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s must be a positive duration such as %s, not %q", v.env, v.def, durations[i])
+			}
+			*v.field(cfg) = d
+		}
 		return nil
 	}
 	return cfg, finish
+}
+
+// setDefaults gives every duration left zero its default (a Config built in code).
+func (c *Config) setDefaults() {
+	for _, v := range durationVars {
+		if d := v.field(c); *d <= 0 {
+			*d, _ = time.ParseDuration(v.def)
+		}
+	}
 }

@@ -376,7 +376,12 @@
     const res = await request("POST", "/sheet", pending.body, { "Idempotency-Key": pending.key });
     sending = false;
     if (res.status === 201) { submitted(res.data); return; }
-    if (res.status === 409) { // in progress, already submitted, or the round closed: ask the server which
+    // A 409's reason says what to do: "in_progress" (this submission's first
+    // try is still being processed) is retried later, as is; "already_submitted"
+    // (a sheet went in by another request) is done: the stored sheet is the
+    // result. Without a reason (the round closed, say), the server's sheet says which.
+    const reason = res.status === 409 ? errorOf(res).reason : undefined;
+    if (res.status === 409 && reason !== "in_progress") {
       const now = await request("GET", "", undefined);
       if (now.status === 200 && now.data.sheet.state === "submitted") { submitted(now.data.sheet); return; }
       if (now.status === 200 && now.data.round_state !== "open") {
@@ -384,6 +389,7 @@
         refused(res);
         return;
       }
+      // Not fetched (offline again), or reopened meanwhile: try again later.
     }
     if (res.status === 409 || retryable(res.status)) {
       setStatus(form.dataset.queued, "notice warn");

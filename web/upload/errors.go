@@ -33,6 +33,8 @@ var statusOf = map[contest.Code]int{
 	contest.CodeForbidden:    http.StatusForbidden,
 	contest.CodeUnauthorized: http.StatusUnauthorized,
 	contest.CodeRateLimited:  http.StatusTooManyRequests,
+	contest.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	contest.CodeUnavailable:  http.StatusServiceUnavailable,
 	contest.CodeInternal:     http.StatusInternalServerError,
 }
 
@@ -45,12 +47,15 @@ func DefaultDescribe(r *http.Request, err error) (int, []byte) {
 		Fields  map[string]string `json:"fields,omitempty"`
 	}
 	d := detail{Code: string(contest.CodeInternal), Message: "err.internal"}
-	if e, ok := errors.AsType[*contest.Error](err); ok && e.Code != contest.CodeInternal {
+	if e := contest.Classify(err); e != nil && e.Code != contest.CodeInternal {
 		d = detail{Code: string(e.Code), Message: e.Message, Fields: e.Fields}
 	}
 	body, _ := json.Marshal(map[string]detail{"error": d})
 	return statusOf[contest.Code(d.Code)], body
 }
+
+// RetryAfter is the Retry-After of a 503 (PostgreSQL unreachable), in seconds.
+const RetryAfter = "5"
 
 // RetryableHeader marks error responses after which a client should retry
 // (tus's conflicts of offset and locks, broken connections). Other 409s are

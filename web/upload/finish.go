@@ -104,14 +104,15 @@ func (s *Server) answerComplete(w http.ResponseWriter, r *http.Request, size int
 // hands it to Config.Complete. The caller holds the upload's lock.
 //
 // A refusal — a failed check, or Complete returning a *contest.Error that is
-// not internal — removes the staged upload and the blob: nothing is left. An
-// internal failure (disk, database, the client gone mid-way) removes the blob
+// neither internal nor unavailable — removes the staged upload and the blob:
+// nothing is left. An internal failure (disk, database down, the client gone
+// mid-way) removes the blob
 // but keeps the complete staged upload, so the client's automatic retry can
 // finish it without sending the file again; Sweep removes it if no retry comes.
 func (s *Server) finish(ctx context.Context, r *http.Request, info tusd.FileInfo) (err error) {
 	log := s.log.With(slog.String("upload", info.ID), slog.String("kind", info.MetaData[metaKind]))
 	defer func() {
-		if err != nil && contest.ErrorCode(err) != contest.CodeInternal {
+		if code := contest.ErrorCode(err); err != nil && code != contest.CodeInternal && code != contest.CodeUnavailable {
 			s.discard(context.WithoutCancel(ctx), info.ID)
 		}
 	}()

@@ -91,6 +91,11 @@ type Config struct {
 	// MaxSize is an absolute cap on any upload, whatever Authorize allows;
 	// 4 GiB when zero.
 	MaxSize int64
+	// IdleTimeout is how long a request may wait for the next bytes of an
+	// upload; each read that goes through moves the deadline on (tusd's
+	// NetworkTimeout), so a dead connection is cut while a slow one goes on.
+	// 60 seconds when zero.
+	IdleTimeout time.Duration
 	// Locker serializes requests on one upload; tusd's in-memory locker when nil.
 	Locker tusd.Locker
 	Log    *slog.Logger
@@ -221,6 +226,7 @@ func New(cfg Config) (*Server, error) {
 		PreUploadCreateCallback:   s.preCreate,
 		PreFinishResponseCallback: s.preFinish,
 		Logger:                    tusLogger(cfg.Log),
+		NetworkTimeout:            cfg.IdleTimeout,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("upload: %w", err)
@@ -455,6 +461,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Tus-Resumable", "1.0.0")
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", RetryAfter)
+	}
 	if r.Method == http.MethodHead {
 		w.WriteHeader(status)
 		return

@@ -1,0 +1,57 @@
+package contest_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"podium/contest"
+	"podium/contest/contesttest"
+)
+
+// Text PostgreSQL cannot store (a NUL byte, invalid UTF-8) is the caller's
+// invalid input, not an internal error, whichever store method meets it.
+func TestUnstorableTextIsInvalid(t *testing.T) {
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	for _, name := range []string{"张\x00三", "张\xff三"} {
+		_, err := s.SaveExpert(ctx, 0, contest.ExpertInput{Name: name, Organization: "某大学"})
+		if e := contest.Classify(err); e == nil || e.Code != contest.CodeInvalid || e.Message != "err.text.unstorable" {
+			t.Errorf("expert named %q: %v", name, err)
+		}
+		_, err = s.Authenticate(ctx, name+"@example.com", "password")
+		if code := contest.ErrorCode(err); code != contest.CodeInvalid && code != contest.CodeUnauthorized {
+			t.Errorf("login %q: %v (code %s)", name, err, code)
+		}
+	}
+}
+
+// A PostgreSQL that cannot be reached is CodeUnavailable (503 on the web), not
+// an internal error: here a store whose server's port is closed.
+func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	db, err := sqlx.Open("postgres", "postgres://"+addr+"/podium?sslmode=disable&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := contest.NewStore(db)
+	_, err = s.Account(context.Background(), 1)
+	if e := contest.Classify(err); e == nil || e.Code != contest.CodeUnavailable || e.Err == nil {
+		t.Errorf("unreachable database: %v", err)
+	}
+	if got := contest.ErrorCode(errors.New("a bug")); got != contest.CodeInternal {
+		t.Errorf("a plain error is %s, want internal", got)
+	}
+	if contest.Classify(nil) != nil {
+		t.Error("Classify(nil) is not nil")
+	}
+}
