@@ -16,6 +16,14 @@ import (
 // capacity) → sink; experts of unknown organization hang off the entry
 // directly. Cost −affinity·1e12, rounded.
 func exactOptimum(p assign.Problem) (float64, bool) {
+	aff, flow := exactMaxFlow(p)
+	return aff, flow == len(p.Entries)*p.PerEntry
+}
+
+// exactMaxFlow is exactOptimum for any instance, feasible or not: successive
+// shortest paths from zero flow until no path is left give a maximum flow of
+// least cost among maximum flows. It returns that flow's affinity and size.
+func exactMaxFlow(p assign.Problem) (float64, int) {
 	type arc struct {
 		to, cap int
 		cost    int64
@@ -89,7 +97,7 @@ func exactOptimum(p assign.Problem) (float64, bool) {
 		flow++
 		cost += dist[t]
 	}
-	return float64(-cost) / 1e12, flow == n*p.PerEntry
+	return float64(-cost) / 1e12, flow
 }
 
 // bruteForce tries every choice of K experts per entry on a tiny instance.

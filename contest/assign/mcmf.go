@@ -41,8 +41,8 @@ func newFlowSolver(g *graph, t int32, load []int32) *flowSolver {
 	return &flowSolver{g: g, t: t, load: load, node: make([]nodeState, g.numNodes())}
 }
 
-// augment sends one unit from src to the sink along a shortest path and
-// reports whether there was one. All arc costs start non-negative, so zero
+// augment sends one unit from src (an entry, or the source) to the sink along
+// a shortest path and reports whether there was one. All arc costs start non-negative, so zero
 // potentials are valid at the start.
 func (f *flowSolver) augment(src int32) bool {
 	g := f.g
@@ -64,7 +64,8 @@ search:
 		f.settled = append(f.settled, u)
 		pu := nu.pot
 		// Only live arcs (residual capacity > 0) are scanned. The source is
-		// never reached: its arcs to entries carry no flow here.
+		// never reached from an entry: its arcs carry flow only to contested
+		// entries, whose units are sent from the source itself (settled first).
 		for a := g.start[u]; a < g.live[u]; a++ {
 			v := g.to[a]
 			nv := &nodes[v]

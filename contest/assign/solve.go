@@ -12,6 +12,26 @@ import (
 // the rules cannot all be met, or ctx's error when cancelled. progress, if not
 // nil, is called from the calling goroutine with assignments made so far.
 func Solve(ctx context.Context, p Problem, progress func(done, total int)) (Result, error) {
+	r, err := solve(ctx, p, false, progress)
+	if err == nil && r.Short != nil {
+		return Result{}, r.Short
+	}
+	return r, err
+}
+
+// SolvePartial is Solve for a round that must go on when not every entry can
+// get PerEntry experts: it assigns as many reviews as the hard rules allow (a
+// maximum flow) and, among all assignments of that size, one of least cost
+// (most affinity, then the most even load), exactly as Solve does when all
+// fit. What is missing is in Result.Unfilled, and why in Result.Short. When
+// every entry is served it returns what Solve returns. Which of the entries
+// competing for the same full experts go short is decided by cost, not by
+// order: the reviews that can be placed go where they fit best.
+func SolvePartial(ctx context.Context, p Problem, progress func(done, total int)) (Result, error) {
+	return solve(ctx, p, true, progress)
+}
+
+func solve(ctx context.Context, p Problem, partial bool, progress func(done, total int)) (Result, error) {
 	if err := ValidateProblem(p); err != nil {
 		return Result{}, err
 	}
@@ -23,20 +43,41 @@ func Solve(ctx context.Context, p Problem, progress func(done, total int)) (Resu
 	if limit > 0 && limit < 2*m.k {
 		limit = 2 * m.k // room for the random sample beside the best K
 	}
-	nw, supply, err := m.feasible(ctx, limit)
+	pl, err := m.place(ctx, limit, partial)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := m.minCost(ctx, nw, supply, progress); err != nil {
+	if pl.short != nil && !partial {
+		return Result{Short: pl.short}, nil
+	}
+	if err := m.minCost(ctx, pl, progress); err != nil {
 		return Result{}, err
 	}
-	return m.result(nw), nil
+	r := m.result(pl.nw)
+	if pl.short != nil {
+		r.Short = pl.short
+		r.Unfilled = m.unfilled(r.Pairs)
+	}
+	return r, nil
 }
 
-// feasible picks candidates and proves, by a maximum flow, that every entry
-// can get its experts; otherwise it returns an *InfeasibleError saying which
-// entries cannot and why. It returns the network and each entry's supply.
-func (m *model) feasible(ctx context.Context, limit int) (*network, []int32, error) {
+// placement is what the maximum flow found: the network (with candidates) the
+// min-cost flow runs on, each entry's supply, the entries whose share of a
+// short maximum flow is not fixed (contested), the most reviews that can be
+// placed, and why not all (nil when all can).
+type placement struct {
+	nw        *network
+	supply    []int32
+	contested []bool
+	flow      int64
+	short     *InfeasibleError
+}
+
+// place picks candidates and finds, by a maximum flow, how many reviews can be
+// placed; where that falls short of every entry's need, it says which entries
+// cannot be served and why. Unless partial, it stops at the first proof that
+// not every entry can be served.
+func (m *model) place(ctx context.Context, limit int, partial bool) (placement, error) {
 	n := len(m.entries)
 	var totalNeed, totalFree int
 	for e := range n {
@@ -48,11 +89,12 @@ func (m *model) feasible(ctx context.Context, limit int) (*network, []int32, err
 	infeasible := &InfeasibleError{}
 	if totalFree < totalNeed {
 		infeasible.Global = fmt.Sprintf("capacity: total capacity %d < %d needed", totalFree, totalNeed)
+		infeasible.Capacity, infeasible.Needed = totalFree, totalNeed
 	}
 
 	cands, slots := make([][]cand, n), make([]int32, n)
 	if err := m.fillCandidates(ctx, limit, nil, cands, slots); err != nil {
-		return nil, nil, err
+		return placement{}, err
 	}
 	// An entry short on its own is reported; it still asks for what it could
 	// get, so that the flow below finds shortages among the others too.
@@ -63,8 +105,8 @@ func (m *model) feasible(ctx context.Context, limit int) (*network, []int32, err
 			infeasible.Shortfalls = append(infeasible.Shortfalls, m.shortfall(int32(e), int(slots[e])))
 		}
 	}
-	if infeasible.Global != "" {
-		return nil, nil, infeasible
+	if infeasible.Global != "" && !partial {
+		return placement{short: infeasible}, nil
 	}
 
 	// Where the maximum flow falls short, widen the entries involved to every
@@ -77,13 +119,14 @@ func (m *model) feasible(ctx context.Context, limit int) (*network, []int32, err
 		nw := m.build(cands, supply)
 		flow, err := maxFlow(ctx, nw.g, nw.s, nw.t)
 		if err != nil {
-			return nil, nil, err
+			return placement{}, err
 		}
+		pl := placement{nw: nw, supply: supply, flow: flow}
 		if flow == sum(supply) {
-			if len(infeasible.Shortfalls) > 0 {
-				return nil, nil, infeasible
+			if infeasible.Global != "" || len(infeasible.Shortfalls) > 0 {
+				pl.short = infeasible
 			}
-			return nw, supply, nil
+			return pl, nil
 		}
 		inR := reachable(nw.g, nw.s)
 		todo, widened := make([]bool, n), false
@@ -94,35 +137,68 @@ func (m *model) feasible(ctx context.Context, limit int) (*network, []int32, err
 		}
 		if !widened {
 			infeasible.Groups = m.groups(nw)
-			return nil, nil, infeasible
+			pl.short = infeasible
+			// The entries reachable from the source share the shortage: every
+			// maximum flow serves the others fully, but may split the
+			// reviews among these in many ways.
+			pl.contested = inR[:n]
+			return pl, nil
 		}
 		if err := m.fillCandidates(ctx, limit, todo, cands, slots); err != nil {
-			return nil, nil, err
+			return placement{}, err
 		}
 	}
 }
 
-// minCost runs the min-cost flow on nw from scratch: one unit per
-// augmentation, in K rounds over the entries in a seeded order, so that early
-// rounds find short paths everywhere.
-func (m *model) minCost(ctx context.Context, nw *network, supply []int32, progress func(done, total int)) error {
-	nw.g.reset()
-	load := make([]int32, nw.g.numNodes())
+// minCost runs the min-cost flow on the placement's network from scratch.
+// Entries whose share is fixed (every maximum flow serves them fully) are
+// served one unit per augmentation, in K rounds over them in a seeded order,
+// so that early rounds find short paths everywhere. Contested entries come
+// last, from the source: each unit goes along the cheapest path from any of
+// them, which keeps the flow of least cost among flows of its size (successive
+// shortest paths), up to the maximum flow.
+func (m *model) minCost(ctx context.Context, pl placement, progress func(done, total int)) error {
+	nw, supply := pl.nw, pl.supply
+	g := nw.g
+	g.reset()
+	contested := func(e int32) bool { return pl.contested != nil && pl.contested[e] }
+	// The source's arcs to the other entries are closed: the units of those
+	// entries enter at the entries themselves, and none may be moved away.
+	for a := g.start[nw.s]; a < g.live[nw.s]; {
+		if contested(g.to[a]) {
+			a++
+		} else {
+			g.close(a)
+		}
+	}
+	load := make([]int32, g.numNodes())
 	for x := range m.experts {
 		load[m.expertNode(int32(x))] = m.load0[x]
 	}
-	fs := newFlowSolver(nw.g, nw.t, load)
+	fs := newFlowSolver(g, nw.t, load)
 	var order []int32
 	for e, s := range supply {
-		if s > 0 {
+		if s > 0 && !contested(int32(e)) {
 			order = append(order, int32(e))
 		}
 	}
 	rand.New(rand.NewPCG(m.seed, 0x5eed)).Shuffle(len(order), func(i, j int) {
 		order[i], order[j] = order[j], order[i]
 	})
-	total := int(sum(supply))
+	total := int(pl.flow)
 	done, every := 0, max(total/200, 1)
+	step := func() error {
+		done++
+		if done%every == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+		return nil
+	}
 	for round := range int32(m.k) {
 		for _, e := range order {
 			if supply[e] <= round {
@@ -132,21 +208,38 @@ func (m *model) minCost(ctx context.Context, nw *network, supply []int32, progre
 				// Cannot happen: the maximum flow placed every unit.
 				return fmt.Errorf("assign: internal error: no augmenting path for entry %s", m.entries[e].ID)
 			}
-			done++
-			if done%every == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if progress != nil {
-					progress(done, total)
-				}
+			if err := step(); err != nil {
+				return err
 			}
+		}
+	}
+	for done < total {
+		if !fs.augment(nw.s) {
+			return fmt.Errorf("assign: internal error: %d of %d reviews placed, the maximum flow placed more", done, total)
+		}
+		if err := step(); err != nil {
+			return err
 		}
 	}
 	if progress != nil && done%every != 0 {
 		progress(done, total)
 	}
 	return nil
+}
+
+// unfilled lists the entries with fewer than K experts in pairs, by entry.
+func (m *model) unfilled(pairs []Pair) []Unfilled {
+	got := make(map[string]int, len(m.entries))
+	for _, p := range pairs {
+		got[p.Entry]++
+	}
+	var out []Unfilled
+	for _, e := range m.entries { // sorted by ID
+		if n := got[e.ID]; n < m.k {
+			out = append(out, Unfilled{Entry: e.ID, Missing: m.k - n})
+		}
+	}
+	return out
 }
 
 func sum(v []int32) int64 {
