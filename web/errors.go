@@ -50,7 +50,7 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 		return http.StatusInternalServerError, ErrorDetail{Code: string(contest.CodeInternal), Message: l.T("err.internal")}
 	}
-	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message)}
+	d := ErrorDetail{Code: string(e.Code), Message: l.T(e.Message, l.args(e.Args)...)}
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {
