@@ -24,6 +24,11 @@ func exactOptimum(p assign.Problem) (float64, bool) {
 // shortest paths from zero flow until no path is left give a maximum flow of
 // least cost among maximum flows. It returns that flow's affinity and size.
 func exactMaxFlow(p assign.Problem) (float64, int) {
+	return exactFlow(p, func(int) int { return p.PerEntry })
+}
+
+// exactFlow is exactMaxFlow with entry i asking for supply(i) experts.
+func exactFlow(p assign.Problem, supply func(i int) int) (float64, int) {
 	type arc struct {
 		to, cap int
 		cost    int64
@@ -44,7 +49,7 @@ func exactMaxFlow(p assign.Problem) (float64, int) {
 		add(n+i, t, x.Capacity, 0)
 	}
 	for i, e := range p.Entries {
-		add(s, i, p.PerEntry, 0)
+		add(s, i, supply(i), 0)
 		gadget := map[string]int{}
 		for j, x := range p.Experts {
 			if !rl.allowed(e, x) {

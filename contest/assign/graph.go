@@ -84,14 +84,6 @@ func (g *graph) push(a int32) {
 	}
 }
 
-// close takes a live arc out of use (capacity 0), keeping live prefixes in order.
-func (g *graph) close(a int32) {
-	u := g.tail(a)
-	g.cap[a] = 0
-	g.live[u]--
-	g.swap(a, g.live[u])
-}
-
 // swap exchanges two arcs of the same node, fixing their reverses' links.
 func (g *graph) swap(i, j int32) {
 	if i == j {

@@ -72,10 +72,14 @@ func sortUnfilled(u []assign.Unfilled) {
 }
 
 // On random instances, many of them impossible to serve fully, SolvePartial
-// places as many reviews as an exact maximum flow, with the exact optimum's
-// affinity among maximum flows (up to the balancing tolerance) when it keeps
-// every candidate; where everything fits it returns exactly what Solve returns.
-func TestPartialIsAMaximumFlowOfLeastCost(t *testing.T) {
+// places as many reviews as an exact maximum flow; spreads them as evenly as
+// possible (for every level L, the reviews counted up to L per entry are as
+// many as a maximum flow with every entry capped at L places: the
+// water-filling, lexicographically max-min fair distribution); and, for that
+// distribution, has the exact optimum's affinity (up to the balancing
+// tolerance) when it keeps every candidate. Where everything fits it returns
+// exactly what Solve returns.
+func TestPartialIsAnEvenMaximumFlowOfLeastCost(t *testing.T) {
 	seeds := uint64(300)
 	if testing.Short() {
 		seeds = 60
@@ -96,13 +100,28 @@ func TestPartialIsAMaximumFlowOfLeastCost(t *testing.T) {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		checkPartial(t, p, r)
-		opt, flow := exactMaxFlow(p)
+		got := map[string]int{}
+		for _, pr := range r.Pairs {
+			got[pr.Entry]++
+		}
+		_, flow := exactMaxFlow(p)
 		if len(r.Pairs) != flow {
 			t.Fatalf("seed %d: %d reviews placed, a maximum flow places %d", seed, len(r.Pairs), flow)
 		}
+		for level := 1; level < p.PerEntry; level++ {
+			_, capped := exactFlow(p, func(int) int { return level })
+			placed := 0
+			for _, e := range p.Entries {
+				placed += min(got[e.ID], level)
+			}
+			if placed != capped {
+				t.Fatalf("seed %d: up to %d per entry, %d reviews placed; evenly, %d can be", seed, level, placed, capped)
+			}
+		}
+		opt, same := exactFlow(p, func(i int) int { return got[p.Entries[i].ID] })
 		tolerance := float64(flow*(o.capMax+1)) * 1.1e-6
-		if p.MaxCandidates < 0 && r.TotalAffinity < opt-tolerance {
-			t.Fatalf("seed %d: affinity %v, the best maximum flow has %v", seed, r.TotalAffinity, opt)
+		if same != flow || (p.MaxCandidates < 0 && r.TotalAffinity < opt-tolerance) {
+			t.Fatalf("seed %d: affinity %v, the best flow with the same reviews per entry has %v (%d pairs)", seed, r.TotalAffinity, opt, same)
 		}
 		full, err := assign.Solve(context.Background(), p, nil)
 		if r.Short == nil {
@@ -165,35 +184,38 @@ func TestPartialServesWhatItCan(t *testing.T) {
 	}
 }
 
-// Entries that compete for the same full experts: the reviews that can be
-// placed go where affinity is highest, whatever order the seed draws.
-func TestPartialGivesContestedReviewsToTheBestFit(t *testing.T) {
+// Entries that compete for the same full experts share the shortage: one
+// entry whose keywords match nobody is not left with nothing so that the
+// others get better matches, whatever order the seed draws. Within the even
+// spread, the experts go where they fit best.
+func TestPartialSpreadsTheShortage(t *testing.T) {
 	for seed := range int64(20) {
-		p := assign.Problem{PerEntry: 2, Seed: seed, MaxCandidates: -1,
-			Entries: []assign.Entry{
-				{ID: "A", Track: "t", Keywords: []string{"电池"}},
-				{ID: "B", Track: "t", Keywords: []string{"芯片"}},
-				{ID: "C", Track: "t", Keywords: []string{"芯片"}},
-			},
-			Experts: []assign.Expert{
-				{ID: "X1", Org: "甲", Keywords: []string{"芯片"}, Capacity: 2},
-				{ID: "X2", Org: "乙", Keywords: []string{"芯片"}, Capacity: 2},
-				{ID: "X3", Org: "丙", Keywords: []string{"电池"}, Capacity: 1},
-			},
+		p := assign.Problem{PerEntry: 3, Seed: seed, MaxCandidates: -1, Entries: []assign.Entry{
+			{ID: "A", Track: "新材料", Keywords: []string{"涂层", "储能"}},
+			{ID: "B", Track: "新材料", Keywords: []string{"涂层", "储能"}},
+			{ID: "C", Track: "新材料", Keywords: []string{"光伏"}}, // matches no expert
+		}}
+		for i, kw := range []string{"涂层", "储能", "涂层", "储能"} {
+			p.Experts = append(p.Experts, assign.Expert{ID: fmt.Sprintf("X%d", i), Org: fmt.Sprintf("大学%d", i),
+				Fields: []string{"新材料"}, Keywords: []string{kw}, Capacity: 2 - i/3})
 		}
+		// 7 slots for 9 reviews: two entries are one short each, never C
+		// with only one so that A and B get all theirs.
 		r, err := assign.SolvePartial(context.Background(), p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkPartial(t, p, r)
-		// 5 slots for 6 reviews: B and C are served by the chip experts, A
-		// by the battery expert and one chip expert would cost more.
-		opt, flow := exactMaxFlow(p)
-		if len(r.Pairs) != flow || r.TotalAffinity < opt-1e-5 {
-			t.Fatalf("seed %d: %d pairs, affinity %v; best maximum flow %d pairs, %v: %v", seed, len(r.Pairs), r.TotalAffinity, flow, opt, r.Pairs)
+		got := map[string]int{}
+		for _, pr := range r.Pairs {
+			got[pr.Entry]++
 		}
-		if !reflect.DeepEqual(r.Unfilled, []assign.Unfilled{{Entry: "A", Missing: 1}}) {
-			t.Fatalf("seed %d: Unfilled %v", seed, r.Unfilled)
+		if len(r.Pairs) != 7 || got["A"] < 2 || got["B"] < 2 || got["C"] < 2 || len(r.Unfilled) != 2 {
+			t.Fatalf("seed %d: per entry %v, unfilled %v", seed, got, r.Unfilled)
+		}
+		opt, _ := exactFlow(p, func(i int) int { return got[p.Entries[i].ID] })
+		if r.TotalAffinity < opt-1e-5 {
+			t.Fatalf("seed %d: affinity %v, best for the same spread %v", seed, r.TotalAffinity, opt)
 		}
 		if len(r.Short.Groups) != 1 || !strings.Contains(r.Short.Error(), "need") {
 			t.Fatalf("seed %d: Short %v", seed, r.Short)

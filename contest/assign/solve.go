@@ -21,12 +21,14 @@ func Solve(ctx context.Context, p Problem, progress func(done, total int)) (Resu
 
 // SolvePartial is Solve for a round that must go on when not every entry can
 // get PerEntry experts: it assigns as many reviews as the hard rules allow (a
-// maximum flow) and, among all assignments of that size, one of least cost
-// (most affinity, then the most even load), exactly as Solve does when all
-// fit. What is missing is in Result.Unfilled, and why in Result.Short. When
-// every entry is served it returns what Solve returns. Which of the entries
-// competing for the same full experts go short is decided by cost, not by
-// order: the reviews that can be placed go where they fit best.
+// maximum flow), spreads the shortage as evenly as the rules allow, and within
+// that keeps the least cost (most affinity, then the most even load), exactly
+// as Solve does when all fit. "As evenly as possible" is the water-filling
+// order: no entry gets an r-th expert while another that could still get one
+// has fewer than r−1 (lexicographically max-min fair), so a shortage is never
+// piled on one entry to gain affinity elsewhere. What is missing is in
+// Result.Unfilled, and why in Result.Short. When every entry is served it
+// returns what Solve returns.
 func SolvePartial(ctx context.Context, p Problem, progress func(done, total int)) (Result, error) {
 	return solve(ctx, p, true, progress)
 }
@@ -62,15 +64,13 @@ func solve(ctx context.Context, p Problem, partial bool, progress func(done, tot
 }
 
 // placement is what the maximum flow found: the network (with candidates) the
-// min-cost flow runs on, each entry's supply, the entries whose share of a
-// short maximum flow is not fixed (contested), the most reviews that can be
+// min-cost flow runs on, each entry's supply, the most reviews that can be
 // placed, and why not all (nil when all can).
 type placement struct {
-	nw        *network
-	supply    []int32
-	contested []bool
-	flow      int64
-	short     *InfeasibleError
+	nw     *network
+	supply []int32
+	flow   int64
+	short  *InfeasibleError
 }
 
 // place picks candidates and finds, by a maximum flow, how many reviews can be
@@ -138,10 +138,6 @@ func (m *model) place(ctx context.Context, limit int, partial bool) (placement, 
 		if !widened {
 			infeasible.Groups = m.groups(nw)
 			pl.short = infeasible
-			// The entries reachable from the source share the shortage: every
-			// maximum flow serves the others fully, but may split the
-			// reviews among these in many ways.
-			pl.contested = inR[:n]
 			return pl, nil
 		}
 		if err := m.fillCandidates(ctx, limit, todo, cands, slots); err != nil {
@@ -150,35 +146,30 @@ func (m *model) place(ctx context.Context, limit int, partial bool) (placement, 
 	}
 }
 
-// minCost runs the min-cost flow on the placement's network from scratch.
-// Entries whose share is fixed (every maximum flow serves them fully) are
-// served one unit per augmentation, in K rounds over them in a seeded order,
-// so that early rounds find short paths everywhere. Contested entries come
-// last, from the source: each unit goes along the cheapest path from any of
-// them, which keeps the flow of least cost among flows of its size (successive
-// shortest paths), up to the maximum flow.
+// minCost runs the min-cost flow on the placement's network from scratch: one
+// unit per augmentation, in K rounds over the entries in a seeded order, so
+// that early rounds find short paths everywhere. Each augmentation keeps the
+// flow of least cost for what each entry has so far (successive shortest
+// paths from the entry, as the Hungarian method does).
+//
+// When not everything fits, an entry whose search finds no path is done: a
+// unit the network could place later would have a path now, and the nodes the
+// failed search reached can never reach the sink again (every later path
+// avoids them), so they are skipped from then on and each node is searched
+// in vain at most once. Trying every entry's r-th unit before anyone's
+// (r+1)-th is water-filling on the polymatroid of placeable reviews: the
+// result is a maximum flow whose shortage is spread lexicographically evenly.
 func (m *model) minCost(ctx context.Context, pl placement, progress func(done, total int)) error {
 	nw, supply := pl.nw, pl.supply
-	g := nw.g
-	g.reset()
-	contested := func(e int32) bool { return pl.contested != nil && pl.contested[e] }
-	// The source's arcs to the other entries are closed: the units of those
-	// entries enter at the entries themselves, and none may be moved away.
-	for a := g.start[nw.s]; a < g.live[nw.s]; {
-		if contested(g.to[a]) {
-			a++
-		} else {
-			g.close(a)
-		}
-	}
-	load := make([]int32, g.numNodes())
+	nw.g.reset()
+	load := make([]int32, nw.g.numNodes())
 	for x := range m.experts {
 		load[m.expertNode(int32(x))] = m.load0[x]
 	}
-	fs := newFlowSolver(g, nw.t, load)
+	fs := newFlowSolver(nw.g, nw.t, load)
 	var order []int32
 	for e, s := range supply {
-		if s > 0 && !contested(int32(e)) {
+		if s > 0 {
 			order = append(order, int32(e))
 		}
 	}
@@ -187,39 +178,31 @@ func (m *model) minCost(ctx context.Context, pl placement, progress func(done, t
 	})
 	total := int(pl.flow)
 	done, every := 0, max(total/200, 1)
-	step := func() error {
-		done++
-		if done%every == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if progress != nil {
-				progress(done, total)
-			}
-		}
-		return nil
-	}
 	for round := range int32(m.k) {
 		for _, e := range order {
-			if supply[e] <= round {
+			if supply[e] <= round || fs.dead[e] {
 				continue
 			}
 			if !fs.augment(e) {
-				// Cannot happen: the maximum flow placed every unit.
-				return fmt.Errorf("assign: internal error: no augmenting path for entry %s", m.entries[e].ID)
+				if pl.short == nil {
+					// Cannot happen: the maximum flow placed every unit.
+					return fmt.Errorf("assign: internal error: no augmenting path for entry %s", m.entries[e].ID)
+				}
+				continue
 			}
-			if err := step(); err != nil {
-				return err
+			done++
+			if done%every == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if progress != nil {
+					progress(done, total)
+				}
 			}
 		}
 	}
-	for done < total {
-		if !fs.augment(nw.s) {
-			return fmt.Errorf("assign: internal error: %d of %d reviews placed, the maximum flow placed more", done, total)
-		}
-		if err := step(); err != nil {
-			return err
-		}
+	if done != total {
+		return fmt.Errorf("assign: internal error: %d of %d reviews placed", done, total)
 	}
 	if progress != nil && done%every != 0 {
 		progress(done, total)
