@@ -3,9 +3,11 @@ package contest
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -169,15 +171,135 @@ func (s *Store) AddConflict(ctx context.Context, actorID, contestID, expertID, e
 
 // AssignmentRun is one run of automatic assignment for a round.
 type AssignmentRun struct {
-	ID         int64          `db:"id" json:"id"`
-	State      string         `db:"state" json:"state"` // running, done, infeasible, failed
-	Seed       int64          `db:"seed" json:"seed"`
-	Done       int            `db:"done" json:"done"`
-	Total      int            `db:"total" json:"total"`
-	Added      int            `db:"added" json:"added"`
-	Diagnosis  pq.StringArray `db:"diagnosis" json:"diagnosis"`
-	StartedAt  time.Time      `db:"started_at" json:"started_at"`
-	FinishedAt *time.Time     `db:"finished_at" json:"finished_at"`
+	ID         int64      `db:"id" json:"id"`
+	State      string     `db:"state" json:"state"` // running, done, partial (not every entry served), failed; infeasible before partial runs
+	Seed       int64      `db:"seed" json:"seed"`
+	Done       int        `db:"done" json:"done"`
+	Total      int        `db:"total" json:"total"`
+	Added      int        `db:"added" json:"added"`
+	Report     RunReport  `db:"report" json:"report"`
+	StartedAt  time.Time  `db:"started_at" json:"started_at"`
+	FinishedAt *time.Time `db:"finished_at" json:"finished_at"`
+}
+
+// States of an assignment run.
+const (
+	RunRunning = "running"
+	RunDone    = "done"
+	RunPartial = "partial"
+	RunFailed  = "failed"
+)
+
+// RunReport is what an assignment run could not do, as data: pages tell it
+// in the reader's language and name entries by code and title.
+type RunReport struct {
+	Unfilled []RunGap     `json:"unfilled,omitempty"`
+	Capacity *RunCapacity `json:"capacity,omitempty"` // the panel's capacity left is below the reviews needed
+	Failure  string       `json:"failure,omitempty"`  // RunInterrupted or RunInternal
+	Legacy   bool         `json:"legacy,omitempty"`   // a diagnosis recorded as text by an earlier version
+}
+
+// Why a run failed.
+const (
+	RunInterrupted = "interrupted" // its instance stopped mid-way
+	RunInternal    = "internal"    // a bug or an unavailable service; logged
+)
+
+// Why a run could not give an entry all its experts.
+const (
+	GapFewEligible = "few_eligible" // too few experts may judge it at all
+	GapCapacity    = "capacity"     // those who may are full
+)
+
+// RunGap is an entry a run could not give all its experts.
+type RunGap struct {
+	EntryID  int64    `json:"entry_id"`
+	Code     string   `json:"code,omitempty"`    // filled when read
+	Title    string   `json:"title,omitempty"`   // filled when read
+	Missing  int      `json:"missing"`           // reviews it is short of
+	Required int      `json:"required"`          // reviews per entry in the round
+	Reason   string   `json:"reason"`            // GapFewEligible or GapCapacity
+	Pool     *RunPool `json:"pool,omitempty"`    // with GapFewEligible
+	Experts  int      `json:"experts,omitempty"` // with GapCapacity: the experts it could still turn to, all full
+}
+
+// RunPool counts the experts of an entry's track by the first rule that rules
+// each one out (see assign.Pool); Organizations is how many organizations the
+// eligible ones come from (one expert per organization reviews an entry).
+type RunPool struct {
+	WithField       int `json:"with_field"`
+	Fieldless       int `json:"fieldless"`
+	Recused         int `json:"recused"`
+	Conflicted      int `json:"conflicted"`
+	OwnOrg          int `json:"own_org"`
+	AlreadyAssigned int `json:"already_assigned"`
+	OrgTaken        int `json:"org_taken"`
+	Full            int `json:"full"`
+	Eligible        int `json:"eligible"`
+	Organizations   int `json:"organizations"`
+}
+
+// RunCapacity is a panel whose capacity left is below the reviews still needed.
+type RunCapacity struct {
+	Capacity int `json:"capacity"`
+	Needed   int `json:"needed"`
+}
+
+// Scan reads a report from its jsonb column.
+func (r *RunReport) Scan(src any) error {
+	b, ok := src.([]byte)
+	if !ok {
+		return fmt.Errorf("run report: unexpected %T", src)
+	}
+	return json.Unmarshal(b, r)
+}
+
+// Value writes a report to its jsonb column, without the codes and titles,
+// which are read from the entries when shown.
+func (r RunReport) Value() (driver.Value, error) {
+	gaps := make([]RunGap, len(r.Unfilled))
+	for i, g := range r.Unfilled {
+		g.Code, g.Title = "", ""
+		gaps[i] = g
+	}
+	r.Unfilled = gaps
+	return json.Marshal(r)
+}
+
+// reportOf turns the solver's account of what it could not place into a
+// run report about the round's entries.
+func reportOf(res assign.Result, perEntry int) RunReport {
+	var rep RunReport
+	short := res.Short
+	if short == nil {
+		return rep
+	}
+	if short.Global != "" {
+		rep.Capacity = &RunCapacity{Capacity: short.Capacity, Needed: short.Needed}
+	}
+	few := map[string]assign.Shortfall{}
+	for _, sf := range short.Shortfalls {
+		few[sf.Entry] = sf
+	}
+	full := map[string]int{}
+	for _, g := range short.Groups {
+		for _, e := range g.Entries {
+			full[e] = len(g.Experts)
+		}
+	}
+	for _, u := range res.Unfilled {
+		id, _ := strconv.ParseInt(u.Entry, 10, 64)
+		gap := RunGap{EntryID: id, Missing: u.Missing, Required: perEntry, Reason: GapCapacity, Experts: full[u.Entry]}
+		if sf, ok := few[u.Entry]; ok {
+			p := sf.Pool
+			gap.Reason, gap.Experts = GapFewEligible, 0
+			gap.Pool = &RunPool{WithField: p.WithField, Fieldless: p.Fieldless, Recused: p.Recused, Conflicted: p.Conflicted,
+				OwnOrg: p.OwnOrg, AlreadyAssigned: p.AlreadyAssigned, OrgTaken: p.OrgTaken, Full: p.Full,
+				Eligible: p.Eligible, Organizations: sf.Eligible}
+		}
+		rep.Unfilled = append(rep.Unfilled, gap)
+	}
+	return rep
 }
 
 // StartAssignment opens a run for an online round; RunAssignment then does the
@@ -192,41 +314,74 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 	}
 	// A run whose instance stopped mid-way never finishes: after an hour it is
 	// marked failed so that the round can be assigned again.
-	if _, err := s.DB.ExecContext(ctx, `UPDATE assignment_runs SET state = 'failed', diagnosis = '{interrupted}', finished_at = $2
-		WHERE round_id = $1 AND state = 'running' AND started_at < $2::timestamptz - interval '1 hour'`, r.ID, s.now()); err != nil {
+	if _, err := s.DB.ExecContext(ctx, `UPDATE assignment_runs SET state = 'failed', report = $3, finished_at = $2
+		WHERE round_id = $1 AND state = 'running' AND started_at < $2::timestamptz - interval '1 hour'`,
+		r.ID, s.now(), RunReport{Failure: RunInterrupted}); err != nil {
 		return AssignmentRun{}, err
 	}
 	var run AssignmentRun
 	err = s.DB.GetContext(ctx, &run, `
 		INSERT INTO assignment_runs (round_id, state, seed, started_by, started_at) VALUES ($1, 'running', $2, $3, $4)
-		RETURNING id, state, seed, done, total, added, diagnosis, started_at, finished_at`, r.ID, seed, actorID, s.now())
+		RETURNING id, state, seed, done, total, added, report, started_at, finished_at`, r.ID, seed, actorID, s.now())
 	if isUniqueViolation(err, "assignment_runs_one_running") {
 		return AssignmentRun{}, Conflict("err.assign.running")
 	}
 	return run, err
 }
 
-// AssignmentRunByID returns a run of the contest.
+// AssignmentRunByID returns a run of the contest, its report naming entries
+// by blind code and title.
 func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (AssignmentRun, error) {
-	var run AssignmentRun
+	var run struct {
+		AssignmentRun
+		RoundID int64 `db:"round_id"`
+	}
 	err := s.DB.GetContext(ctx, &run, `
-		SELECT a.id, a.state, a.seed, a.done, a.total, a.added, a.diagnosis, a.started_at, a.finished_at
+		SELECT a.id, a.round_id, a.state, a.seed, a.done, a.total, a.added, a.report, a.started_at, a.finished_at
 		FROM assignment_runs a JOIN rounds r ON r.id = a.round_id WHERE a.id = $1 AND r.contest_id = $2`, runID, contestID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return run, NotFound("err.assign.run_not_found")
+		return run.AssignmentRun, NotFound("err.assign.run_not_found")
 	}
-	return run, err
+	if err != nil || len(run.Report.Unfilled) == 0 {
+		return run.AssignmentRun, err
+	}
+	ids := make([]int64, len(run.Report.Unfilled))
+	for i, g := range run.Report.Unfilled {
+		ids[i] = g.EntryID
+	}
+	var names []struct {
+		ID    int64  `db:"id"`
+		Code  string `db:"code"`
+		Title string `db:"title"`
+	}
+	if err := s.DB.SelectContext(ctx, &names, `
+		SELECT e.id, coalesce(b.code, '') AS code, e.title FROM entries e
+		LEFT JOIN blind_codes b ON b.entry_id = e.id AND b.round_id = $2 WHERE e.id = ANY($1)`, pq.Int64Array(ids), run.RoundID); err != nil {
+		return run.AssignmentRun, err
+	}
+	for _, n := range names {
+		for i := range run.Report.Unfilled {
+			if g := &run.Report.Unfilled[i]; g.EntryID == n.ID {
+				g.Code, g.Title = n.Code, n.Title
+			}
+		}
+	}
+	slices.SortStableFunc(run.Report.Unfilled, func(a, b RunGap) int { return strings.Compare(a.Code, b.Code) })
+	return run.AssignmentRun, nil
 }
 
 // RunAssignment assigns the round's accepted entries to its panel with the
 // assign package, keeping the assignments already made and filling only what is
-// missing. It records progress on the run, and the result (or why the rules
-// cannot all be met) when done; new assignments and the run are audited.
+// missing. It assigns what the rules allow even when that is not every review
+// (a partial run), records progress on the run, and what it could not assign,
+// and why, as a report; new assignments and the run are audited. Entries
+// withdrawn from the round are left out; a decision on an entry that gets a
+// new expert is forgotten (assigning undoes it).
 func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (AssignmentRun, error) {
-	finish := func(state string, added int, diagnosis []string) (AssignmentRun, error) {
+	finish := func(state string, added int, report RunReport) (AssignmentRun, error) {
 		_, err := s.DB.ExecContext(context.WithoutCancel(ctx), `
-			UPDATE assignment_runs SET state = $2, added = $3, diagnosis = $4, finished_at = $5 WHERE id = $1`,
-			runID, state, added, pq.StringArray(nonNil(diagnosis)), s.now())
+			UPDATE assignment_runs SET state = $2, added = $3, report = $4, finished_at = $5 WHERE id = $1`,
+			runID, state, added, report, s.now())
 		if err != nil {
 			return AssignmentRun{}, err
 		}
@@ -236,7 +391,8 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 	if err := s.DB.GetContext(ctx, &run, `SELECT id, state, seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
 		return AssignmentRun{}, err
 	}
-	var added []assign.Pair
+	var added int
+	var report RunReport
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
@@ -248,13 +404,17 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if r.Kind == KindLive {
-			n, err := s.seatLivePanel(ctx, tx, contestID, r)
-			added = make([]assign.Pair, n)
+			entries, err := s.seatLivePanel(ctx, tx, contestID, r)
+			added = len(entries)
+			if err != nil {
+				return err
+			}
+			cleared, err := clearDecisions(ctx, tx, r.ID, slices.Compact(entries))
 			if err != nil {
 				return err
 			}
 			return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey,
-				map[string]any{"run": runID, "live_panel": true, "added": n})
+				map[string]any{"run": runID, "live_panel": true, "added": added, "decisions_cleared": cleared})
 		}
 		p, err := loadProblem(ctx, tx, contestID, r, run.Seed)
 		if err != nil {
@@ -263,7 +423,7 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 		progress := func(done, total int) {
 			_, _ = s.DB.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
 		}
-		res, err := assign.Solve(ctx, p, progress)
+		res, err := assign.SolvePartial(ctx, p, progress)
 		if err != nil {
 			return err
 		}
@@ -273,51 +433,58 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 				return err
 			}
 		}
+		var served []int64
 		for _, pair := range res.Added {
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
 				ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active'`, r.ID, pair.Entry, pair.Expert, s.now()); err != nil {
 				return err
 			}
+			id, _ := strconv.ParseInt(pair.Entry, 10, 64)
+			served = append(served, id)
 		}
-		added = res.Added
+		cleared, err := clearDecisions(ctx, tx, r.ID, slices.Compact(served))
+		if err != nil {
+			return err
+		}
+		added, report = len(res.Added), reportOf(res, r.PerEntry)
+		unfilled := make([]map[string]any, len(report.Unfilled))
+		for i, g := range report.Unfilled {
+			unfilled[i] = map[string]any{"entry": g.EntryID, "missing": g.Missing, "reason": g.Reason}
+		}
 		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey, map[string]any{
 			"run": runID, "seed": run.Seed, "added": len(res.Added), "released": len(res.Released),
-			"total_affinity": fmt.Sprintf("%.4f", res.TotalAffinity), "min_load": res.MinLoad, "max_load": res.MaxLoad})
+			"total_affinity": fmt.Sprintf("%.4f", res.TotalAffinity), "min_load": res.MinLoad, "max_load": res.MaxLoad,
+			"unfilled": unfilled, "decisions_cleared": cleared})
 	})
-	if infeasible, ok := errors.AsType[*assign.InfeasibleError](err); ok {
-		return finish("infeasible", 0, diagnosisLines(infeasible))
-	}
 	if err != nil {
-		if _, ferr := finish("failed", 0, []string{"internal error"}); ferr != nil {
+		if _, ferr := finish(RunFailed, 0, RunReport{Failure: RunInternal}); ferr != nil {
 			return AssignmentRun{}, errors.Join(err, ferr)
 		}
 		return AssignmentRun{}, err
 	}
-	return finish("done", len(added), nil)
+	if len(report.Unfilled) > 0 || report.Capacity != nil {
+		return finish(RunPartial, added, report)
+	}
+	return finish(RunDone, added, report)
 }
 
 // seatLivePanel makes every panel member judge every eligible entry of a live
 // round, except where they conflict: that judge's mark is simply absent for the
-// entry. It returns how many assignments it added.
-func (s *Store) seatLivePanel(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef) (int, error) {
-	res, err := tx.ExecContext(ctx, `
+// entry (and the entry short of its panel, for the organizers to decide). It
+// returns the entries of the assignments it added, sorted.
+func (s *Store) seatLivePanel(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef) ([]int64, error) {
+	entries := []int64{}
+	err := tx.SelectContext(ctx, &entries, `
 		INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at)
 		SELECT $1, e.id, p.expert_id, 'active', $3
 		FROM entries e CROSS JOIN panel_members p JOIN rounds rr ON rr.id = $1
-		WHERE e.contest_id = $2 AND e.state = 'accepted' AND p.round_id = $1`+advancedFilter+`
+		WHERE e.contest_id = $2 AND e.state = 'accepted' AND p.round_id = $1`+advancedFilter+notWithdrawn+`
 		  AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.contest_id = $2 AND c.expert_id = p.expert_id AND c.entry_id = e.id)
-		ON CONFLICT (round_id, entry_id, expert_id) DO NOTHING`, r.ID, contestID, s.now())
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
-// diagnosisLines turns the solver's explanation into lines for the organizer.
-func diagnosisLines(e *assign.InfeasibleError) []string {
-	return strings.Split(strings.TrimSpace(e.Error()), "\n")
+		ON CONFLICT (round_id, entry_id, expert_id) DO NOTHING
+		RETURNING entry_id`, r.ID, contestID, s.now())
+	slices.Sort(entries)
+	return entries, err
 }
 
 // loadProblem reads an assignment problem for a round from the database: its
@@ -335,7 +502,7 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r roundRef, 
 		SELECT e.id, t.key AS track, coalesce(o.name, '') AS org, coalesce(e.fields->'keywords', '[]') AS keywords
 		FROM entries e JOIN tracks t ON t.id = e.track_id LEFT JOIN organizations o ON o.id = e.organization_id
 		JOIN rounds rr ON rr.id = $2
-		WHERE e.contest_id = $1 AND e.state = 'accepted' `+advancedFilter+` ORDER BY e.id`, contestID, r.ID); err != nil {
+		WHERE e.contest_id = $1 AND e.state = 'accepted' `+advancedFilter+notWithdrawn+` ORDER BY e.id`, contestID, r.ID); err != nil {
 		return p, err
 	}
 	for _, e := range entries {
@@ -494,7 +661,12 @@ func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, rou
 		if k, _ := res.RowsAffected(); k == 0 {
 			return Conflict("err.assign.exists")
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentAdded, roundKey, map[string]any{"entry": entryID, "expert": expertID})
+		cleared, err := clearDecisions(ctx, tx, r.ID, []int64{entryID})
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentAdded, roundKey,
+			map[string]any{"entry": entryID, "expert": expertID, "decision_cleared": len(cleared) > 0})
 	})
 }
 

@@ -4,6 +4,7 @@
 package contest
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -36,7 +37,10 @@ type Error struct {
 	// Reason refines Code where a client acts on the difference, in a stable
 	// machine-readable word (e.g. ReasonInProgress); empty otherwise.
 	Reason string
-	Err    error // the underlying cause, for logs only
+	// Args are formatted into the translated message: facts the user must
+	// read to act, such as the entries that block a publication (EntryRefs).
+	Args []any
+	Err  error // the underlying cause, for logs only
 }
 
 func (e *Error) Error() string {
@@ -47,6 +51,9 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
+	}
+	for _, a := range e.Args {
+		fmt.Fprintf(&b, " %v", a)
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
 		b.WriteString("; " + k + ": " + e.Fields[k])
@@ -72,6 +79,16 @@ func NotFound(message string) *Error { return &Error{Code: CodeNotFound, Message
 
 // Conflict reports a clash with the current state.
 func Conflict(message string) *Error { return &Error{Code: CodeConflict, Message: message} }
+
+// EntryRef names an entry for its organizers: its blind code in a round and its title.
+type EntryRef struct {
+	Code  string `json:"code"`
+	Title string `json:"title"`
+}
+
+// EntryRefs is a list of entries, as a message argument; the web layer writes
+// it in the reader's language.
+type EntryRefs []EntryRef
 
 // Forbidden reports an action the caller may not take.
 func Forbidden(message string) *Error { return &Error{Code: CodeForbidden, Message: message} }

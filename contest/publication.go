@@ -98,13 +98,28 @@ func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey st
 // and the audit log records every result, all in one transaction. It refuses
 // unless the recorded results are exactly the round's current ranking — so the
 // organizers confirm advancement or awards first, and again after any change —
-// and while a reopened sheet waits for its judge. Afterwards nothing can change
+// while a reopened sheet waits for its judge, and while an entry of the round
+// is short of reviews or not scored without the organizers' decision (the
+// refusal names them by code and title). Afterwards nothing can change
 // the round's ranking (see migrations/00007_published_results.sql).
 func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, roundKey string) ([]RoundResult, error) {
 	var published []RoundResult
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		roundID, err := lockClosedRound(ctx, tx, contestID, roundKey)
 		if err != nil {
+			return err
+		}
+		// No entry is published short of reviews, or left out, without the
+		// organizers deciding it (see shortfalls.go).
+		r, err := roundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		all, err := roundReviews(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		if err := undecidedRefusal(all, "err.publish.undecided"); err != nil {
 			return err
 		}
 		// The round is locked: sheets can no longer leave or enter the ranking.

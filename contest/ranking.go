@@ -63,6 +63,7 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
 		JOIN marks m ON m.sheet_id = sh.id JOIN criteria c ON c.id = m.criterion_id
 		WHERE a.round_id = $1 AND sh.state = 'submitted' AND a.state = 'active'
+		  AND NOT EXISTS (SELECT 1 FROM review_decisions wd WHERE wd.round_id = a.round_id AND wd.entry_id = a.entry_id AND wd.kind = 'withdrawn')
 		ORDER BY b.code, a.expert_id`, round.ID); err != nil {
 		return rs, err
 	}
@@ -96,6 +97,48 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		rs.Titles[e.Code] = e.Title
 	}
 	return rs, nil
+}
+
+// RankingReport is a round's ranking as its organizers read it: the ranking
+// and what it is computed from, every entry's standing against the reviews the
+// round requires (by blind code), and the entries of the round that are in no
+// ranking because no sheet of theirs is submitted, so that none vanishes.
+type RankingReport struct {
+	Ranking   scoring.Ranking
+	Scoring   RoundScoring
+	Reviews   map[string]EntryReviews // blind code → standing, every entry of the round
+	NotScored []EntryReviews          // entries of the round without a submitted sheet, by code (withdrawn ones too)
+	Undecided []EntryReviews          // entries waiting for the organizers' decision; publication is refused until none
+}
+
+// RankingReport ranks a round (see Ranking) and reports every entry of it
+// that is short of reviews or not scored.
+func (s *Store) RankingReport(ctx context.Context, contestID int64, roundKey string) (RankingReport, error) {
+	var rep RankingReport
+	var err error
+	if rep.Ranking, rep.Scoring, err = s.Ranking(ctx, contestID, roundKey); err != nil {
+		return rep, err
+	}
+	all, err := s.RoundReviews(ctx, contestID, roundKey)
+	if err != nil {
+		return rep, err
+	}
+	ranked := make(map[string]bool, len(rep.Ranking.Entries))
+	for _, r := range rep.Ranking.Entries {
+		ranked[r.Entry] = true
+	}
+	rep.Reviews = make(map[string]EntryReviews, len(all))
+	rep.NotScored, rep.Undecided = []EntryReviews{}, []EntryReviews{}
+	for _, e := range all {
+		rep.Reviews[e.Code] = e
+		if !ranked[e.Code] {
+			rep.NotScored = append(rep.NotScored, e)
+		}
+		if e.Undecided() {
+			rep.Undecided = append(rep.Undecided, e)
+		}
+	}
+	return rep, nil
 }
 
 // Ranking ranks a round's entries from its submitted sheets, with the round's

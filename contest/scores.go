@@ -801,13 +801,16 @@ type JudgeProgress struct {
 	Missing   int    `db:"missing" json:"missing"`
 }
 
-// EntryProgress is how far one entry's reviews are, and how far apart its totals are.
+// EntryProgress is how far one entry's reviews are, against the reviews the
+// round requires, and how far apart its totals are.
 type EntryProgress struct {
 	EntryID   int64           `db:"entry_id" json:"entry_id"`
 	BlindCode string          `db:"blind_code" json:"blind_code"`
 	Title     string          `db:"title" json:"title"`
 	Assigned  int             `db:"assigned" json:"assigned"`
 	Submitted int             `db:"submitted" json:"submitted"`
+	Required  int             `db:"-" json:"required"`
+	Status    ReviewStatus    `db:"-" json:"status"` // see EntryReviews
 	Lowest    *scoring.Points `db:"lowest" json:"lowest"`
 	Highest   *scoring.Points `db:"highest" json:"highest"`
 }
@@ -838,15 +841,35 @@ func (s *Store) Progress(ctx context.Context, contestID int64, roundKey string) 
 		return nil, nil, err
 	}
 	entries := []EntryProgress{}
+	// Every entry of the round, assigned or not (see roundReviewsSQL).
 	err = s.DB.SelectContext(ctx, &entries, `
-		SELECT a.entry_id, coalesce(b.code, '') AS blind_code, e.title, count(*) AS assigned,
-		       count(*) FILTER (WHERE sh.state = 'submitted') AS submitted,
-		       min(sh.total) FILTER (WHERE sh.state = 'submitted') AS lowest,
-		       max(sh.total) FILTER (WHERE sh.state = 'submitted') AS highest
-		FROM assignments a JOIN entries e ON e.id = a.entry_id
-		LEFT JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
+		SELECT e.id AS entry_id, coalesce(b.code, '') AS blind_code, e.title,
+		       count(a.id) FILTER (WHERE a.state = 'active') AS assigned,
+		       count(a.id) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') AS submitted,
+		       min(sh.total) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') AS lowest,
+		       max(sh.total) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') AS highest
+		FROM rounds rr JOIN entries e ON e.contest_id = rr.contest_id
+		LEFT JOIN blind_codes b ON b.round_id = rr.id AND b.entry_id = e.id
+		LEFT JOIN assignments a ON a.round_id = rr.id AND a.entry_id = e.id
 		LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
-		WHERE a.round_id = $1 AND a.state = 'active'
-		GROUP BY a.entry_id, b.code, e.title ORDER BY (max(sh.total) - min(sh.total)) DESC NULLS LAST, a.entry_id`, r.ID)
-	return judges, entries, err
+		WHERE rr.id = $1 AND ((e.state = 'accepted' `+advancedFilter+`)
+		      OR EXISTS (SELECT 1 FROM assignments x WHERE x.round_id = rr.id AND x.entry_id = e.id AND x.state = 'active'))
+		GROUP BY e.id, b.code
+		ORDER BY (max(sh.total) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') -
+		          min(sh.total) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted')) DESC NULLS LAST, e.id`, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	reviews, err := roundReviews(ctx, s.DB, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[int64]EntryReviews, len(reviews))
+	for _, e := range reviews {
+		byID[e.EntryID] = e
+	}
+	for i, e := range entries {
+		entries[i].Required, entries[i].Status = byID[e.EntryID].Required, byID[e.EntryID].Status
+	}
+	return judges, entries, nil
 }

@@ -29,25 +29,54 @@ func ParseMethod(s string) (Method, error) {
 	return "", invalid("method", "unknown", fmt.Sprintf("unknown method %q (want trimmed, mean, median or zscore)", s))
 }
 
+// Rule is the rule an entry's score was computed by: the round's method, or
+// the rule that method gives way to for this entry, and why.
+type Rule struct {
+	Method Method // the rule applied to this entry
+	Sheets int    // the entry's sheets (judge totals)
+	// Fallback is empty when the round's method applied as it stands, or says
+	// why another rule did: FallbackFewSheets when trimmed had fewer sheets
+	// than its trim-min and took the plain mean of them all.
+	Fallback string
+	Needed   int // with a Fallback: the sheets the round's method needs
+}
+
+// String says which rule applied, and why when it is not the round's method:
+// "trimmed", or "plain mean of 4 sheets: trimmed needs at least 5".
+func (r Rule) String() string {
+	if r.Fallback == FallbackFewSheets {
+		return fmt.Sprintf("plain mean of %d sheets: trimmed needs at least %d", r.Sheets, r.Needed)
+	}
+	return string(r.Method)
+}
+
+// FallbackFewSheets: the trimmed method drops totals only from entries with at
+// least trim-min sheets; an entry with fewer gets the plain mean.
+const FallbackFewSheets = "few_sheets"
+
 // aggregation is the outcome of a method: a score per entry (hundredths,
-// rounded once) and, for trimmed, the grouped positions of the dropped
-// lowest and highest totals (-1 when nothing was dropped).
+// rounded once), the rule applied to it and, for trimmed, the grouped
+// positions of the dropped lowest and highest totals (-1 when nothing was
+// dropped).
 type aggregation struct {
 	score []int64
+	rule  []Rule
 	drop  [][2]int
 }
 
-func newAggregation(r *round) aggregation {
-	a := aggregation{score: make([]int64, len(r.entries)), drop: make([][2]int, len(r.entries))}
+func newAggregation(r *round, m Method) aggregation {
+	a := aggregation{score: make([]int64, len(r.entries)), rule: make([]Rule, len(r.entries)), drop: make([][2]int, len(r.entries))}
 	for e := range a.drop {
 		a.drop[e] = [2]int{-1, -1}
+		lo, hi := r.sheetsOf(e)
+		a.rule[e] = Rule{Method: m, Sheets: hi - lo}
 	}
 	return a
 }
 
 // mean: Σ totals / k.
 func aggregateMean(r *round) aggregation {
-	a := newAggregation(r)
+	a := newAggregation(r, MethodMean)
 	for e := range r.entries {
 		lo, hi := r.sheetsOf(e)
 		var sum int64
@@ -64,7 +93,7 @@ func aggregateMean(r *round) aggregation {
 // named as dropped (sheets are already in judge order); the score is the same
 // whichever of equal totals is dropped.
 func aggregateTrimmed(r *round, trimMin int) aggregation {
-	a := newAggregation(r)
+	a := newAggregation(r, MethodTrimmed)
 	for e := range r.entries {
 		lo, hi := r.sheetsOf(e)
 		nums := r.num[lo:hi]
@@ -75,6 +104,7 @@ func aggregateTrimmed(r *round, trimMin int) aggregation {
 		k := len(nums)
 		if k < trimMin {
 			a.score[e] = divRound(sum, int64(k)*r.rub.den)
+			a.rule[e] = Rule{Method: MethodMean, Sheets: k, Fallback: FallbackFewSheets, Needed: trimMin}
 			continue
 		}
 		low := 0
@@ -97,7 +127,7 @@ func aggregateTrimmed(r *round, trimMin int) aggregation {
 
 // median: the middle total, or the mean of the two middle totals.
 func aggregateMedian(r *round) aggregation {
-	a := newAggregation(r)
+	a := newAggregation(r, MethodMedian)
 	var buf []int64
 	for e := range r.entries {
 		lo, hi := r.sheetsOf(e)

@@ -52,6 +52,13 @@ func TestTrimmedBelowTrimMinIsMean(t *testing.T) {
 		trimmed := mustRank(t, benchRubric, sheets, Options{Method: MethodTrimmed, TrimMin: trimMin})
 		mean := mustRank(t, benchRubric, sheets, Options{Method: MethodMean})
 		trimmed.Method = MethodMean
+		for i, r := range trimmed.Entries {
+			// The same score, by the same rule, and the explanation says why.
+			if want := (Rule{Method: MethodMean, Sheets: len(r.Sheets), Fallback: FallbackFewSheets, Needed: trimMin}); r.Rule != want {
+				t.Fatalf("trim-min %d: %s has rule %+v, want %+v", trimMin, r.Entry, r.Rule, want)
+			}
+			trimmed.Entries[i].Rule.Fallback, trimmed.Entries[i].Rule.Needed = "", 0
+		}
 		if !reflect.DeepEqual(trimmed, mean) {
 			t.Fatalf("trim-min %d: trimmed differs from mean below trim-min", trimMin)
 		}

@@ -79,6 +79,7 @@ type Result struct {
 	Rank     int
 	Entry    string
 	Score    Points
+	Rule     Rule         // the rule the score was computed by, and why
 	Sheets   []JudgeTotal // by judge
 	Dropped  []string     // trimmed: the judge dropped as lowest, then as highest
 	TieBreak *TieBreak    // set when the entry ranked just above has the same score
@@ -208,7 +209,7 @@ func (r *round) results(agg aggregation, flags [][]Flag) ([]Result, []Tie) {
 	var ties []Tie
 	for pos, e := range order {
 		lo, hi := r.sheetsOf(e)
-		res[pos] = Result{Rank: pos + 1, Entry: r.entries[e], Score: Points(agg.score[e]), Sheets: totals[lo:hi:hi], Flags: flags[e]}
+		res[pos] = Result{Rank: pos + 1, Entry: r.entries[e], Score: Points(agg.score[e]), Rule: agg.rule[e], Sheets: totals[lo:hi:hi], Flags: flags[e]}
 		if d := agg.drop[e]; d[0] >= 0 {
 			if dropped == nil {
 				dropped = make([]string, 0, 2*len(order))

@@ -127,6 +127,41 @@ func TestTrimmed(t *testing.T) {
 	if d := rk.Entries[0]; d.Entry != "D" || d.Score != 8500 || !slices.Equal(d.Dropped, []string{"J1", "J4"}) {
 		t.Fatalf("trim-min 4: %+v", d)
 	}
+	if r := rk.Entries[0].Rule; r != (Rule{Method: MethodTrimmed, Sheets: 4}) {
+		t.Fatalf("trim-min 4: rule %+v", r)
+	}
+}
+
+// An entry with fewer sheets than trimmed needs is not silently averaged: its
+// explanation names the rule that applied and why.
+func TestTrimmedSaysWhenItTakesThePlainMean(t *testing.T) {
+	sheets := plainSheets(
+		"A J1 81.33", "A J2 75.50", "A J3 90.00", "A J4 60.25", "A J5 88.10",
+		"D J1 70", "D J2 80", "D J3 90", "D J4 99.99", // one sheet short of trim-min 5
+	)
+	rk := mustRank(t, plain, sheets, Options{})
+	rules := map[string]Rule{}
+	for _, r := range rk.Entries {
+		rules[r.Entry] = r.Rule
+	}
+	if want := (Rule{Method: MethodTrimmed, Sheets: 5}); rules["A"] != want {
+		t.Errorf("A: rule %+v, want %+v", rules["A"], want)
+	}
+	want := Rule{Method: MethodMean, Sheets: 4, Fallback: FallbackFewSheets, Needed: 5}
+	if rules["D"] != want {
+		t.Errorf("D: rule %+v, want %+v", rules["D"], want)
+	}
+	if got := rules["D"].String(); got != "plain mean of 4 sheets: trimmed needs at least 5" {
+		t.Errorf("D: %q", got)
+	}
+	for _, m := range []Method{MethodMean, MethodMedian, MethodZScore} {
+		rk := mustRank(t, plain, sheets, Options{Method: m})
+		for _, r := range rk.Entries {
+			if r.Rule.Method != m || r.Rule.Fallback != "" || r.Rule.Sheets != len(r.Sheets) {
+				t.Errorf("%s: %s has rule %+v", m, r.Entry, r.Rule)
+			}
+		}
+	}
 }
 
 func TestMedian(t *testing.T) {

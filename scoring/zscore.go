@@ -64,7 +64,7 @@ func roundSD(v *big.Int, nl int64) Points {
 }
 
 func aggregateZScore(r *round) (aggregation, *ZStats) {
-	a := newAggregation(r)
+	a := newAggregation(r, MethodZScore)
 	m, stats := newZModel(r)
 	if m == nil {
 		return a, stats

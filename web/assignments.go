@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -19,7 +20,12 @@ type assignmentsPage struct {
 	OnPanel     map[int64]bool
 	Assignments []contest.Assignment
 	Run         *contest.AssignmentRun
-	Errors      map[string]string
+	RunReport   []string // the run's report, in the reader's language
+	// Entries are the round's entries, for the form that assigns an expert by
+	// hand (those short of reviews first); Entry is the one to preselect.
+	Entries []contest.EntryReviews
+	Entry   int64
+	Errors  map[string]string
 }
 
 // Active counts the round's active assignments.
@@ -74,9 +80,34 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 	if id, err := strconv.ParseInt(c.Query("run"), 10, 64); err == nil && page.Run == nil {
 		if run, err := s.store.AssignmentRunByID(ctx, contestID(c), id); err == nil {
 			page.Run = &run
+			page.RunReport = runReportLines(s.localizer(c), run.Report)
 		}
 	}
+	all, err := s.store.RoundReviews(ctx, contestID(c), page.Round.Key)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.Entries = gapsFirst(all)
+	page.Entry, _ = strconv.ParseInt(c.Query("entry"), 10, 64)
 	s.render(c, status, "assignments.html", "assignments.title", page)
+}
+
+// gapsFirst puts the entries waiting for a decision first, then the other
+// incomplete ones, then the rest, each by code.
+func gapsFirst(all []contest.EntryReviews) []contest.EntryReviews {
+	rank := func(e contest.EntryReviews) int {
+		switch {
+		case e.Undecided():
+			return 0
+		case e.Status != contest.ReviewsComplete:
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(all)
+	slices.SortStableFunc(out, func(a, b contest.EntryReviews) int { return rank(a) - rank(b) })
+	return out
 }
 
 func (s *Server) assignmentsFailure(c *gin.Context, err error) {

@@ -112,6 +112,12 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/state":                          {401, 403, 403, 404, 422},
 	"POST /organizer/contests/:contest/rounds/:round/reminders":                      {401, 403, 403, 404, 422}, // no judge named
 	"POST /organizer/contests/:contest/rounds/:round/reopen":                         {401, 403, 403, 404, 409}, // no submitted sheet named
+	"POST /organizer/contests/:contest/rounds/:round/reviews/:entry/accept":          {401, 403, 403, 404, 422}, // no reason
+	"POST /organizer/contests/:contest/rounds/:round/reviews/:entry/withdraw":        {401, 403, 403, 404, 422}, // no reason
+	"GET /api/v1/contests/:contest/rounds/:round/reviews":                            {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/rounds/:round/reviews/:entry/accept":             {401, 403, 403, 404, 422}, // no reason
+	"POST /api/v1/contests/:contest/rounds/:round/reviews/:entry/withdraw":           {401, 403, 403, 404, 422}, // no reason
+	"GET /api/v1/contests/:contest/rounds/:round/export/reviews.csv":                 {401, 403, 403, 404, 200},
 	"POST /judge/reminders/:reminder/dismiss":                                        {401, 403, 404, 403, 403}, // not this judge's
 	"POST /api/v1/judge/reminders/:reminder/dismiss":                                 {401, 403, 404, 403, 403},
 	"POST /api/v1/contests/:contest/rounds/:round/reminders":                         {401, 403, 403, 404, 422},

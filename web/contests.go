@@ -111,7 +111,19 @@ func (s *Server) organizerHome(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "organizer.html", "organizer.title", list)
+	gaps, err := s.store.UndecidedGaps(c.Request.Context(), sess.Account.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "organizer.html", "organizer.title", organizerHome{Contests: list, Gaps: gaps})
+}
+
+// organizerHome is the organizer's contests and the rounds whose entries
+// short of reviews or not scored wait for a decision.
+type organizerHome struct {
+	Contests []contest.ContestSummary
+	Gaps     []contest.RoundGaps
 }
 
 // contestForm is the contest editor's data: the setup as typed, and what is wrong with it.

@@ -60,7 +60,7 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 		s.log.WarnContext(r.Context(), "database unavailable",
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 	}
-	d := ErrorDetail{Code: string(e.Code), Reason: e.Reason, Message: l.T(e.Message)}
+	d := ErrorDetail{Code: string(e.Code), Reason: e.Reason, Message: l.T(e.Message, l.args(e.Args)...)}
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"golang.org/x/text/language"
+
+	"podium/contest"
 )
 
 //go:embed i18n/*.json
@@ -65,6 +68,31 @@ func (l *Localizer) T(key string, args ...any) string {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg
+}
+
+// args writes a domain error's arguments in the reader's language.
+func (l *Localizer) args(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if refs, ok := a.(contest.EntryRefs); ok {
+			a = l.Entries(refs)
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// Entry names an entry by its blind code and title, as organizers read it:
+// "MA-4K7Q《智能温控涂层》" or "MA-4K7Q “Smart coating”".
+func (l *Localizer) Entry(code, title string) string { return l.T("entry.ref", code, title) }
+
+// Entries names a list of entries.
+func (l *Localizer) Entries(refs contest.EntryRefs) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = l.Entry(r.Code, r.Title)
+	}
+	return strings.Join(names, l.T("list.sep"))
 }
 
 // Name picks a name in the reader's language: the English one on English

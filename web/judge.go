@@ -130,6 +130,22 @@ type progressPage struct {
 	Sheets   map[int64][]submittedSheet
 	Reopened bool       // a sheet was just reopened
 	Reopen   reopenForm // the reopen form just refused
+	// Gaps are the entries below the reviews the round requires (or withdrawn
+	// from it), undecided first, with the organizers' decision forms.
+	Gaps     []contest.EntryReviews
+	Decided  string       // the decision just recorded (accepted, withdrawn)
+	Decision decisionForm // the decision form just refused
+}
+
+// Undecided counts the entries waiting for the organizers' decision.
+func (p progressPage) Undecided() int {
+	n := 0
+	for _, g := range p.Gaps {
+		if g.Undecided() {
+			n++
+		}
+	}
+	return n
 }
 
 // submittedSheet is a submitted sheet as the progress page offers it for reopening.
@@ -145,7 +161,11 @@ type reopenForm struct {
 }
 
 func (s *Server) progressPage(c *gin.Context) {
-	s.renderProgress(c, http.StatusOK, progressPage{Reminded: remindedNotice(c), Reopened: c.Query("reopened") == "1"})
+	page := progressPage{Reminded: remindedNotice(c), Reopened: c.Query("reopened") == "1"}
+	if d := c.Query("decided"); d == contest.DecisionAccepted || d == contest.DecisionWithdrawn {
+		page.Decided = d
+	}
+	s.renderProgress(c, http.StatusOK, page)
 }
 
 func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
@@ -161,6 +181,10 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		}
 	}
 	if page.Judges, page.Entries, err = s.roundProgress(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Gaps, err = s.store.ReviewGaps(ctx, contestID(c), c.Param("round")); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -23,9 +23,14 @@ type rankedEntry struct {
 	Title    string
 	Track    string
 	Group    string
-	// TrackName and GroupName are for the page, in the reader's language.
-	TrackName string `json:"-"`
-	GroupName string `json:"-"`
+	// Reviews is the entry's standing against the reviews the round
+	// requires, when it is not complete (short, accepted).
+	Reviews *contest.EntryReviews `json:"reviews,omitempty"`
+	// TrackName and GroupName are for the page, in the reader's language, and
+	// Why says which rule the score was computed by and why.
+	TrackName string   `json:"-"`
+	GroupName string   `json:"-"`
+	Why       []string `json:"-"`
 }
 
 type rankingPage struct {
@@ -33,17 +38,28 @@ type rankingPage struct {
 	Round   contest.Round
 	Ranking scoring.Ranking
 	Entries []rankedEntry
-	Track   string
-	Group   string
+	// NotScored are the round's entries without a submitted sheet (in no
+	// ranking, but never out of sight) and Undecided those that block
+	// publication, each with its standing explained.
+	NotScored []notScored
+	Undecided []contest.EntryReviews
+	Track     string
+	Group     string
 	// JudgeNames names the anonymized judges (J01 …) for the organizers, so a
 	// flagged judge can be spoken to; exports and explanations stay anonymized.
 	JudgeNames map[string]string
 }
 
+// notScored is an entry of the round that no ranking holds, as the page shows it.
+type notScored struct {
+	contest.EntryReviews
+	Why string
+}
+
 // rankedEntries filters a round's ranking to a track and group ("" for all) and
 // ranks within it: an entry's pool rank is one more than the entries of its pool
 // ranked strictly ahead of it, so ties stay ties (1, 2, 2, 4).
-func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, track, group string) []rankedEntry {
+func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, reviews map[string]contest.EntryReviews, track, group string) []rankedEntry {
 	out := []rankedEntry{}
 	ahead := map[scoring.Pool][]int{} // ranks seen so far per pool
 	for _, r := range rk.Entries {
@@ -56,7 +72,11 @@ func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, track, group str
 		}
 		ahead[pool] = append(ahead[pool], r.Rank)
 		if (track == "" || pool.Track == track) && (group == "" || pool.Group == group) {
-			out = append(out, rankedEntry{Result: r, PoolRank: poolRank, Title: rs.Titles[r.Entry], Track: pool.Track, Group: pool.Group})
+			re := rankedEntry{Result: r, PoolRank: poolRank, Title: rs.Titles[r.Entry], Track: pool.Track, Group: pool.Group}
+			if rv, ok := reviews[r.Entry]; ok && rv.Status != contest.ReviewsComplete {
+				re.Reviews = &rv
+			}
+			out = append(out, re)
 		}
 	}
 	return out
@@ -76,19 +96,31 @@ func (s *Server) rankingPage(c *gin.Context) {
 		return
 	}
 	page.Round = page.Contest.Rounds[i]
-	rk, rs, err := s.store.Ranking(ctx, contestID(c), page.Round.Key)
+	rep, err := s.store.RankingReport(ctx, contestID(c), page.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page.Ranking, page.Entries = rk, rankedEntries(rk, rs, page.Track, page.Group)
-	if page.JudgeNames, err = s.judgeNames(c, rs); err != nil {
+	page.Ranking, page.Entries = rep.Ranking, rankedEntries(rep.Ranking, rep.Scoring, rep.Reviews, page.Track, page.Group)
+	page.Undecided = rep.Undecided
+	if page.JudgeNames, err = s.judgeNames(c, rep.Scoring); err != nil {
 		s.fail(c, err)
 		return
 	}
-	lang := s.localizer(c).Lang
+	l := s.localizer(c)
 	for i, e := range page.Entries {
-		page.Entries[i].TrackName, page.Entries[i].GroupName = categoryName(page.Contest.Tracks, e.Track, lang), categoryName(page.Contest.Groups, e.Group, lang)
+		page.Entries[i].TrackName, page.Entries[i].GroupName = categoryName(page.Contest.Tracks, e.Track, l.Lang), categoryName(page.Contest.Groups, e.Group, l.Lang)
+		if e.Reviews != nil {
+			page.Entries[i].Why = append(page.Entries[i].Why, s.standing(l, *e.Reviews))
+		}
+		page.Entries[i].Why = append(page.Entries[i].Why, ruleText(l, e.Rule, rep.Ranking.Method))
+	}
+	for _, e := range rep.NotScored {
+		why := s.standing(l, e)
+		if e.Status == contest.ReviewsComplete || e.Status == contest.ReviewsAccepted {
+			why = l.T("reviews.explain.pending", e.Submitted, e.Reviews)
+		}
+		page.NotScored = append(page.NotScored, notScored{EntryReviews: e, Why: why})
 	}
 	s.render(c, http.StatusOK, "ranking.html", "ranking.title", page)
 }
@@ -108,14 +140,17 @@ func (s *Server) judgeNames(c *gin.Context, rs contest.RoundScoring) (map[string
 	return names, nil
 }
 
-// apiRanking is a round's ranking as JSON, or with ?format=csv exactly what
-// `podium score` prints for the exported sheets (rank,entry,score,judges,dropped).
+// apiRanking is a round's ranking as JSON — with each entry's rule, its
+// standing when short of reviews, the entries not scored and those waiting
+// for the organizers' decision — or with ?format=csv exactly what `podium
+// score` prints for the exported sheets (rank,entry,score,judges,dropped).
 func (s *Server) apiRanking(c *gin.Context) {
-	rk, rs, err := s.store.Ranking(c.Request.Context(), contestID(c), c.Param("round"))
+	rep, err := s.store.RankingReport(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	rk, rs := rep.Ranking, rep.Scoring
 	if c.Query("format") == "csv" {
 		var buf bytes.Buffer
 		if err := sheetfile.WriteRanking(&buf, rk); err != nil {
@@ -125,8 +160,8 @@ func (s *Server) apiRanking(c *gin.Context) {
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"method": rk.Method, "entries": rankedEntries(rk, rs, trimmedQuery(c, "track"), trimmedQuery(c, "group")),
-		"ties": rk.Ties, "judge_flags": rk.JudgeFlags})
+	c.JSON(http.StatusOK, gin.H{"method": rk.Method, "entries": rankedEntries(rk, rs, rep.Reviews, trimmedQuery(c, "track"), trimmedQuery(c, "group")),
+		"ties": rk.Ties, "judge_flags": rk.JudgeFlags, "not_scored": rep.NotScored, "undecided": rep.Undecided})
 }
 
 // apiExportSheets writes the round's submitted sheets, judges anonymized, in the

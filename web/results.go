@@ -344,6 +344,9 @@ type publishPage struct {
 	decisionPage
 	Advanced int
 	Awarded  int
+	// Undecided are the entries short of reviews or not scored that the
+	// organizers have not decided on: publication is refused until none.
+	Undecided []contest.EntryReviews
 }
 
 func (s *Server) publishPage(c *gin.Context) {
@@ -358,6 +361,18 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 	}
 	page := publishPage{decisionPage: dp}
 	page.Done, page.Error = c.Query("published") == "1" && dp.Published, refused
+	if !dp.Published {
+		gaps, err := s.store.ReviewGaps(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, g := range gaps {
+			if g.Undecided() {
+				page.Undecided = append(page.Undecided, g)
+			}
+		}
+	}
 	for _, r := range dp.Results {
 		if r.Advanced {
 			page.Advanced++

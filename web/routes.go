@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"podium/contest"
 )
 
 // Route is one line of the route table.
@@ -54,6 +56,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.remindSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reopen", ContestOrganizer, s.reopenSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.reviewDecisionSubmit(contest.DecisionAccepted)},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.reviewDecisionSubmit(contest.DecisionWithdrawn)},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementPage},
 		{http.MethodGet, "/organizer/contests/:contest/audit", ContestOrganizer, s.auditPage},
@@ -135,6 +139,9 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/progress", ContestOrganizer, s.apiProgress},
 		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.apiRemind},
 		{http.MethodPost, "/api/v1/contests/:contest/assignments/:assignment/reopen", ContestOrganizer, s.apiReopenSheet},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/reviews", ContestOrganizer, s.apiRoundReviews},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.apiReviewDecision(contest.DecisionAccepted)},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.apiReviewDecision(contest.DecisionWithdrawn)},
 		{http.MethodGet, "/api/v1/contests/:contest/audit", ContestOrganizer, s.apiAuditLog},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.apiRanking},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiAdvancementPlan},
@@ -146,6 +153,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/api/v1/contests/:contest/combined-ranking", ContestOrganizer, s.apiCombinedRanking},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/sheets.csv", ContestOrganizer, s.apiExportSheets},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/rubric.json", ContestOrganizer, s.apiExportRubric},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/export/reviews.csv", ContestOrganizer, s.apiExportReviews},
 
 		// Resumable uploads (the tus protocol), for entrants' files.
 		{http.MethodPost, uploadsPath, Entrant, tus(s.uploads.Create)},

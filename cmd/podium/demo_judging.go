@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -139,8 +138,8 @@ func assignDemoRound(ctx context.Context, store *contest.Store, organizerID, con
 	if run, err = store.RunAssignment(ctx, organizerID, contestID, demoRound, run.ID); err != nil {
 		return fmt.Errorf("run demo assignment: %w", err)
 	}
-	if run.State != "done" {
-		return fmt.Errorf("demo assignment ended %s: %s", run.State, strings.Join(run.Diagnosis, "; "))
+	if run.State != contest.RunDone {
+		return fmt.Errorf("demo assignment ended %s: %d entries not fully served", run.State, len(run.Report.Unfilled))
 	}
 	return nil
 }

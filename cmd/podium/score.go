@@ -19,7 +19,8 @@ Ranks the entries of one round from its judges' score sheets, exactly as the
 server does, and writes the ranking as CSV (rank,entry,score,judges,dropped)
 to stdout. The default method is trimmed: with at least --trim-min totals, one
 highest and one lowest total are dropped (去掉一个最高分和一个最低分). Ties and
-flags (outlying totals, lenient or severe judges) are noted on stderr.
+flags (outlying totals, lenient or severe judges) are noted on stderr, and so is
+every entry that trimmed gave the plain mean for having too few totals.
 Rules: docs/scoring-rules.en.md. Exit status: 0 done, 2 bad input.
 
 `
@@ -91,6 +92,11 @@ func runScore(args []string, stdout, stderr io.Writer) int {
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "podium score: writing the ranking: %s\n", err)
 		return 1
+	}
+	for _, r := range rk.Entries {
+		if r.Rule.Fallback != "" {
+			fmt.Fprintf(stderr, "podium score: note: entry %s: %s\n", r.Entry, r.Rule)
+		}
 	}
 	for _, t := range rk.Ties {
 		fmt.Fprintf(stderr, "podium score: note: tie at rank %d (score %s): %s\n", t.Rank, t.Score, strings.Join(t.Entries, ", "))

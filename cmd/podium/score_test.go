@@ -82,7 +82,8 @@ func TestScoreCommand(t *testing.T) {
 	// Ties and flags are noted on stderr: J4's 32.50 is 19.59 below the
 	// others' mean 208.375/4 = 52.09.
 	_, _, errOut := runScoreTest("--rubric", rp, "--scores", sp)
-	for _, want := range []string{"tie at rank 1 (score 49.63): E1, E3", "outlier: judge J4 gave entry E1 32.50, the other judges 52.09 on average"} {
+	for _, want := range []string{"tie at rank 1 (score 49.63): E1, E3", "outlier: judge J4 gave entry E1 32.50, the other judges 52.09 on average",
+		"entry E2: plain mean of 3 sheets: trimmed needs at least 5", "entry E3: plain mean of 2 sheets: trimmed needs at least 5"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

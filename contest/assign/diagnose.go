@@ -41,6 +41,12 @@ func (m *model) shortfall(e int32, slots int) Shortfall {
 		Need:     int(m.need[e]),
 		Eligible: slots,
 		Reason:   b.String(),
+		Pool: Pool{
+			WithField: len(m.withField[t]), Fieldless: m.fieldless,
+			Recused: count[recused], Conflicted: count[conflicted], OwnOrg: count[ownOrg],
+			AlreadyAssigned: count[alreadyAssigned], OrgTaken: count[orgTaken], Full: count[full],
+			Eligible: count[eligible],
+		},
 	}
 }
 

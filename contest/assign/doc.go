@@ -4,7 +4,10 @@
 // experts, conflicts, K reviews per entry, a seed, and optionally assignments
 // to keep and recusals to honour) and returns a Result that holds every hard
 // rule, or an *InfeasibleError that says which entries cannot get K experts
-// and why.
+// and why. SolvePartial, for a round that must go on anyway, assigns as many
+// reviews as the rules allow (a maximum flow), spreads the shortage as evenly
+// as the rules allow, keeps the best of those by the same costs, and reports
+// the entries left short and why.
 //
 // Hard rules: every entry gets exactly K distinct experts; no expert above
 // capacity; no declared conflict or recusal; an expert judges only tracks in
@@ -29,5 +32,7 @@
 // quarters of DefaultMaxCandidates by affinity plus a seeded random sample when
 // pools are big); a maximum flow proves feasibility, widening entries that fall
 // short to every eligible expert, or yields the diagnosis; then the min-cost
-// flow (mcmf.go) from scratch.
+// flow (mcmf.go) from scratch. When the maximum flow falls short, the same
+// rounds place units while they can: the result is a maximum flow whose
+// shortage is spread as evenly as possible, of least cost for that spread.
 package assign

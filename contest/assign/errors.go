@@ -30,6 +30,21 @@ type Shortfall struct {
 	Need     int    // experts still to find (K minus kept ones)
 	Eligible int    // experts it could get: eligible, at most one per organization
 	Reason   string // e.g. "track 新材料: 5 experts with the field, 2 conflicted"
+	Pool     Pool   // the same reason as numbers, for a reader in another language
+}
+
+// Pool counts the experts of an entry's track by the first rule that rules
+// each one out: the numbers behind Shortfall.Reason.
+type Pool struct {
+	WithField       int // experts listing the entry's track
+	Fieldless       int // experts with no fields (they judge any track)
+	Recused         int
+	Conflicted      int
+	OwnOrg          int // of the entry's own organization
+	AlreadyAssigned int // kept on this entry already
+	OrgTaken        int // of the organization of an expert kept on the entry
+	Full            int // no capacity left
+	Eligible        int // left over (Shortfall.Eligible counts their organizations once each)
 }
 
 // Group is a set of entries that could each be served alone but not all
@@ -45,6 +60,8 @@ type Group struct {
 // InfeasibleError says exactly why no assignment meets every hard rule.
 type InfeasibleError struct {
 	Global     string // e.g. "capacity: total capacity 480 < 500 needed"; may be empty
+	Capacity   int    // with Global: the experts' total capacity left …
+	Needed     int    // … and the reviews still needed
 	Shortfalls []Shortfall
 	Groups     []Group
 }

@@ -16,6 +16,19 @@ import (
 // capacity) → sink; experts of unknown organization hang off the entry
 // directly. Cost −affinity·1e12, rounded.
 func exactOptimum(p assign.Problem) (float64, bool) {
+	aff, flow := exactMaxFlow(p)
+	return aff, flow == len(p.Entries)*p.PerEntry
+}
+
+// exactMaxFlow is exactOptimum for any instance, feasible or not: successive
+// shortest paths from zero flow until no path is left give a maximum flow of
+// least cost among maximum flows. It returns that flow's affinity and size.
+func exactMaxFlow(p assign.Problem) (float64, int) {
+	return exactFlow(p, func(int) int { return p.PerEntry })
+}
+
+// exactFlow is exactMaxFlow with entry i asking for supply(i) experts.
+func exactFlow(p assign.Problem, supply func(i int) int) (float64, int) {
 	type arc struct {
 		to, cap int
 		cost    int64
@@ -36,7 +49,7 @@ func exactOptimum(p assign.Problem) (float64, bool) {
 		add(n+i, t, x.Capacity, 0)
 	}
 	for i, e := range p.Entries {
-		add(s, i, p.PerEntry, 0)
+		add(s, i, supply(i), 0)
 		gadget := map[string]int{}
 		for j, x := range p.Experts {
 			if !rl.allowed(e, x) {
@@ -89,7 +102,7 @@ func exactOptimum(p assign.Problem) (float64, bool) {
 		flow++
 		cost += dist[t]
 	}
-	return float64(-cost) / 1e12, flow == n*p.PerEntry
+	return float64(-cost) / 1e12, flow
 }
 
 // bruteForce tries every choice of K experts per entry on a tiny instance.

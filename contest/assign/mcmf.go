@@ -26,6 +26,7 @@ type flowSolver struct {
 	touched []int32
 	settled []int32
 	heap    distHeap
+	dead    []bool // per node: a search from it found no path, so none ever will
 }
 
 // nodeState keeps what a search reads of a node in one place: the search is
@@ -38,11 +39,12 @@ type nodeState struct {
 }
 
 func newFlowSolver(g *graph, t int32, load []int32) *flowSolver {
-	return &flowSolver{g: g, t: t, load: load, node: make([]nodeState, g.numNodes())}
+	return &flowSolver{g: g, t: t, load: load, node: make([]nodeState, g.numNodes()), dead: make([]bool, g.numNodes())}
 }
 
 // augment sends one unit from src to the sink along a shortest path and
-// reports whether there was one. All arc costs start non-negative, so zero
+// reports whether there was one; when there was none, every node the search
+// reached is marked dead. All arc costs start non-negative, so zero
 // potentials are valid at the start.
 func (f *flowSolver) augment(src int32) bool {
 	g := f.g
@@ -64,11 +66,12 @@ search:
 		f.settled = append(f.settled, u)
 		pu := nu.pot
 		// Only live arcs (residual capacity > 0) are scanned. The source is
-		// never reached: its arcs to entries carry no flow here.
+		// never reached: its arcs to entries carry no flow here. Dead nodes
+		// cannot reach the sink.
 		for a := g.start[u]; a < g.live[u]; a++ {
 			v := g.to[a]
 			nv := &nodes[v]
-			if nv.state == 2 {
+			if nv.state == 2 || f.dead[v] {
 				continue
 			}
 			c := g.cost[a]
@@ -108,6 +111,11 @@ search:
 		}
 	}
 	for _, u := range f.touched {
+		if !found {
+			// Nothing this search reached can reach the sink, now or after
+			// any later augmentation (those paths avoid these nodes).
+			f.dead[u] = true
+		}
 		f.node[u].state = 0
 	}
 	f.touched, f.settled = f.touched[:0], f.settled[:0]

@@ -253,7 +253,7 @@ func TestInfeasibleGlobalCapacity(t *testing.T) {
 		p.Experts = append(p.Experts, assign.Expert{ID: fmt.Sprintf("X%d", i), Capacity: 40})
 	}
 	inf := infeasible(t, p)
-	if inf.Global != "capacity: total capacity 480 < 500 needed" {
+	if inf.Global != "capacity: total capacity 480 < 500 needed" || inf.Capacity != 480 || inf.Needed != 500 {
 		t.Fatalf("Global = %q", inf.Global)
 	}
 	if !strings.Contains(inf.Error(), "total capacity 480 < 500 needed") {
@@ -285,9 +285,11 @@ func TestInfeasibleEntryShortfall(t *testing.T) {
 	}
 	want := []assign.Shortfall{
 		{Entry: "E1", Track: "生物医药", Need: 5, Eligible: 4,
-			Reason: "track 生物医药: 9 experts with the field, 1 of the entry's own organization; the 8 eligible come from only 4 organizations"},
+			Reason: "track 生物医药: 9 experts with the field, 1 of the entry's own organization; the 8 eligible come from only 4 organizations",
+			Pool:   assign.Pool{WithField: 9, OwnOrg: 1, Eligible: 8}},
 		{Entry: "E7", Track: "新材料", Need: 5, Eligible: 3,
-			Reason: "track 新材料: 5 experts with the field, 2 conflicted"},
+			Reason: "track 新材料: 5 experts with the field, 2 conflicted",
+			Pool:   assign.Pool{WithField: 5, Conflicted: 2, Eligible: 3}},
 	}
 	if !reflect.DeepEqual(inf.Shortfalls, want) {
 		t.Fatalf("Shortfalls =\n%#v\nwant\n%#v", inf.Shortfalls, want)

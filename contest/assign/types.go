@@ -51,7 +51,8 @@ type Problem struct {
 // seeded random sample of the other eligible experts.
 const DefaultMaxCandidates = 64
 
-// Result is a complete assignment.
+// Result is an assignment: complete from Solve; from SolvePartial, as complete
+// as the rules allow, with what is missing.
 type Result struct {
 	Pairs         []Pair         // every assignment, kept ones included, sorted by entry then expert
 	Added         []Pair         // the assignments this run made, sorted
@@ -60,4 +61,15 @@ type Result struct {
 	Loads         map[string]int // expert ID → entries assigned (every expert, zeros too)
 	MinLoad       int            // over all experts
 	MaxLoad       int
+
+	// SolvePartial only, when not every entry got K experts: the entries short
+	// of experts (sorted by entry) and why.
+	Unfilled []Unfilled
+	Short    *InfeasibleError
+}
+
+// Unfilled is an entry that got fewer than K experts.
+type Unfilled struct {
+	Entry   string
+	Missing int // K minus the experts it has
 }
