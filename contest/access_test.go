@@ -10,6 +10,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 // An organizer of another contest can invite a judge of this one (the pool is
@@ -65,7 +66,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	}
 	notFound := func(what string, err error) {
 		t.Helper()
-		if contest.ErrorCode(err) != contest.CodeNotFound {
+		if fault.ErrorCode(err) != fault.CodeNotFound {
 			t.Errorf("%s through y's invite: %v, want not found", what, err)
 		}
 	}
@@ -128,7 +129,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if tasks, err := w.s.JudgeTasks(ctx, contest.EveryContest(w.judge.AccountID)); err != nil || len(tasks) == 0 {
 		t.Errorf("tasks of a password session: %+v %v", tasks, err)
 	}
-	if _, err := w.s.JudgeEntry(ctx, contest.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.JudgeEntry(ctx, contest.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("a session that reaches nothing read an entry: %v", err)
 	}
 }
@@ -160,7 +161,7 @@ func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 	}
 	refused := func(what string, err error) {
 		t.Helper()
-		if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.invite.used" {
+		if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.invite.used" {
 			t.Errorf("%s: %q, want err.invite.used", what, e.Message)
 		}
 	}
@@ -267,7 +268,7 @@ func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 	refused("another device after expiry", err)
 
 	_, err = redeem(invite(""), string(make([]byte, 201)))
-	wantCode(t, err, contest.CodeInvalid)
+	wantCode(t, err, fault.CodeInvalid)
 }
 
 // The pool is shared, but an expert's phone and email belong to the contests

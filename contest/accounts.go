@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"podium/fault"
 )
 
 // Role is what an account may do in Podium.
@@ -63,7 +65,7 @@ func NormalizeLogin(login string) string {
 }
 
 func (n *NewAccount) validate() error {
-	p := Problems{}
+	p := fault.Problems{}
 	switch n.Role {
 	case RoleOrganizer, RoleJudge, RoleEntrant:
 	default:
@@ -111,9 +113,9 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 		n.Role, n.Email, n.Phone, n.DisplayName, string(hash))
 	switch {
 	case isUniqueViolation(err, "accounts_email_key"):
-		return Account{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.account.email_taken"}}
+		return Account{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.account.email_taken"}}
 	case isUniqueViolation(err, "accounts_phone_key"):
-		return Account{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"phone": "err.account.phone_taken"}}
+		return Account{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"phone": "err.account.phone_taken"}}
 	case err != nil:
 		return Account{}, err
 	}
@@ -125,7 +127,7 @@ func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
 	var a Account
 	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Account{}, NotFound("err.account.not_found")
+		return Account{}, fault.NotFound("err.account.not_found")
 	}
 	return a, err
 }
@@ -167,10 +169,10 @@ func (s *Store) Authenticate(ctx context.Context, login, password string) (Accou
 		hash = []byte(*a.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || a.PasswordHash == nil {
-		return Account{}, Unauthorized("err.login.failed")
+		return Account{}, fault.Unauthorized("err.login.failed")
 	}
 	if a.DisabledAt != nil {
-		return Account{}, Forbidden("err.login.disabled")
+		return Account{}, fault.Forbidden("err.login.disabled")
 	}
 	return a, nil
 }

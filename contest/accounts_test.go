@@ -8,6 +8,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 // An unknown login is checked against a decoy hash of the same cost as real
@@ -32,7 +33,7 @@ func TestDecoyHashHasThePasswordCost(t *testing.T) {
 	if got, _ := bcrypt.Cost(s.DecoyHash()); got != realCost {
 		t.Errorf("decoy cost %d, real hash cost %d", got, realCost)
 	}
-	if _, err := s.Authenticate(ctx, "nobody@example.com", contesttest.Password); contest.ErrorCode(err) != contest.CodeUnauthorized {
+	if _, err := s.Authenticate(ctx, "nobody@example.com", contesttest.Password); fault.ErrorCode(err) != fault.CodeUnauthorized {
 		t.Errorf("unknown login: %v", err)
 	}
 	s.PasswordCost = bcrypt.MinCost + 1 // a changed setting makes a new decoy
@@ -51,7 +52,7 @@ func BenchmarkAuthenticate(b *testing.B) {
 	for _, bc := range []struct{ name, login string }{{"wrong_password", "judge@example.com"}, {"unknown_login", "nobody@example.com"}} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := s.Authenticate(ctx, bc.login, "not the password"); contest.ErrorCode(err) != contest.CodeUnauthorized {
+				if _, err := s.Authenticate(ctx, bc.login, "not the password"); fault.ErrorCode(err) != fault.CodeUnauthorized {
 					b.Fatal(err)
 				}
 			}

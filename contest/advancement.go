@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -139,12 +140,12 @@ func advancing(plan []scoring.PoolAdvancement, chosen []string) (map[string]bool
 			}
 		}
 		if picked > p.Seats-len(p.Advanced) {
-			return nil, Invalid("chosen", "err.advance.too_many")
+			return nil, fault.Invalid("chosen", "err.advance.too_many")
 		}
 	}
 	for _, e := range chosen {
 		if !advance[e] {
-			return nil, Invalid("chosen", "err.advance.not_tied")
+			return nil, fault.Invalid("chosen", "err.advance.not_tied")
 		}
 	}
 	return advance, nil

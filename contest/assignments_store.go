@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest/assign"
+	"podium/fault"
 )
 
 // Audit actions of assignment.
@@ -42,7 +43,7 @@ func roundByKey(ctx context.Context, q sqlx.QueryerContext, contestID int64, key
 	var r roundRef
 	err := sqlx.GetContext(ctx, q, &r, `SELECT id, contest_id, kind, state, reviews_per_entry FROM rounds WHERE contest_id = $1 AND key = $2`, contestID, key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, NotFound("err.round.not_found")
+		return r, fault.NotFound("err.round.not_found")
 	}
 	return r, err
 }
@@ -66,7 +67,7 @@ func (s *Store) SetPanel(ctx context.Context, actorID, contestID int64, roundKey
 			return err
 		}
 		if known != len(uniqueIDs(expertIDs)) {
-			return Invalid("experts", "err.expert.not_found")
+			return fault.Invalid("experts", "err.expert.not_found")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM panel_members WHERE round_id = $1 AND expert_id <> ALL($2)`, r.ID, pq.Int64Array(expertIDs)); err != nil {
 			return err
@@ -310,7 +311,7 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 		return AssignmentRun{}, err
 	}
 	if r.State == RoundClosed || r.State == RoundPublished {
-		return AssignmentRun{}, Conflict("err.assign.round_closed")
+		return AssignmentRun{}, fault.Conflict("err.assign.round_closed")
 	}
 	// A run whose instance stopped mid-way never finishes: after an hour it is
 	// marked failed so that the round can be assigned again.
@@ -324,7 +325,7 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 		INSERT INTO assignment_runs (round_id, state, seed, started_by, started_at) VALUES ($1, 'running', $2, $3, $4)
 		RETURNING id, state, seed, done, total, added, report, started_at, finished_at`, r.ID, seed, actorID, s.now())
 	if isUniqueViolation(err, "assignment_runs_one_running") {
-		return AssignmentRun{}, Conflict("err.assign.running")
+		return AssignmentRun{}, fault.Conflict("err.assign.running")
 	}
 	return run, err
 }
@@ -340,7 +341,7 @@ func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (
 		SELECT a.id, a.round_id, a.state, a.seed, a.done, a.total, a.added, a.report, a.started_at, a.finished_at
 		FROM assignment_runs a JOIN rounds r ON r.id = a.round_id WHERE a.id = $1 AND r.contest_id = $2`, runID, contestID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return run.AssignmentRun, NotFound("err.assign.run_not_found")
+		return run.AssignmentRun, fault.NotFound("err.assign.run_not_found")
 	}
 	if err != nil || len(run.Report.Unfilled) == 0 {
 		return run.AssignmentRun, err
@@ -639,7 +640,7 @@ func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if !ok {
-			return Invalid("assignment", "err.assign.not_eligible")
+			return fault.Invalid("assignment", "err.assign.not_eligible")
 		}
 		var n int
 		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
@@ -651,7 +652,7 @@ func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if conflicted {
-			return Conflict("err.assign.conflicted")
+			return fault.Conflict("err.assign.conflicted")
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
 			ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active' WHERE assignments.state = 'removed'`, r.ID, entryID, expertID, s.now())
@@ -659,7 +660,7 @@ func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
-			return Conflict("err.assign.exists")
+			return fault.Conflict("err.assign.exists")
 		}
 		cleared, err := clearDecisions(ctx, tx, r.ID, []int64{entryID})
 		if err != nil {
@@ -683,7 +684,7 @@ func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assign
 			WHERE a.id = $1 AND r.id = a.round_id AND r.contest_id = $2 AND a.state = 'active'
 			RETURNING a.entry_id, a.expert_id, r.key AS round_key`, assignmentID, contestID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return NotFound("err.assign.not_found")
+			return fault.NotFound("err.assign.not_found")
 		}
 		if err != nil {
 			return err
@@ -701,7 +702,7 @@ func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assign
 func (s *Store) Recuse(ctx context.Context, j JudgeSession, assignmentID int64, reason string) (int64, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return 0, Invalid("reason", "err.assign.recusal_reason")
+		return 0, fault.Invalid("reason", "err.assign.recusal_reason")
 	}
 	var replacement int64
 	judgeAccountID := j.AccountID
@@ -719,7 +720,7 @@ func (s *Store) Recuse(ctx context.Context, j JudgeSession, assignmentID int64, 
 			  AND `+reachSQL("r.contest_id", "$4")+`
 			RETURNING a.round_id, r.contest_id, r.key AS round_key, a.entry_id, a.expert_id`, assignmentID, judgeAccountID, reason, j.Reach.arg())
 		if errors.Is(err, sql.ErrNoRows) {
-			return NotFound("err.assign.not_found")
+			return fault.NotFound("err.assign.not_found")
 		}
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 // assignWorld is a contest with accepted entries from four organizations and a
@@ -231,10 +232,10 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only the judge of the assignment may recuse from it.
-	if _, err := w.s.Recuse(ctx, contest.EveryContest(w.organizer.ID), target.ID, "我认识他们"); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(w.organizer.ID), target.ID, "我认识他们"); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("recusal by someone else: %v", err)
 	}
-	if _, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, " "); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("recusal without a reason: %v", err)
 	}
 	replacement, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, "项目负责人是我的学生")
@@ -281,13 +282,13 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 	w.panel(t, "prelim", "赵专家", "钱专家", "周专家", "吴专家")
 	// A conflicted pair is refused even by hand.
 	err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["赵专家"])
-	if contest.ErrorCode(err) != contest.CodeConflict {
+	if fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("conflicted manual assignment: %v", err)
 	}
 	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); contest.ErrorCode(err) != contest.CodeConflict {
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("duplicate manual assignment: %v", err)
 	}
 	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
@@ -317,7 +318,7 @@ func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.StartAssignment(ctx, org.ID, c.ID, "prelim", 2); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := s.StartAssignment(ctx, org.ID, c.ID, "prelim", 2); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("a second run while one is running: %v", err)
 	}
 	clock.Advance(2 * time.Hour)

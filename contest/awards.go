@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -24,10 +25,10 @@ func (s *Store) AwardPlan(ctx context.Context, contestID int64, roundKey string)
 		return nil, scoring.Ranking{}, err
 	}
 	if !slices.ContainsFunc(c.Rounds, func(r Round) bool { return r.Key == roundKey }) {
-		return nil, scoring.Ranking{}, NotFound("err.round.not_found")
+		return nil, scoring.Ranking{}, fault.NotFound("err.round.not_found")
 	}
 	if c.Rounds[len(c.Rounds)-1].Key != roundKey { // rounds are in order of position
-		return nil, scoring.Ranking{}, Conflict("err.award.final_round_only")
+		return nil, scoring.Ranking{}, fault.Conflict("err.award.final_round_only")
 	}
 	rk, rs, _, err := s.DecidingRanking(ctx, contestID, roundKey)
 	if err != nil {
@@ -149,10 +150,10 @@ func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[strin
 				}
 				i := slices.Index(tie.Levels, level)
 				if i < 0 || level == scoring.NoAward {
-					return nil, Invalid("chosen", "err.award.not_tied")
+					return nil, fault.Invalid("chosen", "err.award.not_tied")
 				}
 				if taken[level]++; taken[level] > tie.Places[i] {
-					return nil, Invalid("chosen", "err.award.too_many")
+					return nil, fault.Invalid("chosen", "err.award.too_many")
 				}
 				given[e] = level
 			}
@@ -160,11 +161,11 @@ func awardsGiven(plan []scoring.PoolAwards, chosen map[string]string) (map[strin
 	}
 	for e := range chosen {
 		if !decided[e] {
-			return nil, Invalid("chosen", "err.award.not_tied")
+			return nil, fault.Invalid("chosen", "err.award.not_tied")
 		}
 	}
 	if undecided {
-		return nil, Invalid("chosen", "err.award.undecided")
+		return nil, fault.Invalid("chosen", "err.award.undecided")
 	}
 	return given, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 // Text PostgreSQL cannot store (a NUL byte, invalid UTF-8) is the caller's
@@ -19,11 +20,11 @@ func TestUnstorableTextIsInvalid(t *testing.T) {
 	ctx := context.Background()
 	for _, name := range []string{"张\x00三", "张\xff三"} {
 		_, err := s.SaveExpert(ctx, 0, contest.ExpertInput{Name: name, Organization: "某大学"})
-		if e := contest.Classify(err); e == nil || e.Code != contest.CodeInvalid || e.Message != "err.text.unstorable" {
+		if e := contest.Classify(err); e == nil || e.Code != fault.CodeInvalid || e.Message != "err.text.unstorable" {
 			t.Errorf("expert named %q: %v", name, err)
 		}
 		_, err = s.Authenticate(ctx, name+"@example.com", "password")
-		if code := contest.ErrorCode(err); code != contest.CodeInvalid && code != contest.CodeUnauthorized {
+		if code := contest.Classify(err).Code; code != fault.CodeInvalid && code != fault.CodeUnauthorized {
 			t.Errorf("login %q: %v (code %s)", name, err, code)
 		}
 	}
@@ -45,10 +46,10 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	defer db.Close()
 	s := contest.NewStore(db)
 	_, err = s.Account(context.Background(), 1)
-	if e := contest.Classify(err); e == nil || e.Code != contest.CodeUnavailable || e.Err == nil {
+	if e := contest.Classify(err); e == nil || e.Code != fault.CodeUnavailable || e.Err == nil {
 		t.Errorf("unreachable database: %v", err)
 	}
-	if got := contest.ErrorCode(errors.New("a bug")); got != contest.CodeInternal {
+	if got := fault.ErrorCode(errors.New("a bug")); got != fault.CodeInternal {
 		t.Errorf("a plain error is %s, want internal", got)
 	}
 	if contest.Classify(nil) != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -80,7 +81,7 @@ func (s *Store) combinedRanking(ctx context.Context, c Contest, ranked map[strin
 		inputs = append(inputs, scoring.RoundScores{Weight: scoring.Points(r.FinalWeight * 100), Scores: scores})
 	}
 	if len(inputs) == 0 {
-		return out, Conflict("err.combined.no_weights")
+		return out, fault.Conflict("err.combined.no_weights")
 	}
 	combined, err := scoring.Combine(inputs)
 	if err != nil {

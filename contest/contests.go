@@ -12,6 +12,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
+
+	"podium/fault"
 )
 
 // Contest is a saved contest: its setup plus what the system keeps about it.
@@ -46,7 +48,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), creatorID, s.now())
 		if isUniqueViolation(err, "contests_slug_key") {
-			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
 		if err != nil {
 			return err
@@ -80,7 +82,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 	}
 	for i, r := range c.Rounds {
 		if old, ok := findRound(current.Rounds, r.Key); ok && old.State != RoundDraft && !sameRubric(old.Criteria, r.Criteria) {
-			return Contest{}, &Error{Code: CodeConflict, Message: "err.invalid",
+			return Contest{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid",
 				Fields: map[string]string{"rounds[" + strconv.Itoa(i) + "].criteria": "err.rubric.locked"}}
 		}
 	}
@@ -91,7 +93,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 			WHERE id = $1`,
 			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), s.now())
 		if isUniqueViolation(err, "contests_slug_key") {
-			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
 		if err != nil {
 			return err
@@ -102,7 +104,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 		return s.audit(ctx, tx, &id, &actorID, AuditContestUpdated, c.Slug, c)
 	})
 	if pq.As(err, pqerror.ForeignKeyViolation) != nil { // a removed part is still referenced
-		return Contest{}, &Error{Code: CodeConflict, Message: "err.contest.in_use", Err: err}
+		return Contest{}, &fault.Error{Code: fault.CodeConflict, Message: "err.contest.in_use", Err: err}
 	}
 	if err != nil {
 		return Contest{}, err
@@ -252,7 +254,7 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 		SELECT id, slug, name_zh, name_en, description, state, registration_opens_at, submission_deadline, settings, created_at, updated_at
 		FROM contests WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Contest{}, NotFound("err.contest.not_found")
+		return Contest{}, fault.NotFound("err.contest.not_found")
 	}
 	if err != nil {
 		return Contest{}, err
@@ -388,7 +390,7 @@ func (s *Store) ContestIDBySlug(ctx context.Context, slug string) (int64, error)
 	var id int64
 	err := s.DB.GetContext(ctx, &id, `SELECT id FROM contests WHERE slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, NotFound("err.contest.not_found")
+		return 0, fault.NotFound("err.contest.not_found")
 	}
 	return id, err
 }

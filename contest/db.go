@@ -15,6 +15,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
+	"podium/fault"
 	"podium/migrations"
 )
 
@@ -142,7 +143,7 @@ const sqlStatePublished = pqerror.Code("PD001")
 // the conflict it is for the user.
 func publishedRefusal(err error) error {
 	if pq.As(err, sqlStatePublished) != nil {
-		return &Error{Code: CodeConflict, Message: "err.results.published", Err: err}
+		return &fault.Error{Code: fault.CodeConflict, Message: "err.results.published", Err: err}
 	}
 	return err
 }
@@ -160,25 +161,25 @@ func isInvalidUUID(err error) bool {
 
 // Classify returns err as a domain error: err itself when it is one; for the
 // failures of the store's own plumbing, what they mean to the caller:
-// CodeUnavailable when PostgreSQL cannot be reached (a refused or broken
+// fault.CodeUnavailable when PostgreSQL cannot be reached (a refused or broken
 // connection, a server shutting down, refusing connections or ending the
-// session), CodeInvalid when PostgreSQL refuses text it cannot store (a NUL
-// byte or invalid UTF-8, which no validation rule names); CodeInternal for the
+// session), fault.CodeInvalid when PostgreSQL refuses text it cannot store (a NUL
+// byte or invalid UTF-8, which no validation rule names); fault.CodeInternal for the
 // rest. The cause stays in Err, for logs. Classify(nil) is nil.
-func Classify(err error) *Error {
+func Classify(err error) *fault.Error {
 	if err == nil {
 		return nil
 	}
-	if e, ok := errors.AsType[*Error](err); ok {
+	if e, ok := errors.AsType[*fault.Error](err); ok {
 		return e
 	}
 	switch {
 	case unreachable(err):
-		return &Error{Code: CodeUnavailable, Message: "err.unavailable", Err: err}
+		return &fault.Error{Code: fault.CodeUnavailable, Message: "err.unavailable", Err: err}
 	case pq.As(err, pqerror.CharacterNotInRepertoire, pqerror.UntranslatableCharacter) != nil:
-		return &Error{Code: CodeInvalid, Message: "err.text.unstorable", Err: err}
+		return &fault.Error{Code: fault.CodeInvalid, Message: "err.text.unstorable", Err: err}
 	}
-	return &Error{Code: CodeInternal, Message: "err.internal", Err: err}
+	return &fault.Error{Code: fault.CodeInternal, Message: "err.internal", Err: err}
 }
 
 // unreachable reports a failure to reach PostgreSQL, as opposed to a refused

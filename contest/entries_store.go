@@ -16,12 +16,13 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest/assign"
+	"podium/fault"
 )
 
 // validate trims an entry and checks it against the contest's tracks and groups,
 // returning their ids.
 func (in *EntryInput) validate(ctx context.Context, q sqlx.QueryerContext, contestID int64) (trackID, groupID int64, err error) {
-	p := Problems{}
+	p := fault.Problems{}
 	in.Title = strings.TrimSpace(in.Title)
 	checkName(p, "title", in.Title, true)
 	f := &in.Fields
@@ -88,7 +89,7 @@ func (s *Store) window(ctx context.Context, q sqlx.QueryerContext, contestID int
 	var w contestWindow
 	err := sqlx.GetContext(ctx, q, &w, `SELECT registration_opens_at, submission_deadline, settings FROM contests WHERE id = $1`, contestID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return w, EntrySettings{}, NotFound("err.contest.not_found")
+		return w, EntrySettings{}, fault.NotFound("err.contest.not_found")
 	}
 	if err != nil {
 		return w, EntrySettings{}, err
@@ -118,10 +119,10 @@ func (s *Store) openForChanges(ctx context.Context, q sqlx.QueryerContext, conte
 func (s *Store) open(w contestWindow) error {
 	now := s.now()
 	if w.Opens != nil && now.Before(*w.Opens) {
-		return Conflict("err.entry.not_open")
+		return fault.Conflict("err.entry.not_open")
 	}
 	if w.Deadline != nil && !now.Before(*w.Deadline) {
-		return Conflict("err.entry.deadline_passed")
+		return fault.Conflict("err.entry.deadline_passed")
 	}
 	return nil
 }
@@ -129,8 +130,8 @@ func (s *Store) open(w contestWindow) error {
 // CreateEntry starts a draft entry in a contest for an entrant with a profile.
 func (s *Store) CreateEntry(ctx context.Context, accountID, contestID int64, in EntryInput) (Entry, error) {
 	org, err := s.OrganizationOf(ctx, accountID)
-	if ErrorCode(err) == CodeNotFound {
-		return Entry{}, Conflict("err.entry.profile_required")
+	if fault.ErrorCode(err) == fault.CodeNotFound {
+		return Entry{}, fault.Conflict("err.entry.profile_required")
 	}
 	if err != nil {
 		return Entry{}, err
@@ -150,7 +151,7 @@ func (s *Store) CreateEntry(ctx context.Context, accountID, contestID int64, in 
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 			contestID, accountID, org.ID, trackID, groupID, in.Title, fields, conflicts, s.now())
 		if isUniqueViolation(err, "entries_one_per_title") {
-			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
 		}
 		return err
 	})
@@ -165,7 +166,7 @@ func lockOwnEntry(ctx context.Context, tx *sqlx.Tx, accountID, entryID int64) (c
 	err = tx.QueryRowxContext(ctx, `SELECT contest_id, state FROM entries WHERE id = $1 AND account_id = $2 FOR UPDATE`,
 		entryID, accountID).Scan(&contestID, &state)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", NotFound("err.entry.not_found")
+		return 0, "", fault.NotFound("err.entry.not_found")
 	}
 	return contestID, state, err
 }
@@ -175,7 +176,7 @@ func editable(state string) error {
 	if state == EntryDraft || state == EntryWithdrawn {
 		return nil
 	}
-	return Conflict("err.entry.locked")
+	return fault.Conflict("err.entry.locked")
 }
 
 // UpdateEntry changes a draft (or withdrawn) entry before the deadline. A
@@ -201,7 +202,7 @@ func (s *Store) UpdateEntry(ctx context.Context, accountID, entryID int64, in En
 			       state = 'draft', updated_at = $7
 			WHERE id = $1`, entryID, trackID, groupID, in.Title, mustJSON(in.Fields), mustJSON(in.Conflicts), s.now())
 		if isUniqueViolation(err, "entries_one_per_title") {
-			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
 		}
 		return err
 	})
@@ -293,7 +294,7 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 			return err
 		}
 		if state == EntrySubmitted || state == EntryAccepted || state == EntryRejected {
-			return Conflict("err.entry.already_submitted")
+			return fault.Conflict("err.entry.already_submitted")
 		}
 		settings, err := s.openForChanges(ctx, tx, contestID)
 		if err != nil {
@@ -307,7 +308,7 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 		if err != nil {
 			return err
 		}
-		p := Problems{}
+		p := fault.Problems{}
 		for _, f := range settings.RequiredFields {
 			if entry.Fields.Value(f) == "" {
 				p.Add("fields."+f, "err.required")
@@ -335,7 +336,7 @@ func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, ackno
 				}
 				detail[field] = strings.TrimPrefix(detail[field]+"; "+l.detail(), "; ")
 			}
-			return &Error{Code: CodeConflict, Message: "err.entry.identity_leak", Fields: fields, Detail: detail}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.entry.identity_leak", Fields: fields, Detail: detail}
 		}
 		now := s.now()
 		snap := Snapshot{EntryInput: entry.EntryInput, Organization: org, Uploads: entry.Uploads, SubmittedAt: now, Leaks: leaks}
@@ -419,9 +420,9 @@ func (s *Store) WithdrawEntry(ctx context.Context, accountID, entryID int64) (En
 		}
 		switch state {
 		case EntryWithdrawn:
-			return Conflict("err.entry.already_withdrawn")
+			return fault.Conflict("err.entry.already_withdrawn")
 		case EntryAccepted, EntryRejected:
-			return Conflict("err.entry.reviewed")
+			return fault.Conflict("err.entry.reviewed")
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE entries SET state = 'withdrawn', withdrawn_at = $2, updated_at = $2 WHERE id = $1`, entryID, s.now())
 		return err
@@ -467,7 +468,7 @@ func (s *Store) loadEntry(ctx context.Context, q sqlx.QueryerContext, where stri
 		FROM entries e JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
 		WHERE `+where, args...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Entry{}, NotFound("err.entry.not_found")
+		return Entry{}, fault.NotFound("err.entry.not_found")
 	}
 	if err != nil {
 		return Entry{}, err

@@ -9,6 +9,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 // entrantWorld is a contest open for entries and an entrant with a profile.
@@ -66,16 +67,16 @@ func TestOrganizationProfile(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	a := contesttest.Account(t, s, contest.RoleEntrant, "a@example.com")
-	if _, err := s.OrganizationOf(ctx, a.ID); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := s.OrganizationOf(ctx, a.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Fatalf("profile before saving: %v", err)
 	}
 	_, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", USCC: "914403001922038217", ContactName: "王"})
-	e := wantCode(t, err, contest.CodeInvalid)
+	e := wantCode(t, err, fault.CodeInvalid)
 	if e.Fields["uscc"] != "err.org.uscc" || e.Fields["contact_phone"] != "err.org.contact_required" {
 		t.Errorf("fields %v", e.Fields)
 	}
 	_, err = s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", ContactName: "王", ContactEmail: "w@example.com"})
-	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["uscc"] != "err.org.uscc_required" {
+	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["uscc"] != "err.org.uscc_required" {
 		t.Errorf("enterprise without USCC: %v", e.Fields)
 	}
 	// A team needs no USCC; saving again updates the same organization.
@@ -94,7 +95,7 @@ func TestOrganizationProfile(t *testing.T) {
 	// Another entrant cannot claim the same USCC.
 	b := contesttest.Account(t, s, contest.RoleEntrant, "b@example.com")
 	_, err = s.SaveOrganization(ctx, b.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "冒名公司", USCC: "914403001922038216", ContactName: "赵", ContactEmail: "z@example.com"})
-	if e := wantCode(t, err, contest.CodeConflict); e.Fields["uscc"] != "err.org.uscc_taken" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Fields["uscc"] != "err.org.uscc_taken" {
 		t.Errorf("duplicate USCC: %v", e.Fields)
 	}
 }
@@ -107,14 +108,14 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 	// No profile, no entry.
 	other := contesttest.Account(t, s, contest.RoleEntrant, "other@example.com")
 	_, err := s.CreateEntry(ctx, other.ID, w.contest.ID, w.input("别人的项目"))
-	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.entry.profile_required" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.entry.profile_required" {
 		t.Errorf("without profile: %v", e)
 	}
 
 	bad := w.input("  ")
 	bad.Track, bad.Fields.Stage = "space", "moonshot"
 	_, err = s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, bad)
-	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["title"] != "err.required" || e.Fields["track"] != "err.unknown_track" || e.Fields["fields.stage"] != "err.entry.stage" {
+	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["title"] != "err.required" || e.Fields["track"] != "err.unknown_track" || e.Fields["fields.stage"] != "err.entry.stage" {
 		t.Errorf("invalid entry: %v", e.Fields)
 	}
 
@@ -129,7 +130,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 	}
 	// Submitting needs the contest's required field and a business plan.
 	_, err = s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
-	if e := wantCode(t, err, contest.CodeInvalid); e.Fields["fields.summary"] != "err.required" || e.Fields["uploads.business_plan"] != "err.entry.upload_required" {
+	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["fields.summary"] != "err.required" || e.Fields["uploads.business_plan"] != "err.entry.upload_required" {
 		t.Errorf("incomplete submission: %v", e.Fields)
 	}
 	in.Fields.Summary = "一种新型石墨烯散热膜"
@@ -155,14 +156,14 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 
 	// A submitted entry is locked: no edits, no uploads.
 	_, err = s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in)
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 	_, err = s.UploadLimit(ctx, w.entrant.ID, entry.ID, contest.UploadDeck)
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 	// Another entrant can neither see nor touch it.
 	_, err = s.EntryOfEntrant(ctx, other.ID, entry.ID)
-	wantCode(t, err, contest.CodeNotFound)
+	wantCode(t, err, fault.CodeNotFound)
 	_, err = s.WithdrawEntry(ctx, other.ID, entry.ID)
-	wantCode(t, err, contest.CodeNotFound)
+	wantCode(t, err, fault.CodeNotFound)
 
 	// Withdraw, edit again (back to draft), resubmit: the blind codes stay the same.
 	if got, err := s.WithdrawEntry(ctx, w.entrant.ID, entry.ID); err != nil || got.State != contest.EntryWithdrawn {
@@ -199,13 +200,13 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 			return err
 		},
 	} {
-		if e := wantCode(t, f(), contest.CodeConflict); e.Message != "err.entry.deadline_passed" {
+		if e := wantCode(t, f(), fault.CodeConflict); e.Message != "err.entry.deadline_passed" {
 			t.Errorf("%s after the deadline: %v", name, e)
 		}
 	}
 	// A finished upload that ends after the deadline is refused too.
 	_, err = s.AddUpload(ctx, w.entrant.ID, second.ID, contest.StoredUpload{Upload: contest.Upload{ID: "00000000-0000-0000-0000-000000000009", Kind: contest.UploadDeck}, Key: "x"})
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 }
 
 func TestIdentityLeakWarnsThenFlags(t *testing.T) {
@@ -226,7 +227,7 @@ func TestIdentityLeakWarnsThenFlags(t *testing.T) {
 	}
 	w.addPlan(t, entry.ID, "00000000-0000-0000-0000-000000000002", "本计划书由星河智能科技有限公司编写，项目负责人李娜。")
 	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
-	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] == "" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] == "" {
 		t.Fatalf("leak not warned: %v", e)
 	}
 	got, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, entry.ID)
@@ -272,7 +273,7 @@ func TestIdentityLeakInMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
-	e := wantCode(t, err, contest.CodeConflict)
+	e := wantCode(t, err, fault.CodeConflict)
 	if e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] != "err.entry.identity_leak_meta" {
 		t.Fatalf("metadata leak not warned: %v", e)
 	}
@@ -319,9 +320,9 @@ func TestReviewAndImport(t *testing.T) {
 		t.Fatalf("organizer's list %+v %v", list, err)
 	}
 	_, err = w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, []int64{ids[0], draft.ID}, true, "")
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 	_, err = w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids, false, " ")
-	wantCode(t, err, contest.CodeInvalid)
+	wantCode(t, err, fault.CodeInvalid)
 	if n, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids, false, "不属于本市注册企业"); err != nil || n != 2 {
 		t.Fatalf("bulk reject: %d %v", n, err)
 	}

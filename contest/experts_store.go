@@ -13,15 +13,17 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest/assign"
+	"podium/fault"
+	"podium/uscc"
 )
 
 // defaultCapacity is how many entries an expert reviews per round unless set.
 const defaultCapacity = 20
 
 func (in *ExpertInput) normalize() error {
-	p := Problems{}
+	p := fault.Problems{}
 	in.Name, in.Organization, in.Title, in.Region = strings.TrimSpace(in.Name), strings.TrimSpace(in.Organization), strings.TrimSpace(in.Title), strings.TrimSpace(in.Region)
-	in.USCC = NormalizeUSCC(in.USCC)
+	in.USCC = uscc.Normalize(in.USCC)
 	in.Phone, in.Email = NormalizeLogin(in.Phone), strings.ToLower(strings.TrimSpace(in.Email))
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 50 {
 		p.Add("name", "err.expert.name")
@@ -29,7 +31,7 @@ func (in *ExpertInput) normalize() error {
 	checkName(p, "organization", in.Organization, true)
 	checkName(p, "title", in.Title, false)
 	checkName(p, "region", in.Region, false)
-	if in.USCC != "" && !ValidUSCC(in.USCC) {
+	if in.USCC != "" && !uscc.Valid(in.USCC) {
 		p.Add("uscc", "err.org.uscc")
 	}
 	if in.Phone != "" && !mobilePattern.MatchString(in.Phone) {
@@ -165,13 +167,13 @@ func (s *Store) UpdateExpert(ctx context.Context, actorID, id int64, in ExpertIn
 		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now(),
 		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts), actorID)
 	if isUniqueViolation(err, "experts_identity") {
-		return Expert{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"name": "err.expert.duplicate"}}
+		return Expert{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"name": "err.expert.duplicate"}}
 	}
 	if err != nil {
 		return Expert{}, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return Expert{}, NotFound("err.expert.not_found")
+		return Expert{}, fault.NotFound("err.expert.not_found")
 	}
 	return s.Expert(ctx, actorID, id)
 }
@@ -182,7 +184,7 @@ func (s *Store) Expert(ctx context.Context, viewerID, id int64) (Expert, error) 
 	var r expertRow
 	err := s.DB.GetContext(ctx, &r, `SELECT `+expertColumnsFor("$2")+` WHERE x.id = $1`, id, viewerID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Expert{}, NotFound("err.expert.not_found")
+		return Expert{}, fault.NotFound("err.expert.not_found")
 	}
 	return r.expert(), err
 }
@@ -246,7 +248,7 @@ func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID i
 		}
 		err := tx.GetContext(ctx, &x, `SELECT account_id, name, email FROM experts WHERE id = $1 FOR UPDATE`, expertID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return NotFound("err.expert.not_found")
+			return fault.NotFound("err.expert.not_found")
 		}
 		if err != nil {
 			return err
@@ -262,7 +264,7 @@ func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID i
 		// The expert's email may name a judge account that is another expert's.
 		_, err = tx.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1`, expertID, inv.AccountID)
 		if isUniqueViolation(err, "experts_account_id_key") {
-			return Conflict("err.expert.email_linked")
+			return fault.Conflict("err.expert.email_linked")
 		}
 		return err
 	})

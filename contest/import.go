@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest/assign"
+	"podium/fault"
 )
 
 // RowProblem is what is wrong with one row of an import file.
@@ -125,8 +126,8 @@ func importOrganization(ctx context.Context, tx *sqlx.Tx, o OrganizationInput, n
 
 // rowProblems turns a validation error into problems of one row.
 func rowProblems(line int, err error) []RowProblem {
-	e, ok := errors.AsType[*Error](err)
-	if !ok || e.Code != CodeInvalid {
+	e, ok := errors.AsType[*fault.Error](err)
+	if !ok || e.Code != fault.CodeInvalid {
 		return nil
 	}
 	var out []RowProblem

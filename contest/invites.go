@@ -11,6 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"podium/fault"
 )
 
 // Invite is a one-time login link for a judge's tablet.
@@ -49,7 +51,7 @@ func (s *Store) CreateInvite(ctx context.Context, actorID, contestID int64, j Ne
 func (s *Store) createInvite(ctx context.Context, tx *sqlx.Tx, actorID, contestID int64, j NewJudge) (Invite, error) {
 	j.DisplayName = strings.TrimSpace(j.DisplayName)
 	j.Email = NormalizeLogin(j.Email)
-	p := Problems{}
+	p := fault.Problems{}
 	if j.DisplayName == "" || utf8.RuneCountInString(j.DisplayName) > 100 {
 		p.Add("display_name", "err.account.display_name")
 	}
@@ -74,7 +76,7 @@ func (s *Store) createInvite(ctx context.Context, tx *sqlx.Tx, actorID, contestI
 	case err != nil:
 		return Invite{}, err
 	case role != RoleJudge:
-		return Invite{}, &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.invite.not_a_judge"}}
+		return Invite{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.invite.not_a_judge"}}
 	}
 	return inv, s.issueInvite(ctx, tx, actorID, &inv, hash)
 }
@@ -120,7 +122,7 @@ const maxRedemptionKey = 200
 // lost was never seen by anyone, so it does no harm until it expires.
 func (s *Store) RedeemInvite(ctx context.Context, token string, r Redemption) (string, Session, error) {
 	if len(r.Key) > maxRedemptionKey {
-		return "", Session{}, Invalid("idempotency_key", "err.invite.key_too_long")
+		return "", Session{}, fault.Invalid("idempotency_key", "err.invite.key_too_long")
 	}
 	var (
 		sessToken string
@@ -198,13 +200,13 @@ func (s *Store) inviteProblem(ctx context.Context, tx *sqlx.Tx, token string) er
 	err := tx.GetContext(ctx, &used, `SELECT used_at FROM invites WHERE token_hash = $1`, hashToken(token))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return NotFound("err.invite.not_found")
+		return fault.NotFound("err.invite.not_found")
 	case err != nil:
 		return err
 	case used != nil:
-		return Conflict("err.invite.used")
+		return fault.Conflict("err.invite.used")
 	default:
-		return Conflict("err.invite.expired")
+		return fault.Conflict("err.invite.expired")
 	}
 }
 

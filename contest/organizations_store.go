@@ -14,14 +14,16 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest/assign"
+	"podium/fault"
+	"podium/uscc"
 )
 
 // normalize trims the profile and checks it: an enterprise needs a valid USCC,
 // contacts must be reachable, team members named.
 func (o *OrganizationInput) normalize() error {
-	p := Problems{}
+	p := fault.Problems{}
 	o.Name = strings.TrimSpace(o.Name)
-	o.USCC = NormalizeUSCC(o.USCC)
+	o.USCC = uscc.Normalize(o.USCC)
 	o.ContactName = strings.TrimSpace(o.ContactName)
 	o.ContactPhone = NormalizeLogin(o.ContactPhone)
 	o.ContactEmail = strings.ToLower(strings.TrimSpace(o.ContactEmail))
@@ -29,11 +31,11 @@ func (o *OrganizationInput) normalize() error {
 	case OrgEnterprise:
 		if o.USCC == "" {
 			p.Add("uscc", "err.org.uscc_required")
-		} else if !ValidUSCC(o.USCC) {
+		} else if !uscc.Valid(o.USCC) {
 			p.Add("uscc", "err.org.uscc")
 		}
 	case OrgTeam:
-		if o.USCC != "" && !ValidUSCC(o.USCC) {
+		if o.USCC != "" && !uscc.Valid(o.USCC) {
 			p.Add("uscc", "err.org.uscc")
 		}
 	default:
@@ -101,13 +103,13 @@ func (r organizationRow) organization() (Organization, error) {
 	return o, err
 }
 
-// OrganizationOf returns the entrant's organization profile, CodeNotFound when it has none yet.
+// OrganizationOf returns the entrant's organization profile, fault.CodeNotFound when it has none yet.
 func (s *Store) OrganizationOf(ctx context.Context, accountID int64) (Organization, error) {
 	var row organizationRow
 	err := s.DB.GetContext(ctx, &row, `
 		SELECT `+organizationColumns+` FROM organizations o JOIN accounts a ON a.organization_id = o.id WHERE a.id = $1`, accountID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Organization{}, NotFound("err.org.missing")
+		return Organization{}, fault.NotFound("err.org.missing")
 	}
 	if err != nil {
 		return Organization{}, err
@@ -127,7 +129,7 @@ func (s *Store) SaveOrganization(ctx context.Context, accountID int64, in Organi
 		var current sql.NullInt64
 		if err := tx.GetContext(ctx, &current, `SELECT organization_id FROM accounts WHERE id = $1 AND role = 'entrant' FOR UPDATE`, accountID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return Forbidden("err.forbidden")
+				return fault.Forbidden("err.forbidden")
 			}
 			return err
 		}
@@ -140,7 +142,7 @@ func (s *Store) SaveOrganization(ctx context.Context, accountID int64, in Organi
 			RETURNING id`,
 			current, in.Kind, in.Name, assign.NormalizeOrg(in.Name), in.USCC, in.ContactName, in.ContactPhone, in.ContactEmail, members, s.now())
 		if isUniqueViolation(err, "organizations_uscc_key") {
-			return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{"uscc": "err.org.uscc_taken"}}
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"uscc": "err.org.uscc_taken"}}
 		}
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -72,18 +73,18 @@ func lockRoundClosed(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey
 	}
 	err := tx.GetContext(ctx, &r, `SELECT id, state FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, roundKey)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, NotFound("err.round.not_found")
+		return 0, fault.NotFound("err.round.not_found")
 	}
 	if err != nil {
 		return 0, err
 	}
 	switch r.State {
 	case RoundPublished:
-		return 0, Conflict("err.results.published")
+		return 0, fault.Conflict("err.results.published")
 	case RoundClosed:
 		return r.ID, nil
 	default:
-		return 0, Conflict(notClosed)
+		return 0, fault.Conflict(notClosed)
 	}
 }
 
@@ -163,7 +164,7 @@ func lockClosedRound(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey
 		return 0, err
 	}
 	if reopened > 0 {
-		return 0, Conflict("err.publish.sheets_reopened")
+		return 0, fault.Conflict("err.publish.sheets_reopened")
 	}
 	return id, nil
 }
@@ -178,7 +179,7 @@ func earlierWeightedRoundsPublished(ctx context.Context, tx *sqlx.Tx, contestID,
 		return err
 	}
 	if open > 0 {
-		return Conflict("err.publish.earlier_rounds")
+		return fault.Conflict("err.publish.earlier_rounds")
 	}
 	return nil
 }
@@ -190,13 +191,13 @@ func resultsMatchRanking(ctx context.Context, tx *sqlx.Tx, roundID int64, rk sco
 		return err
 	}
 	if len(rk.Entries) == 0 {
-		return Conflict("err.publish.nothing_ranked")
+		return fault.Conflict("err.publish.nothing_ranked")
 	}
 	if !recorded {
-		return Conflict("err.publish.not_confirmed")
+		return fault.Conflict("err.publish.not_confirmed")
 	}
 	if !same {
-		return Conflict("err.publish.stale")
+		return fault.Conflict("err.publish.stale")
 	}
 	return nil
 }
@@ -313,7 +314,7 @@ func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]Publis
 		return nil, err
 	}
 	if len(rounds) == 0 {
-		return nil, NotFound("err.results.not_published")
+		return nil, fault.NotFound("err.results.not_published")
 	}
 	out := make([]PublishedRound, len(rounds))
 	for i, r := range rounds {

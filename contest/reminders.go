@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"podium/fault"
 )
 
 // Reminders are notices from a round's organizers to judges whose sheets are not
@@ -44,7 +46,7 @@ type JudgeReminder struct {
 func (s *Store) RemindJudge(ctx context.Context, actorID, contestID int64, roundKey string, expertID int64) error {
 	res, err := s.remind(ctx, actorID, contestID, roundKey, &expertID)
 	if err == nil && res.Sent == 0 {
-		return Conflict("err.reminder.recent")
+		return fault.Conflict("err.reminder.recent")
 	}
 	return err
 }
@@ -71,7 +73,7 @@ func (s *Store) remind(ctx context.Context, actorID, contestID int64, roundKey s
 			return err
 		}
 		if r.State != RoundOpen {
-			return Conflict("err.reminder.round_not_open")
+			return fault.Conflict("err.reminder.round_not_open")
 		}
 		// One reminding at a time per round, so two clicks cannot both pass the cooldown.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('podium.reminders', $1))`, r.ID); err != nil {
@@ -117,9 +119,9 @@ func notBehind(ctx context.Context, q sqlx.QueryerContext, roundID, expertID int
 	case err != nil:
 		return err
 	case !assigned:
-		return NotFound("err.reminder.judge_not_found")
+		return fault.NotFound("err.reminder.judge_not_found")
 	}
-	return Conflict("err.reminder.nothing_due")
+	return fault.Conflict("err.reminder.nothing_due")
 }
 
 // LastReminders returns when each judge of the round (by expert id) was last reminded.
@@ -180,7 +182,7 @@ func (s *Store) DismissReminder(ctx context.Context, j JudgeSession, reminderID 
 		SELECT m.round_id, m.expert_id FROM reminders m JOIN experts x ON x.id = m.expert_id JOIN rounds r ON r.id = m.round_id
 		WHERE m.id = $1 AND x.account_id = $2 AND `+reachSQL("r.contest_id", "$3"), reminderID, j.AccountID, j.Reach.arg())
 	if errors.Is(err, sql.ErrNoRows) {
-		return NotFound("err.reminder.not_found")
+		return fault.NotFound("err.reminder.not_found")
 	}
 	if err != nil {
 		return err

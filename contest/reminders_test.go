@@ -8,6 +8,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 func TestRemindersReachBehindJudgesOnly(t *testing.T) {
@@ -17,13 +18,13 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 	w.s.Now = clock.Now
 	org, cid := w.organizer.ID, w.contest.ID
 
-	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("reminding in a round not yet open: %v", err)
 	}
 	if err := w.s.SetRoundState(ctx, org, cid, "prelim", contest.RoundOpen); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "nosuch"); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "nosuch"); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("reminding in a round that does not exist: %v", err)
 	}
 	judges, _, err := w.s.Progress(ctx, cid, "prelim")
@@ -38,7 +39,7 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 	if res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); err != nil || res.Sent != 0 || res.Skipped != len(judges) {
 		t.Errorf("remind all again at once: %+v %v", res, err)
 	}
-	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); contest.ErrorCode(err) != contest.CodeConflict {
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("reminding one judge again at once: %v", err)
 	}
 	last, err := w.s.LastReminders(ctx, cid, "prelim")
@@ -55,7 +56,7 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Pending != len(tasks) || got[0].RoundName != tasks[0].RoundName {
 		t.Fatalf("the judge's reminders %+v %v, want one with %d pending", got, err, len(tasks))
 	}
-	if err := w.s.DismissReminder(ctx, w.otherJudge, got[0].ID); contest.ErrorCode(err) != contest.CodeNotFound {
+	if err := w.s.DismissReminder(ctx, w.otherJudge, got[0].ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("another judge dismissing it: %v", err)
 	}
 	if other, _ := w.s.JudgeReminders(ctx, w.otherJudge); len(other) != 1 || other[0].ID == got[0].ID {
@@ -88,13 +89,13 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 		t.Errorf("reminders of a judge with everything submitted: %+v", done)
 	}
 	clock.Advance(time.Hour)
-	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); contest.ErrorCode(err) != contest.CodeConflict {
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("reminding a judge with nothing due: %v", err)
 	}
 	if res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); err != nil || res.Sent != len(judges)-1 {
 		t.Errorf("remind all after the target finished: %+v %v, want %d", res, err, len(judges)-1)
 	}
-	if err := w.s.RemindJudge(ctx, org, cid, "prelim", 999999); contest.ErrorCode(err) != contest.CodeNotFound {
+	if err := w.s.RemindJudge(ctx, org, cid, "prelim", 999999); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("reminding someone not judging the round: %v", err)
 	}
 	// Closing the round retires every reminder of it.

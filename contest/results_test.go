@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -69,9 +70,9 @@ func (w assignWorld) codeOf(t *testing.T, round, org string) string {
 	return code
 }
 
-func wantError(t *testing.T, err error, code contest.Code, message string) {
+func wantError(t *testing.T, err error, code fault.Code, message string) {
 	t.Helper()
-	e, ok := err.(*contest.Error)
+	e, ok := err.(*fault.Error)
 	if !ok || e.Code != code || (message != "" && e.Message != message && e.Fields["chosen"] != message) {
 		t.Errorf("error %v, want %s %s", err, code, message)
 	}
@@ -124,7 +125,7 @@ func TestAwardTiesAreDecidedWithinTheirPlaces(t *testing.T) {
 		{nil, "err.award.undecided"},                                               // both left out
 	} {
 		_, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", bad.chosen)
-		wantError(t, err, contest.CodeInvalid, bad.want)
+		wantError(t, err, fault.CodeInvalid, bad.want)
 	}
 	given, err := w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", map[string]string{eagle: "third", seed: "second"})
 	if err != nil || given[eagle] != "third" || given[seed] != "second" || given[star] != "" || len(given) != 3 {
@@ -144,8 +145,8 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	eagle, seed := w.codeOf(t, "prelim", "鹰眼装备股份有限公司"), w.codeOf(t, "prelim", "绿种团队")
 
 	_, err := w.s.PublishResults(ctx, org, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.publish.not_confirmed")
-	if _, err := w.s.PublishedResults(ctx, id); contest.ErrorCode(err) != contest.CodeNotFound {
+	wantError(t, err, fault.CodeConflict, "err.publish.not_confirmed")
+	if _, err := w.s.PublishedResults(ctx, id); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("published results before publication: %v", err)
 	}
 	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
@@ -165,12 +166,12 @@ func TestPublishingFixesTheResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.publish.sheets_reopened")
+	wantError(t, err, fault.CodeConflict, "err.publish.sheets_reopened")
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); err != nil {
 		t.Fatal(err)
 	}
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.publish.not_closed")
+	wantError(t, err, fault.CodeConflict, "err.publish.not_closed")
 	inv, _ := w.s.InviteExpert(ctx, org, id, starSheet.ExpertID)
 	if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, same("12"), "again", hash("again")); err != nil {
 		t.Fatal(err)
@@ -179,7 +180,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.publish.stale")
+	wantError(t, err, fault.CodeConflict, "err.publish.stale")
 	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
 		t.Fatal(err)
 	}
@@ -196,26 +197,26 @@ func TestPublishingFixesTheResults(t *testing.T) {
 
 	// Nothing changes a published round's results any more.
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	_, err = w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "third", seed: "second"})
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	_, err = w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil)
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	err = w.s.ReopenSheet(ctx, org, id, starSheet.ID, "再改一次")
-	wantError(t, err, contest.CodeConflict, "err.results.published")
-	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); contest.ErrorCode(err) != contest.CodeConflict {
+	wantError(t, err, fault.CodeConflict, "err.results.published")
+	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("reopening a published round: %v", err)
 	}
 	_, err = w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, "回避")
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	c, _ := w.s.Contest(ctx, id)
 	c.Rounds[0].Method = "mean"
 	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	c, _ = w.s.Contest(ctx, id)
 	c.Rounds[0].Key = "again" // removing the published round (the only one) for another
 	_, err = w.s.UpdateContest(ctx, org, id, c.Setup)
-	wantError(t, err, contest.CodeConflict, "err.results.published")
+	wantError(t, err, fault.CodeConflict, "err.results.published")
 	if _, err := w.s.DB.Exec(`UPDATE results SET score = 0`); err == nil {
 		t.Error("the database let a published result change")
 	}
@@ -340,7 +341,7 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = w.s.CombinedRanking(ctx, id)
-	wantError(t, err, contest.CodeConflict, "err.combined.no_weights")
+	wantError(t, err, fault.CodeConflict, "err.combined.no_weights")
 }
 
 // Where rounds are weighted (30% preliminary + 70% semifinal), the last round's
@@ -383,7 +384,7 @@ func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
 	}
 	// The combined scores rest on the preliminary's: it is published first.
 	_, err = w.s.PublishResults(ctx, w.organizer.ID, id, "semi")
-	wantError(t, err, contest.CodeConflict, "err.publish.earlier_rounds")
+	wantError(t, err, fault.CodeConflict, "err.publish.earlier_rounds")
 	if _, err := w.s.PublishResults(ctx, w.organizer.ID, id, "prelim"); err != nil {
 		t.Fatal(err)
 	}
@@ -419,14 +420,14 @@ func TestAwardsOnlyOnTheLastRound(t *testing.T) {
 		return same("10")
 	})
 	_, _, err := w.s.AwardPlan(ctx, id, "prelim")
-	wantError(t, err, contest.CodeConflict, "err.award.final_round_only")
+	wantError(t, err, fault.CodeConflict, "err.award.final_round_only")
 	_, err = w.s.ConfirmAwards(ctx, w.organizer.ID, id, "prelim", nil)
-	wantError(t, err, contest.CodeConflict, "err.award.final_round_only")
+	wantError(t, err, fault.CodeConflict, "err.award.final_round_only")
 	if results, _ := w.s.RoundResults(ctx, id, "prelim"); len(results) != 0 {
 		t.Errorf("awards refused on the preliminary recorded %+v", results)
 	}
 	_, _, err = w.s.AwardPlan(ctx, id, "nope")
-	wantError(t, err, contest.CodeNotFound, "err.round.not_found")
+	wantError(t, err, fault.CodeNotFound, "err.round.not_found")
 	// The semifinal is the last round: its plan is the contest's (nobody is ranked yet).
 	if plan, _, err := w.s.AwardPlan(ctx, id, "semi"); err != nil || len(plan) != 0 {
 		t.Errorf("semifinal plan %+v %v", plan, err)
@@ -454,9 +455,9 @@ func (w assignWorld) rescore(t *testing.T, round, org string, sheet contest.Shee
 		t.Fatal(err)
 	}
 	_, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, id, round, nil)
-	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	wantError(t, err, fault.CodeConflict, "err.results.round_not_closed")
 	_, err = w.s.ConfirmAwards(ctx, w.organizer.ID, id, round, nil)
-	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	wantError(t, err, fault.CodeConflict, "err.results.round_not_closed")
 	inv, err := w.s.InviteExpert(ctx, w.organizer.ID, id, a.ExpertID)
 	if err != nil {
 		t.Fatal(err)

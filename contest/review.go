@@ -7,6 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"podium/fault"
 )
 
 // EntryFilter narrows and orders the organizer's list of entries.
@@ -52,11 +54,11 @@ func (s *Store) ReviewEntries(ctx context.Context, actorID, contestID int64, ent
 	reason = strings.TrimSpace(reason)
 	switch {
 	case len(entryIDs) == 0:
-		return 0, Invalid("entries", "err.review.none")
+		return 0, fault.Invalid("entries", "err.review.none")
 	case !accept && reason == "":
-		return 0, Invalid("reason", "err.review.reason_required")
+		return 0, fault.Invalid("reason", "err.review.reason_required")
 	case utf8.RuneCountInString(reason) > 1000:
-		return 0, Invalid("reason", "err.too_long")
+		return 0, fault.Invalid("reason", "err.too_long")
 	}
 	state := EntryRejected
 	if accept {
@@ -71,7 +73,7 @@ func (s *Store) ReviewEntries(ctx context.Context, actorID, contestID int64, ent
 			return err
 		}
 		if found != len(uniqueIDs(entryIDs)) {
-			return Conflict("err.review.not_reviewable")
+			return fault.Conflict("err.review.not_reviewable")
 		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE entries SET state = $3, review_reason = $4, reviewed_at = $5, reviewed_by = $6, updated_at = $5

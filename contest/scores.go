@@ -17,7 +17,8 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
-	"podium/contest/redact"
+	"podium/fault"
+	"podium/redact"
 	"podium/scoring"
 )
 
@@ -37,11 +38,11 @@ const (
 )
 
 func errInProgress() error {
-	return &Error{Code: CodeConflict, Message: "err.score.in_progress", Reason: ReasonInProgress}
+	return &fault.Error{Code: fault.CodeConflict, Message: "err.score.in_progress", Reason: ReasonInProgress}
 }
 
 func errAlreadySubmitted() error {
-	return &Error{Code: CodeConflict, Message: "err.score.already_submitted", Reason: ReasonAlreadySubmitted}
+	return &fault.Error{Code: fault.CodeConflict, Message: "err.score.already_submitted", Reason: ReasonAlreadySubmitted}
 }
 
 // SetRoundState opens a round for scoring, closes it, or opens it again.
@@ -49,7 +50,7 @@ func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, rou
 	allowed := map[string][]string{RoundOpen: {RoundDraft, RoundClosed}, RoundClosed: {RoundOpen}}
 	from, ok := allowed[state]
 	if !ok {
-		return Invalid("state", "err.round.state")
+		return fault.Invalid("state", "err.round.state")
 	}
 	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
@@ -61,7 +62,7 @@ func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return Conflict("err.round.state_change")
+			return fault.Conflict("err.round.state_change")
 		}
 		// The record takes the contest's chain head until commit; a submission
 		// re-checks the round once it holds the head (assert_sheet_open), so it
@@ -120,7 +121,7 @@ func (m *Marks) UnmarshalJSON(b []byte) error {
 		*m = nil
 		return nil
 	}
-	out, p := make(Marks, len(raw)), Problems{}
+	out, p := make(Marks, len(raw)), fault.Problems{}
 	for key, v := range raw {
 		if string(v) == "null" {
 			p.Add("marks."+key, "err.score.missing")
@@ -190,7 +191,7 @@ func (s *Store) judgeAssignment(ctx context.Context, q sqlx.QueryerContext, j Ju
 	if errors.Is(err, sql.ErrNoRows) {
 		// Another judge's assignment, or one in a contest the session does not
 		// reach, is simply not there.
-		return a, NotFound("err.assign.not_found")
+		return a, fault.NotFound("err.assign.not_found")
 	}
 	return a, err
 }
@@ -237,7 +238,7 @@ func (s *Store) JudgeEntry(ctx context.Context, j JudgeSession, assignmentID int
 		return BlindEntry{}, err
 	}
 	if a.RoundState == RoundDraft {
-		return BlindEntry{}, NotFound("err.assign.not_found")
+		return BlindEntry{}, fault.NotFound("err.assign.not_found")
 	}
 	var row struct {
 		Snapshot []byte `db:"snapshot"`
@@ -340,7 +341,7 @@ func loadSheet(ctx context.Context, q sqlx.QueryerContext, a judgeAssignment) (S
 // checkMarks validates marks against the rubric: range, step, known criteria,
 // and (for a submission) every criterion present. It returns the total.
 func checkMarks(rubric []Criterion, in SheetInput, complete bool) (scoring.Points, error) {
-	p := Problems{}
+	p := fault.Problems{}
 	byKey := map[string]Criterion{}
 	for _, c := range rubric {
 		byKey[c.Key] = c
@@ -421,7 +422,7 @@ func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j JudgeSession, 
 		return a, Sheet{}, nil, err
 	}
 	if a.RoundState != RoundOpen {
-		return a, Sheet{}, nil, Conflict("err.score.round_not_open")
+		return a, Sheet{}, nil, fault.Conflict("err.score.round_not_open")
 	}
 	sheet, err := loadSheet(ctx, tx, a)
 	if err != nil {
@@ -471,7 +472,7 @@ func (s *Store) SaveDraft(ctx context.Context, j JudgeSession, assignmentID int6
 // statement's end and the commit.
 func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID int64, in SheetInput, key string, requestHash []byte) (json.RawMessage, error) {
 	if key == "" || len(key) > 200 {
-		return nil, Invalid("idempotency_key", "err.score.key_required")
+		return nil, fault.Invalid("idempotency_key", "err.score.key_required")
 	}
 	judgeID := j.AccountID
 	t, err := s.submitTarget(ctx, j, assignmentID, key)
@@ -479,7 +480,7 @@ func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID in
 		return nil, err
 	}
 	if !t.Reached {
-		return nil, NotFound("err.assign.not_found") // as another judge's assignment
+		return nil, fault.NotFound("err.assign.not_found") // as another judge's assignment
 	}
 	if replay, err := t.replay(requestHash); replay != nil || err != nil {
 		return replay, err
@@ -652,7 +653,7 @@ func (t submitTarget) replay(requestHash []byte) (json.RawMessage, error) {
 	case t.KeyHash == nil:
 		return nil, nil
 	case !bytes.Equal(t.KeyHash, requestHash):
-		return nil, Invalid("idempotency_key", "err.score.key_reused")
+		return nil, fault.Invalid("idempotency_key", "err.score.key_reused")
 	case t.KeyResponse == nil:
 		return nil, errInProgress()
 	}
@@ -663,9 +664,9 @@ func (t submitTarget) replay(requestHash []byte) (json.RawMessage, error) {
 func (t submitTarget) open() error {
 	switch {
 	case !t.RoundID.Valid:
-		return NotFound("err.assign.not_found") // another judge's assignment is simply not there
+		return fault.NotFound("err.assign.not_found") // another judge's assignment is simply not there
 	case t.RoundState.String != RoundOpen:
-		return Conflict("err.score.round_not_open")
+		return fault.Conflict("err.score.round_not_open")
 	case t.SheetState.String == "submitted":
 		return errAlreadySubmitted()
 	}
@@ -699,7 +700,7 @@ func submittedSheet(assignmentID int64, blindCode string, in SheetInput, total s
 func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Invalid("reason", "err.score.reopen_reason")
+		return fault.Invalid("reason", "err.score.reopen_reason")
 	}
 	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `
@@ -711,7 +712,7 @@ func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentI
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return NotFound("err.score.not_submitted")
+			return fault.NotFound("err.score.not_submitted")
 		}
 		return s.audit(ctx, tx, &contestID, &actorID, AuditScoreReopened, fmt.Sprint(assignmentID),
 			map[string]any{"assignment": assignmentID, "reason": reason})
@@ -745,7 +746,7 @@ func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey s
 func (s *Store) JudgeFile(ctx context.Context, j JudgeSession, assignmentID int64, uploadID string) (StoredUpload, string, error) {
 	a, err := s.judgeAssignment(ctx, s.DB, j, assignmentID, false)
 	if err != nil || a.RoundState == RoundDraft {
-		return StoredUpload{}, "", NotFound("err.upload.not_found")
+		return StoredUpload{}, "", fault.NotFound("err.upload.not_found")
 	}
 	u, err := s.storedUpload(ctx, storedUploadSelect+` WHERE b.id = $1 AND e.id = $2`, uploadID, a.EntryID)
 	if err != nil {
@@ -768,11 +769,11 @@ func (s *Store) JudgeFile(ctx context.Context, j JudgeSession, assignmentID int6
 // the other is discarded.
 func (s *Store) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, error) {
 	if s.JudgeCopies == nil {
-		return "", &Error{Code: CodeConflict, Message: "err.upload.no_judge_copy", Err: errors.New("no JudgeCopier")}
+		return "", &fault.Error{Code: fault.CodeConflict, Message: "err.upload.no_judge_copy", Err: errors.New("no JudgeCopier")}
 	}
 	key, meta, err := s.JudgeCopies.JudgeCopy(ctx, u.Key)
-	if ErrorCode(err) == CodeInvalid { // the file cannot be read as a PDF: judges get nothing rather than the original
-		return "", &Error{Code: CodeConflict, Message: "err.upload.no_judge_copy", Err: err}
+	if fault.ErrorCode(err) == fault.CodeInvalid { // the file cannot be read as a PDF: judges get nothing rather than the original
+		return "", &fault.Error{Code: fault.CodeConflict, Message: "err.upload.no_judge_copy", Err: err}
 	}
 	if err != nil {
 		return "", err
@@ -786,7 +787,7 @@ func (s *Store) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, erro
 		_ = s.JudgeCopies.Discard(context.WithoutCancel(ctx), key)
 	}
 	if errors.Is(err, sql.ErrNoRows) { // the upload was deleted meanwhile
-		return "", NotFound("err.upload.not_found")
+		return "", fault.NotFound("err.upload.not_found")
 	}
 	return recorded, err
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -78,7 +79,7 @@ func TestJudgeSeesOnlyABlindEntry(t *testing.T) {
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	// Before the round opens, nothing is visible.
-	if _, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID); contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("entry of a draft round: %v", err)
 	}
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
@@ -98,7 +99,7 @@ func TestJudgeSeesOnlyABlindEntry(t *testing.T) {
 		}
 	}
 	// Another judge's assignment does not exist for this judge.
-	if _, err := w.s.JudgeEntry(ctx, w.judge, w.other.ID); w.other.ExpertID != w.target.ExpertID && contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := w.s.JudgeEntry(ctx, w.judge, w.other.ID); w.other.ExpertID != w.target.ExpertID && fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("another judge's assignment: %v", err)
 	}
 }
@@ -108,7 +109,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	ctx := context.Background()
 	in := marks("30.5", "20", "25")
 	// Closed (draft) round: nothing is accepted.
-	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a")); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("submit in a draft round: %v", err)
 	}
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
@@ -122,7 +123,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	// Validation: above max, off-step, unknown and missing criteria, all at once.
 	bad := contest.SheetInput{Marks: map[string]scoring.Points{"tech": 4100, "market": 2025, "luck": 100}}
 	_, err = w.s.SubmitSheet(ctx, w.judge, w.target.ID, bad, "k0", hash("bad"))
-	e, _ := err.(*contest.Error)
+	e, _ := err.(*fault.Error)
 	if e == nil || e.Fields["marks.tech"] != "err.score.range" || e.Fields["marks.market"] != "err.score.step" ||
 		e.Fields["marks.luck"] != "err.score.unknown_criterion" || e.Fields["marks.team"] != "err.score.missing" {
 		t.Fatalf("invalid sheet: %v", err)
@@ -145,7 +146,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 			first = responses[i]
 		case errs[i] == nil && responses[i] != first:
 			t.Errorf("replay %d differs (err %v):\n%q\n%s", i, errs[i], responses[i], first)
-		case errs[i] != nil && contest.ErrorCode(errs[i]) != contest.CodeConflict: // in progress
+		case errs[i] != nil && fault.ErrorCode(errs[i]) != fault.CodeConflict: // in progress
 			t.Errorf("retry %d: %v", i, errs[i])
 		}
 	}
@@ -157,11 +158,11 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	if r, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k1", hash("a")); err != nil || string(r) != first {
 		t.Errorf("replay: %s %v", r, err)
 	}
-	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("10", "10", "10"), "k1", hash("b")); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("10", "10", "10"), "k1", hash("b")); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("key reused with another body: %v", err)
 	}
 	// A new key on a submitted sheet is refused: submitted is final for the judge.
-	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k2", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, in, "k2", hash("a")); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("second submission: %v", err)
 	}
 	var sheets int
@@ -172,7 +173,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 		t.Errorf("%d sheets and %d audit records for one submission", sheets, audited)
 	}
 	// The organizer reopens it with a reason (audited); the judge resubmits with a new key.
-	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.target.ID, " "); contest.ErrorCode(err) != contest.CodeInvalid {
+	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.target.ID, " "); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("reopen without a reason: %v", err)
 	}
 	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.target.ID, "评委笔误"); err != nil {
@@ -185,7 +186,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.SaveDraft(ctx, w.otherJudge, w.other.ID, in); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.SaveDraft(ctx, w.otherJudge, w.other.ID, in); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("draft in a closed round: %v", err)
 	}
 	judges, entries, err := w.s.Progress(ctx, w.contest.ID, "prelim")
@@ -251,14 +252,14 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 	}
 	// While judges may still score, nothing is confirmed and the semifinal takes no one.
 	_, err = w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", nil)
-	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	wantError(t, err, fault.CodeConflict, "err.results.round_not_closed")
 	if results, _ := w.s.RoundResults(ctx, c.ID, "prelim"); len(results) != 0 {
 		t.Fatalf("advancement of an open round recorded %+v", results)
 	}
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundClosed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", []string{"XX-NOPE"}); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", []string{"XX-NOPE"}); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("choosing an entry that is not tied: %v", err)
 	}
 	advanced, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, c.ID, "prelim", nil)
@@ -315,7 +316,7 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 		}
 	}
 	_, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", nil)
-	wantError(t, err, contest.CodeConflict, "err.results.round_not_closed")
+	wantError(t, err, fault.CodeConflict, "err.results.round_not_closed")
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, c.ID, "prelim", contest.RoundClosed); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 	if best != rk.Entries[0].Entry {
 		t.Errorf("first prize went to %s, the top-ranked entry is %s", best, rk.Entries[0].Entry)
 	}
-	if _, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", map[string]string{"XX-NOPE": "first"}); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.ConfirmAwards(ctx, w.organizer.ID, c.ID, "prelim", map[string]string{"XX-NOPE": "first"}); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("a level chosen for an entry not tied: %v", err)
 	}
 }
@@ -387,7 +388,7 @@ func TestSubmissionInProgressIsAConflict(t *testing.T) {
 	first := w.s.DB.MustBegin()
 	defer first.Rollback()
 	first.MustExec(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, "k1", w.judge.AccountID)
-	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k1", hash("a")); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.SubmitSheet(ctx, w.judge, w.target.ID, marks("30", "20", "25"), "k1", hash("a")); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("twin of a request in flight: %v", err)
 	}
 	var sheets int
@@ -433,7 +434,7 @@ func TestSubmissionOvertakenByTheRoundClosingIsRefused(t *testing.T) {
 	if err := closing.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; contest.ErrorCode(err) != contest.CodeConflict {
+	if err := <-done; fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("submission after the close: %v", err)
 	}
 	var sheets, keys int

@@ -8,6 +8,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"podium/fault"
 )
 
 // Session is a logged-in browser or tablet. The cookie holds a random token; the
@@ -114,7 +116,7 @@ const sessionByTokenSQL = `
 		WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL`
 
 // SessionByToken returns the live session for a cookie token. An unknown, expired
-// or disabled account's session is CodeUnauthorized.
+// or disabled account's session is fault.CodeUnauthorized.
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
 	var row sessionRow
 	// Every signed-in request asks this: prepared once.
@@ -123,7 +125,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 		err = st.GetContext(ctx, &row, hashToken(token), s.now())
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, Unauthorized("err.session.expired")
+		return Session{}, fault.Unauthorized("err.session.expired")
 	}
 	if err != nil {
 		return Session{}, err

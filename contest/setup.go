@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -174,7 +175,7 @@ func (c *Setup) Normalize() {
 // Validate checks the whole setup and reports every invalid field at once, with
 // field paths such as "rounds[1].criteria[0].max".
 func (c *Setup) Validate() error {
-	p := Problems{}
+	p := fault.Problems{}
 	if !slugPattern.MatchString(c.Slug) {
 		p.Add("slug", "err.contest.slug")
 	}
@@ -310,7 +311,7 @@ func (c *Setup) Validate() error {
 	return p.Err()
 }
 
-func checkName(p Problems, field, name string, required bool) {
+func checkName(p fault.Problems, field, name string, required bool) {
 	switch n := utf8.RuneCountInString(name); {
 	case required && n == 0:
 		p.Add(field, "err.required")
@@ -320,7 +321,7 @@ func checkName(p Problems, field, name string, required bool) {
 }
 
 // checkCategories validates tracks or groups and returns the set of valid keys.
-func checkCategories(p Problems, field string, cats []Category) map[string]bool {
+func checkCategories(p fault.Problems, field string, cats []Category) map[string]bool {
 	if len(cats) == 0 {
 		p.Add(field, "err.contest."+field+"_required")
 	}
@@ -341,7 +342,7 @@ func checkCategories(p Problems, field string, cats []Category) map[string]bool 
 
 // checkRubric validates a round's criteria (max > 0, weights sum to 100, the step
 // divides the max) and returns the set of criterion keys.
-func checkRubric(p Problems, round string, criteria []Criterion) map[string]bool {
+func checkRubric(p fault.Problems, round string, criteria []Criterion) map[string]bool {
 	if len(criteria) == 0 {
 		p.Add(round+".criteria", "err.rubric.required")
 	}

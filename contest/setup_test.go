@@ -8,6 +8,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
 func TestSetupValidation(t *testing.T) {
@@ -90,8 +91,8 @@ func TestSetupValidation(t *testing.T) {
 				}
 				return
 			}
-			e, ok := err.(*contest.Error)
-			if !ok || e.Code != contest.CodeInvalid {
+			e, ok := err.(*fault.Error)
+			if !ok || e.Code != fault.CodeInvalid {
 				t.Fatalf("Validate() = %v, want an invalid-input error", err)
 			}
 			if !maps.Equal(e.Fields, tt.want) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"podium/fault"
 )
 
 // This file holds the rule that no entry is short of reviews, or left out of
@@ -209,7 +211,7 @@ func undecidedRefusal(all []EntryReviews, message string) error {
 	if len(refs) == 0 {
 		return nil
 	}
-	return &Error{Code: CodeConflict, Message: message, Args: []any{refs}}
+	return &fault.Error{Code: fault.CodeConflict, Message: message, Args: []any{refs}}
 }
 
 // AcceptShortfall records the organizers' decision that an entry goes on with
@@ -232,7 +234,7 @@ func (s *Store) WithdrawFromRound(ctx context.Context, actorID, contestID int64,
 func (s *Store) decideReviews(ctx context.Context, actorID, contestID int64, roundKey string, entryID int64, kind, reason string) (EntryReviews, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return EntryReviews{}, Invalid("reason", "err.shortfall.reason")
+		return EntryReviews{}, fault.Invalid("reason", "err.shortfall.reason")
 	}
 	var decided EntryReviews
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
@@ -242,7 +244,7 @@ func (s *Store) decideReviews(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		if r.State == RoundPublished {
-			return Conflict("err.results.published")
+			return fault.Conflict("err.results.published")
 		}
 		all, err := roundReviews(ctx, tx, r)
 		if err != nil {
@@ -250,18 +252,18 @@ func (s *Store) decideReviews(ctx context.Context, actorID, contestID int64, rou
 		}
 		i := slices.IndexFunc(all, func(e EntryReviews) bool { return e.EntryID == entryID })
 		if i < 0 {
-			return NotFound("err.entry.not_found")
+			return fault.NotFound("err.entry.not_found")
 		}
 		e := all[i]
 		switch {
 		case e.Status == ReviewsComplete:
-			return Conflict("err.shortfall.none")
+			return fault.Conflict("err.shortfall.none")
 		case e.Status == ReviewsWithdrawn:
-			return Conflict("err.shortfall.withdrawn")
+			return fault.Conflict("err.shortfall.withdrawn")
 		case kind == DecisionAccepted && e.Reviews == 0:
-			return Conflict("err.shortfall.unscored")
+			return fault.Conflict("err.shortfall.unscored")
 		case kind == DecisionAccepted && e.Status == ReviewsAccepted:
-			return Conflict("err.shortfall.accepted")
+			return fault.Conflict("err.shortfall.accepted")
 		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO review_decisions (round_id, entry_id, kind, reviews, required, reason, decided_by, decided_at)
@@ -293,7 +295,7 @@ func lockRound(ctx context.Context, tx *sqlx.Tx, contestID int64, key string) (r
 	var r roundRef
 	err := tx.GetContext(ctx, &r, `SELECT id, contest_id, kind, state, reviews_per_entry FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, NotFound("err.round.not_found")
+		return r, fault.NotFound("err.round.not_found")
 	}
 	return r, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -108,8 +109,8 @@ func reviewsOf(t *testing.T, w assignWorld, title string) contest.EntryReviews {
 
 func wantRefusal(t *testing.T, err error, message string, titles ...string) {
 	t.Helper()
-	e, ok := err.(*contest.Error)
-	if !ok || e.Code != contest.CodeConflict || e.Message != message || len(e.Args) != 1 {
+	e, ok := err.(*fault.Error)
+	if !ok || e.Code != fault.CodeConflict || e.Message != message || len(e.Args) != 1 {
 		t.Fatalf("error %v, want a conflict %s naming %v", err, message, titles)
 	}
 	refs, _ := e.Args[0].(contest.EntryRefs)
@@ -189,10 +190,10 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 	wantRefusal(t, err, "err.publish.undecided", "智能温控涂层")
 
 	id := w.entries["智能温控涂层"]
-	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", id, "  "); contest.ErrorCode(err) != contest.CodeInvalid {
+	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", id, "  "); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Fatalf("accepting without a reason: %v", err)
 	}
-	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["工业视觉质检"], "无"); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["工业视觉质检"], "无"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("accepting an entry that is not short: %v", err)
 	}
 	const reason = "评审组内已无可替换的新材料专家，同意按 4 份评分表计分"
@@ -215,7 +216,7 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 		t.Fatalf("publication after the decision: %v", err)
 	}
 	// A published round's decisions are final.
-	if _, err := w.s.WithdrawFromRound(ctx, w.organizer.ID, w.contest.ID, "prelim", id, "改变主意"); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.WithdrawFromRound(ctx, w.organizer.ID, w.contest.ID, "prelim", id, "改变主意"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("a decision on a published round: %v", err)
 	}
 	if _, err := w.s.DB.Exec(`DELETE FROM review_decisions`); err == nil || !strings.Contains(err.Error(), "published") {
@@ -297,7 +298,7 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 	wantRefusal(t, err, "err.publish.undecided", "可降解包装材料", "校园共享储能")
 
 	unscored := w.entries["校园共享储能"]
-	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", unscored, "同意"); contest.ErrorCode(err) != contest.CodeConflict {
+	if _, err := w.s.AcceptShortfall(ctx, w.organizer.ID, w.contest.ID, "prelim", unscored, "同意"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("accepting an entry with no review: %v", err)
 	}
 	const reason = "本赛道无评审专家，经组委会研究，该项目不参加本轮排名"

@@ -10,11 +10,12 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/fault"
 )
 
-func wantCode(t *testing.T, err error, code contest.Code) *contest.Error {
+func wantCode(t *testing.T, err error, code fault.Code) *fault.Error {
 	t.Helper()
-	e, ok := errors.AsType[*contest.Error](err)
+	e, ok := errors.AsType[*fault.Error](err)
 	if !ok || e.Code != code {
 		t.Fatalf("err = %v, want code %s", err, code)
 	}
@@ -67,19 +68,19 @@ func TestCreateAndLoadContest(t *testing.T) {
 
 	// A second contest with the same slug is refused on the slug field.
 	_, err = s.CreateContest(ctx, org.ID, contesttest.Setup("city-2026"))
-	if e := wantCode(t, err, contest.CodeConflict); e.Fields["slug"] != "err.contest.slug_taken" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Fields["slug"] != "err.contest.slug_taken" {
 		t.Errorf("fields %v", e.Fields)
 	}
 	// Invalid input saves nothing.
 	bad := contesttest.Setup("other")
 	bad.Rounds[0].Criteria[0].Max = 0
 	_, err = s.CreateContest(ctx, org.ID, bad)
-	wantCode(t, err, contest.CodeInvalid)
+	wantCode(t, err, fault.CodeInvalid)
 	if list, _ := s.ContestsOrganizedBy(ctx, org.ID); len(list) != 1 {
 		t.Errorf("an invalid contest was saved: %v", list)
 	}
 	_, err = s.Contest(ctx, 999999)
-	wantCode(t, err, contest.CodeNotFound)
+	wantCode(t, err, fault.CodeNotFound)
 }
 
 func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
@@ -126,7 +127,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	setup.NameZh = "改过的名字"
 	setup.Tracks = setup.Tracks[:1]
 	_, err = s.UpdateContest(ctx, org.ID, c.ID, setup)
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 	after, err := s.Contest(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +144,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	setup.Rounds[0].Criteria[0].Max = 5000
 	setup.Rounds[0].Criteria[0].Weight = 4000
 	_, err = s.UpdateContest(ctx, org.ID, c.ID, setup)
-	if e := wantCode(t, err, contest.CodeConflict); e.Fields["rounds[0].criteria"] != "err.rubric.locked" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Fields["rounds[0].criteria"] != "err.rubric.locked" {
 		t.Errorf("fields %v", e.Fields)
 	}
 	// Other edits of an open round's contest are still allowed.
@@ -173,11 +174,11 @@ func TestAccountsAndAuthentication(t *testing.T) {
 		t.Fatalf("phone account: %+v %v", phone, err)
 	}
 	_, err = s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleEntrant, Email: "li.lei@example.com", DisplayName: "x", Password: "another one"})
-	if e := wantCode(t, err, contest.CodeConflict); e.Fields["email"] != "err.account.email_taken" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Fields["email"] != "err.account.email_taken" {
 		t.Errorf("duplicate email fields %v", e.Fields)
 	}
 	_, err = s.CreateAccount(ctx, contest.NewAccount{Role: "admin", Email: "not-an-email", Phone: "12345", DisplayName: "", Password: "short"})
-	e := wantCode(t, err, contest.CodeInvalid)
+	e := wantCode(t, err, fault.CodeInvalid)
 	for _, f := range []string{"role", "email", "phone", "display_name", "password"} {
 		if e.Fields[f] == "" {
 			t.Errorf("no problem reported for %s: %v", f, e.Fields)
@@ -193,9 +194,9 @@ func TestAccountsAndAuthentication(t *testing.T) {
 		t.Errorf("login by phone = %v, %v", got.ID, err)
 	}
 	_, err = s.Authenticate(ctx, "li.lei@example.com", "wrong password")
-	wantCode(t, err, contest.CodeUnauthorized)
+	wantCode(t, err, fault.CodeUnauthorized)
 	_, err = s.Authenticate(ctx, "nobody@example.com", "correct horse")
-	wantCode(t, err, contest.CodeUnauthorized)
+	wantCode(t, err, fault.CodeUnauthorized)
 }
 
 func TestSessionLifecycle(t *testing.T) {
@@ -225,7 +226,7 @@ func TestSessionLifecycle(t *testing.T) {
 	}
 	clock.Advance(2 * time.Minute)
 	_, err = s.SessionByToken(ctx, token)
-	wantCode(t, err, contest.CodeUnauthorized)
+	wantCode(t, err, fault.CodeUnauthorized)
 	if n, err := s.DeleteExpiredSessions(ctx); err != nil || n != 1 {
 		t.Errorf("DeleteExpiredSessions = %d, %v", n, err)
 	}
@@ -238,7 +239,7 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.SessionByToken(ctx, token)
-	wantCode(t, err, contest.CodeUnauthorized)
+	wantCode(t, err, fault.CodeUnauthorized)
 }
 
 func TestInviteIsSingleUseAndExpires(t *testing.T) {
@@ -269,7 +270,7 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 			switch {
 			case err == nil && sess.Account.ID == inv.AccountID && sess.Account.Role == contest.RoleJudge:
 				successes++
-			case contest.ErrorCode(err) == contest.CodeConflict:
+			case fault.ErrorCode(err) == fault.CodeConflict:
 				used++
 			default:
 				t.Errorf("redeem: %+v %v", sess, err)
@@ -296,18 +297,18 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	}
 	clock.Advance(s.InviteTTL + time.Second)
 	_, _, err = s.RedeemInvite(ctx, inv2.Token, contest.Redemption{})
-	if e := wantCode(t, err, contest.CodeConflict); e.Message != "err.invite.expired" {
+	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.invite.expired" {
 		t.Errorf("message %q", e.Message)
 	}
 	_, _, err = s.RedeemInvite(ctx, "no-such-token", contest.Redemption{})
-	wantCode(t, err, contest.CodeNotFound)
+	wantCode(t, err, fault.CodeNotFound)
 
 	// An entrant's email cannot be turned into a judge.
 	contesttest.Account(t, s, contest.RoleEntrant, "entrant@example.com")
 	_, err = s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "x", Email: "entrant@example.com"})
-	wantCode(t, err, contest.CodeConflict)
+	wantCode(t, err, fault.CodeConflict)
 	_, err = s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: " "})
-	wantCode(t, err, contest.CodeInvalid)
+	wantCode(t, err, fault.CodeInvalid)
 }
 
 func TestOpenDBCreatesMissingDatabaseAndExplainsUnreachableServer(t *testing.T) {

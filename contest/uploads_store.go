@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+
+	"podium/fault"
 )
 
 // maxAttachments bounds the "other attachments" of one entry.
@@ -17,7 +19,7 @@ const maxAttachments = 10
 // returns the contest's size limit for it.
 func (s *Store) UploadLimit(ctx context.Context, accountID, entryID int64, kind string) (int64, error) {
 	if !slices.Contains(UploadKinds, kind) {
-		return 0, Invalid("kind", "err.upload.kind")
+		return 0, fault.Invalid("kind", "err.upload.kind")
 	}
 	var limit int64
 	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
@@ -66,7 +68,7 @@ func (u StoredUpload) needsJudgeCopy() bool { return u.ContentType == "applicati
 type JudgeCopier interface {
 	// JudgeCopy stores a copy of the blob under key without the metadata that
 	// can name its author, returning the copy's key and that metadata. A file
-	// that cannot be copied is an error with CodeInvalid.
+	// that cannot be copied is an error with fault.CodeInvalid.
 	JudgeCopy(ctx context.Context, key string) (copyKey, metadata string, err error)
 	// Discard deletes a copy that was made but not recorded.
 	Discard(ctx context.Context, copyKey string) error
@@ -106,7 +108,7 @@ func (s *Store) AddUpload(ctx context.Context, accountID, entryID int64, u Store
 				return err
 			}
 			if n >= maxAttachments {
-				return Conflict("err.upload.too_many")
+				return fault.Conflict("err.upload.too_many")
 			}
 		} else {
 			if err := tx.SelectContext(ctx, &replaced, `
@@ -139,7 +141,7 @@ func (s *Store) DeleteUpload(ctx context.Context, accountID, entryID int64, uplo
 		}
 		err := tx.GetContext(ctx, &row, `DELETE FROM blobs WHERE id = $1 AND entry_id = $2 RETURNING storage_key, judge_key`, uploadID, entryID)
 		if errors.Is(err, sql.ErrNoRows) || isInvalidUUID(err) {
-			return NotFound("err.upload.not_found")
+			return fault.NotFound("err.upload.not_found")
 		}
 		if err != nil {
 			return err
@@ -172,7 +174,7 @@ func (s *Store) storedUpload(ctx context.Context, query string, args ...any) (St
 	var u StoredUpload
 	err := s.DB.GetContext(ctx, &u, query, args...)
 	if errors.Is(err, sql.ErrNoRows) || isInvalidUUID(err) {
-		return StoredUpload{}, NotFound("err.upload.not_found")
+		return StoredUpload{}, fault.NotFound("err.upload.not_found")
 	}
 	return u, err
 }

@@ -18,7 +18,7 @@ type FieldError struct {
 }
 
 // ValidationError reports invalid input with per-field details. It is a local
-// type rather than contest.Error because contest imports scoring.
+// type rather than fault.Error because contest imports scoring.
 type ValidationError struct {
 	Fields []FieldError
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 // assignmentsPage is a round's panel and assignments, for the organizers.
@@ -57,7 +58,7 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 		}
 	}
 	if !found {
-		s.fail(c, contest.NotFound("err.round.not_found"))
+		s.fail(c, fault.NotFound("err.round.not_found"))
 		return
 	}
 	if page.Pool, err = s.store.Experts(ctx, accountID(c), ""); err != nil {
@@ -220,7 +221,7 @@ func (s *Server) apiStartRun(c *gin.Context) {
 func (s *Server) apiRun(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
 	if err != nil {
-		s.fail(c, contest.NotFound("err.assign.run_not_found"))
+		s.fail(c, fault.NotFound("err.assign.run_not_found"))
 		return
 	}
 	run, err := s.store.AssignmentRunByID(c.Request.Context(), contestID(c), id)

@@ -9,6 +9,7 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 // login checks credentials under the per-account and per-IP limits (kept in Redis
@@ -76,7 +77,7 @@ func (s *Server) count(ctx context.Context, key string, limit redis_rate.Limit) 
 		return false, nil
 	}
 	if res.Allowed == 0 {
-		return true, &contest.Error{Code: contest.CodeRateLimited, Message: "err.login.rate_limited"}
+		return true, &fault.Error{Code: fault.CodeRateLimited, Message: "err.login.rate_limited"}
 	}
 	return true, nil
 }

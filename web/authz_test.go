@@ -16,9 +16,9 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
-	"podium/contest/blob"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/files/blob"
+	"podium/files/pdftext"
 )
 
 // The expected status of every route for each kind of caller, written out by

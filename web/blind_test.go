@@ -15,9 +15,9 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
-	"podium/contest/blob"
 	"podium/contest/contesttest"
-	"podium/contest/pdfmeta"
+	"podium/files/blob"
+	"podium/files/pdfmeta"
 	"podium/web"
 )
 
@@ -55,7 +55,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	// entrant (Title, Author, Keywords), recorded without a judge copy (as
 	// uploads from before judge copies were): the first judge to open it
 	// gets one made.
-	pdf, err := os.ReadFile("../contest/pdfmeta/testdata/libreoffice-pdfa.pdf")
+	pdf, err := os.ReadFile("../files/pdfmeta/testdata/libreoffice-pdfa.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}

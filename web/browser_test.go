@@ -15,7 +15,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 // chromiumPath finds Debian's Chromium. A missing browser fails the test: browser

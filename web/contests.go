@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -222,8 +223,8 @@ func blankSetup() contest.Setup {
 // parseSetupForm reads the contest editor's form. Field names mirror the JSON
 // paths ("rounds.0.criteria.1.max"); rows whose fields are all empty are ignored,
 // so the blank row the editor offers for adding does not count.
-func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems) {
-	f := formReader{c: c, loc: s.shanghai, problems: contest.Problems{}}
+func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, fault.Problems) {
+	f := formReader{c: c, loc: s.shanghai, problems: fault.Problems{}}
 	setup := contest.Setup{
 		Slug:                f.str("slug"),
 		NameZh:              f.str("name_zh"),
@@ -290,7 +291,7 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, contest.Problems
 type formReader struct {
 	c        *gin.Context
 	loc      *time.Location
-	problems contest.Problems
+	problems fault.Problems
 }
 
 // fieldPath turns a form name ("rounds.0.key") into the JSON field path

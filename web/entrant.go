@@ -9,13 +9,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 // pathID reads a numeric path parameter; a malformed one is simply the thing not found.
 func pathID(c *gin.Context, param, notFound string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(param), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, contest.NotFound(notFound)
+		return 0, fault.NotFound(notFound)
 	}
 	return id, nil
 }
@@ -98,7 +99,7 @@ type profileForm struct {
 
 func (s *Server) profilePage(c *gin.Context) {
 	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
-	if err != nil && contest.ErrorCode(err) != contest.CodeNotFound {
+	if err != nil && fault.ErrorCode(err) != fault.CodeNotFound {
 		s.fail(c, err)
 		return
 	}
@@ -233,7 +234,7 @@ func (s *Server) entryFormFailure(c *gin.Context, page entryPage, err error) {
 		return
 	}
 	page.Errors = fields
-	if e, ok := err.(*contest.Error); ok && e.Message == "err.entry.identity_leak" {
+	if e, ok := err.(*fault.Error); ok && e.Message == "err.entry.identity_leak" {
 		page.Leak = true
 	}
 	s.renderEntry(c, status, page)

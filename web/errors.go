@@ -8,20 +8,21 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/web/upload"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.
-var statusOf = map[contest.Code]int{
-	contest.CodeInvalid:      http.StatusUnprocessableEntity,
-	contest.CodeNotFound:     http.StatusNotFound,
-	contest.CodeConflict:     http.StatusConflict,
-	contest.CodeForbidden:    http.StatusForbidden,
-	contest.CodeUnauthorized: http.StatusUnauthorized,
-	contest.CodeRateLimited:  http.StatusTooManyRequests,
-	contest.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	contest.CodeUnavailable:  http.StatusServiceUnavailable,
-	contest.CodeInternal:     http.StatusInternalServerError,
+var statusOf = map[fault.Code]int{
+	fault.CodeInvalid:      http.StatusUnprocessableEntity,
+	fault.CodeNotFound:     http.StatusNotFound,
+	fault.CodeConflict:     http.StatusConflict,
+	fault.CodeForbidden:    http.StatusForbidden,
+	fault.CodeUnauthorized: http.StatusUnauthorized,
+	fault.CodeRateLimited:  http.StatusTooManyRequests,
+	fault.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	fault.CodeUnavailable:  http.StatusServiceUnavailable,
+	fault.CodeInternal:     http.StatusInternalServerError,
 }
 
 // ErrorBody is the one shape of every JSON error:
@@ -52,11 +53,11 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 	l := s.catalog.localizer(lang)
 	e := contest.Classify(err)
 	switch e.Code {
-	case contest.CodeInternal:
+	case fault.CodeInternal:
 		s.log.ErrorContext(r.Context(), "request failed",
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
-		return http.StatusInternalServerError, ErrorDetail{Code: string(contest.CodeInternal), Message: l.T("err.internal")}
-	case contest.CodeUnavailable:
+		return http.StatusInternalServerError, ErrorDetail{Code: string(fault.CodeInternal), Message: l.T("err.internal")}
+	case fault.CodeUnavailable:
 		s.log.WarnContext(r.Context(), "database unavailable",
 			slog.String("method", r.Method), slog.String("path", route), slog.Any("err", err))
 	}
@@ -70,8 +71,11 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 			}
 		}
 	}
-	return statusOf[e.Code], d
+	return StatusOf(e.Code), d
 }
+
+// StatusOf is the HTTP status of an error code, from the one table.
+func StatusOf(code fault.Code) int { return statusOf[code] }
 
 // fail answers a request with err: JSON for the API, a page for browsers.
 // A 503 says when to try again.

@@ -18,9 +18,9 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 
 	"podium/contest"
-	"podium/contest/blob"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/files/blob"
+	"podium/files/pdftext"
 	"podium/web"
 	"podium/web/upload"
 )

@@ -10,7 +10,8 @@ import (
 	"podium/contest"
 	"podium/contest/entryimport"
 	"podium/contest/expertimport"
-	"podium/contest/tabular"
+	"podium/fault"
+	"podium/tabular"
 )
 
 // importPage shows the import form and, after an attempt, what happened.
@@ -52,10 +53,10 @@ type parsedFile struct {
 func (s *Server) runImport(c *gin.Context, skipInvalid bool, parse func(io.Reader) (parsedFile, error)) (importOutcome, error) {
 	file, err := c.FormFile("file")
 	if err != nil {
-		return importOutcome{}, contest.Invalid("file", "err.import.no_file")
+		return importOutcome{}, fault.Invalid("file", "err.import.no_file")
 	}
 	if file.Size > maxImportBytes {
-		return importOutcome{}, contest.Invalid("file", "err.import.too_large")
+		return importOutcome{}, fault.Invalid("file", "err.import.too_large")
 	}
 	f, err := file.Open()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -22,13 +22,13 @@ const maxJSONBody = 1 << 20
 // UTF-8) is refused, and every failure names the offending field.
 func (s *Server) bindJSON(c *gin.Context, v any) error {
 	if c.ContentType() != "application/json" {
-		return contest.Invalid("body", "err.json.content_type")
+		return fault.Invalid("body", "err.json.content_type")
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return contest.Invalid("body", "err.json.too_large")
+		return fault.Invalid("body", "err.json.too_large")
 	} else if err != nil {
-		return contest.Invalid("body", "err.json.malformed")
+		return fault.Invalid("body", "err.json.malformed")
 	}
 	if field, bad := badJSONText(data); bad {
 		return textInvalid(field)
@@ -43,20 +43,20 @@ func (s *Server) bindJSON(c *gin.Context, v any) error {
 		return nil
 	}
 	var typeErr *json.UnmarshalTypeError
-	if domainErr, ok := errors.AsType[*contest.Error](err); ok {
+	if domainErr, ok := errors.AsType[*fault.Error](err); ok {
 		return domainErr // a domain type's own decoding names its field (contest.Marks)
 	}
 	switch {
 	case errors.As(err, &typeErr):
-		return contest.Invalid(typeErr.Field, "err.json.type")
+		return fault.Invalid(typeErr.Field, "err.json.type")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return contest.Invalid(field, "err.json.unknown_field")
+		return fault.Invalid(field, "err.json.unknown_field")
 	case errors.Is(err, io.EOF):
-		return contest.Invalid("body", "err.json.empty")
+		return fault.Invalid("body", "err.json.empty")
 	case errors.Is(err, scoring.ErrNotDecimal) || errors.Is(err, scoring.ErrDecimals) || errors.Is(err, scoring.ErrTooLarge):
-		return contest.Invalid("body", "err.json.points") // from scoring.Points' own UnmarshalJSON
+		return fault.Invalid("body", "err.json.points") // from scoring.Points' own UnmarshalJSON
 	default:
-		return contest.Invalid("body", "err.json.malformed")
+		return fault.Invalid("body", "err.json.malformed")
 	}
 }

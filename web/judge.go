@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/web/upload"
 )
 
@@ -95,7 +96,7 @@ func (s *Server) apiSaveDraft(c *gin.Context) {
 func (s *Server) apiSubmitSheet(c *gin.Context) {
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody))
 	if err != nil {
-		s.fail(c, contest.Invalid("body", "err.json.malformed"))
+		s.fail(c, fault.Invalid("body", "err.json.malformed"))
 		return
 	}
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
@@ -218,7 +219,7 @@ func (s *Server) submittedInRound(c *gin.Context, assignmentID int64) error {
 		return err
 	}
 	if !slices.ContainsFunc(list, func(sh contest.SubmittedSheet) bool { return sh.AssignmentID == assignmentID }) {
-		return contest.NotFound("err.score.not_submitted")
+		return fault.NotFound("err.score.not_submitted")
 	}
 	return nil
 }
@@ -232,9 +233,9 @@ func (s *Server) reopenSubmit(c *gin.Context) {
 	if err == nil {
 		err = s.store.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason"))
 	}
-	if contest.ErrorCode(err) == contest.CodeNotFound {
+	if fault.ErrorCode(err) == fault.CodeNotFound {
 		// The page was stale: the sheet was reopened meanwhile, or is not submitted.
-		err = contest.Conflict("err.score.not_submitted")
+		err = fault.Conflict("err.score.not_submitted")
 	}
 	if err != nil {
 		status, msg, ok := s.refusal(c, err)

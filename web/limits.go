@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // maxBody bounds every request body but resumable uploads' (which have their own
@@ -42,7 +42,7 @@ func (s *Server) limitRequest() gin.HandlerFunc {
 		}
 		if r.ContentLength > maxBody {
 			c.Header("Connection", "close")
-			s.fail(c, &contest.Error{Code: contest.CodeTooLarge, Message: "err.request.too_large"})
+			s.fail(c, &fault.Error{Code: fault.CodeTooLarge, Message: "err.request.too_large"})
 			return
 		}
 		rc := http.NewResponseController(c.Writer)

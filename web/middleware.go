@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 const (
@@ -56,7 +57,7 @@ func (s *Server) withSession() gin.HandlerFunc {
 		}
 		sess, err := s.store.SessionByToken(c.Request.Context(), token)
 		switch {
-		case contest.ErrorCode(err) == contest.CodeUnauthorized:
+		case fault.ErrorCode(err) == fault.CodeUnauthorized:
 			s.setCookie(c, sessionCookie, "", -1, true) // expired or logged out: forget it
 		case err != nil:
 			s.fail(c, err)
@@ -104,7 +105,7 @@ func (s *Server) checkCSRF() gin.HandlerFunc {
 			got = c.PostForm(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			s.fail(c, contest.Forbidden("err.csrf"))
+			s.fail(c, fault.Forbidden("err.csrf"))
 			return
 		}
 		c.Next()
@@ -159,7 +160,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 		sess, ok := session(c)
 		if !ok {
 			if isAPI(c) || c.Request.Method != http.MethodGet {
-				s.fail(c, contest.Unauthorized("err.login.required"))
+				s.fail(c, fault.Unauthorized("err.login.required"))
 			} else {
 				c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 				c.Abort()
@@ -170,17 +171,17 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 		switch a {
 		case Organizer, ContestOrganizer:
 			if role != contest.RoleOrganizer {
-				s.fail(c, contest.Forbidden("err.forbidden"))
+				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
 		case Judge:
 			if role != contest.RoleJudge {
-				s.fail(c, contest.Forbidden("err.forbidden"))
+				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
 		case Entrant:
 			if role != contest.RoleEntrant {
-				s.fail(c, contest.Forbidden("err.forbidden"))
+				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
 		}
@@ -189,7 +190,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 			// are not discoverable by guessing ids.
 			id, err := strconv.ParseInt(c.Param("contest"), 10, 64)
 			if err != nil || id <= 0 {
-				s.fail(c, contest.NotFound("err.contest.not_found"))
+				s.fail(c, fault.NotFound("err.contest.not_found"))
 				return
 			}
 			ok, err := s.store.IsContestOrganizer(c.Request.Context(), id, sess.Account.ID)
@@ -198,7 +199,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 				return
 			}
 			if !ok {
-				s.fail(c, contest.NotFound("err.contest.not_found"))
+				s.fail(c, fault.NotFound("err.contest.not_found"))
 				return
 			}
 			c.Set(keyContest, id)

@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 // wifi stands between the tablet and Podium: when it is down, every request is

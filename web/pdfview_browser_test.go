@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 // A judge on a tablet opens an entry and its business plan: PDF.js draws the

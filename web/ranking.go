@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 	"podium/scoring/sheetfile"
 	"podium/web/upload"
@@ -92,7 +93,7 @@ func (s *Server) rankingPage(c *gin.Context) {
 	}
 	i := slices.IndexFunc(page.Contest.Rounds, func(r contest.Round) bool { return r.Key == c.Param("round") })
 	if i < 0 {
-		s.fail(c, contest.NotFound("err.round.not_found"))
+		s.fail(c, fault.NotFound("err.round.not_found"))
 		return
 	}
 	page.Round = page.Contest.Rounds[i]

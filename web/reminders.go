@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 // Reminders: organizers remind judges who are behind from the progress page;
@@ -52,7 +53,7 @@ func (s *Server) remind(c *gin.Context, all bool, expertID int64) (contest.Remin
 	case all:
 		return s.store.RemindBehindJudges(ctx, accountID(c), contestID(c), c.Param("round"))
 	case expertID <= 0:
-		return contest.RemindResult{}, contest.Invalid("expert_id", "err.reminder.judge_required")
+		return contest.RemindResult{}, fault.Invalid("expert_id", "err.reminder.judge_required")
 	}
 	if err := s.store.RemindJudge(ctx, accountID(c), contestID(c), c.Param("round"), expertID); err != nil {
 		return contest.RemindResult{}, err
@@ -85,7 +86,7 @@ func (s *Server) apiRemind(c *gin.Context) {
 		return
 	}
 	if req.All && req.ExpertID != 0 {
-		s.fail(c, contest.Invalid("expert_id", "err.reminder.one_or_all"))
+		s.fail(c, fault.Invalid("expert_id", "err.reminder.one_or_all"))
 		return
 	}
 	res, err := s.remind(c, req.All, req.ExpertID)

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
 	}
 	i := slices.IndexFunc(p.Contest.Rounds, func(r contest.Round) bool { return r.Key == c.Param("round") })
 	if i < 0 {
-		return p, contest.NotFound("err.round.not_found")
+		return p, fault.NotFound("err.round.not_found")
 	}
 	p.Round = p.Contest.Rounds[i]
 	p.Published = p.Round.State == contest.RoundPublished
@@ -120,8 +121,8 @@ func poolName(c contest.Contest, p scoring.Pool, lang string) string {
 // refusal is the translated message of an error a page shows beside its form,
 // or false when the error deserves the error page (not found, internal).
 func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
-	switch contest.ErrorCode(err) {
-	case contest.CodeInternal, contest.CodeUnavailable, contest.CodeNotFound, contest.CodeForbidden:
+	switch fault.ErrorCode(err) {
+	case fault.CodeInternal, fault.CodeUnavailable, fault.CodeNotFound, fault.CodeForbidden:
 		return 0, "", false
 	}
 	status, d := s.describe(c, err)
@@ -137,9 +138,9 @@ func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
 func (s *Server) setRoundState(c *gin.Context, state string) error {
 	ctx := c.Request.Context()
 	err := s.store.SetRoundState(ctx, accountID(c), contestID(c), c.Param("round"), state)
-	if contest.ErrorCode(err) == contest.CodeConflict {
+	if fault.ErrorCode(err) == fault.CodeConflict {
 		if published, _ := s.store.RoundPublished(ctx, contestID(c), c.Param("round")); published {
-			return contest.Conflict("err.results.published")
+			return fault.Conflict("err.results.published")
 		}
 	}
 	return err
@@ -320,7 +321,7 @@ func (s *Server) awardsSubmit(c *gin.Context) {
 			continue
 		}
 		if values[0] == "" {
-			err = contest.Invalid("chosen", "err.award.undecided")
+			err = fault.Invalid("chosen", "err.award.undecided")
 		}
 		chosen[code] = values[0]
 	}
@@ -387,7 +388,7 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 // publishSubmit publishes the round's results once the organizer has ticked
 // that they understand publication is final.
 func (s *Server) publishSubmit(c *gin.Context) {
-	var err error = contest.Invalid("confirm", "err.publish.confirm")
+	var err error = fault.Invalid("confirm", "err.publish.confirm")
 	if c.PostForm("confirm") == "yes" {
 		_, err = s.store.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
 	}

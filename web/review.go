@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 )
 
 func entryFilter(c *gin.Context) contest.EntryFilter {
@@ -58,7 +59,7 @@ func selectedIDs(values []string) ([]int64, error) {
 	for _, v := range values {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return nil, contest.Invalid("entries", "err.review.none")
+			return nil, fault.Invalid("entries", "err.review.none")
 		}
 		ids = append(ids, id)
 	}
@@ -121,7 +122,7 @@ func (s *Server) entryReviewPage(c *gin.Context) {
 // notFoundIfDraft hides drafts from organizers: they are the entrant's own business.
 func notFoundIfDraft(err error) error {
 	if err == nil {
-		return contest.NotFound("err.entry.not_found")
+		return fault.NotFound("err.entry.not_found")
 	}
 	return err
 }
@@ -162,7 +163,7 @@ func (s *Server) apiReviewEntries(c *gin.Context) {
 		return
 	}
 	if req.Decision != "accept" && req.Decision != "reject" {
-		s.fail(c, contest.Invalid("decision", "err.review.decision"))
+		s.fail(c, fault.Invalid("decision", "err.review.decision"))
 		return
 	}
 	n, err := s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), req.Entries, req.Decision == "accept", req.Reason)

@@ -18,7 +18,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
-	"podium/contest/blob"
+	"podium/fault"
+	"podium/files/blob"
 	"podium/web/upload"
 )
 
@@ -132,9 +133,9 @@ func (s *Server) buildEngine() (*gin.Engine, error) {
 	for _, r := range s.routes() {
 		e.Handle(r.Method, r.Path, s.authorize(r.Access), r.handle)
 	}
-	e.NoRoute(func(c *gin.Context) { s.fail(c, contest.NotFound("err.not_found")) })
+	e.NoRoute(func(c *gin.Context) { s.fail(c, fault.NotFound("err.not_found")) })
 	e.NoMethod(func(c *gin.Context) {
-		s.fail(c, &contest.Error{Code: contest.CodeNotFound, Message: "err.not_found"})
+		s.fail(c, &fault.Error{Code: fault.CodeNotFound, Message: "err.not_found"})
 	})
 	return e, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/fault"
 	"podium/scoring"
 	"podium/web/upload"
 )
@@ -85,7 +86,7 @@ func (s *Server) apiReviewDecision(kind string) gin.HandlerFunc {
 		}
 		entry, err := strconv.ParseInt(c.Param("entry"), 10, 64)
 		if err != nil {
-			s.fail(c, contest.NotFound("err.entry.not_found"))
+			s.fail(c, fault.NotFound("err.entry.not_found"))
 			return
 		}
 		decided, err := s.decide(c, kind, entry, req.Reason)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // Text that Podium cannot store (PostgreSQL refuses a NUL byte and invalid
@@ -22,8 +22,8 @@ import (
 
 // textInvalid is the refusal of bad text in field; its message says what is
 // wrong, so an error page without the form says it too.
-func textInvalid(field string) *contest.Error {
-	return &contest.Error{Code: contest.CodeInvalid, Message: "err.text.invalid", Fields: map[string]string{field: "err.text.invalid"}}
+func textInvalid(field string) *fault.Error {
+	return &fault.Error{Code: fault.CodeInvalid, Message: "err.text.invalid", Fields: map[string]string{field: "err.text.invalid"}}
 }
 
 // badText reports text that is not valid UTF-8 or holds a NUL byte.

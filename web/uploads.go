@@ -10,7 +10,8 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
-	"podium/contest/filecheck"
+	"podium/fault"
+	"podium/files/filecheck"
 	"podium/web/upload"
 )
 
@@ -42,7 +43,7 @@ func (s *Server) newUploads() (*upload.Server, error) {
 			sess, _ := sessionFrom(r)
 			entry, err := strconv.ParseInt(meta.Entry, 10, 64)
 			if err != nil {
-				return 0, contest.NotFound("err.entry.not_found")
+				return 0, fault.NotFound("err.entry.not_found")
 			}
 			return s.store.UploadLimit(r.Context(), sess.Account.ID, entry, meta.Kind)
 		},
@@ -50,7 +51,7 @@ func (s *Server) newUploads() (*upload.Server, error) {
 			sess, _ := sessionFrom(r)
 			entry, err := strconv.ParseInt(up.Entry, 10, 64)
 			if err != nil {
-				return contest.NotFound("err.entry.not_found")
+				return fault.NotFound("err.entry.not_found")
 			}
 			replaced, err := s.store.AddUpload(ctx, sess.Account.ID, entry, contest.StoredUpload{
 				Upload: contest.Upload{ID: uuid.NewString(), Kind: up.Kind, Name: up.OriginalName,

@@ -13,7 +13,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 // tusStart creates a resumable upload and returns its URL path (or the failed response).

@@ -16,8 +16,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/pdftext"
+	"podium/files/blob"
+	"podium/files/pdftext"
 	"podium/web"
 	"podium/web/upload"
 )

@@ -10,8 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/pdftext"
+	"podium/fault"
+	"podium/files/blob"
+	"podium/files/pdftext"
 	"podium/web/upload"
 )
 
@@ -39,7 +40,7 @@ func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseU
 		return "", err
 	}
 	id, err := store.ContestIDBySlug(ctx, demoSlug)
-	if contest.ErrorCode(err) == contest.CodeNotFound {
+	if fault.ErrorCode(err) == fault.CodeNotFound {
 		var c contest.Contest
 		if c, err = store.CreateContest(ctx, organizer.ID, demoSetup(store.Now())); err == nil {
 			id = c.ID
@@ -74,7 +75,7 @@ func seedDemoContest(ctx context.Context, store *contest.Store, blobs blob.Store
 
 func ensureAccount(ctx context.Context, store *contest.Store, n contest.NewAccount) (contest.Account, error) {
 	acct, err := store.CreateAccount(ctx, n)
-	if contest.ErrorCode(err) == contest.CodeConflict {
+	if fault.ErrorCode(err) == fault.CodeConflict {
 		return store.Authenticate(ctx, n.Email, n.Password)
 	}
 	return acct, err

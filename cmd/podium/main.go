@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai must resolve even in a minimal container image
 
 	"podium/contest"
+	"podium/fault"
 )
 
 func main() {
@@ -196,7 +197,7 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 // describeDomainError spells out a validation error's fields for a terminal.
 func describeDomainError(err error) error {
-	e, ok := errors.AsType[*contest.Error](err)
+	e, ok := errors.AsType[*fault.Error](err)
 	if !ok || len(e.Fields) == 0 {
 		return err
 	}

@@ -45,7 +45,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
-	"podium/contest/blob"
+	"podium/files/blob"
 	"podium/web"
 )
 

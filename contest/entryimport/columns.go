@@ -1,6 +1,6 @@
 package entryimport
 
-import "podium/contest/tabular"
+import "podium/tabular"
 
 // schema is the columns of an entries file, in the order RowErrors of one row
 // are reported, with the header texts that name them.

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"podium/contest/tabular"
+	"podium/tabular"
 )
 
 func FuzzParseCSV(f *testing.F) {

@@ -12,7 +12,7 @@
 //
 // # File-level errors
 //
-// A file-level error is always a *contest.Error with Code contest.CodeInvalid,
+// A file-level error is always a *fault.Error with Code fault.CodeInvalid,
 // Message set to the reason's message key (e.g. "err.import.missing_column") and
 // Fields {"file": the same key}, so the web layer shows it like any other
 // invalid input. Its Err is a *FileError carrying the details a message may
@@ -25,7 +25,7 @@ import (
 	"io"
 
 	"podium/contest"
-	"podium/contest/tabular"
+	"podium/tabular"
 )
 
 // Limits.
@@ -36,7 +36,7 @@ const (
 	MaxRows = tabular.MaxRows
 )
 
-// Message keys of file-level errors (FileError.Code, and the contest.Error's Message).
+// Message keys of file-level errors (FileError.Code, and the fault.Error's Message).
 const (
 	CodeTooLarge        = tabular.CodeTooLarge        // over maxBytes (or, for XLSX, too large once unpacked); Limit is maxBytes
 	CodeUnreadable      = tabular.CodeUnreadable      // a damaged XLSX file, or the upload could not be read
@@ -74,7 +74,7 @@ const (
 type RowError = tabular.RowError
 
 // FileError details a file-level problem. Parse returns it as the Err of a
-// *contest.Error (see the package documentation); errors.As finds it. For
+// *fault.Error (see the package documentation); errors.As finds it. For
 // CodeMissingColumn its Columns are canonical keys; for the unknown and
 // duplicate column codes, the header cells as written.
 type FileError = tabular.FileError
@@ -87,7 +87,7 @@ type FileError = tabular.FileError
 // MaxRows data rows. rows holds only the rows without any problem, in file
 // order; problems holds every problem of every other row, in file order. A row
 // with problems is left out of rows whole. A file-level problem is returned as
-// err (a *contest.Error wrapping a *FileError) with no rows and no problems.
+// err (a *fault.Error wrapping a *FileError) with no rows and no problems.
 //
 // Values are trimmed; track and group are kept as typed (keys or names, for
 // the caller to map against the contest). USCCs come back normalized, phones

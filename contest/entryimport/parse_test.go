@@ -15,7 +15,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"podium/contest"
-	"podium/contest/tabular"
+	"podium/fault"
+	"podium/tabular"
 )
 
 const (
@@ -359,12 +360,12 @@ func fileErr(t *testing.T, err error, code string) *FileError {
 	if err == nil {
 		t.Fatalf("no error, want %s", code)
 	}
-	ce, ok := errors.AsType[*contest.Error](err)
-	if !ok || ce.Code != contest.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
-		t.Fatalf("error %v is not an invalid contest.Error with %s", err, code)
+	ce, ok := errors.AsType[*fault.Error](err)
+	if !ok || ce.Code != fault.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
+		t.Fatalf("error %v is not an invalid fault.Error with %s", err, code)
 	}
-	if contest.ErrorCode(err) != contest.CodeInvalid {
-		t.Fatalf("ErrorCode = %s", contest.ErrorCode(err))
+	if fault.ErrorCode(err) != fault.CodeInvalid {
+		t.Fatalf("ErrorCode = %s", fault.ErrorCode(err))
 	}
 	fe, ok := errors.AsType[*FileError](err)
 	if !ok || fe.Code != code {

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/text/width"
 
 	"podium/contest"
-	"podium/contest/tabular"
+	"podium/tabular"
 )
 
 // Length limits, in runes.

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"podium/contest/tabular"
+	"podium/tabular"
 )
 
 func FuzzParse(f *testing.F) {

@@ -6,8 +6,8 @@
 // and checks their values. As there, Parse never stops at the first problem in
 // a row: it returns every good row and a RowError for every problem it found,
 // so the organizer can fix the file in one pass. A problem with the file as a
-// whole is returned as the error, with no rows: a *contest.Error of
-// contest.CodeInvalid whose Message is the reason's message key and whose Err
+// whole is returned as the error, with no rows: a *fault.Error of
+// fault.CodeInvalid whose Message is the reason's message key and whose Err
 // is a *FileError (see package tabular). Required columns missing from the
 // header are reported as CodeMissingColumn, whose text names the expert
 // columns.
@@ -21,7 +21,7 @@ import (
 	"golang.org/x/text/width"
 
 	"podium/contest"
-	"podium/contest/tabular"
+	"podium/tabular"
 )
 
 // Limits.

@@ -13,7 +13,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"podium/contest"
-	"podium/contest/tabular"
+	"podium/fault"
+	"podium/tabular"
 )
 
 const (
@@ -282,9 +283,9 @@ func fileErr(t *testing.T, err error, code string) *FileError {
 	if err == nil {
 		t.Fatalf("no error, want %s", code)
 	}
-	ce, ok := errors.AsType[*contest.Error](err)
-	if !ok || ce.Code != contest.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
-		t.Fatalf("error %v is not an invalid contest.Error with %s", err, code)
+	ce, ok := errors.AsType[*fault.Error](err)
+	if !ok || ce.Code != fault.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
+		t.Fatalf("error %v is not an invalid fault.Error with %s", err, code)
 	}
 	fe, ok := errors.AsType[*FileError](err)
 	if !ok || fe.Code != code {

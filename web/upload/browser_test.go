@@ -17,7 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 // browserPage is a page with one upload input, as Podium's entrant pages have.

@@ -3,7 +3,6 @@ package upload
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +13,7 @@ import (
 
 	xslog "golang.org/x/exp/slog"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // Message keys of this package's own errors (besides filecheck's and blob's).
@@ -24,35 +23,6 @@ const (
 	MsgBusy           = "err.upload.busy"            // another request holds the upload
 	MsgInterrupted    = "err.upload.interrupted"     // the connection broke off; the client resumes
 )
-
-// statusOf maps error codes to statuses for DefaultDescribe, as Podium's web layer does.
-var statusOf = map[contest.Code]int{
-	contest.CodeInvalid:      http.StatusUnprocessableEntity,
-	contest.CodeNotFound:     http.StatusNotFound,
-	contest.CodeConflict:     http.StatusConflict,
-	contest.CodeForbidden:    http.StatusForbidden,
-	contest.CodeUnauthorized: http.StatusUnauthorized,
-	contest.CodeRateLimited:  http.StatusTooManyRequests,
-	contest.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	contest.CodeUnavailable:  http.StatusServiceUnavailable,
-	contest.CodeInternal:     http.StatusInternalServerError,
-}
-
-// DefaultDescribe renders err in Podium's JSON error shape with message keys
-// left untranslated; Podium's web layer passes its own, translating Describe.
-func DefaultDescribe(r *http.Request, err error) (int, []byte) {
-	type detail struct {
-		Code    string            `json:"code"`
-		Message string            `json:"message"`
-		Fields  map[string]string `json:"fields,omitempty"`
-	}
-	d := detail{Code: string(contest.CodeInternal), Message: "err.internal"}
-	if e := contest.Classify(err); e != nil && e.Code != contest.CodeInternal {
-		d = detail{Code: string(e.Code), Message: e.Message, Fields: e.Fields}
-	}
-	body, _ := json.Marshal(map[string]detail{"error": d})
-	return statusOf[contest.Code(d.Code)], body
-}
 
 // RetryAfter is the Retry-After of a 503 (PostgreSQL unreachable), in seconds.
 const RetryAfter = "5"
@@ -72,19 +42,19 @@ var retryable = map[string]bool{
 func tusError(code, body string) error {
 	switch code {
 	case "ERR_UPLOAD_NOT_FOUND":
-		return contest.NotFound("err.upload.not_found")
+		return fault.NotFound("err.upload.not_found")
 	case "ERR_MISMATCHED_OFFSET":
-		return contest.Conflict(MsgOffsetMismatch)
+		return fault.Conflict(MsgOffsetMismatch)
 	case "ERR_UPLOAD_LOCKED", "ERR_LOCK_TIMEOUT":
-		return contest.Conflict(MsgBusy)
+		return fault.Conflict(MsgBusy)
 	case "ERR_UPLOAD_SIZE_EXCEEDED", "ERR_MAX_SIZE_EXCEEDED":
 		return tooLarge()
 	case "ERR_UPLOAD_INTERRUPTED", "ERR_UNEXPECTED_EOF", "ERR_READ_TIMEOUT", "ERR_CONNECTION_RESET", "ERR_SERVER_SHUTDOWN":
-		return contest.Conflict(MsgInterrupted)
+		return fault.Conflict(MsgInterrupted)
 	case "ERR_INTERNAL_SERVER_ERROR", "":
 		return fmt.Errorf("tusd: %s", strings.TrimSpace(body))
 	}
-	return &contest.Error{Code: contest.CodeInvalid, Message: MsgProtocol, Err: errors.New(strings.TrimSpace(body))}
+	return &fault.Error{Code: fault.CodeInvalid, Message: MsgProtocol, Err: errors.New(strings.TrimSpace(body))}
 }
 
 // errorRewriter passes tusd's responses through, except its plain-text error

@@ -16,11 +16,11 @@ import (
 	"github.com/tus/tusd/v2/pkg/filestore"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
-	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/filecheck"
-	"podium/contest/pdfmeta"
-	"podium/contest/pdftext"
+	"podium/fault"
+	"podium/files/blob"
+	"podium/files/filecheck"
+	"podium/files/pdfmeta"
+	"podium/files/pdftext"
 )
 
 // preFinish runs when tusd has received an upload's last byte, with the
@@ -60,7 +60,7 @@ func (s *Server) finishLate(w http.ResponseWriter, r *http.Request, info tusd.Fi
 	defer cancel()
 	if err := lock.Lock(ctx, func() {}); err != nil {
 		w.Header().Set(RetryableHeader, "true")
-		s.fail(w, r, contest.Conflict(MsgBusy))
+		s.fail(w, r, fault.Conflict(MsgBusy))
 		return
 	}
 	defer lock.Unlock()
@@ -70,7 +70,7 @@ func (s *Server) finishLate(w http.ResponseWriter, r *http.Request, info tusd.Fi
 			s.answerComplete(w, r, f.size)
 			return
 		}
-		s.fail(w, r, contest.NotFound("err.upload.not_found"))
+		s.fail(w, r, fault.NotFound("err.upload.not_found"))
 		return
 	}
 	if err == nil {
@@ -103,7 +103,7 @@ func (s *Server) answerComplete(w http.ResponseWriter, r *http.Request, size int
 // finish checks a complete staged upload by content, stores it as a blob and
 // hands it to Config.Complete. The caller holds the upload's lock.
 //
-// A refusal — a failed check, or Complete returning a *contest.Error that is
+// A refusal — a failed check, or Complete returning a *fault.Error that is
 // neither internal nor unavailable — removes the staged upload and the blob:
 // nothing is left. An internal failure (disk, database down, the client gone
 // mid-way) removes the blob
@@ -112,7 +112,7 @@ func (s *Server) answerComplete(w http.ResponseWriter, r *http.Request, size int
 func (s *Server) finish(ctx context.Context, r *http.Request, info tusd.FileInfo) (err error) {
 	log := s.log.With(slog.String("upload", info.ID), slog.String("kind", info.MetaData[metaKind]))
 	defer func() {
-		if code := contest.ErrorCode(err); err != nil && code != contest.CodeInternal && code != contest.CodeUnavailable {
+		if code := fault.ErrorCode(err); err != nil && code != fault.CodeInternal && code != fault.CodeUnavailable {
 			s.discard(context.WithoutCancel(ctx), info.ID)
 		}
 	}()

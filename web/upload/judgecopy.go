@@ -7,9 +7,9 @@ import (
 	"io"
 	"time"
 
-	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/pdfmeta"
+	"podium/fault"
+	"podium/files/blob"
+	"podium/files/pdfmeta"
 )
 
 // Message keys of PDFs that cannot be made blind.
@@ -85,5 +85,5 @@ func scrubError(err error) error {
 	if errors.Is(err, pdfmeta.ErrEncrypted) {
 		msg = MsgPDFPassword
 	}
-	return &contest.Error{Code: contest.CodeInvalid, Message: msg, Fields: map[string]string{"file": msg}, Err: err}
+	return &fault.Error{Code: fault.CodeInvalid, Message: msg, Fields: map[string]string{"file": msg}, Err: err}
 }

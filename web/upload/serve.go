@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"podium/contest/blob"
+	"podium/files/blob"
 )
 
 // maxNameBytes bounds a sanitized file name (most file systems allow 255).

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"podium/contest/blob"
+	"podium/files/blob"
 	"podium/web/upload"
 )
 

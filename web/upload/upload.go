@@ -5,7 +5,7 @@
 //
 // It wraps tusd's unrouted handler (github.com/tus/tusd/v2) with Podium's
 // rules. Partial uploads live in a staging directory (tusd's file store); when
-// the last byte arrives the file is checked by content (contest/filecheck),
+// the last byte arrives the file is checked by content (files/filecheck),
 // streamed into the blob store under a generated key, and handed to
 // Config.Complete to be recorded. A file that fails a check, or that the caller
 // refuses, leaves nothing behind.
@@ -57,9 +57,9 @@ import (
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 	"github.com/tus/tusd/v2/pkg/memorylocker"
 
-	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/filecheck"
+	"podium/fault"
+	"podium/files/blob"
+	"podium/files/filecheck"
 )
 
 // Config configures the upload server.
@@ -76,7 +76,7 @@ type Config struct {
 	Owner func(r *http.Request) string
 	// Authorize is called when an upload is created, with the request, the
 	// client's metadata and the declared length. It returns the byte limit for
-	// this upload, or an error (a *contest.Error: forbidden, not found, invalid,
+	// this upload, or an error (a *fault.Error: forbidden, not found, invalid,
 	// conflict e.g. past the deadline), which is sent to the client.
 	Authorize func(r *http.Request, meta Meta, length int64) (limit int64, err error)
 	// Complete is called once all bytes arrived, the content check passed and
@@ -85,8 +85,8 @@ type Config struct {
 	// it accepts.
 	Complete func(ctx context.Context, r *http.Request, up Finished) error
 	// Describe renders an error as an HTTP status and Podium's JSON error body
-	// {"error":{"code":…,"message":…,"fields":{…}}}, translating message keys.
-	// The default shows the keys untranslated.
+	// {"error":{"code":…,"message":…,"fields":{…}}}, translating message keys:
+	// the web layer's one table of statuses and its catalogs decide both.
 	Describe func(r *http.Request, err error) (status int, body []byte)
 	// MaxSize is an absolute cap on any upload, whatever Authorize allows;
 	// 4 GiB when zero.
@@ -190,14 +190,11 @@ func New(cfg Config) (*Server, error) {
 	switch {
 	case cfg.StagingDir == "" || cfg.Blobs == nil || cfg.BasePath == "":
 		return nil, errors.New("upload: StagingDir, Blobs and BasePath are required")
-	case cfg.Owner == nil || cfg.Authorize == nil || cfg.Complete == nil:
-		return nil, errors.New("upload: Owner, Authorize and Complete are required")
+	case cfg.Owner == nil || cfg.Authorize == nil || cfg.Complete == nil || cfg.Describe == nil:
+		return nil, errors.New("upload: Owner, Authorize, Complete and Describe are required")
 	}
 	if !strings.HasSuffix(cfg.BasePath, "/") {
 		cfg.BasePath += "/"
-	}
-	if cfg.Describe == nil {
-		cfg.Describe = DefaultDescribe
 	}
 	if cfg.MaxSize <= 0 {
 		cfg.MaxSize = 4 << 30
@@ -254,11 +251,11 @@ type reqState struct {
 type creation struct{ meta map[string]string }
 
 func protocolError(detail string) error {
-	return &contest.Error{Code: contest.CodeInvalid, Message: "err.upload.protocol", Err: errors.New(detail)}
+	return &fault.Error{Code: fault.CodeInvalid, Message: "err.upload.protocol", Err: errors.New(detail)}
 }
 
 func tooLarge() error {
-	return &contest.Error{Code: contest.CodeInvalid, Message: "err.upload.too_large",
+	return &fault.Error{Code: fault.CodeInvalid, Message: "err.upload.too_large",
 		Fields: map[string]string{"file": "err.upload.too_large"}}
 }
 
@@ -267,7 +264,7 @@ func tooLarge() error {
 func (s *Server) Create(w http.ResponseWriter, r *http.Request) {
 	owner := s.cfg.Owner(r)
 	if owner == "" {
-		s.fail(w, r, contest.Unauthorized("err.login.required"))
+		s.fail(w, r, fault.Unauthorized("err.login.required"))
 		return
 	}
 	if r.Header.Get("X-HTTP-Method-Override") != "" || r.Header.Get("Upload-Concat") != "" {
@@ -280,7 +277,7 @@ func (s *Server) Create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if length == 0 {
-		s.fail(w, r, &contest.Error{Code: contest.CodeInvalid, Message: filecheck.MsgEmpty,
+		s.fail(w, r, &fault.Error{Code: fault.CodeInvalid, Message: filecheck.MsgEmpty,
 			Fields: map[string]string{"file": filecheck.MsgEmpty}})
 		return
 	}
@@ -336,20 +333,20 @@ func (s *Server) uploadID(r *http.Request) (string, bool) {
 func (s *Server) owned(r *http.Request) (tusd.FileInfo, error) {
 	id, ok := s.uploadID(r)
 	if !ok {
-		return tusd.FileInfo{}, contest.NotFound("err.upload.not_found")
+		return tusd.FileInfo{}, fault.NotFound("err.upload.not_found")
 	}
 	owner := s.cfg.Owner(r)
 	if owner == "" {
-		return tusd.FileInfo{}, contest.Unauthorized("err.login.required")
+		return tusd.FileInfo{}, fault.Unauthorized("err.login.required")
 	}
 	up, err := s.store.GetUpload(r.Context(), id)
 	if errors.Is(err, tusd.ErrNotFound) {
 		f, ok := s.recentlyFinished(id)
 		switch {
 		case !ok:
-			return tusd.FileInfo{}, contest.NotFound("err.upload.not_found")
+			return tusd.FileInfo{}, fault.NotFound("err.upload.not_found")
 		case f.owner != owner:
-			return tusd.FileInfo{}, contest.Forbidden("err.forbidden")
+			return tusd.FileInfo{}, fault.Forbidden("err.forbidden")
 		}
 		return tusd.FileInfo{ID: id, Size: f.size, Offset: f.size}, errFinished
 	}
@@ -361,7 +358,7 @@ func (s *Server) owned(r *http.Request) (tusd.FileInfo, error) {
 		return tusd.FileInfo{}, fmt.Errorf("upload %s: %w", id, err)
 	}
 	if info.MetaData[metaOwner] != owner {
-		return tusd.FileInfo{}, contest.Forbidden("err.forbidden")
+		return tusd.FileInfo{}, fault.Forbidden("err.forbidden")
 	}
 	return info, nil
 }
@@ -429,7 +426,7 @@ func (s *Server) Patch(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Delete(w http.ResponseWriter, r *http.Request) {
 	info, err := s.owned(r)
 	if err == errFinished { // recorded already: removing it is the application's business
-		err = contest.NotFound("err.upload.not_found")
+		err = fault.NotFound("err.upload.not_found")
 	}
 	if err != nil {
 		s.fail(w, r, err)

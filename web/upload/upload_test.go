@@ -24,9 +24,11 @@ import (
 	"time"
 
 	"podium/contest"
-	"podium/contest/blob"
-	"podium/contest/pdfmeta"
-	"podium/contest/pdftext"
+	"podium/fault"
+	"podium/files/blob"
+	"podium/files/pdfmeta"
+	"podium/files/pdftext"
+	"podium/web"
 	"podium/web/upload"
 )
 
@@ -66,7 +68,7 @@ func newEnv(t *testing.T) *env {
 				return 0, e.authErr
 			}
 			if m.Entry != "42" {
-				return 0, contest.NotFound("err.entry.not_found")
+				return 0, fault.NotFound("err.entry.not_found")
 			}
 			return e.limit, nil
 		},
@@ -84,7 +86,8 @@ func newEnv(t *testing.T) *env {
 			e.done = append(e.done, up)
 			return nil
 		},
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Describe: describeKeys,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +101,22 @@ func newEnv(t *testing.T) *env {
 	e.http = httptest.NewServer(mux)
 	t.Cleanup(e.http.Close)
 	return e
+}
+
+// describeKeys renders err in Podium's JSON error shape with the web layer's
+// statuses and the message keys left untranslated.
+func describeKeys(r *http.Request, err error) (int, []byte) {
+	type detail struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	}
+	d := detail{Code: string(fault.CodeInternal), Message: "err.internal"}
+	if e := contest.Classify(err); e.Code != fault.CodeInternal {
+		d = detail{Code: string(e.Code), Message: e.Message, Fields: e.Fields}
+	}
+	body, _ := json.Marshal(map[string]detail{"error": d})
+	return web.StatusOf(fault.Code(d.Code)), body
 }
 
 // setComplete sets what the fake Complete returns (nil: accept).
@@ -382,7 +401,7 @@ func TestTruncatedPDFLeavesNothing(t *testing.T) {
 // reports for the identity-leak check.
 func TestPDFJudgeCopy(t *testing.T) {
 	e := newEnv(t)
-	plan, err := os.ReadFile("../../contest/pdfmeta/testdata/libreoffice-pdfa.pdf") // Author, Title, Keywords, XMP
+	plan, err := os.ReadFile("../../files/pdfmeta/testdata/libreoffice-pdfa.pdf") // Author, Title, Keywords, XMP
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +446,7 @@ func TestPDFJudgeCopy(t *testing.T) {
 // without its metadata: it is refused, and nothing is kept.
 func TestPasswordPDFRefused(t *testing.T) {
 	e := newEnv(t)
-	plan, err := os.ReadFile("../../contest/pdfmeta/testdata/user-password.pdf")
+	plan, err := os.ReadFile("../../files/pdfmeta/testdata/user-password.pdf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,8 +499,8 @@ func TestCreateRefused(t *testing.T) {
 		code    string
 		message string
 	}{
-		{"past the deadline", contest.Conflict("err.entry.deadline_passed"), "alice", nil, 409, "conflict", "err.entry.deadline_passed"},
-		{"not the entrant's entry", contest.Forbidden("err.forbidden"), "alice", nil, 403, "forbidden", "err.forbidden"},
+		{"past the deadline", fault.Conflict("err.entry.deadline_passed"), "alice", nil, 409, "conflict", "err.entry.deadline_passed"},
+		{"not the entrant's entry", fault.Forbidden("err.forbidden"), "alice", nil, 403, "forbidden", "err.forbidden"},
 		{"unknown entry", nil, "alice", []string{"Upload-Metadata", metadata("kind", "deck", "entry", "7")}, 404, "not_found", "err.entry.not_found"},
 		{"anonymous", nil, "", nil, 401, "unauthorized", "err.login.required"},
 		{"unknown kind", nil, "alice", []string{"Upload-Metadata", metadata("kind", "resume", "entry", "42")}, 422, "invalid", "err.invalid"},
@@ -595,7 +614,7 @@ func TestTusErrorsAreJSON(t *testing.T) {
 
 func TestCompleteRefusedLeavesNothing(t *testing.T) {
 	e := newEnv(t)
-	e.setComplete(func(upload.Finished) error { return contest.Conflict("err.entry.locked") })
+	e.setComplete(func(upload.Finished) error { return fault.Conflict("err.entry.locked") })
 	r := e.upload("alice", "business_plan", "plan.pdf", businessPlan(30), 1<<20)
 	wantError(t, r, 409, "conflict", "err.entry.locked")
 	if r.header.Get(upload.RetryableHeader) != "" {

@@ -3,7 +3,7 @@ package redact_test
 import (
 	"testing"
 
-	"podium/contest/redact"
+	"podium/redact"
 )
 
 func TestNamesInAnySpelling(t *testing.T) {

@@ -3,7 +3,7 @@
 // that is allowed for the kind of upload. Zip-based Office files are checked
 // without trusting, or fully inflating into memory, what the archive declares.
 //
-// Every failure is a *contest.Error with code invalid whose message key (also
+// Every failure is a *fault.Error with code invalid whose message key (also
 // given for the field "file") tells the user what is wrong:
 //
 //	err.upload.kind        the upload kind is unknown
@@ -21,19 +21,23 @@ import (
 	"slices"
 	"strings"
 
-	"podium/contest"
+	"podium/fault"
 )
 
-// Kind is what an upload is for; the values are contest.Upload* kinds.
+// Kind is what an upload is for. The kinds are declared here, once: the
+// domain's upload kinds are these (contest/entry.UploadKind).
 type Kind string
 
 // The kinds of upload.
 const (
-	BusinessPlan Kind = contest.UploadBusinessPlan
-	Deck         Kind = contest.UploadDeck
-	Video        Kind = contest.UploadVideo
-	Attachment   Kind = contest.UploadAttachment
+	BusinessPlan Kind = "business_plan"
+	Deck         Kind = "deck"
+	Video        Kind = "video"
+	Attachment   Kind = "attachment"
 )
+
+// Kinds lists the kinds, in the order entry forms show them.
+var Kinds = []Kind{BusinessPlan, Deck, Video, Attachment}
 
 // Detected is what a file turned out to be.
 type Detected struct {
@@ -63,7 +67,7 @@ var allowed = map[Kind][]Detected{
 func ParseKind(s string) (Kind, error) {
 	k := Kind(s)
 	if _, ok := allowed[k]; !ok {
-		return "", contest.Invalid("kind", "err.upload.kind")
+		return "", fault.Invalid("kind", "err.upload.kind")
 	}
 	return k, nil
 }
@@ -95,11 +99,11 @@ const (
 )
 
 // problem is the error for a file that fails a check; cause is for logs only.
-func problem(key string, cause error) *contest.Error {
-	return &contest.Error{Code: contest.CodeInvalid, Message: key, Fields: map[string]string{"file": key}, Err: cause}
+func problem(key string, cause error) *fault.Error {
+	return &fault.Error{Code: fault.CodeInvalid, Message: key, Fields: map[string]string{"file": key}, Err: cause}
 }
 
-func problemf(key, format string, args ...any) *contest.Error {
+func problemf(key, format string, args ...any) *fault.Error {
 	return problem(key, fmt.Errorf(format, args...))
 }
 
@@ -114,7 +118,7 @@ const headLen = 1024
 func Check(kind Kind, r io.ReaderAt, size int64) (Detected, error) {
 	types, ok := allowed[kind]
 	if !ok {
-		return Detected{}, contest.Invalid("kind", "err.upload.kind")
+		return Detected{}, fault.Invalid("kind", "err.upload.kind")
 	}
 	if size <= 0 {
 		return Detected{}, problem(MsgEmpty, nil)

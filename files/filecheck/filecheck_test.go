@@ -17,21 +17,21 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest"
-	"podium/contest/filecheck"
-	"podium/contest/pdftext"
+	"podium/fault"
+	"podium/files/filecheck"
+	"podium/files/pdftext"
 )
 
 func check(kind filecheck.Kind, b []byte) (filecheck.Detected, error) {
 	return filecheck.Check(kind, bytes.NewReader(b), int64(len(b)))
 }
 
-// wantKey asserts err is an invalid-input *contest.Error with message key, also
+// wantKey asserts err is an invalid-input *fault.Error with message key, also
 // given for the field "file".
 func wantKey(t *testing.T, err error, key string) {
 	t.Helper()
-	ce, ok := errors.AsType[*contest.Error](err)
-	if !ok || ce.Code != contest.CodeInvalid || ce.Message != key || ce.Fields["file"] != key {
+	ce, ok := errors.AsType[*fault.Error](err)
+	if !ok || ce.Code != fault.CodeInvalid || ce.Message != key || ce.Fields["file"] != key {
 		t.Fatalf("err = %v, want %s", err, key)
 	}
 }
@@ -247,7 +247,7 @@ func TestEmptyAndUnknownKind(t *testing.T) {
 	_, err := check(filecheck.BusinessPlan, nil)
 	wantKey(t, err, "err.upload.empty")
 	_, err = check("resume", pdfFile())
-	if ce, ok := errors.AsType[*contest.Error](err); !ok || ce.Fields["kind"] != "err.upload.kind" {
+	if ce, ok := errors.AsType[*fault.Error](err); !ok || ce.Fields["kind"] != "err.upload.kind" {
 		t.Fatalf("unknown kind: %v", err)
 	}
 	if _, err := filecheck.ParseKind("deck"); err != nil {

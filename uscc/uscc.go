@@ -1,4 +1,6 @@
-package contest
+// Package uscc normalizes and validates the unified social credit code
+// (统一社会信用代码) that identifies a Chinese organization.
+package uscc
 
 import (
 	"strings"
@@ -15,15 +17,15 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 
 var orgCodeWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 
-// NormalizeUSCC folds full-width characters (as a Chinese IME types them),
+// Normalize folds full-width characters (as a Chinese IME types them),
 // upper-cases the code and removes spaces: the forms people type it in.
-func NormalizeUSCC(code string) string {
+func Normalize(code string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(width.Fold.String(code)), ""))
 }
 
-// ValidUSCC reports whether code is a well-formed unified social credit code
+// Valid reports whether code is a well-formed unified social credit code
 // with both check characters right (the organization code's and the whole code's).
-func ValidUSCC(code string) bool {
+func Valid(code string) bool {
 	if len(code) != 18 {
 		return false
 	}

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"podium/contest/pdfmeta"
-	"podium/contest/pdftext"
+	"podium/files/pdfmeta"
+	"podium/files/pdftext"
 )
 
 // The names in testdata/plan.html's <title> and <meta> tags, which Chromium

@@ -1,16 +1,20 @@
-// Package contest holds Podium's domain: contests and their setup, accounts and
-// sessions, and the PostgreSQL store behind them. It knows nothing about HTTP:
-// failures are *Error values with a Code that the web layer maps to a status.
-package contest
+// Package fault is Podium's one error vocabulary: a Code that says what kind
+// of failure it is, the *Error that carries it with the message keys and field
+// details a user reads, and the constructors every package uses. It imports
+// nothing of Podium's, so that any package — the domain, the file checks, the
+// blob store, the web layer — can return and read these errors. The web layer
+// maps each Code to one HTTP status, in one table.
+package fault
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 )
 
-// Code classifies a domain error. The web layer maps each code to one HTTP status.
+// Code classifies an error. The web layer maps each code to one HTTP status.
 type Code string
 
 const (
@@ -25,8 +29,8 @@ const (
 	CodeInternal     Code = "internal"     // a bug; details are logged, never shown
 )
 
-// Error is a domain error. Message and the Fields values are message keys that
-// the web layer translates; they never carry internal detail.
+// Error is an error a user may read. Message and the Fields values are message
+// keys that the web layer translates; they never carry internal detail.
 type Error struct {
 	Code    Code
 	Message string            // message key, e.g. "err.contest.not_found"
@@ -35,10 +39,10 @@ type Error struct {
 	// about (the names a document carries, say), shown after the message.
 	Detail map[string]string
 	// Reason refines Code where a client acts on the difference, in a stable
-	// machine-readable word (e.g. ReasonInProgress); empty otherwise.
+	// machine-readable word (e.g. "in_progress"); empty otherwise.
 	Reason string
 	// Args are formatted into the translated message: facts the user must
-	// read to act, such as the entries that block a publication (EntryRefs).
+	// read to act, such as the entries that block a publication.
 	Args []any
 	Err  error // the underlying cause, for logs only
 }
@@ -66,12 +70,17 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrorCode returns the Code of err as Classify sees it.
+// ErrorCode returns the Code of the *Error in err's chain: "" for nil, and
+// CodeInternal for an error that carries none. (contest.Classify also tells
+// an unreachable database from a bug.)
 func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
 	}
-	return Classify(err).Code
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Code
+	}
+	return CodeInternal
 }
 
 // NotFound reports that a thing does not exist (or is not visible to the caller).
@@ -80,21 +89,28 @@ func NotFound(message string) *Error { return &Error{Code: CodeNotFound, Message
 // Conflict reports a clash with the current state.
 func Conflict(message string) *Error { return &Error{Code: CodeConflict, Message: message} }
 
-// EntryRef names an entry for its organizers: its blind code in a round and its title.
-type EntryRef struct {
-	Code  string `json:"code"`
-	Title string `json:"title"`
-}
-
-// EntryRefs is a list of entries, as a message argument; the web layer writes
-// it in the reader's language.
-type EntryRefs []EntryRef
-
 // Forbidden reports an action the caller may not take.
 func Forbidden(message string) *Error { return &Error{Code: CodeForbidden, Message: message} }
 
 // Unauthorized reports missing or wrong credentials.
 func Unauthorized(message string) *Error { return &Error{Code: CodeUnauthorized, Message: message} }
+
+// Invalid reports a single invalid field.
+func Invalid(field, message string) *Error {
+	return &Error{Code: CodeInvalid, Message: "err.invalid", Fields: map[string]string{field: message}}
+}
+
+// InvalidFile reports a file that breaks a rule: the message key is the
+// error's and its "file" field's.
+func InvalidFile(message string, cause error) *Error {
+	return &Error{Code: CodeInvalid, Message: message, Fields: map[string]string{"file": message}, Err: cause}
+}
+
+// Taken reports a value that clashes with one stored already (an email in
+// use, a duplicate title): a conflict on one field.
+func Taken(field, message string) *Error {
+	return &Error{Code: CodeConflict, Message: "err.invalid", Fields: map[string]string{field: message}}
+}
 
 // Problems collects field errors during validation, so that every invalid field
 // is reported at once rather than the first one only.
@@ -113,9 +129,4 @@ func (p Problems) Err() error {
 		return nil
 	}
 	return &Error{Code: CodeInvalid, Message: "err.invalid", Fields: map[string]string(p)}
-}
-
-// Invalid reports a single invalid field.
-func Invalid(field, message string) *Error {
-	return &Error{Code: CodeInvalid, Message: "err.invalid", Fields: map[string]string{field: message}}
 }

@@ -1,12 +1,12 @@
-package contest_test
+package uscc_test
 
 import (
 	"testing"
 
-	"podium/contest"
+	"podium/uscc"
 )
 
-func TestValidUSCC(t *testing.T) {
+func TestValid(t *testing.T) {
 	// Codes of real companies, as published in China's national enterprise
 	// credit information system.
 	valid := []string{
@@ -24,8 +24,8 @@ func TestValidUSCC(t *testing.T) {
 		"91110108MA01G0FB09",
 	}
 	for _, code := range valid {
-		if !contest.ValidUSCC(code) {
-			t.Errorf("ValidUSCC(%s) = false, want true", code)
+		if !uscc.Valid(code) {
+			t.Errorf("uscc.Valid(%s) = false, want true", code)
 		}
 	}
 	invalid := map[string]string{
@@ -35,22 +35,22 @@ func TestValidUSCC(t *testing.T) {
 		"9144030019220382160": "19 characters",
 		"91440300I92203821B":  "I is not in the alphabet",
 		"914403001922O38216":  "O is not in the alphabet",
-		"91440300708461136t":  "lower case (NormalizeUSCC upper-cases first)",
+		"91440300708461136t":  "lower case (uscc.Normalize upper-cases first)",
 		// The organization-code check computed with the 31-letter alphabet
 		// (H=17, J=18 … instead of A=10 … Z=35); the whole code's check is right.
 		"91310115MA1K427788": "organization-code check of the wrong alphabet",
 		"":                   "empty",
 	}
 	for code, why := range invalid {
-		if contest.ValidUSCC(code) {
-			t.Errorf("ValidUSCC(%q) = true, want false: %s", code, why)
+		if uscc.Valid(code) {
+			t.Errorf("uscc.Valid(%q) = true, want false: %s", code, why)
 		}
 	}
-	if got := contest.NormalizeUSCC(" 9144 0300 7084 6113 6t "); got != "91440300708461136T" || !contest.ValidUSCC(got) {
-		t.Errorf("NormalizeUSCC = %q", got)
+	if got := uscc.Normalize(" 9144 0300 7084 6113 6t "); got != "91440300708461136T" || !uscc.Valid(got) {
+		t.Errorf("uscc.Normalize = %q", got)
 	}
 	// Full-width, as a Chinese IME types it on a phone.
-	if got := contest.NormalizeUSCC("９１３１０１１５ＭＡ１Ｋ４２７７６２"); got != "91310115MA1K427762" {
-		t.Errorf("NormalizeUSCC(full-width) = %q", got)
+	if got := uscc.Normalize("９１３１０１１５ＭＡ１Ｋ４２７７６２"); got != "91310115MA1K427762" {
+		t.Errorf("uscc.Normalize(full-width) = %q", got)
 	}
 }

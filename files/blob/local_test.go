@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest"
-	"podium/contest/blob"
+	"podium/fault"
+	"podium/files/blob"
 )
 
 func newStore(t *testing.T) (*blob.Local, string) {
@@ -84,7 +84,7 @@ func TestPutOpenDelete(t *testing.T) {
 	if err := s.Delete(ctx, key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Open(ctx, key); !errors.Is(err, blob.ErrNotFound) || contest.ErrorCode(err) != contest.CodeNotFound {
+	if _, err := s.Open(ctx, key); !errors.Is(err, blob.ErrNotFound) || fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Fatalf("open after delete: %v", err)
 	}
 	if err := s.Delete(ctx, key); err != nil {
@@ -106,8 +106,8 @@ func TestPutTooLargeLeavesNothing(t *testing.T) {
 	if !errors.Is(err, blob.ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	var ce *contest.Error
-	if !errors.As(err, &ce) || ce.Code != contest.CodeInvalid || ce.Message != "err.upload.too_large" {
+	var ce *fault.Error
+	if !errors.As(err, &ce) || ce.Code != fault.CodeInvalid || ce.Message != "err.upload.too_large" {
 		t.Fatalf("not a typed error: %#v", err)
 	}
 	if got := files(t, dir); len(got) != 0 {

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // Store keeps blobs. Implementations are safe for concurrent use.
@@ -41,16 +41,16 @@ type Blob interface {
 	ModTime() time.Time
 }
 
-// Errors, usable with errors.Is. They are *contest.Error values, so the web
+// Errors, usable with errors.Is. They are *fault.Error values, so the web
 // layer shows them like any other domain error.
 var (
 	// ErrTooLarge: the stream had more bytes than allowed.
-	ErrTooLarge = &contest.Error{Code: contest.CodeInvalid, Message: "err.upload.too_large",
+	ErrTooLarge = &fault.Error{Code: fault.CodeInvalid, Message: "err.upload.too_large",
 		Fields: map[string]string{"file": "err.upload.too_large"}}
 	// ErrNotFound: no blob under the key.
-	ErrNotFound = contest.NotFound("err.upload.not_found")
+	ErrNotFound = fault.NotFound("err.upload.not_found")
 	// ErrBadKey: the key is not one NewKey could have made (or is otherwise unsafe).
-	ErrBadKey = &contest.Error{Code: contest.CodeInvalid, Message: "err.upload.bad_key"}
+	ErrBadKey = &fault.Error{Code: fault.CodeInvalid, Message: "err.upload.bad_key"}
 )
 
 // NewKey returns a fresh random key with a two-level fan-out, like

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // testSchema is a small schema of people: name and city required.
@@ -255,9 +255,9 @@ func openErr(t *testing.T, s *Schema, data []byte, maxBytes int64, code string) 
 
 func fileErr(t *testing.T, err error, code string) *FileError {
 	t.Helper()
-	ce, ok := errors.AsType[*contest.Error](err)
-	if !ok || ce.Code != contest.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
-		t.Fatalf("error %v is not an invalid contest.Error with %s", err, code)
+	ce, ok := errors.AsType[*fault.Error](err)
+	if !ok || ce.Code != fault.CodeInvalid || ce.Message != code || ce.Fields["file"] != code {
+		t.Fatalf("error %v is not an invalid fault.Error with %s", err, code)
 	}
 	fe, ok := errors.AsType[*FileError](err)
 	if !ok || fe.Code != code {

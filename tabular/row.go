@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/text/width"
 
-	"podium/contest"
+	"podium/uscc"
 )
 
 // MaxTextRunes is the length limit, in runes, of the free-text values the
@@ -203,10 +203,10 @@ func NormalizeEmail(s string) (string, bool) {
 
 // NormalizeUSCC checks a unified social credit code, typed with spaces, in
 // lower case or in full-width forms, and returns it normalized
-// (contest.NormalizeUSCC); invalid, it returns "" and false.
+// (uscc.Normalize); invalid, it returns "" and false.
 func NormalizeUSCC(s string) (string, bool) {
-	c := contest.NormalizeUSCC(s)
-	if !contest.ValidUSCC(c) {
+	c := uscc.Normalize(s)
+	if !uscc.Valid(c) {
 		return "", false
 	}
 	return c, true

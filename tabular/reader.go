@@ -47,7 +47,7 @@ type Reader struct {
 // Open reads at most maxBytes (DefaultMaxBytes if maxBytes <= 0), then the
 // header: the first row that is not completely empty, whose cells must each be
 // empty (the column is then ignored) or name a column of s, and name every
-// required column. A file-level problem is returned as a *contest.Error
+// required column. A file-level problem is returned as a *fault.Error
 // wrapping a *FileError (see the package documentation). The caller must Close
 // the Reader.
 func Open(r io.Reader, maxBytes int64, s *Schema) (*Reader, error) {
@@ -118,7 +118,7 @@ func (rd *Reader) Has(key string) bool { return rd.h.has(key) }
 // Next returns the next data row, skipping completely empty ones, or io.EOF
 // after the last. A row that could not be read (a CSV quoting error, or a CSV
 // row with more or fewer cells than the header) comes back with nil Values and
-// its one problem in Problems. Any other error is file-level (a *contest.Error
+// its one problem in Problems. Any other error is file-level (a *fault.Error
 // wrapping a *FileError: more than MaxRows rows, a damaged workbook) and ends
 // the read: Next returns it again if called again.
 func (rd *Reader) Next() (*Row, error) {

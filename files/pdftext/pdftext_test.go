@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest/pdftext"
+	"podium/files/pdftext"
 )
 
 func extract(t *testing.T, b []byte) string {

@@ -18,7 +18,7 @@
 //
 // # File-level errors
 //
-// A file-level error is always a *contest.Error with Code contest.CodeInvalid,
+// A file-level error is always a *fault.Error with Code fault.CodeInvalid,
 // Message set to the reason's message key (e.g. "err.import.missing_column") and
 // Fields {"file": the same key}, so the web layer shows it like any other
 // invalid input. Its Err is a *FileError carrying the details a message may
@@ -32,7 +32,7 @@ import (
 	"fmt"
 	"strings"
 
-	"podium/contest"
+	"podium/fault"
 )
 
 // Limits.
@@ -53,7 +53,7 @@ const (
 	MaxUnzipBytes = 1 << 30
 )
 
-// Message keys of file-level errors (FileError.Code, and the contest.Error's Message).
+// Message keys of file-level errors (FileError.Code, and the fault.Error's Message).
 const (
 	CodeTooLarge        = "err.import.too_large"        // over maxBytes (or, for XLSX, too large once unpacked); Limit is maxBytes
 	CodeUnreadable      = "err.import.unreadable"       // a damaged XLSX file, or the upload could not be read
@@ -89,7 +89,7 @@ type RowError struct {
 }
 
 // FileError details a file-level problem. It is returned as the Err of a
-// *contest.Error (see the package documentation); errors.As finds it.
+// *fault.Error (see the package documentation); errors.As finds it.
 type FileError struct {
 	Code    string   // message key, one of the file-level Code… constants (or CodeCSVQuote, or a Schema's MissingCode)
 	Columns []string // missing column: column keys; unknown_column, duplicate_column: the header cells as written (at most 20, 50 runes each)
@@ -118,10 +118,10 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// invalid wraps fe in the *contest.Error the web layer maps.
+// invalid wraps fe in the *fault.Error the web layer maps.
 func invalid(fe *FileError) error {
-	return &contest.Error{
-		Code:    contest.CodeInvalid,
+	return &fault.Error{
+		Code:    fault.CodeInvalid,
 		Message: fe.Code,
 		Fields:  map[string]string{"file": fe.Code},
 		Err:     fe,
