@@ -106,15 +106,15 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 		return Account{}, err
 	}
 	var a Account
-	err = s.DB.GetContext(ctx, &a, `
+	err = s.db.GetContext(ctx, &a, `
 		INSERT INTO accounts (role, email, phone, display_name, password_hash)
 		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5)
 		RETURNING `+accountColumns,
 		n.Role, n.Email, n.Phone, n.DisplayName, string(hash))
 	switch {
-	case isUniqueViolation(err, "accounts_email_key"):
+	case IsUniqueViolation(err, "accounts_email_key"):
 		return Account{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"email": "err.account.email_taken"}}
-	case isUniqueViolation(err, "accounts_phone_key"):
+	case IsUniqueViolation(err, "accounts_phone_key"):
 		return Account{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"phone": "err.account.phone_taken"}}
 	case err != nil:
 		return Account{}, err
@@ -125,7 +125,7 @@ func (s *Store) CreateAccount(ctx context.Context, n NewAccount) (Account, error
 // Account returns the account with id.
 func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
 	var a Account
-	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Account{}, fault.NotFound("err.account.not_found")
 	}
@@ -160,7 +160,7 @@ func (s *Store) decoyHash() []byte {
 func (s *Store) Authenticate(ctx context.Context, login, password string) (Account, error) {
 	login = NormalizeLogin(login)
 	var a Account
-	err := s.DB.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE email = $1 OR phone = $1`, login)
+	err := s.db.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE email = $1 OR phone = $1`, login)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Account{}, err
 	}

@@ -7,12 +7,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/scoring"
 )
-
-// AuditAdvancement records the entries that go on to the next round.
-const AuditAdvancement = "advancement.confirmed"
 
 // AdvancementPlan applies the round's quotas (the advancement count or
 // percentage, and per track and group overrides) to its ranking: who advances
@@ -74,7 +72,7 @@ func (s *Store) AdvancementPlan(ctx context.Context, contestID int64, roundKey s
 // Recorded awards decided on an earlier ranking are cleared (see forgetStaleDecision).
 func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64, roundKey string, chosen []string) ([]string, error) {
 	var codes []string
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		roundID, err := lockDecidableRound(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -113,7 +111,7 @@ func (s *Store) ConfirmAdvancement(ctx context.Context, actorID, contestID int64
 		if cleared {
 			record["awards_cleared"] = true
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAdvancement, roundKey, record)
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AdvancementConfirmed, roundKey, record)
 	})
 	if err != nil {
 		return nil, err

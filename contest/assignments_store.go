@@ -17,17 +17,8 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest/assign"
+	"podium/contest/audit"
 	"podium/fault"
-)
-
-// Audit actions of assignment.
-const (
-	AuditPanelSet          = "panel.set"
-	AuditAssignmentsRun    = "assignments.generated"
-	AuditAssignmentAdded   = "assignment.added"
-	AuditAssignmentRemoved = "assignment.removed"
-	AuditAssignmentRecused = "assignment.recused"
-	AuditConflictAdded     = "conflict.added"
 )
 
 // roundRef identifies a round of a contest by key.
@@ -57,7 +48,7 @@ type PanelMember struct {
 
 // SetPanel makes experts the round's panel (replacing the previous one).
 func (s *Store) SetPanel(ctx context.Context, actorID, contestID int64, roundKey string, expertIDs []int64) error {
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -76,13 +67,13 @@ func (s *Store) SetPanel(ctx context.Context, actorID, contestID int64, roundKey
 			r.ID, pq.Int64Array(expertIDs)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditPanelSet, roundKey, map[string]any{"experts": expertIDs})
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.PanelSet, roundKey, map[string]any{"experts": expertIDs})
 	})
 }
 
 // Panel lists a round's panel.
 func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]PanelMember, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +82,7 @@ func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]
 		RoundCapacity *int   `db:"round_capacity"`
 		Session       string `db:"session"`
 	}
-	err = s.DB.SelectContext(ctx, &rows, `
+	err = s.db.SelectContext(ctx, &rows, `
 		SELECT x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords,
 		       x.region, x.phone, x.email, x.capacity, x.declared_orgs, x.created_at, p.capacity AS round_capacity, p.session
 		FROM panel_members p JOIN experts x ON x.id = p.expert_id WHERE p.round_id = $1 ORDER BY x.name, x.id`, r.ID)
@@ -109,7 +100,7 @@ func (s *Store) Panel(ctx context.Context, contestID int64, roundKey string) ([]
 // Conflicts added by organizers and recusals are kept.
 func (s *Store) ComputeConflicts(ctx context.Context, contestID int64) (int, error) {
 	var n int
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		return computeConflicts(ctx, tx, contestID, &n)
 	})
 	return n, err
@@ -157,7 +148,7 @@ func computeConflicts(ctx context.Context, tx *sqlx.Tx, contestID int64, n *int)
 
 // AddConflict records a conflict an organizer knows of.
 func (s *Store) AddConflict(ctx context.Context, actorID, contestID, expertID, entryID int64, reason string) error {
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO conflicts (contest_id, expert_id, entry_id, source, reason)
 			SELECT $1, x.id, e.id, 'organizer', $4 FROM experts x, entries e WHERE x.id = $2 AND e.id = $3 AND e.contest_id = $1
@@ -165,7 +156,7 @@ func (s *Store) AddConflict(ctx context.Context, actorID, contestID, expertID, e
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditConflictAdded, fmt.Sprintf("expert %d entry %d", expertID, entryID),
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ConflictAdded, fmt.Sprintf("expert %d entry %d", expertID, entryID),
 			map[string]any{"expert": expertID, "entry": entryID, "reason": reason})
 	})
 }
@@ -306,7 +297,7 @@ func reportOf(res assign.Result, perEntry int) RunReport {
 // StartAssignment opens a run for an online round; RunAssignment then does the
 // work (in the background, for the web) and records its progress on the run.
 func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, roundKey string, seed int64) (AssignmentRun, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return AssignmentRun{}, err
 	}
@@ -315,16 +306,16 @@ func (s *Store) StartAssignment(ctx context.Context, actorID, contestID int64, r
 	}
 	// A run whose instance stopped mid-way never finishes: after an hour it is
 	// marked failed so that the round can be assigned again.
-	if _, err := s.DB.ExecContext(ctx, `UPDATE assignment_runs SET state = 'failed', report = $3, finished_at = $2
+	if _, err := s.db.ExecContext(ctx, `UPDATE assignment_runs SET state = 'failed', report = $3, finished_at = $2
 		WHERE round_id = $1 AND state = 'running' AND started_at < $2::timestamptz - interval '1 hour'`,
 		r.ID, s.now(), RunReport{Failure: RunInterrupted}); err != nil {
 		return AssignmentRun{}, err
 	}
 	var run AssignmentRun
-	err = s.DB.GetContext(ctx, &run, `
+	err = s.db.GetContext(ctx, &run, `
 		INSERT INTO assignment_runs (round_id, state, seed, started_by, started_at) VALUES ($1, 'running', $2, $3, $4)
 		RETURNING id, state, seed, done, total, added, report, started_at, finished_at`, r.ID, seed, actorID, s.now())
-	if isUniqueViolation(err, "assignment_runs_one_running") {
+	if IsUniqueViolation(err, "assignment_runs_one_running") {
 		return AssignmentRun{}, fault.Conflict("err.assign.running")
 	}
 	return run, err
@@ -337,7 +328,7 @@ func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (
 		AssignmentRun
 		RoundID int64 `db:"round_id"`
 	}
-	err := s.DB.GetContext(ctx, &run, `
+	err := s.db.GetContext(ctx, &run, `
 		SELECT a.id, a.round_id, a.state, a.seed, a.done, a.total, a.added, a.report, a.started_at, a.finished_at
 		FROM assignment_runs a JOIN rounds r ON r.id = a.round_id WHERE a.id = $1 AND r.contest_id = $2`, runID, contestID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -355,7 +346,7 @@ func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (
 		Code  string `db:"code"`
 		Title string `db:"title"`
 	}
-	if err := s.DB.SelectContext(ctx, &names, `
+	if err := s.db.SelectContext(ctx, &names, `
 		SELECT e.id, coalesce(b.code, '') AS code, e.title FROM entries e
 		LEFT JOIN blind_codes b ON b.entry_id = e.id AND b.round_id = $2 WHERE e.id = ANY($1)`, pq.Int64Array(ids), run.RoundID); err != nil {
 		return run.AssignmentRun, err
@@ -380,7 +371,7 @@ func (s *Store) AssignmentRunByID(ctx context.Context, contestID, runID int64) (
 // new expert is forgotten (assigning undoes it).
 func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (AssignmentRun, error) {
 	finish := func(state string, added int, report RunReport) (AssignmentRun, error) {
-		_, err := s.DB.ExecContext(context.WithoutCancel(ctx), `
+		_, err := s.db.ExecContext(context.WithoutCancel(ctx), `
 			UPDATE assignment_runs SET state = $2, added = $3, report = $4, finished_at = $5 WHERE id = $1`,
 			runID, state, added, report, s.now())
 		if err != nil {
@@ -389,12 +380,12 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 		return s.AssignmentRunByID(context.WithoutCancel(ctx), contestID, runID)
 	}
 	var run AssignmentRun
-	if err := s.DB.GetContext(ctx, &run, `SELECT id, state, seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
+	if err := s.db.GetContext(ctx, &run, `SELECT id, state, seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
 		return AssignmentRun{}, err
 	}
 	var added int
 	var report RunReport
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -414,7 +405,7 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 			if err != nil {
 				return err
 			}
-			return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey,
+			return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentsRun, roundKey,
 				map[string]any{"run": runID, "live_panel": true, "added": added, "decisions_cleared": cleared})
 		}
 		p, err := loadProblem(ctx, tx, contestID, r, run.Seed)
@@ -422,7 +413,7 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 			return err
 		}
 		progress := func(done, total int) {
-			_, _ = s.DB.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
+			_, _ = s.db.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
 		}
 		res, err := assign.SolvePartial(ctx, p, progress)
 		if err != nil {
@@ -453,7 +444,7 @@ func (s *Store) RunAssignment(ctx context.Context, actorID, contestID int64, rou
 		for i, g := range report.Unfilled {
 			unfilled[i] = map[string]any{"entry": g.EntryID, "missing": g.Missing, "reason": g.Reason}
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentsRun, roundKey, map[string]any{
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentsRun, roundKey, map[string]any{
 			"run": runID, "seed": run.Seed, "added": len(res.Added), "released": len(res.Released),
 			"total_affinity": fmt.Sprintf("%.4f", res.TotalAffinity), "min_load": res.MinLoad, "max_load": res.MaxLoad,
 			"unfilled": unfilled, "decisions_cleared": cleared})
@@ -612,12 +603,12 @@ type Assignment struct {
 
 // Assignments lists a round's assignments (all states), by entry then expert.
 func (s *Store) Assignments(ctx context.Context, contestID int64, roundKey string) ([]Assignment, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return nil, err
 	}
 	list := []Assignment{}
-	err = s.DB.SelectContext(ctx, &list, `
+	err = s.db.SelectContext(ctx, &list, `
 		SELECT a.id, a.entry_id, coalesce(b.code, '') AS blind_code, e.title AS entry_title, a.expert_id, x.name AS expert_name,
 		       a.state, a.recusal_reason, a.created_at
 		FROM assignments a JOIN entries e ON e.id = a.entry_id JOIN experts x ON x.id = a.expert_id
@@ -629,7 +620,7 @@ func (s *Store) Assignments(ctx context.Context, contestID int64, roundKey strin
 // AddAssignment assigns an expert of the panel to an entry by hand. The hard
 // rules still hold: no conflict, no second assignment of the same pair.
 func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, roundKey string, entryID, expertID int64) error {
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -666,14 +657,14 @@ func (s *Store) AddAssignment(ctx context.Context, actorID, contestID int64, rou
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentAdded, roundKey,
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentAdded, roundKey,
 			map[string]any{"entry": entryID, "expert": expertID, "decision_cleared": len(cleared) > 0})
 	})
 }
 
 // RemoveAssignment takes an assignment away by hand, with a reason.
 func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assignmentID int64, reason string) error {
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var a struct {
 			EntryID  int64  `db:"entry_id"`
 			ExpertID int64  `db:"expert_id"`
@@ -689,7 +680,7 @@ func (s *Store) RemoveAssignment(ctx context.Context, actorID, contestID, assign
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAssignmentRemoved, a.RoundKey,
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentRemoved, a.RoundKey,
 			map[string]any{"assignment": assignmentID, "entry": a.EntryID, "expert": a.ExpertID, "reason": strings.TrimSpace(reason)})
 	})
 }
@@ -706,7 +697,7 @@ func (s *Store) Recuse(ctx context.Context, j JudgeSession, assignmentID int64, 
 	}
 	var replacement int64
 	judgeAccountID := j.AccountID
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var a struct {
 			RoundID   int64  `db:"round_id"`
 			ContestID int64  `db:"contest_id"`
@@ -756,7 +747,7 @@ func (s *Store) Recuse(ctx context.Context, j JudgeSession, assignmentID int64, 
 		} else if _, infeasible := errors.AsType[*assign.InfeasibleError](err); err != nil && !infeasible {
 			return err
 		}
-		return s.audit(ctx, tx, &a.ContestID, &judgeAccountID, AuditAssignmentRecused, a.RoundKey,
+		return audit.Append(ctx, tx, s.now(), &a.ContestID, &judgeAccountID, audit.AssignmentRecused, a.RoundKey,
 			map[string]any{"assignment": assignmentID, "entry": a.EntryID, "expert": a.ExpertID, "reason": reason, "replacement": replacement})
 	})
 	return replacement, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/fault"
 )
@@ -15,7 +16,7 @@ import (
 // assignWorld is a contest with accepted entries from four organizations and a
 // pool of experts, some of whom conflict with entries.
 type assignWorld struct {
-	s         *contest.Store
+	s         *contesttest.Stores
 	contest   contest.Contest
 	organizer contest.Account
 	entries   map[string]int64 // by organization name
@@ -189,11 +190,11 @@ func TestAssignmentRunHoldsTheRules(t *testing.T) {
 	if again := w.run(t, "prelim"); again.State != "done" || again.Added != 0 {
 		t.Errorf("second run %+v", again)
 	}
-	if n, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 || n == 0 {
+	if n, problems, err := w.s.Verify(ctx, &w.contest.ID); err != nil || len(problems) != 0 || n == 0 {
 		t.Errorf("audit after assignment: %d %v %v", n, problems, err)
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
-	if last := log[len(log)-1]; last.Action != contest.AuditAssignmentsRun || !strings.Contains(string(last.Payload), `"added": 0`) {
+	log, _ := w.s.Records(ctx, w.contest.ID)
+	if last := log[len(log)-1]; last.Action != audit.AssignmentsRun || !strings.Contains(string(last.Payload), `"added": 0`) {
 		t.Errorf("last audit record %s %s", last.Action, last.Payload)
 	}
 }
@@ -266,10 +267,10 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 			t.Error("a re-run reassigned the recused expert")
 		}
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	log, _ := w.s.Records(ctx, w.contest.ID)
 	found := false
 	for _, r := range log {
-		found = found || r.Action == contest.AuditAssignmentRecused && strings.Contains(string(r.Payload), "项目负责人是我的学生")
+		found = found || r.Action == audit.AssignmentRecused && strings.Contains(string(r.Payload), "项目负责人是我的学生")
 	}
 	if !found {
 		t.Error("the recusal is not in the audit log")
@@ -295,13 +296,13 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 	if err := w.s.RemoveAssignment(ctx, w.organizer.ID, w.contest.ID, list[0].ID, "换人"); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	log, _ := w.s.Records(ctx, w.contest.ID)
 	var actions []string
 	for _, r := range log {
-		actions = append(actions, r.Action)
+		actions = append(actions, string(r.Action))
 	}
 	got := strings.Join(actions, ",")
-	if !strings.HasSuffix(got, contest.AuditAssignmentAdded+","+contest.AuditAssignmentRemoved) {
+	if !strings.HasSuffix(got, string(audit.AssignmentAdded+","+audit.AssignmentRemoved)) {
 		t.Errorf("audit actions %s", got)
 	}
 }

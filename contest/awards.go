@@ -6,12 +6,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/scoring"
 )
-
-// AuditAwards records the prizes given.
-const AuditAwards = "awards.confirmed"
 
 // AwardPlan applies the contest's award quotas to a round's deciding ranking
 // (the combined final ranking where rounds are weighted, see DecidingRanking):
@@ -78,7 +76,7 @@ const NoAwardChoice = "none"
 // is cleared (see forgetStaleDecision).
 func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, roundKey string, chosen map[string]string) (map[string]string, error) {
 	var given map[string]string
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		roundID, err := lockDecidableRound(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -118,7 +116,7 @@ func (s *Store) ConfirmAwards(ctx context.Context, actorID, contestID int64, rou
 		if cleared {
 			record["advancement_cleared"] = true
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditAwards, roundKey, record)
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AwardsConfirmed, roundKey, record)
 	})
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := contest.NewStore(db)
+	s := contest.NewStore(contest.NewDB(db))
 	_, err = s.Account(context.Background(), 1)
 	if e := contest.Classify(err); e == nil || e.Code != fault.CodeUnavailable || e.Err == nil {
 		t.Errorf("unreachable database: %v", err)

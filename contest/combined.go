@@ -116,7 +116,7 @@ func (s *Store) roundScoresByEntry(ctx context.Context, contestID int64, roundKe
 		Code    string `db:"code"`
 		EntryID int64  `db:"entry_id"`
 	}
-	if err := s.DB.SelectContext(ctx, &rows, `
+	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT b.code, b.entry_id FROM blind_codes b JOIN rounds r ON r.id = b.round_id
 		WHERE r.contest_id = $1 AND r.key = $2`, contestID, roundKey); err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (s *Store) describeCombined(ctx context.Context, entries []CombinedEntry) e
 		Track        string `db:"track"`
 		Group        string `db:"grp"`
 	}
-	if err := s.DB.SelectContext(ctx, &rows, `
+	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT e.id, e.title, coalesce(o.name, '') AS organization, t.key AS track, g.key AS grp
 		FROM entries e JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
 		LEFT JOIN organizations o ON o.id = e.organization_id

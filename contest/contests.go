@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
+	"podium/contest/audit"
 	"podium/fault"
 )
 
@@ -42,12 +43,12 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 		return Contest{}, err
 	}
 	var id int64
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &id, `
 			INSERT INTO contests (slug, name_zh, name_en, description, registration_opens_at, submission_deadline, settings, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), creatorID, s.now())
-		if isUniqueViolation(err, "contests_slug_key") {
+		if IsUniqueViolation(err, "contests_slug_key") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
 		if err != nil {
@@ -59,7 +60,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 		if err := saveStructure(ctx, tx, id, c); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &id, &creatorID, AuditContestCreated, c.Slug, c)
+		return audit.Append(ctx, tx, s.now(), &id, &creatorID, audit.ContestCreated, c.Slug, c)
 	})
 	if err != nil {
 		return Contest{}, err
@@ -86,13 +87,13 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 				Fields: map[string]string{"rounds[" + strconv.Itoa(i) + "].criteria": "err.rubric.locked"}}
 		}
 	}
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			UPDATE contests SET slug = $2, name_zh = $3, name_en = $4, description = $5,
 			       registration_opens_at = $6, submission_deadline = $7, settings = $8, updated_at = $9
 			WHERE id = $1`,
 			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), s.now())
-		if isUniqueViolation(err, "contests_slug_key") {
+		if IsUniqueViolation(err, "contests_slug_key") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
 		if err != nil {
@@ -101,7 +102,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 		if err := saveStructure(ctx, tx, id, c); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &id, &actorID, AuditContestUpdated, c.Slug, c)
+		return audit.Append(ctx, tx, s.now(), &id, &actorID, audit.ContestUpdated, c.Slug, c)
 	})
 	if pq.As(err, pqerror.ForeignKeyViolation) != nil { // a removed part is still referenced
 		return Contest{}, &fault.Error{Code: fault.CodeConflict, Message: "err.contest.in_use", Err: err}
@@ -250,7 +251,7 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 		CreatedAt           time.Time  `db:"created_at"`
 		UpdatedAt           time.Time  `db:"updated_at"`
 	}
-	err := s.DB.GetContext(ctx, &row, `
+	err := s.db.GetContext(ctx, &row, `
 		SELECT id, slug, name_zh, name_en, description, state, registration_opens_at, submission_deadline, settings, created_at, updated_at
 		FROM contests WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -271,16 +272,16 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 	}
 	c.Entry = settings.Entry
 	c.Setup.Normalize() // fills defaults for contests saved before a setting existed
-	if err := s.DB.SelectContext(ctx, &c.Tracks, `SELECT key, name_zh, name_en FROM tracks WHERE contest_id = $1 ORDER BY position`, id); err != nil {
+	if err := s.db.SelectContext(ctx, &c.Tracks, `SELECT key, name_zh, name_en FROM tracks WHERE contest_id = $1 ORDER BY position`, id); err != nil {
 		return Contest{}, err
 	}
-	if err := s.DB.SelectContext(ctx, &c.Groups, `SELECT key, name_zh, name_en FROM contest_groups WHERE contest_id = $1 ORDER BY position`, id); err != nil {
+	if err := s.db.SelectContext(ctx, &c.Groups, `SELECT key, name_zh, name_en FROM contest_groups WHERE contest_id = $1 ORDER BY position`, id); err != nil {
 		return Contest{}, err
 	}
 	if err := s.loadRounds(ctx, &c); err != nil {
 		return Contest{}, err
 	}
-	err = s.DB.SelectContext(ctx, &c.Awards, `
+	err = s.db.SelectContext(ctx, &c.Awards, `
 		SELECT g.key AS "group", coalesce(t.key, '') AS track, a.level, a.count
 		FROM award_quotas a JOIN contest_groups g ON g.id = a.group_id LEFT JOIN tracks t ON t.id = a.track_id
 		WHERE a.contest_id = $1
@@ -306,7 +307,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		OpensAt         *time.Time     `db:"opens_at"`
 		ClosesAt        *time.Time     `db:"closes_at"`
 	}
-	err := s.DB.SelectContext(ctx, &rounds, `
+	err := s.db.SelectContext(ctx, &rounds, `
 		SELECT id, key, name_zh, name_en, kind, state, method, trim_min, reviews_per_entry, advance_count,
 		       advance_percent, final_weight, tie_break, opens_at, closes_at
 		FROM rounds WHERE contest_id = $1 ORDER BY position`, c.ID)
@@ -317,7 +318,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		RoundID int64 `db:"round_id"`
 		Criterion
 	}
-	err = s.DB.SelectContext(ctx, &criteria, `
+	err = s.db.SelectContext(ctx, &criteria, `
 		SELECT cr.round_id, cr.key, cr.name_zh, cr.name_en, cr.description_zh, cr.description_en,
 		       cr.max_points AS max, cr.weight, cr.step
 		FROM criteria cr JOIN rounds r ON r.id = cr.round_id
@@ -329,7 +330,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		RoundID int64 `db:"round_id"`
 		Quota
 	}
-	err = s.DB.SelectContext(ctx, &quotas, `
+	err = s.db.SelectContext(ctx, &quotas, `
 		SELECT q.round_id, t.key AS track, g.key AS "group", q.count
 		FROM advancement_quotas q JOIN tracks t ON t.id = q.track_id JOIN contest_groups g ON g.id = q.group_id
 		JOIN rounds r ON r.id = q.round_id
@@ -361,7 +362,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 // ContestsOrganizedBy lists the contests an organizer runs, newest first.
 func (s *Store) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
-	err := s.DB.SelectContext(ctx, &list, `
+	err := s.db.SelectContext(ctx, &list, `
 		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
 		FROM contests c JOIN contest_organizers o ON o.contest_id = c.id
 		WHERE o.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID)
@@ -371,7 +372,7 @@ func (s *Store) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]Con
 // ContestsJudgedBy lists the contests a judge has been invited to.
 func (s *Store) ContestsJudgedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
-	err := s.DB.SelectContext(ctx, &list, `
+	err := s.db.SelectContext(ctx, &list, `
 		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
 		FROM contests c JOIN contest_judges j ON j.contest_id = c.id
 		WHERE j.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID)
@@ -381,14 +382,14 @@ func (s *Store) ContestsJudgedBy(ctx context.Context, accountID int64) ([]Contes
 // IsContestOrganizer reports whether account organizes contest.
 func (s *Store) IsContestOrganizer(ctx context.Context, contestID, accountID int64) (bool, error) {
 	var ok bool
-	err := s.DB.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_organizers WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_organizers WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
 	return ok, err
 }
 
 // ContestIDBySlug finds a contest's id from its slug.
 func (s *Store) ContestIDBySlug(ctx context.Context, slug string) (int64, error) {
 	var id int64
-	err := s.DB.GetContext(ctx, &id, `SELECT id FROM contests WHERE slug = $1`, slug)
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM contests WHERE slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fault.NotFound("err.contest.not_found")
 	}

@@ -122,19 +122,6 @@ func describeConnError(dsn string, err error) error {
 	return fmt.Errorf("PostgreSQL at %s: %w", addr, err)
 }
 
-// inTx runs fn in a transaction, committing if it returns nil and rolling back otherwise.
-func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return publishedRefusal(err)
-	}
-	return publishedRefusal(tx.Commit())
-}
-
 // sqlStatePublished is raised by the triggers that keep a published round's
 // results final (migrations/00007_published_results.sql).
 const sqlStatePublished = pqerror.Code("PD001")
@@ -148,14 +135,14 @@ func publishedRefusal(err error) error {
 	return err
 }
 
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation, optionally on a named constraint.
-func isUniqueViolation(err error, constraint string) bool {
+// IsUniqueViolation reports whether err is PostgreSQL's unique_violation, optionally on a named constraint.
+func IsUniqueViolation(err error, constraint string) bool {
 	e := pq.As(err, pqerror.UniqueViolation)
 	return e != nil && (constraint == "" || e.Constraint == constraint)
 }
 
-// isInvalidUUID reports PostgreSQL refusing a malformed uuid, which to callers is simply "no such thing".
-func isInvalidUUID(err error) bool {
+// IsInvalidUUID reports PostgreSQL refusing a malformed uuid, which to callers is simply "no such thing".
+func IsInvalidUUID(err error) bool {
 	return pq.As(err, pqerror.InvalidTextRepresentation) != nil
 }
 

@@ -137,7 +137,7 @@ func (s *Store) CreateEntry(ctx context.Context, accountID, contestID int64, in 
 		return Entry{}, err
 	}
 	var id int64
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.openForChanges(ctx, tx, contestID); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Store) CreateEntry(ctx context.Context, accountID, contestID int64, in 
 			INSERT INTO entries (contest_id, account_id, organization_id, track_id, group_id, title, fields, declared_conflicts, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
 			contestID, accountID, org.ID, trackID, groupID, in.Title, fields, conflicts, s.now())
-		if isUniqueViolation(err, "entries_one_per_title") {
+		if IsUniqueViolation(err, "entries_one_per_title") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
 		}
 		return err
@@ -182,7 +182,7 @@ func editable(state string) error {
 // UpdateEntry changes a draft (or withdrawn) entry before the deadline. A
 // withdrawn entry becomes a draft again.
 func (s *Store) UpdateEntry(ctx context.Context, accountID, entryID int64, in EntryInput) (Entry, error) {
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		contestID, state, err := lockOwnEntry(ctx, tx, accountID, entryID)
 		if err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *Store) UpdateEntry(ctx context.Context, accountID, entryID int64, in En
 			UPDATE entries SET track_id = $2, group_id = $3, title = $4, fields = $5, declared_conflicts = $6,
 			       state = 'draft', updated_at = $7
 			WHERE id = $1`, entryID, trackID, groupID, in.Title, mustJSON(in.Fields), mustJSON(in.Conflicts), s.now())
-		if isUniqueViolation(err, "entries_one_per_title") {
+		if IsUniqueViolation(err, "entries_one_per_title") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"title": "err.entry.title_taken"}}
 		}
 		return err
@@ -288,7 +288,7 @@ func (s *Store) leaks(ctx context.Context, q sqlx.QueryerContext, entryID int64,
 // err.entry.identity_leak unless acknowledged; an acknowledged one is flagged for
 // the organizers.
 func (s *Store) SubmitEntry(ctx context.Context, accountID, entryID int64, acknowledgeLeaks bool) (Entry, error) {
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		contestID, state, err := lockOwnEntry(ctx, tx, accountID, entryID)
 		if err != nil {
 			return err
@@ -413,7 +413,7 @@ func assignBlindCodes(ctx context.Context, tx *sqlx.Tx, contestID, entryID int64
 // WithdrawEntry takes an entry out of the contest (before review). Before the
 // deadline it can be edited and submitted again.
 func (s *Store) WithdrawEntry(ctx context.Context, accountID, entryID int64) (Entry, error) {
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, state, err := lockOwnEntry(ctx, tx, accountID, entryID)
 		if err != nil {
 			return err
@@ -435,12 +435,12 @@ func (s *Store) WithdrawEntry(ctx context.Context, accountID, entryID int64) (En
 
 // EntryOfEntrant returns an entrant's own entry; anyone else's is not found.
 func (s *Store) EntryOfEntrant(ctx context.Context, accountID, entryID int64) (Entry, error) {
-	return s.loadEntry(ctx, s.DB, `e.id = $1 AND e.account_id = $2`, entryID, accountID)
+	return s.loadEntry(ctx, s.db, `e.id = $1 AND e.account_id = $2`, entryID, accountID)
 }
 
 // EntryInContest returns an entry of a contest, for its organizers.
 func (s *Store) EntryInContest(ctx context.Context, contestID, entryID int64) (Entry, error) {
-	return s.loadEntry(ctx, s.DB, `e.id = $1 AND e.contest_id = $2`, entryID, contestID)
+	return s.loadEntry(ctx, s.db, `e.id = $1 AND e.contest_id = $2`, entryID, contestID)
 }
 
 // loadEntry reads one entry with its uploads and organization; where is trusted SQL.
@@ -538,7 +538,7 @@ const entrySummarySelect = `
 // EntriesOfEntrant lists an entrant's entries across contests, newest first.
 func (s *Store) EntriesOfEntrant(ctx context.Context, accountID int64) ([]EntrySummary, error) {
 	list := []EntrySummary{}
-	err := s.DB.SelectContext(ctx, &list, entrySummarySelect+` WHERE e.account_id = $1 ORDER BY e.updated_at DESC, e.id DESC`, accountID)
+	err := s.db.SelectContext(ctx, &list, entrySummarySelect+` WHERE e.account_id = $1 ORDER BY e.updated_at DESC, e.id DESC`, accountID)
 	return list, err
 }
 
@@ -551,7 +551,7 @@ type OpenContest struct {
 // ContestsOpenForEntries lists contests whose registration is open by the server's clock.
 func (s *Store) ContestsOpenForEntries(ctx context.Context) ([]OpenContest, error) {
 	list := []OpenContest{}
-	err := s.DB.SelectContext(ctx, &list, `
+	err := s.db.SelectContext(ctx, &list, `
 		SELECT id, slug, name_zh, name_en, state, submission_deadline, registration_opens_at FROM contests
 		WHERE state <> 'archived' AND (registration_opens_at IS NULL OR registration_opens_at <= $1)
 		  AND (submission_deadline IS NULL OR submission_deadline > $1)

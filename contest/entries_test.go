@@ -14,7 +14,7 @@ import (
 
 // entrantWorld is a contest open for entries and an entrant with a profile.
 type entrantWorld struct {
-	s        *contest.Store
+	s        *contesttest.Stores
 	clock    *contesttest.Clock
 	contest  contest.Contest
 	entrant  contest.Account

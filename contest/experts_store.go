@@ -144,7 +144,7 @@ func (s *Store) SaveExpert(ctx context.Context, actorID int64, in ExpertInput) (
 	if err := in.normalize(); err != nil {
 		return Expert{}, err
 	}
-	id, err := saveExpert(ctx, s.DB, actorID, in, s.now())
+	id, err := saveExpert(ctx, s.db, actorID, in, s.now())
 	if err != nil {
 		return Expert{}, err
 	}
@@ -157,7 +157,7 @@ func (s *Store) UpdateExpert(ctx context.Context, actorID, id int64, in ExpertIn
 	if err := in.normalize(); err != nil {
 		return Expert{}, err
 	}
-	res, err := s.DB.ExecContext(ctx, `
+	res, err := s.db.ExecContext(ctx, `
 		UPDATE experts x SET name = $2, organization = $3, organization_norm = $4, uscc = NULLIF($5, ''), title = $6,
 		       fields = $7, keywords = $8, region = $9, capacity = $12, updated_at = $13,
 		       phone = CASE WHEN `+contactShownSQL("$16")+` THEN $10 ELSE x.phone END,
@@ -166,7 +166,7 @@ func (s *Store) UpdateExpert(ctx context.Context, actorID, id int64, in ExpertIn
 		WHERE id = $1`, id, in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
 		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now(),
 		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts), actorID)
-	if isUniqueViolation(err, "experts_identity") {
+	if IsUniqueViolation(err, "experts_identity") {
 		return Expert{}, &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"name": "err.expert.duplicate"}}
 	}
 	if err != nil {
@@ -182,7 +182,7 @@ func (s *Store) UpdateExpert(ctx context.Context, actorID, id int64, in ExpertIn
 // contact details where the expert serves only other organizers' contests.
 func (s *Store) Expert(ctx context.Context, viewerID, id int64) (Expert, error) {
 	var r expertRow
-	err := s.DB.GetContext(ctx, &r, `SELECT `+expertColumnsFor("$2")+` WHERE x.id = $1`, id, viewerID)
+	err := s.db.GetContext(ctx, &r, `SELECT `+expertColumnsFor("$2")+` WHERE x.id = $1`, id, viewerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Expert{}, fault.NotFound("err.expert.not_found")
 	}
@@ -193,7 +193,7 @@ func (s *Store) Expert(ctx context.Context, viewerID, id int64) (Expert, error) 
 // those whose name, organization or keywords contain query.
 func (s *Store) Experts(ctx context.Context, viewerID int64, query string) ([]Expert, error) {
 	var rows []expertRow
-	err := s.DB.SelectContext(ctx, &rows, `SELECT `+expertColumnsFor("$2")+`
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+expertColumnsFor("$2")+`
 		WHERE $1 = '' OR strpos(lower(x.name || ' ' || x.organization || ' ' || array_to_string(x.keywords, ' ')), lower($1)) > 0
 		ORDER BY x.name, x.id`, strings.TrimSpace(query), viewerID)
 	out := make([]Expert, len(rows))
@@ -208,7 +208,7 @@ func (s *Store) Experts(ctx context.Context, viewerID int64, query string) ([]Ex
 // name and organization) is updated, but for contact details actorID may not see.
 func (s *Store) ImportExperts(ctx context.Context, actorID int64, rows []ExpertRow, opt ImportOptions) (ImportResult, error) {
 	res := ImportResult{Problems: []RowProblem{}}
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var good []ExpertInput
 		for _, row := range rows {
 			in := row.ExpertInput
@@ -240,7 +240,7 @@ func (s *Store) ImportExperts(ctx context.Context, actorID int64, rows []ExpertR
 // other organizers' contests; the link's session reaches this contest only.
 func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID int64) (Invite, error) {
 	var inv Invite
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var x struct {
 			AccountID *int64 `db:"account_id"`
 			Name      string `db:"name"`
@@ -263,7 +263,7 @@ func (s *Store) InviteExpert(ctx context.Context, actorID, contestID, expertID i
 		}
 		// The expert's email may name a judge account that is another expert's.
 		_, err = tx.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1`, expertID, inv.AccountID)
-		if isUniqueViolation(err, "experts_account_id_key") {
+		if IsUniqueViolation(err, "experts_account_id_key") {
 			return fault.Conflict("err.expert.email_linked")
 		}
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest/assign"
+	"podium/contest/audit"
 	"podium/fault"
 )
 
@@ -45,7 +46,7 @@ type ImportOptions struct {
 // imported and the others counted as skipped. Either way every problem is reported.
 func (s *Store) ImportEntries(ctx context.Context, actorID, contestID int64, rows []ImportRow, opt ImportOptions) (ImportResult, error) {
 	res := ImportResult{Problems: []RowProblem{}}
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		type checked struct {
 			row              ImportRow
 			trackID, groupID int64
@@ -99,7 +100,7 @@ func (s *Store) ImportEntries(ctx context.Context, actorID, contestID int64, row
 			res.Imported++
 			imported = append(imported, entryID)
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditEntriesImported, fmt.Sprint(res.Imported),
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.EntriesImported, fmt.Sprint(res.Imported),
 			map[string]any{"entries": imported, "skipped": res.Skipped})
 	})
 	return res, err

@@ -40,7 +40,7 @@ type NewJudge struct {
 // whoever redeems it can neither read nor score anything else of the judge's.
 func (s *Store) CreateInvite(ctx context.Context, actorID, contestID int64, j NewJudge) (Invite, error) {
 	var inv Invite
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		inv, err = s.createInvite(ctx, tx, actorID, contestID, j)
 		return err
@@ -132,7 +132,7 @@ func (s *Store) RedeemInvite(ctx context.Context, token string, r Redemption) (s
 	if r.Key != "" {
 		key = hashToken(r.Key)
 	}
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		now := s.now()
 		var inv struct {
 			AccountID int64 `db:"account_id"`
@@ -213,7 +213,7 @@ func (s *Store) inviteProblem(ctx context.Context, tx *sqlx.Tx, token string) er
 // IsContestJudge reports whether account judges in contest.
 func (s *Store) IsContestJudge(ctx context.Context, contestID, accountID int64) (bool, error) {
 	var ok bool
-	err := s.DB.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_judges WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_judges WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
 	return ok, err
 }
 
@@ -230,7 +230,7 @@ type Judge struct {
 // last used an invite.
 func (s *Store) ContestJudges(ctx context.Context, contestID int64) ([]Judge, error) {
 	judges := []Judge{}
-	err := s.DB.SelectContext(ctx, &judges, `
+	err := s.db.SelectContext(ctx, &judges, `
 		SELECT a.id AS account_id, a.display_name, a.email,
 		       max(i.created_at) AS last_invite, max(i.used_at) AS last_login
 		FROM contest_judges j

@@ -106,7 +106,7 @@ func (r organizationRow) organization() (Organization, error) {
 // OrganizationOf returns the entrant's organization profile, fault.CodeNotFound when it has none yet.
 func (s *Store) OrganizationOf(ctx context.Context, accountID int64) (Organization, error) {
 	var row organizationRow
-	err := s.DB.GetContext(ctx, &row, `
+	err := s.db.GetContext(ctx, &row, `
 		SELECT `+organizationColumns+` FROM organizations o JOIN accounts a ON a.organization_id = o.id WHERE a.id = $1`, accountID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Organization{}, fault.NotFound("err.org.missing")
@@ -125,7 +125,7 @@ func (s *Store) SaveOrganization(ctx context.Context, accountID int64, in Organi
 	}
 	members, _ := json.Marshal(nonNilMembers(in.Members))
 	var id int64
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var current sql.NullInt64
 		if err := tx.GetContext(ctx, &current, `SELECT organization_id FROM accounts WHERE id = $1 AND role = 'entrant' FOR UPDATE`, accountID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -141,7 +141,7 @@ func (s *Store) SaveOrganization(ctx context.Context, accountID int64, in Organi
 			    contact_email = EXCLUDED.contact_email, members = EXCLUDED.members, updated_at = EXCLUDED.updated_at
 			RETURNING id`,
 			current, in.Kind, in.Name, assign.NormalizeOrg(in.Name), in.USCC, in.ContactName, in.ContactPhone, in.ContactEmail, members, s.now())
-		if isUniqueViolation(err, "organizations_uscc_key") {
+		if IsUniqueViolation(err, "organizations_uscc_key") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"uscc": "err.org.uscc_taken"}}
 		}
 		if err != nil {

@@ -9,12 +9,10 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/scoring"
 )
-
-// AuditResultsPublished records a round's results made public (公示), with every result.
-const AuditResultsPublished = "results.published"
 
 // RoundResult is an entry's recorded result in a round: what advancement and
 // award confirmation wrote, and what publication fixes.
@@ -43,12 +41,12 @@ const roundResultsSQL = `
 
 // RoundResults are a round's recorded results, by rank (empty before any confirmation).
 func (s *Store) RoundResults(ctx context.Context, contestID int64, roundKey string) ([]RoundResult, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return nil, err
 	}
 	out := []RoundResult{}
-	err = s.DB.SelectContext(ctx, &out, roundResultsSQL, r.ID)
+	err = s.db.SelectContext(ctx, &out, roundResultsSQL, r.ID)
 	for i := range out {
 		out[i].PublishedAt = utc(out[i].PublishedAt)
 	}
@@ -90,7 +88,7 @@ func lockRoundClosed(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey
 
 // RoundPublished reports whether a round's results are published.
 func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey string) (bool, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	return r.State == RoundPublished, err
 }
 
@@ -105,7 +103,7 @@ func (s *Store) RoundPublished(ctx context.Context, contestID int64, roundKey st
 // the round's ranking (see migrations/00007_published_results.sql).
 func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, roundKey string) ([]RoundResult, error) {
 	var published []RoundResult
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		roundID, err := lockClosedRound(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -146,7 +144,7 @@ func (s *Store) PublishResults(ctx context.Context, actorID, contestID int64, ro
 		if err := tx.SelectContext(ctx, &published, roundResultsSQL, roundID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditResultsPublished, roundKey, publicationRecord(published, now))
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ResultsPublished, roundKey, publicationRecord(published, now))
 	})
 	return published, err
 }
@@ -301,7 +299,7 @@ func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]Publis
 		ID int64 `db:"id"`
 		PublishedRound
 	}
-	if err := s.DB.SelectContext(ctx, &rounds, `
+	if err := s.db.SelectContext(ctx, &rounds, `
 		SELECT r.id, r.key, r.name_zh, r.name_en, max(res.published_at) AS published_at,
 		       coalesce(l.seq, 0) AS audit_seq, l.hash AS audit_hash
 		FROM rounds r JOIN results res ON res.round_id = r.id
@@ -310,7 +308,7 @@ func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]Publis
 			WHERE contest_id = r.contest_id AND action = $2 AND subject = r.key
 			ORDER BY seq DESC LIMIT 1) l ON true
 		WHERE r.contest_id = $1 AND r.state = 'published' AND res.published_at IS NOT NULL
-		GROUP BY r.id, l.seq, l.hash ORDER BY r.position`, contestID, AuditResultsPublished); err != nil {
+		GROUP BY r.id, l.seq, l.hash ORDER BY r.position`, contestID, audit.ResultsPublished); err != nil {
 		return nil, err
 	}
 	if len(rounds) == 0 {
@@ -320,7 +318,7 @@ func (s *Store) PublishedResults(ctx context.Context, contestID int64) ([]Publis
 	for i, r := range rounds {
 		out[i] = r.PublishedRound
 		out[i].PublishedAt = r.PublishedAt.UTC()
-		if err := s.DB.SelectContext(ctx, &out[i].Results, roundResultsSQL, r.ID); err != nil {
+		if err := s.db.SelectContext(ctx, &out[i].Results, roundResultsSQL, r.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -33,8 +33,8 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		TrimMin  int            `db:"trim_min"`
 		TieBreak pq.StringArray `db:"tie_break"`
 	}
-	if err := s.DB.GetContext(ctx, &round, `SELECT id, method, trim_min, tie_break FROM rounds WHERE contest_id = $1 AND key = $2`, contestID, roundKey); err != nil {
-		if _, rerr := roundByKey(ctx, s.DB, contestID, roundKey); rerr != nil {
+	if err := s.db.GetContext(ctx, &round, `SELECT id, method, trim_min, tie_break FROM rounds WHERE contest_id = $1 AND key = $2`, contestID, roundKey); err != nil {
+		if _, rerr := roundByKey(ctx, s.db, contestID, roundKey); rerr != nil {
 			return rs, rerr
 		}
 		return rs, err
@@ -44,7 +44,7 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		return rs, err
 	}
 	rs.Options = scoring.Options{Method: method, TrimMin: round.TrimMin, TieBreak: round.TieBreak}
-	criteria, err := roundCriteria(ctx, s.DB, round.ID)
+	criteria, err := roundCriteria(ctx, s.db, round.ID)
 	if err != nil {
 		return rs, err
 	}
@@ -57,7 +57,7 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		Key    string         `db:"key"`
 		Points scoring.Points `db:"points"`
 	}
-	if err := s.DB.SelectContext(ctx, &marks, `
+	if err := s.db.SelectContext(ctx, &marks, `
 		SELECT b.code, a.expert_id, c.key, m.points
 		FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id
 		JOIN blind_codes b ON b.round_id = a.round_id AND b.entry_id = a.entry_id
@@ -85,7 +85,7 @@ func (s *Store) RoundScoring(ctx context.Context, contestID int64, roundKey stri
 		Track string `db:"track"`
 		Group string `db:"grp"`
 	}
-	if err := s.DB.SelectContext(ctx, &entries, `
+	if err := s.db.SelectContext(ctx, &entries, `
 		SELECT b.code, e.title, t.key AS track, g.key AS grp FROM blind_codes b
 		JOIN entries e ON e.id = b.entry_id JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
 		WHERE b.round_id = $1`, round.ID); err != nil {

@@ -67,7 +67,7 @@ type behindJudge struct {
 // remind reminds the round's judges who are behind (only: just that one).
 func (s *Store) remind(ctx context.Context, actorID, contestID int64, roundKey string, only *int64) (RemindResult, error) {
 	var out RemindResult
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (s *Store) LastReminders(ctx context.Context, contestID int64, roundKey str
 		ExpertID int64     `db:"expert_id"`
 		SentAt   time.Time `db:"sent_at"`
 	}
-	err := s.DB.SelectContext(ctx, &rows, `
+	err := s.db.SelectContext(ctx, &rows, `
 		SELECT m.expert_id, max(m.sent_at) AS sent_at
 		FROM reminders m JOIN rounds r ON r.id = m.round_id
 		WHERE r.contest_id = $1 AND r.key = $2 GROUP BY m.expert_id`, contestID, roundKey)
@@ -146,7 +146,7 @@ func (s *Store) LastReminders(ctx context.Context, contestID int64, roundKey str
 // sheets to submit (finishing the work retires a reminder, too).
 func (s *Store) JudgeReminders(ctx context.Context, j JudgeSession) ([]JudgeReminder, error) {
 	var rows []JudgeReminder
-	err := s.DB.SelectContext(ctx, &rows, `
+	err := s.db.SelectContext(ctx, &rows, `
 		SELECT DISTINCT ON (m.round_id) m.id, c.name_zh AS contest_name, r.name_zh AS round_name, r.closes_at, m.sent_at,
 		       (SELECT count(*) FROM assignments a LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
 		        WHERE a.round_id = m.round_id AND a.expert_id = m.expert_id AND a.state = 'active'
@@ -178,7 +178,7 @@ func (s *Store) DismissReminder(ctx context.Context, j JudgeSession, reminderID 
 		RoundID  int64 `db:"round_id"`
 		ExpertID int64 `db:"expert_id"`
 	}
-	err := s.DB.GetContext(ctx, &target, `
+	err := s.db.GetContext(ctx, &target, `
 		SELECT m.round_id, m.expert_id FROM reminders m JOIN experts x ON x.id = m.expert_id JOIN rounds r ON r.id = m.round_id
 		WHERE m.id = $1 AND x.account_id = $2 AND `+reachSQL("r.contest_id", "$3"), reminderID, j.AccountID, j.Reach.arg())
 	if errors.Is(err, sql.ErrNoRows) {
@@ -187,7 +187,7 @@ func (s *Store) DismissReminder(ctx context.Context, j JudgeSession, reminderID 
 	if err != nil {
 		return err
 	}
-	_, err = s.DB.ExecContext(ctx, `
+	_, err = s.db.ExecContext(ctx, `
 		UPDATE reminders SET dismissed_at = $4
 		WHERE round_id = $1 AND expert_id = $2 AND id <= $3 AND dismissed_at IS NULL`,
 		target.RoundID, target.ExpertID, reminderID, s.now())

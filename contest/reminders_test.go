@@ -14,8 +14,8 @@ import (
 func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 	w := newScoringWorld(t)
 	ctx := context.Background()
-	clock := &contesttest.Clock{T: w.s.Now()}
-	w.s.Now = clock.Now
+	clock := &contesttest.Clock{T: w.s.DB.Now()}
+	w.s.DB.Now = clock.Now
 	org, cid := w.organizer.ID, w.contest.ID
 
 	if _, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); fault.ErrorCode(err) != fault.CodeConflict {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -229,10 +230,10 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	if err != nil || len(rounds) != 1 || rounds[0].Key != "prelim" || len(rounds[0].Results) != 4 {
 		t.Fatalf("public results %+v %v", rounds, err)
 	}
-	log, _ := w.s.AuditLog(ctx, id)
-	var record *contest.AuditRecord
+	log, _ := w.s.Records(ctx, id)
+	var record *audit.Record
 	for i := range log {
-		if log[i].Action == contest.AuditResultsPublished {
+		if log[i].Action == audit.ResultsPublished {
 			record = &log[i]
 		}
 	}
@@ -248,7 +249,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	if err := json.Unmarshal(record.Payload, &payload); err != nil || len(payload.Results) != 4 || payload.Results[0].Award != "first" {
 		t.Errorf("publication audit payload %s %v", record.Payload, err)
 	}
-	if _, problems, err := w.s.VerifyAudit(ctx, &id); err != nil || len(problems) != 0 {
+	if _, problems, err := w.s.Verify(ctx, &id); err != nil || len(problems) != 0 {
 		t.Errorf("audit: %v %v", problems, err)
 	}
 }
@@ -547,11 +548,11 @@ func TestReconfirmingOneDecisionForgetsTheOtherOnAChangedRanking(t *testing.T) {
 	if advanced, awards := recorded(); len(advanced) != 0 || !maps.Equal(awards, allPrizes) {
 		t.Fatalf("awards confirmed on a changed ranking kept the old advancement: advanced %v, awards %v", advanced, awards)
 	}
-	log, _ := w.s.AuditLog(ctx, id)
+	log, _ := w.s.Records(ctx, id)
 	var cleared struct {
 		Advancement bool `json:"advancement_cleared"`
 	}
-	if last := log[len(log)-1]; last.Action != contest.AuditAwards || json.Unmarshal(last.Payload, &cleared) != nil || !cleared.Advancement {
+	if last := log[len(log)-1]; last.Action != audit.AwardsConfirmed || json.Unmarshal(last.Payload, &cleared) != nil || !cleared.Advancement {
 		t.Errorf("the forgotten advancement is not in the audit record: %s %s", last.Action, last.Payload)
 	}
 	if _, err := w.s.ConfirmAdvancement(ctx, org, id, "prelim", nil); err != nil {

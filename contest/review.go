@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"podium/contest/audit"
 	"podium/fault"
 )
 
@@ -38,7 +39,7 @@ func (s *Store) EntriesInContest(ctx context.Context, contestID int64, f EntryFi
 		order = EntrySorts["submitted"]
 	}
 	list := []EntrySummary{}
-	err := s.DB.SelectContext(ctx, &list, entrySummarySelect+`
+	err := s.db.SelectContext(ctx, &list, entrySummarySelect+`
 		WHERE e.contest_id = $1 AND e.state <> 'draft'
 		  AND ($2 = '' OR t.key = $2) AND ($3 = '' OR g.key = $3) AND ($4 = '' OR e.state = $4)
 		  AND ($5 = '' OR $5 = ANY(e.flags))
@@ -65,7 +66,7 @@ func (s *Store) ReviewEntries(ctx context.Context, actorID, contestID int64, ent
 		state = EntryAccepted
 	}
 	var n int
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var found int
 		if err := tx.GetContext(ctx, &found, `
 			SELECT count(*) FROM (SELECT id FROM entries WHERE contest_id = $1 AND id = ANY($2)
@@ -83,7 +84,7 @@ func (s *Store) ReviewEntries(ctx context.Context, actorID, contestID int64, ent
 		}
 		rows, _ := res.RowsAffected()
 		n = int(rows)
-		return s.audit(ctx, tx, &contestID, &actorID, AuditEntriesReviewed, state,
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.EntriesReviewed, state,
 			map[string]any{"entries": entryIDs, "state": state, "reason": reason})
 	})
 	return n, err

@@ -17,16 +17,10 @@ import (
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/redact"
 	"podium/scoring"
-)
-
-// Audit actions of scoring.
-const (
-	AuditRoundState     = "round.state"
-	AuditScoreSubmitted = "score.submitted"
-	AuditScoreReopened  = "score.reopened"
 )
 
 // The reasons of the two conflicts a judge's tablet tells apart: a submission
@@ -52,7 +46,7 @@ func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, rou
 	if !ok {
 		return fault.Invalid("state", "err.round.state")
 	}
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := roundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
@@ -67,7 +61,7 @@ func (s *Store) SetRoundState(ctx context.Context, actorID, contestID int64, rou
 		// The record takes the contest's chain head until commit; a submission
 		// re-checks the round once it holds the head (assert_sheet_open), so it
 		// is either recorded before the round closed or refused.
-		return s.audit(ctx, tx, &contestID, &actorID, AuditRoundState, roundKey, map[string]string{"state": state})
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.RoundState, roundKey, map[string]string{"state": state})
 	})
 }
 
@@ -217,7 +211,7 @@ func (s *Store) JudgeTasks(ctx context.Context, j JudgeSession) ([]JudgeTask, er
 		SheetState string          `db:"sheet_state"`
 		Total      *scoring.Points `db:"total"`
 	}
-	err := s.DB.SelectContext(ctx, &rows, `
+	err := s.db.SelectContext(ctx, &rows, `
 		SELECT j.*, coalesce(sh.state, 'new') AS sheet_state, sh.total
 		FROM (`+judgeAssignmentSQL+`) j LEFT JOIN score_sheets sh ON sh.assignment_id = j.id
 		WHERE j.round_state IN ('open', 'closed', 'published')
@@ -233,7 +227,7 @@ func (s *Store) JudgeTasks(ctx context.Context, j JudgeSession) ([]JudgeTask, er
 // JudgeEntry is the judge's view of one assigned entry, with the rubric and the
 // judge's own sheet (never another judge's).
 func (s *Store) JudgeEntry(ctx context.Context, j JudgeSession, assignmentID int64) (BlindEntry, error) {
-	a, err := s.judgeAssignment(ctx, s.DB, j, assignmentID, false)
+	a, err := s.judgeAssignment(ctx, s.db, j, assignmentID, false)
 	if err != nil {
 		return BlindEntry{}, err
 	}
@@ -243,7 +237,7 @@ func (s *Store) JudgeEntry(ctx context.Context, j JudgeSession, assignmentID int
 	var row struct {
 		Snapshot []byte `db:"snapshot"`
 	}
-	if err := s.DB.GetContext(ctx, &row, `SELECT snapshot FROM entries WHERE id = $1`, a.EntryID); err != nil {
+	if err := s.db.GetContext(ctx, &row, `SELECT snapshot FROM entries WHERE id = $1`, a.EntryID); err != nil {
 		return BlindEntry{}, err
 	}
 	var snap Snapshot
@@ -259,10 +253,10 @@ func (s *Store) JudgeEntry(ctx context.Context, j JudgeSession, assignmentID int
 		b.Materials = append(b.Materials, BlindFile{ID: u.ID, Kind: u.Kind, Name: blindFileName(a.BlindCode, u),
 			ContentType: u.ContentType, Size: u.Size})
 	}
-	if b.Rubric, err = roundCriteria(ctx, s.DB, a.RoundID); err != nil {
+	if b.Rubric, err = roundCriteria(ctx, s.db, a.RoundID); err != nil {
 		return BlindEntry{}, err
 	}
-	if b.Sheet, err = loadSheet(ctx, s.DB, a); err != nil {
+	if b.Sheet, err = loadSheet(ctx, s.db, a); err != nil {
 		return BlindEntry{}, err
 	}
 	return b, nil
@@ -438,7 +432,7 @@ func (s *Store) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j JudgeSession, 
 // SaveDraft keeps what a judge has typed so far (validated as far as it goes).
 func (s *Store) SaveDraft(ctx context.Context, j JudgeSession, assignmentID int64, in SheetInput) (Sheet, error) {
 	var out Sheet
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		a, sheet, rubric, err := s.lockOpenSheet(ctx, tx, j, assignmentID)
 		if err != nil {
 			return err
@@ -498,7 +492,7 @@ func (s *Store) SubmitSheet(ctx context.Context, j JudgeSession, assignmentID in
 	if err != nil {
 		return nil, err
 	}
-	entry, err := s.newAuditEntry(&t.ContestID.Int64, &judgeID, AuditScoreSubmitted, t.BlindCode,
+	entry, err := audit.NewPending(s.now(), &t.ContestID.Int64, &judgeID, audit.ScoreSubmitted, t.BlindCode,
 		map[string]any{"assignment": assignmentID, "entry": t.EntryID.Int64, "marks": in.Marks, "total": total})
 	if err != nil {
 		return nil, err
@@ -539,7 +533,7 @@ type submissionWritten struct {
 // transaction: the chain is held from the moment it is taken to the commit,
 // with no round trip in between.
 func (s *Store) writeSubmission(ctx context.Context, judgeID int64, key string, requestHash []byte, t submitTarget,
-	sheet Sheet, response []byte, entry auditEntry) (submissionWritten, error) {
+	sheet Sheet, response []byte, entry audit.Pending) (submissionWritten, error) {
 	var w submissionWritten
 	keys := slices.Sorted(maps.Keys(sheet.Marks))
 	points, comments := make(pq.Int64Array, len(keys)), make(pq.StringArray, len(keys))
@@ -547,8 +541,8 @@ func (s *Store) writeSubmission(ctx context.Context, judgeID int64, key string, 
 		points[i], comments[i] = int64(sheet.Marks[k]), sheet.Comments[k]
 	}
 	args := append([]any{judgeID, key, requestHash, sheet.AssignmentID, t.RoundID.Int64, *sheet.Total, sheet.Comment,
-		*sheet.SubmittedAt, response, pq.StringArray(keys), points, comments}, entry.args()...)
-	st, err := s.stmt(ctx, submitSQL)
+		*sheet.SubmittedAt, response, pq.StringArray(keys), points, comments}, entry.Args()...)
+	st, err := s.db.Stmt(ctx, submitSQL)
 	if err != nil {
 		return w, err
 	}
@@ -591,7 +585,7 @@ var submitSQL = `
 	idempotency AS (
 		INSERT INTO idempotency_keys (account_id, key, request_hash, status, response, created_at, completed_at)
 		SELECT $1, $2, $3, 201, $9, $8, $8 FROM sheet
-		RETURNING 1),` + auditCTEs(13, "FROM sheet", "assert_sheet_open($4)") + `
+		RETURNING 1),` + audit.CTEs(13, "FROM sheet", "assert_sheet_open($4)") + `
 	SELECT g.free, (SELECT count(*) FROM new_marks) AS marks, (SELECT count(*) FROM idempotency) AS keys,
 	       EXISTS (SELECT FROM audit_record) AS written
 	FROM guard g`
@@ -617,7 +611,7 @@ type submitTarget struct {
 
 func (s *Store) submitTarget(ctx context.Context, j JudgeSession, assignmentID int64, key string) (submitTarget, error) {
 	var t submitTarget
-	st, err := s.stmt(ctx, submitTargetSQL)
+	st, err := s.db.Stmt(ctx, submitTargetSQL)
 	if err != nil {
 		return t, err
 	}
@@ -702,7 +696,7 @@ func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentI
 	if reason == "" {
 		return fault.Invalid("reason", "err.score.reopen_reason")
 	}
-	return inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE score_sheets sh SET state = 'reopened', updated_at = $3
 			FROM assignments a JOIN rounds r ON r.id = a.round_id
@@ -714,7 +708,7 @@ func (s *Store) ReopenSheet(ctx context.Context, actorID, contestID, assignmentI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fault.NotFound("err.score.not_submitted")
 		}
-		return s.audit(ctx, tx, &contestID, &actorID, AuditScoreReopened, fmt.Sprint(assignmentID),
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ScoreReopened, fmt.Sprint(assignmentID),
 			map[string]any{"assignment": assignmentID, "reason": reason})
 	})
 }
@@ -730,7 +724,7 @@ type SubmittedSheet struct {
 // entry and judge name.
 func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey string) ([]SubmittedSheet, error) {
 	out := []SubmittedSheet{}
-	err := s.DB.SelectContext(ctx, &out, `
+	err := s.db.SelectContext(ctx, &out, `
 		SELECT a.entry_id, a.id AS assignment_id, x.name AS judge
 		FROM assignments a JOIN rounds r ON r.id = a.round_id JOIN experts x ON x.id = a.expert_id
 		JOIN score_sheets sh ON sh.assignment_id = a.id
@@ -744,7 +738,7 @@ func (s *Store) SubmittedSheets(ctx context.Context, contestID int64, roundKey s
 // copy (without the metadata that can name the entrant), made now if the
 // upload has none yet; never the uploaded bytes of a PDF.
 func (s *Store) JudgeFile(ctx context.Context, j JudgeSession, assignmentID int64, uploadID string) (StoredUpload, string, error) {
-	a, err := s.judgeAssignment(ctx, s.DB, j, assignmentID, false)
+	a, err := s.judgeAssignment(ctx, s.db, j, assignmentID, false)
 	if err != nil || a.RoundState == RoundDraft {
 		return StoredUpload{}, "", fault.NotFound("err.upload.not_found")
 	}
@@ -779,7 +773,7 @@ func (s *Store) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, erro
 		return "", err
 	}
 	var recorded string
-	err = s.DB.GetContext(ctx, &recorded, `
+	err = s.db.GetContext(ctx, &recorded, `
 		UPDATE blobs SET judge_key = coalesce(judge_key, $2), metadata = CASE WHEN judge_key IS NULL THEN $3 ELSE metadata END
 		WHERE id = $1 RETURNING judge_key`, u.ID, key, capText(meta, maxStoredMetadata))
 	if err != nil || recorded != key {
@@ -826,12 +820,12 @@ func (e EntryProgress) Spread() scoring.Points {
 
 // Progress reports a round's scoring per judge and per entry, for its organizers.
 func (s *Store) Progress(ctx context.Context, contestID int64, roundKey string) ([]JudgeProgress, []EntryProgress, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return nil, nil, err
 	}
 	judges := []JudgeProgress{}
-	err = s.DB.SelectContext(ctx, &judges, `
+	err = s.db.SelectContext(ctx, &judges, `
 		SELECT x.id AS expert_id, x.name, count(*) AS assigned,
 		       count(*) FILTER (WHERE sh.state = 'submitted') AS submitted,
 		       count(*) FILTER (WHERE sh.state IN ('draft', 'reopened')) AS drafts,
@@ -843,7 +837,7 @@ func (s *Store) Progress(ctx context.Context, contestID int64, roundKey string) 
 	}
 	entries := []EntryProgress{}
 	// Every entry of the round, assigned or not (see roundReviewsSQL).
-	err = s.DB.SelectContext(ctx, &entries, `
+	err = s.db.SelectContext(ctx, &entries, `
 		SELECT e.id AS entry_id, coalesce(b.code, '') AS blind_code, e.title,
 		       count(a.id) FILTER (WHERE a.state = 'active') AS assigned,
 		       count(a.id) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') AS submitted,
@@ -861,7 +855,7 @@ func (s *Store) Progress(ctx context.Context, contestID int64, roundKey string) 
 	if err != nil {
 		return nil, nil, err
 	}
-	reviews, err := roundReviews(ctx, s.DB, r)
+	reviews, err := roundReviews(ctx, s.db, r)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -200,7 +201,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	if submitted != 1 {
 		t.Errorf("progress counts %d submitted sheets, want 1", submitted)
 	}
-	if _, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 {
+	if _, problems, err := w.s.Verify(ctx, &w.contest.ID); err != nil || len(problems) != 0 {
 		t.Errorf("audit: %v %v", problems, err)
 	}
 }
@@ -277,10 +278,10 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 	if run.State != "done" || run.Added != 4 {
 		t.Errorf("semifinal run %+v", run)
 	}
-	log, _ := w.s.AuditLog(ctx, c.ID)
+	log, _ := w.s.Records(ctx, c.ID)
 	found := false
 	for _, r := range log {
-		found = found || r.Action == contest.AuditAdvancement
+		found = found || r.Action == audit.AdvancementConfirmed
 	}
 	if !found {
 		t.Error("advancement not audited")

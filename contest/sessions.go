@@ -65,7 +65,7 @@ func EveryContest(accountID int64) JudgeSession {
 // CreateSession logs account in with its own credentials (a password) and
 // returns the cookie token. The session reaches every contest of the account.
 func (s *Store) CreateSession(ctx context.Context, accountID int64) (string, Session, error) {
-	return s.createSession(ctx, s.DB, accountID, Reach{Every: true})
+	return s.createSession(ctx, s.db, accountID, Reach{Every: true})
 }
 
 func (s *Store) createSession(ctx context.Context, q sqlx.ExtContext, accountID int64, reach Reach) (string, Session, error) {
@@ -120,7 +120,7 @@ const sessionByTokenSQL = `
 func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
 	var row sessionRow
 	// Every signed-in request asks this: prepared once.
-	st, err := s.stmt(ctx, sessionByTokenSQL)
+	st, err := s.db.Stmt(ctx, sessionByTokenSQL)
 	if err == nil {
 		err = st.GetContext(ctx, &row, hashToken(token), s.now())
 	}
@@ -135,13 +135,13 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 
 // DeleteSession logs a session out. Deleting an unknown session is not an error.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashToken(token))
 	return err
 }
 
 // DeleteExpiredSessions removes sessions past their expiry and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, s.now())
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, s.now())
 	if err != nil {
 		return 0, err
 	}

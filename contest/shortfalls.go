@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"podium/contest/audit"
 	"podium/fault"
 )
 
@@ -24,12 +25,6 @@ import (
 // until the organizers assign another expert, accept the shortfall with a
 // reason, or withdraw the entry from the round with a reason (both audited).
 // Publication is refused while any entry is undecided.
-
-// Audit actions of review decisions.
-const (
-	AuditShortfallAccepted = "reviews.shortfall_accepted"
-	AuditEntryWithdrawn    = "round.entry_withdrawn"
-)
 
 // ReviewStatus says where an entry of a round stands against the reviews the
 // round requires.
@@ -166,11 +161,11 @@ func reviewStatus(e EntryReviews) ReviewStatus {
 // RoundReviews lists every entry of a round with its reviews, the reviews the
 // round requires and where it stands, by blind code.
 func (s *Store) RoundReviews(ctx context.Context, contestID int64, roundKey string) ([]EntryReviews, error) {
-	r, err := roundByKey(ctx, s.DB, contestID, roundKey)
+	r, err := roundByKey(ctx, s.db, contestID, roundKey)
 	if err != nil {
 		return nil, err
 	}
-	return roundReviews(ctx, s.DB, r)
+	return roundReviews(ctx, s.db, r)
 }
 
 // ReviewGaps lists the entries of a round that are not complete: short or
@@ -237,7 +232,7 @@ func (s *Store) decideReviews(ctx context.Context, actorID, contestID int64, rou
 		return EntryReviews{}, fault.Invalid("reason", "err.shortfall.reason")
 	}
 	var decided EntryReviews
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		// The round's row lock orders this decision with a publication.
 		r, err := lockRound(ctx, tx, contestID, roundKey)
 		if err != nil {
@@ -272,11 +267,11 @@ func (s *Store) decideReviews(ctx context.Context, actorID, contestID int64, rou
 			r.ID, entryID, kind, e.Reviews, e.Required, reason, actorID, s.now()); err != nil {
 			return err
 		}
-		action := AuditShortfallAccepted
+		action := audit.ShortfallAccepted
 		if kind == DecisionWithdrawn {
-			action = AuditEntryWithdrawn
+			action = audit.EntryWithdrawn
 		}
-		if err := s.audit(ctx, tx, &contestID, &actorID, action, roundKey, map[string]any{
+		if err := audit.Append(ctx, tx, s.now(), &contestID, &actorID, action, roundKey, map[string]any{
 			"entry": entryID, "code": e.Code, "reviews": e.Reviews, "required": e.Required, "reason": reason}); err != nil {
 			return err
 		}
@@ -346,7 +341,7 @@ func (s *Store) UndecidedGaps(ctx context.Context, organizerID int64) ([]RoundGa
 		State       string `db:"state"`
 		PerEntry    int    `db:"reviews_per_entry"`
 	}
-	if err := s.DB.SelectContext(ctx, &rounds, `
+	if err := s.db.SelectContext(ctx, &rounds, `
 		SELECT c.id AS contest_id, c.name_zh AS contest_name, c.name_en AS contest_name_en, r.id AS round_id, r.key,
 		       r.name_zh, r.name_en, r.kind, r.state, r.reviews_per_entry
 		FROM contest_organizers co JOIN contests c ON c.id = co.contest_id JOIN rounds r ON r.contest_id = c.id
@@ -357,7 +352,7 @@ func (s *Store) UndecidedGaps(ctx context.Context, organizerID int64) ([]RoundGa
 	}
 	out := []RoundGaps{}
 	for _, r := range rounds {
-		all, err := roundReviews(ctx, s.DB, roundRef{ID: r.RoundID, ContestID: r.ContestID, Kind: r.Kind, State: r.State, PerEntry: r.PerEntry})
+		all, err := roundReviews(ctx, s.db, roundRef{ID: r.RoundID, ContestID: r.ContestID, Kind: r.Kind, State: r.State, PerEntry: r.PerEntry})
 		if err != nil {
 			return nil, err
 		}

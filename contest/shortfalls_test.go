@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/fault"
 	"podium/scoring"
@@ -204,12 +205,12 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 	if d := accepted.Decision; accepted.Status != contest.ReviewsAccepted || d == nil || d.Reason != reason || d.By != "赵组织" || d.Reviews != 4 || d.At.IsZero() {
 		t.Fatalf("accepted: %+v %+v", accepted, d)
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
+	log, _ := w.s.Records(ctx, w.contest.ID)
 	last := log[len(log)-1]
-	if last.Action != contest.AuditShortfallAccepted || !strings.Contains(string(last.Payload), reason) || !strings.Contains(string(last.Payload), accepted.Code) {
+	if last.Action != audit.ShortfallAccepted || !strings.Contains(string(last.Payload), reason) || !strings.Contains(string(last.Payload), accepted.Code) {
 		t.Fatalf("last audit record %s %s", last.Action, last.Payload)
 	}
-	if n, problems, err := w.s.VerifyAudit(ctx, &w.contest.ID); err != nil || len(problems) != 0 || n == 0 {
+	if n, problems, err := w.s.Verify(ctx, &w.contest.ID); err != nil || len(problems) != 0 || n == 0 {
 		t.Fatalf("audit chain: %d %v %v", n, problems, err)
 	}
 	if _, err := w.s.PublishResults(ctx, w.organizer.ID, w.contest.ID, "prelim"); err != nil {
@@ -244,8 +245,8 @@ func TestAssigningUndoesTheDecision(t *testing.T) {
 	if e := reviewsOf(t, w, "可降解包装材料"); e.Status != contest.ReviewsComplete || e.Decision != nil || e.Reviews != 5 {
 		t.Fatalf("after assigning: %+v", e)
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
-	if last := log[len(log)-1]; last.Action != contest.AuditAssignmentAdded || !strings.Contains(string(last.Payload), `"decision_cleared": true`) {
+	log, _ := w.s.Records(ctx, w.contest.ID)
+	if last := log[len(log)-1]; last.Action != audit.AssignmentAdded || !strings.Contains(string(last.Payload), `"decision_cleared": true`) {
 		t.Fatalf("last audit record %s %s", last.Action, last.Payload)
 	}
 }
@@ -306,8 +307,8 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 	if err != nil || withdrawn.Status != contest.ReviewsWithdrawn || withdrawn.Decision.Reason != reason {
 		t.Fatalf("withdrawn %+v %v", withdrawn, err)
 	}
-	log, _ := w.s.AuditLog(ctx, w.contest.ID)
-	if last := log[len(log)-1]; last.Action != contest.AuditEntryWithdrawn || !strings.Contains(string(last.Payload), reason) {
+	log, _ := w.s.Records(ctx, w.contest.ID)
+	if last := log[len(log)-1]; last.Action != audit.EntryWithdrawn || !strings.Contains(string(last.Payload), reason) {
 		t.Fatalf("last audit record %s %s", last.Action, last.Payload)
 	}
 	_, err = w.s.PublishResults(ctx, w.organizer.ID, w.contest.ID, "prelim")

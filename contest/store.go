@@ -1,23 +1,17 @@
 package contest
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Store is Podium's PostgreSQL store. Every method takes its time from Now so that
 // tests can move the clock (deadlines, session expiry, invite expiry).
 type Store struct {
-	DB *sqlx.DB
-	// Now is the clock; time.Now unless a test injects another.
-	Now func() time.Time
+	db *DB
 	// PasswordCost is the bcrypt cost for new password hashes.
 	PasswordCost int
 	// SessionTTL is how long a login session lasts.
@@ -31,35 +25,15 @@ type Store struct {
 	// opens it; nil serves such a PDF to no judge (err.upload.no_judge_copy).
 	JudgeCopies JudgeCopier
 
-	prepared sync.Map // query text → *sqlx.Stmt, for the hot paths
-	decoy    atomic.Pointer[decoy]
+	decoy atomic.Pointer[decoy]
 }
 
 // NewStore returns a store on db with production defaults.
-func NewStore(db *sqlx.DB) *Store {
-	return &Store{DB: db, Now: time.Now, PasswordCost: 12, SessionTTL: 12 * time.Hour, InviteTTL: 7 * 24 * time.Hour}
+func NewStore(db *DB) *Store {
+	return &Store{db: db, PasswordCost: 12, SessionTTL: 12 * time.Hour, InviteTTL: 7 * 24 * time.Hour}
 }
 
-func (s *Store) now() time.Time { return s.Now().UTC() }
-
-// stmt returns query prepared once for the store's pool. The hot paths (a score
-// submission) use it: PostgreSQL then neither parses the statement again nor,
-// once it has settled on a generic plan, plans it again, and each execution is
-// one round trip instead of two.
-func (s *Store) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
-	if st, ok := s.prepared.Load(query); ok {
-		return st.(*sqlx.Stmt), nil
-	}
-	st, err := s.DB.PreparexContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := s.prepared.LoadOrStore(query, st); loaded {
-		_ = st.Close()
-		return prev.(*sqlx.Stmt), nil
-	}
-	return st, nil
-}
+func (s *Store) now() time.Time { return s.db.NowUTC() }
 
 // newToken returns a random URL-safe token and the SHA-256 that is stored in its place,
 // so that a leaked database does not leak usable sessions or invite links.

@@ -22,7 +22,7 @@ func (s *Store) UploadLimit(ctx context.Context, accountID, entryID int64, kind 
 		return 0, fault.Invalid("kind", "err.upload.kind")
 	}
 	var limit int64
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		settings, err := s.checkUploadable(ctx, tx, accountID, entryID)
 		limit = settings.UploadLimit(kind)
 		return err
@@ -98,7 +98,7 @@ func capText(s string, n int) string {
 // copies included).
 func (s *Store) AddUpload(ctx context.Context, accountID, entryID int64, u StoredUpload) (replaced []string, err error) {
 	u.Text, u.Metadata = capText(u.Text, maxStoredText), capText(u.Metadata, maxStoredMetadata)
-	err = inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.checkUploadable(ctx, tx, accountID, entryID); err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (s *Store) AddUpload(ctx context.Context, accountID, entryID int64, u Store
 // returning the keys to delete from the blob store (its judge copy's too).
 func (s *Store) DeleteUpload(ctx context.Context, accountID, entryID int64, uploadID string) ([]string, error) {
 	var keys []string
-	err := inTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.checkUploadable(ctx, tx, accountID, entryID); err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Store) DeleteUpload(ctx context.Context, accountID, entryID int64, uplo
 			JudgeKey sql.NullString `db:"judge_key"`
 		}
 		err := tx.GetContext(ctx, &row, `DELETE FROM blobs WHERE id = $1 AND entry_id = $2 RETURNING storage_key, judge_key`, uploadID, entryID)
-		if errors.Is(err, sql.ErrNoRows) || isInvalidUUID(err) {
+		if errors.Is(err, sql.ErrNoRows) || IsInvalidUUID(err) {
 			return fault.NotFound("err.upload.not_found")
 		}
 		if err != nil {
@@ -172,8 +172,8 @@ func (s *Store) UploadInContest(ctx context.Context, contestID int64, uploadID s
 
 func (s *Store) storedUpload(ctx context.Context, query string, args ...any) (StoredUpload, error) {
 	var u StoredUpload
-	err := s.DB.GetContext(ctx, &u, query, args...)
-	if errors.Is(err, sql.ErrNoRows) || isInvalidUUID(err) {
+	err := s.db.GetContext(ctx, &u, query, args...)
+	if errors.Is(err, sql.ErrNoRows) || IsInvalidUUID(err) {
 		return StoredUpload{}, fault.NotFound("err.upload.not_found")
 	}
 	return u, err

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/audit"
 )
 
 // The organizers' audit log page: the newest records first, a page at a time,
@@ -19,7 +20,7 @@ import (
 const auditPageSize = 50
 
 // auditRow is a record as the page shows it.
-type auditRow struct{ contest.AuditEntry }
+type auditRow struct{ audit.Entry }
 
 // ShortHash is the first 12 hex digits of the record's hash, enough to tell records apart.
 func (r auditRow) ShortHash() string { return hex.EncodeToString(r.Hash)[:min(12, 2*len(r.Hash))] }
@@ -33,14 +34,14 @@ func (r auditRow) PayloadText() string { return string(r.Payload) }
 // auditVerification is the outcome of checking the contest's chain.
 type auditVerification struct {
 	Checked  int
-	Problems []contest.ChainProblem
+	Problems []audit.ChainProblem
 }
 
 type auditPage struct {
 	Contest  contest.Contest
 	Records  []auditRow
-	Actions  []string
-	Action   string
+	Actions  []audit.Action
+	Action   audit.Action
 	Limit    int
 	Older    string // the next older page's link; empty on the oldest
 	First    bool   // this page starts at the newest record
@@ -51,9 +52,9 @@ type auditPage struct {
 
 func (s *Server) auditPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	page := auditPage{Action: c.Query("action"), Limit: auditPageSize}
+	page := auditPage{Action: audit.Action(c.Query("action")), Limit: auditPageSize}
 	if n, err := strconv.Atoi(c.Query("limit")); err == nil && n > 0 {
-		page.Limit = min(n, contest.MaxAuditPage)
+		page.Limit = min(n, audit.MaxPage)
 	}
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	page.First = before <= 0
@@ -62,11 +63,11 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if page.Actions, err = s.store.AuditActions(ctx, contestID(c)); err != nil {
+	if page.Actions, err = s.audit.Actions(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	recs, more, err := s.store.AuditPage(ctx, contestID(c), contest.AuditQuery{Action: page.Action, Before: before, Limit: page.Limit})
+	recs, more, err := s.audit.Page(ctx, contestID(c), audit.Query{Action: page.Action, Before: before, Limit: page.Limit})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -77,7 +78,7 @@ func (s *Server) auditPage(c *gin.Context) {
 	link := func(extra url.Values) string {
 		q := url.Values{}
 		if page.Action != "" {
-			q.Set("action", page.Action)
+			q.Set("action", string(page.Action))
 		}
 		if page.Limit != auditPageSize {
 			q.Set("limit", strconv.Itoa(page.Limit))
@@ -99,7 +100,7 @@ func (s *Server) auditPage(c *gin.Context) {
 	// Verifying reads and hashes the whole chain, so it runs when asked for.
 	if c.Query("verify") == "1" {
 		id := contestID(c)
-		checked, problems, err := s.store.VerifyAudit(ctx, &id)
+		checked, problems, err := s.audit.Verify(ctx, &id)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -43,7 +43,7 @@ func TestAuditLogPage(t *testing.T) {
 	if got := seqs(page.body); len(got) != total || got[0] != fmt.Sprint(total) || got[total-1] != "1" {
 		t.Errorf("records shown %v, want %d down to 1", got, total)
 	}
-	recs, err := h.store.AuditLog(t.Context(), w.contest.ID)
+	recs, err := h.store.Records(t.Context(), w.contest.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

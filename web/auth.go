@@ -38,7 +38,7 @@ func (s *Server) logInAs(c *gin.Context, accountID int64) (contest.Session, erro
 
 func (s *Server) startSession(c *gin.Context, token string, sess contest.Session) {
 	// Max-Age is measured on the store's clock, the one that decides expiry.
-	s.setCookie(c, sessionCookie, token, int(sess.ExpiresAt.Sub(s.store.Now()).Seconds()), true)
+	s.setCookie(c, sessionCookie, token, int(sess.ExpiresAt.Sub(s.cfg.DB.Now()).Seconds()), true)
 	c.Set(keySession, sess)
 }
 

@@ -572,7 +572,7 @@ func TestAuthorizationAcrossContests(t *testing.T) {
 	}
 
 	// Nothing was written in x by a session from y's invites.
-	records, err := h.store.AuditLog(ctx, w.x.ID)
+	records, err := h.store.Records(ctx, w.x.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

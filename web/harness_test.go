@@ -28,7 +28,7 @@ import (
 // harness is a real Podium web server on a throwaway database and Redis prefix.
 type harness struct {
 	t      *testing.T
-	store  *contest.Store
+	store  *contesttest.Stores
 	clock  *contesttest.Clock
 	server *web.Server
 	http   *httptest.Server
@@ -49,7 +49,7 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	store.FindIdentity = pdftext.FindIdentity
 	store.JudgeCopies = upload.JudgeCopies{Blobs: blobs}
 	cfg := web.Config{
-		Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
+		DB: store.DB, Store: store.Contests, Audit: store.Audit, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}

@@ -293,7 +293,7 @@ func (s *Server) apiReopenSheet(c *gin.Context) {
 
 // apiAuditLog returns a contest's audit chain as JSON, or as CSV with ?format=csv.
 func (s *Server) apiAuditLog(c *gin.Context) {
-	recs, err := s.store.AuditLog(c.Request.Context(), contestID(c))
+	recs, err := s.audit.Records(c.Request.Context(), contestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -310,7 +310,7 @@ func (s *Server) apiAuditLog(c *gin.Context) {
 		if r.ActorID != nil {
 			actor = strconv.FormatInt(*r.ActorID, 10)
 		}
-		_ = w.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano), actor, r.Action, r.Subject,
+		_ = w.Write([]string{strconv.FormatInt(r.Seq, 10), r.At.UTC().Format(time.RFC3339Nano), actor, string(r.Action), r.Subject,
 			string(r.Payload), fmt.Sprintf("%x", r.PrevHash), fmt.Sprintf("%x", r.Hash)})
 	}
 	w.Flush()

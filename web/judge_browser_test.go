@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/scoring"
 )
@@ -128,7 +129,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	}
 	audited := func() (n int) {
 		t.Helper()
-		if err := h.store.DB.Get(&n, `SELECT count(*) FROM audit_log WHERE action = $1`, contest.AuditScoreSubmitted); err != nil {
+		if err := h.store.DB.Get(&n, `SELECT count(*) FROM audit_log WHERE action = $1`, audit.ScoreSubmitted); err != nil {
 			t.Fatal(err)
 		}
 		return n

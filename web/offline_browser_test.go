@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/files/pdftext"
 )
 
@@ -207,7 +208,7 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	do("go online", setOffline(false))
 	poll("submitted", `document.querySelector("form.sheet").dataset.state === "submitted"`)
 	var audited, keys int
-	if err := h.store.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = $1`, contest.AuditScoreSubmitted); err != nil {
+	if err := h.store.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = $1`, audit.ScoreSubmitted); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.store.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, seat.account.ID); err != nil {

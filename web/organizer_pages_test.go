@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 )
 
@@ -268,13 +269,13 @@ func TestReopenSheetFromProgressPage(t *testing.T) {
 		return state
 	}
 	reopenedRecords := func() int {
-		recs, err := h.store.AuditLog(ctx, w.contest.ID)
+		recs, err := h.store.Records(ctx, w.contest.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := 0
 		for _, r := range recs {
-			if r.Action == contest.AuditScoreReopened {
+			if r.Action == audit.ScoreReopened {
 				n++
 			}
 		}

@@ -78,7 +78,7 @@ func (s *Server) funcs() template.FuncMap {
 			return t.In(s.shanghai).Format("2006-01-02T15:04")
 		},
 		"ptr":            func(t time.Time) *time.Time { return &t },
-		"overdue":        func(t *time.Time) bool { return t != nil && s.store.Now().After(*t) },
+		"overdue":        func(t *time.Time) bool { return t != nil && s.cfg.DB.Now().After(*t) },
 		"fieldPath":      fieldPath,
 		"methods":        func() []string { return contest.Methods },
 		"join":           func(s []string) string { return strings.Join(s, ", ") },

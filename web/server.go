@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/fault"
 	"podium/files/blob"
 	"podium/web/upload"
@@ -31,7 +32,11 @@ var staticFiles embed.FS
 
 // Config is what the web layer needs from its environment.
 type Config struct {
+	// DB is the handle the domain's services share; the readiness check pings it.
+	DB *contest.DB
+	// The domain's rooms (see docs/architecture.md).
 	Store *contest.Store
+	Audit *audit.Service
 	// Redis holds rate-limit counters; New adds a hook to it that logs each
 	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
@@ -60,6 +65,7 @@ const uploadsPath = "/api/v1/uploads"
 type Server struct {
 	cfg      Config
 	store    *contest.Store
+	audit    *audit.Service
 	log      *slog.Logger
 	catalog  Catalog
 	pages    map[string]*template.Template
@@ -94,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, catalog: cat, shanghai: shanghai,
+	s := &Server{cfg: cfg, store: cfg.Store, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	if s.pages, err = parsePages(s.funcs()); err != nil {
@@ -174,7 +180,7 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	status, checks := http.StatusOK, gin.H{"postgres": "ok", "redis": "ok"}
-	if err := s.store.DB.PingContext(ctx); err != nil {
+	if err := s.cfg.DB.PingContext(ctx); err != nil {
 		status, checks["postgres"] = http.StatusServiceUnavailable, "unreachable"
 	}
 	if err := s.cfg.Redis.Ping(ctx).Err(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/scoring"
 )
@@ -251,8 +252,8 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 	ranking = org.get(w.path("ranking"))
 	wantIn(t, "ranking after the decision", ranking.body, "本轮要求 5 份评审，只有 4 份；缺额已由 赵组织 于 ", "确认："+reason)
 	wantNotIn(t, "ranking after the decision", ranking.body, `id="undecided"`)
-	log, _ := h.store.AuditLog(ctx, w.contest.ID)
-	if last := log[len(log)-1]; last.Action != contest.AuditShortfallAccepted || !strings.Contains(string(last.Payload), reason) {
+	log, _ := h.store.Records(ctx, w.contest.ID)
+	if last := log[len(log)-1]; last.Action != audit.ShortfallAccepted || !strings.Contains(string(last.Payload), reason) {
 		t.Fatalf("audit %s %s", last.Action, last.Payload)
 	}
 	if res := org.api(http.MethodPost, w.api("publish"), nil); res.status != http.StatusOK {

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/web"
@@ -30,9 +30,10 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 
-	DB    *sqlx.DB
+	DB    *contest.DB
 	Redis redis.UniversalClient
 	Store *contest.Store
+	Audit *audit.Service
 	Blobs blob.Store
 	Web   *web.Server
 
@@ -51,8 +52,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.DB = db
-	m.Store = contest.NewStore(db)
+	m.DB = contest.NewDB(db)
+	m.Store = contest.NewStore(m.DB)
+	m.Audit = audit.New(db)
 	m.Store.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err
@@ -65,7 +67,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Store.JudgeCopies = upload.JudgeCopies{Blobs: m.Blobs}
 	m.Web, err = web.New(web.Config{
-		Store: m.Store, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
+		DB: m.DB, Store: m.Store, Audit: m.Audit, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"podium/contest"
+	"podium/contest/audit"
 )
 
 // errAuditBroken is returned (exit status 1) when a chain does not hold.
@@ -44,7 +45,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *id != 0 {
 		only = id
 	}
-	n, problems, err := contest.NewStore(db).VerifyAudit(ctx, only)
+	n, problems, err := audit.New(db).Verify(ctx, only)
 	if err != nil {
 		return err
 	}
@@ -65,12 +66,12 @@ func verifyExport(path string, stdout io.Writer) error {
 		return err
 	}
 	var export struct {
-		Records []contest.AuditRecord `json:"records"`
+		Records []audit.Record `json:"records"`
 	}
 	if err := json.Unmarshal(b, &export); err != nil {
 		return fmt.Errorf("%s: not an audit log export: %w", path, err)
 	}
-	if p := contest.VerifyRecords(export.Records); p != nil {
+	if p := audit.VerifyRecords(export.Records); p != nil {
 		fmt.Fprintln(stdout, "BROKEN", p)
 		return errAuditBroken
 	}

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/scoring"
 )
@@ -63,7 +64,7 @@ func TestChaosSubmissionsExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store := contest.NewStore(db)
+	store := contesttest.StoresOn(db)
 	w := seedChaosWorld(t, ctx, store, sheets/reviews, tablets, reviews)
 	seeded := time.Since(started)
 
@@ -192,13 +193,13 @@ func TestChaosSubmissionsExactlyOnce(t *testing.T) {
 	if n := q(`SELECT count(*) FROM assignments a WHERE (SELECT count(*) FROM score_sheets sh WHERE sh.assignment_id = a.id AND sh.state = 'submitted') <> 1`); n != 0 {
 		t.Errorf("%d assignments without exactly one submitted sheet", n)
 	}
-	if n := q(`SELECT count(*) FROM audit_log WHERE action = $1`, contest.AuditScoreSubmitted); n != sheets {
-		t.Errorf("%d %s audit records, want %d", n, contest.AuditScoreSubmitted, sheets)
+	if n := q(`SELECT count(*) FROM audit_log WHERE action = $1`, audit.ScoreSubmitted); n != sheets {
+		t.Errorf("%d %s audit records, want %d", n, audit.ScoreSubmitted, sheets)
 	}
-	if n := q(`SELECT count(DISTINCT payload->>'assignment') FROM audit_log WHERE action = $1`, contest.AuditScoreSubmitted); n != sheets {
+	if n := q(`SELECT count(DISTINCT payload->>'assignment') FROM audit_log WHERE action = $1`, audit.ScoreSubmitted); n != sheets {
 		t.Errorf("audit records name %d assignments, want %d", n, sheets)
 	}
-	if n, problems, err := store.VerifyAudit(ctx, nil); err != nil || len(problems) != 0 || n < sheets {
+	if n, problems, err := store.Verify(ctx, nil); err != nil || len(problems) != 0 || n < sheets {
 		t.Errorf("audit chain: %d records checked, problems %v, %v", n, problems, err)
 	}
 	if n := q(`SELECT count(*) FROM idempotency_keys`); n != sheets {
@@ -295,7 +296,7 @@ func TestChaosSubmissionsExactlyOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := q(`SELECT count(*) FROM audit_log WHERE action = $1`, contest.AuditScoreSubmitted); n != sheets {
+	if n := q(`SELECT count(*) FROM audit_log WHERE action = $1`, audit.ScoreSubmitted); n != sheets {
 		t.Errorf("after the replays: %d audit records, want %d", n, sheets)
 	}
 	if t.Failed() {
@@ -328,7 +329,7 @@ type submission struct {
 // store, so the rubric and the audit chain are the real ones): entries accepted,
 // judges as experts linked to password-less judge accounts, reviews assignments
 // per entry spread evenly, the round open, a session per judge.
-func seedChaosWorld(t *testing.T, ctx context.Context, s *contest.Store, entries, judges, reviews int) chaosWorld {
+func seedChaosWorld(t *testing.T, ctx context.Context, s *contesttest.Stores, entries, judges, reviews int) chaosWorld {
 	t.Helper()
 	exec := func(query string, args ...any) {
 		t.Helper()

@@ -42,7 +42,7 @@ func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseU
 	id, err := store.ContestIDBySlug(ctx, demoSlug)
 	if fault.ErrorCode(err) == fault.CodeNotFound {
 		var c contest.Contest
-		if c, err = store.CreateContest(ctx, organizer.ID, demoSetup(store.Now())); err == nil {
+		if c, err = store.CreateContest(ctx, organizer.ID, demoSetup(time.Now())); err == nil {
 			id = c.ID
 			err = seedDemoContest(ctx, store, blobs, organizer.ID, id)
 		}

@@ -32,7 +32,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 		t.Fatal(err)
 	}
 	go m.Serve(ctx)
-	s := m.Store
+	s := storesOf(m)
 	s.PasswordCost = bcrypt.MinCost
 
 	org, err := s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleOrganizer, Email: "org@example.com", DisplayName: "组织方", Password: "password-123"})

@@ -185,7 +185,7 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer db.Close()
-	acct, err := contest.NewStore(db).CreateAccount(ctx, contest.NewAccount{
+	acct, err := contest.NewStore(contest.NewDB(db)).CreateAccount(ctx, contest.NewAccount{
 		Role: contest.RoleOrganizer, Email: *email, DisplayName: *name, Password: *password,
 	})
 	if err != nil {

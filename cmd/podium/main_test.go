@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 )
 
@@ -160,7 +161,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	m.Store.PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
+	storesOf(m).PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	var tokens []string
 	for range 2 {
 		logins, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost:8080")
@@ -173,34 +174,39 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		}
 		tokens = append(tokens, token)
 	}
-	list, err := m.Store.ContestsOrganizedBy(context.Background(), 1)
+	list, err := storesOf(m).ContestsOrganizedBy(context.Background(), 1)
 	if err != nil || len(list) != 1 || list[0].Slug != demoSlug {
 		t.Errorf("demo contests %v %v", list, err)
 	}
-	if _, err := m.Store.Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
+	if _, err := storesOf(m).Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
 		t.Errorf("demo entrant cannot log in: %v", err)
 	}
 	// Seeded once: realistic entries with generated business plans, one flagged
 	// for naming its team in the plan (the real PDF text finder at work).
-	entries, err := m.Store.EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{})
+	entries, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{})
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("seeded entries %d %v", len(entries), err)
 	}
-	flagged, err := m.Store.EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
+	flagged, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
 	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
 		t.Errorf("flagged demo entries %+v %v", flagged, err)
 	}
-	checkDemoJudging(t, m.Store, list[0].ID)
+	checkDemoJudging(t, storesOf(m), list[0].ID)
 	// Each run prints a fresh link; each logs the demo judge in, to the work left.
 	if tokens[0] == tokens[1] {
 		t.Error("the second run printed the same invite link")
 	}
 	for _, token := range tokens {
-		checkDemoJudgeLink(t, m.Store, token)
+		checkDemoJudgeLink(t, storesOf(m), token)
 	}
 }
 
 // inviteToken is the token of the invite link in the demo's logins text.
+// storesOf is the services of a running Main, as the domain's tests hold them.
+func storesOf(m *Main) *contesttest.Stores {
+	return &contesttest.Stores{DB: m.DB, Contests: m.Store, Audit: m.Audit}
+}
+
 func inviteToken(t *testing.T, logins, prefix string) string {
 	t.Helper()
 	_, rest, ok := strings.Cut(logins, prefix)
@@ -215,7 +221,7 @@ func inviteToken(t *testing.T, logins, prefix string) string {
 // submitted entries accepted, 4 entries × 5 reviews assigned avoiding the
 // conflicted expert, the round open, every judge done but the demo judge (one
 // draft, three to do), and a ranking.
-func checkDemoJudging(t *testing.T, store *contest.Store, contestID int64) {
+func checkDemoJudging(t *testing.T, store *contesttest.Stores, contestID int64) {
 	t.Helper()
 	ctx := context.Background()
 	accepted, err := store.EntriesInContest(ctx, contestID, contest.EntryFilter{State: contest.EntryAccepted})
@@ -257,23 +263,23 @@ func checkDemoJudging(t *testing.T, store *contest.Store, contestID int64) {
 		t.Errorf("demo ranking %+v %v", rk.Entries, err)
 	}
 	// Seeded once: one eligibility decision, one assignment run, one opening.
-	log, err := store.AuditLog(ctx, contestID)
+	log, err := store.Records(ctx, contestID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := map[string]int{}
+	count := map[audit.Action]int{}
 	for _, r := range log {
 		count[r.Action]++
 	}
-	if count[contest.AuditEntriesReviewed] != 1 || count[contest.AuditAssignmentsRun] != 1 || count[contest.AuditRoundState] != 1 ||
-		count[contest.AuditScoreSubmitted] != len(sheets) {
+	if count[audit.EntriesReviewed] != 1 || count[audit.AssignmentsRun] != 1 || count[audit.RoundState] != 1 ||
+		count[audit.ScoreSubmitted] != len(sheets) {
 		t.Errorf("demo audit actions %v", count)
 	}
 }
 
 // checkDemoJudgeLink redeems a printed invite link: it logs in a judge who has
 // the demo judge's four preliminary entries to score, one of them drafted.
-func checkDemoJudgeLink(t *testing.T, store *contest.Store, token string) {
+func checkDemoJudgeLink(t *testing.T, store *contesttest.Stores, token string) {
 	t.Helper()
 	ctx := context.Background()
 	_, sess, err := store.RedeemInvite(ctx, token, contest.Redemption{})
@@ -301,7 +307,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	m.Store.PasswordCost = bcrypt.MinCost
+	storesOf(m).PasswordCost = bcrypt.MinCost
 	if _, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost"); err != nil {
 		t.Fatal(err)
 	}
@@ -316,11 +322,11 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatalf("verify a sound log: %d %q %q", code, stdout.String(), stderr.String())
 	}
 	// An export, as GET /api/v1/contests/1/audit gives it, verifies without the database.
-	recs, err := m.Store.AuditLog(context.Background(), 1)
+	recs, err := m.Audit.Records(context.Background(), 1)
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("audit log: %d records, %v", len(recs), err)
 	}
-	export := func(recs []contest.AuditRecord) string {
+	export := func(recs []audit.Record) string {
 		b, err := json.Marshal(map[string]any{"records": recs})
 		if err != nil {
 			t.Fatal(err)

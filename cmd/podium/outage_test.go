@@ -53,7 +53,7 @@ func startMain(t *testing.T, cfg Config, logs io.Writer) *Main {
 		cancel()
 		t.Fatal(err)
 	}
-	m.Store.PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
+	storesOf(m).PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	if err := m.Listen(); err != nil {
 		cancel()
 		m.Close()
@@ -236,7 +236,7 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	cfg.DatabaseURL = viaProxy.String()
 	var logs logBuffer
 	m := startMain(t, cfg, &logs)
-	contesttest.Account(t, m.Store, contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, storesOf(m), contest.RoleOrganizer, "org@example.com")
 	anon, org := newVisitor(t, m.URL()), newVisitor(t, m.URL())
 	if r := org.login("org@example.com"); r.status != http.StatusOK {
 		t.Fatalf("login: %d %s", r.status, r.body)

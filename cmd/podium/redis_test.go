@@ -99,7 +99,7 @@ func TestLoginsWithRedisDownOrFrozen(t *testing.T) {
 		t.Helper()
 		accounts++
 		email := fmt.Sprintf("judge%d@example.com", accounts)
-		contesttest.Account(t, m.Store, contest.RoleJudge, email)
+		contesttest.Account(t, storesOf(m), contest.RoleJudge, email)
 		start := time.Now()
 		r := newVisitor(t, m.URL()).login(email)
 		took := time.Since(start)

@@ -106,21 +106,21 @@ func TestServerCutsOffStalledClients(t *testing.T) {
 	})
 
 	t.Run("upload stops", func(t *testing.T) {
-		org := contesttest.Account(t, m.Store, contest.RoleOrganizer, "org@example.com")
-		c, err := m.Store.CreateContest(ctx, org.ID, contesttest.Setup("timeouts"))
+		org := contesttest.Account(t, storesOf(m), contest.RoleOrganizer, "org@example.com")
+		c, err := storesOf(m).CreateContest(ctx, org.ID, contesttest.Setup("timeouts"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		entrant := contesttest.Account(t, m.Store, contest.RoleEntrant, "entrant@example.com")
-		if _, err := m.Store.SaveOrganization(ctx, entrant.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise,
+		entrant := contesttest.Account(t, storesOf(m), contest.RoleEntrant, "entrant@example.com")
+		if _, err := storesOf(m).SaveOrganization(ctx, entrant.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise,
 			Name: "星河智能科技有限公司", USCC: "91440300708461136T", ContactName: "张伟", ContactPhone: "13800138000"}); err != nil {
 			t.Fatal(err)
 		}
-		entry, err := m.Store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: "散热膜"})
+		entry, err := storesOf(m).CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: "散热膜"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		token, sess, err := m.Store.CreateSession(ctx, entrant.ID)
+		token, sess, err := storesOf(m).CreateSession(ctx, entrant.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/files/blob"
 	"podium/web"
 )
@@ -209,9 +210,10 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 		}
 	}()
 
-	store := contest.NewStore(db)
+	handle := contest.NewDB(db)
+	store := contest.NewStore(handle)
 	seedStart := time.Now()
-	w, err := seed(ctx, store, cfg.clients*len(phases), warmPer+measuredPer)
+	w, err := seed(ctx, handle, store, cfg.clients*len(phases), warmPer+measuredPer)
 	if err != nil {
 		return false, err
 	}
@@ -229,7 +231,7 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 	if err != nil {
 		return false, err
 	}
-	srv, err := web.New(web.Config{Store: store, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: tmp + "/tus",
+	srv, err := web.New(web.Config{DB: handle, Store: store, Audit: audit.New(db), Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: tmp + "/tus",
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return false, err
@@ -302,7 +304,7 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 		return false, err
 	}
 	want := len(phases) * cfg.clients * (warmPer + measuredPer)
-	checked, problems, err := store.VerifyAudit(ctx, &w.contestID)
+	checked, problems, err := audit.New(db).Verify(ctx, &w.contestID)
 	if err != nil {
 		return false, err
 	}

@@ -36,20 +36,20 @@ type sheet struct {
 // that the rubric, the round's state change and the audit chain are the real ones.
 // Entry i is reviewed by judges (i·reviews + k) mod judges for k < reviews, which
 // are distinct and give every judge the same load (±1).
-func seed(ctx context.Context, s *contest.Store, judges, perJudge int) (world, error) {
+func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudge int) (world, error) {
 	const reviews = 5
 	if judges < reviews {
 		return world{}, fmt.Errorf("need at least %d judges, have %d", reviews, judges)
 	}
 	entries := (judges*perJudge + reviews - 1) / reviews
 	exec := func(query string, args ...any) error {
-		if _, err := s.DB.ExecContext(ctx, query, args...); err != nil {
+		if _, err := db.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 		return nil
 	}
 	var organizer int64
-	if err := s.DB.GetContext(ctx, &organizer, `INSERT INTO accounts (role, email, display_name)
+	if err := db.GetContext(ctx, &organizer, `INSERT INTO accounts (role, email, display_name)
 		VALUES ('organizer', 'load@example.com', '压测组织者') RETURNING id`); err != nil {
 		return world{}, fmt.Errorf("seed organizer: %w", err)
 	}
@@ -105,7 +105,7 @@ func seed(ctx context.Context, s *contest.Store, judges, perJudge int) (world, e
 		Account    int64 `db:"account_id"`
 		Assignment int64 `db:"id"`
 	}
-	if err := s.DB.SelectContext(ctx, &rows, `SELECT x.account_id, a.id FROM assignments a JOIN experts x ON x.id = a.expert_id
+	if err := db.SelectContext(ctx, &rows, `SELECT x.account_id, a.id FROM assignments a JOIN experts x ON x.id = a.expert_id
 		ORDER BY x.account_id, a.id`); err != nil {
 		return world{}, err
 	}

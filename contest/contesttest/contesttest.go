@@ -19,6 +19,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/audit"
 )
 
 // DatabaseURL is the server the tests use: $TEST_DATABASE_URL, else the local default.
@@ -83,15 +84,38 @@ func (c *Clock) Now() time.Time { return c.T }
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 
-// NewStore returns a store on a fresh database with a settable clock and cheap
-// password hashing (the cost is a production setting, not behaviour under test).
-func NewStore(t testing.TB) (*contest.Store, *Clock) {
+// The rooms' services, by the names Stores embeds them under.
+type (
+	Contests = contest.Store
+	Audit    = audit.Service
+)
+
+// Stores is every service of the domain on one test database, embedded so
+// that a test calls any of them directly (s.CreateContest, s.Records …); DB
+// is the handle they share, for the clock and for SQL of the test's own.
+type Stores struct {
+	DB *contest.DB
+	*Contests
+	*Audit
+}
+
+// NewStore returns the services on a fresh database with a settable clock and
+// cheap password hashing (the cost is a production setting, not behaviour
+// under test).
+func NewStore(t testing.TB) (*Stores, *Clock) {
 	t.Helper()
 	clock := &Clock{T: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}
-	s := contest.NewStore(NewDB(t))
-	s.Now = clock.Now
+	s := StoresOn(NewDB(t))
+	s.DB.Now = clock.Now
 	s.PasswordCost = bcrypt.MinCost
 	return s, clock
+}
+
+// StoresOn returns the services on an open database, with the real clock and
+// production settings.
+func StoresOn(db *sqlx.DB) *Stores {
+	h := contest.NewDB(db)
+	return &Stores{DB: h, Contests: contest.NewStore(h), Audit: audit.New(db)}
 }
 
 // NewRedis returns a Redis client and a key prefix unique to this test; keys under
@@ -121,7 +145,7 @@ func NewRedis(t testing.TB) (redis.UniversalClient, string) {
 }
 
 // Account creates an account with password "password-123" for tests.
-func Account(t testing.TB, s *contest.Store, role contest.Role, email string) contest.Account {
+func Account(t testing.TB, s *Stores, role contest.Role, email string) contest.Account {
 	t.Helper()
 	a, err := s.CreateAccount(context.Background(), contest.NewAccount{Role: role, Email: email, DisplayName: email, Password: Password})
 	if err != nil {

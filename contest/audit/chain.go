@@ -1,4 +1,9 @@
-package contest
+// Package audit is the contests' audit chain: every change that matters to
+// fairness appends a record in the same transaction as the change (Append),
+// hash-chained so that a changed, removed or reordered record is found
+// (Verify), and read a page at a time by the organizers (Page). Every action a
+// record can name is declared here, as an Action, in one place.
+package audit
 
 import (
 	"bytes"
@@ -15,16 +20,7 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Audit actions: everything that matters to fairness is recorded in the same
-// transaction as the change.
-const (
-	AuditContestCreated  = "contest.created"
-	AuditContestUpdated  = "contest.updated"
-	AuditEntriesReviewed = "entries.reviewed"
-	AuditEntriesImported = "entries.imported"
-)
-
-// AuditRecord is one link of a contest's audit chain. Hash covers PrevHash, the
+// Record is one link of a contest's audit chain. Hash covers PrevHash, the
 // previous record's Hash, so changing, deleting or reordering a record breaks
 // the chain from there on.
 //
@@ -37,13 +33,13 @@ const (
 // so the record's place in the chain is fixed by the same statement that
 // writes it. Scheme 1 (older records) hashed the fields with Seq and PrevHash
 // inside one JSON array; see digestV1.
-type AuditRecord struct {
+type Record struct {
 	ID        int64           `db:"id" json:"id"`
 	ContestID *int64          `db:"contest_id" json:"contest_id"`
 	Seq       int64           `db:"seq" json:"seq"`
 	At        time.Time       `db:"at" json:"at"`
 	ActorID   *int64          `db:"actor_id" json:"actor_id"`
-	Action    string          `db:"action" json:"action"`
+	Action    Action          `db:"action" json:"action"`
 	Subject   string          `db:"subject" json:"subject"`
 	Payload   json.RawMessage `db:"payload" json:"payload"`
 	PrevHash  []byte          `db:"prev_hash" json:"prev_hash"`
@@ -66,7 +62,7 @@ func canonicalJSON(raw []byte) ([]byte, error) {
 
 // bodyDigest is the SHA-256 of a record's own content (everything but its place
 // in the chain).
-func (r AuditRecord) bodyDigest() ([]byte, error) {
+func (r Record) bodyDigest() ([]byte, error) {
 	payload, err := canonicalJSON(r.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("audit record %d payload: %w", r.Seq, err)
@@ -81,7 +77,7 @@ func (r AuditRecord) bodyDigest() ([]byte, error) {
 }
 
 // digest is the hash the record should carry, by its scheme.
-func (r AuditRecord) digest() ([]byte, error) {
+func (r Record) digest() ([]byte, error) {
 	if r.Scheme == 1 {
 		return r.digestV1()
 	}
@@ -98,7 +94,7 @@ func (r AuditRecord) digest() ([]byte, error) {
 
 // digestV1 is scheme 1: SHA-256 over a JSON array of the fields, Seq and
 // PrevHash included.
-func (r AuditRecord) digestV1() ([]byte, error) {
+func (r Record) digestV1() ([]byte, error) {
 	payload, err := canonicalJSON(r.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("audit record %d payload: %w", r.Seq, err)
@@ -112,17 +108,19 @@ func (r AuditRecord) digestV1() ([]byte, error) {
 	return sum[:], nil
 }
 
-// auditEntry is a record about to be appended: its content and the digest of it.
-type auditEntry struct {
+// Pending is a record about to be appended: its content and the digest of it.
+type Pending struct {
 	chain   int64 // contest id, 0 for the global chain
-	rec     AuditRecord
+	rec     Record
 	digest  []byte
 	payload string // canonical JSON, as text (the column is jsonb)
 }
 
-func (s *Store) newAuditEntry(contestID, actorID *int64, action, subject string, payload any) (auditEntry, error) {
-	e := auditEntry{rec: AuditRecord{ContestID: contestID, ActorID: actorID, Action: action, Subject: subject,
-		At: s.now().Truncate(time.Microsecond)}} // PostgreSQL keeps microseconds
+// NewPending makes the record of action at time at, for a contest's chain
+// (contestID nil: the global chain), ready to append with CTEs and Args.
+func NewPending(at time.Time, contestID, actorID *int64, action Action, subject string, payload any) (Pending, error) {
+	e := Pending{rec: Record{ContestID: contestID, ActorID: actorID, Action: action, Subject: subject,
+		At: at.UTC().Truncate(time.Microsecond)}} // PostgreSQL keeps microseconds
 	if contestID != nil {
 		e.chain = *contestID
 	}
@@ -138,18 +136,18 @@ func (s *Store) newAuditEntry(contestID, actorID *int64, action, subject string,
 	return e, err
 }
 
-// args are the entry's values for the placeholders of auditCTEs, in order.
-func (e auditEntry) args() []any {
+// Args are the record's values for the placeholders of CTEs, in order.
+func (e Pending) Args() []any {
 	return []any{e.chain, e.digest, e.rec.ContestID, e.rec.At, e.rec.ActorID, e.rec.Action, e.rec.Subject, e.payload}
 }
 
-// auditCTEs appends a record as two common table expressions, audit_head and
+// CTEs appends a record as two common table expressions, audit_head and
 // audit_record, so that a caller can fold the append into its own statement.
 // first is the number of the first of the eight placeholders that take
-// auditEntry.args; source, if not empty, is a FROM clause the append depends
+// Pending.Args; source, if not empty, is a FROM clause the append depends
 // on (no row: no record). The head's row lock is the chain's lock; fence, if
 // not empty, is a condition checked again once it is held.
-func auditCTEs(first int, source, fence string) string {
+func CTEs(first int, source, fence string) string {
 	if fence != "" {
 		fence = "AND " + fence
 	}
@@ -169,30 +167,41 @@ func auditCTEs(first int, source, fence string) string {
 		RETURNING seq)`, append(p, source, fence)...)
 }
 
-// audit appends a record to the contest's chain (contestID nil: the global
-// chain) inside tx. The chain's head row stays locked until tx ends, so
+// Append appends the record of action, taken at time at, to the contest's
+// chain (contestID nil: the global chain) inside tx, the transaction of the
+// change it records. The chain's head row stays locked until tx ends, so
 // concurrent changes cannot fork the chain; append last, to hold it briefly.
-func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, contestID, actorID *int64, action, subject string, payload any) error {
-	e, err := s.newAuditEntry(contestID, actorID, action, subject, payload)
+func Append(ctx context.Context, tx *sqlx.Tx, at time.Time, contestID, actorID *int64, action Action, subject string, payload any) error {
+	e, err := NewPending(at, contestID, actorID, action, subject, payload)
 	if err != nil {
 		return err
 	}
 	var seq int64
-	err = tx.GetContext(ctx, &seq, `WITH `+auditCTEs(1, "", "")+` SELECT seq FROM audit_record`, e.args()...)
+	err = tx.GetContext(ctx, &seq, `WITH `+CTEs(1, "", "")+` SELECT seq FROM audit_record`, e.Args()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("audit chain %d has no head", e.chain)
 	}
 	return err
 }
 
-// AuditLog returns a contest's chain in order.
-func (s *Store) AuditLog(ctx context.Context, contestID int64) ([]AuditRecord, error) {
-	return s.auditChain(ctx, &contestID)
+// Service reads and verifies the chains.
+type Service struct {
+	db *sqlx.DB
 }
 
-func (s *Store) auditChain(ctx context.Context, contestID *int64) ([]AuditRecord, error) {
-	recs := []AuditRecord{}
-	err := s.DB.SelectContext(ctx, &recs, `
+// New returns the audit service on db. (It sits below the domain's other
+// rooms, which all append to it, so it takes the pool itself rather than
+// contest.DB.)
+func New(db *sqlx.DB) *Service { return &Service{db: db} }
+
+// Records returns a contest's chain in order.
+func (s *Service) Records(ctx context.Context, contestID int64) ([]Record, error) {
+	return s.chain(ctx, &contestID)
+}
+
+func (s *Service) chain(ctx context.Context, contestID *int64) ([]Record, error) {
+	recs := []Record{}
+	err := s.db.SelectContext(ctx, &recs, `
 		SELECT id, contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme
 		FROM audit_log WHERE contest_id IS NOT DISTINCT FROM $1 ORDER BY seq, id`, contestID)
 	return recs, err
@@ -214,18 +223,18 @@ func (p ChainProblem) String() string {
 	return fmt.Sprintf("%s: record seq %d (id %d): %s", chain, p.Seq, p.ID, p.Reason)
 }
 
-// VerifyAudit checks audit chains — one contest's, or every chain when contestID
+// Verify checks audit chains — one contest's, or every chain when contestID
 // is nil — and returns how many records it checked and the first problem found
 // in each broken chain. A chain holds when its records are numbered 1, 2, 3 …
 // without gaps, each carries the previous record's hash, and each hash matches
 // the record's content.
-func (s *Store) VerifyAudit(ctx context.Context, contestID *int64) (int, []ChainProblem, error) {
+func (s *Service) Verify(ctx context.Context, contestID *int64) (int, []ChainProblem, error) {
 	var chains []*int64
 	if contestID != nil {
 		chains = []*int64{contestID}
 	} else {
 		var ids []sql.NullInt64
-		if err := s.DB.SelectContext(ctx, &ids, `SELECT DISTINCT contest_id FROM audit_log ORDER BY contest_id NULLS FIRST`); err != nil {
+		if err := s.db.SelectContext(ctx, &ids, `SELECT DISTINCT contest_id FROM audit_log ORDER BY contest_id NULLS FIRST`); err != nil {
 			return 0, nil, err
 		}
 		for _, id := range ids {
@@ -240,7 +249,7 @@ func (s *Store) VerifyAudit(ctx context.Context, contestID *int64) (int, []Chain
 	checked := 0
 	var problems []ChainProblem
 	for _, chain := range chains {
-		recs, err := s.auditChain(ctx, chain)
+		recs, err := s.chain(ctx, chain)
 		if err != nil {
 			return checked, nil, err
 		}
@@ -261,7 +270,7 @@ func (s *Store) VerifyAudit(ctx context.Context, contestID *int64) (int, []Chain
 
 // verifyHead checks a sound chain against its head row, which knows the last
 // record: removing records from the end is found here.
-func (s *Store) verifyHead(ctx context.Context, contestID *int64, recs []AuditRecord) (*ChainProblem, error) {
+func (s *Service) verifyHead(ctx context.Context, contestID *int64, recs []Record) (*ChainProblem, error) {
 	chain := int64(0)
 	if contestID != nil {
 		chain = *contestID
@@ -270,13 +279,13 @@ func (s *Store) verifyHead(ctx context.Context, contestID *int64, recs []AuditRe
 		Seq  int64  `db:"seq"`
 		Hash []byte `db:"hash"`
 	}
-	err := s.DB.GetContext(ctx, &head, `SELECT seq, hash FROM audit_heads WHERE chain = $1`, chain)
+	err := s.db.GetContext(ctx, &head, `SELECT seq, hash FROM audit_heads WHERE chain = $1`, chain)
 	if errors.Is(err, sql.ErrNoRows) {
 		head.Seq = 0
 	} else if err != nil {
 		return nil, err
 	}
-	var last AuditRecord
+	var last Record
 	if len(recs) > 0 {
 		last = recs[len(recs)-1]
 	}
@@ -294,8 +303,8 @@ func (s *Store) verifyHead(ctx context.Context, contestID *int64, recs []AuditRe
 // VerifyRecords checks one chain given as records in order — an export of the
 // audit log, say — without the database: numbering, links and hashes. It
 // returns the first problem, or nil. (The chain's head is not in an export, so
-// records cut from its end are not found here; VerifyAudit finds them.)
-func VerifyRecords(recs []AuditRecord) *ChainProblem {
+// records cut from its end are not found here; Verify finds them.)
+func VerifyRecords(recs []Record) *ChainProblem {
 	p := verifyChain(recs)
 	if p != nil && len(recs) > 0 {
 		p.ContestID = recs[0].ContestID
@@ -304,7 +313,7 @@ func VerifyRecords(recs []AuditRecord) *ChainProblem {
 }
 
 // verifyChain returns the first problem in a chain read in seq order, or nil.
-func verifyChain(recs []AuditRecord) *ChainProblem {
+func verifyChain(recs []Record) *ChainProblem {
 	prev := make([]byte, sha256.Size)
 	for i, r := range recs {
 		want := int64(i + 1)

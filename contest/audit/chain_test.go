@@ -1,4 +1,4 @@
-package contest_test
+package audit_test
 
 import (
 	"bytes"
@@ -12,11 +12,12 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 )
 
 // auditedContest makes a contest whose chain has three records: created, updated, updated.
-func auditedContest(t *testing.T) (*contest.Store, contest.Contest) {
+func auditedContest(t *testing.T) (*contesttest.Stores, contest.Contest) {
 	t.Helper()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
@@ -36,7 +37,7 @@ func auditedContest(t *testing.T) (*contest.Store, contest.Contest) {
 
 // tamper runs SQL on the audit log with its append-only trigger lifted, as an
 // attacker with database access could.
-func tamper(t *testing.T, s *contest.Store, sql string, args ...any) {
+func tamper(t *testing.T, s *contesttest.Stores, sql string, args ...any) {
 	t.Helper()
 	tx := s.DB.MustBegin()
 	tx.MustExec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`)
@@ -50,14 +51,14 @@ func tamper(t *testing.T, s *contest.Store, sql string, args ...any) {
 func TestAuditChainHolds(t *testing.T) {
 	s, c := auditedContest(t)
 	ctx := context.Background()
-	recs, err := s.AuditLog(ctx, c.ID)
+	recs, err := s.Records(ctx, c.ID)
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("records %d %v", len(recs), err)
 	}
-	if recs[0].Action != contest.AuditContestCreated || recs[2].Action != contest.AuditContestUpdated || !strings.Contains(string(recs[2].Payload), "第二次修改") {
+	if recs[0].Action != audit.ContestCreated || recs[2].Action != audit.ContestUpdated || !strings.Contains(string(recs[2].Payload), "第二次修改") {
 		t.Errorf("records %+v", recs)
 	}
-	n, problems, err := s.VerifyAudit(ctx, nil)
+	n, problems, err := s.Verify(ctx, nil)
 	if err != nil || n != 3 || len(problems) != 0 {
 		t.Errorf("VerifyAudit = %d, %v, %v", n, problems, err)
 	}
@@ -90,7 +91,7 @@ func TestAuditVerifyFindsTheFirstBadRecord(t *testing.T) {
 			for _, q := range tc.sql {
 				tamper(t, s, q)
 			}
-			_, problems, err := s.VerifyAudit(context.Background(), &c.ID)
+			_, problems, err := s.Verify(context.Background(), &c.ID)
 			if err != nil || len(problems) != 1 {
 				t.Fatalf("problems %v %v", problems, err)
 			}
@@ -119,7 +120,7 @@ func TestAuditAppendsAreSerialized(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	n, problems, err := s.VerifyAudit(ctx, &c.ID)
+	n, problems, err := s.Verify(ctx, &c.ID)
 	if err != nil || n != 15 || len(problems) != 0 {
 		t.Errorf("after concurrent changes: %d records, problems %v, %v", n, problems, err)
 	}
@@ -134,7 +135,7 @@ func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
 	// 00006 wrote them, and the head that the migration derives from them.
 	prev := make([]byte, sha256.Size)
 	for seq := int64(1); seq <= 2; seq++ {
-		r := contest.AuditRecord{Seq: seq, At: time.Date(2026, 3, 1, 8, 0, int(seq), 0, time.UTC), Action: "test.v1",
+		r := audit.Record{Seq: seq, At: time.Date(2026, 3, 1, 8, 0, int(seq), 0, time.UTC), Action: "test.v1",
 			Subject: "旧记录", Payload: json.RawMessage(`{"n":1}`), PrevHash: prev, Scheme: 1}
 		h, err := r.DigestV1()
 		if err != nil {
@@ -146,14 +147,14 @@ func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
 			ON CONFLICT (chain) DO UPDATE SET seq = EXCLUDED.seq, prev_hash = EXCLUDED.prev_hash, hash = EXCLUDED.hash`, seq, prev, h)
 		prev = h
 	}
-	if err := s.Audit(ctx, nil, nil, "test.v2", "新记录", map[string]int{"n": 2}); err != nil {
+	if err := audit.AppendAlone(ctx, s.DB.DB, nil, nil, "test.v2", "新记录", map[string]int{"n": 2}); err != nil {
 		t.Fatal(err)
 	}
-	n, problems, err := s.VerifyAudit(ctx, nil)
+	n, problems, err := s.Verify(ctx, nil)
 	if err != nil || n != 3 || len(problems) != 0 {
 		t.Fatalf("verify: %d records, %v, %v", n, problems, err)
 	}
-	var third contest.AuditRecord
+	var third audit.Record
 	if err := s.DB.Get(&third, `SELECT id, contest_id, seq, at, actor_id, action, subject, payload, prev_hash, hash, scheme
 		FROM audit_log WHERE contest_id IS NULL AND seq = 3`); err != nil {
 		t.Fatal(err)
@@ -177,7 +178,7 @@ func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
 func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
 	s, c := auditedContest(t)
 	ctx := context.Background()
-	recs, err := s.AuditLog(ctx, c.ID)
+	recs, err := s.Records(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
 	}
 	hash := sha256.Sum256(slices.Concat(last.PrevHash, []byte{0, 0, 0, 0, 0, 0, 0, byte(last.Seq)}, body))
 	tamper(t, s, `UPDATE audit_log SET subject = $1, hash = $2 WHERE id = $3`, last.Subject, hash[:], last.ID)
-	_, problems, err := s.VerifyAudit(ctx, &c.ID)
+	_, problems, err := s.Verify(ctx, &c.ID)
 	if err != nil || len(problems) != 1 || problems[0].Seq != last.Seq || !strings.Contains(problems[0].Reason, "differs from the chain's head") {
 		t.Errorf("problems %v, %v", problems, err)
 	}
@@ -198,25 +199,25 @@ func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
 // An exported chain verifies on its own; a record changed or moved in the file is named.
 func TestAuditVerifyRecordsOfAnExport(t *testing.T) {
 	s, c := auditedContest(t)
-	recs, err := s.AuditLog(context.Background(), c.ID)
+	recs, err := s.Records(context.Background(), c.ID)
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
 	b, _ := json.Marshal(recs)
-	var export []contest.AuditRecord
+	var export []audit.Record
 	if err := json.Unmarshal(b, &export); err != nil {
 		t.Fatal(err)
 	}
-	if p := contest.VerifyRecords(export); p != nil {
+	if p := audit.VerifyRecords(export); p != nil {
 		t.Fatalf("a sound export: %s", p)
 	}
 	changed := slices.Clone(export)
 	changed[2].Payload = json.RawMessage(`{"description":"改过"}`)
-	if p := contest.VerifyRecords(changed); p == nil || p.Seq != 3 || !strings.Contains(p.Reason, "hash does not match") {
+	if p := audit.VerifyRecords(changed); p == nil || p.Seq != 3 || !strings.Contains(p.Reason, "hash does not match") {
 		t.Errorf("changed: %v", p)
 	}
-	moved := []contest.AuditRecord{export[0], export[2], export[1]}
-	if p := contest.VerifyRecords(moved); p == nil || p.Seq != 2 || *p.ContestID != c.ID {
+	moved := []audit.Record{export[0], export[2], export[1]}
+	if p := audit.VerifyRecords(moved); p == nil || p.Seq != 2 || *p.ContestID != c.ID {
 		t.Errorf("reordered: %v", p)
 	}
 }
