@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -23,7 +25,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, x, "prelim", contest.RoundOpen); err != nil {
 		t.Fatal(err)
 	}
-	other := contesttest.Account(t, w.s, contest.RoleOrganizer, "other@example.com")
+	other := contesttest.Account(t, w.s, access.RoleOrganizer, "other@example.com")
 	y, err := w.s.CreateContest(ctx, other.ID, contesttest.Setup("other"))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +52,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, sess, err := w.s.RedeemInvite(ctx, inv.Token, contest.Redemption{})
+	_, sess, err := w.s.RedeemInvite(ctx, inv.Token, access.Redemption{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokX, _, err := w.s.RedeemInvite(ctx, invX.Token, contest.Redemption{})
+	tokX, _, err := w.s.RedeemInvite(ctx, invX.Token, access.Redemption{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokXY, both, err := w.s.RedeemInvite(ctx, invY.Token, contest.Redemption{Session: tokX})
+	tokXY, both, err := w.s.RedeemInvite(ctx, invY.Token, access.Redemption{Session: tokX})
 	if err != nil || !slices.Equal(both.Reach.Contests, []int64{x, y.ID}) {
 		t.Fatalf("a second contest's invite on the judge's tablet: %+v %v", both.Reach, err)
 	}
@@ -121,15 +123,15 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, s, err := w.s.RedeemInvite(ctx, invY2.Token, contest.Redemption{Session: otherTok}); err != nil ||
+	if _, s, err := w.s.RedeemInvite(ctx, invY2.Token, access.Redemption{Session: otherTok}); err != nil ||
 		!slices.Equal(s.Reach.Contests, []int64{y.ID}) {
 		t.Errorf("an invite redeemed over another account's session reaches %+v %v", s.Reach, err)
 	}
 	// A password login is the judge's own secret and reaches all their contests.
-	if tasks, err := w.s.JudgeTasks(ctx, contest.EveryContest(w.judge.AccountID)); err != nil || len(tasks) == 0 {
+	if tasks, err := w.s.JudgeTasks(ctx, access.EveryContest(w.judge.AccountID)); err != nil || len(tasks) == 0 {
 		t.Errorf("tasks of a password session: %+v %v", tasks, err)
 	}
-	if _, err := w.s.JudgeEntry(ctx, contest.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); fault.ErrorCode(err) != fault.CodeNotFound {
+	if _, err := w.s.JudgeEntry(ctx, access.JudgeSession{AccountID: w.judge.AccountID}, w.target.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("a session that reaches nothing read an entry: %v", err)
 	}
 }
@@ -139,21 +141,21 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("retry"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	invite := func(email string) contest.Invite {
+	invite := func(email string) access.Invite {
 		t.Helper()
-		inv, err := s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "王评委", Email: email})
+		inv, err := s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "王评委", Email: email})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return inv
 	}
-	redeem := func(inv contest.Invite, key string) (string, error) {
-		token, sess, err := s.RedeemInvite(ctx, inv.Token, contest.Redemption{Key: key})
+	redeem := func(inv access.Invite, key string) (string, error) {
+		token, sess, err := s.RedeemInvite(ctx, inv.Token, access.Redemption{Key: key})
 		if err == nil && (sess.Account.ID != inv.AccountID || !slices.Equal(sess.Reach.Contests, []int64{c.ID})) {
 			t.Errorf("session %+v for invite %+v", sess, inv)
 		}
@@ -202,7 +204,7 @@ func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 		t.Errorf("the raw key is stored: %d %v", raw, err)
 	}
 	// The retry window counts from the first use.
-	clock.Advance(contest.InviteRetryWindow - time.Second)
+	clock.Advance(access.InviteRetryWindow - time.Second)
 	if _, err := redeem(inv, "tablet-key"); err != nil {
 		t.Errorf("a retry within the window: %v", err)
 	}
@@ -276,8 +278,8 @@ func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	orgX := contesttest.Account(t, s, contest.RoleOrganizer, "x@example.com")
-	orgY := contesttest.Account(t, s, contest.RoleOrganizer, "y@example.com")
+	orgX := contesttest.Account(t, s, access.RoleOrganizer, "x@example.com")
+	orgY := contesttest.Account(t, s, access.RoleOrganizer, "y@example.com")
 	x, err := s.CreateContest(ctx, orgX.ID, contesttest.Setup("contest-x"))
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +290,7 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	}
 	ids := map[string]int64{}
 	for i, name := range []string{"甲赛专家", "两赛专家", "空闲专家", "受邀专家"} {
-		e, err := s.SaveExpert(ctx, orgX.ID, contest.ExpertInput{Name: name, Organization: name + "大学",
+		e, err := s.SaveExpert(ctx, orgX.ID, judging.ExpertInput{Name: name, Organization: name + "大学",
 			Phone: fmt.Sprintf("1390000000%d", i), Email: fmt.Sprintf("expert%d@example.com", i)})
 		if err != nil {
 			t.Fatal(err)
@@ -305,13 +307,13 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	if _, err := s.InviteExpert(ctx, orgX.ID, x.ID, ids["受邀专家"]); err != nil {
 		t.Fatal(err)
 	}
-	seen := func(viewer contest.Account) map[string]contest.Expert {
+	seen := func(viewer access.Account) map[string]judging.Expert {
 		t.Helper()
 		list, err := s.Experts(ctx, viewer.ID, "")
 		if err != nil || len(list) != 4 {
 			t.Fatalf("pool: %d %v", len(list), err)
 		}
-		out := map[string]contest.Expert{}
+		out := map[string]judging.Expert{}
 		for _, e := range list {
 			out[e.Name] = e
 		}
@@ -336,14 +338,14 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	}
 
 	// Y's organizer edits, re-adds and imports the expert: the contacts stay.
-	in := contest.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Phone: "13911111111", Email: "taken@example.com"}
-	if e, err := s.UpdateExpert(ctx, orgY.ID, ids["甲赛专家"], contest.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授"}); err != nil || !e.ContactHidden || e.Title != "教授" {
+	in := judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Phone: "13911111111", Email: "taken@example.com"}
+	if e, err := s.UpdateExpert(ctx, orgY.ID, ids["甲赛专家"], judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授"}); err != nil || !e.ContactHidden || e.Title != "教授" {
 		t.Errorf("edit as y: %+v %v", e, err)
 	}
 	if e, err := s.SaveExpert(ctx, orgY.ID, in); err != nil || e.ID != ids["甲赛专家"] || e.Phone != "" {
 		t.Errorf("re-add as y: %+v %v", e, err)
 	}
-	if _, err := s.ImportExperts(ctx, orgY.ID, []contest.ExpertRow{{Line: 2, ExpertInput: in}}, contest.ImportOptions{}); err != nil {
+	if _, err := s.ImportExpertRows(ctx, orgY.ID, []judging.ExpertRow{{Line: 2, ExpertInput: in}}, contest.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if e, err := s.Expert(ctx, orgX.ID, ids["甲赛专家"]); err != nil || e.Phone != "13900000000" || e.Email != "expert0@example.com" || e.Title != "教授" {

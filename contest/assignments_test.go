@@ -8,9 +8,13 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
 	"podium/fault"
+	"podium/files/filecheck"
 )
 
 // assignWorld is a contest with accepted entries from four organizations and a
@@ -18,7 +22,7 @@ import (
 type assignWorld struct {
 	s         *contesttest.Stores
 	contest   contest.Contest
-	organizer contest.Account
+	organizer access.Account
 	entries   map[string]int64 // by organization name
 	experts   map[string]int64 // by expert name
 }
@@ -28,10 +32,10 @@ func newAssignWorld(t *testing.T) assignWorld {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	w := assignWorld{s: s, entries: map[string]int64{}, experts: map[string]int64{}}
-	w.organizer = contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	w.organizer = contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("assign")
 	setup.Rounds[0].ReviewsPerEntry = 2
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	semi := setup.Rounds[0]
 	semi.Key, semi.NameZh, semi.ReviewsPerEntry = "semi", "复赛", 5
 	setup.Rounds = append(setup.Rounds, semi)
@@ -41,21 +45,21 @@ func newAssignWorld(t *testing.T) assignWorld {
 	}
 	orgs := []struct {
 		name, track string
-		conflicts   []contest.DeclaredConflict
+		conflicts   []entry.DeclaredConflict
 	}{
 		{"星河智能科技有限公司", "materials", nil},
-		{"鹰眼装备股份有限公司", "manufacturing", []contest.DeclaredConflict{{Kind: "expert", Name: "钱专家", Reason: "合作过"}}},
-		{"绿种团队", "materials", []contest.DeclaredConflict{{Kind: "organization", Name: "北方 大学", Reason: "导师所在单位"}}},
+		{"鹰眼装备股份有限公司", "manufacturing", []entry.DeclaredConflict{{Kind: "expert", Name: "钱专家", Reason: "合作过"}}},
+		{"绿种团队", "materials", []entry.DeclaredConflict{{Kind: "organization", Name: "北方 大学", Reason: "导师所在单位"}}},
 		{"芯算微电子有限公司", "manufacturing", nil},
 	}
 	var ids []int64
 	for i, o := range orgs {
-		a := contesttest.Account(t, s, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
-		if _, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: o.name, ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+		a := contesttest.Account(t, s, access.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: o.name, ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := s.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: o.track, Group: "team", Title: "项目" + o.name,
-			Fields: contest.EntryFields{Keywords: []string{"材料", "AI"}}, Conflicts: o.conflicts})
+		e, err := s.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: o.track, Group: "team", Title: "项目" + o.name,
+			Fields: entry.Fields{Keywords: []string{"材料", "AI"}}, Conflicts: o.conflicts})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +71,7 @@ func newAssignWorld(t *testing.T) assignWorld {
 	if _, err := s.ReviewEntries(ctx, w.organizer.ID, w.contest.ID, ids, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	for _, x := range []contest.ExpertInput{
+	for _, x := range []judging.ExpertInput{
 		{Name: "赵专家", Organization: "星河智能科技 有限公司", Keywords: []string{"材料"}}, // same organization as an entrant, written differently
 		{Name: "钱专家", Organization: "华东理工"},                                  // declared by an entrant
 		{Name: "孙专家", Organization: "北方大学"},                                  // of an organization an entrant declared
@@ -106,7 +110,7 @@ func (w assignWorld) advanceAll(t *testing.T, from string) {
 	}
 }
 
-func (w assignWorld) run(t *testing.T, round string) contest.AssignmentRun {
+func (w assignWorld) run(t *testing.T, round string) judging.AssignmentRun {
 	t.Helper()
 	ctx := context.Background()
 	run, err := w.s.StartAssignment(ctx, w.organizer.ID, w.contest.ID, round, 7)
@@ -207,11 +211,11 @@ func TestAssignmentServesImpossibleRoundsAsFarAsItCan(t *testing.T) {
 	w.panel(t, "semi", "周专家", "吴专家", "李专家") // five reviews per entry, three experts
 	run := w.run(t, "semi")
 	// 周 judges all four, 吴 all but 芯算 (declared), 李 only the two manufacturing entries.
-	if run.State != contest.RunPartial || run.Added != 9 || len(run.Report.Unfilled) != 4 {
+	if run.State != judging.RunPartial || run.Added != 9 || len(run.Report.Unfilled) != 4 {
 		t.Fatalf("run %+v", run)
 	}
 	for _, g := range run.Report.Unfilled {
-		if g.Code == "" || !strings.HasPrefix(g.Title, "项目") || g.Reason != contest.GapFewEligible || g.Pool == nil || g.Required != 5 {
+		if g.Code == "" || !strings.HasPrefix(g.Title, "项目") || g.Reason != judging.GapFewEligible || g.Pool == nil || g.Required != 5 {
 			t.Errorf("gap %+v", g)
 		}
 	}
@@ -233,13 +237,13 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Only the judge of the assignment may recuse from it.
-	if _, err := w.s.Recuse(ctx, contest.EveryContest(w.organizer.ID), target.ID, "我认识他们"); fault.ErrorCode(err) != fault.CodeNotFound {
+	if _, err := w.s.Recuse(ctx, access.EveryContest(w.organizer.ID), target.ID, "我认识他们"); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("recusal by someone else: %v", err)
 	}
-	if _, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, " "); fault.ErrorCode(err) != fault.CodeInvalid {
+	if _, err := w.s.Recuse(ctx, access.EveryContest(inv.AccountID), target.ID, " "); fault.ErrorCode(err) != fault.CodeInvalid {
 		t.Errorf("recusal without a reason: %v", err)
 	}
-	replacement, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), target.ID, "项目负责人是我的学生")
+	replacement, err := w.s.Recuse(ctx, access.EveryContest(inv.AccountID), target.ID, "项目负责人是我的学生")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +314,7 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("interrupted"))
 	if err != nil {
 		t.Fatal(err)
@@ -368,7 +372,7 @@ func TestLivePanelJudgesEveryEntryExceptConflicts(t *testing.T) {
 		if e.Required != 3 {
 			t.Errorf("%s requires %d reviews, want the panel's 3", e.Title, e.Required)
 		}
-		if e.Status == contest.ReviewsShort {
+		if e.Status == judging.ReviewsShort {
 			short = append(short, e.Title)
 		}
 	}

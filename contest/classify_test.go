@@ -9,7 +9,9 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -19,7 +21,7 @@ func TestUnstorableTextIsInvalid(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	for _, name := range []string{"张\x00三", "张\xff三"} {
-		_, err := s.SaveExpert(ctx, 0, contest.ExpertInput{Name: name, Organization: "某大学"})
+		_, err := s.SaveExpert(ctx, 0, judging.ExpertInput{Name: name, Organization: "某大学"})
 		if e := contest.Classify(err); e == nil || e.Code != fault.CodeInvalid || e.Message != "err.text.unstorable" {
 			t.Errorf("expert named %q: %v", name, err)
 		}
@@ -44,7 +46,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	s := contest.NewStore(contest.NewDB(db))
+	s := access.New(contest.NewDB(db))
 	_, err = s.Account(context.Background(), 1)
 	if e := contest.Classify(err); e == nil || e.Code != fault.CodeUnavailable || e.Err == nil {
 		t.Errorf("unreachable database: %v", err)

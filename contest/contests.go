@@ -37,7 +37,7 @@ type ContestSummary struct {
 }
 
 // CreateContest validates and saves a new contest; the creator becomes its organizer.
-func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Contest, error) {
+func (s *Service) CreateContest(ctx context.Context, creatorID int64, c Setup) (Contest, error) {
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return Contest{}, err
@@ -47,7 +47,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 		err := tx.GetContext(ctx, &id, `
 			INSERT INTO contests (slug, name_zh, name_en, description, registration_opens_at, submission_deadline, settings, created_by, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), creatorID, s.now())
+			c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), creatorID, s.db.NowUTC())
 		if IsUniqueViolation(err, "contests_slug_key") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
@@ -60,7 +60,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 		if err := saveStructure(ctx, tx, id, c); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, s.now(), &id, &creatorID, audit.ContestCreated, c.Slug, c)
+		return audit.Append(ctx, tx, s.db.NowUTC(), &id, &creatorID, audit.ContestCreated, c.Slug, c)
 	})
 	if err != nil {
 		return Contest{}, err
@@ -72,7 +72,7 @@ func (s *Store) CreateContest(ctx context.Context, creatorID int64, c Setup) (Co
 // matched by key, so unchanged parts keep their identity; removing one that entries
 // or scores already use is a conflict, and so is changing the rubric of a round
 // that has opened.
-func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (Contest, error) {
+func (s *Service) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (Contest, error) {
 	c.Normalize()
 	if err := c.Validate(); err != nil {
 		return Contest{}, err
@@ -92,7 +92,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 			UPDATE contests SET slug = $2, name_zh = $3, name_en = $4, description = $5,
 			       registration_opens_at = $6, submission_deadline = $7, settings = $8, updated_at = $9
 			WHERE id = $1`,
-			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), s.now())
+			id, c.Slug, c.NameZh, c.NameEn, c.Description, c.RegistrationOpensAt, c.SubmissionDeadline, settingsJSON(c), s.db.NowUTC())
 		if IsUniqueViolation(err, "contests_slug_key") {
 			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"slug": "err.contest.slug_taken"}}
 		}
@@ -102,7 +102,7 @@ func (s *Store) UpdateContest(ctx context.Context, actorID, id int64, c Setup) (
 		if err := saveStructure(ctx, tx, id, c); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, s.now(), &id, &actorID, audit.ContestUpdated, c.Slug, c)
+		return audit.Append(ctx, tx, s.db.NowUTC(), &id, &actorID, audit.ContestUpdated, c.Slug, c)
 	})
 	if pq.As(err, pqerror.ForeignKeyViolation) != nil { // a removed part is still referenced
 		return Contest{}, &fault.Error{Code: fault.CodeConflict, Message: "err.contest.in_use", Err: err}
@@ -161,7 +161,7 @@ func saveStructure(ctx context.Context, tx *sqlx.Tx, contestID int64, c Setup) e
 			    tie_break = EXCLUDED.tie_break, opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at
 			RETURNING id`,
 			contestID, r.Key, pos, r.NameZh, r.NameEn, r.Kind, r.Method, r.TrimMin, r.ReviewsPerEntry,
-			r.AdvanceCount, r.AdvancePercent, r.FinalWeight, pq.StringArray(nonNil(r.TieBreak)), r.OpensAt, r.ClosesAt)
+			r.AdvanceCount, r.AdvancePercent, r.FinalWeight, pq.StringArray(NonNil(r.TieBreak)), r.OpensAt, r.ClosesAt)
 		if err != nil {
 			return err
 		}
@@ -237,7 +237,10 @@ func upsertCategories(ctx context.Context, tx *sqlx.Tx, table string, contestID 
 }
 
 // Contest loads a contest with its whole setup.
-func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
+func (s *Service) Contest(ctx context.Context, id int64) (Contest, error) { return Load(ctx, s.db, id) }
+
+// Load reads a contest with its whole setup, for any room.
+func Load(ctx context.Context, q sqlx.QueryerContext, id int64) (Contest, error) {
 	var row struct {
 		ID                  int64      `db:"id"`
 		Slug                string     `db:"slug"`
@@ -251,7 +254,7 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 		CreatedAt           time.Time  `db:"created_at"`
 		UpdatedAt           time.Time  `db:"updated_at"`
 	}
-	err := s.db.GetContext(ctx, &row, `
+	err := sqlx.GetContext(ctx, q, &row, `
 		SELECT id, slug, name_zh, name_en, description, state, registration_opens_at, submission_deadline, settings, created_at, updated_at
 		FROM contests WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -262,7 +265,7 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 	}
 	c := Contest{ID: row.ID, State: row.State, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, Setup: Setup{
 		Slug: row.Slug, NameZh: row.NameZh, NameEn: row.NameEn, Description: row.Description,
-		RegistrationOpensAt: utc(row.RegistrationOpensAt), SubmissionDeadline: utc(row.SubmissionDeadline),
+		RegistrationOpensAt: UTC(row.RegistrationOpensAt), SubmissionDeadline: UTC(row.SubmissionDeadline),
 	}}
 	var settings struct {
 		Entry EntrySettings `json:"entry"`
@@ -272,16 +275,16 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 	}
 	c.Entry = settings.Entry
 	c.Setup.Normalize() // fills defaults for contests saved before a setting existed
-	if err := s.db.SelectContext(ctx, &c.Tracks, `SELECT key, name_zh, name_en FROM tracks WHERE contest_id = $1 ORDER BY position`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &c.Tracks, `SELECT key, name_zh, name_en FROM tracks WHERE contest_id = $1 ORDER BY position`, id); err != nil {
 		return Contest{}, err
 	}
-	if err := s.db.SelectContext(ctx, &c.Groups, `SELECT key, name_zh, name_en FROM contest_groups WHERE contest_id = $1 ORDER BY position`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &c.Groups, `SELECT key, name_zh, name_en FROM contest_groups WHERE contest_id = $1 ORDER BY position`, id); err != nil {
 		return Contest{}, err
 	}
-	if err := s.loadRounds(ctx, &c); err != nil {
+	if err := loadRounds(ctx, q, &c); err != nil {
 		return Contest{}, err
 	}
-	err = s.db.SelectContext(ctx, &c.Awards, `
+	err = sqlx.SelectContext(ctx, q, &c.Awards, `
 		SELECT g.key AS "group", coalesce(t.key, '') AS track, a.level, a.count
 		FROM award_quotas a JOIN contest_groups g ON g.id = a.group_id LEFT JOIN tracks t ON t.id = a.track_id
 		WHERE a.contest_id = $1
@@ -289,7 +292,7 @@ func (s *Store) Contest(ctx context.Context, id int64) (Contest, error) {
 	return c, err
 }
 
-func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
+func loadRounds(ctx context.Context, q sqlx.QueryerContext, c *Contest) error {
 	var rounds []struct {
 		ID              int64          `db:"id"`
 		Key             string         `db:"key"`
@@ -307,7 +310,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		OpensAt         *time.Time     `db:"opens_at"`
 		ClosesAt        *time.Time     `db:"closes_at"`
 	}
-	err := s.db.SelectContext(ctx, &rounds, `
+	err := sqlx.SelectContext(ctx, q, &rounds, `
 		SELECT id, key, name_zh, name_en, kind, state, method, trim_min, reviews_per_entry, advance_count,
 		       advance_percent, final_weight, tie_break, opens_at, closes_at
 		FROM rounds WHERE contest_id = $1 ORDER BY position`, c.ID)
@@ -318,7 +321,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		RoundID int64 `db:"round_id"`
 		Criterion
 	}
-	err = s.db.SelectContext(ctx, &criteria, `
+	err = sqlx.SelectContext(ctx, q, &criteria, `
 		SELECT cr.round_id, cr.key, cr.name_zh, cr.name_en, cr.description_zh, cr.description_en,
 		       cr.max_points AS max, cr.weight, cr.step
 		FROM criteria cr JOIN rounds r ON r.id = cr.round_id
@@ -330,7 +333,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 		RoundID int64 `db:"round_id"`
 		Quota
 	}
-	err = s.db.SelectContext(ctx, &quotas, `
+	err = sqlx.SelectContext(ctx, q, &quotas, `
 		SELECT q.round_id, t.key AS track, g.key AS "group", q.count
 		FROM advancement_quotas q JOIN tracks t ON t.id = q.track_id JOIN contest_groups g ON g.id = q.group_id
 		JOIN rounds r ON r.id = q.round_id
@@ -342,7 +345,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 	for _, r := range rounds {
 		round := Round{Key: r.Key, NameZh: r.NameZh, NameEn: r.NameEn, Kind: r.Kind, State: r.State, Method: r.Method,
 			TrimMin: r.TrimMin, ReviewsPerEntry: r.ReviewsPerEntry, AdvanceCount: r.AdvanceCount, AdvancePercent: r.AdvancePercent,
-			FinalWeight: r.FinalWeight, TieBreak: []string(r.TieBreak), OpensAt: utc(r.OpensAt), ClosesAt: utc(r.ClosesAt),
+			FinalWeight: r.FinalWeight, TieBreak: []string(r.TieBreak), OpensAt: UTC(r.OpensAt), ClosesAt: UTC(r.ClosesAt),
 			Criteria: []Criterion{}, Quotas: []Quota{}}
 		for _, cr := range criteria {
 			if cr.RoundID == r.ID {
@@ -360,7 +363,7 @@ func (s *Store) loadRounds(ctx context.Context, c *Contest) error {
 }
 
 // ContestsOrganizedBy lists the contests an organizer runs, newest first.
-func (s *Store) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
+func (s *Service) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
 	err := s.db.SelectContext(ctx, &list, `
 		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
@@ -370,7 +373,7 @@ func (s *Store) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]Con
 }
 
 // ContestsJudgedBy lists the contests a judge has been invited to.
-func (s *Store) ContestsJudgedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
+func (s *Service) ContestsJudgedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
 	err := s.db.SelectContext(ctx, &list, `
 		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
@@ -379,15 +382,8 @@ func (s *Store) ContestsJudgedBy(ctx context.Context, accountID int64) ([]Contes
 	return list, err
 }
 
-// IsContestOrganizer reports whether account organizes contest.
-func (s *Store) IsContestOrganizer(ctx context.Context, contestID, accountID int64) (bool, error) {
-	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM contest_organizers WHERE contest_id = $1 AND account_id = $2)`, contestID, accountID)
-	return ok, err
-}
-
 // ContestIDBySlug finds a contest's id from its slug.
-func (s *Store) ContestIDBySlug(ctx context.Context, slug string) (int64, error) {
+func (s *Service) ContestIDBySlug(ctx context.Context, slug string) (int64, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, `SELECT id FROM contests WHERE slug = $1`, slug)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -400,19 +396,4 @@ func (s *Store) ContestIDBySlug(ctx context.Context, slug string) (int64, error)
 func settingsJSON(c Setup) []byte {
 	b, _ := json.Marshal(map[string]any{"entry": c.Entry}) // plain data: cannot fail
 	return b
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

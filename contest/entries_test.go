@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
 	"podium/fault"
 )
 
@@ -17,8 +19,8 @@ type entrantWorld struct {
 	s        *contesttest.Stores
 	clock    *contesttest.Clock
 	contest  contest.Contest
-	entrant  contest.Account
-	org      contest.Organization
+	entrant  access.Account
+	org      entry.Organization
 	deadline time.Time
 }
 
@@ -26,7 +28,7 @@ func newEntrantWorld(t *testing.T) entrantWorld {
 	t.Helper()
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
-	organizer := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	organizer := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("entries")
 	opens, deadline := clock.T.Add(-time.Hour), clock.T.Add(72*time.Hour)
 	setup.RegistrationOpensAt, setup.SubmissionDeadline = &opens, &deadline
@@ -35,10 +37,10 @@ func newEntrantWorld(t *testing.T) entrantWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, s, contest.RoleEntrant, "founder@example.com")
-	org, err := s.SaveOrganization(ctx, entrant.ID, contest.OrganizationInput{
-		Kind: contest.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
-		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}},
+	entrant := contesttest.Account(t, s, access.RoleEntrant, "founder@example.com")
+	org, err := s.SaveOrganization(ctx, entrant.ID, entry.OrganizationInput{
+		Kind: entry.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
+		ContactName: "张伟", ContactPhone: "13800138000", Members: []entry.Member{{Name: "李娜", Role: "CTO"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -46,16 +48,16 @@ func newEntrantWorld(t *testing.T) entrantWorld {
 	return entrantWorld{s: s, clock: clock, contest: c, entrant: entrant, org: org, deadline: deadline}
 }
 
-func (w entrantWorld) input(title string) contest.EntryInput {
-	return contest.EntryInput{Track: "materials", Group: "enterprise", Title: title,
-		Fields: contest.EntryFields{Summary: "石墨烯散热膜", Stage: "pilot"}}
+func (w entrantWorld) input(title string) entry.Input {
+	return entry.Input{Track: "materials", Group: "enterprise", Title: title,
+		Fields: entry.Fields{Summary: "石墨烯散热膜", Stage: "pilot"}}
 }
 
 // addPlan records a finished business-plan upload whose extracted text is text.
 func (w entrantWorld) addPlan(t *testing.T, entryID int64, id, text string) {
 	t.Helper()
-	_, err := w.s.AddUpload(context.Background(), w.entrant.ID, entryID, contest.StoredUpload{
-		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "计划书.pdf", ContentType: "application/pdf", Size: 1234, SHA256: make([]byte, 32)},
+	_, err := w.s.AddUpload(context.Background(), w.entrant.ID, entryID, entry.StoredUpload{
+		Upload: entry.Upload{ID: id, Kind: entry.UploadBusinessPlan, Name: "计划书.pdf", ContentType: "application/pdf", Size: 1234, SHA256: make([]byte, 32)},
 		Key:    "aa/bb/" + id, Text: text,
 	})
 	if err != nil {
@@ -66,35 +68,35 @@ func (w entrantWorld) addPlan(t *testing.T, entryID int64, id, text string) {
 func TestOrganizationProfile(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	a := contesttest.Account(t, s, contest.RoleEntrant, "a@example.com")
+	a := contesttest.Account(t, s, access.RoleEntrant, "a@example.com")
 	if _, err := s.OrganizationOf(ctx, a.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Fatalf("profile before saving: %v", err)
 	}
-	_, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", USCC: "914403001922038217", ContactName: "王"})
+	_, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "某公司", USCC: "914403001922038217", ContactName: "王"})
 	e := wantCode(t, err, fault.CodeInvalid)
 	if e.Fields["uscc"] != "err.org.uscc" || e.Fields["contact_phone"] != "err.org.contact_required" {
 		t.Errorf("fields %v", e.Fields)
 	}
-	_, err = s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "某公司", ContactName: "王", ContactEmail: "w@example.com"})
+	_, err = s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "某公司", ContactName: "王", ContactEmail: "w@example.com"})
 	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["uscc"] != "err.org.uscc_required" {
 		t.Errorf("enterprise without USCC: %v", e.Fields)
 	}
 	// A team needs no USCC; saving again updates the same organization.
-	team, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: "追光团队", ContactName: "王", ContactEmail: "W@Example.com",
-		Members: []contest.Member{{Name: "王五", Role: "队长"}, {}}})
+	team, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: "追光团队", ContactName: "王", ContactEmail: "W@Example.com",
+		Members: []entry.Member{{Name: "王五", Role: "队长"}, {}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if team.ContactEmail != "w@example.com" || len(team.Members) != 1 {
 		t.Errorf("saved team %+v", team)
 	}
-	again, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "追光科技有限公司", USCC: "9144 0300 1922 0382 16", ContactName: "王", ContactEmail: "w@example.com"})
+	again, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "追光科技有限公司", USCC: "9144 0300 1922 0382 16", ContactName: "王", ContactEmail: "w@example.com"})
 	if err != nil || again.ID != team.ID || again.USCC != "914403001922038216" {
 		t.Errorf("update: %+v %v", again, err)
 	}
 	// Another entrant cannot claim the same USCC.
-	b := contesttest.Account(t, s, contest.RoleEntrant, "b@example.com")
-	_, err = s.SaveOrganization(ctx, b.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "冒名公司", USCC: "914403001922038216", ContactName: "赵", ContactEmail: "z@example.com"})
+	b := contesttest.Account(t, s, access.RoleEntrant, "b@example.com")
+	_, err = s.SaveOrganization(ctx, b.ID, entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "冒名公司", USCC: "914403001922038216", ContactName: "赵", ContactEmail: "z@example.com"})
 	if e := wantCode(t, err, fault.CodeConflict); e.Fields["uscc"] != "err.org.uscc_taken" {
 		t.Errorf("duplicate USCC: %v", e.Fields)
 	}
@@ -106,7 +108,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 	s := w.s
 
 	// No profile, no entry.
-	other := contesttest.Account(t, s, contest.RoleEntrant, "other@example.com")
+	other := contesttest.Account(t, s, access.RoleEntrant, "other@example.com")
 	_, err := s.CreateEntry(ctx, other.ID, w.contest.ID, w.input("别人的项目"))
 	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.entry.profile_required" {
 		t.Errorf("without profile: %v", e)
@@ -121,33 +123,33 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 
 	in := w.input("石墨烯散热膜")
 	in.Fields.Summary = ""
-	entry, err := s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, in)
+	ent, err := s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if entry.State != contest.EntryDraft || entry.Organization == nil || entry.Organization.Name != "星河智能科技有限公司" {
-		t.Fatalf("draft %+v", entry)
+	if ent.State != entry.Draft || ent.Organization == nil || ent.Organization.Name != "星河智能科技有限公司" {
+		t.Fatalf("draft %+v", ent)
 	}
 	// Submitting needs the contest's required field and a business plan.
-	_, err = s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	_, err = s.SubmitEntry(ctx, w.entrant.ID, ent.ID, false)
 	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["fields.summary"] != "err.required" || e.Fields["uploads.business_plan"] != "err.entry.upload_required" {
 		t.Errorf("incomplete submission: %v", e.Fields)
 	}
 	in.Fields.Summary = "一种新型石墨烯散热膜"
-	if entry, err = s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in); err != nil {
+	if ent, err = s.UpdateEntry(ctx, w.entrant.ID, ent.ID, in); err != nil {
 		t.Fatal(err)
 	}
-	w.addPlan(t, entry.ID, "00000000-0000-0000-0000-000000000001", "项目概述 技术路线")
-	submitted, err := s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	w.addPlan(t, ent.ID, "00000000-0000-0000-0000-000000000001", "项目概述 技术路线")
+	submitted, err := s.SubmitEntry(ctx, w.entrant.ID, ent.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if submitted.State != contest.EntrySubmitted || submitted.Snapshot == nil || submitted.Snapshot.Fields.Summary != "一种新型石墨烯散热膜" ||
+	if submitted.State != entry.Submitted || submitted.Snapshot == nil || submitted.Snapshot.Fields.Summary != "一种新型石墨烯散热膜" ||
 		len(submitted.Snapshot.Uploads) != 1 || submitted.Snapshot.Organization.USCC != "91440300708461136T" {
 		t.Fatalf("submitted %+v", submitted)
 	}
 	var codes []string
-	if err := s.DB.Select(&codes, `SELECT code FROM blind_codes WHERE entry_id = $1`, entry.ID); err != nil || len(codes) != len(w.contest.Rounds) {
+	if err := s.DB.Select(&codes, `SELECT code FROM blind_codes WHERE entry_id = $1`, ent.ID); err != nil || len(codes) != len(w.contest.Rounds) {
 		t.Fatalf("blind codes %v %v", codes, err)
 	}
 	if !strings.HasPrefix(codes[0], "MA-") || len(codes[0]) != 7 {
@@ -155,29 +157,29 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 	}
 
 	// A submitted entry is locked: no edits, no uploads.
-	_, err = s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in)
+	_, err = s.UpdateEntry(ctx, w.entrant.ID, ent.ID, in)
 	wantCode(t, err, fault.CodeConflict)
-	_, err = s.UploadLimit(ctx, w.entrant.ID, entry.ID, contest.UploadDeck)
+	_, err = s.UploadLimit(ctx, w.entrant.ID, ent.ID, entry.UploadDeck)
 	wantCode(t, err, fault.CodeConflict)
 	// Another entrant can neither see nor touch it.
-	_, err = s.EntryOfEntrant(ctx, other.ID, entry.ID)
+	_, err = s.EntryOfEntrant(ctx, other.ID, ent.ID)
 	wantCode(t, err, fault.CodeNotFound)
-	_, err = s.WithdrawEntry(ctx, other.ID, entry.ID)
+	_, err = s.WithdrawEntry(ctx, other.ID, ent.ID)
 	wantCode(t, err, fault.CodeNotFound)
 
 	// Withdraw, edit again (back to draft), resubmit: the blind codes stay the same.
-	if got, err := s.WithdrawEntry(ctx, w.entrant.ID, entry.ID); err != nil || got.State != contest.EntryWithdrawn {
+	if got, err := s.WithdrawEntry(ctx, w.entrant.ID, ent.ID); err != nil || got.State != entry.Withdrawn {
 		t.Fatalf("withdraw: %+v %v", got, err)
 	}
 	in.Title = "石墨烯散热膜（第二版）"
-	if got, err := s.UpdateEntry(ctx, w.entrant.ID, entry.ID, in); err != nil || got.State != contest.EntryDraft {
+	if got, err := s.UpdateEntry(ctx, w.entrant.ID, ent.ID, in); err != nil || got.State != entry.Draft {
 		t.Fatalf("edit after withdrawal: %+v %v", got, err)
 	}
-	if _, err := s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false); err != nil {
+	if _, err := s.SubmitEntry(ctx, w.entrant.ID, ent.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	var again []string
-	_ = s.DB.Select(&again, `SELECT code FROM blind_codes WHERE entry_id = $1`, entry.ID)
+	_ = s.DB.Select(&again, `SELECT code FROM blind_codes WHERE entry_id = $1`, ent.ID)
 	if strings.Join(again, ",") != strings.Join(codes, ",") {
 		t.Errorf("blind codes changed on resubmission: %v → %v", codes, again)
 	}
@@ -196,7 +198,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 		"update": func() error { _, err := s.UpdateEntry(ctx, w.entrant.ID, second.ID, w.input("改名")); return err },
 		"submit": func() error { _, err := s.SubmitEntry(ctx, w.entrant.ID, second.ID, false); return err },
 		"upload": func() error {
-			_, err := s.UploadLimit(ctx, w.entrant.ID, second.ID, contest.UploadBusinessPlan)
+			_, err := s.UploadLimit(ctx, w.entrant.ID, second.ID, entry.UploadBusinessPlan)
 			return err
 		},
 	} {
@@ -205,7 +207,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 		}
 	}
 	// A finished upload that ends after the deadline is refused too.
-	_, err = s.AddUpload(ctx, w.entrant.ID, second.ID, contest.StoredUpload{Upload: contest.Upload{ID: "00000000-0000-0000-0000-000000000009", Kind: contest.UploadDeck}, Key: "x"})
+	_, err = s.AddUpload(ctx, w.entrant.ID, second.ID, entry.StoredUpload{Upload: entry.Upload{ID: "00000000-0000-0000-0000-000000000009", Kind: entry.UploadDeck}, Key: "x"})
 	wantCode(t, err, fault.CodeConflict)
 }
 
@@ -221,25 +223,25 @@ func TestIdentityLeakWarnsThenFlags(t *testing.T) {
 		}
 		return found
 	}
-	entry, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
+	ent, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.addPlan(t, entry.ID, "00000000-0000-0000-0000-000000000002", "本计划书由星河智能科技有限公司编写，项目负责人李娜。")
-	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	w.addPlan(t, ent.ID, "00000000-0000-0000-0000-000000000002", "本计划书由星河智能科技有限公司编写，项目负责人李娜。")
+	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, ent.ID, false)
 	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] == "" {
 		t.Fatalf("leak not warned: %v", e)
 	}
-	got, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, entry.ID)
-	if err != nil || got.State != contest.EntryDraft {
+	got, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, ent.ID)
+	if err != nil || got.State != entry.Draft {
 		t.Fatalf("a warned submission changed the entry: %+v %v", got, err)
 	}
-	got, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, true)
-	if err != nil || got.State != contest.EntrySubmitted || len(got.Flags) != 1 || got.Flags[0] != contest.FlagIdentityLeak {
+	got, err = w.s.SubmitEntry(ctx, w.entrant.ID, ent.ID, true)
+	if err != nil || got.State != entry.Submitted || len(got.Flags) != 1 || got.Flags[0] != entry.FlagIdentityLeak {
 		t.Fatalf("acknowledged submission: %+v %v", got, err)
 	}
-	flagged, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
-	if err != nil || len(flagged) != 1 || flagged[0].ID != entry.ID {
+	flagged, err := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{Flag: entry.FlagIdentityLeak})
+	if err != nil || len(flagged) != 1 || flagged[0].ID != ent.ID {
 		t.Errorf("organizer's flagged list %v %v", flagged, err)
 	}
 }
@@ -259,12 +261,12 @@ func TestIdentityLeakInMetadata(t *testing.T) {
 		}
 		return found
 	}
-	entry, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
+	ent, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.s.AddUpload(ctx, w.entrant.ID, entry.ID, contest.StoredUpload{
-		Upload: contest.Upload{ID: "00000000-0000-0000-0000-000000000005", Kind: contest.UploadBusinessPlan, Name: "计划书.pdf",
+	_, err = w.s.AddUpload(ctx, w.entrant.ID, ent.ID, entry.StoredUpload{
+		Upload: entry.Upload{ID: "00000000-0000-0000-0000-000000000005", Kind: entry.UploadBusinessPlan, Name: "计划书.pdf",
 			ContentType: "application/pdf", Size: 1234, SHA256: make([]byte, 32)},
 		Key: "aa/bb/plan", JudgeKey: "aa/bb/plan-judge", Text: "商业计划书：石墨烯散热膜",
 		Metadata: "Author: 李娜\nProducer: LibreOffice 7.4\nTitle: 星河智能科技有限公司 商业计划书\n",
@@ -272,7 +274,7 @@ func TestIdentityLeakInMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, false)
+	_, err = w.s.SubmitEntry(ctx, w.entrant.ID, ent.ID, false)
 	e := wantCode(t, err, fault.CodeConflict)
 	if e.Message != "err.entry.identity_leak" || e.Fields["uploads.business_plan"] != "err.entry.identity_leak_meta" {
 		t.Fatalf("metadata leak not warned: %v", e)
@@ -280,8 +282,8 @@ func TestIdentityLeakInMetadata(t *testing.T) {
 	if d := e.Detail["uploads.business_plan"]; d != "Author: 李娜; Title: 星河智能科技有限公司 商业计划书" {
 		t.Errorf("the warning shows %q", d)
 	}
-	got, err := w.s.SubmitEntry(ctx, w.entrant.ID, entry.ID, true)
-	if err != nil || !slices.Contains(got.Flags, contest.FlagIdentityLeak) {
+	got, err := w.s.SubmitEntry(ctx, w.entrant.ID, ent.ID, true)
+	if err != nil || !slices.Contains(got.Flags, entry.FlagIdentityLeak) {
 		t.Fatalf("acknowledged submission: %+v %v", got, err)
 	}
 	if got.Snapshot == nil || len(got.Snapshot.Leaks) != 1 || !got.Snapshot.Leaks[0].InMetadata || got.Snapshot.Leaks[0].InText ||
@@ -315,7 +317,7 @@ func TestReviewAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Drafts are not the organizer's to see or judge.
-	list, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Sort: "title"})
+	list, err := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{Sort: "title"})
 	if err != nil || len(list) != 2 || list[0].Title != "乙" && list[0].Title != "甲" {
 		t.Fatalf("organizer's list %+v %v", list, err)
 	}
@@ -327,35 +329,35 @@ func TestReviewAndImport(t *testing.T) {
 		t.Fatalf("bulk reject: %d %v", n, err)
 	}
 	mine, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, ids[1])
-	if err != nil || mine.State != contest.EntryRejected || mine.ReviewReason != "不属于本市注册企业" {
+	if err != nil || mine.State != entry.Rejected || mine.ReviewReason != "不属于本市注册企业" {
 		t.Errorf("entrant sees %+v %v", mine, err)
 	}
 	if n, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids[:1], true, ""); err != nil || n != 1 {
 		t.Errorf("accept after reconsideration: %d %v", n, err)
 	}
 
-	rows := []contest.ImportRow{
-		{Line: 2, EntryInput: contest.EntryInput{Track: "新材料", Group: "团队组", Title: "导入项目一"},
-			Organization: contest.OrganizationInput{Kind: contest.OrgTeam, Name: "导入团队", ContactName: "周", ContactEmail: "zhou@example.com"}},
-		{Line: 3, EntryInput: contest.EntryInput{Track: "space", Group: "team", Title: "导入项目二"},
-			Organization: contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "坏公司", USCC: "123", ContactName: "吴", ContactEmail: "wu@example.com"}},
+	rows := []entry.ImportRow{
+		{Line: 2, Input: entry.Input{Track: "新材料", Group: "团队组", Title: "导入项目一"},
+			Organization: entry.OrganizationInput{Kind: entry.OrgTeam, Name: "导入团队", ContactName: "周", ContactEmail: "zhou@example.com"}},
+		{Line: 3, Input: entry.Input{Track: "space", Group: "team", Title: "导入项目二"},
+			Organization: entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "坏公司", USCC: "123", ContactName: "吴", ContactEmail: "wu@example.com"}},
 	}
-	res, err := w.s.ImportEntries(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{})
+	res, err := w.s.ImportRows(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Imported != 0 || len(res.Problems) != 2 || res.Problems[0].Line != 3 {
 		t.Fatalf("import with a bad row: %+v", res)
 	}
-	if list, _ := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{}); len(list) != 2 {
+	if list, _ := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{}); len(list) != 2 {
 		t.Fatalf("a refused import wrote entries: %d", len(list))
 	}
-	res, err = w.s.ImportEntries(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{SkipInvalid: true})
+	res, err = w.s.ImportRows(ctx, organizer.ID, w.contest.ID, rows, contest.ImportOptions{SkipInvalid: true})
 	if err != nil || res.Imported != 1 || res.Skipped != 1 {
 		t.Fatalf("import skipping bad rows: %+v %v", res, err)
 	}
-	imported, err := w.s.EntriesInContest(ctx, w.contest.ID, contest.EntryFilter{Query: "导入"})
-	if err != nil || len(imported) != 1 || imported[0].Source != "import" || imported[0].State != contest.EntrySubmitted || imported[0].Track != "materials" {
+	imported, err := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{Query: "导入"})
+	if err != nil || len(imported) != 1 || imported[0].Source != "import" || imported[0].State != entry.Submitted || imported[0].Track != "materials" {
 		t.Errorf("imported entry %+v %v", imported, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -73,7 +74,7 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 
 	// After the cooldown the judge can be reminded again; submitting every sheet
 	// retires the reminder, and a judge with nothing due cannot be reminded.
-	clock.Advance(contest.ReminderCooldown)
+	clock.Advance(judging.ReminderCooldown)
 	if err := w.s.RemindJudge(ctx, org, cid, "prelim", w.target.ExpertID); err != nil {
 		t.Fatal(err)
 	}

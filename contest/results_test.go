@@ -10,21 +10,23 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/judging"
 	"podium/fault"
 	"podium/scoring"
 )
 
 // sheetOf is the sheet the nth judge of an entry (judges in order of expert id)
 // submits; entries are named by organization.
-type sheetOf func(org string, nth int) contest.SheetInput
+type sheetOf func(org string, nth int) judging.SheetInput
 
 // same gives every criterion the same mark.
-func same(m string) contest.SheetInput { return marks(m, m, m) }
+func same(m string) judging.SheetInput { return marks(m, m, m) }
 
 // scoreRound opens a round, has every active assignment's judge submit the
 // sheet given by sheet, and closes the round.
-func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []contest.Assignment {
+func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []judging.Assignment {
 	t.Helper()
 	ctx := context.Background()
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, round, contest.RoundOpen); err != nil {
@@ -38,8 +40,8 @@ func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []con
 	if err != nil {
 		t.Fatal(err)
 	}
-	list = slices.DeleteFunc(list, func(a contest.Assignment) bool { return a.State != "active" })
-	slices.SortFunc(list, func(a, b contest.Assignment) int {
+	list = slices.DeleteFunc(list, func(a judging.Assignment) bool { return a.State != "active" })
+	slices.SortFunc(list, func(a, b judging.Assignment) int {
 		return int(a.EntryID-b.EntryID)*1_000_000 + int(a.ExpertID-b.ExpertID)
 	})
 	nth := map[int64]int{}
@@ -49,7 +51,7 @@ func (w assignWorld) scoreRound(t *testing.T, round string, sheet sheetOf) []con
 			t.Fatal(err)
 		}
 		key := fmt.Sprintf("%s-%d", round, a.ID)
-		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, sheet(orgOf[a.EntryID], nth[a.EntryID]), key, hash(key)); err != nil {
+		if _, err := w.s.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, sheet(orgOf[a.EntryID], nth[a.EntryID]), key, hash(key)); err != nil {
 			t.Fatal(err)
 		}
 		nth[a.EntryID]++
@@ -97,7 +99,7 @@ func prelimWithTie(t *testing.T) assignWorld {
 	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
 	w.run(t, "prelim")
 	marksOf := map[string]string{"芯算微电子有限公司": "25", "鹰眼装备股份有限公司": "20", "绿种团队": "20", "星河智能科技有限公司": "10"}
-	w.scoreRound(t, "prelim", func(org string, _ int) contest.SheetInput { return same(marksOf[org]) })
+	w.scoreRound(t, "prelim", func(org string, _ int) judging.SheetInput { return same(marksOf[org]) })
 	return w
 }
 
@@ -157,7 +159,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	// A sheet reopened after the awards: publication waits for it, and after the
 	// judge changes it the confirmed awards no longer match the ranking.
 	list, _ := w.s.Assignments(ctx, id, "prelim")
-	var starSheet contest.Assignment
+	var starSheet judging.Assignment
 	for _, a := range list {
 		if a.EntryID == w.entries["星河智能科技有限公司"] && a.State == "active" {
 			starSheet = a
@@ -174,7 +176,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	_, err = w.s.PublishResults(ctx, org, id, "prelim")
 	wantError(t, err, fault.CodeConflict, "err.publish.not_closed")
 	inv, _ := w.s.InviteExpert(ctx, org, id, starSheet.ExpertID)
-	if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, same("12"), "again", hash("again")); err != nil {
+	if _, err := w.s.SubmitSheet(ctx, access.EveryContest(inv.AccountID), starSheet.ID, same("12"), "again", hash("again")); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundClosed); err != nil {
@@ -208,7 +210,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 	if err := w.s.SetRoundState(ctx, org, id, "prelim", contest.RoundOpen); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("reopening a published round: %v", err)
 	}
-	_, err = w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), starSheet.ID, "回避")
+	_, err = w.s.Recuse(ctx, access.EveryContest(inv.AccountID), starSheet.ID, "回避")
 	wantError(t, err, fault.CodeConflict, "err.results.published")
 	c, _ := w.s.Contest(ctx, id)
 	c.Rounds[0].Method = "mean"
@@ -272,7 +274,7 @@ func weightedPreliminary(t *testing.T, awards []contest.AwardQuota) assignWorld 
 	}
 	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
 	w.run(t, "prelim")
-	w.scoreRound(t, "prelim", func(org string, nth int) contest.SheetInput {
+	w.scoreRound(t, "prelim", func(org string, nth int) judging.SheetInput {
 		switch {
 		case org == "芯算微电子有限公司":
 			return same("25")
@@ -307,7 +309,7 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 	w := weightedPreliminary(t, nil)
 	ctx := context.Background()
 	id := w.contest.ID
-	w.scoreRound(t, "semi", func(org string, nth int) contest.SheetInput {
+	w.scoreRound(t, "semi", func(org string, nth int) judging.SheetInput {
 		switch {
 		case org == "绿种团队" && nth == 0:
 			return same("29")
@@ -358,7 +360,7 @@ func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
 	w := weightedPreliminary(t, []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1}})
 	ctx := context.Background()
 	id := w.contest.ID
-	w.scoreRound(t, "semi", func(org string, _ int) contest.SheetInput {
+	w.scoreRound(t, "semi", func(org string, _ int) judging.SheetInput {
 		if org == "绿种团队" {
 			return marks("27", "27", "26")
 		}
@@ -414,7 +416,7 @@ func TestAwardsOnlyOnTheLastRound(t *testing.T) {
 	}
 	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
 	w.run(t, "prelim")
-	w.scoreRound(t, "prelim", func(org string, _ int) contest.SheetInput {
+	w.scoreRound(t, "prelim", func(org string, _ int) judging.SheetInput {
 		if org == "芯算微电子有限公司" {
 			return same("25")
 		}
@@ -439,12 +441,12 @@ func TestAwardsOnlyOnTheLastRound(t *testing.T) {
 // closed round, has its judge submit sheet instead, and closes the round
 // again: the ranking changes after the organizers decided on it. While the
 // round is open, neither decision can be confirmed.
-func (w assignWorld) rescore(t *testing.T, round, org string, sheet contest.SheetInput) {
+func (w assignWorld) rescore(t *testing.T, round, org string, sheet judging.SheetInput) {
 	t.Helper()
 	ctx := context.Background()
 	id := w.contest.ID
 	list, _ := w.s.Assignments(ctx, id, round)
-	i := slices.IndexFunc(list, func(a contest.Assignment) bool { return a.EntryID == w.entries[org] && a.State == "active" })
+	i := slices.IndexFunc(list, func(a judging.Assignment) bool { return a.EntryID == w.entries[org] && a.State == "active" })
 	if i < 0 {
 		t.Fatalf("no sheet of %s in %s", org, round)
 	}
@@ -464,7 +466,7 @@ func (w assignWorld) rescore(t *testing.T, round, org string, sheet contest.Shee
 		t.Fatal(err)
 	}
 	key := fmt.Sprintf("rescore-%d-%s", a.ID, sheet.Marks["tech"])
-	if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, sheet, key, hash(key)); err != nil {
+	if _, err := w.s.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, sheet, key, hash(key)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, id, round, contest.RoundClosed); err != nil {

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/judging"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -20,10 +22,10 @@ import (
 // assignment's judge invited and the round open.
 type scoringWorld struct {
 	assignWorld
-	judge      contest.JudgeSession // the judge of target, logged in with an invite
-	target     contest.Assignment
-	otherJudge contest.JudgeSession
-	other      contest.Assignment
+	judge      access.JudgeSession // the judge of target, logged in with an invite
+	target     judging.Assignment
+	otherJudge access.JudgeSession
+	other      judging.Assignment
 }
 
 func newScoringWorld(t *testing.T) scoringWorld {
@@ -45,13 +47,13 @@ func newScoringWorld(t *testing.T) scoringWorld {
 	}
 	for _, p := range []struct {
 		expert int64
-		into   *contest.JudgeSession
+		into   *access.JudgeSession
 	}{{w.target.ExpertID, &w.judge}, {w.other.ExpertID, &w.otherJudge}} {
 		inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, p.expert)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, sess, err := w.s.RedeemInvite(ctx, inv.Token, contest.Redemption{})
+		_, sess, err := w.s.RedeemInvite(ctx, inv.Token, access.Redemption{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +62,7 @@ func newScoringWorld(t *testing.T) scoringWorld {
 	return w
 }
 
-func marks(tech, market, team string) contest.SheetInput {
+func marks(tech, market, team string) judging.SheetInput {
 	p := func(s string) scoring.Points {
 		v, err := scoring.ParsePoints(s)
 		if err != nil {
@@ -68,7 +70,7 @@ func marks(tech, market, team string) contest.SheetInput {
 		}
 		return v
 	}
-	return contest.SheetInput{Marks: map[string]scoring.Points{"tech": p(tech), "market": p(market), "team": p(team)}}
+	return judging.SheetInput{Marks: map[string]scoring.Points{"tech": p(tech), "market": p(market), "team": p(team)}}
 }
 
 func hash(s string) []byte {
@@ -117,12 +119,12 @@ func TestSubmitExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Drafts keep partial work, validated as far as it goes.
-	draft, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, contest.SheetInput{Marks: map[string]scoring.Points{"tech": 3050}, Comments: map[string]string{"tech": "技术扎实"}})
+	draft, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, judging.SheetInput{Marks: map[string]scoring.Points{"tech": 3050}, Comments: map[string]string{"tech": "技术扎实"}})
 	if err != nil || draft.State != "draft" || draft.Marks["tech"] != 3050 || draft.Comments["tech"] != "技术扎实" {
 		t.Fatalf("draft %+v %v", draft, err)
 	}
 	// Validation: above max, off-step, unknown and missing criteria, all at once.
-	bad := contest.SheetInput{Marks: map[string]scoring.Points{"tech": 4100, "market": 2025, "luck": 100}}
+	bad := judging.SheetInput{Marks: map[string]scoring.Points{"tech": 4100, "market": 2025, "luck": 100}}
 	_, err = w.s.SubmitSheet(ctx, w.judge, w.target.ID, bad, "k0", hash("bad"))
 	e, _ := err.(*fault.Error)
 	if e == nil || e.Fields["marks.tech"] != "err.score.range" || e.Fields["marks.market"] != "err.score.step" ||
@@ -151,7 +153,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 			t.Errorf("retry %d: %v", i, errs[i])
 		}
 	}
-	var sheet contest.Sheet
+	var sheet judging.Sheet
 	if err := json.Unmarshal([]byte(first), &sheet); err != nil || sheet.State != "submitted" || sheet.Total == nil || *sheet.Total != 7550 {
 		t.Fatalf("submitted sheet %s %v", first, err)
 	}
@@ -231,8 +233,8 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 		}
 		// Entries score by their id, so the ranking is known: higher id, higher score.
 		m := scoring.Points(a.EntryID * 100)
-		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
-		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+		in := judging.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		if _, err := w.s.SubmitSheet(ctx, access.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -311,8 +313,8 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 			judges[a.ExpertID] = inv.AccountID
 		}
 		m := scoring.Points(a.EntryID * 100) // higher id, higher score
-		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
-		if _, err := w.s.SubmitSheet(ctx, contest.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
+		in := judging.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		if _, err := w.s.SubmitSheet(ctx, access.EveryContest(judges[a.ExpertID]), a.ID, in, fmt.Sprint(a.ID), hash(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -353,7 +355,7 @@ func TestSubmittedResponseIsTheStoredSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A draft with a comment on a criterion the submission leaves uncommented.
-	if _, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, contest.SheetInput{Marks: map[string]scoring.Points{"team": 500},
+	if _, err := w.s.SaveDraft(ctx, w.judge, w.target.ID, judging.SheetInput{Marks: map[string]scoring.Points{"team": 500},
 		Comments: map[string]string{"team": "团队待加强"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -364,16 +366,16 @@ func TestSubmittedResponseIsTheStoredSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID)
+	ent, err := w.s.JudgeEntry(ctx, w.judge, w.target.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := json.Marshal(entry.Sheet)
+	stored, _ := json.Marshal(ent.Sheet)
 	if string(stored) != string(response) {
 		t.Errorf("response and stored sheet differ:\n%s\n%s", response, stored)
 	}
-	if entry.Sheet.Comments["tech"] != "技术领先" || entry.Sheet.Comment != "总体良好" || entry.Sheet.Comments["team"] != "" {
-		t.Errorf("comments %q, %q", entry.Sheet.Comments, entry.Sheet.Comment)
+	if ent.Sheet.Comments["tech"] != "技术领先" || ent.Sheet.Comment != "总体良好" || ent.Sheet.Comments["team"] != "" {
+		t.Errorf("comments %q, %q", ent.Sheet.Comments, ent.Sheet.Comment)
 	}
 }
 

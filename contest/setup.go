@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"podium/fault"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -29,18 +30,22 @@ type Setup struct {
 	Entry               EntrySettings `json:"entry"`
 }
 
+// EntryFieldKeys names the fields of an entry (entry.Fields) a contest can
+// require, in the order forms show them.
+var EntryFieldKeys = []string{"summary", "stage", "technology", "market", "team", "financing"}
+
 // EntrySettings are the contest's rules for entries: which fields and uploads a
 // submission needs, and how large uploads may be.
 type EntrySettings struct {
-	RequiredFields  []string `json:"required_fields"`   // keys of EntryFields
-	RequiredUploads []string `json:"required_uploads"`  // upload kinds; nil means a business plan
-	DocumentLimitMB int      `json:"document_limit_mb"` // 0 means 20
-	VideoLimitMB    int      `json:"video_limit_mb"`    // 0 means 500
+	RequiredFields  []string         `json:"required_fields"`   // EntryFieldKeys
+	RequiredUploads []filecheck.Kind `json:"required_uploads"`  // upload kinds; nil means a business plan
+	DocumentLimitMB int              `json:"document_limit_mb"` // 0 means 20
+	VideoLimitMB    int              `json:"video_limit_mb"`    // 0 means 500
 }
 
 // UploadLimit is the largest file of kind the contest accepts, in bytes.
-func (e EntrySettings) UploadLimit(kind string) int64 {
-	if kind == UploadVideo {
+func (e EntrySettings) UploadLimit(kind filecheck.Kind) int64 {
+	if kind == filecheck.Video {
 		return int64(e.VideoLimitMB) << 20
 	}
 	return int64(e.DocumentLimitMB) << 20
@@ -140,7 +145,7 @@ func (c *Setup) Normalize() {
 		}
 	}
 	if c.Entry.RequiredUploads == nil {
-		c.Entry.RequiredUploads = []string{UploadBusinessPlan}
+		c.Entry.RequiredUploads = []filecheck.Kind{filecheck.BusinessPlan}
 	}
 	if c.Entry.RequiredFields == nil {
 		c.Entry.RequiredFields = []string{}
@@ -179,8 +184,8 @@ func (c *Setup) Validate() error {
 	if !slugPattern.MatchString(c.Slug) {
 		p.Add("slug", "err.contest.slug")
 	}
-	checkName(p, "name_zh", c.NameZh, true)
-	checkName(p, "name_en", c.NameEn, false)
+	CheckName(p, "name_zh", c.NameZh, true)
+	CheckName(p, "name_en", c.NameEn, false)
 	if utf8.RuneCountInString(c.Description) > 5000 {
 		p.Add("description", "err.too_long")
 	}
@@ -203,8 +208,8 @@ func (c *Setup) Validate() error {
 			p.Add(at+".key", "err.key_duplicate")
 		}
 		roundKeys[r.Key] = true
-		checkName(p, at+".name_zh", r.NameZh, true)
-		checkName(p, at+".name_en", r.NameEn, false)
+		CheckName(p, at+".name_zh", r.NameZh, true)
+		CheckName(p, at+".name_en", r.NameEn, false)
 		if r.Kind != KindOnline && r.Kind != KindLive {
 			p.Add(at+".kind", "err.round.kind")
 		}
@@ -262,7 +267,7 @@ func (c *Setup) Validate() error {
 		}
 	}
 	for i, k := range c.Entry.RequiredUploads {
-		if !slices.Contains(UploadKinds, k) {
+		if !slices.Contains(filecheck.Kinds, k) {
 			p.Add(fmt.Sprintf("entry.required_uploads[%d]", i), "err.upload.kind")
 		}
 	}
@@ -311,15 +316,6 @@ func (c *Setup) Validate() error {
 	return p.Err()
 }
 
-func checkName(p fault.Problems, field, name string, required bool) {
-	switch n := utf8.RuneCountInString(name); {
-	case required && n == 0:
-		p.Add(field, "err.required")
-	case n > 200:
-		p.Add(field, "err.too_long")
-	}
-}
-
 // checkCategories validates tracks or groups and returns the set of valid keys.
 func checkCategories(p fault.Problems, field string, cats []Category) map[string]bool {
 	if len(cats) == 0 {
@@ -334,8 +330,8 @@ func checkCategories(p fault.Problems, field string, cats []Category) map[string
 			p.Add(at+".key", "err.key_duplicate")
 		}
 		keys[c.Key] = true
-		checkName(p, at+".name_zh", c.NameZh, true)
-		checkName(p, at+".name_en", c.NameEn, false)
+		CheckName(p, at+".name_zh", c.NameZh, true)
+		CheckName(p, at+".name_en", c.NameEn, false)
 	}
 	return keys
 }
@@ -356,8 +352,8 @@ func checkRubric(p fault.Problems, round string, criteria []Criterion) map[strin
 			p.Add(at+".key", "err.key_duplicate")
 		}
 		keys[c.Key] = true
-		checkName(p, at+".name_zh", c.NameZh, true)
-		checkName(p, at+".name_en", c.NameEn, false)
+		CheckName(p, at+".name_zh", c.NameZh, true)
+		CheckName(p, at+".name_en", c.NameEn, false)
 		if utf8.RuneCountInString(c.DescriptionZh) > 2000 || utf8.RuneCountInString(c.DescriptionEn) > 2000 {
 			p.Add(at+".description_zh", "err.too_long")
 		}

@@ -8,9 +8,14 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/fault"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -25,7 +30,7 @@ var shortfallEntries = []struct{ org, track, title string }{
 	{"芯算微电子有限公司", "manufacturing", "校园共享储能"},
 }
 
-var shortfallExperts = []contest.ExpertInput{
+var shortfallExperts = []judging.ExpertInput{
 	{Name: "王建国", Organization: "清华大学", Fields: []string{"新材料"}},
 	{Name: "李秀英", Organization: "华东理工 大学", Fields: []string{"新材料"}}, // the organization of 可降解包装材料
 	{Name: "张伟", Organization: "中科院上海硅酸盐研究所", Fields: []string{"新材料"}},
@@ -42,12 +47,12 @@ func newShortfallWorld(t *testing.T, entries int) assignWorld {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	w := assignWorld{s: s, entries: map[string]int64{}, experts: map[string]int64{}}
-	w.organizer = contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	w.organizer = contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	if _, err := s.DB.Exec(`UPDATE accounts SET display_name = '赵组织' WHERE id = $1`, w.organizer.ID); err != nil {
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("shortfall")
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	one := 1
 	setup.Rounds[0].AdvanceCount = &one
 	var err error
@@ -56,18 +61,18 @@ func newShortfallWorld(t *testing.T, entries int) assignWorld {
 	}
 	var ids []int64
 	for i, e := range shortfallEntries[:entries] {
-		a := contesttest.Account(t, s, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
-		if _, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: e.org, ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+		a := contesttest.Account(t, s, access.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: e.org, ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		entry, err := s.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: e.track, Group: "team", Title: e.title})
+		ent, err := s.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: e.track, Group: "team", Title: e.title})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SubmitEntry(ctx, a.ID, entry.ID, false); err != nil {
+		if _, err := s.SubmitEntry(ctx, a.ID, ent.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		w.entries[e.title], ids = entry.ID, append(ids, entry.ID)
+		w.entries[e.title], ids = ent.ID, append(ids, ent.ID)
 	}
 	if _, err := s.ReviewEntries(ctx, w.organizer.ID, w.contest.ID, ids, true, ""); err != nil {
 		t.Fatal(err)
@@ -87,13 +92,13 @@ func newShortfallWorld(t *testing.T, entries int) assignWorld {
 // judge's position as marks (so totals differ) and closes it.
 func (w assignWorld) scoreAll(t *testing.T) {
 	t.Helper()
-	w.scoreRound(t, "prelim", func(_ string, nth int) contest.SheetInput {
+	w.scoreRound(t, "prelim", func(_ string, nth int) judging.SheetInput {
 		m := fmt.Sprint(20 + 2*nth)
 		return marks(m, m, m)
 	})
 }
 
-func reviewsOf(t *testing.T, w assignWorld, title string) contest.EntryReviews {
+func reviewsOf(t *testing.T, w assignWorld, title string) judging.EntryReviews {
 	t.Helper()
 	all, err := w.s.RoundReviews(context.Background(), w.contest.ID, "prelim")
 	if err != nil {
@@ -105,7 +110,7 @@ func reviewsOf(t *testing.T, w assignWorld, title string) contest.EntryReviews {
 		}
 	}
 	t.Fatalf("%s is not in the round", title)
-	return contest.EntryReviews{}
+	return judging.EntryReviews{}
 }
 
 func wantRefusal(t *testing.T, err error, message string, titles ...string) {
@@ -136,24 +141,24 @@ func wantRefusal(t *testing.T, err error, message string, titles ...string) {
 func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 	w := newShortfallWorld(t, 2)
 	ctx := context.Background()
-	if run := w.run(t, "prelim"); run.State != contest.RunDone || run.Added != 10 {
+	if run := w.run(t, "prelim"); run.State != judging.RunDone || run.Added != 10 {
 		t.Fatalf("run %+v", run)
 	}
 	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
-	i := slices.IndexFunc(list, func(a contest.Assignment) bool { return a.EntryID == w.entries["智能温控涂层"] })
+	i := slices.IndexFunc(list, func(a judging.Assignment) bool { return a.EntryID == w.entries["智能温控涂层"] })
 	inv, err := w.s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, list[i].ExpertID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if replacement, err := w.s.Recuse(ctx, contest.EveryContest(inv.AccountID), list[i].ID, "项目负责人是我指导过的博士生"); err != nil || replacement != 0 {
+	if replacement, err := w.s.Recuse(ctx, access.EveryContest(inv.AccountID), list[i].ID, "项目负责人是我指导过的博士生"); err != nil || replacement != 0 {
 		t.Fatalf("recusal: replacement %d, %v", replacement, err)
 	}
 
 	short := reviewsOf(t, w, "智能温控涂层")
-	if short.Status != contest.ReviewsShort || short.Reviews != 4 || short.Required != 5 || !short.Undecided() {
+	if short.Status != judging.ReviewsShort || short.Reviews != 4 || short.Required != 5 || !short.Undecided() {
 		t.Fatalf("after the recusal: %+v", short)
 	}
-	if other := reviewsOf(t, w, "工业视觉质检"); other.Status != contest.ReviewsComplete {
+	if other := reviewsOf(t, w, "工业视觉质检"); other.Status != judging.ReviewsComplete {
 		t.Fatalf("the other entry: %+v", other)
 	}
 	_, progress, err := w.s.Progress(ctx, w.contest.ID, "prelim")
@@ -161,7 +166,7 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range progress {
-		if p.EntryID == w.entries["智能温控涂层"] && (p.Assigned != 4 || p.Required != 5 || p.Status != contest.ReviewsShort) {
+		if p.EntryID == w.entries["智能温控涂层"] && (p.Assigned != 4 || p.Required != 5 || p.Status != judging.ReviewsShort) {
 			t.Errorf("progress says %+v, want 4 assigned of 5 required, short", p)
 		}
 	}
@@ -202,7 +207,7 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := accepted.Decision; accepted.Status != contest.ReviewsAccepted || d == nil || d.Reason != reason || d.By != "赵组织" || d.Reviews != 4 || d.At.IsZero() {
+	if d := accepted.Decision; accepted.Status != judging.ReviewsAccepted || d == nil || d.Reason != reason || d.By != "赵组织" || d.Reviews != 4 || d.At.IsZero() {
 		t.Fatalf("accepted: %+v %+v", accepted, d)
 	}
 	log, _ := w.s.Records(ctx, w.contest.ID)
@@ -231,7 +236,7 @@ func TestAssigningUndoesTheDecision(t *testing.T) {
 	w := newShortfallWorld(t, 3)
 	ctx := context.Background()
 	run := w.run(t, "prelim")
-	if run.State != contest.RunPartial {
+	if run.State != judging.RunPartial {
 		t.Fatalf("run %+v", run)
 	}
 	id := w.entries["可降解包装材料"]
@@ -242,7 +247,7 @@ func TestAssigningUndoesTheDecision(t *testing.T) {
 	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", id, w.experts["杨帆"]); err != nil {
 		t.Fatal(err)
 	}
-	if e := reviewsOf(t, w, "可降解包装材料"); e.Status != contest.ReviewsComplete || e.Decision != nil || e.Reviews != 5 {
+	if e := reviewsOf(t, w, "可降解包装材料"); e.Status != judging.ReviewsComplete || e.Decision != nil || e.Reviews != 5 {
 		t.Fatalf("after assigning: %+v", e)
 	}
 	log, _ := w.s.Records(ctx, w.contest.ID)
@@ -260,10 +265,10 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 	w := newShortfallWorld(t, 4)
 	ctx := context.Background()
 	run := w.run(t, "prelim")
-	if run.State != contest.RunPartial || run.Added != 14 {
+	if run.State != judging.RunPartial || run.Added != 14 {
 		t.Fatalf("run %+v", run)
 	}
-	gaps := map[string]contest.RunGap{}
+	gaps := map[string]judging.RunGap{}
 	for _, g := range run.Report.Unfilled {
 		if g.Code == "" || g.Title == "" {
 			t.Errorf("gap without code or title: %+v", g)
@@ -271,11 +276,11 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 		gaps[g.Title] = g
 	}
 	few := gaps["可降解包装材料"]
-	if len(gaps) != 2 || few.Missing != 1 || few.Required != 5 || few.Reason != contest.GapFewEligible ||
-		few.Pool == nil || *few.Pool != (contest.RunPool{WithField: 5, Conflicted: 1, Eligible: 4, Organizations: 4}) {
+	if len(gaps) != 2 || few.Missing != 1 || few.Required != 5 || few.Reason != judging.GapFewEligible ||
+		few.Pool == nil || *few.Pool != (judging.RunPool{WithField: 5, Conflicted: 1, Eligible: 4, Organizations: 4}) {
 		t.Fatalf("report %+v, pool %+v", run.Report, few.Pool)
 	}
-	if none := gaps["校园共享储能"]; none.Missing != 5 || none.Reason != contest.GapFewEligible || none.Pool == nil || none.Pool.WithField != 0 {
+	if none := gaps["校园共享储能"]; none.Missing != 5 || none.Reason != judging.GapFewEligible || none.Pool == nil || none.Pool.WithField != 0 {
 		t.Fatalf("the entry nobody may judge: %+v", none)
 	}
 	again, err := w.s.AssignmentRunByID(ctx, w.contest.ID, run.ID)
@@ -289,7 +294,7 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rep.Ranking.Entries) != 3 || len(rep.NotScored) != 1 || rep.NotScored[0].Title != "校园共享储能" ||
-		rep.NotScored[0].Status != contest.ReviewsUnscored || rep.NotScored[0].Code == "" {
+		rep.NotScored[0].Status != judging.ReviewsUnscored || rep.NotScored[0].Code == "" {
 		t.Fatalf("ranked %d, not scored %+v", len(rep.Ranking.Entries), rep.NotScored)
 	}
 	if _, err := w.s.ConfirmAdvancement(ctx, w.organizer.ID, w.contest.ID, "prelim", nil); err != nil {
@@ -304,7 +309,7 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 	}
 	const reason = "本赛道无评审专家，经组委会研究，该项目不参加本轮排名"
 	withdrawn, err := w.s.WithdrawFromRound(ctx, w.organizer.ID, w.contest.ID, "prelim", unscored, reason)
-	if err != nil || withdrawn.Status != contest.ReviewsWithdrawn || withdrawn.Decision.Reason != reason {
+	if err != nil || withdrawn.Status != judging.ReviewsWithdrawn || withdrawn.Decision.Reason != reason {
 		t.Fatalf("withdrawn %+v %v", withdrawn, err)
 	}
 	log, _ := w.s.Records(ctx, w.contest.ID)
@@ -320,7 +325,7 @@ func TestPartialRunAndUnscoredEntry(t *testing.T) {
 	if err != nil || len(published) != 3 {
 		t.Fatalf("published %+v %v", published, err)
 	}
-	if slices.ContainsFunc(published, func(r contest.RoundResult) bool { return r.Title == "校园共享储能" }) {
+	if slices.ContainsFunc(published, func(r results.RoundResult) bool { return r.Title == "校园共享储能" }) {
 		t.Fatal("the withdrawn entry was published")
 	}
 }

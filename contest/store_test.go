@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/fault"
 )
@@ -25,7 +26,7 @@ func wantCode(t *testing.T, err error, code fault.Code) *fault.Error {
 func TestCreateAndLoadContest(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 
 	setup := contesttest.Setup("city-2026")
 	deadline := time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC)
@@ -86,8 +87,8 @@ func TestCreateAndLoadContest(t *testing.T) {
 func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
-	entrant := contesttest.Account(t, s, contest.RoleEntrant, "e@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
+	entrant := contesttest.Account(t, s, access.RoleEntrant, "e@example.com")
 	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("update-me"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,22 +163,22 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 func TestAccountsAndAuthentication(t *testing.T) {
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	a, err := s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleEntrant, Email: " Li.Lei@Example.COM ", DisplayName: "李雷", Password: "correct horse"})
+	a, err := s.CreateAccount(ctx, access.NewAccount{Role: access.RoleEntrant, Email: " Li.Lei@Example.COM ", DisplayName: "李雷", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *a.Email != "li.lei@example.com" {
 		t.Errorf("email stored as %q", *a.Email)
 	}
-	phone, err := s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleEntrant, Phone: "+86 138 0013 8000", DisplayName: "韩梅梅", Password: "correct horse"})
+	phone, err := s.CreateAccount(ctx, access.NewAccount{Role: access.RoleEntrant, Phone: "+86 138 0013 8000", DisplayName: "韩梅梅", Password: "correct horse"})
 	if err != nil || *phone.Phone != "13800138000" {
 		t.Fatalf("phone account: %+v %v", phone, err)
 	}
-	_, err = s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleEntrant, Email: "li.lei@example.com", DisplayName: "x", Password: "another one"})
+	_, err = s.CreateAccount(ctx, access.NewAccount{Role: access.RoleEntrant, Email: "li.lei@example.com", DisplayName: "x", Password: "another one"})
 	if e := wantCode(t, err, fault.CodeConflict); e.Fields["email"] != "err.account.email_taken" {
 		t.Errorf("duplicate email fields %v", e.Fields)
 	}
-	_, err = s.CreateAccount(ctx, contest.NewAccount{Role: "admin", Email: "not-an-email", Phone: "12345", DisplayName: "", Password: "short"})
+	_, err = s.CreateAccount(ctx, access.NewAccount{Role: "admin", Email: "not-an-email", Phone: "12345", DisplayName: "", Password: "short"})
 	e := wantCode(t, err, fault.CodeInvalid)
 	for _, f := range []string{"role", "email", "phone", "display_name", "password"} {
 		if e.Fields[f] == "" {
@@ -202,7 +203,7 @@ func TestAccountsAndAuthentication(t *testing.T) {
 func TestSessionLifecycle(t *testing.T) {
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
-	a := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	a := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	token, sess, err := s.CreateSession(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -245,12 +246,12 @@ func TestSessionLifecycle(t *testing.T) {
 func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("invites"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "王评委", Email: "wang@example.com"})
+	inv, err := s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "王评委", Email: "wang@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,11 +265,11 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	)
 	for range 10 {
 		wg.Go(func() {
-			_, sess, err := s.RedeemInvite(ctx, inv.Token, contest.Redemption{})
+			_, sess, err := s.RedeemInvite(ctx, inv.Token, access.Redemption{})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case err == nil && sess.Account.ID == inv.AccountID && sess.Account.Role == contest.RoleJudge:
+			case err == nil && sess.Account.ID == inv.AccountID && sess.Account.Role == access.RoleJudge:
 				successes++
 			case fault.ErrorCode(err) == fault.CodeConflict:
 				used++
@@ -287,7 +288,7 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 	}
 
 	// A second invite for the same email reuses the judge's account.
-	inv2, err := s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "王评委", Email: "WANG@example.com"})
+	inv2, err := s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "王评委", Email: "WANG@example.com"})
 	if err != nil || inv2.AccountID != inv.AccountID {
 		t.Fatalf("second invite %+v %v", inv2, err)
 	}
@@ -296,18 +297,18 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 		t.Errorf("ContestJudges = %+v, %v", judges, err)
 	}
 	clock.Advance(s.InviteTTL + time.Second)
-	_, _, err = s.RedeemInvite(ctx, inv2.Token, contest.Redemption{})
+	_, _, err = s.RedeemInvite(ctx, inv2.Token, access.Redemption{})
 	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.invite.expired" {
 		t.Errorf("message %q", e.Message)
 	}
-	_, _, err = s.RedeemInvite(ctx, "no-such-token", contest.Redemption{})
+	_, _, err = s.RedeemInvite(ctx, "no-such-token", access.Redemption{})
 	wantCode(t, err, fault.CodeNotFound)
 
 	// An entrant's email cannot be turned into a judge.
-	contesttest.Account(t, s, contest.RoleEntrant, "entrant@example.com")
-	_, err = s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "x", Email: "entrant@example.com"})
+	contesttest.Account(t, s, access.RoleEntrant, "entrant@example.com")
+	_, err = s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "x", Email: "entrant@example.com"})
 	wantCode(t, err, fault.CodeConflict)
-	_, err = s.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: " "})
+	_, err = s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: " "})
 	wantCode(t, err, fault.CodeInvalid)
 }
 

@@ -12,8 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
 // An organizer imports experts, sets a panel, runs the assignment in the
@@ -21,14 +22,14 @@ import (
 func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("assign-web")
 	setup.Rounds[0].ReviewsPerEntry = 2
 	c, err := h.store.CreateContest(ctx, org.ID, setup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 	if res.status != http.StatusAccepted {
 		t.Fatalf("start: %d %s", res.status, res.body)
 	}
-	var run contest.AssignmentRun
+	var run judging.AssignmentRun
 	res.json(t, &run)
 	location := res.header.Get("Location")
 	for deadline := time.Now().Add(10 * time.Second); run.State == "running" && time.Now().Before(deadline); {
@@ -86,7 +87,7 @@ func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 		t.Fatalf("run %+v", run)
 	}
 	var list struct {
-		Assignments []contest.Assignment `json:"assignments"`
+		Assignments []judging.Assignment `json:"assignments"`
 	}
 	cl.get(base+"/assignments").json(t, &list)
 	if len(list.Assignments) != 6 {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -17,14 +18,14 @@ import (
 type assignmentsPage struct {
 	Contest     contest.Contest
 	Round       contest.Round
-	Pool        []contest.Expert
+	Pool        []judging.Expert
 	OnPanel     map[int64]bool
-	Assignments []contest.Assignment
-	Run         *contest.AssignmentRun
+	Assignments []judging.Assignment
+	Run         *judging.AssignmentRun
 	RunReport   []string // the run's report, in the reader's language
 	// Entries are the round's entries, for the form that assigns an expert by
 	// hand (those short of reviews first); Entry is the one to preselect.
-	Entries []contest.EntryReviews
+	Entries []judging.EntryReviews
 	Entry   int64
 	Errors  map[string]string
 }
@@ -47,7 +48,7 @@ func (s *Server) assignmentsPage(c *gin.Context) {
 func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsPage) {
 	ctx := c.Request.Context()
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -61,11 +62,11 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 		s.fail(c, fault.NotFound("err.round.not_found"))
 		return
 	}
-	if page.Pool, err = s.store.Experts(ctx, accountID(c), ""); err != nil {
+	if page.Pool, err = s.judging.Experts(ctx, accountID(c), ""); err != nil {
 		s.fail(c, err)
 		return
 	}
-	panel, err := s.store.Panel(ctx, contestID(c), page.Round.Key)
+	panel, err := s.judging.Panel(ctx, contestID(c), page.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -74,17 +75,17 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 	for _, m := range panel {
 		page.OnPanel[m.ID] = true
 	}
-	if page.Assignments, err = s.store.Assignments(ctx, contestID(c), page.Round.Key); err != nil {
+	if page.Assignments, err = s.judging.Assignments(ctx, contestID(c), page.Round.Key); err != nil {
 		s.fail(c, err)
 		return
 	}
 	if id, err := strconv.ParseInt(c.Query("run"), 10, 64); err == nil && page.Run == nil {
-		if run, err := s.store.AssignmentRunByID(ctx, contestID(c), id); err == nil {
+		if run, err := s.judging.AssignmentRunByID(ctx, contestID(c), id); err == nil {
 			page.Run = &run
 			page.RunReport = runReportLines(s.localizer(c), run.Report)
 		}
 	}
-	all, err := s.store.RoundReviews(ctx, contestID(c), page.Round.Key)
+	all, err := s.judging.RoundReviews(ctx, contestID(c), page.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -96,18 +97,18 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 
 // gapsFirst puts the entries waiting for a decision first, then the other
 // incomplete ones, then the rest, each by code.
-func gapsFirst(all []contest.EntryReviews) []contest.EntryReviews {
-	rank := func(e contest.EntryReviews) int {
+func gapsFirst(all []judging.EntryReviews) []judging.EntryReviews {
+	rank := func(e judging.EntryReviews) int {
 		switch {
 		case e.Undecided():
 			return 0
-		case e.Status != contest.ReviewsComplete:
+		case e.Status != judging.ReviewsComplete:
 			return 1
 		}
 		return 2
 	}
 	out := slices.Clone(all)
-	slices.SortStableFunc(out, func(a, b contest.EntryReviews) int { return rank(a) - rank(b) })
+	slices.SortStableFunc(out, func(a, b judging.EntryReviews) int { return rank(a) - rank(b) })
 	return out
 }
 
@@ -124,7 +125,7 @@ func (s *Server) roundPath(c *gin.Context) string {
 func (s *Server) panelSubmit(c *gin.Context) {
 	ids, err := selectedIDs(c.PostFormArray("expert"))
 	if err == nil {
-		err = s.store.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ids)
+		err = s.judging.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ids)
 	}
 	if err != nil {
 		s.assignmentsFailure(c, err)
@@ -135,15 +136,15 @@ func (s *Server) panelSubmit(c *gin.Context) {
 
 // startRun opens an assignment run and does the work in the background, so a
 // large round does not hold the request; the page and the API show progress.
-func (s *Server) startRun(c *gin.Context, seed int64) (contest.AssignmentRun, error) {
+func (s *Server) startRun(c *gin.Context, seed int64) (judging.AssignmentRun, error) {
 	actor, contestID, round := accountID(c), contestID(c), c.Param("round")
-	run, err := s.store.StartAssignment(c.Request.Context(), actor, contestID, round, seed)
+	run, err := s.judging.StartAssignment(c.Request.Context(), actor, contestID, round, seed)
 	if err != nil {
 		return run, err
 	}
 	ctx := context.WithoutCancel(c.Request.Context())
 	go func() {
-		if _, err := s.store.RunAssignment(ctx, actor, contestID, round, run.ID); err != nil {
+		if _, err := s.judging.RunAssignment(ctx, actor, contestID, round, run.ID); err != nil {
 			s.log.ErrorContext(ctx, "assignment run failed", "run", run.ID, "err", err)
 		}
 	}()
@@ -161,9 +162,9 @@ func (s *Server) runSubmit(c *gin.Context) {
 }
 
 func (s *Server) assignmentAddSubmit(c *gin.Context) {
-	entry, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
+	ent, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
 	expert, _ := strconv.ParseInt(c.PostForm("expert"), 10, 64)
-	if err := s.store.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), entry, expert); err != nil {
+	if err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ent, expert); err != nil {
 		s.assignmentsFailure(c, err)
 		return
 	}
@@ -172,7 +173,7 @@ func (s *Server) assignmentAddSubmit(c *gin.Context) {
 
 func (s *Server) assignmentRemoveSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.Param("assignment"), 10, 64)
-	if err := s.store.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason")); err != nil {
+	if err := s.judging.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason")); err != nil {
 		s.assignmentsFailure(c, err)
 		return
 	}
@@ -182,7 +183,7 @@ func (s *Server) assignmentRemoveSubmit(c *gin.Context) {
 // API.
 
 func (s *Server) apiPanel(c *gin.Context) {
-	panel, err := s.store.Panel(c.Request.Context(), contestID(c), c.Param("round"))
+	panel, err := s.judging.Panel(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"panel": panel}, err)
 }
 
@@ -194,7 +195,7 @@ func (s *Server) apiSetPanel(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.store.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Experts); err != nil {
+	if err := s.judging.SetPanel(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Experts); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -224,12 +225,12 @@ func (s *Server) apiRun(c *gin.Context) {
 		s.fail(c, fault.NotFound("err.assign.run_not_found"))
 		return
 	}
-	run, err := s.store.AssignmentRunByID(c.Request.Context(), contestID(c), id)
+	run, err := s.judging.AssignmentRunByID(c.Request.Context(), contestID(c), id)
 	s.reply(c, http.StatusOK, run, err)
 }
 
 func (s *Server) apiAssignments(c *gin.Context) {
-	list, err := s.store.Assignments(c.Request.Context(), contestID(c), c.Param("round"))
+	list, err := s.judging.Assignments(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"assignments": list}, err)
 }
 
@@ -242,7 +243,7 @@ func (s *Server) apiAddAssignment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	err := s.store.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Entry, req.Expert)
+	err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Entry, req.Expert)
 	s.reply(c, http.StatusCreated, gin.H{"entry": req.Entry, "expert": req.Expert}, err)
 }
 
@@ -257,7 +258,7 @@ func (s *Server) apiRemoveAssignment(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.store.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, req.Reason); err != nil {
+	if err := s.judging.RemoveAssignment(c.Request.Context(), accountID(c), contestID(c), id, req.Reason); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -274,6 +275,6 @@ func (s *Server) apiRecuse(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	_, err := s.store.Recuse(c.Request.Context(), judgeOf(c), id, req.Reason)
+	_, err := s.judging.Recuse(c.Request.Context(), judgeOf(c), id, req.Reason)
 	s.reply(c, http.StatusOK, gin.H{"recused": id}, err)
 }

@@ -59,7 +59,7 @@ func (s *Server) auditPage(c *gin.Context) {
 	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
 	page.First = before <= 0
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -9,34 +9,35 @@ import (
 	"github.com/go-redis/redis_rate/v10"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/fault"
 )
 
 // login checks credentials under the per-account and per-IP limits (kept in Redis
 // so they hold across instances) and starts a session.
-func (s *Server) login(c *gin.Context, login, password string) (contest.Session, error) {
+func (s *Server) login(c *gin.Context, login, password string) (access.Session, error) {
 	ctx := c.Request.Context()
 	if err := s.allowLogin(ctx, contest.NormalizeLogin(login), c.ClientIP()); err != nil {
-		return contest.Session{}, err
+		return access.Session{}, err
 	}
-	acct, err := s.store.Authenticate(ctx, login, password)
+	acct, err := s.accounts.Authenticate(ctx, login, password)
 	if err != nil {
-		return contest.Session{}, err
+		return access.Session{}, err
 	}
 	return s.logInAs(c, acct.ID)
 }
 
 // logInAs starts a session for the account and sets its cookie.
-func (s *Server) logInAs(c *gin.Context, accountID int64) (contest.Session, error) {
-	token, sess, err := s.store.CreateSession(c.Request.Context(), accountID)
+func (s *Server) logInAs(c *gin.Context, accountID int64) (access.Session, error) {
+	token, sess, err := s.accounts.CreateSession(c.Request.Context(), accountID)
 	if err != nil {
-		return contest.Session{}, err
+		return access.Session{}, err
 	}
 	s.startSession(c, token, sess)
 	return sess, nil
 }
 
-func (s *Server) startSession(c *gin.Context, token string, sess contest.Session) {
+func (s *Server) startSession(c *gin.Context, token string, sess access.Session) {
 	// Max-Age is measured on the store's clock, the one that decides expiry.
 	s.setCookie(c, sessionCookie, token, int(sess.ExpiresAt.Sub(s.cfg.DB.Now()).Seconds()), true)
 	c.Set(keySession, sess)
@@ -84,7 +85,7 @@ func (s *Server) count(ctx context.Context, key string, limit redis_rate.Limit) 
 
 func (s *Server) logout(c *gin.Context) error {
 	token, _ := c.Cookie(sessionCookie)
-	if err := s.store.DeleteSession(c.Request.Context(), token); err != nil {
+	if err := s.accounts.DeleteSession(c.Request.Context(), token); err != nil {
 		return err
 	}
 	s.setCookie(c, sessionCookie, "", -1, true)
@@ -92,11 +93,11 @@ func (s *Server) logout(c *gin.Context) error {
 }
 
 // homeFor is where an account lands after logging in.
-func homeFor(role contest.Role) string {
+func homeFor(role access.Role) string {
 	switch role {
-	case contest.RoleOrganizer:
+	case access.RoleOrganizer:
 		return "/organizer"
-	case contest.RoleJudge:
+	case access.RoleJudge:
 		return "/judge"
 	default:
 		return "/entrant"
@@ -158,17 +159,17 @@ func (s *Server) invitePage(c *gin.Context) {
 // redemption is how this request redeems an invite: with the Idempotency-Key
 // header (or the key the invite page's form carries), and the device's
 // current session, whose contests a session of the same judge keeps.
-func redemption(c *gin.Context) contest.Redemption {
+func redemption(c *gin.Context) access.Redemption {
 	key := c.GetHeader("Idempotency-Key")
 	if key == "" && isForm(c) {
 		key = c.PostForm("idempotency_key")
 	}
 	current, _ := c.Cookie(sessionCookie)
-	return contest.Redemption{Key: key, Session: current}
+	return access.Redemption{Key: key, Session: current}
 }
 
 func (s *Server) inviteSubmit(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
+	token, sess, err := s.accounts.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -180,12 +181,12 @@ func (s *Server) inviteSubmit(c *gin.Context) {
 // API.
 
 type sessionResponse struct {
-	Account   contest.Account `json:"account"`
-	CSRFToken string          `json:"csrf_token"`
-	ExpiresAt time.Time       `json:"expires_at"`
+	Account   access.Account `json:"account"`
+	CSRFToken string         `json:"csrf_token"`
+	ExpiresAt time.Time      `json:"expires_at"`
 }
 
-func newSessionResponse(sess contest.Session) sessionResponse {
+func newSessionResponse(sess access.Session) sessionResponse {
 	return sessionResponse{Account: sess.Account, CSRFToken: sess.CSRFToken, ExpiresAt: sess.ExpiresAt}
 }
 
@@ -220,7 +221,7 @@ func (s *Server) apiMe(c *gin.Context) {
 }
 
 func (s *Server) apiRedeemInvite(c *gin.Context) {
-	token, sess, err := s.store.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
+	token, sess, err := s.accounts.RedeemInvite(c.Request.Context(), c.Param("token"), redemption(c))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -13,14 +13,14 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/web"
 )
 
 func TestAPILoginSessionCSRFAndLogout(t *testing.T) {
 	h := newHarness(t)
-	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.client()
 
 	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
@@ -79,7 +79,7 @@ func TestAPILoginSessionCSRFAndLogout(t *testing.T) {
 
 func TestLoginFailuresAndAnonymousCSRF(t *testing.T) {
 	h := newHarness(t)
-	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.client()
 
 	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": "wrong"})
@@ -121,8 +121,8 @@ func TestLoginRateLimits(t *testing.T) {
 		cfg.LoginPerAccount = redis_rate.Limit{Rate: 3, Burst: 3, Period: 60e9}
 		cfg.LoginPerIP = redis_rate.Limit{Rate: 6, Burst: 6, Period: 60e9}
 	})
-	contesttest.Account(t, h.store, contest.RoleJudge, "a@example.com")
-	contesttest.Account(t, h.store, contest.RoleEntrant, "b@example.com")
+	contesttest.Account(t, h.store, access.RoleJudge, "a@example.com")
+	contesttest.Account(t, h.store, access.RoleEntrant, "b@example.com")
 	// Each attempt comes from a fresh browser on the same address (127.0.0.1).
 	login := func(who, password string) int {
 		return h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": who, "password": password}).status
@@ -157,7 +157,7 @@ func TestLoginRateLimits(t *testing.T) {
 
 func TestSessionExpiry(t *testing.T) {
 	h := newHarness(t)
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
 	if res := c.get("/api/v1/me"); res.status != http.StatusOK {
 		t.Fatalf("me: %d", res.status)
@@ -181,7 +181,7 @@ func TestSessionExpiry(t *testing.T) {
 func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("invite-web"))
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +232,7 @@ func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
 	var logs syncBuffer
 	h := newHarness(t, func(cfg *web.Config) { cfg.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("retry-web"))
 	if err != nil {
 		t.Fatal(err)
@@ -295,7 +295,7 @@ func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
 			t.Errorf("another device (key %q): %d %s", key, status, body)
 		}
 	}
-	h.clock.Advance(contest.InviteRetryWindow + time.Second)
+	h.clock.Advance(access.InviteRetryWindow + time.Second)
 	if status, body := redeem(token, "tablet-key"); status != http.StatusConflict {
 		t.Errorf("a retry after 10 minutes: %d %s", status, body)
 	}
@@ -333,7 +333,7 @@ func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
 
 func TestSecureCookiesWhenConfigured(t *testing.T) {
 	h := newHarness(t, func(cfg *web.Config) { cfg.SecureCookies = true })
-	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	res := h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
 	cookie := res.header.Get("Set-Cookie")
 	if res.status != http.StatusOK || !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "HttpOnly") {

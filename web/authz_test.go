@@ -16,7 +16,10 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
 	"podium/files/blob"
 	"podium/files/pdftext"
 )
@@ -169,9 +172,9 @@ var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "org
 func TestAuthorizationMatrix(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
-	other := contesttest.Account(t, h.store, contest.RoleOrganizer, "other@example.com")
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
+	other := contesttest.Account(t, h.store, access.RoleOrganizer, "other@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "entrant@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("matrix"))
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +182,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if _, err := h.store.CreateContest(ctx, other.ID, contesttest.Setup("other-contest")); err != nil {
 		t.Fatal(err)
 	}
-	inv, err := h.store.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "评委", Email: "judge@example.com"})
+	inv, err := h.store.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "评委", Email: "judge@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +190,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := [5]*contest.Account{nil, &entrant, &judge, &other, &org}
-	expert, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
+	accounts := [5]*access.Account{nil, &entrant, &judge, &other, &org}
+	expert, err := h.store.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "矩阵专家", Organization: "测试大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,24 +243,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 }
 
-func testOrganization() contest.OrganizationInput {
-	return contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
-		ContactName: "张伟", ContactPhone: "13800138000", Members: []contest.Member{{Name: "李娜", Role: "CTO"}}}
+func testOrganization() entry.OrganizationInput {
+	return entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "星河智能科技有限公司", USCC: "91440300708461136T",
+		ContactName: "张伟", ContactPhone: "13800138000", Members: []entry.Member{{Name: "李娜", Role: "CTO"}}}
 }
 
 // submittedEntry creates a submitted entry of the entrant, with a stored business
 // plan: a one-page PDF, or the plan given.
-func submittedEntry(t *testing.T, h *harness, entrant contest.Account, contestID int64, plan ...[]byte) int64 {
+func submittedEntry(t *testing.T, h *harness, entrant access.Account, contestID int64, plan ...[]byte) int64 {
 	t.Helper()
 	id, _ := submittedEntryWithFile(t, h, entrant, contestID, plan...)
 	return id
 }
 
 // submittedEntryWithFile is submittedEntry returning the business plan's upload id too.
-func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, contestID int64, plan ...[]byte) (int64, string) {
+func submittedEntryWithFile(t *testing.T, h *harness, entrant access.Account, contestID int64, plan ...[]byte) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
-	e, err := h.store.CreateEntry(ctx, entrant.ID, contestID, contest.EntryInput{
+	e, err := h.store.CreateEntry(ctx, entrant.ID, contestID, entry.Input{
 		Track: "materials", Group: "enterprise", Title: "项目 " + rand.Text()[:8]})
 	if err != nil {
 		t.Fatal(err)
@@ -272,8 +275,8 @@ func submittedEntryWithFile(t *testing.T, h *harness, entrant contest.Account, c
 		t.Fatal(err)
 	}
 	id := uuid.NewString()
-	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, contest.StoredUpload{
-		Upload: contest.Upload{ID: id, Kind: contest.UploadBusinessPlan, Name: "星河 计划书.pdf", ContentType: "application/pdf", Size: size, SHA256: sum},
+	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, entry.StoredUpload{
+		Upload: entry.Upload{ID: id, Kind: entry.UploadBusinessPlan, Name: "星河 计划书.pdf", ContentType: "application/pdf", Size: size, SHA256: sum},
 		Key:    key}); err != nil {
 		t.Fatal(err)
 	}
@@ -304,15 +307,15 @@ func waitForRuns(t *testing.T, h *harness) {
 // judge on both panels (with an invite from each organizer), a judge on x's
 // panel only, and an expert on no panel.
 type crossContest struct {
-	orgX, orgY    contest.Account
+	orgX, orgY    access.Account
 	x, y          contest.Contest
-	both, onlyX   contest.Expert // the experts
-	free          contest.Expert
+	both, onlyX   judging.Expert // the experts
+	free          judging.Expert
 	bothAcct      int64 // the judge accounts
 	onlyXAcct     int64
-	bothInX       contest.Assignment // the judges' assignments
-	onlyXInX      contest.Assignment
-	bothInY       contest.Assignment
+	bothInX       judging.Assignment // the judges' assignments
+	onlyXInX      judging.Assignment
+	bothInY       judging.Assignment
 	bothReminder  int64 // x's reminders to the judges
 	onlyXReminder int64
 }
@@ -321,27 +324,27 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 	t.Helper()
 	ctx := context.Background()
 	w := crossContest{
-		orgX: contesttest.Account(t, h.store, contest.RoleOrganizer, "org-x@example.com"),
-		orgY: contesttest.Account(t, h.store, contest.RoleOrganizer, "org-y@example.com"),
+		orgX: contesttest.Account(t, h.store, access.RoleOrganizer, "org-x@example.com"),
+		orgY: contesttest.Account(t, h.store, access.RoleOrganizer, "org-y@example.com"),
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "entrant@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
 	var err error
-	if w.both, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "两赛评委", Organization: "第一大学",
+	if w.both, err = h.store.SaveExpert(ctx, w.orgX.ID, judging.ExpertInput{Name: "两赛评委", Organization: "第一大学",
 		Phone: "13900000001", Email: "both@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if w.onlyX, err = h.store.SaveExpert(ctx, w.orgX.ID, contest.ExpertInput{Name: "甲赛评委", Organization: "第二大学",
+	if w.onlyX, err = h.store.SaveExpert(ctx, w.orgX.ID, judging.ExpertInput{Name: "甲赛评委", Organization: "第二大学",
 		Phone: "13900000002", Email: "only-x@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if w.free, err = h.store.SaveExpert(ctx, w.orgY.ID, contest.ExpertInput{Name: "空闲专家", Organization: "第三大学",
+	if w.free, err = h.store.SaveExpert(ctx, w.orgY.ID, judging.ExpertInput{Name: "空闲专家", Organization: "第三大学",
 		Phone: "13900000003", Email: "free@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	seat := func(org contest.Account, slug string, panel ...int64) (contest.Contest, []contest.Assignment) {
+	seat := func(org access.Account, slug string, panel ...int64) (contest.Contest, []judging.Assignment) {
 		t.Helper()
 		setup := contesttest.Setup(slug)
 		setup.Rounds[0].ReviewsPerEntry = len(panel)
@@ -372,7 +375,7 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 		}
 		return c, list
 	}
-	var inY, inX []contest.Assignment
+	var inY, inX []judging.Assignment
 	w.y, inY = seat(w.orgY, "contest-y", w.both.ID)
 	w.bothInY = inY[0]
 	w.x, inX = seat(w.orgX, "contest-x", w.both.ID, w.onlyX.ID)
@@ -384,7 +387,7 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 		}
 	}
 	// x's organizer invites its judges (which gives them accounts) and reminds them.
-	for _, x := range []contest.Expert{w.both, w.onlyX} {
+	for _, x := range []judging.Expert{w.both, w.onlyX} {
 		if _, err := h.store.InviteExpert(ctx, w.orgX.ID, w.x.ID, x.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -402,7 +405,7 @@ func newCrossContest(t *testing.T, h *harness) crossContest {
 			t.Fatalf("expert %+v %v", x, err)
 		}
 		*p.acct = *x.AccountID
-		r, err := h.store.JudgeReminders(ctx, contest.EveryContest(*x.AccountID))
+		r, err := h.store.JudgeReminders(ctx, access.EveryContest(*x.AccountID))
 		if err != nil || len(r) != 1 {
 			t.Fatalf("reminders %+v %v", r, err)
 		}
@@ -488,7 +491,7 @@ func TestAuthorizationAcrossContests(t *testing.T) {
 
 	// The judge on both panels: a tablet with x's invite, a phone with y's, and
 	// a second tablet that redeemed one invite of each organizer.
-	invite := func(org contest.Account, c contest.Contest, x contest.Expert) string {
+	invite := func(org access.Account, c contest.Contest, x judging.Expert) string {
 		t.Helper()
 		inv, err := h.store.InviteExpert(ctx, org.ID, c.ID, x.ID)
 		if err != nil {
@@ -584,7 +587,7 @@ func TestAuthorizationAcrossContests(t *testing.T) {
 }
 
 // uploadOf is the business plan of the entry of assignment a.
-func uploadOf(t *testing.T, h *harness, a contest.Assignment) string {
+func uploadOf(t *testing.T, h *harness, a judging.Assignment) string {
 	t.Helper()
 	var id string
 	if err := h.store.DB.Get(&id, `SELECT id::text FROM blobs WHERE entry_id = $1`, a.EntryID); err != nil {
@@ -611,7 +614,7 @@ func TestExpertContactsHiddenAcrossContests(t *testing.T) {
 	res := orgY.get("/api/v1/experts")
 	hidden("pool as y", res)
 	var pool struct {
-		Experts []contest.Expert `json:"experts"`
+		Experts []judging.Expert `json:"experts"`
 	}
 	res.json(t, &pool)
 	for _, x := range pool.Experts {

@@ -15,7 +15,10 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
 	"podium/files/blob"
 	"podium/files/pdfmeta"
 	"podium/web"
@@ -27,21 +30,21 @@ import (
 func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("blind"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	identity := contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "秘密星辰量子科技有限公司", USCC: "91110000802100433B",
+	identity := entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "秘密星辰量子科技有限公司", USCC: "91110000802100433B",
 		ContactName: "欧阳绝密", ContactPhone: "13912345678", ContactEmail: "secret.founder@example.com",
-		Members: []contest.Member{{Name: "司马隐名", Role: "CTO"}, {Name: "诸葛匿迹", Role: "CFO"}, {Name: "Ouyang Juemi", Role: "顾问"}}}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "secret-login@example.com")
+		Members: []entry.Member{{Name: "司马隐名", Role: "CTO"}, {Name: "诸葛匿迹", Role: "CFO"}, {Name: "Ouyang Juemi", Role: "顾问"}}}
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "secret-login@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, identity); err != nil {
 		t.Fatal(err)
 	}
 	title := "量子隐形项目甲"
-	entry, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: title,
-		Fields: contest.EntryFields{Summary: "由秘密星辰量子科技有限公司研发。", Team: "欧阳绝密任 CEO，司马隐名负责技术，诸葛匿迹负责财务。",
+	ent, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, entry.Input{Track: "materials", Group: "enterprise", Title: title,
+		Fields: entry.Fields{Summary: "由秘密星辰量子科技有限公司研发。", Team: "欧阳绝密任 CEO，司马隐名负责技术，诸葛匿迹负责财务。",
 			// The names in other spellings: case, full-width forms, a space inside.
 			Technology: "量子点材料，秘密星辰量子科技 有限公司专利；顾问 OUYANG JUEMI（ｏｕｙａｎｇ　ｊｕｅｍｉ）。",
 			// Contact details and a credit code typed into free text, beside ordinary numbers.
@@ -66,17 +69,17 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	}
 	uploadID := uuid.NewString()
 	originalName := "欧阳绝密的秘密星辰计划书.pdf"
-	if _, err := h.store.AddUpload(ctx, entrant.ID, entry.ID, contest.StoredUpload{Upload: contest.Upload{ID: uploadID, Kind: contest.UploadBusinessPlan,
+	if _, err := h.store.AddUpload(ctx, entrant.ID, ent.ID, entry.StoredUpload{Upload: entry.Upload{ID: uploadID, Kind: entry.UploadBusinessPlan,
 		Name: originalName, ContentType: "application/pdf", Size: size, SHA256: sum}, Key: key}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.SubmitEntry(ctx, entrant.ID, entry.ID, true); err != nil {
+	if _, err := h.store.SubmitEntry(ctx, entrant.ID, ent.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entry.ID}, true, ""); err != nil {
+	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{ent.ID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "评委甲", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "评委甲", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +115,7 @@ func TestJudgeFacingRoutesAreBlind(t *testing.T) {
 	if err := h.store.RemindJudge(ctx, org.ID, c.ID, "prelim", x.ID); err != nil {
 		t.Fatal(err)
 	}
-	reminders, err := h.store.JudgeReminders(ctx, contest.EveryContest(judgeAcct.ID))
+	reminders, err := h.store.JudgeReminders(ctx, access.EveryContest(judgeAcct.ID))
 	if err != nil || len(reminders) != 1 {
 		t.Fatalf("reminders %+v %v", reminders, err)
 	}

@@ -13,8 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
 	"podium/files/pdftext"
 )
 
@@ -64,7 +65,7 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 // and saves: what was typed into the added rows is what gets stored.
 func TestBrowserContestEditorAddsRows(t *testing.T) {
 	h := newHarness(t)
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	ctx := newBrowser(t, 820, 1180)
 
 	steps := []chromedp.Action[chromedp.Void]{
@@ -150,16 +151,16 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("browser-upload"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
-	entry, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "team", Title: "平板上传"})
+	ent, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, entry.Input{Track: "materials", Group: "team", Title: "平板上传"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
 		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
 		chromedp.Submit(`input[name=password]`),
 		chromedp.WaitVisible(`a[href="/entrant/profile"]`), // the entrant's home: logged in
-		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, entry.ID)),
+		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, ent.ID)),
 		chromedp.SetUploadFiles(`input[data-upload-kind=business_plan]`, []string{planPath}),
 		chromedp.WaitVisible(`input[data-upload-kind=business_plan] ~ .upload-done, .upload .upload-done`),
 		chromedp.SetUploadFiles(`input[data-upload-kind=deck]`, []string{fakePath}),
@@ -194,7 +195,7 @@ func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
 	if err != nil || !strings.Contains(msg, "文件内容与所需类型不符") {
 		t.Errorf("error shown for a wrong file: %q %v", msg, err)
 	}
-	got, err := h.store.EntryOfEntrant(ctx, entrant.ID, entry.ID)
+	got, err := h.store.EntryOfEntrant(ctx, entrant.ID, ent.ID)
 	if err != nil || len(got.Uploads) != 1 || got.Uploads[0].Name != "计划书.pdf" || got.Uploads[0].Kind != "business_plan" {
 		t.Errorf("recorded uploads %+v %v", got.Uploads, err)
 	}

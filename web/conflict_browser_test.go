@@ -14,7 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/jmoiron/sqlx"
 
-	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/judging"
 	"podium/scoring"
 )
 
@@ -154,7 +155,7 @@ func TestBrowserJudgeActsOnConflictReasons(t *testing.T) {
 		open(seat)
 		// Another device of the judge submits first, with other marks.
 		other := map[string]scoring.Points{"tech": 1000, "market": 1100, "team": 1200}
-		if _, err := h.store.SubmitSheet(ctx, contest.EveryContest(seat.account.ID), seat.assignment, contest.SheetInput{Marks: other}, "other-device", []byte("other")); err != nil {
+		if _, err := h.store.SubmitSheet(ctx, access.EveryContest(seat.account.ID), seat.assignment, judging.SheetInput{Marks: other}, "other-device", []byte("other")); err != nil {
 			t.Fatal(err)
 		}
 		start := len(requests())

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/judging"
 )
 
 // "Being submitted" and "already submitted" are both 409 conflicts (clients that
@@ -33,7 +34,7 @@ func TestSubmissionConflictsHaveDistinctReasons(t *testing.T) {
 	first.MustExec(`SELECT pg_advisory_xact_lock(hashtextextended($1, $2))`, "k1", seat.account.ID)
 	res := submit("k1", body)
 	d := res.errorBody(t)
-	if res.status != http.StatusConflict || d.Code != "conflict" || d.Reason != contest.ReasonInProgress {
+	if res.status != http.StatusConflict || d.Code != "conflict" || d.Reason != judging.ReasonInProgress {
 		t.Errorf("a twin of a submission in flight: %d %+v", res.status, d)
 	}
 	_ = first.Rollback()
@@ -44,13 +45,13 @@ func TestSubmissionConflictsHaveDistinctReasons(t *testing.T) {
 	// Another request (another device, a new key) finds the sheet submitted.
 	res = submit("k2", `{"marks":{"tech":10,"market":10,"team":10}}`)
 	d = res.errorBody(t)
-	if res.status != http.StatusConflict || d.Code != "conflict" || d.Reason != contest.ReasonAlreadySubmitted {
+	if res.status != http.StatusConflict || d.Code != "conflict" || d.Reason != judging.ReasonAlreadySubmitted {
 		t.Errorf("a second submission: %d %+v", res.status, d)
 	}
 	// So does a draft.
 	res = judge.do(http.MethodPut, fmt.Sprintf("/api/v1/judge/assignments/%d/draft", seat.assignment), "application/json",
 		strings.NewReader(`{"marks":{"tech":1}}`), "X-CSRF-Token", judge.csrf)
-	if d := res.errorBody(t); res.status != http.StatusConflict || d.Reason != contest.ReasonAlreadySubmitted {
+	if d := res.errorBody(t); res.status != http.StatusConflict || d.Reason != judging.ReasonAlreadySubmitted {
 		t.Errorf("a draft of a submitted sheet: %d %+v", res.status, d)
 	}
 	// Other conflicts carry no reason.

@@ -11,6 +11,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
+	"podium/contest/judging"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -19,7 +22,7 @@ import (
 
 func (s *Server) apiListContests(c *gin.Context) {
 	sess, _ := session(c)
-	list, err := s.store.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
+	list, err := s.contests.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -34,7 +37,7 @@ func (s *Server) apiCreateContest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	created, err := s.store.CreateContest(c.Request.Context(), sess.Account.ID, setup)
+	created, err := s.contests.CreateContest(c.Request.Context(), sess.Account.ID, setup)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -44,7 +47,7 @@ func (s *Server) apiCreateContest(c *gin.Context) {
 }
 
 func (s *Server) apiGetContest(c *gin.Context) {
-	got, err := s.store.Contest(c.Request.Context(), contestID(c))
+	got, err := s.contests.Contest(c.Request.Context(), contestID(c))
 	s.reply(c, http.StatusOK, got, err)
 }
 
@@ -54,17 +57,17 @@ func (s *Server) apiUpdateContest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	updated, err := s.store.UpdateContest(c.Request.Context(), accountID(c), contestID(c), setup)
+	updated, err := s.contests.UpdateContest(c.Request.Context(), accountID(c), contestID(c), setup)
 	s.reply(c, http.StatusOK, updated, err)
 }
 
 type inviteResponse struct {
-	contest.Invite
+	access.Invite
 	URL string `json:"url"`
 }
 
 func (s *Server) apiCreateInvite(c *gin.Context) {
-	var req contest.NewJudge
+	var req access.NewJudge
 	if err := s.bindJSON(c, &req); err != nil {
 		s.fail(c, err)
 		return
@@ -77,9 +80,9 @@ func (s *Server) apiCreateInvite(c *gin.Context) {
 	c.JSON(http.StatusCreated, inv)
 }
 
-func (s *Server) createInvite(c *gin.Context, j contest.NewJudge) (inviteResponse, error) {
+func (s *Server) createInvite(c *gin.Context, j access.NewJudge) (inviteResponse, error) {
 	sess, _ := session(c)
-	inv, err := s.store.CreateInvite(c.Request.Context(), sess.Account.ID, contestID(c), j)
+	inv, err := s.accounts.CreateInvite(c.Request.Context(), sess.Account.ID, contestID(c), j)
 	if err != nil {
 		return inviteResponse{}, err
 	}
@@ -87,7 +90,7 @@ func (s *Server) createInvite(c *gin.Context, j contest.NewJudge) (inviteRespons
 }
 
 // inviteURL is the link a judge opens on their tablet.
-func (s *Server) inviteURL(c *gin.Context, inv contest.Invite) string {
+func (s *Server) inviteURL(c *gin.Context, inv access.Invite) string {
 	return s.baseURL(c) + "/invite/" + url.PathEscape(inv.Token)
 }
 
@@ -107,12 +110,12 @@ func (s *Server) baseURL(c *gin.Context) string {
 
 func (s *Server) organizerHome(c *gin.Context) {
 	sess, _ := session(c)
-	list, err := s.store.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
+	list, err := s.contests.ContestsOrganizedBy(c.Request.Context(), sess.Account.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	gaps, err := s.store.UndecidedGaps(c.Request.Context(), sess.Account.ID)
+	gaps, err := s.judging.UndecidedGaps(c.Request.Context(), sess.Account.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -124,7 +127,7 @@ func (s *Server) organizerHome(c *gin.Context) {
 // short of reviews or not scored wait for a decision.
 type organizerHome struct {
 	Contests []contest.ContestSummary
-	Gaps     []contest.RoundGaps
+	Gaps     []judging.RoundGaps
 }
 
 // contestForm is the contest editor's data: the setup as typed, and what is wrong with it.
@@ -144,7 +147,7 @@ func (s *Server) contestNewPage(c *gin.Context) {
 }
 
 func (s *Server) contestEditPage(c *gin.Context) {
-	got, err := s.store.Contest(c.Request.Context(), contestID(c))
+	got, err := s.contests.Contest(c.Request.Context(), contestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -160,7 +163,7 @@ func (s *Server) contestCreateSubmit(c *gin.Context) {
 		s.formError(c, contestForm{Setup: setup}, err, "contest.new_title")
 		return
 	}
-	created, err := s.store.CreateContest(c.Request.Context(), sess.Account.ID, setup)
+	created, err := s.contests.CreateContest(c.Request.Context(), sess.Account.ID, setup)
 	if err != nil {
 		s.formError(c, contestForm{Setup: setup}, err, "contest.new_title")
 		return
@@ -172,14 +175,14 @@ func (s *Server) contestUpdateSubmit(c *gin.Context) {
 	id := contestID(c)
 	setup, problems := s.parseSetupForm(c)
 	form := contestForm{ID: id, Setup: setup}
-	if saved, err := s.store.Contest(c.Request.Context(), id); err == nil {
+	if saved, err := s.contests.Contest(c.Request.Context(), id); err == nil {
 		form.Rounds = saved.Rounds // the links go to the rounds as saved, whatever the refused form says
 	}
 	if err := problems.Err(); err != nil {
 		s.formError(c, form, err, "contest.edit_title")
 		return
 	}
-	if _, err := s.store.UpdateContest(c.Request.Context(), accountID(c), id, setup); err != nil {
+	if _, err := s.contests.UpdateContest(c.Request.Context(), accountID(c), id, setup); err != nil {
 		s.formError(c, form, err, "contest.edit_title")
 		return
 	}
@@ -237,7 +240,7 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, fault.Problems) 
 		Entry: contest.EntrySettings{
 			// Checkboxes: none ticked is an explicit "nothing required", not the default.
 			RequiredFields:  append([]string{}, c.PostFormArray("entry.required_fields")...),
-			RequiredUploads: append([]string{}, c.PostFormArray("entry.required_uploads")...),
+			RequiredUploads: uploadKinds(c.PostFormArray("entry.required_uploads")),
 			DocumentLimitMB: f.int("entry.document_limit_mb"),
 			VideoLimitMB:    f.int("entry.video_limit_mb"),
 		},
@@ -416,10 +419,10 @@ func (f formReader) categories(name string) []contest.Category {
 
 type judgesPage struct {
 	Contest contest.Contest
-	Judges  []contest.Judge
+	Judges  []access.Judge
 	Invite  *inviteResponse
 	Errors  map[string]string
-	Form    contest.NewJudge
+	Form    access.NewJudge
 }
 
 func (s *Server) judgesPage(c *gin.Context) {
@@ -429,11 +432,11 @@ func (s *Server) judgesPage(c *gin.Context) {
 func (s *Server) renderJudges(c *gin.Context, status int, page judgesPage) {
 	ctx := c.Request.Context()
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if page.Judges, err = s.store.ContestJudges(ctx, contestID(c)); err != nil {
+	if page.Judges, err = s.accounts.ContestJudges(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -441,7 +444,7 @@ func (s *Server) renderJudges(c *gin.Context, status int, page judgesPage) {
 }
 
 func (s *Server) inviteCreateSubmit(c *gin.Context) {
-	form := contest.NewJudge{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email")}
+	form := access.NewJudge{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email")}
 	inv, err := s.createInvite(c, form)
 	if err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
@@ -453,3 +456,13 @@ func (s *Server) inviteCreateSubmit(c *gin.Context) {
 }
 
 // Role homes.
+
+// uploadKinds is the upload kinds a form names (checkboxes: none ticked is an
+// empty list, not nil).
+func uploadKinds(names []string) []entry.UploadKind {
+	kinds := make([]entry.UploadKind, len(names))
+	for i, n := range names {
+		kinds[i] = entry.UploadKind(n)
+	}
+	return kinds
+}

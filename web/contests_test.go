@@ -3,18 +3,20 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 )
 
 func TestContestSetupAPI(t *testing.T) {
 	h := newHarness(t)
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
 
 	// Points are exact decimals in JSON: 12.5 is 1250 hundredths, never a float.
@@ -97,7 +99,7 @@ func TestContestSetupAPI(t *testing.T) {
 
 func TestContestEditorPage(t *testing.T) {
 	h := newHarness(t)
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
 
 	if res := c.get("/organizer/contests/new"); res.status != http.StatusOK || !strings.Contains(res.body, "智能制造") {
@@ -158,7 +160,7 @@ func TestContestEditorPage(t *testing.T) {
 		saved.Rounds[0].Criteria[0].Step != 50 || saved.Rounds[0].Criteria[1].Weight != 4000 ||
 		len(saved.Rounds[0].Quotas) != 1 || saved.Rounds[0].Quotas[0].Count != 3 ||
 		len(saved.Awards) != 1 || saved.Awards[0].Level != "first" || saved.Awards[0].Count != 1 ||
-		strings.Join(saved.Entry.RequiredFields, ",") != "summary,market" || strings.Join(saved.Entry.RequiredUploads, ",") != "business_plan,deck" ||
+		strings.Join(saved.Entry.RequiredFields, ",") != "summary,market" || fmt.Sprint(saved.Entry.RequiredUploads) != "[business_plan deck]" ||
 		saved.Entry.DocumentLimitMB != 30 || saved.Entry.VideoLimitMB != 300 {
 		t.Errorf("saved %+v", saved)
 	}

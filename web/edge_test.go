@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"testing"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 )
 
@@ -13,7 +13,7 @@ import (
 // browser would strip from it.
 func TestLoginNextStaysOnSite(t *testing.T) {
 	h := newHarness(t)
-	contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	for _, next := range []string{"/\t/evil.example/a", "/\n/evil.example", "/\r\\evil.example", "\x01//evil.example", "/%2F/evil.example"} {
 		c := h.client()
 		res := c.form("/login", url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}, "next": {next}})

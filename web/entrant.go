@@ -9,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
 	"podium/fault"
 )
 
@@ -33,21 +35,21 @@ func accountID(c *gin.Context) int64 {
 }
 
 // judgeOf is the judge a request acts for, limited to what the session reaches.
-func judgeOf(c *gin.Context) contest.JudgeSession {
+func judgeOf(c *gin.Context) access.JudgeSession {
 	sess, _ := session(c)
 	return sess.Judge()
 }
 
 // register creates an entrant account and logs it in, under the per-IP limit.
-func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session, error) {
+func (s *Server) register(c *gin.Context, n access.NewAccount) (access.Session, error) {
 	ctx := c.Request.Context()
 	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.LoginPerIP); err != nil {
-		return contest.Session{}, err
+		return access.Session{}, err
 	}
-	n.Role = contest.RoleEntrant
-	acct, err := s.store.CreateAccount(ctx, n)
+	n.Role = access.RoleEntrant
+	acct, err := s.accounts.CreateAccount(ctx, n)
 	if err != nil {
-		return contest.Session{}, err
+		return access.Session{}, err
 	}
 	return s.logInAs(c, acct.ID)
 }
@@ -55,7 +57,7 @@ func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session
 // Registration and profile pages.
 
 type registerForm struct {
-	Form   contest.NewAccount
+	Form   access.NewAccount
 	Errors map[string]string
 }
 
@@ -64,7 +66,7 @@ func (s *Server) registerPage(c *gin.Context) {
 }
 
 func (s *Server) registerSubmit(c *gin.Context) {
-	n := contest.NewAccount{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email"), Phone: c.PostForm("phone"), Password: c.PostForm("password")}
+	n := access.NewAccount{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email"), Phone: c.PostForm("phone"), Password: c.PostForm("password")}
 	if _, err := s.register(c, n); err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
 			n.Password = ""
@@ -92,37 +94,37 @@ func (s *Server) formProblems(c *gin.Context, err error) (status int, fields map
 }
 
 type profileForm struct {
-	Org    contest.OrganizationInput
+	Org    entry.OrganizationInput
 	Errors map[string]string
 	Saved  bool
 }
 
 func (s *Server) profilePage(c *gin.Context) {
-	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
+	org, err := s.entries.OrganizationOf(c.Request.Context(), accountID(c))
 	if err != nil && fault.ErrorCode(err) != fault.CodeNotFound {
 		s.fail(c, err)
 		return
 	}
 	if org.Kind == "" {
-		org.Kind = contest.OrgEnterprise
+		org.Kind = entry.OrgEnterprise
 	}
 	s.render(c, http.StatusOK, "profile.html", "profile.title", profileForm{Org: org.OrganizationInput, Saved: c.Query("saved") == "1"})
 }
 
 func (s *Server) profileSubmit(c *gin.Context) {
-	in := contest.OrganizationInput{
+	in := entry.OrganizationInput{
 		Kind: c.PostForm("kind"), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
 		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
 	}
 	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
 	for i := range names {
-		m := contest.Member{Name: names[i]}
+		m := entry.Member{Name: names[i]}
 		if i < len(roles) {
 			m.Role = roles[i]
 		}
 		in.Members = append(in.Members, m)
 	}
-	if _, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in); err != nil {
+	if _, err := s.entries.SaveOrganization(c.Request.Context(), accountID(c), in); err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
 			s.render(c, status, "profile.html", "profile.title", profileForm{Org: in, Errors: fields})
 		}
@@ -134,8 +136,8 @@ func (s *Server) profileSubmit(c *gin.Context) {
 // Entrant home and entries.
 
 type entrantHome struct {
-	Entries    []contest.EntrySummary
-	Open       []contest.OpenContest
+	Entries    []entry.Summary
+	Open       []entry.OpenContest
 	HasProfile bool
 }
 
@@ -143,15 +145,15 @@ func (s *Server) entrantHome(c *gin.Context) {
 	ctx := c.Request.Context()
 	var home entrantHome
 	var err error
-	if home.Entries, err = s.store.EntriesOfEntrant(ctx, accountID(c)); err != nil {
+	if home.Entries, err = s.entries.EntriesOfEntrant(ctx, accountID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if home.Open, err = s.store.ContestsOpenForEntries(ctx); err != nil {
+	if home.Open, err = s.entries.ContestsOpenForEntries(ctx); err != nil {
 		s.fail(c, err)
 		return
 	}
-	_, err = s.store.OrganizationOf(ctx, accountID(c))
+	_, err = s.entries.OrganizationOf(ctx, accountID(c))
 	home.HasProfile = err == nil
 	s.render(c, http.StatusOK, "entrant.html", "entrant.title", home)
 }
@@ -159,15 +161,15 @@ func (s *Server) entrantHome(c *gin.Context) {
 // entryPage is the entrant's entry editor and viewer.
 type entryPage struct {
 	Contest contest.Contest
-	Entry   contest.Entry // zero ID for a new entry
-	Input   contest.EntryInput
+	Entry   entry.Entry // zero ID for a new entry
+	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
 }
 
 // Editable reports whether the entrant may still change the entry.
 func (p entryPage) Editable() bool {
-	return p.Entry.ID == 0 || p.Entry.State == contest.EntryDraft || p.Entry.State == contest.EntryWithdrawn
+	return p.Entry.ID == 0 || p.Entry.State == entry.Draft || p.Entry.State == entry.Withdrawn
 }
 
 func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
@@ -179,7 +181,7 @@ func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
 			return
 		}
 	}
-	if page.Contest, err = s.store.Contest(c.Request.Context(), contestID); err != nil {
+	if page.Contest, err = s.contests.Contest(c.Request.Context(), contestID); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -190,17 +192,17 @@ func (s *Server) entryNewPage(c *gin.Context) {
 	s.renderEntry(c, http.StatusOK, entryPage{})
 }
 
-func entryInputFromForm(c *gin.Context) contest.EntryInput {
-	in := contest.EntryInput{
+func entryInputFromForm(c *gin.Context) entry.Input {
+	in := entry.Input{
 		Track: c.PostForm("track"), Group: c.PostForm("group"), Title: c.PostForm("title"),
-		Fields: contest.EntryFields{
+		Fields: entry.Fields{
 			Summary: c.PostForm("summary"), Stage: c.PostForm("stage"), Technology: c.PostForm("technology"),
 			Market: c.PostForm("market"), Team: c.PostForm("team"), Financing: c.PostForm("financing"),
 		},
 	}
 	kinds, names, reasons := c.PostFormArray("conflict_kind"), c.PostFormArray("conflict_name"), c.PostFormArray("conflict_reason")
 	for i := range names {
-		d := contest.DeclaredConflict{Name: names[i]}
+		d := entry.DeclaredConflict{Name: names[i]}
 		if i < len(kinds) {
 			d.Kind = kinds[i]
 		}
@@ -219,12 +221,12 @@ func (s *Server) entryCreateSubmit(c *gin.Context) {
 		return
 	}
 	in := entryInputFromForm(c)
-	entry, err := s.store.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
+	ent, err := s.entries.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
 	if err != nil {
 		s.entryFormFailure(c, entryPage{Input: in}, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", entry.ID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", ent.ID))
 }
 
 // entryFormFailure shows the entry page again with what went wrong.
@@ -241,16 +243,16 @@ func (s *Server) entryFormFailure(c *gin.Context, page entryPage, err error) {
 }
 
 // ownEntry loads the entrant's entry named in the path.
-func (s *Server) ownEntry(c *gin.Context) (contest.Entry, bool) {
+func (s *Server) ownEntry(c *gin.Context) (entry.Entry, bool) {
 	id, err := entryID(c)
 	if err == nil {
-		var e contest.Entry
-		if e, err = s.store.EntryOfEntrant(c.Request.Context(), accountID(c), id); err == nil {
+		var e entry.Entry
+		if e, err = s.entries.EntryOfEntrant(c.Request.Context(), accountID(c), id); err == nil {
 			return e, true
 		}
 	}
 	s.fail(c, err)
-	return contest.Entry{}, false
+	return entry.Entry{}, false
 }
 
 func (s *Server) entryPage(c *gin.Context) {
@@ -258,7 +260,7 @@ func (s *Server) entryPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.renderEntry(c, http.StatusOK, entryPage{Entry: e, Input: e.EntryInput})
+	s.renderEntry(c, http.StatusOK, entryPage{Entry: e, Input: e.Input})
 }
 
 func (s *Server) entryUpdateSubmit(c *gin.Context) {
@@ -267,7 +269,7 @@ func (s *Server) entryUpdateSubmit(c *gin.Context) {
 		return
 	}
 	in := entryInputFromForm(c)
-	if _, err := s.store.UpdateEntry(c.Request.Context(), accountID(c), e.ID, in); err != nil {
+	if _, err := s.entries.UpdateEntry(c.Request.Context(), accountID(c), e.ID, in); err != nil {
 		s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
 		return
 	}
@@ -279,8 +281,8 @@ func (s *Server) entrySubmitSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := s.store.SubmitEntry(c.Request.Context(), accountID(c), e.ID, c.PostForm("acknowledge_leaks") == "1"); err != nil {
-		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+	if _, err := s.entries.SubmitEntry(c.Request.Context(), accountID(c), e.ID, c.PostForm("acknowledge_leaks") == "1"); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?submitted=1", e.ID))
@@ -291,8 +293,8 @@ func (s *Server) entryWithdrawSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := s.store.WithdrawEntry(c.Request.Context(), accountID(c), e.ID); err != nil {
-		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+	if _, err := s.entries.WithdrawEntry(c.Request.Context(), accountID(c), e.ID); err != nil {
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
@@ -304,7 +306,7 @@ func (s *Server) uploadDeleteSubmit(c *gin.Context) {
 		return
 	}
 	if err := s.deleteUpload(c, e.ID, c.Param("upload")); err != nil {
-		s.entryFormFailure(c, entryPage{Entry: e, Input: e.EntryInput}, err)
+		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
@@ -323,7 +325,7 @@ func (s *Server) apiRegister(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sess, err := s.register(c, contest.NewAccount{DisplayName: req.DisplayName, Email: req.Email, Phone: req.Phone, Password: req.Password})
+	sess, err := s.register(c, access.NewAccount{DisplayName: req.DisplayName, Email: req.Email, Phone: req.Phone, Password: req.Password})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -332,22 +334,22 @@ func (s *Server) apiRegister(c *gin.Context) {
 }
 
 func (s *Server) apiGetProfile(c *gin.Context) {
-	org, err := s.store.OrganizationOf(c.Request.Context(), accountID(c))
+	org, err := s.entries.OrganizationOf(c.Request.Context(), accountID(c))
 	s.reply(c, http.StatusOK, org, err)
 }
 
 func (s *Server) apiPutProfile(c *gin.Context) {
-	var in contest.OrganizationInput
+	var in entry.OrganizationInput
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	org, err := s.store.SaveOrganization(c.Request.Context(), accountID(c), in)
+	org, err := s.entries.SaveOrganization(c.Request.Context(), accountID(c), in)
 	s.reply(c, http.StatusOK, org, err)
 }
 
 func (s *Server) apiOpenContests(c *gin.Context) {
-	list, err := s.store.ContestsOpenForEntries(c.Request.Context())
+	list, err := s.entries.ContestsOpenForEntries(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -356,7 +358,7 @@ func (s *Server) apiOpenContests(c *gin.Context) {
 }
 
 func (s *Server) apiMyEntries(c *gin.Context) {
-	list, err := s.store.EntriesOfEntrant(c.Request.Context(), accountID(c))
+	list, err := s.entries.EntriesOfEntrant(c.Request.Context(), accountID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -370,12 +372,12 @@ func (s *Server) apiCreateEntry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in contest.EntryInput
+	var in entry.Input
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
+	e, err := s.entries.CreateEntry(c.Request.Context(), accountID(c), contestID, in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -396,12 +398,12 @@ func (s *Server) apiUpdateEntry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in contest.EntryInput
+	var in entry.Input
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.UpdateEntry(c.Request.Context(), accountID(c), id, in)
+	e, err := s.entries.UpdateEntry(c.Request.Context(), accountID(c), id, in)
 	s.reply(c, http.StatusOK, e, err)
 }
 
@@ -420,7 +422,7 @@ func (s *Server) apiSubmitEntry(c *gin.Context) {
 			return
 		}
 	}
-	e, err := s.store.SubmitEntry(c.Request.Context(), accountID(c), id, req.AcknowledgeLeaks)
+	e, err := s.entries.SubmitEntry(c.Request.Context(), accountID(c), id, req.AcknowledgeLeaks)
 	s.reply(c, http.StatusOK, e, err)
 }
 
@@ -430,7 +432,7 @@ func (s *Server) apiWithdrawEntry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.WithdrawEntry(c.Request.Context(), accountID(c), id)
+	e, err := s.entries.WithdrawEntry(c.Request.Context(), accountID(c), id)
 	s.reply(c, http.StatusOK, e, err)
 }
 

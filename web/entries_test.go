@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/files/filecheck"
 )
 
 func (c *client) multipart(path string, fields map[string]string, fileName string, file []byte) response {
@@ -33,7 +35,7 @@ func (c *client) multipart(path string, fields map[string]string, fileName strin
 func TestImportEntriesOverHTTP(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("import-web"))
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +59,7 @@ func TestImportEntriesOverHTTP(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity || out.Imported != 0 || len(out.Problems) != 1 || out.Problems[0].Line != 3 || out.Problems[0].Column != "uscc" {
 		t.Fatalf("import with a bad row: %d %s", res.status, res.body)
 	}
-	if list, _ := h.store.EntriesInContest(ctx, c.ID, contest.EntryFilter{}); len(list) != 0 {
+	if list, _ := h.store.EntriesInContest(ctx, c.ID, entry.Filter{}); len(list) != 0 {
 		t.Fatalf("refused import wrote %d entries", len(list))
 	}
 	res = cl.multipart(path, map[string]string{"skip_invalid": "true"}, "entries.csv", []byte(csv))
@@ -75,11 +77,11 @@ func TestImportEntriesOverHTTP(t *testing.T) {
 func TestEntrantJourneyOverAPI(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("journey")
 	deadline := h.clock.T.Add(2 * time.Hour) // within the session's lifetime
 	setup.SubmissionDeadline = &deadline
-	setup.Entry.RequiredUploads = []string{} // this contest asks for no files
+	setup.Entry.RequiredUploads = []filecheck.Kind{} // this contest asks for no files
 	c, err := h.store.CreateContest(ctx, org.ID, setup)
 	if err != nil {
 		t.Fatal(err)
@@ -109,15 +111,15 @@ func TestEntrantJourneyOverAPI(t *testing.T) {
 	if res.status != http.StatusCreated {
 		t.Fatalf("create entry: %d %s", res.status, res.body)
 	}
-	var entry contest.Entry
-	res.json(t, &entry)
-	entryPath := fmt.Sprintf("/api/v1/entries/%d", entry.ID)
+	var ent entry.Entry
+	res.json(t, &ent)
+	entryPath := fmt.Sprintf("/api/v1/entries/%d", ent.ID)
 
 	if res = cl.api(http.MethodPost, entryPath+"/submit", nil); res.status != http.StatusOK {
 		t.Fatalf("submit: %d %s", res.status, res.body)
 	}
-	res.json(t, &entry)
-	if entry.State != contest.EntrySubmitted || entry.Snapshot == nil || entry.Snapshot.Fields.Summary != "可弯折的固态电池" {
+	res.json(t, &ent)
+	if ent.State != entry.Submitted || ent.Snapshot == nil || ent.Snapshot.Fields.Summary != "可弯折的固态电池" {
 		t.Fatalf("submitted: %s", res.body)
 	}
 	// Locked once submitted.
@@ -142,7 +144,7 @@ func TestEntrantJourneyOverAPI(t *testing.T) {
 		t.Errorf("submit after the deadline: %d %+v", res.status, d)
 	}
 	// The entrant's page shows the state and stays readable after the deadline.
-	if page := cl.get(fmt.Sprintf("/entrant/entries/%d", entry.ID)); page.status != http.StatusOK || !strings.Contains(page.body, "已撤回") {
+	if page := cl.get(fmt.Sprintf("/entrant/entries/%d", ent.ID)); page.status != http.StatusOK || !strings.Contains(page.body, "已撤回") {
 		t.Errorf("entry page: %d", page.status)
 	}
 }
@@ -150,22 +152,22 @@ func TestEntrantJourneyOverAPI(t *testing.T) {
 func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("others"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	owner := contesttest.Account(t, h.store, contest.RoleEntrant, "owner@example.com")
+	owner := contesttest.Account(t, h.store, access.RoleEntrant, "owner@example.com")
 	if _, err := h.store.SaveOrganization(ctx, owner.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
 	entryID := submittedEntry(t, h, owner, c.ID)
-	entry, err := h.store.EntryOfEntrant(ctx, owner.ID, entryID)
+	ent, err := h.store.EntryOfEntrant(ctx, owner.ID, entryID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	upload := entry.Uploads[0].ID
-	intruder := h.loggedIn(contesttest.Account(t, h.store, contest.RoleEntrant, "intruder@example.com"))
+	upload := ent.Uploads[0].ID
+	intruder := h.loggedIn(contesttest.Account(t, h.store, access.RoleEntrant, "intruder@example.com"))
 	for _, r := range []struct{ method, path string }{
 		{http.MethodGet, fmt.Sprintf("/api/v1/entries/%d", entryID)},
 		{http.MethodPut, fmt.Sprintf("/api/v1/entries/%d", entryID)},
@@ -192,7 +194,7 @@ func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
 		}
 	}
 	after, err := h.store.EntryOfEntrant(ctx, owner.ID, entryID)
-	if err != nil || after.State != contest.EntrySubmitted || len(after.Uploads) != 1 {
+	if err != nil || after.State != entry.Submitted || len(after.Uploads) != 1 {
 		t.Errorf("the entry changed: %+v %v", after, err)
 	}
 }
@@ -202,25 +204,25 @@ func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
 func TestReviewFormReturnsToItsPage(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("review-back"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
-	entry := submittedEntry(t, h, entrant, c.ID)
+	ent := submittedEntry(t, h, entrant, c.ID)
 	cl := h.loggedIn(org)
 	list := fmt.Sprintf("/organizer/contests/%d/entries", c.ID)
 	for back, want := range map[string]string{
 		list + "?state=submitted":            list + "?reviewed=1&state=submitted",
-		fmt.Sprintf("%s/%d", list, entry):    fmt.Sprintf("%s/%d?reviewed=1", list, entry),
+		fmt.Sprintf("%s/%d", list, ent):      fmt.Sprintf("%s/%d?reviewed=1", list, ent),
 		"https://evil.example/x":             list + "?reviewed=1",
 		"/organizer/contests/999999/entries": list + "?reviewed=1",
 	} {
-		res := cl.form(list+"/review", url.Values{"entry": {fmt.Sprint(entry)}, "decision": {"accept"}, "back": {back}})
+		res := cl.form(list+"/review", url.Values{"entry": {fmt.Sprint(ent)}, "decision": {"accept"}, "back": {back}})
 		if res.status != http.StatusSeeOther || res.header.Get("Location") != want {
 			t.Errorf("back %q: %d → %q, want %q", back, res.status, res.header.Get("Location"), want)
 			continue

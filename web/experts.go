@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/contest/judging"
 )
 
 func expertID(c *gin.Context) (int64, error) { return pathID(c, "expert", "err.expert.not_found") }
@@ -18,9 +18,9 @@ func splitList(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(",，;；、\n", r) })
 }
 
-func expertFromForm(c *gin.Context) contest.ExpertInput {
+func expertFromForm(c *gin.Context) judging.ExpertInput {
 	capacity, _ := strconv.Atoi(strings.TrimSpace(c.PostForm("capacity")))
-	return contest.ExpertInput{
+	return judging.ExpertInput{
 		Name: c.PostForm("name"), Organization: c.PostForm("organization"), USCC: c.PostForm("uscc"), Title: c.PostForm("title"),
 		Fields: splitList(c.PostForm("fields")), Keywords: splitList(c.PostForm("keywords")), Region: c.PostForm("region"),
 		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Capacity: capacity, Conflicts: splitList(c.PostForm("conflicts")),
@@ -29,9 +29,9 @@ func expertFromForm(c *gin.Context) contest.ExpertInput {
 
 // expertsPage is the pool, with a form to add (or edit) one expert.
 type expertsPage struct {
-	Experts []contest.Expert
+	Experts []judging.Expert
 	Query   string
-	Form    contest.ExpertInput
+	Form    judging.ExpertInput
 	EditID  int64
 	// ContactHidden: the expert edited serves only other organizers' contests,
 	// so the phone and email are neither shown nor changed.
@@ -50,7 +50,7 @@ func (s *Server) expertsPage(c *gin.Context) {
 func (s *Server) renderExperts(c *gin.Context, status int, page expertsPage) {
 	var err error
 	page.Query = trimmedQuery(c, "q")
-	if page.Experts, err = s.store.Experts(c.Request.Context(), accountID(c), page.Query); err != nil {
+	if page.Experts, err = s.judging.Experts(c.Request.Context(), accountID(c), page.Query); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -63,7 +63,7 @@ func (s *Server) expertEditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.Expert(c.Request.Context(), accountID(c), id)
+	x, err := s.judging.Expert(c.Request.Context(), accountID(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -76,14 +76,14 @@ func (s *Server) expertSaveSubmit(c *gin.Context) {
 	var err error
 	id, _ := expertID(c)
 	if id != 0 {
-		_, err = s.store.UpdateExpert(c.Request.Context(), accountID(c), id, in)
+		_, err = s.judging.UpdateExpert(c.Request.Context(), accountID(c), id, in)
 	} else {
-		_, err = s.store.SaveExpert(c.Request.Context(), accountID(c), in)
+		_, err = s.judging.SaveExpert(c.Request.Context(), accountID(c), in)
 	}
 	if err != nil {
 		page := expertsPage{Form: in, EditID: id}
 		if id != 0 {
-			if x, xerr := s.store.Expert(c.Request.Context(), accountID(c), id); xerr == nil && x.ContactHidden {
+			if x, xerr := s.judging.Expert(c.Request.Context(), accountID(c), id); xerr == nil && x.ContactHidden {
 				page.ContactHidden, page.Form.Phone, page.Form.Email = true, "", ""
 			}
 		}
@@ -99,17 +99,17 @@ func (s *Server) expertSaveSubmit(c *gin.Context) {
 // API.
 
 func (s *Server) apiExperts(c *gin.Context) {
-	list, err := s.store.Experts(c.Request.Context(), accountID(c), trimmedQuery(c, "q"))
+	list, err := s.judging.Experts(c.Request.Context(), accountID(c), trimmedQuery(c, "q"))
 	s.reply(c, http.StatusOK, gin.H{"experts": list}, err)
 }
 
 func (s *Server) apiCreateExpert(c *gin.Context) {
-	var in contest.ExpertInput
+	var in judging.ExpertInput
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.SaveExpert(c.Request.Context(), accountID(c), in)
+	x, err := s.judging.SaveExpert(c.Request.Context(), accountID(c), in)
 	if err == nil {
 		c.Header("Location", fmt.Sprintf("/api/v1/experts/%d", x.ID))
 	}
@@ -122,7 +122,7 @@ func (s *Server) apiGetExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.Expert(c.Request.Context(), accountID(c), id)
+	x, err := s.judging.Expert(c.Request.Context(), accountID(c), id)
 	s.reply(c, http.StatusOK, x, err)
 }
 
@@ -132,12 +132,12 @@ func (s *Server) apiUpdateExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in contest.ExpertInput
+	var in judging.ExpertInput
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	x, err := s.store.UpdateExpert(c.Request.Context(), accountID(c), id, in)
+	x, err := s.judging.UpdateExpert(c.Request.Context(), accountID(c), id, in)
 	s.reply(c, http.StatusOK, x, err)
 }
 
@@ -147,6 +147,6 @@ func (s *Server) apiInviteExpert(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	inv, err := s.store.InviteExpert(c.Request.Context(), accountID(c), contestID(c), id)
+	inv, err := s.judging.InviteExpert(c.Request.Context(), accountID(c), contestID(c), id)
 	s.reply(c, http.StatusCreated, inviteResponse{Invite: inv, URL: s.inviteURL(c, inv)}, err)
 }

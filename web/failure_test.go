@@ -10,7 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/web"
 )
@@ -36,7 +36,7 @@ func (s *syncBuffer) String() string {
 func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 	var logs syncBuffer
 	h := newHarness(t, func(cfg *web.Config) { cfg.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
 	h.store.DB.Close() // PostgreSQL "goes away"
 
@@ -61,7 +61,7 @@ func TestRedisDownNotReadyButLoginStillWorks(t *testing.T) {
 	h := newHarness(t, func(cfg *web.Config) {
 		cfg.Redis = redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	})
-	contesttest.Account(t, h.store, contest.RoleJudge, "judge@example.com")
+	contesttest.Account(t, h.store, access.RoleJudge, "judge@example.com")
 	c := h.client()
 	res := c.get("/readyz")
 	if res.status != http.StatusServiceUnavailable || !strings.Contains(res.body, `"redis":"unreachable"`) || !strings.Contains(res.body, `"postgres":"ok"`) {

@@ -10,7 +10,7 @@ import (
 // record pointing at nothing.
 func (s *Server) deleteUpload(c *gin.Context, entryID int64, uploadID string) error {
 	ctx := c.Request.Context()
-	keys, err := s.store.DeleteUpload(ctx, accountID(c), entryID, uploadID)
+	keys, err := s.entries.DeleteUpload(ctx, accountID(c), entryID, uploadID)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/files/blob"
 	"podium/files/pdftext"
@@ -49,7 +49,8 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	store.FindIdentity = pdftext.FindIdentity
 	store.JudgeCopies = upload.JudgeCopies{Blobs: blobs}
 	cfg := web.Config{
-		DB: store.DB, Store: store.Contests, Audit: store.Audit, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
+		DB: store.DB, Contests: store.Contests, Accounts: store.Accounts, Entries: store.Entries, Judging: store.Judging,
+		Results: store.Results, Audit: store.Audit, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}
@@ -81,7 +82,7 @@ func (h *harness) client() *client {
 }
 
 // loggedIn returns a client with a fresh session for account (no login round trip).
-func (h *harness) loggedIn(a contest.Account) *client {
+func (h *harness) loggedIn(a access.Account) *client {
 	h.t.Helper()
 	token, sess, err := h.store.CreateSession(context.Background(), a.ID)
 	if err != nil {

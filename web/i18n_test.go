@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -85,7 +86,7 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	for _, s := range []string{"draft", "open", "closed", "archived"} {
 		used["contest.state."+s] = "organizer.html"
 	}
-	for _, r := range []contest.Role{contest.RoleOrganizer, contest.RoleJudge, contest.RoleEntrant} {
+	for _, r := range []access.Role{access.RoleOrganizer, access.RoleJudge, access.RoleEntrant} {
 		used["role."+string(r)] = "layout.html"
 	}
 	for _, m := range contest.Methods {

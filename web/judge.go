@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/judging"
 	"podium/fault"
 	"podium/web/upload"
 )
@@ -27,15 +28,15 @@ func assignmentID(c *gin.Context) int64 {
 
 // judgeHomePage is the judge's task list, with the organizers' reminders on top.
 type judgeHomePage struct {
-	Tasks     []contest.JudgeTask
-	Reminders []contest.JudgeReminder
+	Tasks     []judging.JudgeTask
+	Reminders []judging.JudgeReminder
 }
 
 func (s *Server) judgeHome(c *gin.Context) {
 	var page judgeHomePage
 	var err error
-	if page.Tasks, err = s.store.JudgeTasks(c.Request.Context(), judgeOf(c)); err == nil {
-		page.Reminders, err = s.store.JudgeReminders(c.Request.Context(), judgeOf(c))
+	if page.Tasks, err = s.judging.JudgeTasks(c.Request.Context(), judgeOf(c)); err == nil {
+		page.Reminders, err = s.judging.JudgeReminders(c.Request.Context(), judgeOf(c))
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -45,7 +46,7 @@ func (s *Server) judgeHome(c *gin.Context) {
 }
 
 func (s *Server) judgeEntryPage(c *gin.Context) {
-	b, err := s.store.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
+	b, err := s.judging.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -56,7 +57,7 @@ func (s *Server) judgeEntryPage(c *gin.Context) {
 // judgeFile serves a material under its blind name, inline, so PDFs and videos
 // open in the page; the uploaded name never reaches the judge.
 func (s *Server) judgeFile(c *gin.Context) {
-	u, name, err := s.store.JudgeFile(c.Request.Context(), judgeOf(c), assignmentID(c), c.Param("upload"))
+	u, name, err := s.judging.JudgeFile(c.Request.Context(), judgeOf(c), assignmentID(c), c.Param("upload"))
 	if err == nil {
 		err = upload.ServeBlob(c.Writer, c.Request, s.cfg.Blobs, u.Key, u.ContentType, name, true)
 	}
@@ -68,26 +69,26 @@ func (s *Server) judgeFile(c *gin.Context) {
 // Judge API.
 
 func (s *Server) apiJudgeTasks(c *gin.Context) {
-	tasks, err := s.store.JudgeTasks(c.Request.Context(), judgeOf(c))
-	var reminders []contest.JudgeReminder
+	tasks, err := s.judging.JudgeTasks(c.Request.Context(), judgeOf(c))
+	var reminders []judging.JudgeReminder
 	if err == nil {
-		reminders, err = s.store.JudgeReminders(c.Request.Context(), judgeOf(c))
+		reminders, err = s.judging.JudgeReminders(c.Request.Context(), judgeOf(c))
 	}
 	s.reply(c, http.StatusOK, gin.H{"tasks": tasks, "reminders": reminders}, err)
 }
 
 func (s *Server) apiJudgeEntry(c *gin.Context) {
-	b, err := s.store.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
+	b, err := s.judging.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
 	s.reply(c, http.StatusOK, b, err)
 }
 
 func (s *Server) apiSaveDraft(c *gin.Context) {
-	var in contest.SheetInput
+	var in judging.SheetInput
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	sheet, err := s.store.SaveDraft(c.Request.Context(), judgeOf(c), assignmentID(c), in)
+	sheet, err := s.judging.SaveDraft(c.Request.Context(), judgeOf(c), assignmentID(c), in)
 	s.reply(c, http.StatusOK, sheet, err)
 }
 
@@ -100,7 +101,7 @@ func (s *Server) apiSubmitSheet(c *gin.Context) {
 		return
 	}
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	var in contest.SheetInput
+	var in judging.SheetInput
 	if err := s.bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -109,7 +110,7 @@ func (s *Server) apiSubmitSheet(c *gin.Context) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", assignmentID(c))
 	h.Write(body)
-	response, err := s.store.SubmitSheet(c.Request.Context(), judgeOf(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
+	response, err := s.judging.SubmitSheet(c.Request.Context(), judgeOf(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -123,8 +124,8 @@ type progressPage struct {
 	Contest  contest.Contest
 	Round    contest.Round
 	Judges   []judgeProgress
-	Entries  []contest.EntryProgress
-	Reminded *contest.RemindResult // the outcome of the reminder form just sent
+	Entries  []judging.EntryProgress
+	Reminded *judging.RemindResult // the outcome of the reminder form just sent
 	Errors   map[string]string
 	// Sheets are each entry's submitted sheets (entry id → by judge name),
 	// which the organizers can reopen; none once the round is published.
@@ -133,7 +134,7 @@ type progressPage struct {
 	Reopen   reopenForm // the reopen form just refused
 	// Gaps are the entries below the reviews the round requires (or withdrawn
 	// from it), undecided first, with the organizers' decision forms.
-	Gaps     []contest.EntryReviews
+	Gaps     []judging.EntryReviews
 	Decided  string       // the decision just recorded (accepted, withdrawn)
 	Decision decisionForm // the decision form just refused
 }
@@ -163,7 +164,7 @@ type reopenForm struct {
 
 func (s *Server) progressPage(c *gin.Context) {
 	page := progressPage{Reminded: remindedNotice(c), Reopened: c.Query("reopened") == "1"}
-	if d := c.Query("decided"); d == contest.DecisionAccepted || d == contest.DecisionWithdrawn {
+	if d := c.Query("decided"); d == judging.DecisionAccepted || d == judging.DecisionWithdrawn {
 		page.Decided = d
 	}
 	s.renderProgress(c, http.StatusOK, page)
@@ -172,7 +173,7 @@ func (s *Server) progressPage(c *gin.Context) {
 func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 	ctx := c.Request.Context()
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -185,7 +186,7 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		s.fail(c, err)
 		return
 	}
-	if page.Gaps, err = s.store.ReviewGaps(ctx, contestID(c), c.Param("round")); err != nil {
+	if page.Gaps, err = s.judging.ReviewGaps(ctx, contestID(c), c.Param("round")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -200,7 +201,7 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 
 // submittedSheets lists the round's submitted sheets per entry, by judge name.
 func (s *Server) submittedSheets(c *gin.Context) (map[int64][]submittedSheet, error) {
-	list, err := s.store.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
+	list, err := s.judging.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		return nil, err
 	}
@@ -214,11 +215,11 @@ func (s *Server) submittedSheets(c *gin.Context) (map[int64][]submittedSheet, er
 // submittedInRound checks that the assignment has a submitted sheet in the
 // round the form was posted to (the store checks only the contest).
 func (s *Server) submittedInRound(c *gin.Context, assignmentID int64) error {
-	list, err := s.store.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
+	list, err := s.judging.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(list, func(sh contest.SubmittedSheet) bool { return sh.AssignmentID == assignmentID }) {
+	if !slices.ContainsFunc(list, func(sh judging.SubmittedSheet) bool { return sh.AssignmentID == assignmentID }) {
 		return fault.NotFound("err.score.not_submitted")
 	}
 	return nil
@@ -231,7 +232,7 @@ func (s *Server) reopenSubmit(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.PostForm("assignment"), 10, 64)
 	err := s.submittedInRound(c, id)
 	if err == nil {
-		err = s.store.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason"))
+		err = s.judging.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason"))
 	}
 	if fault.ErrorCode(err) == fault.CodeNotFound {
 		// The page was stale: the sheet was reopened meanwhile, or is not submitted.
@@ -287,7 +288,7 @@ func (s *Server) apiReopenSheet(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	err := s.store.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), assignmentID(c), req.Reason)
+	err := s.judging.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), assignmentID(c), req.Reason)
 	s.reply(c, http.StatusOK, gin.H{"reopened": assignmentID(c)}, err)
 }
 

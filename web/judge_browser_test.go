@@ -14,8 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 	"podium/scoring"
 )
 
@@ -28,7 +30,7 @@ import (
 func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("judge-offline")
 	setup.Rounds[0].ReviewsPerEntry = 1
 	// Weights that differ from the maxima, so that the total needs exact arithmetic:
@@ -40,7 +42,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if _, err := h.store.ReviewEntries(ctx, org.ID, c.ID, []int64{entryID}, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "平板评委", Organization: "某大学"})
+	x, err := h.store.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "平板评委", Organization: "某大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +213,10 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	}
 
 	// The draft reaches the server.
-	var draft contest.BlindEntry
+	var draft judging.BlindEntry
 	deadline := time.Now().Add(8 * time.Second)
 	for {
-		draft, err = h.store.JudgeEntry(ctx, contest.EveryContest(inv.AccountID), assignment)
+		draft, err = h.store.JudgeEntry(ctx, access.EveryContest(inv.AccountID), assignment)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +332,7 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if err := h.store.DB.Get(&keys, `SELECT count(*) FROM idempotency_keys WHERE account_id = $1`, inv.AccountID); err != nil || keys != 1 {
 		t.Errorf("%d idempotency keys used (%v), want 1: every try must carry the same key", keys, err)
 	}
-	final, err := h.store.JudgeEntry(ctx, contest.EveryContest(inv.AccountID), assignment)
+	final, err := h.store.JudgeEntry(ctx, access.EveryContest(inv.AccountID), assignment)
 	if err != nil || final.Sheet.Total == nil || *final.Sheet.Total != 8060 || final.Sheet.Comments["tech"] != "工艺成熟" {
 		t.Errorf("submitted sheet %+v %v", final.Sheet, err)
 	}

@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
-// judging is a contest whose preliminary round is open, with one eligible entry
+// judgingWorld is a contest whose preliminary round is open, with one eligible entry
 // (its business plan the plan given, if any) and a panel of judges, each invited
 // (with an account) and assigned the entry.
-type judging struct {
-	org     contest.Account
+type judgingWorld struct {
+	org     access.Account
 	contest contest.Contest
 	judges  []judgeSeat
 }
@@ -25,22 +27,22 @@ type judging struct {
 // the unused invite token that logs the judge in.
 type judgeSeat struct {
 	expert     int64
-	account    contest.Account
+	account    access.Account
 	assignment int64
 	token      string
 }
 
-func newJudging(t *testing.T, h *harness, slug string, judges int, plan ...[]byte) judging {
+func newJudging(t *testing.T, h *harness, slug string, judges int, plan ...[]byte) judgingWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := judging{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")}
+	w := judgingWorld{org: contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")}
 	setup := contesttest.Setup(slug)
 	setup.Rounds[0].ReviewsPerEntry = judges
 	var err error
 	if w.contest, err = h.store.CreateContest(ctx, w.org.ID, setup); err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func newJudging(t *testing.T, h *harness, slug string, judges int, plan ...[]byt
 	}
 	var panel []int64
 	for i := range judges {
-		x, err := h.store.SaveExpert(ctx, w.org.ID, contest.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
+		x, err := h.store.SaveExpert(ctx, w.org.ID, judging.ExpertInput{Name: fmt.Sprintf("评委%d号", i+1), Organization: fmt.Sprintf("第%d大学", i+1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +139,7 @@ func TestMarksMustBeNumbers(t *testing.T) {
 			}
 		}
 	}
-	sheet, err := h.store.JudgeEntry(context.Background(), contest.EveryContest(w.judges[0].account.ID), w.judges[0].assignment)
+	sheet, err := h.store.JudgeEntry(context.Background(), access.EveryContest(w.judges[0].account.ID), w.judges[0].assignment)
 	if err != nil {
 		t.Fatal(err)
 	}

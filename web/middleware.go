@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/fault"
 )
 
@@ -55,7 +55,7 @@ func (s *Server) withSession() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		sess, err := s.store.SessionByToken(c.Request.Context(), token)
+		sess, err := s.accounts.SessionByToken(c.Request.Context(), token)
 		switch {
 		case fault.ErrorCode(err) == fault.CodeUnauthorized:
 			s.setCookie(c, sessionCookie, "", -1, true) // expired or logged out: forget it
@@ -70,12 +70,12 @@ func (s *Server) withSession() gin.HandlerFunc {
 	}
 }
 
-func session(c *gin.Context) (contest.Session, bool) {
+func session(c *gin.Context) (access.Session, bool) {
 	v, ok := c.Get(keySession)
 	if !ok {
-		return contest.Session{}, false
+		return access.Session{}, false
 	}
-	return v.(contest.Session), true
+	return v.(access.Session), true
 }
 
 // checkCSRF rejects state-changing requests that do not prove they come from
@@ -170,17 +170,17 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 		role := sess.Account.Role
 		switch a {
 		case Organizer, ContestOrganizer:
-			if role != contest.RoleOrganizer {
+			if role != access.RoleOrganizer {
 				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
 		case Judge:
-			if role != contest.RoleJudge {
+			if role != access.RoleJudge {
 				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
 		case Entrant:
-			if role != contest.RoleEntrant {
+			if role != access.RoleEntrant {
 				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}
@@ -193,7 +193,7 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 				s.fail(c, fault.NotFound("err.contest.not_found"))
 				return
 			}
-			ok, err := s.store.IsContestOrganizer(c.Request.Context(), id, sess.Account.ID)
+			ok, err := s.accounts.IsContestOrganizer(c.Request.Context(), id, sess.Account.ID)
 			if err != nil {
 				s.fail(c, err)
 				return

@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/files/pdftext"
 )
@@ -217,7 +217,7 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	if n := sheets("submitted"); n != 1 || audited != 1 || keys != 1 {
 		t.Errorf("%d submitted sheets, %d audit records, %d idempotency keys; want 1 each", n, audited, keys)
 	}
-	final, err := h.store.JudgeEntry(context.Background(), contest.EveryContest(seat.account.ID), seat.assignment)
+	final, err := h.store.JudgeEntry(context.Background(), access.EveryContest(seat.account.ID), seat.assignment)
 	if err != nil || final.Sheet.Marks["tech"] != 3050 || final.Sheet.Marks["market"] != 2000 || final.Sheet.Marks["team"] != 2500 ||
 		final.Sheet.Comment != "离线补充" || final.Sheet.Comments["tech"] != "工艺成熟" {
 		t.Errorf("stored sheet %+v %v", final.Sheet, err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
 )
@@ -75,7 +76,7 @@ func TestRankingPageNamesInReadersLanguage(t *testing.T) {
 func TestCombinedRankingOnlyWithWeights(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("weights")
 	final := setup.Rounds[0]
 	final.Key, final.NameZh = "final", "决赛"
@@ -162,8 +163,8 @@ func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
 	if res := cl.form(w.path("advancement"), url.Values{"chosen": again}); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm again: %d %.500s", res.status, res.body)
 	}
-	results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
-	for _, r := range results {
+	recorded, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	for _, r := range recorded {
 		if r.Code == seed && !r.Advanced {
 			t.Error("confirming the page again dropped the tied entry chosen before")
 		}
@@ -193,8 +194,8 @@ func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
 	if res := cl.form(w.path("awards"), chosen); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm awards again: %d %.500s", res.status, res.body)
 	}
-	results, _ = h.store.RoundResults(ctx, w.contest.ID, "prelim")
-	for _, r := range results {
+	recorded, _ = h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	for _, r := range recorded {
 		if r.Code == seed && r.AwardLevel != "second" || r.Code == eagle && r.AwardLevel != "" {
 			t.Errorf("after confirming again %s has %q", r.Code, r.AwardLevel)
 		}

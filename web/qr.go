@@ -54,17 +54,17 @@ func (s *Server) invitesSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 	page := invitesPage{Round: c.Param("round")}
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	panel, err := s.store.Panel(ctx, contestID(c), page.Round)
+	panel, err := s.judging.Panel(ctx, contestID(c), page.Round)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	for _, m := range panel {
-		inv, err := s.store.InviteExpert(ctx, accountID(c), contestID(c), m.ID)
+		inv, err := s.judging.InviteExpert(ctx, accountID(c), contestID(c), m.ID)
 		if err != nil {
 			s.fail(c, err)
 			return

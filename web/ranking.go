@@ -10,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/fault"
 	"podium/scoring"
 	"podium/scoring/sheetfile"
@@ -26,7 +28,7 @@ type rankedEntry struct {
 	Group    string
 	// Reviews is the entry's standing against the reviews the round
 	// requires, when it is not complete (short, accepted).
-	Reviews *contest.EntryReviews `json:"reviews,omitempty"`
+	Reviews *judging.EntryReviews `json:"reviews,omitempty"`
 	// TrackName and GroupName are for the page, in the reader's language, and
 	// Why says which rule the score was computed by and why.
 	TrackName string   `json:"-"`
@@ -43,7 +45,7 @@ type rankingPage struct {
 	// ranking, but never out of sight) and Undecided those that block
 	// publication, each with its standing explained.
 	NotScored []notScored
-	Undecided []contest.EntryReviews
+	Undecided []judging.EntryReviews
 	Track     string
 	Group     string
 	// JudgeNames names the anonymized judges (J01 …) for the organizers, so a
@@ -53,14 +55,14 @@ type rankingPage struct {
 
 // notScored is an entry of the round that no ranking holds, as the page shows it.
 type notScored struct {
-	contest.EntryReviews
+	judging.EntryReviews
 	Why string
 }
 
 // rankedEntries filters a round's ranking to a track and group ("" for all) and
 // ranks within it: an entry's pool rank is one more than the entries of its pool
 // ranked strictly ahead of it, so ties stay ties (1, 2, 2, 4).
-func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, reviews map[string]contest.EntryReviews, track, group string) []rankedEntry {
+func rankedEntries(rk scoring.Ranking, rs results.RoundScoring, reviews map[string]judging.EntryReviews, track, group string) []rankedEntry {
 	out := []rankedEntry{}
 	ahead := map[scoring.Pool][]int{} // ranks seen so far per pool
 	for _, r := range rk.Entries {
@@ -74,7 +76,7 @@ func rankedEntries(rk scoring.Ranking, rs contest.RoundScoring, reviews map[stri
 		ahead[pool] = append(ahead[pool], r.Rank)
 		if (track == "" || pool.Track == track) && (group == "" || pool.Group == group) {
 			re := rankedEntry{Result: r, PoolRank: poolRank, Title: rs.Titles[r.Entry], Track: pool.Track, Group: pool.Group}
-			if rv, ok := reviews[r.Entry]; ok && rv.Status != contest.ReviewsComplete {
+			if rv, ok := reviews[r.Entry]; ok && rv.Status != judging.ReviewsComplete {
 				re.Reviews = &rv
 			}
 			out = append(out, re)
@@ -87,7 +89,7 @@ func (s *Server) rankingPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	page := rankingPage{Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group")}
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -97,7 +99,7 @@ func (s *Server) rankingPage(c *gin.Context) {
 		return
 	}
 	page.Round = page.Contest.Rounds[i]
-	rep, err := s.store.RankingReport(ctx, contestID(c), page.Round.Key)
+	rep, err := s.results.RankingReport(ctx, contestID(c), page.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -118,7 +120,7 @@ func (s *Server) rankingPage(c *gin.Context) {
 	}
 	for _, e := range rep.NotScored {
 		why := s.standing(l, e)
-		if e.Status == contest.ReviewsComplete || e.Status == contest.ReviewsAccepted {
+		if e.Status == judging.ReviewsComplete || e.Status == judging.ReviewsAccepted {
 			why = l.T("reviews.explain.pending", e.Submitted, e.Reviews)
 		}
 		page.NotScored = append(page.NotScored, notScored{EntryReviews: e, Why: why})
@@ -127,8 +129,8 @@ func (s *Server) rankingPage(c *gin.Context) {
 }
 
 // judgeNames maps the round's judge aliases to the panel members' names.
-func (s *Server) judgeNames(c *gin.Context, rs contest.RoundScoring) (map[string]string, error) {
-	panel, err := s.store.Panel(c.Request.Context(), contestID(c), c.Param("round"))
+func (s *Server) judgeNames(c *gin.Context, rs results.RoundScoring) (map[string]string, error) {
+	panel, err := s.judging.Panel(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +148,7 @@ func (s *Server) judgeNames(c *gin.Context, rs contest.RoundScoring) (map[string
 // for the organizers' decision — or with ?format=csv exactly what `podium
 // score` prints for the exported sheets (rank,entry,score,judges,dropped).
 func (s *Server) apiRanking(c *gin.Context) {
-	rep, err := s.store.RankingReport(c.Request.Context(), contestID(c), c.Param("round"))
+	rep, err := s.results.RankingReport(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -168,7 +170,7 @@ func (s *Server) apiRanking(c *gin.Context) {
 // apiExportSheets writes the round's submitted sheets, judges anonymized, in the
 // format `podium score --scores` reads.
 func (s *Server) apiExportSheets(c *gin.Context) {
-	rs, err := s.store.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
+	rs, err := s.results.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
 	var buf bytes.Buffer
 	if err == nil {
 		err = sheetfile.WriteSheets(&buf, rs.Rubric, rs.Sheets)
@@ -183,7 +185,7 @@ func (s *Server) apiExportSheets(c *gin.Context) {
 
 // apiExportRubric writes the round's rubric in the format `podium score --rubric` reads.
 func (s *Server) apiExportRubric(c *gin.Context) {
-	rs, err := s.store.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
+	rs, err := s.results.RoundScoring(c.Request.Context(), contestID(c), c.Param("round"))
 	var buf bytes.Buffer
 	if err == nil {
 		err = sheetfile.WriteRubric(&buf, rs.Rubric)
@@ -198,7 +200,7 @@ func (s *Server) apiExportRubric(c *gin.Context) {
 
 // apiAdvancementPlan shows who advances per track and group and which ties need a decision.
 func (s *Server) apiAdvancementPlan(c *gin.Context) {
-	plan, _, err := s.store.AdvancementPlan(c.Request.Context(), contestID(c), c.Param("round"))
+	plan, _, err := s.results.AdvancementPlan(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"pools": plan}, err)
 }
 
@@ -214,13 +216,13 @@ func (s *Server) apiConfirmAdvancement(c *gin.Context) {
 			return
 		}
 	}
-	advanced, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
+	advanced, err := s.results.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
 	s.reply(c, http.StatusOK, gin.H{"advanced": advanced}, err)
 }
 
 // apiAwardPlan shows the prizes by rank and the ties at a boundary.
 func (s *Server) apiAwardPlan(c *gin.Context) {
-	plan, _, err := s.store.AwardPlan(c.Request.Context(), contestID(c), c.Param("round"))
+	plan, _, err := s.results.AwardPlan(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"pools": plan}, err)
 }
 
@@ -235,6 +237,6 @@ func (s *Server) apiConfirmAwards(c *gin.Context) {
 			return
 		}
 	}
-	given, err := s.store.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
+	given, err := s.results.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Chosen)
 	s.reply(c, http.StatusOK, gin.H{"awards": given}, err)
 }

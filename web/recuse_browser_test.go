@@ -9,7 +9,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
 // A judge opens an entry on the tablet, recognizes it and steps aside with a
@@ -18,14 +20,14 @@ import (
 func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("recuse")
 	setup.Rounds[0].ReviewsPerEntry = 1
 	c, err := h.store.CreateContest(ctx, org.ID, setup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 	}
 	var panel []int64
 	for _, name := range []string{"甲评委", "乙评委"} {
-		x, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: name, Organization: name + "的大学"})
+		x, err := h.store.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: name, Organization: name + "的大学"})
 		if err != nil {
 			t.Fatal(err)
 		}

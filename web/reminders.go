@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -18,7 +18,7 @@ import (
 
 // judgeProgress is a judge's progress in a round with when they were last reminded.
 type judgeProgress struct {
-	contest.JudgeProgress
+	judging.JudgeProgress
 	LastRemindedAt *time.Time `json:"last_reminded_at"`
 }
 
@@ -26,13 +26,13 @@ type judgeProgress struct {
 func (j judgeProgress) Behind() bool { return j.Submitted < j.Assigned }
 
 // roundProgress is the round's progress per judge and per entry, with reminders.
-func (s *Server) roundProgress(c *gin.Context) ([]judgeProgress, []contest.EntryProgress, error) {
+func (s *Server) roundProgress(c *gin.Context) ([]judgeProgress, []judging.EntryProgress, error) {
 	ctx := c.Request.Context()
-	judges, entries, err := s.store.Progress(ctx, contestID(c), c.Param("round"))
+	judges, entries, err := s.judging.Progress(ctx, contestID(c), c.Param("round"))
 	if err != nil {
 		return nil, nil, err
 	}
-	last, err := s.store.LastReminders(ctx, contestID(c), c.Param("round"))
+	last, err := s.judging.LastReminders(ctx, contestID(c), c.Param("round"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,18 +47,18 @@ func (s *Server) roundProgress(c *gin.Context) ([]judgeProgress, []contest.Entry
 }
 
 // remind reminds one judge (by expert id) or, with all, every judge who is behind.
-func (s *Server) remind(c *gin.Context, all bool, expertID int64) (contest.RemindResult, error) {
+func (s *Server) remind(c *gin.Context, all bool, expertID int64) (judging.RemindResult, error) {
 	ctx := c.Request.Context()
 	switch {
 	case all:
-		return s.store.RemindBehindJudges(ctx, accountID(c), contestID(c), c.Param("round"))
+		return s.judging.RemindBehindJudges(ctx, accountID(c), contestID(c), c.Param("round"))
 	case expertID <= 0:
-		return contest.RemindResult{}, fault.Invalid("expert_id", "err.reminder.judge_required")
+		return judging.RemindResult{}, fault.Invalid("expert_id", "err.reminder.judge_required")
 	}
-	if err := s.store.RemindJudge(ctx, accountID(c), contestID(c), c.Param("round"), expertID); err != nil {
-		return contest.RemindResult{}, err
+	if err := s.judging.RemindJudge(ctx, accountID(c), contestID(c), c.Param("round"), expertID); err != nil {
+		return judging.RemindResult{}, err
 	}
-	return contest.RemindResult{Sent: 1}, nil
+	return judging.RemindResult{Sent: 1}, nil
 }
 
 // remindSubmit is the progress page's reminder form: expert is an expert id, or "all".
@@ -94,13 +94,13 @@ func (s *Server) apiRemind(c *gin.Context) {
 }
 
 // remindedNotice reads the outcome of a reminder form from the redirect's query.
-func remindedNotice(c *gin.Context) *contest.RemindResult {
+func remindedNotice(c *gin.Context) *judging.RemindResult {
 	sent, err := strconv.Atoi(c.Query("reminded"))
 	if err != nil {
 		return nil
 	}
 	skipped, _ := strconv.Atoi(c.Query("skipped"))
-	return &contest.RemindResult{Sent: sent, Skipped: skipped}
+	return &judging.RemindResult{Sent: sent, Skipped: skipped}
 }
 
 // Judge side.
@@ -114,7 +114,7 @@ func (s *Server) dismissReminder(c *gin.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return id, s.store.DismissReminder(c.Request.Context(), judgeOf(c), id)
+	return id, s.judging.DismissReminder(c.Request.Context(), judgeOf(c), id)
 }
 
 func (s *Server) reminderDismissSubmit(c *gin.Context) {

@@ -16,6 +16,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
 	"podium/scoring"
 )
 
@@ -23,7 +25,7 @@ import (
 type Page struct {
 	L       *Localizer
 	Title   string
-	Account *contest.Account
+	Account *access.Account
 	CSRF    string
 	Path    string
 	URI     string   // path and query, for forms that come back to this view
@@ -88,14 +90,15 @@ func (s *Server) funcs() template.FuncMap {
 		"entryTextKeys": func() []string {
 			return slices.DeleteFunc(slices.Clone(contest.EntryFieldKeys), func(k string) bool { return k == "stage" })
 		},
-		"entryField":    func(f contest.EntryFields, key string) string { return f.Value(key) },
-		"stages":        func() []string { return contest.Stages },
-		"uploadKinds":   func() []string { return contest.UploadKinds },
+		"entryField":    func(f entry.Fields, key string) string { return f.Value(key) },
+		"stages":        func() []string { return entry.Stages },
+		"uploadKinds":   func() []entry.UploadKind { return entry.UploadKinds },
 		"has":           slices.Contains[[]string],
-		"blankConflict": func() contest.DeclaredConflict { return contest.DeclaredConflict{Kind: "expert"} },
-		"uploadLimitMB": func(e contest.EntrySettings, kind string) int64 { return e.UploadLimit(kind) >> 20 },
+		"hasKind":       slices.Contains[[]entry.UploadKind],
+		"blankConflict": func() entry.DeclaredConflict { return entry.DeclaredConflict{Kind: "expert"} },
+		"uploadLimitMB": func(e contest.EntrySettings, kind entry.UploadKind) int64 { return e.UploadLimit(kind) >> 20 },
 		"uploadAccept":  uploadAccept,
-		"entrySorts":    func() []string { return []string{"submitted", "title", "organization", "track", "state"} },
+		"entrySorts":    func() []entry.SortKey { return entry.SortKeys },
 		// bytes shows a file size for people.
 		"bytes": func(n int64) string {
 			switch {

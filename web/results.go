@@ -10,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -31,7 +33,7 @@ type planEntry struct {
 type decisionPage struct {
 	Contest   contest.Contest
 	Round     contest.Round
-	Results   []contest.RoundResult // recorded so far
+	Results   []results.RoundResult // recorded so far
 	Published bool
 	Combined  bool   // awards follow the combined final ranking
 	Done      bool   // the action just succeeded
@@ -43,7 +45,7 @@ func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
 	ctx := c.Request.Context()
 	var p decisionPage
 	var err error
-	if p.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if p.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		return p, err
 	}
 	i := slices.IndexFunc(p.Contest.Rounds, func(r contest.Round) bool { return r.Key == c.Param("round") })
@@ -52,14 +54,14 @@ func (s *Server) loadDecisionPage(c *gin.Context) (decisionPage, error) {
 	}
 	p.Round = p.Contest.Rounds[i]
 	p.Published = p.Round.State == contest.RoundPublished
-	p.Results, err = s.store.RoundResults(ctx, p.Contest.ID, p.Round.Key)
+	p.Results, err = s.results.RoundResults(ctx, p.Contest.ID, p.Round.Key)
 	return p, err
 }
 
 // loadRankedDecision is loadDecisionPage with the ranking the page decides
 // on, indexed by blind code: the round's own for advancement; for awards the
 // deciding ranking, which is the combined final ranking on the last weighted
-// round (contest.Store.DecidingRanking).
+// round (contest.Service.DecidingRanking).
 func (s *Server) loadRankedDecision(c *gin.Context, awards bool) (decisionPage, map[string]planEntry, error) {
 	dp, err := s.loadDecisionPage(c)
 	if err != nil {
@@ -67,11 +69,11 @@ func (s *Server) loadRankedDecision(c *gin.Context, awards bool) (decisionPage, 
 	}
 	ctx := c.Request.Context()
 	var rk scoring.Ranking
-	var rs contest.RoundScoring
+	var rs results.RoundScoring
 	if awards {
-		rk, rs, dp.Combined, err = s.store.DecidingRanking(ctx, dp.Contest.ID, dp.Round.Key)
+		rk, rs, dp.Combined, err = s.results.DecidingRanking(ctx, dp.Contest.ID, dp.Round.Key)
 	} else {
-		rk, rs, err = s.store.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
+		rk, rs, err = s.results.Ranking(ctx, dp.Contest.ID, dp.Round.Key)
 	}
 	if err != nil {
 		return dp, nil, err
@@ -80,7 +82,7 @@ func (s *Server) loadRankedDecision(c *gin.Context, awards bool) (decisionPage, 
 }
 
 // rankedByCode indexes a ranking's entries, with their titles, by blind code.
-func rankedByCode(rk scoring.Ranking, rs contest.RoundScoring) map[string]planEntry {
+func rankedByCode(rk scoring.Ranking, rs results.RoundScoring) map[string]planEntry {
 	out := make(map[string]planEntry, len(rk.Entries))
 	for _, r := range rk.Entries {
 		out[r.Entry] = planEntry{Code: r.Entry, Title: rs.Titles[r.Entry], Rank: r.Rank, Score: r.Score}
@@ -137,9 +139,9 @@ func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
 // refused because its results are published.
 func (s *Server) setRoundState(c *gin.Context, state string) error {
 	ctx := c.Request.Context()
-	err := s.store.SetRoundState(ctx, accountID(c), contestID(c), c.Param("round"), state)
+	err := s.judging.SetRoundState(ctx, accountID(c), contestID(c), c.Param("round"), state)
 	if fault.ErrorCode(err) == fault.CodeConflict {
-		if published, _ := s.store.RoundPublished(ctx, contestID(c), c.Param("round")); published {
+		if published, _ := s.results.RoundPublished(ctx, contestID(c), c.Param("round")); published {
 			return fault.Conflict("err.results.published")
 		}
 	}
@@ -179,7 +181,7 @@ func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
 		s.fail(c, err)
 		return
 	}
-	plan, _, err := s.store.AdvancementPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+	plan, _, err := s.results.AdvancementPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -210,7 +212,7 @@ func (s *Server) renderAdvancement(c *gin.Context, status int, refused string) {
 
 // advancementSubmit confirms advancement with the tied entries the organizers ticked.
 func (s *Server) advancementSubmit(c *gin.Context) {
-	if _, err := s.store.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostFormArray("chosen")); err != nil {
+	if _, err := s.results.ConfirmAdvancement(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), c.PostFormArray("chosen")); err != nil {
 		if status, msg, ok := s.refusal(c, err); ok {
 			s.renderAdvancement(c, status, msg)
 			return
@@ -261,7 +263,7 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 		s.fail(c, err)
 		return
 	}
-	plan, _, err := s.store.AwardPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+	plan, _, err := s.results.AwardPlan(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -287,7 +289,7 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 					tie.Choices = append(tie.Choices, awardChoice{Level: level, Places: t.Places[i]})
 				}
 			}
-			tie.Choices = append(tie.Choices, awardChoice{Level: contest.NoAwardChoice})
+			tie.Choices = append(tie.Choices, awardChoice{Level: results.NoAwardChoice})
 			pool.Ties = append(pool.Ties, tie)
 		}
 		page.Pools = append(page.Pools, pool)
@@ -298,13 +300,13 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 // recordedAwards is the level recorded for each entry once awards have been
 // confirmed (some entry has a level): an entry without one got no prize.
 // Before that (nothing recorded, or advancement only) nothing is chosen.
-func recordedAwards(results []contest.RoundResult) map[string]string {
+func recordedAwards(recorded []results.RoundResult) map[string]string {
 	chosen := map[string]string{}
-	if !slices.ContainsFunc(results, func(r contest.RoundResult) bool { return r.AwardLevel != "" }) {
+	if !slices.ContainsFunc(recorded, func(r results.RoundResult) bool { return r.AwardLevel != "" }) {
 		return chosen
 	}
-	for _, r := range results {
-		chosen[r.Code] = cmp.Or(r.AwardLevel, contest.NoAwardChoice)
+	for _, r := range recorded {
+		chosen[r.Code] = cmp.Or(r.AwardLevel, results.NoAwardChoice)
 	}
 	return chosen
 }
@@ -326,7 +328,7 @@ func (s *Server) awardsSubmit(c *gin.Context) {
 		chosen[code] = values[0]
 	}
 	if err == nil {
-		_, err = s.store.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), chosen)
+		_, err = s.results.ConfirmAwards(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), chosen)
 	}
 	if err != nil {
 		if status, msg, ok := s.refusal(c, err); ok {
@@ -347,7 +349,7 @@ type publishPage struct {
 	Awarded  int
 	// Undecided are the entries short of reviews or not scored that the
 	// organizers have not decided on: publication is refused until none.
-	Undecided []contest.EntryReviews
+	Undecided []judging.EntryReviews
 }
 
 func (s *Server) publishPage(c *gin.Context) {
@@ -363,7 +365,7 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 	page := publishPage{decisionPage: dp}
 	page.Done, page.Error = c.Query("published") == "1" && dp.Published, refused
 	if !dp.Published {
-		gaps, err := s.store.ReviewGaps(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+		gaps, err := s.judging.ReviewGaps(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -390,7 +392,7 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 func (s *Server) publishSubmit(c *gin.Context) {
 	var err error = fault.Invalid("confirm", "err.publish.confirm")
 	if c.PostForm("confirm") == "yes" {
-		_, err = s.store.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
+		_, err = s.results.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
 	}
 	if err != nil {
 		if status, msg, ok := s.refusal(c, err); ok {
@@ -404,13 +406,13 @@ func (s *Server) publishSubmit(c *gin.Context) {
 }
 
 func (s *Server) apiPublish(c *gin.Context) {
-	results, err := s.store.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
-	s.reply(c, http.StatusOK, gin.H{"results": results}, err)
+	recorded, err := s.results.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"results": recorded}, err)
 }
 
 func (s *Server) apiRoundResults(c *gin.Context) {
-	results, err := s.store.RoundResults(c.Request.Context(), contestID(c), c.Param("round"))
-	s.reply(c, http.StatusOK, gin.H{"results": results}, err)
+	recorded, err := s.results.RoundResults(c.Request.Context(), contestID(c), c.Param("round"))
+	s.reply(c, http.StatusOK, gin.H{"results": recorded}, err)
 }
 
 // The public results page.
@@ -421,13 +423,13 @@ type publicGroup struct {
 }
 
 type publicRow struct {
-	contest.RoundResult
+	results.RoundResult
 	GroupRank int
 	TrackName string
 }
 
 type publicRound struct {
-	contest.PublishedRound
+	results.PublishedRound
 	Name   string
 	Groups []publicGroup
 }
@@ -447,12 +449,12 @@ func (s *Server) publicResultsPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rounds, err := s.store.PublishedResults(ctx, id)
+	rounds, err := s.results.PublishedResults(ctx, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	ct, err := s.store.Contest(ctx, id)
+	ct, err := s.contests.Contest(ctx, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -474,16 +476,16 @@ func localized(zh, en, lang string) string {
 
 // byGroup splits results (by rank) into the contest's groups, ranking within
 // each group so that ties stay ties (1, 2, 2, 4).
-func byGroup(ct contest.Contest, results []contest.RoundResult, lang string) []publicGroup {
+func byGroup(ct contest.Contest, recorded []results.RoundResult, lang string) []publicGroup {
 	var out []publicGroup
 	for _, g := range ct.Groups {
 		pg := publicGroup{Name: localized(g.NameZh, g.NameEn, lang)}
-		for i, r := range results {
+		for i, r := range recorded {
 			if r.Group != g.Key {
 				continue
 			}
 			rank := 1
-			for _, ahead := range results[:i] {
+			for _, ahead := range recorded[:i] {
 				if ahead.Group == g.Key && ahead.Rank < r.Rank {
 					rank++
 				}
@@ -501,7 +503,7 @@ func byGroup(ct contest.Contest, results []contest.RoundResult, lang string) []p
 
 type combinedPage struct {
 	Contest   contest.Contest
-	Combined  contest.CombinedRanking
+	Combined  results.CombinedRanking
 	Names     map[string]string // track and group keys → names
 	NoWeights bool              // no round has a weight: the page says where to set them
 	Columns   int               // of the table, which has a column per weighted round
@@ -516,7 +518,7 @@ func weighted(rounds []contest.Round) bool {
 // explains where they are set instead of failing.
 func (s *Server) combinedPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	ct, err := s.store.Contest(ctx, contestID(c))
+	ct, err := s.contests.Contest(ctx, contestID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -525,7 +527,7 @@ func (s *Server) combinedPage(c *gin.Context) {
 		s.render(c, http.StatusOK, "combined.html", "combined.title", combinedPage{Contest: ct, NoWeights: true})
 		return
 	}
-	combined, err := s.store.CombinedRanking(ctx, ct.ID)
+	combined, err := s.results.CombinedRanking(ctx, ct.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -540,6 +542,6 @@ func (s *Server) combinedPage(c *gin.Context) {
 }
 
 func (s *Server) apiCombinedRanking(c *gin.Context) {
-	combined, err := s.store.CombinedRanking(c.Request.Context(), contestID(c))
+	combined, err := s.results.CombinedRanking(c.Request.Context(), contestID(c))
 	s.reply(c, http.StatusOK, combined, err)
 }

@@ -57,9 +57,9 @@ func TestBrowserOrganizerDecidesTieAndPublishes(t *testing.T) {
 			t.Errorf("public table lacks %q:\n%s", line, table)
 		}
 	}
-	results, _ := h.store.RoundResults(context.Background(), w.contest.ID, "prelim")
+	recorded, _ := h.store.RoundResults(context.Background(), w.contest.ID, "prelim")
 	levels := map[string]string{}
-	for _, r := range results {
+	for _, r := range recorded {
 		levels[r.Code] = r.AwardLevel
 		if r.PublishedAt == nil {
 			t.Errorf("result %s not published", r.Code)

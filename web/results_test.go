@@ -10,7 +10,12 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -19,7 +24,7 @@ import (
 // first, one second and one third prize, so the two entries at 60 are tied
 // across the second/third boundary.
 type scoredWorld struct {
-	org     contest.Account
+	org     access.Account
 	contest contest.Contest
 	codes   map[string]string // entry title → blind code
 	judges  []string          // the judges' names, which the public must never see
@@ -35,11 +40,11 @@ var scoredEntries = []struct{ title, org, mark string }{
 func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := scoredWorld{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com"), codes: map[string]string{}}
+	w := scoredWorld{org: contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com"), codes: map[string]string{}}
 	setup := contesttest.Setup("results")
 	setup.Rounds[0].ReviewsPerEntry = 2
 	setup.Rounds[0].FinalWeight = 100
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	setup.Awards = []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
 		{Group: "team", Level: "third", Count: 1}}
 	var err error
@@ -49,26 +54,26 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 	var ids []int64
 	mark := map[int64]string{}
 	for i, e := range scoredEntries {
-		a := contesttest.Account(t, h.store, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
-		if _, err := h.store.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: e.org,
+		a := contesttest.Account(t, h.store, access.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := h.store.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: e.org,
 			ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		entry, err := h.store.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: "materials", Group: "team", Title: e.title})
+		ent, err := h.store.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: "materials", Group: "team", Title: e.title})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.store.SubmitEntry(ctx, a.ID, entry.ID, true); err != nil {
+		if _, err := h.store.SubmitEntry(ctx, a.ID, ent.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		ids, mark[entry.ID] = append(ids, entry.ID), e.mark
+		ids, mark[ent.ID] = append(ids, ent.ID), e.mark
 	}
 	if _, err := h.store.ReviewEntries(ctx, w.org.ID, w.contest.ID, ids, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	var panel []int64
 	for _, name := range []string{"甲评委", "乙评委"} {
-		x, err := h.store.SaveExpert(ctx, w.org.ID, contest.ExpertInput{Name: name, Organization: name + "所在大学"})
+		x, err := h.store.SaveExpert(ctx, w.org.ID, judging.ExpertInput{Name: name, Organization: name + "所在大学"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,9 +106,9 @@ func newScoredWorld(t *testing.T, h *harness) scoredWorld {
 		} else {
 			m -= 100
 		}
-		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+		in := judging.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
 		key := fmt.Sprint("sheet-", a.ID)
-		if _, err := h.store.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, in, key, []byte(key)); err != nil {
+		if _, err := h.store.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, in, key, []byte(key)); err != nil {
 			t.Fatal(err)
 		}
 		w.codes[a.EntryTitle] = a.BlindCode
@@ -159,8 +164,8 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 			t.Errorf("refused awards %v: %d %.300s", bad.form, res.status, res.body)
 		}
 	}
-	if results, _ := h.store.RoundResults(context.Background(), w.contest.ID, "prelim"); len(results) != 0 {
-		t.Fatalf("a refused confirmation recorded %+v", results)
+	if recorded, _ := h.store.RoundResults(context.Background(), w.contest.ID, "prelim"); len(recorded) != 0 {
+		t.Fatalf("a refused confirmation recorded %+v", recorded)
 	}
 	res := cl.form(w.path("awards"), url.Values{"level." + eagle: {"third"}, "level." + seed: {"second"}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("awards?confirmed=1") {
@@ -234,7 +239,7 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 		t.Errorf("publishing twice: %d %s", api.status, api.body)
 	}
 	var recorded struct {
-		Results []contest.RoundResult `json:"results"`
+		Results []results.RoundResult `json:"results"`
 	}
 	cl.get(fmt.Sprintf("/api/v1/contests/%d/rounds/prelim/results", w.contest.ID)).json(t, &recorded)
 	if len(recorded.Results) != 4 || recorded.Results[0].AwardLevel != "first" || recorded.Results[0].PublishedAt == nil {
@@ -262,12 +267,12 @@ func TestAdvancementPageDecidesTies(t *testing.T) {
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != w.path("advancement?confirmed=1") {
 		t.Fatalf("confirm advancement: %d %s", res.status, res.header.Get("Location"))
 	}
-	results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
+	recorded, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim")
 	advanced := map[string]bool{}
-	for _, r := range results {
+	for _, r := range recorded {
 		advanced[r.Code] = r.Advanced
 	}
-	if !advanced[seed] || advanced[eagle] || !advanced[w.codes["智能巡检机器人"]] || len(results) != 4 {
+	if !advanced[seed] || advanced[eagle] || !advanced[w.codes["智能巡检机器人"]] || len(recorded) != 4 {
 		t.Errorf("advanced %v", advanced)
 	}
 }
@@ -282,7 +287,7 @@ func TestCombinedRankingPageAndAPI(t *testing.T) {
 	if page.status != http.StatusOK || !strings.Contains(page.body, "100% × 75.00 = 75.00 → 75.00") || !strings.Contains(page.body, "芯算团队") {
 		t.Fatalf("combined page %d: %.2000s", page.status, page.body)
 	}
-	var got contest.CombinedRanking
+	var got results.CombinedRanking
 	res := cl.get(fmt.Sprintf("/api/v1/contests/%d/combined-ranking", w.contest.ID))
 	res.json(t, &got)
 	if res.status != http.StatusOK || len(got.Entries) != 4 || got.Entries[0].Score != 7500 || got.Entries[1].Rank != 2 || got.Entries[2].Rank != 2 ||
@@ -348,8 +353,8 @@ func TestAwardsRefusedOnANonFinalOrOpenRound(t *testing.T) {
 	if api.status != http.StatusConflict || api.errorBody(t).Code != "conflict" {
 		t.Errorf("API award plan of a preliminary: %d %s", api.status, api.body)
 	}
-	if results, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim"); len(results) != 0 {
-		t.Errorf("refused awards recorded %+v", results)
+	if recorded, _ := h.store.RoundResults(ctx, w.contest.ID, "prelim"); len(recorded) != 0 {
+		t.Errorf("refused awards recorded %+v", recorded)
 	}
 	// The preliminary's advancement is still confirmed as before.
 	if res := cl.form(w.path("advancement"), nil); res.status != http.StatusSeeOther {

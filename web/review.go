@@ -10,22 +10,23 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
+	"podium/contest/entry"
 	"podium/fault"
 )
 
-func entryFilter(c *gin.Context) contest.EntryFilter {
-	return contest.EntryFilter{
-		Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group"), State: trimmedQuery(c, "state"),
-		Flag: trimmedQuery(c, "flag"), Query: trimmedQuery(c, "q"), Sort: trimmedQuery(c, "sort"),
+func entryFilter(c *gin.Context) entry.Filter {
+	return entry.Filter{
+		Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group"), State: entry.State(trimmedQuery(c, "state")),
+		Flag: trimmedQuery(c, "flag"), Query: trimmedQuery(c, "q"), Sort: entry.SortKey(trimmedQuery(c, "sort")),
 	}
 }
 
 // entriesPage is the organizer's filterable list of a contest's entries.
 type entriesPage struct {
 	Contest  contest.Contest
-	Entries  []contest.EntrySummary
-	Filter   contest.EntryFilter
-	States   []string
+	Entries  []entry.Summary
+	Filter   entry.Filter
+	States   []entry.State
 	Reviewed int
 	Errors   map[string]string
 }
@@ -37,16 +38,16 @@ func (s *Server) entriesPage(c *gin.Context) {
 func (s *Server) renderEntries(c *gin.Context, status int, page entriesPage) {
 	ctx := c.Request.Context()
 	var err error
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
 	page.Filter = entryFilter(c)
-	if page.Entries, err = s.store.EntriesInContest(ctx, contestID(c), page.Filter); err != nil {
+	if page.Entries, err = s.entries.EntriesInContest(ctx, contestID(c), page.Filter); err != nil {
 		s.fail(c, err)
 		return
 	}
-	page.States = []string{contest.EntrySubmitted, contest.EntryAccepted, contest.EntryRejected, contest.EntryWithdrawn}
+	page.States = entry.ListedStates
 	if n, err := strconv.Atoi(c.Query("reviewed")); err == nil {
 		page.Reviewed = n
 	}
@@ -69,7 +70,7 @@ func selectedIDs(values []string) ([]int64, error) {
 func (s *Server) reviewSubmit(c *gin.Context) {
 	ids, err := selectedIDs(c.PostFormArray("entry"))
 	if err == nil {
-		_, err = s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), ids, c.PostForm("decision") == "accept", c.PostForm("reason"))
+		_, err = s.entries.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), ids, c.PostForm("decision") == "accept", c.PostForm("reason"))
 	}
 	if err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
@@ -97,7 +98,7 @@ func reviewedURL(back string, contestID int64, n int) string {
 
 type entryReviewPage struct {
 	Contest contest.Contest
-	Entry   contest.Entry
+	Entry   entry.Entry
 }
 
 func (s *Server) entryReviewPage(c *gin.Context) {
@@ -108,11 +109,11 @@ func (s *Server) entryReviewPage(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	var page entryReviewPage
-	if page.Entry, err = s.store.EntryInContest(ctx, contestID(c), id); err != nil || page.Entry.State == contest.EntryDraft {
+	if page.Entry, err = s.entries.EntryInContest(ctx, contestID(c), id); err != nil || page.Entry.State == entry.Draft {
 		s.fail(c, notFoundIfDraft(err))
 		return
 	}
-	if page.Contest, err = s.store.Contest(ctx, contestID(c)); err != nil {
+	if page.Contest, err = s.contests.Contest(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -130,7 +131,7 @@ func notFoundIfDraft(err error) error {
 // API.
 
 func (s *Server) apiContestEntries(c *gin.Context) {
-	list, err := s.store.EntriesInContest(c.Request.Context(), contestID(c), entryFilter(c))
+	list, err := s.entries.EntriesInContest(c.Request.Context(), contestID(c), entryFilter(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -144,8 +145,8 @@ func (s *Server) apiContestEntry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.EntryInContest(c.Request.Context(), contestID(c), id)
-	if err != nil || e.State == contest.EntryDraft {
+	e, err := s.entries.EntryInContest(c.Request.Context(), contestID(c), id)
+	if err != nil || e.State == entry.Draft {
 		s.fail(c, notFoundIfDraft(err))
 		return
 	}
@@ -166,7 +167,7 @@ func (s *Server) apiReviewEntries(c *gin.Context) {
 		s.fail(c, fault.Invalid("decision", "err.review.decision"))
 		return
 	}
-	n, err := s.store.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), req.Entries, req.Decision == "accept", req.Reason)
+	n, err := s.entries.ReviewEntries(c.Request.Context(), accountID(c), contestID(c), req.Entries, req.Decision == "accept", req.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/contest/judging"
 )
 
 // Route is one line of the route table.
@@ -56,8 +56,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/state", ContestOrganizer, s.roundStateSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.remindSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reopen", ContestOrganizer, s.reopenSubmit},
-		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.reviewDecisionSubmit(contest.DecisionAccepted)},
-		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.reviewDecisionSubmit(contest.DecisionWithdrawn)},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.reviewDecisionSubmit(judging.DecisionAccepted)},
+		{http.MethodPost, "/organizer/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.reviewDecisionSubmit(judging.DecisionWithdrawn)},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.rankingPage},
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.advancementPage},
 		{http.MethodGet, "/organizer/contests/:contest/audit", ContestOrganizer, s.auditPage},
@@ -140,8 +140,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reminders", ContestOrganizer, s.apiRemind},
 		{http.MethodPost, "/api/v1/contests/:contest/assignments/:assignment/reopen", ContestOrganizer, s.apiReopenSheet},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/reviews", ContestOrganizer, s.apiRoundReviews},
-		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.apiReviewDecision(contest.DecisionAccepted)},
-		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.apiReviewDecision(contest.DecisionWithdrawn)},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/accept", ContestOrganizer, s.apiReviewDecision(judging.DecisionAccepted)},
+		{http.MethodPost, "/api/v1/contests/:contest/rounds/:round/reviews/:entry/withdraw", ContestOrganizer, s.apiReviewDecision(judging.DecisionWithdrawn)},
 		{http.MethodGet, "/api/v1/contests/:contest/audit", ContestOrganizer, s.apiAuditLog},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/ranking", ContestOrganizer, s.apiRanking},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/advancement", ContestOrganizer, s.apiAdvancementPlan},

@@ -18,7 +18,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
 	"podium/web/upload"
@@ -35,8 +39,12 @@ type Config struct {
 	// DB is the handle the domain's services share; the readiness check pings it.
 	DB *contest.DB
 	// The domain's rooms (see docs/architecture.md).
-	Store *contest.Store
-	Audit *audit.Service
+	Contests *contest.Service
+	Accounts *access.Service
+	Entries  *entry.Service
+	Judging  *judging.Service
+	Results  *results.Service
+	Audit    *audit.Service
 	// Redis holds rate-limit counters; New adds a hook to it that logs each
 	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
@@ -64,7 +72,11 @@ const uploadsPath = "/api/v1/uploads"
 // Server serves Podium over HTTP.
 type Server struct {
 	cfg      Config
-	store    *contest.Store
+	contests *contest.Service
+	accounts *access.Service
+	entries  *entry.Service
+	judging  *judging.Service
+	results  *results.Service
 	audit    *audit.Service
 	log      *slog.Logger
 	catalog  Catalog
@@ -100,7 +112,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
+	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
+		results: cfg.Results, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	if s.pages, err = parsePages(s.funcs()); err != nil {

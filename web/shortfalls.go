@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"podium/contest"
+	"podium/contest/judging"
 	"podium/fault"
 	"podium/scoring"
 	"podium/web/upload"
@@ -34,8 +34,8 @@ type decisionForm struct {
 // reason. A refusal comes back on the page beside the entry.
 func (s *Server) reviewDecisionSubmit(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		entry, _ := strconv.ParseInt(c.Param("entry"), 10, 64)
-		_, err := s.decide(c, kind, entry, c.PostForm("reason"))
+		ent, _ := strconv.ParseInt(c.Param("entry"), 10, 64)
+		_, err := s.decide(c, kind, ent, c.PostForm("reason"))
 		if err != nil {
 			status, msg, ok := s.refusal(c, err)
 			if !ok {
@@ -45,25 +45,25 @@ func (s *Server) reviewDecisionSubmit(kind string) gin.HandlerFunc {
 			if _, d := s.describe(c, err); d.Fields["reason"] != "" {
 				msg = d.Fields["reason"]
 			}
-			s.renderProgress(c, status, progressPage{Decision: decisionForm{Entry: entry, Kind: kind, Error: msg}})
+			s.renderProgress(c, status, progressPage{Decision: decisionForm{Entry: ent, Kind: kind, Error: msg}})
 			return
 		}
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/organizer/contests/%d/rounds/%s/progress?decided=%s#reviews", contestID(c), c.Param("round"), kind))
 	}
 }
 
-func (s *Server) decide(c *gin.Context, kind string, entry int64, reason string) (contest.EntryReviews, error) {
+func (s *Server) decide(c *gin.Context, kind string, ent int64, reason string) (judging.EntryReviews, error) {
 	ctx, round := c.Request.Context(), c.Param("round")
-	if kind == contest.DecisionWithdrawn {
-		return s.store.WithdrawFromRound(ctx, accountID(c), contestID(c), round, entry, reason)
+	if kind == judging.DecisionWithdrawn {
+		return s.judging.WithdrawFromRound(ctx, accountID(c), contestID(c), round, ent, reason)
 	}
-	return s.store.AcceptShortfall(ctx, accountID(c), contestID(c), round, entry, reason)
+	return s.judging.AcceptShortfall(ctx, accountID(c), contestID(c), round, ent, reason)
 }
 
 // apiRoundReviews lists every entry of the round against the reviews the round
 // requires, and how many wait for the organizers' decision.
 func (s *Server) apiRoundReviews(c *gin.Context) {
-	all, err := s.store.RoundReviews(c.Request.Context(), contestID(c), c.Param("round"))
+	all, err := s.judging.RoundReviews(c.Request.Context(), contestID(c), c.Param("round"))
 	undecided := 0
 	for _, e := range all {
 		if e.Undecided() {
@@ -84,12 +84,12 @@ func (s *Server) apiReviewDecision(kind string) gin.HandlerFunc {
 				return
 			}
 		}
-		entry, err := strconv.ParseInt(c.Param("entry"), 10, 64)
+		ent, err := strconv.ParseInt(c.Param("entry"), 10, 64)
 		if err != nil {
 			s.fail(c, fault.NotFound("err.entry.not_found"))
 			return
 		}
-		decided, err := s.decide(c, kind, entry, req.Reason)
+		decided, err := s.decide(c, kind, ent, req.Reason)
 		s.reply(c, http.StatusOK, decided, err)
 	}
 }
@@ -97,7 +97,7 @@ func (s *Server) apiReviewDecision(kind string) gin.HandlerFunc {
 // apiExportReviews writes every entry of the round with its reviews, the
 // reviews required, its standing and the organizers' decision, as CSV.
 func (s *Server) apiExportReviews(c *gin.Context) {
-	all, err := s.store.RoundReviews(c.Request.Context(), contestID(c), c.Param("round"))
+	all, err := s.judging.RoundReviews(c.Request.Context(), contestID(c), c.Param("round"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -120,16 +120,16 @@ func (s *Server) apiExportReviews(c *gin.Context) {
 
 // standing says, in the reader's language, where an entry stands against the
 // reviews its round requires, and what the organizers decided.
-func (s *Server) standing(l *Localizer, e contest.EntryReviews) string {
+func (s *Server) standing(l *Localizer, e judging.EntryReviews) string {
 	d := e.Decision
 	switch e.Status {
-	case contest.ReviewsShort:
+	case judging.ReviewsShort:
 		return l.T("reviews.explain.short", e.Reviews, e.Required)
-	case contest.ReviewsUnscored:
+	case judging.ReviewsUnscored:
 		return l.T("reviews.explain.unscored", e.Required)
-	case contest.ReviewsAccepted:
+	case judging.ReviewsAccepted:
 		return l.T("reviews.explain.accepted", e.Reviews, e.Required, d.By, d.At.In(s.shanghai).Format("2006-01-02"), d.Reason)
-	case contest.ReviewsWithdrawn:
+	case judging.ReviewsWithdrawn:
 		return l.T("reviews.explain.withdrawn", d.By, d.At.In(s.shanghai).Format("2006-01-02"), d.Reason)
 	}
 	return ""
@@ -145,14 +145,14 @@ func ruleText(l *Localizer, r scoring.Rule, round scoring.Method) string {
 
 // runReportLines tells an assignment run's report in the reader's language,
 // naming entries by code and title.
-func runReportLines(l *Localizer, rep contest.RunReport) []string {
+func runReportLines(l *Localizer, rep judging.RunReport) []string {
 	var lines []string
 	if c := rep.Capacity; c != nil {
 		lines = append(lines, l.T("run.capacity", c.Capacity, c.Needed))
 	}
 	for _, g := range rep.Unfilled {
 		name := l.Entry(g.Code, g.Title)
-		if g.Reason == contest.GapCapacity || g.Pool == nil {
+		if g.Reason == judging.GapCapacity || g.Pool == nil {
 			lines = append(lines, l.T("run.gap.capacity", name, g.Missing, g.Required, g.Experts))
 			continue
 		}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"podium/contest"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
 // An organizer at a desktop meets a round that could not be fully assigned:
@@ -28,7 +28,7 @@ func TestBrowserShortfallPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run, err = h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil || run.State != contest.RunPartial {
+	if run, err = h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil || run.State != judging.RunPartial {
 		t.Fatalf("run %+v %v", run, err)
 	}
 	w.score(t, h)
@@ -111,12 +111,12 @@ func TestBrowserShortfallPages(t *testing.T) {
 	wantNotIn(t, "refused publication", publish, "可降解包装材料》、") // accepted: no longer listed
 	wantIn(t, "organizer home", home, none)
 	wantIn(t, "English run report", english, w.codes["校园共享储能"]+" “校园共享储能”: 5 of its 5 experts missing")
-	if e := reviewsOfEntry(t, h, w, "可降解包装材料"); e.Status != contest.ReviewsAccepted || !strings.Contains(e.Decision.Reason, "组委会") {
+	if e := reviewsOfEntry(t, h, w, "可降解包装材料"); e.Status != judging.ReviewsAccepted || !strings.Contains(e.Decision.Reason, "组委会") {
 		t.Errorf("after accepting in the browser: %+v", e)
 	}
 }
 
-func reviewsOfEntry(t *testing.T, h *harness, w shortWorld, title string) contest.EntryReviews {
+func reviewsOfEntry(t *testing.T, h *harness, w shortWorld, title string) judging.EntryReviews {
 	t.Helper()
 	all, err := h.store.RoundReviews(context.Background(), w.contest.ID, "prelim")
 	if err != nil {
@@ -128,5 +128,5 @@ func reviewsOfEntry(t *testing.T, h *harness, w shortWorld, title string) contes
 		}
 	}
 	t.Fatalf("%s not in the round", title)
-	return contest.EntryReviews{}
+	return judging.EntryReviews{}
 }

@@ -10,15 +10,20 @@ import (
 	"testing"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
 // shortWorld is a contest whose preliminary requires 5 reviews per entry
 // (trimmed, trim-min 5), with a panel of five experts of the 新材料 track.
 type shortWorld struct {
-	org     contest.Account
+	org     access.Account
 	contest contest.Contest
 	entries map[string]int64 // by title
 	codes   map[string]string
@@ -34,12 +39,12 @@ var shortEntries = []struct{ org, track, title string }{
 func newShortWorld(t *testing.T, h *harness, entries int) shortWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := shortWorld{org: contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com"), entries: map[string]int64{}, codes: map[string]string{}}
+	w := shortWorld{org: contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com"), entries: map[string]int64{}, codes: map[string]string{}}
 	if _, err := h.store.DB.Exec(`UPDATE accounts SET display_name = '赵组织' WHERE id = $1`, w.org.ID); err != nil {
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("short")
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	one := 1
 	setup.Rounds[0].AdvanceCount = &one
 	var err error
@@ -48,25 +53,25 @@ func newShortWorld(t *testing.T, h *harness, entries int) shortWorld {
 	}
 	var ids []int64
 	for i, e := range shortEntries[:entries] {
-		a := contesttest.Account(t, h.store, contest.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
-		if _, err := h.store.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: e.org,
+		a := contesttest.Account(t, h.store, access.RoleEntrant, fmt.Sprintf("e%d@example.com", i))
+		if _, err := h.store.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: e.org,
 			ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		entry, err := h.store.CreateEntry(ctx, a.ID, w.contest.ID, contest.EntryInput{Track: e.track, Group: "team", Title: e.title})
+		ent, err := h.store.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: e.track, Group: "team", Title: e.title})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.store.SubmitEntry(ctx, a.ID, entry.ID, true); err != nil {
+		if _, err := h.store.SubmitEntry(ctx, a.ID, ent.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		ids, w.entries[e.title] = append(ids, entry.ID), entry.ID
+		ids, w.entries[e.title] = append(ids, ent.ID), ent.ID
 	}
 	if _, err := h.store.ReviewEntries(ctx, w.org.ID, w.contest.ID, ids, true, ""); err != nil {
 		t.Fatal(err)
 	}
 	var panel []int64
-	for _, x := range []contest.ExpertInput{
+	for _, x := range []judging.ExpertInput{
 		{Name: "王建国", Organization: "清华大学", Fields: []string{"新材料"}},
 		{Name: "李秀英", Organization: "华东理工 大学", Fields: []string{"新材料"}},
 		{Name: "张伟", Organization: "中科院上海硅酸盐研究所", Fields: []string{"新材料"}},
@@ -122,7 +127,7 @@ func (w shortWorld) score(t *testing.T, h *harness) {
 		m := scoring.Points((20 + 2*nth[a.EntryID]) * 100)
 		nth[a.EntryID]++
 		key := fmt.Sprint("sheet-", a.ID)
-		if _, err := h.store.SubmitSheet(ctx, contest.EveryContest(inv.AccountID), a.ID, contest.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}, key, []byte(key)); err != nil {
+		if _, err := h.store.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, judging.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}, key, []byte(key)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -162,7 +167,7 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run, err = h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil || run.State != contest.RunDone {
+	if run, err = h.store.RunAssignment(ctx, w.org.ID, w.contest.ID, "prelim", run.ID); err != nil || run.State != judging.RunDone {
 		t.Fatalf("run %+v %v", run, err)
 	}
 	list, _ := h.store.Assignments(ctx, w.contest.ID, "prelim")
@@ -174,7 +179,7 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, err := h.store.Recuse(ctx, contest.EveryContest(inv.AccountID), a.ID, "与项目负责人为同一课题组"); err != nil || r != 0 {
+		if r, err := h.store.Recuse(ctx, access.EveryContest(inv.AccountID), a.ID, "与项目负责人为同一课题组"); err != nil || r != 0 {
 			t.Fatalf("recusal: replacement %d %v", r, err)
 		}
 		break
@@ -199,17 +204,17 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 		Entries []struct {
 			Entry   string
 			Rule    scoring.Rule
-			Reviews *contest.EntryReviews `json:"reviews"`
+			Reviews *judging.EntryReviews `json:"reviews"`
 		} `json:"entries"`
-		Undecided []contest.EntryReviews `json:"undecided"`
-		NotScored []contest.EntryReviews `json:"not_scored"`
+		Undecided []judging.EntryReviews `json:"undecided"`
+		NotScored []judging.EntryReviews `json:"not_scored"`
 	}
 	org.get(w.api("ranking")).json(t, &api)
 	if len(api.Undecided) != 1 || api.Undecided[0].Code != code || len(api.NotScored) != 0 {
 		t.Fatalf("ranking API: undecided %+v, not scored %+v", api.Undecided, api.NotScored)
 	}
 	for _, e := range api.Entries {
-		if e.Entry == code && (e.Reviews == nil || e.Reviews.Status != contest.ReviewsShort || e.Rule.Fallback != scoring.FallbackFewSheets || e.Rule.Sheets != 4) {
+		if e.Entry == code && (e.Reviews == nil || e.Reviews.Status != judging.ReviewsShort || e.Rule.Fallback != scoring.FallbackFewSheets || e.Rule.Sheets != 4) {
 			t.Errorf("ranking API entry %+v %+v", e, e.Reviews)
 		}
 	}
@@ -239,13 +244,13 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 	wantIn(t, "refused publication page", publish.body, "不能公示", code+"《"+title+"》")
 
 	// The decision, on the progress page: a reason is required.
-	entry := fmt.Sprint(w.entries[title])
-	if res := org.form(w.path("reviews/"+entry+"/accept"), url.Values{"reason": {" "}}); res.status != http.StatusUnprocessableEntity ||
+	ent := fmt.Sprint(w.entries[title])
+	if res := org.form(w.path("reviews/"+ent+"/accept"), url.Values{"reason": {" "}}); res.status != http.StatusUnprocessableEntity ||
 		!strings.Contains(res.body, "请填写原因") {
 		t.Fatalf("accepting without a reason: %d", res.status)
 	}
 	const reason = "评审组内已无可替换的新材料专家"
-	if res := org.form(w.path("reviews/"+entry+"/accept"), url.Values{"reason": {reason}}); res.status != http.StatusSeeOther {
+	if res := org.form(w.path("reviews/"+ent+"/accept"), url.Values{"reason": {reason}}); res.status != http.StatusSeeOther {
 		t.Fatalf("accepting: %d %s", res.status, res.body)
 	}
 	wantIn(t, "progress after the decision", org.get(w.path("progress")+"?decided=accepted").body, "已确认缺额，并记入审计日志。", "赵组织", reason)
@@ -285,9 +290,9 @@ func TestPartialRunReportAndUnscoredEntryOnThePages(t *testing.T) {
 	// The manual form names entries by code and title, the short ones first.
 	wantIn(t, "assignments form", page.body, `<option value="`+fmt.Sprint(w.entries["校园共享储能"])+`">`+none+" · 0/5 份评审 · 未评分，待处理</option>")
 
-	var apiRun contest.AssignmentRun
+	var apiRun judging.AssignmentRun
 	org.get(strings.Replace(res.header.Get("Location"), w.path("assignments?run="), fmt.Sprintf("/api/v1/contests/%d/assignment-runs/", w.contest.ID), 1)).json(t, &apiRun)
-	if apiRun.State != contest.RunPartial || len(apiRun.Report.Unfilled) != 2 || apiRun.Report.Unfilled[0].Title == "" {
+	if apiRun.State != judging.RunPartial || len(apiRun.Report.Unfilled) != 2 || apiRun.Report.Unfilled[0].Title == "" {
 		t.Fatalf("run API %+v", apiRun)
 	}
 
@@ -306,16 +311,16 @@ func TestPartialRunReportAndUnscoredEntryOnThePages(t *testing.T) {
 		t.Fatalf("accepting an unscored entry: %d %s", res.status, res.body)
 	}
 	const reason = "本赛道无评审专家，经组委会研究不参加本轮"
-	var withdrawn contest.EntryReviews
+	var withdrawn judging.EntryReviews
 	res = org.api(http.MethodPost, w.api("reviews/"+unscored+"/withdraw"), map[string]string{"reason": reason})
-	if res.json(t, &withdrawn); res.status != http.StatusOK || withdrawn.Status != contest.ReviewsWithdrawn || withdrawn.Decision.By != "赵组织" {
+	if res.json(t, &withdrawn); res.status != http.StatusOK || withdrawn.Status != judging.ReviewsWithdrawn || withdrawn.Decision.By != "赵组织" {
 		t.Fatalf("withdrawal: %d %s", res.status, res.body)
 	}
 	if res := org.api(http.MethodPost, w.api("reviews/"+fmt.Sprint(w.entries["可降解包装材料"])+"/accept"), map[string]string{"reason": "仅 4 位专家可评"}); res.status != http.StatusOK {
 		t.Fatalf("accepting: %d %s", res.status, res.body)
 	}
 	var reviews struct {
-		Entries   []contest.EntryReviews `json:"entries"`
+		Entries   []judging.EntryReviews `json:"entries"`
 		Undecided int                    `json:"undecided"`
 	}
 	org.get(w.api("reviews")).json(t, &reviews)
@@ -326,7 +331,7 @@ func TestPartialRunReportAndUnscoredEntryOnThePages(t *testing.T) {
 		t.Fatalf("advancement %d %s", res.status, res.body)
 	}
 	var published struct {
-		Results []contest.RoundResult `json:"results"`
+		Results []results.RoundResult `json:"results"`
 	}
 	res = org.api(http.MethodPost, w.api("publish"), nil)
 	if res.json(t, &published); res.status != http.StatusOK || len(published.Results) != 3 {

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
 // badTexts are what PostgreSQL cannot store: a NUL byte and a byte that is not UTF-8.
@@ -26,13 +27,13 @@ var badTexts = map[string]string{"NUL": "a\x00b", "invalid UTF-8": "a\xffb"}
 func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "entrant@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("text"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := h.store.CreateInvite(ctx, org.ID, c.ID, contest.NewJudge{DisplayName: "评委", Email: "judge@example.com"})
+	inv, err := h.store.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "评委", Email: "judge@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expert, err := h.store.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: "文本专家", Organization: "测试大学"})
+	expert, err := h.store.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "文本专家", Organization: "测试大学"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 	}
 	callers := []struct {
 		name string
-		acct *contest.Account
+		acct *access.Account
 	}{{"anonymous", nil}, {"entrant", &entrant}, {"judge", &judge}, {"organizer", &org}}
 	param := regexp.MustCompile(`:[a-z_]+`)
 
@@ -144,7 +145,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 // wherever it is in the document.
 func TestBadJSONTextNamesTheMember(t *testing.T) {
 	h := newHarness(t)
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "entrant@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "entrant@example.com")
 	cl := h.loggedIn(entrant)
 	for _, tc := range []struct{ body, field string }{
 		{`{"kind":"enterprise","name":"星河\u0000科技"}`, "name"},

@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
 	"podium/fault"
 	"podium/files/filecheck"
 	"podium/web/upload"
@@ -19,8 +20,8 @@ import (
 // component, which sees plain *http.Request values.
 type sessionKey struct{}
 
-func sessionFrom(r *http.Request) (contest.Session, bool) {
-	sess, ok := r.Context().Value(sessionKey{}).(contest.Session)
+func sessionFrom(r *http.Request) (access.Session, bool) {
+	sess, ok := r.Context().Value(sessionKey{}).(access.Session)
 	return sess, ok
 }
 
@@ -41,20 +42,20 @@ func (s *Server) newUploads() (*upload.Server, error) {
 		},
 		Authorize: func(r *http.Request, meta upload.Meta, length int64) (int64, error) {
 			sess, _ := sessionFrom(r)
-			entry, err := strconv.ParseInt(meta.Entry, 10, 64)
+			ent, err := strconv.ParseInt(meta.Entry, 10, 64)
 			if err != nil {
 				return 0, fault.NotFound("err.entry.not_found")
 			}
-			return s.store.UploadLimit(r.Context(), sess.Account.ID, entry, meta.Kind)
+			return s.entries.UploadLimit(r.Context(), sess.Account.ID, ent, entry.UploadKind(meta.Kind))
 		},
 		Complete: func(ctx context.Context, r *http.Request, up upload.Finished) error {
 			sess, _ := sessionFrom(r)
-			entry, err := strconv.ParseInt(up.Entry, 10, 64)
+			ent, err := strconv.ParseInt(up.Entry, 10, 64)
 			if err != nil {
 				return fault.NotFound("err.entry.not_found")
 			}
-			replaced, err := s.store.AddUpload(ctx, sess.Account.ID, entry, contest.StoredUpload{
-				Upload: contest.Upload{ID: uuid.NewString(), Kind: up.Kind, Name: up.OriginalName,
+			replaced, err := s.entries.AddUpload(ctx, sess.Account.ID, ent, entry.StoredUpload{
+				Upload: entry.Upload{ID: uuid.NewString(), Kind: entry.UploadKind(up.Kind), Name: up.OriginalName,
 					ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256},
 				Key: up.Key, Text: up.Text, JudgeKey: up.JudgeKey, Metadata: up.Metadata,
 			})
@@ -81,17 +82,17 @@ func tus(h http.HandlerFunc) gin.HandlerFunc { return gin.WrapF(h) }
 
 // serveOwnFile sends one of the entrant's own files.
 func (s *Server) serveOwnFile(c *gin.Context) {
-	u, err := s.store.UploadOfEntrant(c.Request.Context(), accountID(c), c.Param("upload"))
+	u, err := s.entries.UploadOfEntrant(c.Request.Context(), accountID(c), c.Param("upload"))
 	s.serveUpload(c, u, err)
 }
 
 // serveContestFile sends a file of an entry of the contest, to its organizers.
 func (s *Server) serveContestFile(c *gin.Context) {
-	u, err := s.store.UploadInContest(c.Request.Context(), contestID(c), c.Param("upload"))
+	u, err := s.entries.UploadInContest(c.Request.Context(), contestID(c), c.Param("upload"))
 	s.serveUpload(c, u, err)
 }
 
-func (s *Server) serveUpload(c *gin.Context, u contest.StoredUpload, err error) {
+func (s *Server) serveUpload(c *gin.Context, u entry.StoredUpload, err error) {
 	if err == nil {
 		// PDFs and videos open in the page; the name is the uploaded one, which
 		// only the entrant and the organizers ever see.
@@ -104,4 +105,4 @@ func (s *Server) serveUpload(c *gin.Context, u contest.StoredUpload, err error) 
 
 // uploadAccept is the file picker's hint of what a kind accepts; the server
 // checks the content whatever the picker allowed.
-func uploadAccept(kind string) string { return filecheck.Accept(filecheck.Kind(kind)) }
+func uploadAccept(kind entry.UploadKind) string { return filecheck.Accept(kind) }

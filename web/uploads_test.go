@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
 	"podium/files/pdftext"
 )
 
@@ -71,18 +72,18 @@ func countFiles(t *testing.T, dir string) int {
 func TestResumableUploadsEndToEnd(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	setup := contesttest.Setup("uploads")
 	setup.Entry.DocumentLimitMB = 1
 	c, err := h.store.CreateContest(ctx, org.ID, setup)
 	if err != nil {
 		t.Fatal(err)
 	}
-	entrant := contesttest.Account(t, h.store, contest.RoleEntrant, "e@example.com")
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
 	if _, err := h.store.SaveOrganization(ctx, entrant.ID, testOrganization()); err != nil {
 		t.Fatal(err)
 	}
-	entry, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: "散热膜"})
+	ent, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, entry.Input{Track: "materials", Group: "enterprise", Title: "散热膜"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,10 +91,10 @@ func TestResumableUploadsEndToEnd(t *testing.T) {
 
 	// A business plan in three chunks, under a name with path tricks.
 	plan := pdftext.Generate([]string{"散热膜商业计划书", "本计划书由星河智能科技有限公司编写。", strings.Repeat("市场分析 ", 200)})
-	if res := cl.tusUpload(entry.ID, "business_plan", "../../etc/计划书.pdf", plan, len(plan)/3+1); res.status != http.StatusNoContent {
+	if res := cl.tusUpload(ent.ID, "business_plan", "../../etc/计划书.pdf", plan, len(plan)/3+1); res.status != http.StatusNoContent {
 		t.Fatalf("upload: %d %s", res.status, res.body)
 	}
-	got, err := h.store.EntryOfEntrant(ctx, entrant.ID, entry.ID)
+	got, err := h.store.EntryOfEntrant(ctx, entrant.ID, ent.ID)
 	if err != nil || len(got.Uploads) != 1 {
 		t.Fatalf("uploads after a finished upload: %+v %v", got.Uploads, err)
 	}
@@ -115,19 +116,19 @@ func TestResumableUploadsEndToEnd(t *testing.T) {
 	if res := h.loggedIn(org).get(fmt.Sprintf("/organizer/contests/%d/files/%s", c.ID, up.ID)); res.status != http.StatusOK {
 		t.Errorf("organizer download: %d", res.status)
 	}
-	other := h.loggedIn(contesttest.Account(t, h.store, contest.RoleEntrant, "other@example.com"))
+	other := h.loggedIn(contesttest.Account(t, h.store, access.RoleEntrant, "other@example.com"))
 	if res := other.get("/api/v1/files/" + up.ID); res.status != http.StatusNotFound {
 		t.Errorf("another entrant's download: %d", res.status)
 	}
 	// Nor upload to someone else's entry.
-	if _, res := other.tusStart(entry.ID, "deck", "x.pdf", 100); res.status != http.StatusNotFound {
+	if _, res := other.tusStart(ent.ID, "deck", "x.pdf", 100); res.status != http.StatusNotFound {
 		t.Errorf("upload to another's entry: %d %s", res.status, res.body)
 	}
 
 	filesBefore := countFiles(t, h.blobDir)
 	// A PNG renamed to .pdf is refused by its content; nothing is left behind.
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"), make([]byte, 64)...)
-	res = cl.tusUpload(entry.ID, "deck", "deck.pdf", png, len(png))
+	res = cl.tusUpload(ent.ID, "deck", "deck.pdf", png, len(png))
 	if d := res.errorBody(t); res.status != http.StatusUnprocessableEntity || d.Message != "文件内容与所需类型不符（系统按文件内容而非扩展名识别类型）。" {
 		t.Errorf("renamed PNG: %d %+v", res.status, d)
 	}
@@ -138,14 +139,14 @@ func TestResumableUploadsEndToEnd(t *testing.T) {
 		t.Errorf("a refused file left %d staged files", n)
 	}
 	// Over the contest's 1 MB document limit: refused before any byte is sent.
-	if _, res := cl.tusStart(entry.ID, "deck", "big.pdf", 2<<20); res.status < 400 || res.status == http.StatusInternalServerError {
+	if _, res := cl.tusStart(ent.ID, "deck", "big.pdf", 2<<20); res.status < 400 || res.status == http.StatusInternalServerError {
 		t.Errorf("over the limit: %d %s", res.status, res.body)
 	}
 
 	// Broken off half-way: the server keeps what arrived, records nothing, and the
 	// upload resumes from where it stopped.
 	deck := pdftext.Generate([]string{"路演材料"})
-	loc, res := cl.tusStart(entry.ID, "deck", "路演.pdf", len(deck))
+	loc, res := cl.tusStart(ent.ID, "deck", "路演.pdf", len(deck))
 	if loc == "" {
 		t.Fatalf("start: %d %s", res.status, res.body)
 	}
@@ -156,7 +157,7 @@ func TestResumableUploadsEndToEnd(t *testing.T) {
 	if head.header.Get("Upload-Offset") != strconv.Itoa(len(deck)/2) {
 		t.Fatalf("offset after a break: %q", head.header.Get("Upload-Offset"))
 	}
-	if got, _ := h.store.EntryOfEntrant(ctx, entrant.ID, entry.ID); len(got.Uploads) != 1 {
+	if got, _ := h.store.EntryOfEntrant(ctx, entrant.ID, ent.ID); len(got.Uploads) != 1 {
 		t.Fatalf("a partial upload was recorded: %+v", got.Uploads)
 	}
 	// Another account cannot continue or abandon it.
@@ -173,17 +174,17 @@ func TestResumableUploadsEndToEnd(t *testing.T) {
 
 	// The plan names the entrant's organization: submission warns, and the
 	// acknowledged submission is flagged.
-	res = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/entries/%d/submit", entry.ID), nil)
+	res = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/entries/%d/submit", ent.ID), nil)
 	if d := res.errorBody(t); res.status != http.StatusConflict ||
 		d.Fields["uploads.business_plan"] != "该文件中出现了单位或成员姓名。（星河智能科技有限公司）" {
 		t.Fatalf("leak warning (it shows the names found): %d %+v", res.status, d)
 	}
-	res = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/entries/%d/submit", entry.ID), map[string]bool{"acknowledge_leaks": true})
+	res = cl.api(http.MethodPost, fmt.Sprintf("/api/v1/entries/%d/submit", ent.ID), map[string]bool{"acknowledge_leaks": true})
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"flags":["identity_leak"]`) {
 		t.Errorf("acknowledged submission: %d %s", res.status, res.body)
 	}
 	// Once submitted, no more uploads.
-	if _, res := cl.tusStart(entry.ID, "video", "v.mp4", 1000); res.status != http.StatusConflict {
+	if _, res := cl.tusStart(ent.ID, "video", "v.mp4", 1000); res.status != http.StatusConflict {
 		t.Errorf("upload to a submitted entry: %d %s", res.status, res.body)
 	}
 }

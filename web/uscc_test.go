@@ -10,8 +10,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
 )
 
 // Real unified social credit codes issued since 2015 carry letters in the
@@ -24,7 +25,7 @@ func TestCreditCodesWithLettersAreAccepted(t *testing.T) {
 	ctx := context.Background()
 
 	// The profile form, typed full-width with a space.
-	formUser := contesttest.Account(t, h.store, contest.RoleEntrant, "form@example.com")
+	formUser := contesttest.Account(t, h.store, access.RoleEntrant, "form@example.com")
 	res := h.loggedIn(formUser).form("/entrant/profile", url.Values{
 		"kind": {"enterprise"}, "name": {"浦江智造科技有限公司"}, "uscc": {"９１３１０１１５ＭＡ１Ｋ ４２７７６２"},
 		"contact_name": {"陈静"}, "contact_phone": {"13912345678"}, "contact_email": {"chen@example.com"},
@@ -37,7 +38,7 @@ func TestCreditCodesWithLettersAreAccepted(t *testing.T) {
 	}
 
 	// The API.
-	apiUser := contesttest.Account(t, h.store, contest.RoleEntrant, "api@example.com")
+	apiUser := contesttest.Account(t, h.store, access.RoleEntrant, "api@example.com")
 	res = h.loggedIn(apiUser).api(http.MethodPut, "/api/v1/profile", map[string]any{
 		"kind": "enterprise", "name": "海淀数智科技有限公司", "uscc": "91110108MA01G0FB09",
 		"contact_name": "刘洋", "contact_phone": "13812345678"})
@@ -54,7 +55,7 @@ func TestCreditCodesWithLettersAreAccepted(t *testing.T) {
 	}
 
 	// CSV and XLSX imports by the organizer.
-	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c, err := h.store.CreateContest(ctx, org.ID, contesttest.Setup("uscc-letters"))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +86,7 @@ func TestCreditCodesWithLettersAreAccepted(t *testing.T) {
 	if res.status != http.StatusOK {
 		t.Fatalf("XLSX import with an MA code: %d %s", res.status, res.body)
 	}
-	list, err := h.store.EntriesInContest(ctx, c.ID, contest.EntryFilter{})
+	list, err := h.store.EntriesInContest(ctx, c.ID, entry.Filter{})
 	if err != nil || len(list) != 2 {
 		t.Fatalf("imported entries: %d, %v", len(list), err)
 	}

@@ -12,10 +12,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/web"
@@ -30,10 +35,8 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 
-	DB    *contest.DB
+	*Domain
 	Redis redis.UniversalClient
-	Store *contest.Store
-	Audit *audit.Service
 	Blobs blob.Store
 	Web   *web.Server
 
@@ -52,10 +55,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.DB = contest.NewDB(db)
-	m.Store = contest.NewStore(m.DB)
-	m.Audit = audit.New(db)
-	m.Store.FindIdentity = pdftext.FindIdentity
+	m.Domain = newDomain(db)
+	m.Entries.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err
 	}
@@ -65,15 +66,36 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Blobs, err = blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
 		return fmt.Errorf("blob store: %w", err)
 	}
-	m.Store.JudgeCopies = upload.JudgeCopies{Blobs: m.Blobs}
+	m.Entries.JudgeCopies = upload.JudgeCopies{Blobs: m.Blobs}
 	m.Web, err = web.New(web.Config{
-		DB: m.DB, Store: m.Store, Audit: m.Audit, Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
+		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
+		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
 		ReadTimeout:    m.Config.ReadTimeout, WriteTimeout: m.Config.WriteTimeout,
 	})
 	return err
+}
+
+// Domain is the domain's rooms, each a service on the one database handle
+// (docs/architecture.md).
+type Domain struct {
+	DB       *contest.DB
+	Contests *contest.Service
+	Accounts *access.Service
+	Entries  *entry.Service
+	Judging  *judging.Service
+	Results  *results.Service
+	Audit    *audit.Service
+}
+
+// newDomain builds the rooms on db, each given the rooms it calls.
+func newDomain(db *sqlx.DB) *Domain {
+	h := contest.NewDB(db)
+	d := &Domain{DB: h, Contests: contest.New(h), Accounts: access.New(h), Entries: entry.New(h), Results: results.New(h), Audit: audit.New(db)}
+	d.Judging = judging.New(h, d.Accounts, d.Entries)
+	return d
 }
 
 // redisLogger takes go-redis's own log lines (one per failed dial, say) to
@@ -192,7 +214,7 @@ func (m *Main) Close() error {
 	if m.Redis != nil {
 		errs = append(errs, m.Redis.Close())
 	}
-	if m.DB != nil {
+	if m.Domain != nil {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)

@@ -26,6 +26,8 @@ import (
 	"podium/contest"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -249,7 +251,7 @@ func TestChaosSubmissionsExactlyOnce(t *testing.T) {
 	for _, j := range w.judges {
 		for _, i := range j.subs {
 			s, resp := w.subs[i], storedBy[fmt.Sprintf("%d/%s", j.account, w.subs[i].key)]
-			var sheet contest.Sheet
+			var sheet judging.Sheet
 			err := json.Unmarshal(resp, &sheet)
 			if err != nil || sheet.AssignmentID != s.assignment || sheet.State != "submitted" || !maps.Equal(sheet.Marks, s.marks) ||
 				acked[i] && !bytes.Equal(resp, firstSeen[i]) {
@@ -342,7 +344,7 @@ func seedChaosWorld(t *testing.T, ctx context.Context, s *contesttest.Stores, en
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("chaos")
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	setup.Rounds[0].ReviewsPerEntry = reviews
 	c, err := s.CreateContest(ctx, organizer, setup)
 	if err != nil {

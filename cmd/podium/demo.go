@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
 	"podium/fault"
 	"podium/files/blob"
 	"podium/files/pdftext"
@@ -27,30 +29,30 @@ const (
 // seedDemo creates the demo accounts and contest unless they exist, issues a fresh
 // invite link for the demo judge, and returns the text that tells a person how
 // to log in.
-func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseURL string) (string, error) {
-	organizer, err := ensureAccount(ctx, store, contest.NewAccount{
-		Role: contest.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
+func seedDemo(ctx context.Context, dom *Domain, blobs blob.Store, baseURL string) (string, error) {
+	organizer, err := ensureAccount(ctx, dom, access.NewAccount{
+		Role: access.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
 	})
 	if err != nil {
 		return "", err
 	}
-	if _, err := ensureAccount(ctx, store, contest.NewAccount{
-		Role: contest.RoleEntrant, Email: demoEntrantEmail, DisplayName: "演示参赛者", Password: demoPassword,
+	if _, err := ensureAccount(ctx, dom, access.NewAccount{
+		Role: access.RoleEntrant, Email: demoEntrantEmail, DisplayName: "演示参赛者", Password: demoPassword,
 	}); err != nil {
 		return "", err
 	}
-	id, err := store.ContestIDBySlug(ctx, demoSlug)
+	id, err := dom.Contests.ContestIDBySlug(ctx, demoSlug)
 	if fault.ErrorCode(err) == fault.CodeNotFound {
 		var c contest.Contest
-		if c, err = store.CreateContest(ctx, organizer.ID, demoSetup(time.Now())); err == nil {
+		if c, err = dom.Contests.CreateContest(ctx, organizer.ID, demoSetup(time.Now())); err == nil {
 			id = c.ID
-			err = seedDemoContest(ctx, store, blobs, organizer.ID, id)
+			err = seedDemoContest(ctx, dom, blobs, organizer.ID, id)
 		}
 	}
 	if err != nil {
 		return "", err
 	}
-	inv, err := demoJudgeInvite(ctx, store, organizer.ID, id)
+	inv, err := demoJudgeInvite(ctx, dom, organizer.ID, id)
 	if err != nil {
 		return "", err
 	}
@@ -63,20 +65,20 @@ func seedDemo(ctx context.Context, store *contest.Store, blobs blob.Store, baseU
 
 // seedDemoContest fills the new demo contest: entries, then the preliminary
 // round's judging under way.
-func seedDemoContest(ctx context.Context, store *contest.Store, blobs blob.Store, organizerID, contestID int64) error {
-	if err := seedDemoEntries(ctx, store, blobs, contestID); err != nil {
+func seedDemoContest(ctx context.Context, dom *Domain, blobs blob.Store, organizerID, contestID int64) error {
+	if err := seedDemoEntries(ctx, dom, blobs, contestID); err != nil {
 		return fmt.Errorf("seed demo entries: %w", err)
 	}
-	if err := seedDemoJudging(ctx, store, organizerID, contestID); err != nil {
+	if err := seedDemoJudging(ctx, dom, organizerID, contestID); err != nil {
 		return fmt.Errorf("seed demo judging: %w", err)
 	}
 	return nil
 }
 
-func ensureAccount(ctx context.Context, store *contest.Store, n contest.NewAccount) (contest.Account, error) {
-	acct, err := store.CreateAccount(ctx, n)
+func ensureAccount(ctx context.Context, dom *Domain, n access.NewAccount) (access.Account, error) {
+	acct, err := dom.Accounts.CreateAccount(ctx, n)
 	if fault.ErrorCode(err) == fault.CodeConflict {
-		return store.Authenticate(ctx, n.Email, n.Password)
+		return dom.Accounts.Authenticate(ctx, n.Email, n.Password)
 	}
 	return acct, err
 }
@@ -132,59 +134,59 @@ func demoSetup(now time.Time) contest.Setup {
 // demoEntrant is one seeded entrant with an entry.
 type demoEntrant struct {
 	email, person string
-	org           contest.OrganizationInput
-	entry         contest.EntryInput
+	org           entry.OrganizationInput
+	entry         entry.Input
 	plan          []string // the business plan's lines
 	submit        bool
 }
 
 var demoEntrants = []demoEntrant{
 	{"xinghe@demo.podium.local", "陈星",
-		contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "星河新材料科技有限公司", USCC: "914403001922038216", ContactName: "陈星", ContactPhone: "13800138001",
-			Members: []contest.Member{{Name: "陈星", Role: "总经理"}, {Name: "刘洋", Role: "技术总监"}}},
-		contest.EntryInput{Track: "materials", Group: "enterprise", Title: "高导热石墨烯散热膜",
-			Fields: contest.EntryFields{Summary: "面向 5G 基站与新能源汽车电控的高导热石墨烯散热膜，导热系数达 1500 W/mK。", Stage: "revenue",
+		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "星河新材料科技有限公司", USCC: "914403001922038216", ContactName: "陈星", ContactPhone: "13800138001",
+			Members: []entry.Member{{Name: "陈星", Role: "总经理"}, {Name: "刘洋", Role: "技术总监"}}},
+		entry.Input{Track: "materials", Group: "enterprise", Title: "高导热石墨烯散热膜",
+			Fields: entry.Fields{Summary: "面向 5G 基站与新能源汽车电控的高导热石墨烯散热膜，导热系数达 1500 W/mK。", Stage: "revenue",
 				Technology: "低温还原与连续卷对卷成膜工艺，已获发明专利 6 项。", Market: "国内散热材料市场规模约 300 亿元，年增速 15%。",
 				Team: "核心团队 12 人，其中博士 4 人。", Financing: "已完成天使轮 2000 万元，拟融资 A 轮 8000 万元。"}},
 		[]string{"高导热石墨烯散热膜 商业计划书", "一、项目概述：面向 5G 基站与新能源汽车电控的散热材料。", "二、核心技术：低温还原与连续卷对卷成膜工艺。", "三、市场分析：年增速 15%。"}, true},
 	{"shijue@demo.podium.local", "赵敏",
-		contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "鹰眼智能装备有限公司", USCC: "91440300708461136T", ContactName: "赵敏", ContactEmail: "zhao@demo.podium.local",
-			Members: []contest.Member{{Name: "赵敏", Role: "CEO"}}},
-		contest.EntryInput{Track: "manufacturing", Group: "enterprise", Title: "工业视觉缺陷检测平台",
-			Fields: contest.EntryFields{Summary: "基于小样本学习的产线视觉质检平台，漏检率低于 0.1%。", Stage: "pilot"}},
+		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "鹰眼智能装备有限公司", USCC: "91440300708461136T", ContactName: "赵敏", ContactEmail: "zhao@demo.podium.local",
+			Members: []entry.Member{{Name: "赵敏", Role: "CEO"}}},
+		entry.Input{Track: "manufacturing", Group: "enterprise", Title: "工业视觉缺陷检测平台",
+			Fields: entry.Fields{Summary: "基于小样本学习的产线视觉质检平台，漏检率低于 0.1%。", Stage: "pilot"}},
 		[]string{"工业视觉缺陷检测平台 商业计划书", "项目已在三家汽车零部件工厂试点。"}, true},
 	{"jiyin@demo.podium.local", "孙悦",
-		contest.OrganizationInput{Kind: contest.OrgTeam, Name: "绿种基因团队", ContactName: "孙悦", ContactPhone: "13800138003",
-			Members: []contest.Member{{Name: "孙悦", Role: "队长"}, {Name: "周航", Role: "研究员"}}},
-		contest.EntryInput{Track: "biomed", Group: "team", Title: "抗旱水稻基因编辑育种",
-			Fields: contest.EntryFields{Summary: "利用碱基编辑培育抗旱水稻新品系，节水 30%。", Stage: "prototype"}},
+		entry.OrganizationInput{Kind: entry.OrgTeam, Name: "绿种基因团队", ContactName: "孙悦", ContactPhone: "13800138003",
+			Members: []entry.Member{{Name: "孙悦", Role: "队长"}, {Name: "周航", Role: "研究员"}}},
+		entry.Input{Track: "biomed", Group: "team", Title: "抗旱水稻基因编辑育种",
+			Fields: entry.Fields{Summary: "利用碱基编辑培育抗旱水稻新品系，节水 30%。", Stage: "prototype"}},
 		[]string{"抗旱水稻基因编辑育种 项目计划书", "节水 30%，产量持平。"}, true},
 	{"rouxing@demo.podium.local", "吴桐",
-		contest.OrganizationInput{Kind: contest.OrgTeam, Name: "灵动机器人团队", ContactName: "吴桐", ContactPhone: "13800138004",
-			Members: []contest.Member{{Name: "吴桐", Role: "队长"}}},
-		contest.EntryInput{Track: "manufacturing", Group: "team", Title: "软体抓取机器人",
-			Fields: contest.EntryFields{Summary: "用于生鲜分拣的软体抓手，破损率降低 80%。", Stage: "prototype"}},
+		entry.OrganizationInput{Kind: entry.OrgTeam, Name: "灵动机器人团队", ContactName: "吴桐", ContactPhone: "13800138004",
+			Members: []entry.Member{{Name: "吴桐", Role: "队长"}}},
+		entry.Input{Track: "manufacturing", Group: "team", Title: "软体抓取机器人",
+			Fields: entry.Fields{Summary: "用于生鲜分拣的软体抓手，破损率降低 80%。", Stage: "prototype"}},
 		// This plan names its team: the demo shows the identity-leak flag.
 		[]string{"软体抓取机器人 计划书", "编写：灵动机器人团队 吴桐", "破损率降低 80%。"}, true},
 	{"xinpian@demo.podium.local", "郑凯",
-		contest.OrganizationInput{Kind: contest.OrgEnterprise, Name: "芯算微电子有限公司", USCC: "91330100799655058B", ContactName: "郑凯", ContactPhone: "13800138005"},
-		contest.EntryInput{Track: "it", Group: "enterprise", Title: "边缘 AI 推理芯片",
-			Fields: contest.EntryFields{Summary: "低功耗边缘推理芯片，能效比 10 TOPS/W。", Stage: "prototype"}},
+		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "芯算微电子有限公司", USCC: "91330100799655058B", ContactName: "郑凯", ContactPhone: "13800138005"},
+		entry.Input{Track: "it", Group: "enterprise", Title: "边缘 AI 推理芯片",
+			Fields: entry.Fields{Summary: "低功耗边缘推理芯片，能效比 10 TOPS/W。", Stage: "prototype"}},
 		[]string{"边缘 AI 推理芯片 商业计划书（草稿）"}, false},
 }
 
 // seedDemoEntries gives the new demo contest entrants and entries, with small
 // generated business plans, most of them submitted.
-func seedDemoEntries(ctx context.Context, store *contest.Store, blobs blob.Store, contestID int64) error {
+func seedDemoEntries(ctx context.Context, dom *Domain, blobs blob.Store, contestID int64) error {
 	for _, d := range demoEntrants {
-		acct, err := ensureAccount(ctx, store, contest.NewAccount{Role: contest.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
+		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
 		if err != nil {
 			return err
 		}
-		if _, err := store.SaveOrganization(ctx, acct.ID, d.org); err != nil {
+		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
 			return fmt.Errorf("profile of %s: %w", d.email, err)
 		}
-		entry, err := store.CreateEntry(ctx, acct.ID, contestID, d.entry)
+		ent, err := dom.Entries.CreateEntry(ctx, acct.ID, contestID, d.entry)
 		if err != nil {
 			return fmt.Errorf("entry %s: %w", d.entry.Title, err)
 		}
@@ -202,15 +204,15 @@ func seedDemoEntries(ctx context.Context, store *contest.Store, blobs blob.Store
 		if err != nil {
 			return err
 		}
-		if _, err := store.AddUpload(ctx, acct.ID, entry.ID, contest.StoredUpload{
-			Upload: contest.Upload{ID: uuid.NewString(), Kind: contest.UploadBusinessPlan, Name: d.entry.Title + " 商业计划书.pdf",
+		if _, err := dom.Entries.AddUpload(ctx, acct.ID, ent.ID, entry.StoredUpload{
+			Upload: entry.Upload{ID: uuid.NewString(), Kind: entry.UploadBusinessPlan, Name: d.entry.Title + " 商业计划书.pdf",
 				ContentType: "application/pdf", Size: size, SHA256: sum},
 			Key: key, Text: text, JudgeKey: judgeKey, Metadata: meta,
 		}); err != nil {
 			return err
 		}
 		if d.submit {
-			if _, err := store.SubmitEntry(ctx, acct.ID, entry.ID, true); err != nil {
+			if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, ent.ID, true); err != nil {
 				return fmt.Errorf("submit %s: %w", d.entry.Title, err)
 			}
 		}

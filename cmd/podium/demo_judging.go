@@ -10,6 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
+	"podium/contest/judging"
 	"podium/scoring"
 )
 
@@ -23,7 +26,7 @@ const (
 
 // demoExpert is one expert of the demo pool.
 type demoExpert struct {
-	contest.ExpertInput
+	judging.ExpertInput
 	leniency float64 // added to the share of every criterion's maximum the expert gives
 }
 
@@ -33,23 +36,23 @@ type demoExpert struct {
 // the assignment avoids: he is never on that entry. The last one is the demo
 // judge, whose reviews are left to the person trying the demo.
 var demoExperts = []demoExpert{
-	{contest.ExpertInput{Name: "王建国", Organization: "示范市智能制造研究院", Title: "研究员",
+	{judging.ExpertInput{Name: "王建国", Organization: "示范市智能制造研究院", Title: "研究员",
 		Fields: []string{"manufacturing", "it"}, Keywords: []string{"工业机器人", "机器视觉"}, Region: "示范市",
 		Email: "wang.jianguo@demo.podium.local"}, -0.04},
-	{contest.ExpertInput{Name: "李慧敏", Organization: "示范大学材料科学与工程学院", Title: "教授",
+	{judging.ExpertInput{Name: "李慧敏", Organization: "示范大学材料科学与工程学院", Title: "教授",
 		Fields: []string{"materials", "biomed"}, Keywords: []string{"石墨烯", "生物材料"}, Region: "示范市",
 		Email: "li.huimin@demo.podium.local"}, 0.02},
-	{contest.ExpertInput{Name: "张志远", Organization: "省生物医药产业技术研究院", Title: "研究员",
+	{judging.ExpertInput{Name: "张志远", Organization: "省生物医药产业技术研究院", Title: "研究员",
 		Fields: []string{"biomed", "materials"}, Keywords: []string{"基因编辑", "作物育种"}, Region: "省会市",
 		Email: "zhang.zhiyuan@demo.podium.local"}, -0.02},
-	{contest.ExpertInput{Name: "刘芳", Organization: "示范创新投资基金管理有限公司", Title: "投资总监",
+	{judging.ExpertInput{Name: "刘芳", Organization: "示范创新投资基金管理有限公司", Title: "投资总监",
 		Keywords: []string{"天使投资", "财务"}, Region: "示范市", Email: "liu.fang@demo.podium.local"}, 0.05},
-	{contest.ExpertInput{Name: "陈立华", Organization: "星河新材料科技有限公司", Title: "首席科学家",
+	{judging.ExpertInput{Name: "陈立华", Organization: "星河新材料科技有限公司", Title: "首席科学家",
 		Fields: []string{"materials", "manufacturing"}, Keywords: []string{"散热材料"}, Region: "示范市",
 		Email: "chen.lihua@demo.podium.local"}, 0},
-	{contest.ExpertInput{Name: "周文博", Organization: "示范市科技创新服务中心", Title: "高级工程师",
+	{judging.ExpertInput{Name: "周文博", Organization: "示范市科技创新服务中心", Title: "高级工程师",
 		Keywords: []string{"科技成果转化"}, Region: "示范市", Email: "zhou.wenbo@demo.podium.local"}, 0},
-	{contest.ExpertInput{Name: "林晓雯", Organization: "示范理工大学", Title: "教授",
+	{judging.ExpertInput{Name: "林晓雯", Organization: "示范理工大学", Title: "教授",
 		Keywords: []string{"创新创业"}, Region: "示范市", Email: demoJudgeEmail}, 0},
 }
 
@@ -74,30 +77,30 @@ var demoReviews = map[string]demoReview{
 // of scoring: the submitted entries accepted, the demo pool on the panel and
 // assigned, the round open, and every expert but the demo judge done (the demo
 // judge has one draft and the rest to do).
-func seedDemoJudging(ctx context.Context, store *contest.Store, organizerID, contestID int64) error {
-	if err := acceptDemoEntries(ctx, store, organizerID, contestID); err != nil {
+func seedDemoJudging(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	if err := acceptDemoEntries(ctx, dom, organizerID, contestID); err != nil {
 		return err
 	}
-	panel, err := seedDemoPanel(ctx, store, organizerID, contestID)
+	panel, err := seedDemoPanel(ctx, dom, organizerID, contestID)
 	if err != nil {
 		return err
 	}
-	if err := assignDemoRound(ctx, store, organizerID, contestID); err != nil {
+	if err := assignDemoRound(ctx, dom, organizerID, contestID); err != nil {
 		return err
 	}
-	if err := store.SetRoundState(ctx, organizerID, contestID, demoRound, contest.RoundOpen); err != nil {
+	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoRound, contest.RoundOpen); err != nil {
 		return fmt.Errorf("open the demo round: %w", err)
 	}
-	judges, err := inviteDemoPanel(ctx, store, organizerID, contestID, panel)
+	judges, err := inviteDemoPanel(ctx, dom, organizerID, contestID, panel)
 	if err != nil {
 		return err
 	}
-	return scoreDemoRound(ctx, store, contestID, judges)
+	return scoreDemoRound(ctx, dom, contestID, judges)
 }
 
 // acceptDemoEntries accepts every submitted demo entry as eligible.
-func acceptDemoEntries(ctx context.Context, store *contest.Store, organizerID, contestID int64) error {
-	submitted, err := store.EntriesInContest(ctx, contestID, contest.EntryFilter{State: contest.EntrySubmitted})
+func acceptDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	submitted, err := dom.Entries.EntriesInContest(ctx, contestID, entry.Filter{State: entry.Submitted})
 	if err != nil {
 		return fmt.Errorf("list submitted demo entries: %w", err)
 	}
@@ -105,7 +108,7 @@ func acceptDemoEntries(ctx context.Context, store *contest.Store, organizerID, c
 	for i, e := range submitted {
 		ids[i] = e.ID
 	}
-	if _, err := store.ReviewEntries(ctx, organizerID, contestID, ids, true, ""); err != nil {
+	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ids, true, ""); err != nil {
 		return fmt.Errorf("accept demo entries: %w", err)
 	}
 	return nil
@@ -113,32 +116,32 @@ func acceptDemoEntries(ctx context.Context, store *contest.Store, organizerID, c
 
 // seedDemoPanel adds the demo experts to the pool and makes them the demo
 // round's panel. It returns the experts.
-func seedDemoPanel(ctx context.Context, store *contest.Store, organizerID, contestID int64) ([]contest.Expert, error) {
-	panel := make([]contest.Expert, len(demoExperts))
+func seedDemoPanel(ctx context.Context, dom *Domain, organizerID, contestID int64) ([]judging.Expert, error) {
+	panel := make([]judging.Expert, len(demoExperts))
 	ids := make([]int64, len(demoExperts))
 	for i, d := range demoExperts {
-		x, err := store.SaveExpert(ctx, organizerID, d.ExpertInput)
+		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
 		if err != nil {
 			return nil, fmt.Errorf("demo expert %s: %w", d.Name, err)
 		}
 		panel[i], ids[i] = x, x.ID
 	}
-	if err := store.SetPanel(ctx, organizerID, contestID, demoRound, ids); err != nil {
+	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, demoRound, ids); err != nil {
 		return nil, fmt.Errorf("demo panel: %w", err)
 	}
 	return panel, nil
 }
 
 // assignDemoRound runs the automatic assignment of the demo round to the end.
-func assignDemoRound(ctx context.Context, store *contest.Store, organizerID, contestID int64) error {
-	run, err := store.StartAssignment(ctx, organizerID, contestID, demoRound, demoAssignmentSeed)
+func assignDemoRound(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	run, err := dom.Judging.StartAssignment(ctx, organizerID, contestID, demoRound, demoAssignmentSeed)
 	if err != nil {
 		return fmt.Errorf("start demo assignment: %w", err)
 	}
-	if run, err = store.RunAssignment(ctx, organizerID, contestID, demoRound, run.ID); err != nil {
+	if run, err = dom.Judging.RunAssignment(ctx, organizerID, contestID, demoRound, run.ID); err != nil {
 		return fmt.Errorf("run demo assignment: %w", err)
 	}
-	if run.State != contest.RunDone {
+	if run.State != judging.RunDone {
 		return fmt.Errorf("demo assignment ended %s: %d entries not fully served", run.State, len(run.Report.Unfilled))
 	}
 	return nil
@@ -146,10 +149,10 @@ func assignDemoRound(ctx context.Context, store *contest.Store, organizerID, con
 
 // inviteDemoPanel makes every panel expert a judge of the contest (creating
 // their judge accounts). It returns each expert's account id by expert id.
-func inviteDemoPanel(ctx context.Context, store *contest.Store, organizerID, contestID int64, panel []contest.Expert) (map[int64]int64, error) {
+func inviteDemoPanel(ctx context.Context, dom *Domain, organizerID, contestID int64, panel []judging.Expert) (map[int64]int64, error) {
 	accounts := make(map[int64]int64, len(panel))
 	for _, x := range panel {
-		inv, err := store.InviteExpert(ctx, organizerID, contestID, x.ID)
+		inv, err := dom.Judging.InviteExpert(ctx, organizerID, contestID, x.ID)
 		if err != nil {
 			return nil, fmt.Errorf("invite demo expert %s: %w", x.Name, err)
 		}
@@ -160,12 +163,12 @@ func inviteDemoPanel(ctx context.Context, store *contest.Store, organizerID, con
 
 // scoreDemoRound has every judge but the demo judge submit a sheet for each of
 // their assignments; the demo judge saves a draft of their first.
-func scoreDemoRound(ctx context.Context, store *contest.Store, contestID int64, judges map[int64]int64) error {
-	rubric, err := demoRubric(ctx, store, contestID)
+func scoreDemoRound(ctx context.Context, dom *Domain, contestID int64, judges map[int64]int64) error {
+	rubric, err := demoRubric(ctx, dom, contestID)
 	if err != nil {
 		return err
 	}
-	assignments, err := store.Assignments(ctx, contestID, demoRound)
+	assignments, err := dom.Judging.Assignments(ctx, contestID, demoRound)
 	if err != nil {
 		return fmt.Errorf("demo assignments: %w", err)
 	}
@@ -183,9 +186,9 @@ func scoreDemoRound(ctx context.Context, store *contest.Store, contestID int64, 
 		var err error
 		switch {
 		case expert.Email != demoJudgeEmail:
-			err = submitDemoSheet(ctx, store, judges[a.ExpertID], a.ID, sheet)
+			err = submitDemoSheet(ctx, dom, judges[a.ExpertID], a.ID, sheet)
 		case !drafted:
-			err = saveDemoDraft(ctx, store, judges[a.ExpertID], a.ID, sheet)
+			err = saveDemoDraft(ctx, dom, judges[a.ExpertID], a.ID, sheet)
 			drafted = true
 		}
 		if err != nil {
@@ -196,8 +199,8 @@ func scoreDemoRound(ctx context.Context, store *contest.Store, contestID int64, 
 }
 
 // demoRubric is the demo round's criteria.
-func demoRubric(ctx context.Context, store *contest.Store, contestID int64) ([]contest.Criterion, error) {
-	c, err := store.Contest(ctx, contestID)
+func demoRubric(ctx context.Context, dom *Domain, contestID int64) ([]contest.Criterion, error) {
+	c, err := dom.Contests.Contest(ctx, contestID)
 	if err != nil {
 		return nil, fmt.Errorf("load demo contest: %w", err)
 	}
@@ -221,8 +224,8 @@ func demoExpertNamed(name string) (demoExpert, bool) {
 // demoSheet is a plausible sheet: each mark is the entry's quality plus the
 // expert's leniency plus a small deterministic spread, as a share of the
 // criterion's maximum, rounded to the criterion's step.
-func demoSheet(rubric []contest.Criterion, review demoReview, leniency float64, a contest.Assignment) contest.SheetInput {
-	in := contest.SheetInput{Marks: map[string]scoring.Points{}, Comment: review.comment}
+func demoSheet(rubric []contest.Criterion, review demoReview, leniency float64, a judging.Assignment) judging.SheetInput {
+	in := judging.SheetInput{Marks: map[string]scoring.Points{}, Comment: review.comment}
 	for i, c := range rubric {
 		spread := float64((a.EntryID+3*a.ExpertID+7*int64(i))%5-2) * 0.03
 		share := min(max(review.quality+leniency+spread, 0), 1)
@@ -234,7 +237,7 @@ func demoSheet(rubric []contest.Criterion, review demoReview, leniency float64, 
 
 // submitDemoSheet submits a sheet as the judge's tablet would: with a fresh
 // idempotency key and the hash of the request.
-func submitDemoSheet(ctx context.Context, store *contest.Store, judgeID, assignmentID int64, in contest.SheetInput) error {
+func submitDemoSheet(ctx context.Context, dom *Domain, judgeID, assignmentID int64, in judging.SheetInput) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("encode sheet: %w", err)
@@ -242,41 +245,41 @@ func submitDemoSheet(ctx context.Context, store *contest.Store, judgeID, assignm
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", assignmentID)
 	h.Write(body)
-	_, err = store.SubmitSheet(ctx, contest.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
+	_, err = dom.Judging.SubmitSheet(ctx, access.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
 	return err
 }
 
 // saveDemoDraft keeps the first two marks of a sheet as a draft, as a judge
 // interrupted half-way would.
-func saveDemoDraft(ctx context.Context, store *contest.Store, judgeID, assignmentID int64, in contest.SheetInput) error {
-	draft := contest.SheetInput{Marks: map[string]scoring.Points{}}
+func saveDemoDraft(ctx context.Context, dom *Domain, judgeID, assignmentID int64, in judging.SheetInput) error {
+	draft := judging.SheetInput{Marks: map[string]scoring.Points{}}
 	for _, key := range []string{"tech", "market"} {
 		if m, ok := in.Marks[key]; ok {
 			draft.Marks[key] = m
 		}
 	}
-	_, err := store.SaveDraft(ctx, contest.EveryContest(judgeID), assignmentID, draft)
+	_, err := dom.Judging.SaveDraft(ctx, access.EveryContest(judgeID), assignmentID, draft)
 	return err
 }
 
 // demoJudgeInvite issues a fresh one-time link for the demo judge. A demo
 // database seeded before the demo had a panel has no demo expert: its judge
 // is invited by name, as then.
-func demoJudgeInvite(ctx context.Context, store *contest.Store, organizerID, contestID int64) (contest.Invite, error) {
-	experts, err := store.Experts(ctx, organizerID, demoJudge.Name)
+func demoJudgeInvite(ctx context.Context, dom *Domain, organizerID, contestID int64) (access.Invite, error) {
+	experts, err := dom.Judging.Experts(ctx, organizerID, demoJudge.Name)
 	if err != nil {
-		return contest.Invite{}, fmt.Errorf("find the demo judge: %w", err)
+		return access.Invite{}, fmt.Errorf("find the demo judge: %w", err)
 	}
 	for _, x := range experts {
 		if x.Email == demoJudgeEmail {
-			inv, err := store.InviteExpert(ctx, organizerID, contestID, x.ID)
+			inv, err := dom.Judging.InviteExpert(ctx, organizerID, contestID, x.ID)
 			if err != nil {
 				return inv, fmt.Errorf("invite the demo judge: %w", err)
 			}
 			return inv, nil
 		}
 	}
-	inv, err := store.CreateInvite(ctx, organizerID, contestID, contest.NewJudge{DisplayName: "演示评委", Email: demoJudgeEmail})
+	inv, err := dom.Accounts.CreateInvite(ctx, organizerID, contestID, access.NewJudge{DisplayName: "演示评委", Email: demoJudgeEmail})
 	if err != nil {
 		return inv, fmt.Errorf("invite the demo judge: %w", err)
 	}

@@ -14,7 +14,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -35,12 +39,12 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	s := storesOf(m)
 	s.PasswordCost = bcrypt.MinCost
 
-	org, err := s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleOrganizer, Email: "org@example.com", DisplayName: "组织方", Password: "password-123"})
+	org, err := s.CreateAccount(ctx, access.NewAccount{Role: access.RoleOrganizer, Email: "org@example.com", DisplayName: "组织方", Password: "password-123"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("reproduce")
-	setup.Entry.RequiredUploads = []string{}
+	setup.Entry.RequiredUploads = []filecheck.Kind{}
 	setup.Rounds[0].ReviewsPerEntry, setup.Rounds[0].TrimMin, setup.Rounds[0].TieBreak = 5, 3, []string{"tech", "market"}
 	c, err := s.CreateContest(ctx, org.ID, setup)
 	if err != nil {
@@ -48,14 +52,14 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	}
 	var entries []int64
 	for i := range 6 {
-		a, err := s.CreateAccount(ctx, contest.NewAccount{Role: contest.RoleEntrant, Email: fmt.Sprintf("e%d@example.com", i), DisplayName: "参赛者", Password: "password-123"})
+		a, err := s.CreateAccount(ctx, access.NewAccount{Role: access.RoleEntrant, Email: fmt.Sprintf("e%d@example.com", i), DisplayName: "参赛者", Password: "password-123"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SaveOrganization(ctx, a.ID, contest.OrganizationInput{Kind: contest.OrgTeam, Name: fmt.Sprintf("团队%d", i), ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
+		if _, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: fmt.Sprintf("团队%d", i), ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := s.CreateEntry(ctx, a.ID, c.ID, contest.EntryInput{Track: []string{"materials", "manufacturing"}[i%2], Group: "team", Title: fmt.Sprintf("项目%d", i)})
+		e, err := s.CreateEntry(ctx, a.ID, c.ID, entry.Input{Track: []string{"materials", "manufacturing"}[i%2], Group: "team", Title: fmt.Sprintf("项目%d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +74,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	var experts []int64
 	judgeOf := map[int64]int64{}
 	for i := range 7 {
-		x, err := s.SaveExpert(ctx, org.ID, contest.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
+		x, err := s.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: fmt.Sprintf("专家%d", i), Organization: fmt.Sprintf("单位%d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,8 +107,8 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 7))
 	mark := func(max int) scoring.Points { return scoring.Points(rnd.IntN(max*2+1) * 50) } // steps of 0.50
 	for _, a := range list {
-		in := contest.SheetInput{Marks: map[string]scoring.Points{"tech": mark(40), "market": mark(30), "team": mark(30)}}
-		if _, err := s.SubmitSheet(ctx, contest.EveryContest(judgeOf[a.ExpertID]), a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
+		in := judging.SheetInput{Marks: map[string]scoring.Points{"tech": mark(40), "market": mark(30), "team": mark(30)}}
+		if _, err := s.SubmitSheet(ctx, access.EveryContest(judgeOf[a.ExpertID]), a.ID, in, fmt.Sprint("k", a.ID), []byte(fmt.Sprint(a.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai must resolve even in a minimal container image
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/fault"
 )
 
@@ -126,7 +127,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if demo {
-		logins, err := seedDemo(ctx, m.Store, m.Blobs, m.URL())
+		logins, err := seedDemo(ctx, m.Domain, m.Blobs, m.URL())
 		if err != nil {
 			return fmt.Errorf("seed demo contest: %w", err)
 		}
@@ -185,8 +186,8 @@ func runAdmin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer db.Close()
-	acct, err := contest.NewStore(contest.NewDB(db)).CreateAccount(ctx, contest.NewAccount{
-		Role: contest.RoleOrganizer, Email: *email, DisplayName: *name, Password: *password,
+	acct, err := access.New(contest.NewDB(db)).CreateAccount(ctx, access.NewAccount{
+		Role: access.RoleOrganizer, Email: *email, DisplayName: *name, Password: *password,
 	})
 	if err != nil {
 		return describeDomainError(err)

@@ -17,8 +17,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
+	"podium/contest/judging"
 )
 
 func testConfig(t *testing.T) Config {
@@ -164,7 +167,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	storesOf(m).PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	var tokens []string
 	for range 2 {
-		logins, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost:8080")
+		logins, err := seedDemo(context.Background(), m.Domain, m.Blobs, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,11 +186,11 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	}
 	// Seeded once: realistic entries with generated business plans, one flagged
 	// for naming its team in the plan (the real PDF text finder at work).
-	entries, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{})
+	entries, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, entry.Filter{})
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("seeded entries %d %v", len(entries), err)
 	}
-	flagged, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, contest.EntryFilter{Flag: contest.FlagIdentityLeak})
+	flagged, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, entry.Filter{Flag: entry.FlagIdentityLeak})
 	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
 		t.Errorf("flagged demo entries %+v %v", flagged, err)
 	}
@@ -204,7 +207,9 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 // inviteToken is the token of the invite link in the demo's logins text.
 // storesOf is the services of a running Main, as the domain's tests hold them.
 func storesOf(m *Main) *contesttest.Stores {
-	return &contesttest.Stores{DB: m.DB, Contests: m.Store, Audit: m.Audit}
+	d := m.Domain
+	return &contesttest.Stores{DB: d.DB, Contests: d.Contests, Audit: d.Audit, Accounts: d.Accounts, Entries: d.Entries,
+		Judging: d.Judging, Results: d.Results}
 }
 
 func inviteToken(t *testing.T, logins, prefix string) string {
@@ -224,7 +229,7 @@ func inviteToken(t *testing.T, logins, prefix string) string {
 func checkDemoJudging(t *testing.T, store *contesttest.Stores, contestID int64) {
 	t.Helper()
 	ctx := context.Background()
-	accepted, err := store.EntriesInContest(ctx, contestID, contest.EntryFilter{State: contest.EntryAccepted})
+	accepted, err := store.EntriesInContest(ctx, contestID, entry.Filter{State: entry.Accepted})
 	if err != nil || len(accepted) != 4 {
 		t.Errorf("accepted demo entries %d %v", len(accepted), err)
 	}
@@ -250,9 +255,9 @@ func checkDemoJudging(t *testing.T, store *contesttest.Stores, contestID int64) 
 		t.Fatalf("demo progress %+v %v", judges, err)
 	}
 	for _, j := range judges {
-		want := contest.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: j.Assigned, Submitted: j.Assigned}
+		want := judging.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: j.Assigned, Submitted: j.Assigned}
 		if j.Name == demoJudge.Name {
-			want = contest.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: 4, Drafts: 1, Missing: 3}
+			want = judging.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: 4, Drafts: 1, Missing: 3}
 		}
 		if j != want {
 			t.Errorf("demo progress of %s: %+v, want %+v", j.Name, j, want)
@@ -282,8 +287,8 @@ func checkDemoJudging(t *testing.T, store *contesttest.Stores, contestID int64) 
 func checkDemoJudgeLink(t *testing.T, store *contesttest.Stores, token string) {
 	t.Helper()
 	ctx := context.Background()
-	_, sess, err := store.RedeemInvite(ctx, token, contest.Redemption{})
-	if err != nil || sess.Account.Role != contest.RoleJudge || sess.Account.DisplayName != demoJudge.Name {
+	_, sess, err := store.RedeemInvite(ctx, token, access.Redemption{})
+	if err != nil || sess.Account.Role != access.RoleJudge || sess.Account.DisplayName != demoJudge.Name {
 		t.Fatalf("redeem the demo judge link: %+v %v", sess.Account, err)
 	}
 	tasks, err := store.JudgeTasks(ctx, sess.Judge())
@@ -308,7 +313,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	storesOf(m).PasswordCost = bcrypt.MinCost
-	if _, err := seedDemo(context.Background(), m.Store, m.Blobs, "http://localhost"); err != nil {
+	if _, err := seedDemo(context.Background(), m.Domain, m.Blobs, "http://localhost"); err != nil {
 		t.Fatal(err)
 	}
 	env := func(k string) string {

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 )
 
@@ -236,7 +237,7 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	cfg.DatabaseURL = viaProxy.String()
 	var logs logBuffer
 	m := startMain(t, cfg, &logs)
-	contesttest.Account(t, storesOf(m), contest.RoleOrganizer, "org@example.com")
+	contesttest.Account(t, storesOf(m), access.RoleOrganizer, "org@example.com")
 	anon, org := newVisitor(t, m.URL()), newVisitor(t, m.URL())
 	if r := org.login("org@example.com"); r.status != http.StatusOK {
 		t.Fatalf("login: %d %s", r.status, r.body)

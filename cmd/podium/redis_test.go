@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
 )
 
@@ -99,7 +99,7 @@ func TestLoginsWithRedisDownOrFrozen(t *testing.T) {
 		t.Helper()
 		accounts++
 		email := fmt.Sprintf("judge%d@example.com", accounts)
-		contesttest.Account(t, storesOf(m), contest.RoleJudge, email)
+		contesttest.Account(t, storesOf(m), access.RoleJudge, email)
 		start := time.Now()
 		r := newVisitor(t, m.URL()).login(email)
 		took := time.Since(start)

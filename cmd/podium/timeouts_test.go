@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/entry"
 )
 
 // rawRequest opens a TCP connection to the server and writes head (a request
@@ -106,17 +107,17 @@ func TestServerCutsOffStalledClients(t *testing.T) {
 	})
 
 	t.Run("upload stops", func(t *testing.T) {
-		org := contesttest.Account(t, storesOf(m), contest.RoleOrganizer, "org@example.com")
+		org := contesttest.Account(t, storesOf(m), access.RoleOrganizer, "org@example.com")
 		c, err := storesOf(m).CreateContest(ctx, org.ID, contesttest.Setup("timeouts"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		entrant := contesttest.Account(t, storesOf(m), contest.RoleEntrant, "entrant@example.com")
-		if _, err := storesOf(m).SaveOrganization(ctx, entrant.ID, contest.OrganizationInput{Kind: contest.OrgEnterprise,
+		entrant := contesttest.Account(t, storesOf(m), access.RoleEntrant, "entrant@example.com")
+		if _, err := storesOf(m).SaveOrganization(ctx, entrant.ID, entry.OrganizationInput{Kind: entry.OrgEnterprise,
 			Name: "星河智能科技有限公司", USCC: "91440300708461136T", ContactName: "张伟", ContactPhone: "13800138000"}); err != nil {
 			t.Fatal(err)
 		}
-		entry, err := storesOf(m).CreateEntry(ctx, entrant.ID, c.ID, contest.EntryInput{Track: "materials", Group: "enterprise", Title: "散热膜"})
+		ent, err := storesOf(m).CreateEntry(ctx, entrant.ID, c.ID, entry.Input{Track: "materials", Group: "enterprise", Title: "散热膜"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +128,7 @@ func TestServerCutsOffStalledClients(t *testing.T) {
 		auth := fmt.Sprintf("Cookie: podium_session=%s\r\nX-CSRF-Token: %s\r\nTus-Resumable: 1.0.0\r\n", token, sess.CSRFToken)
 		b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 		conn := rawRequest(t, m.URL(), "POST /api/v1/uploads HTTP/1.1\r\nHost: podium\r\n"+auth+"Content-Length: 0\r\nUpload-Length: 100000\r\n"+
-			fmt.Sprintf("Upload-Metadata: entry %s,kind %s,filename %s\r\n\r\n", b64(fmt.Sprint(entry.ID)), b64("business_plan"), b64("plan.pdf")))
+			fmt.Sprintf("Upload-Metadata: entry %s,kind %s,filename %s\r\n\r\n", b64(fmt.Sprint(ent.ID)), b64("business_plan"), b64("plan.pdf")))
 		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil || res.StatusCode != http.StatusCreated {
 			t.Fatalf("create upload: %v %v", res, err)

@@ -7,7 +7,7 @@
 // with enough assignments, then in one run measures score submission two ways,
 // each with --clients concurrent judges submitting --sheets sheets:
 //
-//	DIRECT  each client calls contest.Store.SubmitSheet: the very transaction a
+//	DIRECT  each client calls contest.Service.SubmitSheet: the very transaction a
 //	        submission commits (idempotency key, sheet, marks, audit record and
 //	        stored response); this is the baseline PostgreSQL gives
 //	HTTP    each client posts to /api/v1/judge/assignments/{id}/sheet of a real
@@ -45,7 +45,11 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/files/blob"
 	"podium/web"
 )
@@ -210,10 +214,12 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 		}
 	}()
 
+	// The rooms a tablet's submission goes through, on the database under test.
 	handle := contest.NewDB(db)
-	store := contest.NewStore(handle)
+	accounts, entries := access.New(handle), entry.New(handle)
+	rooms := seedRooms{contests: contest.New(handle), accounts: accounts, judging: judging.New(handle, accounts, entries)}
 	seedStart := time.Now()
-	w, err := seed(ctx, handle, store, cfg.clients*len(phases), warmPer+measuredPer)
+	w, err := seed(ctx, handle, rooms, cfg.clients*len(phases), warmPer+measuredPer)
 	if err != nil {
 		return false, err
 	}
@@ -231,7 +237,8 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 	if err != nil {
 		return false, err
 	}
-	srv, err := web.New(web.Config{DB: handle, Store: store, Audit: audit.New(db), Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: tmp + "/tus",
+	srv, err := web.New(web.Config{DB: handle, Contests: rooms.contests, Accounts: accounts, Entries: entries, Judging: rooms.judging,
+		Results: results.New(handle), Audit: audit.New(db), Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: tmp + "/tus",
 		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return false, err
@@ -251,7 +258,7 @@ func submit(ctx context.Context, cfg submitConfig, stdout, stderr io.Writer) (bo
 
 	senders := map[string]func(context.Context, judge, sheet) error{
 		"direct": func(ctx context.Context, j judge, s sheet) error {
-			_, err := store.SubmitSheet(ctx, contest.EveryContest(j.account), s.assignment, s.input, s.key, s.hash)
+			_, err := rooms.judging.SubmitSheet(ctx, access.EveryContest(j.account), s.assignment, s.input, s.key, s.hash)
 			return err
 		},
 		"http": func(ctx context.Context, j judge, s sheet) error {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/judging"
+	"podium/files/filecheck"
 	"podium/scoring"
 )
 
@@ -29,14 +32,21 @@ type sheet struct {
 	key        string
 	body       []byte             // what a tablet posts
 	hash       []byte             // what the handler derives from it: SHA-256 of "assignment\n" + body
-	input      contest.SheetInput // what the handler decodes from it
+	input      judging.SheetInput // what the handler decodes from it
 }
 
 // seed builds the world in bulk SQL; the contest itself goes through the store so
 // that the rubric, the round's state change and the audit chain are the real ones.
 // Entry i is reviewed by judges (i·reviews + k) mod judges for k < reviews, which
 // are distinct and give every judge the same load (±1).
-func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudge int) (world, error) {
+// seedRooms are the rooms the seed goes through.
+type seedRooms struct {
+	contests *contest.Service
+	accounts *access.Service
+	judging  *judging.Service
+}
+
+func seed(ctx context.Context, db *contest.DB, s seedRooms, judges, perJudge int) (world, error) {
 	const reviews = 5
 	if judges < reviews {
 		return world{}, fmt.Errorf("need at least %d judges, have %d", reviews, judges)
@@ -53,7 +63,7 @@ func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudg
 		VALUES ('organizer', 'load@example.com', '压测组织者') RETURNING id`); err != nil {
 		return world{}, fmt.Errorf("seed organizer: %w", err)
 	}
-	c, err := s.CreateContest(ctx, organizer, contest.Setup{
+	c, err := s.contests.CreateContest(ctx, organizer, contest.Setup{
 		Slug: "load", NameZh: "压测大赛", NameEn: "Load test contest",
 		Tracks: []contest.Category{{Key: "manufacturing", NameZh: "智能制造"}},
 		Groups: []contest.Category{{Key: "team", NameZh: "团队组"}},
@@ -65,7 +75,7 @@ func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudg
 				{Key: "team", NameZh: "团队", Max: 3000, Weight: 3000, Step: 50},
 			},
 		}},
-		Entry: contest.EntrySettings{RequiredUploads: []string{}},
+		Entry: contest.EntrySettings{RequiredUploads: []filecheck.Kind{}},
 	})
 	if err != nil {
 		return world{}, fmt.Errorf("seed contest: %w", err)
@@ -98,7 +108,7 @@ func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudg
 			return world{}, err
 		}
 	}
-	if err := s.SetRoundState(ctx, organizer, c.ID, "prelim", contest.RoundOpen); err != nil {
+	if err := s.judging.SetRoundState(ctx, organizer, c.ID, "prelim", contest.RoundOpen); err != nil {
 		return world{}, fmt.Errorf("open round: %w", err)
 	}
 	var rows []struct {
@@ -112,7 +122,7 @@ func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudg
 	w := world{contestID: c.ID}
 	for n, r := range rows {
 		if len(w.judges) == 0 || w.judges[len(w.judges)-1].account != r.Account {
-			cookie, sess, err := s.CreateSession(ctx, r.Account)
+			cookie, sess, err := s.accounts.CreateSession(ctx, r.Account)
 			if err != nil {
 				return world{}, err
 			}
@@ -130,7 +140,7 @@ func seed(ctx context.Context, db *contest.DB, s *contest.Store, judges, perJudg
 		h.Write([]byte(body))
 		j.sheets = append(j.sheets, sheet{
 			assignment: r.Assignment, key: fmt.Sprintf("load-%d-%d", r.Account, r.Assignment), body: []byte(body), hash: h.Sum(nil),
-			input: contest.SheetInput{Marks: marks, Comments: map[string]string{"tech": fmt.Sprintf("技术评语 %d", n)}, Comment: comment},
+			input: judging.SheetInput{Marks: marks, Comments: map[string]string{"tech": fmt.Sprintf("技术评语 %d", n)}, Comment: comment},
 		})
 	}
 	if len(w.judges) != judges {

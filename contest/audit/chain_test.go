@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
 )
@@ -21,7 +22,7 @@ func auditedContest(t *testing.T) (*contesttest.Stores, contest.Contest) {
 	t.Helper()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
-	org := contesttest.Account(t, s, contest.RoleOrganizer, "org@example.com")
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("audited"))
 	if err != nil {
 		t.Fatal(err)

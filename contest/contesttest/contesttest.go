@@ -19,7 +19,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/audit"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
 )
 
 // DatabaseURL is the server the tests use: $TEST_DATABASE_URL, else the local default.
@@ -86,17 +90,25 @@ func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 
 // The rooms' services, by the names Stores embeds them under.
 type (
-	Contests = contest.Store
+	Contests = contest.Service
 	Audit    = audit.Service
+	Accounts = access.Service
+	Entries  = entry.Service
+	Judging  = judging.Service
+	Results  = results.Service
 )
 
 // Stores is every service of the domain on one test database, embedded so
-// that a test calls any of them directly (s.CreateContest, s.Records …); DB
-// is the handle they share, for the clock and for SQL of the test's own.
+// that a test calls any of them directly (s.CreateContest, s.SubmitSheet …);
+// DB is the handle they share, for the clock and for SQL of the test's own.
 type Stores struct {
 	DB *contest.DB
 	*Contests
 	*Audit
+	*Accounts
+	*Entries
+	*Judging
+	*Results
 }
 
 // NewStore returns the services on a fresh database with a settable clock and
@@ -115,7 +127,9 @@ func NewStore(t testing.TB) (*Stores, *Clock) {
 // production settings.
 func StoresOn(db *sqlx.DB) *Stores {
 	h := contest.NewDB(db)
-	return &Stores{DB: h, Contests: contest.NewStore(h), Audit: audit.New(db)}
+	s := &Stores{DB: h, Contests: contest.New(h), Audit: audit.New(db), Accounts: access.New(h), Entries: entry.New(h), Results: results.New(h)}
+	s.Judging = judging.New(h, s.Accounts, s.Entries)
+	return s
 }
 
 // NewRedis returns a Redis client and a key prefix unique to this test; keys under
@@ -145,9 +159,9 @@ func NewRedis(t testing.TB) (redis.UniversalClient, string) {
 }
 
 // Account creates an account with password "password-123" for tests.
-func Account(t testing.TB, s *Stores, role contest.Role, email string) contest.Account {
+func Account(t testing.TB, s *Stores, role access.Role, email string) access.Account {
 	t.Helper()
-	a, err := s.CreateAccount(context.Background(), contest.NewAccount{Role: role, Email: email, DisplayName: email, Password: Password})
+	a, err := s.CreateAccount(context.Background(), access.NewAccount{Role: role, Email: email, DisplayName: email, Password: Password})
 	if err != nil {
 		t.Fatalf("create account %s: %v", email, err)
 	}

@@ -1,6 +1,0 @@
-package contest
-
-// Exported for the external tests only.
-
-// DecoyHash is the hash an unknown login's password is compared against.
-func (s *Store) DecoyHash() []byte { return s.decoyHash() }
