@@ -1,6 +1,24 @@
 package entry
 
-import "time"
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"podium/contest"
+	"podium/contest/assign"
+	"podium/fault"
+	"podium/uscc"
+)
 
 // Organization kinds.
 const (
@@ -30,4 +48,149 @@ type Organization struct {
 	ID        int64     `json:"id"`
 	UpdatedAt time.Time `json:"updated_at"`
 	OrganizationInput
+}
+
+// normalize trims the profile and checks it: an enterprise needs a valid USCC,
+// contacts must be reachable, team members named.
+func (o *OrganizationInput) normalize() error {
+	p := fault.Problems{}
+	o.Name = strings.TrimSpace(o.Name)
+	o.USCC = uscc.Normalize(o.USCC)
+	o.ContactName = strings.TrimSpace(o.ContactName)
+	o.ContactPhone = contest.NormalizeLogin(o.ContactPhone)
+	o.ContactEmail = strings.ToLower(strings.TrimSpace(o.ContactEmail))
+	switch o.Kind {
+	case OrgEnterprise:
+		if o.USCC == "" {
+			p.Add("uscc", "err.org.uscc_required")
+		} else if !uscc.Valid(o.USCC) {
+			p.Add("uscc", "err.org.uscc")
+		}
+	case OrgTeam:
+		if o.USCC != "" && !uscc.Valid(o.USCC) {
+			p.Add("uscc", "err.org.uscc")
+		}
+	default:
+		p.Add("kind", "err.org.kind")
+	}
+	contest.CheckName(p, "name", o.Name, true)
+	contest.CheckName(p, "contact_name", o.ContactName, true)
+	if o.ContactPhone != "" && !contest.ValidMobile(o.ContactPhone) {
+		p.Add("contact_phone", "err.account.phone")
+	}
+	if o.ContactEmail != "" {
+		if a, err := mail.ParseAddress(o.ContactEmail); err != nil || a.Address != o.ContactEmail {
+			p.Add("contact_email", "err.account.email")
+		}
+	}
+	if o.ContactPhone == "" && o.ContactEmail == "" {
+		p.Add("contact_phone", "err.org.contact_required")
+	}
+	if len(o.Members) > 50 {
+		p.Add("members", "err.too_long")
+	}
+	members := o.Members[:0:0]
+	for i, m := range o.Members {
+		m.Name, m.Role = strings.TrimSpace(m.Name), strings.TrimSpace(m.Role)
+		if m.Name == "" && m.Role == "" {
+			continue
+		}
+		if m.Name == "" || utf8.RuneCountInString(m.Name) > 50 || utf8.RuneCountInString(m.Role) > 50 {
+			p.Add(fmt.Sprintf("members[%d].name", i), "err.org.member")
+		}
+		members = append(members, m)
+	}
+	o.Members = members
+	return p.Err()
+}
+
+// identityNames are the names that must not appear in blind-review materials.
+func (o OrganizationInput) IdentityNames() []string {
+	names := []string{o.Name, o.ContactName}
+	for _, m := range o.Members {
+		names = append(names, m.Name)
+	}
+	return slices.DeleteFunc(names, func(n string) bool { return n == "" })
+}
+
+const organizationColumns = `o.id, o.kind, o.name, coalesce(o.uscc, '') AS uscc, o.contact_name, o.contact_phone, o.contact_email, o.members, o.updated_at`
+
+type organizationRow struct {
+	ID           int64        `db:"id"`
+	Kind         string       `db:"kind"`
+	Name         string       `db:"name"`
+	USCC         string       `db:"uscc"`
+	ContactName  string       `db:"contact_name"`
+	ContactPhone string       `db:"contact_phone"`
+	ContactEmail string       `db:"contact_email"`
+	Members      []byte       `db:"members"`
+	UpdatedAt    sql.NullTime `db:"updated_at"`
+}
+
+func (r organizationRow) organization() (Organization, error) {
+	o := Organization{ID: r.ID, UpdatedAt: r.UpdatedAt.Time, OrganizationInput: OrganizationInput{
+		Kind: r.Kind, Name: r.Name, USCC: r.USCC, ContactName: r.ContactName, ContactPhone: r.ContactPhone, ContactEmail: r.ContactEmail,
+	}}
+	err := json.Unmarshal(r.Members, &o.Members)
+	return o, err
+}
+
+// OrganizationOf returns the entrant's organization profile, fault.CodeNotFound when it has none yet.
+func (s *Service) OrganizationOf(ctx context.Context, accountID int64) (Organization, error) {
+	var row organizationRow
+	err := s.db.GetContext(ctx, &row, `
+		SELECT `+organizationColumns+` FROM organizations o JOIN accounts a ON a.organization_id = o.id WHERE a.id = $1`, accountID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Organization{}, fault.NotFound("err.org.missing")
+	}
+	if err != nil {
+		return Organization{}, err
+	}
+	return row.organization()
+}
+
+// SaveOrganization creates or updates the entrant's organization profile. Entries
+// already submitted keep the profile of their snapshot.
+func (s *Service) SaveOrganization(ctx context.Context, accountID int64, in OrganizationInput) (Organization, error) {
+	if err := in.normalize(); err != nil {
+		return Organization{}, err
+	}
+	members, _ := json.Marshal(NonNilMembers(in.Members))
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var current sql.NullInt64
+		if err := tx.GetContext(ctx, &current, `SELECT organization_id FROM accounts WHERE id = $1 AND role = 'entrant' FOR UPDATE`, accountID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fault.Forbidden("err.forbidden")
+			}
+			return err
+		}
+		err := tx.GetContext(ctx, &id, `
+			INSERT INTO organizations (id, kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at)
+			VALUES (coalesce($1, nextval('organizations_id_seq')), $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10)
+			ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, name_norm = EXCLUDED.name_norm,
+			    uscc = EXCLUDED.uscc, contact_name = EXCLUDED.contact_name, contact_phone = EXCLUDED.contact_phone,
+			    contact_email = EXCLUDED.contact_email, members = EXCLUDED.members, updated_at = EXCLUDED.updated_at
+			RETURNING id`,
+			current, in.Kind, in.Name, assign.NormalizeOrg(in.Name), in.USCC, in.ContactName, in.ContactPhone, in.ContactEmail, members, s.now())
+		if contest.IsUniqueViolation(err, "organizations_uscc_key") {
+			return &fault.Error{Code: fault.CodeConflict, Message: "err.invalid", Fields: map[string]string{"uscc": "err.org.uscc_taken"}}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET organization_id = $2 WHERE id = $1`, accountID, id)
+		return err
+	})
+	if err != nil {
+		return Organization{}, err
+	}
+	return s.OrganizationOf(ctx, accountID)
+}
+
+func NonNilMembers(m []Member) []Member {
+	if m == nil {
+		return []Member{}
+	}
+	return m
 }
