@@ -15,6 +15,7 @@ import (
 
 	"podium/contest/audit"
 	"podium/fault"
+	"podium/scoring"
 )
 
 // Contest is a saved contest: its setup plus what the system keeps about it.
@@ -298,9 +299,9 @@ func loadRounds(ctx context.Context, q sqlx.QueryerContext, c *Contest) error {
 		Key             string         `db:"key"`
 		NameZh          string         `db:"name_zh"`
 		NameEn          string         `db:"name_en"`
-		Kind            string         `db:"kind"`
-		State           string         `db:"state"`
-		Method          string         `db:"method"`
+		Kind            RoundKind      `db:"kind"`
+		State           RoundState     `db:"state"`
+		Method          scoring.Method `db:"method"`
 		TrimMin         int            `db:"trim_min"`
 		ReviewsPerEntry int            `db:"reviews_per_entry"`
 		AdvanceCount    *int           `db:"advance_count"`

@@ -592,3 +592,35 @@ func TestCombinedRankingDecidesOnlyTheLastRound(t *testing.T) {
 		}
 	}
 }
+
+// Once a round is published it is final, and the domain says so in one
+// place: its sheets are no longer offered for reopening nor reopened, and the
+// round can be neither opened nor closed again (err.results.published).
+func TestPublishedRoundIsFinalForReopeningAndItsState(t *testing.T) {
+	w := prelimWithTie(t)
+	ctx := context.Background()
+	id, org := w.contest.ID, w.organizer.ID
+	eagle, seed := w.codeOf(t, "prelim", "鹰眼装备股份有限公司"), w.codeOf(t, "prelim", "绿种团队")
+	sheets, err := w.s.SubmittedSheets(ctx, id, "prelim")
+	if err != nil || len(sheets) == 0 {
+		t.Fatalf("submitted sheets before publication: %v %v", sheets, err)
+	}
+	sheet := sheets[0].AssignmentID
+
+	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.PublishResults(ctx, org, id, "prelim"); err != nil {
+		t.Fatal(err)
+	}
+	if sheets, err := w.s.SubmittedSheets(ctx, id, "prelim"); err != nil || len(sheets) != 0 {
+		t.Errorf("sheets offered for reopening in a published round: %v %v", sheets, err)
+	}
+	wantError(t, w.s.ReopenSheet(ctx, org, id, sheet, "误填"), fault.CodeConflict, "err.results.published")
+	for _, state := range []contest.RoundState{contest.RoundOpen, contest.RoundClosed} {
+		wantError(t, w.s.SetRoundState(ctx, org, id, "prelim", state), fault.CodeConflict, "err.results.published")
+	}
+	if published, err := w.s.RoundPublished(ctx, id, "prelim"); err != nil || !published {
+		t.Errorf("round published: %v %v", published, err)
+	}
+}

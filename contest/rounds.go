@@ -12,11 +12,11 @@ import (
 
 // RoundRef is a round of a contest as the rooms look it up by key.
 type RoundRef struct {
-	ID        int64  `db:"id"`
-	ContestID int64  `db:"contest_id"`
-	Kind      string `db:"kind"`
-	State     string `db:"state"`
-	PerEntry  int    `db:"reviews_per_entry"`
+	ID        int64      `db:"id"`
+	ContestID int64      `db:"contest_id"`
+	Kind      RoundKind  `db:"kind"`
+	State     RoundState `db:"state"`
+	PerEntry  int        `db:"reviews_per_entry"`
 }
 
 // RoundByKey finds a round of the contest by its key.

@@ -58,38 +58,52 @@ type Category struct {
 	NameEn string `db:"name_en" json:"name_en"`
 }
 
+// RoundKind is how a round is judged.
+type RoundKind string
+
 // Round kinds.
 const (
-	KindOnline = "online" // judges score remotely within a window
-	KindLive   = "live"   // a panel scores pitches in real time
+	KindOnline RoundKind = "online" // judges score remotely within a window
+	KindLive   RoundKind = "live"   // a panel scores pitches in real time
 )
+
+// RoundState is where a round stands: drafted, open for scoring, closed for
+// it, or published (its results are public and final).
+type RoundState string
 
 // Round states.
 const (
-	RoundDraft     = "draft"
-	RoundOpen      = "open"
-	RoundClosed    = "closed"
-	RoundPublished = "published"
+	RoundDraft     RoundState = "draft"
+	RoundOpen      RoundState = "open"
+	RoundClosed    RoundState = "closed"
+	RoundPublished RoundState = "published"
 )
+
+// Published reports whether the round's results are published: final, and
+// no longer to be scored, reopened or decided again.
+func (s RoundState) Published() bool { return s == RoundPublished }
+
+// Closed reports whether scoring has ended: the round is closed or published.
+func (s RoundState) Closed() bool { return s == RoundClosed || s == RoundPublished }
 
 // Round is one stage of judging with its rubric and advancement rule.
 type Round struct {
-	Key             string      `json:"key"`
-	NameZh          string      `json:"name_zh"`
-	NameEn          string      `json:"name_en"`
-	Kind            string      `json:"kind"`
-	State           string      `json:"state,omitempty"` // read-only here; changed by round lifecycle actions
-	Method          string      `json:"method"`
-	TrimMin         int         `json:"trim_min"`
-	ReviewsPerEntry int         `json:"reviews_per_entry"`
-	AdvanceCount    *int        `json:"advance_count"`
-	AdvancePercent  *int        `json:"advance_percent"`
-	FinalWeight     int         `json:"final_weight"`
-	TieBreak        []string    `json:"tie_break"`
-	OpensAt         *time.Time  `json:"opens_at"`
-	ClosesAt        *time.Time  `json:"closes_at"`
-	Criteria        []Criterion `json:"criteria"`
-	Quotas          []Quota     `json:"quotas"`
+	Key             string         `json:"key"`
+	NameZh          string         `json:"name_zh"`
+	NameEn          string         `json:"name_en"`
+	Kind            RoundKind      `json:"kind"`
+	State           RoundState     `json:"state,omitempty"` // read-only here; changed by round lifecycle actions
+	Method          scoring.Method `json:"method"`
+	TrimMin         int            `json:"trim_min"`
+	ReviewsPerEntry int            `json:"reviews_per_entry"`
+	AdvanceCount    *int           `json:"advance_count"`
+	AdvancePercent  *int           `json:"advance_percent"`
+	FinalWeight     int            `json:"final_weight"`
+	TieBreak        []string       `json:"tie_break"`
+	OpensAt         *time.Time     `json:"opens_at"`
+	ClosesAt        *time.Time     `json:"closes_at"`
+	Criteria        []Criterion    `json:"criteria"`
+	Quotas          []Quota        `json:"quotas"`
 }
 
 // Criterion is one line of a round's rubric. Points are in hundredths.
@@ -126,9 +140,6 @@ var (
 	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 	keyPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 )
-
-// Methods are the aggregation methods a round may use (see the scoring rules).
-var Methods = []string{"trimmed", "mean", "median", "zscore"}
 
 // hundred is 100.00 points: the sum of a rubric's weights.
 const hundred scoring.Points = 100_00
@@ -213,7 +224,7 @@ func (c *Setup) Validate() error {
 		if r.Kind != KindOnline && r.Kind != KindLive {
 			p.Add(at+".kind", "err.round.kind")
 		}
-		if !slices.Contains(Methods, r.Method) {
+		if !slices.Contains(scoring.Methods, r.Method) {
 			p.Add(at+".method", "err.round.method")
 		}
 		if r.TrimMin < 3 || r.TrimMin > 100 {

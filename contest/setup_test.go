@@ -9,6 +9,7 @@ import (
 	"podium/contest"
 	"podium/contest/contesttest"
 	"podium/fault"
+	"podium/scoring"
 )
 
 func TestSetupValidation(t *testing.T) {
@@ -112,7 +113,7 @@ func TestSetupNormalizeDefaults(t *testing.T) {
 	if c.Slug != "defaults" || c.Rounds[0].TrimMin != 5 || cr.Weight != cr.Max || cr.Step != 100 {
 		t.Errorf("after Normalize: slug %q, trim-min %d, weight %v (max %v), step %v", c.Slug, c.Rounds[0].TrimMin, cr.Weight, cr.Max, cr.Step)
 	}
-	if !slices.Contains(contest.Methods, "zscore") {
+	if !slices.Contains(scoring.Methods, "zscore") {
 		t.Error("zscore missing from Methods")
 	}
 }

@@ -34,7 +34,7 @@ type assignmentsPage struct {
 func (p assignmentsPage) Active() int {
 	n := 0
 	for _, a := range p.Assignments {
-		if a.State == "active" {
+		if a.State == judging.AssignmentActive {
 			n++
 		}
 	}

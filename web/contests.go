@@ -252,7 +252,7 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, fault.Problems) 
 		}
 		r := contest.Round{
 			Key: f.str(at + "key"), NameZh: f.str(at + "name_zh"), NameEn: f.str(at + "name_en"),
-			Kind: f.str(at + "kind"), Method: f.str(at + "method"),
+			Kind: contest.RoundKind(f.str(at + "kind")), Method: scoring.Method(f.str(at + "method")),
 			TrimMin: f.int(at + "trim_min"), ReviewsPerEntry: f.int(at + "reviews_per_entry"),
 			AdvanceCount: f.optInt(at + "advance_count"), AdvancePercent: f.optInt(at + "advance_percent"),
 			FinalWeight: f.int(at + "final_weight"), TieBreak: f.list(at + "tie_break"),

@@ -113,7 +113,7 @@ func (s *Server) profilePage(c *gin.Context) {
 
 func (s *Server) profileSubmit(c *gin.Context) {
 	in := entry.OrganizationInput{
-		Kind: c.PostForm("kind"), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
+		Kind: entry.OrgKind(c.PostForm("kind")), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
 		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
 	}
 	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
@@ -204,7 +204,7 @@ func entryInputFromForm(c *gin.Context) entry.Input {
 	for i := range names {
 		d := entry.DeclaredConflict{Name: names[i]}
 		if i < len(kinds) {
-			d.Kind = kinds[i]
+			d.Kind = entry.ConflictKind(kinds[i])
 		}
 		if i < len(reasons) {
 			d.Reason = reasons[i]

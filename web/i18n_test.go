@@ -13,6 +13,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/access"
+	"podium/scoring"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -89,11 +90,11 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	for _, r := range []access.Role{access.RoleOrganizer, access.RoleJudge, access.RoleEntrant} {
 		used["role."+string(r)] = "layout.html"
 	}
-	for _, m := range contest.Methods {
-		used["round.method."+m] = "contest_edit.html"
+	for _, m := range scoring.Methods {
+		used["round.method."+string(m)] = "contest_edit.html"
 	}
-	for _, k := range []string{contest.KindOnline, contest.KindLive} {
-		used["round.kind."+k] = "contest_edit.html"
+	for _, k := range []contest.RoundKind{contest.KindOnline, contest.KindLive} {
+		used["round.kind."+string(k)] = "contest_edit.html"
 	}
 	for _, l := range contest.AwardLevels {
 		used["award.level."+l] = "contest_edit.html"

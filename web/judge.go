@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -107,10 +106,8 @@ func (s *Server) apiSubmitSheet(c *gin.Context) {
 		return
 	}
 	// The key is the judge's; the hash ties it to this assignment and these exact bytes.
-	h := sha256.New()
-	fmt.Fprintf(h, "%d\n", assignmentID(c))
-	h.Write(body)
-	response, err := s.judging.SubmitSheet(c.Request.Context(), judgeOf(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"), h.Sum(nil))
+	response, err := s.judging.SubmitSheet(c.Request.Context(), judgeOf(c), assignmentID(c), in, c.GetHeader("Idempotency-Key"),
+		judging.RequestHash(assignmentID(c), body))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -135,8 +132,8 @@ type progressPage struct {
 	// Gaps are the entries below the reviews the round requires (or withdrawn
 	// from it), undecided first, with the organizers' decision forms.
 	Gaps     []judging.EntryReviews
-	Decided  string       // the decision just recorded (accepted, withdrawn)
-	Decision decisionForm // the decision form just refused
+	Decided  judging.DecisionKind // the decision just recorded
+	Decision decisionForm         // the decision form just refused
 }
 
 // Undecided counts the entries waiting for the organizers' decision.
@@ -164,7 +161,7 @@ type reopenForm struct {
 
 func (s *Server) progressPage(c *gin.Context) {
 	page := progressPage{Reminded: remindedNotice(c), Reopened: c.Query("reopened") == "1"}
-	if d := c.Query("decided"); d == judging.DecisionAccepted || d == judging.DecisionWithdrawn {
+	if d := judging.DecisionKind(c.Query("decided")); d == judging.DecisionAccepted || d == judging.DecisionWithdrawn {
 		page.Decided = d
 	}
 	s.renderProgress(c, http.StatusOK, page)
@@ -190,11 +187,9 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		s.fail(c, err)
 		return
 	}
-	if page.Round.State != contest.RoundPublished {
-		if page.Sheets, err = s.submittedSheets(c); err != nil {
-			s.fail(c, err)
-			return
-		}
+	if page.Sheets, err = s.submittedSheets(c); err != nil { // none once the round is published
+		s.fail(c, err)
+		return
 	}
 	s.render(c, status, "progress.html", "progress.title", page)
 }

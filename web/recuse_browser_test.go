@@ -81,7 +81,7 @@ func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 		t.Fatalf("browser: %v", err)
 	}
 	after, _ := h.store.Assignments(ctx, c.ID, "prelim")
-	states := map[int64]string{}
+	states := map[int64]judging.AssignmentState{}
 	for _, a := range after {
 		states[a.ExpertID] = a.State
 	}

@@ -135,17 +135,9 @@ func (s *Server) refusal(c *gin.Context, err error) (int, string, bool) {
 	return status, msg, true
 }
 
-// setRoundState changes a round's state, saying plainly when the round is
-// refused because its results are published.
+// setRoundState opens or closes the request's round.
 func (s *Server) setRoundState(c *gin.Context, state string) error {
-	ctx := c.Request.Context()
-	err := s.judging.SetRoundState(ctx, accountID(c), contestID(c), c.Param("round"), state)
-	if fault.ErrorCode(err) == fault.CodeConflict {
-		if published, _ := s.results.RoundPublished(ctx, contestID(c), c.Param("round")); published {
-			return fault.Conflict("err.results.published")
-		}
-	}
-	return err
+	return s.judging.SetRoundState(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), contest.RoundState(state))
 }
 
 // Advancement.

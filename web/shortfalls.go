@@ -25,14 +25,14 @@ import (
 // decisionForm is a refused decision on the progress page: the entry and why.
 type decisionForm struct {
 	Entry int64
-	Kind  string
+	Kind  judging.DecisionKind
 	Error string
 }
 
 // reviewDecisionSubmit is the progress page's form for an entry short of
 // reviews: accept the shortfall or withdraw the entry from the round, with a
 // reason. A refusal comes back on the page beside the entry.
-func (s *Server) reviewDecisionSubmit(kind string) gin.HandlerFunc {
+func (s *Server) reviewDecisionSubmit(kind judging.DecisionKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ent, _ := strconv.ParseInt(c.Param("entry"), 10, 64)
 		_, err := s.decide(c, kind, ent, c.PostForm("reason"))
@@ -52,7 +52,7 @@ func (s *Server) reviewDecisionSubmit(kind string) gin.HandlerFunc {
 	}
 }
 
-func (s *Server) decide(c *gin.Context, kind string, ent int64, reason string) (judging.EntryReviews, error) {
+func (s *Server) decide(c *gin.Context, kind judging.DecisionKind, ent int64, reason string) (judging.EntryReviews, error) {
 	ctx, round := c.Request.Context(), c.Param("round")
 	if kind == judging.DecisionWithdrawn {
 		return s.judging.WithdrawFromRound(ctx, accountID(c), contestID(c), round, ent, reason)
@@ -73,7 +73,7 @@ func (s *Server) apiRoundReviews(c *gin.Context) {
 	s.reply(c, http.StatusOK, gin.H{"entries": all, "undecided": undecided}, err)
 }
 
-func (s *Server) apiReviewDecision(kind string) gin.HandlerFunc {
+func (s *Server) apiReviewDecision(kind judging.DecisionKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req struct {
 			Reason string `json:"reason"`

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -174,7 +173,7 @@ func scoreDemoRound(ctx context.Context, dom *Domain, contestID int64, judges ma
 	}
 	drafted := false
 	for _, a := range assignments {
-		if a.State != "active" {
+		if a.State != judging.AssignmentActive {
 			continue
 		}
 		expert, ok := demoExpertNamed(a.ExpertName)
@@ -242,10 +241,8 @@ func submitDemoSheet(ctx context.Context, dom *Domain, judgeID, assignmentID int
 	if err != nil {
 		return fmt.Errorf("encode sheet: %w", err)
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%d\n", assignmentID)
-	h.Write(body)
-	_, err = dom.Judging.SubmitSheet(ctx, access.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(), h.Sum(nil))
+	_, err = dom.Judging.SubmitSheet(ctx, access.EveryContest(judgeID), assignmentID, in, "demo-"+uuid.NewString(),
+		judging.RequestHash(assignmentID, body))
 	return err
 }
 

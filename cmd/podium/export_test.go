@@ -133,8 +133,8 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 		return b
 	}
 	base := fmt.Sprintf("/api/v1/contests/%d/rounds/prelim", c.ID)
-	for _, method := range []string{"trimmed", "mean", "median", "zscore"} {
-		t.Run(method, func(t *testing.T) {
+	for _, method := range []scoring.Method{"trimmed", "mean", "median", "zscore"} {
+		t.Run(string(method), func(t *testing.T) {
 			cur, err := s.Contest(ctx, c.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -153,7 +153,7 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 			}
 			published := get(base + "/ranking?format=csv")
 			var stdout, stderr bytes.Buffer
-			code := run(ctx, []string{"score", "--rubric", rubric, "--scores", sheets, "--method", method, "--trim-min", "3", "--tiebreak", "tech,market"},
+			code := run(ctx, []string{"score", "--rubric", rubric, "--scores", sheets, "--method", string(method), "--trim-min", "3", "--tiebreak", "tech,market"},
 				nil, &stdout, &stderr, os.Getenv)
 			if code != 0 {
 				t.Fatalf("podium score: exit %d: %s", code, stderr.String())

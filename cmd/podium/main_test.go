@@ -295,7 +295,7 @@ func checkDemoJudgeLink(t *testing.T, store *contesttest.Stores, token string) {
 	if err != nil || len(tasks) != 4 {
 		t.Fatalf("demo judge tasks %+v %v", tasks, err)
 	}
-	states := map[string]int{}
+	states := map[judging.SheetState]int{}
 	for _, task := range tasks {
 		states[task.SheetState]++
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 
 	"podium/contest"
@@ -31,7 +30,7 @@ type sheet struct {
 	assignment int64
 	key        string
 	body       []byte             // what a tablet posts
-	hash       []byte             // what the handler derives from it: SHA-256 of "assignment\n" + body
+	hash       []byte             // what the handler derives from it (judging.RequestHash)
 	input      judging.SheetInput // what the handler decodes from it
 }
 
@@ -135,11 +134,8 @@ func seed(ctx context.Context, db *contest.DB, s seedRooms, judges, perJudge int
 		comment := fmt.Sprintf("load sheet %d", n)
 		body := fmt.Sprintf(`{"marks":{"tech":%s,"market":%s,"team":%s},"comments":{"tech":"技术评语 %d"},"comment":%q}`,
 			marks["tech"], marks["market"], marks["team"], n, comment)
-		h := sha256.New()
-		fmt.Fprintf(h, "%d\n", r.Assignment)
-		h.Write([]byte(body))
 		j.sheets = append(j.sheets, sheet{
-			assignment: r.Assignment, key: fmt.Sprintf("load-%d-%d", r.Account, r.Assignment), body: []byte(body), hash: h.Sum(nil),
+			assignment: r.Assignment, key: fmt.Sprintf("load-%d-%d", r.Account, r.Assignment), body: []byte(body), hash: judging.RequestHash(r.Assignment, []byte(body)),
 			input: judging.SheetInput{Marks: marks, Comments: map[string]string{"tech": fmt.Sprintf("技术评语 %d", n)}, Comment: comment},
 		})
 	}

@@ -59,11 +59,20 @@ func (f Fields) Value(key string) string {
 	return ""
 }
 
+// ConflictKind is whom an entrant declares a conflict with.
+type ConflictKind string
+
+// Kinds of declared conflict.
+const (
+	ConflictExpert       ConflictKind = "expert"       // an expert, by name
+	ConflictOrganization ConflictKind = "organization" // every expert of an organization, by name
+)
+
 // DeclaredConflict is an expert or organization an entrant asks to be kept away from.
 type DeclaredConflict struct {
-	Kind   string `json:"kind"` // "expert" or "organization"
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
+	Kind   ConflictKind `json:"kind"`
+	Name   string       `json:"name"`
+	Reason string       `json:"reason"`
 	// NameNorm is Name normalized like organization names, so that conflicts can
 	// be computed in the database (set by validation).
 	NameNorm string `json:"name_norm,omitempty"`

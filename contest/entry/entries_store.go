@@ -52,7 +52,7 @@ func (in *Input) validate(ctx context.Context, q sqlx.QueryerContext, contestID 
 			continue
 		}
 		at := fmt.Sprintf("conflicts[%d]", i)
-		if c.Kind != "expert" && c.Kind != "organization" {
+		if c.Kind != ConflictExpert && c.Kind != ConflictOrganization {
 			p.Add(at+".kind", "err.entry.conflict_kind")
 		}
 		contest.CheckName(p, at+".name", c.Name, true)

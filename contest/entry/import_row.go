@@ -26,7 +26,7 @@ var stageNames = map[string]string{
 }
 
 // kindNames maps the accepted organization kinds to their keys.
-var kindNames = map[string]string{
+var kindNames = map[string]OrgKind{
 	"企业":         OrgEnterprise,
 	"enterprise": OrgEnterprise,
 	"团队":         OrgTeam,

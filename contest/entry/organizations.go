@@ -20,10 +20,13 @@ import (
 	"podium/uscc"
 )
 
+// OrgKind is what an entrant is: a company or a team.
+type OrgKind string
+
 // Organization kinds.
 const (
-	OrgEnterprise = "enterprise" // a registered company: needs a valid USCC
-	OrgTeam       = "team"       // a team not (yet) incorporated
+	OrgEnterprise OrgKind = "enterprise" // a registered company: needs a valid USCC
+	OrgTeam       OrgKind = "team"       // a team not (yet) incorporated
 )
 
 // Member is one person of an entrant's team.
@@ -34,7 +37,7 @@ type Member struct {
 
 // OrganizationInput is the profile an entrant fills in.
 type OrganizationInput struct {
-	Kind         string   `json:"kind"`
+	Kind         OrgKind  `json:"kind"`
 	Name         string   `json:"name"`
 	USCC         string   `json:"uscc"`
 	ContactName  string   `json:"contact_name"`
@@ -117,7 +120,7 @@ const organizationColumns = `o.id, o.kind, o.name, coalesce(o.uscc, '') AS uscc,
 
 type organizationRow struct {
 	ID           int64        `db:"id"`
-	Kind         string       `db:"kind"`
+	Kind         OrgKind      `db:"kind"`
 	Name         string       `db:"name"`
 	USCC         string       `db:"uscc"`
 	ContactName  string       `db:"contact_name"`

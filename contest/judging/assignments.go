@@ -20,16 +20,19 @@ import (
 
 // Assignment is one expert's review of one entry in a round.
 type Assignment struct {
-	ID            int64     `db:"id" json:"id"`
-	EntryID       int64     `db:"entry_id" json:"entry_id"`
-	BlindCode     string    `db:"blind_code" json:"blind_code"`
-	EntryTitle    string    `db:"entry_title" json:"entry_title"`
-	ExpertID      int64     `db:"expert_id" json:"expert_id"`
-	ExpertName    string    `db:"expert_name" json:"expert_name"`
-	State         string    `db:"state" json:"state"`
-	RecusalReason string    `db:"recusal_reason" json:"recusal_reason"`
-	CreatedAt     time.Time `db:"created_at" json:"created_at"`
+	ID            int64           `db:"id" json:"id"`
+	EntryID       int64           `db:"entry_id" json:"entry_id"`
+	BlindCode     string          `db:"blind_code" json:"blind_code"`
+	EntryTitle    string          `db:"entry_title" json:"entry_title"`
+	ExpertID      int64           `db:"expert_id" json:"expert_id"`
+	ExpertName    string          `db:"expert_name" json:"expert_name"`
+	State         AssignmentState `db:"state" json:"state"`
+	RecusalReason string          `db:"recusal_reason" json:"recusal_reason"`
+	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
 }
+
+// Active reports whether the assignment counts: its judge reviews the entry.
+func (a Assignment) Active() bool { return a.State == AssignmentActive }
 
 // Assignments lists a round's assignments (all states), by entry then expert.
 func (s *Service) Assignments(ctx context.Context, contestID int64, roundKey string) ([]Assignment, error) {

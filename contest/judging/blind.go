@@ -26,7 +26,7 @@ type BlindEntry struct {
 	BlindCode    string              `json:"blind_code"`
 	ContestName  string              `json:"contest_name"`
 	RoundName    string              `json:"round_name"`
-	RoundState   string              `json:"round_state"`
+	RoundState   contest.RoundState  `json:"round_state"`
 	ClosesAt     *time.Time          `json:"closes_at"`
 	Track        string              `json:"track"`
 	Fields       entry.Fields        `json:"fields"`
@@ -46,16 +46,16 @@ type BlindFile struct {
 
 // judgeAssignment is an active assignment of the judge with what scoring needs.
 type judgeAssignment struct {
-	ID          int64      `db:"id"`
-	RoundID     int64      `db:"round_id"`
-	ContestID   int64      `db:"contest_id"`
-	EntryID     int64      `db:"entry_id"`
-	RoundState  string     `db:"round_state"`
-	RoundName   string     `db:"round_name"`
-	ContestName string     `db:"contest_name"`
-	ClosesAt    *time.Time `db:"closes_at"`
-	BlindCode   string     `db:"blind_code"`
-	Track       string     `db:"track"`
+	ID          int64              `db:"id"`
+	RoundID     int64              `db:"round_id"`
+	ContestID   int64              `db:"contest_id"`
+	EntryID     int64              `db:"entry_id"`
+	RoundState  contest.RoundState `db:"round_state"`
+	RoundName   string             `db:"round_name"`
+	ContestName string             `db:"contest_name"`
+	ClosesAt    *time.Time         `db:"closes_at"`
+	BlindCode   string             `db:"blind_code"`
+	Track       string             `db:"track"`
 }
 
 // judgeAssignmentSQL selects the active assignments of judge $1 in the
@@ -89,15 +89,15 @@ func (s *Service) judgeAssignment(ctx context.Context, q sqlx.QueryerContext, j 
 
 // JudgeTask is one line of a judge's list of work.
 type JudgeTask struct {
-	AssignmentID int64           `json:"assignment_id"`
-	BlindCode    string          `json:"blind_code"`
-	ContestName  string          `json:"contest_name"`
-	RoundName    string          `json:"round_name"`
-	RoundState   string          `json:"round_state"`
-	ClosesAt     *time.Time      `json:"closes_at"`
-	Track        string          `json:"track"`
-	SheetState   string          `json:"sheet_state"` // new, draft, submitted, reopened
-	Total        *scoring.Points `json:"total"`
+	AssignmentID int64              `json:"assignment_id"`
+	BlindCode    string             `json:"blind_code"`
+	ContestName  string             `json:"contest_name"`
+	RoundName    string             `json:"round_name"`
+	RoundState   contest.RoundState `json:"round_state"`
+	ClosesAt     *time.Time         `json:"closes_at"`
+	Track        string             `json:"track"`
+	SheetState   SheetState         `json:"sheet_state"`
+	Total        *scoring.Points    `json:"total"`
 }
 
 // JudgeTasks lists a judge's assignments in rounds that are open or closed, in
@@ -105,7 +105,7 @@ type JudgeTask struct {
 func (s *Service) JudgeTasks(ctx context.Context, j access.JudgeSession) ([]JudgeTask, error) {
 	var rows []struct {
 		judgeAssignment
-		SheetState string          `db:"sheet_state"`
+		SheetState SheetState      `db:"sheet_state"`
 		Total      *scoring.Points `db:"total"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `

@@ -24,7 +24,7 @@ import (
 // AssignmentRun is one run of automatic assignment for a round.
 type AssignmentRun struct {
 	ID         int64      `db:"id" json:"id"`
-	State      string     `db:"state" json:"state"` // running, done, partial (not every entry served), failed; infeasible before partial runs
+	State      RunState   `db:"state" json:"state"` // running, done, partial, failed; infeasible in runs before partial runs
 	Seed       int64      `db:"seed" json:"seed"`
 	Done       int        `db:"done" json:"done"`
 	Total      int        `db:"total" json:"total"`
@@ -34,45 +34,25 @@ type AssignmentRun struct {
 	FinishedAt *time.Time `db:"finished_at" json:"finished_at"`
 }
 
-// States of an assignment run.
-const (
-	RunRunning = "running"
-	RunDone    = "done"
-	RunPartial = "partial"
-	RunFailed  = "failed"
-)
-
 // RunReport is what an assignment run could not do, as data: pages tell it
 // in the reader's language and name entries by code and title.
 type RunReport struct {
 	Unfilled []RunGap     `json:"unfilled,omitempty"`
 	Capacity *RunCapacity `json:"capacity,omitempty"` // the panel's capacity left is below the reviews needed
-	Failure  string       `json:"failure,omitempty"`  // RunInterrupted or RunInternal
-	Legacy   bool         `json:"legacy,omitempty"`   // a diagnosis recorded as text by an earlier version
+	Failure  RunFailure   `json:"failure,omitempty"`
+	Legacy   bool         `json:"legacy,omitempty"` // a diagnosis recorded as text by an earlier version
 }
-
-// Why a run failed.
-const (
-	RunInterrupted = "interrupted" // its instance stopped mid-way
-	RunInternal    = "internal"    // a bug or an unavailable service; logged
-)
-
-// Why a run could not give an entry all its experts.
-const (
-	GapFewEligible = "few_eligible" // too few experts may judge it at all
-	GapCapacity    = "capacity"     // those who may are full
-)
 
 // RunGap is an entry a run could not give all its experts.
 type RunGap struct {
-	EntryID  int64    `json:"entry_id"`
-	Code     string   `json:"code,omitempty"`    // filled when read
-	Title    string   `json:"title,omitempty"`   // filled when read
-	Missing  int      `json:"missing"`           // reviews it is short of
-	Required int      `json:"required"`          // reviews per entry in the round
-	Reason   string   `json:"reason"`            // GapFewEligible or GapCapacity
-	Pool     *RunPool `json:"pool,omitempty"`    // with GapFewEligible
-	Experts  int      `json:"experts,omitempty"` // with GapCapacity: the experts it could still turn to, all full
+	EntryID  int64     `json:"entry_id"`
+	Code     string    `json:"code,omitempty"`  // filled when read
+	Title    string    `json:"title,omitempty"` // filled when read
+	Missing  int       `json:"missing"`         // reviews it is short of
+	Required int       `json:"required"`        // reviews per entry in the round
+	Reason   GapReason `json:"reason"`
+	Pool     *RunPool  `json:"pool,omitempty"`    // with GapFewEligible
+	Experts  int       `json:"experts,omitempty"` // with GapCapacity: the experts it could still turn to, all full
 }
 
 // RunPool counts the experts of an entry's track by the first rule that rules
@@ -230,7 +210,7 @@ func (s *Service) AssignmentRunByID(ctx context.Context, contestID, runID int64)
 // withdrawn from the round are left out; a decision on an entry that gets a
 // new expert is forgotten (assigning undoes it).
 func (s *Service) RunAssignment(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (AssignmentRun, error) {
-	finish := func(state string, added int, report RunReport) (AssignmentRun, error) {
+	finish := func(state RunState, added int, report RunReport) (AssignmentRun, error) {
 		_, err := s.db.ExecContext(context.WithoutCancel(ctx), `
 			UPDATE assignment_runs SET state = $2, added = $3, report = $4, finished_at = $5 WHERE id = $1`,
 			runID, state, added, report, s.now())
@@ -427,9 +407,9 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r contest.Ro
 		}
 	}
 	var existing []struct {
-		Expert int64  `db:"expert_id"`
-		Entry  int64  `db:"entry_id"`
-		State  string `db:"state"`
+		Expert int64           `db:"expert_id"`
+		Entry  int64           `db:"entry_id"`
+		State  AssignmentState `db:"state"`
 	}
 	if err := tx.SelectContext(ctx, &existing, `SELECT expert_id, entry_id, state FROM assignments WHERE round_id = $1 AND state <> 'removed'`, r.ID); err != nil {
 		return p, err
@@ -439,7 +419,7 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r contest.Ro
 			continue
 		}
 		pair := assign.Pair{Entry: strconv.FormatInt(a.Entry, 10), Expert: strconv.FormatInt(a.Expert, 10)}
-		if a.State == "recused" {
+		if a.State == AssignmentRecused {
 			p.Excluded = append(p.Excluded, assign.Conflict{Expert: pair.Expert, Entry: pair.Entry})
 		} else {
 			p.Fixed = append(p.Fixed, pair)

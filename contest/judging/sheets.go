@@ -3,6 +3,7 @@ package judging
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -87,7 +88,7 @@ func (m *Marks) UnmarshalJSON(b []byte) error {
 type Sheet struct {
 	AssignmentID int64                     `json:"assignment_id"`
 	BlindCode    string                    `json:"blind_code"`
-	State        string                    `json:"state"` // new, draft, submitted, reopened
+	State        SheetState                `json:"state"`
 	Marks        map[string]scoring.Points `json:"marks"`
 	Comments     map[string]string         `json:"comments"`
 	Comment      string                    `json:"comment"`
@@ -96,10 +97,10 @@ type Sheet struct {
 }
 
 func loadSheet(ctx context.Context, q sqlx.QueryerContext, a judgeAssignment) (Sheet, error) {
-	sh := Sheet{AssignmentID: a.ID, BlindCode: a.BlindCode, State: "new", Marks: map[string]scoring.Points{}, Comments: map[string]string{}}
+	sh := Sheet{AssignmentID: a.ID, BlindCode: a.BlindCode, State: SheetNew, Marks: map[string]scoring.Points{}, Comments: map[string]string{}}
 	var row struct {
 		ID          int64           `db:"id"`
-		State       string          `db:"state"`
+		State       SheetState      `db:"state"`
 		Total       *scoring.Points `db:"total"`
 		Comment     string          `db:"comment"`
 		SubmittedAt *time.Time      `db:"submitted_at"`
@@ -178,7 +179,7 @@ func checkMarks(rubric []contest.Criterion, in SheetInput, complete bool) (scori
 
 // writeDraft stores a draft (or a reopened sheet being changed) and its marks
 // in tx. A sheet submitted meanwhile is left alone: err.score.already_submitted.
-func writeDraft(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInput, state string, now time.Time) error {
+func writeDraft(ctx context.Context, tx *sqlx.Tx, a judgeAssignment, in SheetInput, state SheetState, now time.Time) error {
 	var sheetID int64
 	err := tx.GetContext(ctx, &sheetID, `
 		INSERT INTO score_sheets AS sh (assignment_id, state, comment, updated_at) VALUES ($1, $2, $3, $4)
@@ -219,7 +220,7 @@ func (s *Service) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j access.Judge
 	if err != nil {
 		return a, sheet, nil, err
 	}
-	if sheet.State == "submitted" {
+	if sheet.State == SheetSubmitted {
 		return a, sheet, nil, errAlreadySubmitted()
 	}
 	rubric, err := contest.RoundCriteria(ctx, tx, a.RoundID)
@@ -237,9 +238,9 @@ func (s *Service) SaveDraft(ctx context.Context, j access.JudgeSession, assignme
 		if _, err := checkMarks(rubric, in, false); err != nil {
 			return err
 		}
-		state := "draft"
-		if sheet.State == "reopened" {
-			state = "reopened"
+		state := SheetDraft
+		if sheet.State == SheetReopened {
+			state = SheetReopened
 		}
 		if err := writeDraft(ctx, tx, a, in, state, s.now()); err != nil {
 			return err
@@ -248,6 +249,16 @@ func (s *Service) SaveDraft(ctx context.Context, j access.JudgeSession, assignme
 		return err
 	})
 	return out, err
+}
+
+// RequestHash identifies a submission's content for its idempotency key: the
+// SHA-256 of the assignment's id and the request's exact bytes. A retry with
+// the same key must send the same bytes for the same assignment.
+func RequestHash(assignmentID int64, body []byte) []byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n", assignmentID)
+	h.Write(body)
+	return h.Sum(nil)
 }
 
 // SubmitSheet submits a judge's sheet exactly once. key is the client-made
@@ -456,9 +467,9 @@ func (t submitTarget) open() error {
 	switch {
 	case !t.RoundID.Valid:
 		return fault.NotFound("err.assign.not_found") // another judge's assignment is simply not there
-	case t.RoundState.String != contest.RoundOpen:
+	case contest.RoundState(t.RoundState.String) != contest.RoundOpen:
 		return fault.Conflict("err.score.round_not_open")
-	case t.SheetState.String == "submitted":
+	case SheetState(t.SheetState.String) == SheetSubmitted:
 		return errAlreadySubmitted()
 	}
 	return nil
@@ -475,7 +486,7 @@ func (t submitTarget) rubric() []contest.Criterion {
 
 // submittedSheet is the sheet as a submission stores it, as loadSheet would read it back.
 func submittedSheet(assignmentID int64, blindCode string, in SheetInput, total scoring.Points, at time.Time) Sheet {
-	sh := Sheet{AssignmentID: assignmentID, BlindCode: blindCode, State: "submitted", Marks: map[string]scoring.Points{},
+	sh := Sheet{AssignmentID: assignmentID, BlindCode: blindCode, State: SheetSubmitted, Marks: map[string]scoring.Points{},
 		Comments: map[string]string{}, Comment: strings.TrimSpace(in.Comment), Total: &total, SubmittedAt: contest.UTC(&at)}
 	for k, p := range in.Marks {
 		sh.Marks[k] = p
@@ -502,7 +513,11 @@ func (s *Service) ReopenSheet(ctx context.Context, actorID, contestID, assignmen
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
 			return fault.NotFound("err.score.not_submitted")
 		}
 		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ScoreReopened, fmt.Sprint(assignmentID),
@@ -517,15 +532,16 @@ type SubmittedSheet struct {
 	Judge        string `db:"judge"`
 }
 
-// SubmittedSheets lists a round's submitted sheets of active assignments, by
-// entry and judge name.
+// SubmittedSheets lists the round's sheets an organizer may reopen (see
+// ReopenSheet): the submitted sheets of active assignments, by entry and
+// judge name; none once the round is published.
 func (s *Service) SubmittedSheets(ctx context.Context, contestID int64, roundKey string) ([]SubmittedSheet, error) {
 	out := []SubmittedSheet{}
 	err := s.db.SelectContext(ctx, &out, `
 		SELECT a.entry_id, a.id AS assignment_id, x.name AS judge
 		FROM assignments a JOIN rounds r ON r.id = a.round_id JOIN experts x ON x.id = a.expert_id
 		JOIN score_sheets sh ON sh.assignment_id = a.id
-		WHERE r.contest_id = $1 AND r.key = $2 AND a.state = 'active' AND sh.state = 'submitted'
+		WHERE r.contest_id = $1 AND r.key = $2 AND a.state = 'active' AND sh.state = 'submitted' AND r.state <> 'published'
 		ORDER BY a.entry_id, x.name, a.id`, contestID, roundKey)
 	return out, err
 }

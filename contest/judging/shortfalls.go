@@ -38,12 +38,6 @@ const (
 	ReviewsWithdrawn ReviewStatus = "withdrawn" // withdrawn from the round by the organizers
 )
 
-// Kinds of review decision.
-const (
-	DecisionAccepted  = "accepted"
-	DecisionWithdrawn = "withdrawn"
-)
-
 // EntryReviews is an entry of a round with the reviews it has and the round
 // requires. Reviews counts the active assignments while the round is not yet
 // closed (the reviews it will get) and the submitted sheets once it is (the
@@ -70,12 +64,12 @@ func (e EntryReviews) Ref() contest.EntryRef { return contest.EntryRef{Code: e.C
 
 // ReviewDecision is the organizers' decision on an entry short of reviews.
 type ReviewDecision struct {
-	Kind     string    `json:"kind" db:"kind"`         // accepted or withdrawn
-	Reviews  int       `json:"reviews" db:"reviews"`   // the reviews it had then
-	Required int       `json:"required" db:"required"` // the reviews the round required then
-	Reason   string    `json:"reason" db:"reason"`
-	By       string    `json:"by" db:"by"` // the organizer's display name
-	At       time.Time `json:"at" db:"at"`
+	Kind     DecisionKind `json:"kind" db:"kind"`
+	Reviews  int          `json:"reviews" db:"reviews"`   // the reviews it had then
+	Required int          `json:"required" db:"required"` // the reviews the round required then
+	Reason   string       `json:"reason" db:"reason"`
+	By       string       `json:"by" db:"by"` // the organizer's display name
+	At       time.Time    `json:"at" db:"at"`
 }
 
 // roundReviewsSQL lists a round's entries — accepted ones the round takes
@@ -130,7 +124,7 @@ func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) (
 			e.Reviews = row.Submitted
 		}
 		if row.Kind.Valid {
-			e.Decision = &ReviewDecision{Kind: row.Kind.String, Reviews: int(row.Reviews.Int64), Required: int(row.Required.Int64),
+			e.Decision = &ReviewDecision{Kind: DecisionKind(row.Kind.String), Reviews: int(row.Reviews.Int64), Required: int(row.Required.Int64),
 				Reason: row.Reason.String, By: row.By.String, At: row.At.Time.UTC()}
 		}
 		e.Status = reviewStatus(e)
@@ -226,7 +220,7 @@ func (s *Service) WithdrawFromRound(ctx context.Context, actorID, contestID int6
 	return s.decideReviews(ctx, actorID, contestID, roundKey, entryID, DecisionWithdrawn, reason)
 }
 
-func (s *Service) decideReviews(ctx context.Context, actorID, contestID int64, roundKey string, entryID int64, kind, reason string) (EntryReviews, error) {
+func (s *Service) decideReviews(ctx context.Context, actorID, contestID int64, roundKey string, entryID int64, kind DecisionKind, reason string) (EntryReviews, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return EntryReviews{}, fault.Invalid("reason", "err.shortfall.reason")
@@ -320,16 +314,16 @@ type RoundGaps struct {
 // in play (open or closed, or with assignments), not yet published.
 func (s *Service) UndecidedGaps(ctx context.Context, organizerID int64) ([]RoundGaps, error) {
 	var rounds []struct {
-		ContestID   int64  `db:"contest_id"`
-		ContestName string `db:"contest_name"`
-		ContestEn   string `db:"contest_name_en"`
-		RoundID     int64  `db:"round_id"`
-		Key         string `db:"key"`
-		NameZh      string `db:"name_zh"`
-		NameEn      string `db:"name_en"`
-		Kind        string `db:"kind"`
-		State       string `db:"state"`
-		PerEntry    int    `db:"reviews_per_entry"`
+		ContestID   int64              `db:"contest_id"`
+		ContestName string             `db:"contest_name"`
+		ContestEn   string             `db:"contest_name_en"`
+		RoundID     int64              `db:"round_id"`
+		Key         string             `db:"key"`
+		NameZh      string             `db:"name_zh"`
+		NameEn      string             `db:"name_en"`
+		Kind        contest.RoundKind  `db:"kind"`
+		State       contest.RoundState `db:"state"`
+		PerEntry    int                `db:"reviews_per_entry"`
 	}
 	if err := s.db.SelectContext(ctx, &rounds, `
 		SELECT c.id AS contest_id, c.name_zh AS contest_name, c.name_en AS contest_name_en, r.id AS round_id, r.key,

@@ -17,11 +17,11 @@ import (
 
 // CombinedRound is a round that counts in the combined final ranking.
 type CombinedRound struct {
-	Key    string `json:"key"`
-	NameZh string `json:"name_zh"`
-	NameEn string `json:"name_en"`
-	State  string `json:"state"`  // published rounds' scores are final
-	Weight int    `json:"weight"` // percent
+	Key    string             `json:"key"`
+	NameZh string             `json:"name_zh"`
+	NameEn string             `json:"name_en"`
+	State  contest.RoundState `json:"state"`  // published rounds' scores are final
+	Weight int                `json:"weight"` // percent
 }
 
 // CombinedEntry is an entry's place in the combined ranking, explained: its

@@ -68,8 +68,8 @@ func lockDecidableRound(ctx context.Context, tx *sqlx.Tx, contestID int64, round
 // notClosed is the refusal for a round in any other state.
 func lockRoundClosed(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey, notClosed string) (int64, error) {
 	var r struct {
-		ID    int64  `db:"id"`
-		State string `db:"state"`
+		ID    int64              `db:"id"`
+		State contest.RoundState `db:"state"`
 	}
 	err := tx.GetContext(ctx, &r, `SELECT id, state FROM rounds WHERE contest_id = $1 AND key = $2 FOR UPDATE`, contestID, roundKey)
 	if errors.Is(err, sql.ErrNoRows) {
