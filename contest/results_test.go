@@ -594,8 +594,10 @@ func TestCombinedRankingDecidesOnlyTheLastRound(t *testing.T) {
 }
 
 // Once a round is published it is final, and the domain says so in one
-// place: its sheets are no longer offered for reopening nor reopened, and the
-// round can be neither opened nor closed again (err.results.published).
+// place: its sheets are no longer offered for reopening nor reopened, whether
+// the organizer names the round (the progress page) or not (the API), and the
+// round can be neither opened nor closed again (err.results.published). A
+// sheet is reopened only in its own round.
 func TestPublishedRoundIsFinalForReopeningAndItsState(t *testing.T) {
 	w := prelimWithTie(t)
 	ctx := context.Background()
@@ -606,6 +608,7 @@ func TestPublishedRoundIsFinalForReopeningAndItsState(t *testing.T) {
 		t.Fatalf("submitted sheets before publication: %v %v", sheets, err)
 	}
 	sheet := sheets[0].AssignmentID
+	wantError(t, w.s.ReopenSheetInRound(ctx, org, id, "final", sheet, "误填"), fault.CodeNotFound, "err.score.not_submitted")
 
 	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
 		t.Fatal(err)
@@ -617,6 +620,7 @@ func TestPublishedRoundIsFinalForReopeningAndItsState(t *testing.T) {
 		t.Errorf("sheets offered for reopening in a published round: %v %v", sheets, err)
 	}
 	wantError(t, w.s.ReopenSheet(ctx, org, id, sheet, "误填"), fault.CodeConflict, "err.results.published")
+	wantError(t, w.s.ReopenSheetInRound(ctx, org, id, "prelim", sheet, "误填"), fault.CodeConflict, "err.results.published")
 	for _, state := range []contest.RoundState{contest.RoundOpen, contest.RoundClosed} {
 		wantError(t, w.s.SetRoundState(ctx, org, id, "prelim", state), fault.CodeConflict, "err.results.published")
 	}

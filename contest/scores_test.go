@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +206,33 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	}
 	if _, problems, err := w.s.Verify(ctx, &w.contest.ID); err != nil || len(problems) != 0 {
 		t.Errorf("audit: %v %v", problems, err)
+	}
+}
+
+// The sheet of an assignment the organizers removed is not one the round
+// counts: it is neither offered for reopening nor reopened, whichever way the
+// organizer asks.
+func TestRemovedAssignmentsSheetIsNotReopened(t *testing.T) {
+	w := newScoringWorld(t)
+	ctx := context.Background()
+	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SubmitSheet(ctx, w.otherJudge, w.other.ID, marks("30", "20", "25"), "k1", hash("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RemoveAssignment(ctx, w.organizer.ID, w.contest.ID, w.other.ID, "换人"); err != nil {
+		t.Fatal(err)
+	}
+	sheets, err := w.s.SubmittedSheets(ctx, w.contest.ID, "prelim")
+	if err != nil || slices.ContainsFunc(sheets, func(s judging.SubmittedSheet) bool { return s.AssignmentID == w.other.ID }) {
+		t.Errorf("a removed assignment's sheet offered for reopening: %v %v", sheets, err)
+	}
+	if err := w.s.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, w.other.ID, "改分"); fault.ErrorCode(err) != fault.CodeNotFound {
+		t.Errorf("reopening a removed assignment's sheet: %v", err)
+	}
+	if err := w.s.ReopenSheetInRound(ctx, w.organizer.ID, w.contest.ID, "prelim", w.other.ID, "改分"); fault.ErrorCode(err) != fault.CodeNotFound {
+		t.Errorf("reopening a removed assignment's sheet in its round: %v", err)
 	}
 }
 

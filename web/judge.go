@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -207,27 +206,15 @@ func (s *Server) submittedSheets(c *gin.Context) (map[int64][]submittedSheet, er
 	return out, nil
 }
 
-// submittedInRound checks that the assignment has a submitted sheet in the
-// round the form was posted to (the store checks only the contest).
-func (s *Server) submittedInRound(c *gin.Context, assignmentID int64) error {
-	list, err := s.judging.SubmittedSheets(c.Request.Context(), contestID(c), c.Param("round"))
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(list, func(sh judging.SubmittedSheet) bool { return sh.AssignmentID == assignmentID }) {
-		return fault.NotFound("err.score.not_submitted")
-	}
-	return nil
-}
-
 // reopenSubmit is the progress page's reopen form: it sends one submitted
 // sheet (by assignment) back to its judge, for the reason the organizer gives
 // (audited). A refusal comes back on the page with its reason.
 func (s *Server) reopenSubmit(c *gin.Context) {
-	id, _ := strconv.ParseInt(c.PostForm("assignment"), 10, 64)
-	err := s.submittedInRound(c, id)
-	if err == nil {
-		err = s.judging.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), id, c.PostForm("reason"))
+	id, err := strconv.ParseInt(c.PostForm("assignment"), 10, 64)
+	if err != nil { // the form names no sheet
+		err = fault.NotFound("err.score.not_submitted")
+	} else {
+		err = s.judging.ReopenSheetInRound(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), id, c.PostForm("reason"))
 	}
 	if fault.ErrorCode(err) == fault.CodeNotFound {
 		// The page was stale: the sheet was reopened meanwhile, or is not submitted.

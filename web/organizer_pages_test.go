@@ -14,6 +14,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
 )
 
 // nameInEnglish gives the scored world's round, tracks and groups English names.
@@ -342,6 +343,83 @@ func TestReopenSheetFromProgressPage(t *testing.T) {
 	res = cl2.form(w2.path("reopen"), url.Values{"assignment": {itoa(list2[0].ID)}, "reason": {"改分"}})
 	if res.status != http.StatusConflict || !strings.Contains(res.body, "本轮成绩已公示") {
 		t.Errorf("reopening in a published round: %d %.1000s", res.status, res.body)
+	}
+}
+
+// The API reopens a sheet by the progress page's rule: the sheet of an
+// assignment the organizers removed is not one the round counts, so it is not
+// there to reopen (the form, too, refuses it), and a published round's sheets
+// are final.
+func TestReopenSheetOverTheAPIKeepsTheFormsRule(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	w := newScoredWorld(t, h)
+	cl := h.loggedIn(w.org)
+	list, err := h.store.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := list[0]
+	if err := h.store.RemoveAssignment(ctx, w.org.ID, w.contest.ID, removed.ID, "换人"); err != nil {
+		t.Fatal(err)
+	}
+	sheetState := func(assignment int64) string {
+		var state string
+		if err := h.store.DB.Get(&state, `SELECT state FROM score_sheets WHERE assignment_id = $1`, assignment); err != nil {
+			t.Fatal(err)
+		}
+		return state
+	}
+	reopen := func(assignment int64) response {
+		return cl.api(http.MethodPost, fmt.Sprintf("/api/v1/contests/%d/assignments/%d/reopen", w.contest.ID, assignment),
+			map[string]string{"reason": "改分"})
+	}
+	res := reopen(removed.ID)
+	if d := res.errorBody(t); res.status != http.StatusNotFound || d.Message != "该评分表尚未提交。" {
+		t.Errorf("API reopening a removed assignment's sheet: %d %s", res.status, res.body)
+	}
+	if res := cl.form(w.path("reopen"), url.Values{"assignment": {itoa(removed.ID)}, "reason": {"改分"}}); res.status != http.StatusConflict {
+		t.Errorf("form reopening a removed assignment's sheet: %d", res.status)
+	}
+	if state := sheetState(removed.ID); state != "submitted" {
+		t.Errorf("a refused reopen left the sheet %s", state)
+	}
+
+	// The entry goes on with the review it has left, and the round is published.
+	if _, err := h.store.AcceptShortfall(ctx, w.org.ID, w.contest.ID, "prelim", removed.EntryID, "一位评委的评分作废"); err != nil {
+		t.Fatal(err)
+	}
+	plan, _, err := h.store.AwardPlan(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tie := map[string]string{} // any tie's places left vacant
+	for _, p := range plan {
+		for _, t := range p.Ties {
+			for _, code := range t.Entries {
+				tie[code] = "none"
+			}
+		}
+	}
+	if _, err := h.store.ConfirmAwards(ctx, w.org.ID, w.contest.ID, "prelim", tie); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.PublishResults(ctx, w.org.ID, w.contest.ID, "prelim"); err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	for _, a := range list[1:] {
+		if a.State == judging.AssignmentActive {
+			kept = a.ID
+			break
+		}
+	}
+	res = reopen(kept)
+	if d := res.errorBody(t); res.status != http.StatusConflict || d.Message != "本轮成绩已公示，不能再更改。" {
+		t.Errorf("API reopening in a published round: %d %s", res.status, res.body)
+	}
+	if state := sheetState(kept); state != "submitted" {
+		t.Errorf("a refused reopen left the sheet %s", state)
 	}
 }
 

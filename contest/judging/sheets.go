@@ -498,27 +498,48 @@ func submittedSheet(assignmentID int64, blindCode string, in SheetInput, total s
 }
 
 // ReopenSheet lets a judge change a submitted sheet again, for a reason the
-// organizer gives (audited).
+// organizer gives (audited). The sheet is the submitted one of an active
+// assignment in a round of the contest; another (a sheet not submitted, or of
+// an assignment the organizers removed, which the round no longer counts) is
+// not found, and a published round's sheets are final.
 func (s *Service) ReopenSheet(ctx context.Context, actorID, contestID, assignmentID int64, reason string) error {
+	return s.reopenSheet(ctx, actorID, contestID, "", assignmentID, reason)
+}
+
+// ReopenSheetInRound is ReopenSheet for a sheet of the round named: a sheet
+// of another round is not found.
+func (s *Service) ReopenSheetInRound(ctx context.Context, actorID, contestID int64, roundKey string, assignmentID int64, reason string) error {
+	if roundKey == "" {
+		return fault.NotFound("err.score.not_submitted")
+	}
+	return s.reopenSheet(ctx, actorID, contestID, roundKey, assignmentID, reason)
+}
+
+// reopenSheet is the one rule of both: roundKey "" is any round of the contest.
+func (s *Service) reopenSheet(ctx context.Context, actorID, contestID int64, roundKey string, assignmentID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return fault.Invalid("reason", "err.score.reopen_reason")
 	}
 	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			UPDATE score_sheets sh SET state = 'reopened', updated_at = $3
-			FROM assignments a JOIN rounds r ON r.id = a.round_id
-			WHERE sh.assignment_id = $1 AND a.id = sh.assignment_id AND r.contest_id = $2 AND sh.state = 'submitted'`,
-			assignmentID, contestID, s.now())
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
+		// The round's row lock orders the reopening with a publication.
+		var round contest.RoundState
+		err := tx.GetContext(ctx, &round, `
+			SELECT r.state FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id JOIN rounds r ON r.id = a.round_id
+			WHERE sh.assignment_id = $1 AND r.contest_id = $2 AND ($3 = '' OR r.key = $3)
+			  AND a.state = 'active' AND sh.state = 'submitted'
+			FOR UPDATE OF sh, r`, assignmentID, contestID, roundKey)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
 			return fault.NotFound("err.score.not_submitted")
+		case err != nil:
+			return err
+		case round == contest.RoundPublished:
+			return fault.Conflict("err.results.published")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE score_sheets SET state = 'reopened', updated_at = $2 WHERE assignment_id = $1`,
+			assignmentID, s.now()); err != nil {
+			return err
 		}
 		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ScoreReopened, fmt.Sprint(assignmentID),
 			map[string]any{"assignment": assignmentID, "reason": reason})
