@@ -1,7 +1,11 @@
 package contest_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +16,8 @@ import (
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/fault"
+	"podium/files/blob"
+	"podium/files/pdftext"
 )
 
 // entrantWorld is a contest open for entries and an entrant with a profile.
@@ -359,5 +365,89 @@ func TestReviewAndImport(t *testing.T) {
 	imported, err := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{Query: "导入"})
 	if err != nil || len(imported) != 1 || imported[0].Source != "import" || imported[0].State != entry.Submitted || imported[0].Track != "materials" {
 		t.Errorf("imported entry %+v %v", imported, err)
+	}
+}
+
+// Accepting an upload is the domain's use case: the file is checked by
+// content, stored with its text and, for a PDF, its judge copy, and recorded;
+// a business plan replaces the entry's previous one, whose blobs go; a file
+// refused — by its content, or because the deadline passed while it was on
+// its way — leaves nothing in the blob store.
+func TestAcceptUpload(t *testing.T) {
+	w := newEntrantWorld(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	blobs, err := blob.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.s.Blobs = blobs
+	ent, err := w.s.CreateEntry(ctx, w.entrant.ID, w.contest.ID, w.input("散热膜"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	accept := func(kind entry.UploadKind, name string, data []byte) error {
+		return w.s.AcceptUpload(ctx, w.entrant.ID, ent.ID, entry.NewUpload{Kind: kind, Name: name, File: bytes.NewReader(data), Size: int64(len(data))})
+	}
+	stored := func() int {
+		n := 0
+		filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	plan := func() entry.StoredUpload {
+		t.Helper()
+		got, err := w.s.EntryOfEntrant(ctx, w.entrant.ID, ent.ID)
+		if err != nil || len(got.Uploads) != 1 {
+			t.Fatalf("uploads %+v %v", got.Uploads, err)
+		}
+		u, err := w.s.UploadOfEntrant(ctx, w.entrant.ID, got.Uploads[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.s.DB.Get(&u.Text, `SELECT text FROM blobs WHERE id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+
+	first := pdftext.Generate([]string{"第一版商业计划书：石墨烯散热膜"})
+	if err := accept(entry.UploadBusinessPlan, "计划书.pdf", first); err != nil {
+		t.Fatal(err)
+	}
+	u := plan()
+	if u.Kind != entry.UploadBusinessPlan || u.Name != "计划书.pdf" || u.ContentType != "application/pdf" || u.Size != int64(len(first)) ||
+		!strings.Contains(u.Text, "第一版商业计划书") || u.JudgeKey == "" || u.JudgeKey == u.Key {
+		t.Fatalf("accepted %+v", u)
+	}
+	if n := stored(); n != 2 { // the file and its judge copy
+		t.Fatalf("%d blobs stored, want 2", n)
+	}
+
+	if err := accept(entry.UploadBusinessPlan, "计划书（终稿）.pdf", pdftext.Generate([]string{"第二版"})); err != nil {
+		t.Fatal(err)
+	}
+	if second := plan(); second.ID == u.ID || !strings.Contains(second.Text, "第二版") {
+		t.Fatalf("not replaced: %+v", second)
+	}
+	for _, key := range []string{u.Key, u.JudgeKey} {
+		if _, err := blobs.Open(ctx, key); !errors.Is(err, blob.ErrNotFound) {
+			t.Errorf("the replaced plan's blob %s: %v", key, err)
+		}
+	}
+	if n := stored(); n != 2 {
+		t.Fatalf("%d blobs after replacing, want 2", n)
+	}
+
+	zip := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 2000)...)
+	wantError(t, accept(entry.UploadBusinessPlan, "plan.pdf", zip), fault.CodeInvalid, "err.upload.wrong_type")
+	w.clock.T = w.deadline.Add(time.Second)
+	wantError(t, accept(entry.UploadDeck, "deck.pdf", first), fault.CodeConflict, "err.entry.deadline_passed")
+	if n := stored(); n != 2 {
+		t.Errorf("%d blobs after two refusals, want 2", n)
 	}
 }

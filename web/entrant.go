@@ -305,7 +305,7 @@ func (s *Server) uploadDeleteSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.deleteUpload(c, e.ID, c.Param("upload")); err != nil {
+	if err := s.entries.DeleteUpload(c.Request.Context(), accountID(c), e.ID, c.Param("upload")); err != nil {
 		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
@@ -442,7 +442,7 @@ func (s *Server) apiDeleteUpload(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.deleteUpload(c, id, c.Param("upload")); err != nil {
+	if err := s.entries.DeleteUpload(c.Request.Context(), accountID(c), id, c.Param("upload")); err != nil {
 		s.fail(c, err)
 		return
 	}

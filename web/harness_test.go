@@ -22,7 +22,6 @@ import (
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/web"
-	"podium/web/upload"
 )
 
 // harness is a real Podium web server on a throwaway database and Redis prefix.
@@ -47,7 +46,7 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 		t.Fatal(err)
 	}
 	store.FindIdentity = pdftext.FindIdentity
-	store.JudgeCopies = upload.JudgeCopies{Blobs: blobs}
+	store.Blobs = blobs
 	cfg := web.Config{
 		DB: store.DB, Contests: store.Contests, Accounts: store.Accounts, Entries: store.Entries, Judging: store.Judging,
 		Results: store.Results, Audit: store.Audit, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,

@@ -128,9 +128,22 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// SweepUploads removes partial uploads abandoned for longer than olderThan.
+// SweepUploads removes partial uploads abandoned for longer than olderThan,
+// and the blob store's leftovers from interrupted writes when the store has a
+// SweepTemp method.
 func (s *Server) SweepUploads(ctx context.Context, olderThan time.Duration) (int, error) {
-	return s.uploads.Sweep(ctx, olderThan)
+	n, err := s.uploads.Sweep(ctx, olderThan)
+	if err != nil {
+		return n, err
+	}
+	if t, ok := s.cfg.Blobs.(interface {
+		SweepTemp(time.Duration) (int, error)
+	}); ok {
+		if _, err := t.SweepTemp(olderThan); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Handler returns the HTTP handler.

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"podium/contest/access"
 	"podium/contest/entry"
@@ -30,7 +29,6 @@ func sessionFrom(r *http.Request) (access.Session, bool) {
 func (s *Server) newUploads() (*upload.Server, error) {
 	return upload.New(upload.Config{
 		StagingDir:  s.cfg.StagingDir,
-		Blobs:       s.cfg.Blobs,
 		BasePath:    uploadsPath + "/",
 		IdleTimeout: s.cfg.ReadTimeout,
 		Log:         s.log,
@@ -48,26 +46,14 @@ func (s *Server) newUploads() (*upload.Server, error) {
 			}
 			return s.entries.UploadLimit(r.Context(), sess.Account.ID, ent, entry.UploadKind(meta.Kind))
 		},
-		Complete: func(ctx context.Context, r *http.Request, up upload.Finished) error {
+		Complete: func(ctx context.Context, r *http.Request, up upload.Staged) error {
 			sess, _ := sessionFrom(r)
-			ent, err := strconv.ParseInt(up.Entry, 10, 64)
+			entryID, err := strconv.ParseInt(up.Entry, 10, 64)
 			if err != nil {
 				return fault.NotFound("err.entry.not_found")
 			}
-			replaced, err := s.entries.AddUpload(ctx, sess.Account.ID, ent, entry.StoredUpload{
-				Upload: entry.Upload{ID: uuid.NewString(), Kind: entry.UploadKind(up.Kind), Name: up.OriginalName,
-					ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256},
-				Key: up.Key, Text: up.Text, JudgeKey: up.JudgeKey, Metadata: up.Metadata,
-			})
-			if err != nil {
-				return err
-			}
-			for _, key := range replaced { // after the commit: the records no longer point at them
-				if err := s.cfg.Blobs.Delete(ctx, key); err != nil {
-					s.log.WarnContext(ctx, "delete a replaced upload's blob", "key", key, "err", err)
-				}
-			}
-			return nil
+			return s.entries.AcceptUpload(ctx, sess.Account.ID, entryID, entry.NewUpload{
+				Kind: entry.UploadKind(up.Kind), Name: up.OriginalName, File: up.File, Size: up.Size})
 		},
 		Describe: func(r *http.Request, err error) (int, []byte) {
 			status, d := s.describeRequest(r, negotiateLang(r), r.URL.Path, err)

@@ -24,7 +24,6 @@ import (
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/web"
-	"podium/web/upload"
 )
 
 // StartRedis is the command that starts the local Redis on the machines we support.
@@ -66,7 +65,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Blobs, err = blob.NewLocal(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
 		return fmt.Errorf("blob store: %w", err)
 	}
-	m.Entries.JudgeCopies = upload.JudgeCopies{Blobs: m.Blobs}
+	m.Entries.Blobs = m.Blobs
+	m.Entries.Log = m.Log
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,

@@ -7,15 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/entry"
 	"podium/fault"
-	"podium/files/blob"
 	"podium/files/pdftext"
-	"podium/web/upload"
 )
 
 // Demo logins, printed when the demo starts. They exist only in a demo database.
@@ -29,7 +25,7 @@ const (
 // seedDemo creates the demo accounts and contest unless they exist, issues a fresh
 // invite link for the demo judge, and returns the text that tells a person how
 // to log in.
-func seedDemo(ctx context.Context, dom *Domain, blobs blob.Store, baseURL string) (string, error) {
+func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) {
 	organizer, err := ensureAccount(ctx, dom, access.NewAccount{
 		Role: access.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
 	})
@@ -46,7 +42,7 @@ func seedDemo(ctx context.Context, dom *Domain, blobs blob.Store, baseURL string
 		var c contest.Contest
 		if c, err = dom.Contests.CreateContest(ctx, organizer.ID, demoSetup(time.Now())); err == nil {
 			id = c.ID
-			err = seedDemoContest(ctx, dom, blobs, organizer.ID, id)
+			err = seedDemoContest(ctx, dom, organizer.ID, id)
 		}
 	}
 	if err != nil {
@@ -65,8 +61,8 @@ func seedDemo(ctx context.Context, dom *Domain, blobs blob.Store, baseURL string
 
 // seedDemoContest fills the new demo contest: entries, then the preliminary
 // round's judging under way.
-func seedDemoContest(ctx context.Context, dom *Domain, blobs blob.Store, organizerID, contestID int64) error {
-	if err := seedDemoEntries(ctx, dom, blobs, contestID); err != nil {
+func seedDemoContest(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	if err := seedDemoEntries(ctx, dom, contestID); err != nil {
 		return fmt.Errorf("seed demo entries: %w", err)
 	}
 	if err := seedDemoJudging(ctx, dom, organizerID, contestID); err != nil {
@@ -177,7 +173,7 @@ var demoEntrants = []demoEntrant{
 
 // seedDemoEntries gives the new demo contest entrants and entries, with small
 // generated business plans, most of them submitted.
-func seedDemoEntries(ctx context.Context, dom *Domain, blobs blob.Store, contestID int64) error {
+func seedDemoEntries(ctx context.Context, dom *Domain, contestID int64) error {
 	for _, d := range demoEntrants {
 		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
 		if err != nil {
@@ -191,25 +187,9 @@ func seedDemoEntries(ctx context.Context, dom *Domain, blobs blob.Store, contest
 			return fmt.Errorf("entry %s: %w", d.entry.Title, err)
 		}
 		pdf := pdftext.Generate(d.plan)
-		key := blob.NewKey()
-		size, sum, err := blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
-		if err != nil {
-			return err
-		}
-		text, err := pdftext.Extract(bytes.NewReader(pdf), int64(len(pdf)))
-		if err != nil {
-			return err
-		}
-		judgeKey, meta, err := upload.JudgeCopies{Blobs: blobs}.JudgeCopy(ctx, key)
-		if err != nil {
-			return err
-		}
-		if _, err := dom.Entries.AddUpload(ctx, acct.ID, ent.ID, entry.StoredUpload{
-			Upload: entry.Upload{ID: uuid.NewString(), Kind: entry.UploadBusinessPlan, Name: d.entry.Title + " 商业计划书.pdf",
-				ContentType: "application/pdf", Size: size, SHA256: sum},
-			Key: key, Text: text, JudgeKey: judgeKey, Metadata: meta,
-		}); err != nil {
-			return err
+		if err := dom.Entries.AcceptUpload(ctx, acct.ID, ent.ID, entry.NewUpload{Kind: entry.UploadBusinessPlan,
+			Name: d.entry.Title + " 商业计划书.pdf", File: bytes.NewReader(pdf), Size: int64(len(pdf))}); err != nil {
+			return fmt.Errorf("business plan of %s: %w", d.entry.Title, err)
 		}
 		if d.submit {
 			if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, ent.ID, true); err != nil {

@@ -127,7 +127,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if demo {
-		logins, err := seedDemo(ctx, m.Domain, m.Blobs, m.URL())
+		logins, err := seedDemo(ctx, m.Domain, m.URL())
 		if err != nil {
 			return fmt.Errorf("seed demo contest: %w", err)
 		}

@@ -167,7 +167,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	storesOf(m).PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	var tokens []string
 	for range 2 {
-		logins, err := seedDemo(context.Background(), m.Domain, m.Blobs, "http://localhost:8080")
+		logins, err := seedDemo(context.Background(), m.Domain, "http://localhost:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	storesOf(m).PasswordCost = bcrypt.MinCost
-	if _, err := seedDemo(context.Background(), m.Domain, m.Blobs, "http://localhost"); err != nil {
+	if _, err := seedDemo(context.Background(), m.Domain, "http://localhost"); err != nil {
 		t.Fatal(err)
 	}
 	env := func(k string) string {

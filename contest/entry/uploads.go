@@ -4,13 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"slices"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest"
 	"podium/fault"
+	"podium/files/intake"
 )
 
 // maxAttachments bounds the "other attachments" of one entry.
@@ -50,7 +53,7 @@ type StoredUpload struct {
 	Key  string
 	Text string
 	// JudgeKey is the blob of the copy judges are served: for a PDF, the same
-	// document without its metadata (see JudgeCopier); empty for other types,
+	// document without its metadata (intake.JudgeCopies); empty for other types,
 	// which judges get as uploaded, and for a PDF whose copy is not made yet.
 	JudgeKey string `db:"judge_key"`
 	// Metadata is what the judge copy lacks, one "Key: value" a line
@@ -62,18 +65,6 @@ type StoredUpload struct {
 // rather than its bytes: PDFs carry their author's name in metadata that no
 // viewer shows but any can read.
 func (u StoredUpload) needsJudgeCopy() bool { return u.ContentType == "application/pdf" }
-
-// JudgeCopier makes judge copies of stored documents. The store is given one
-// (upload.JudgeCopies, over the blob store and pdfmeta) so that this package
-// stays free of PDF code and of the blob store.
-type JudgeCopier interface {
-	// JudgeCopy stores a copy of the blob under key without the metadata that
-	// can name its author, returning the copy's key and that metadata. A file
-	// that cannot be copied is an error with fault.CodeInvalid.
-	JudgeCopy(ctx context.Context, key string) (copyKey, metadata string, err error)
-	// Discard deletes a copy that was made but not recorded.
-	Discard(ctx context.Context, copyKey string) error
-}
 
 // maxStoredText caps the extracted text kept per document; maxStoredMetadata its metadata.
 const (
@@ -90,6 +81,59 @@ func capText(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// NewUpload is a file an entrant sent whole, to be accepted onto an entry.
+type NewUpload struct {
+	Kind UploadKind
+	Name string // as the entrant named it, made safe (no path, no control characters)
+	File intake.File
+	Size int64
+}
+
+// AcceptUpload accepts a file onto the entrant's entry: it checks the file by
+// content for its kind, stores it and, for a PDF, its text and judge copy
+// (intake.Receive), and records it, re-checking what must hold then (the
+// entry may change, the deadline has not passed: a long upload may end after
+// it). A business plan, deck or video replaces the entry's previous one of
+// its kind, whose blobs are deleted once the record has committed. Refused,
+// it leaves nothing behind in the blob store.
+func (s *Service) AcceptUpload(ctx context.Context, accountID, entryID int64, u NewUpload) error {
+	if s.Blobs == nil {
+		return errors.New("entry: no blob store for uploads")
+	}
+	rec, err := intake.Receive(ctx, s.Blobs, u.Kind, u.File, u.Size)
+	if err != nil {
+		return err
+	}
+	if rec.TextErr != nil {
+		s.Log.InfoContext(ctx, "no text from a PDF", slog.Int64("entry", entryID), slog.Any("err", rec.TextErr))
+	}
+	replaced, err := s.AddUpload(ctx, accountID, entryID, StoredUpload{
+		Upload: Upload{ID: uuid.NewString(), Kind: u.Kind, Name: u.Name, ContentType: rec.ContentType, Size: rec.Size, SHA256: rec.SHA256},
+		Key:    rec.Key, Text: rec.Text, JudgeKey: rec.JudgeKey, Metadata: rec.Metadata,
+	})
+	if err != nil {
+		if derr := intake.Discard(ctx, s.Blobs, rec); derr != nil {
+			s.Log.ErrorContext(ctx, "deleting the blobs of a refused upload", slog.Any("err", derr))
+		}
+		return err
+	}
+	s.deleteBlobs(ctx, "a replaced upload", replaced) // after the commit: no record points at them
+	return nil
+}
+
+// deleteBlobs deletes blobs no record points at any more. A failure leaves an
+// unreferenced file, which is logged, never a record pointing at nothing.
+func (s *Service) deleteBlobs(ctx context.Context, what string, keys []string) {
+	if s.Blobs == nil {
+		return
+	}
+	for _, key := range keys {
+		if err := s.Blobs.Delete(context.WithoutCancel(ctx), key); err != nil {
+			s.Log.WarnContext(ctx, "deleting the blob of "+what, slog.String("key", key), slog.Any("err", err))
+		}
+	}
 }
 
 // AddUpload records a finished upload on the entrant's entry, re-checking the
@@ -128,9 +172,20 @@ func (s *Service) AddUpload(ctx context.Context, accountID, entryID int64, u Sto
 	return replaced, err
 }
 
-// DeleteUpload removes a file from the entrant's entry while it may change,
-// returning the keys to delete from the blob store (its judge copy's too).
-func (s *Service) DeleteUpload(ctx context.Context, accountID, entryID int64, uploadID string) ([]string, error) {
+// DeleteUpload removes a file from the entrant's entry while it may change:
+// the record first (where the deadline and state are checked), then, once
+// that has committed, its blobs (its judge copy's too).
+func (s *Service) DeleteUpload(ctx context.Context, accountID, entryID int64, uploadID string) error {
+	keys, err := s.deleteUploadRecord(ctx, accountID, entryID, uploadID)
+	if err != nil {
+		return err
+	}
+	s.deleteBlobs(ctx, "a removed upload", keys)
+	return nil
+}
+
+// deleteUploadRecord deletes the upload's record and returns its blobs' keys.
+func (s *Service) deleteUploadRecord(ctx context.Context, accountID, entryID int64, uploadID string) ([]string, error) {
 	var keys []string
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := s.checkUploadable(ctx, tx, accountID, entryID); err != nil {
@@ -205,10 +260,11 @@ func (s *Service) FileForJudges(ctx context.Context, entryID int64, uploadID str
 // judges opening it at once may both make one: the first recorded wins and
 // the other is discarded.
 func (s *Service) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, error) {
-	if s.JudgeCopies == nil {
-		return "", &fault.Error{Code: fault.CodeConflict, Message: "err.upload.no_judge_copy", Err: errors.New("no JudgeCopier")}
+	if s.Blobs == nil {
+		return "", &fault.Error{Code: fault.CodeConflict, Message: "err.upload.no_judge_copy", Err: errors.New("no blob store")}
 	}
-	key, meta, err := s.JudgeCopies.JudgeCopy(ctx, u.Key)
+	copies := intake.JudgeCopies{Blobs: s.Blobs}
+	key, meta, err := copies.JudgeCopy(ctx, u.Key)
 	if fault.ErrorCode(err) == fault.CodeInvalid { // the file cannot be read as a PDF: judges get nothing rather than the original
 		return "", &fault.Error{Code: fault.CodeConflict, Message: "err.upload.no_judge_copy", Err: err}
 	}
@@ -221,7 +277,7 @@ func (s *Service) makeJudgeCopy(ctx context.Context, u StoredUpload) (string, er
 		WHERE id = $1 RETURNING judge_key`, u.ID, key, capText(meta, maxStoredMetadata))
 	if err != nil || recorded != key {
 		// Not recorded: an unreferenced copy would only take space.
-		_ = s.JudgeCopies.Discard(context.WithoutCancel(ctx), key)
+		s.deleteBlobs(ctx, "a judge copy not recorded", []string{key})
 	}
 	if errors.Is(err, sql.ErrNoRows) { // the upload was deleted meanwhile
 		return "", fault.NotFound("err.upload.not_found")

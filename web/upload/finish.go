@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -17,10 +16,6 @@ import (
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 
 	"podium/fault"
-	"podium/files/blob"
-	"podium/files/filecheck"
-	"podium/files/pdfmeta"
-	"podium/files/pdftext"
 )
 
 // preFinish runs when tusd has received an upload's last byte, with the
@@ -100,15 +95,16 @@ func (s *Server) answerComplete(w http.ResponseWriter, r *http.Request, size int
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// finish checks a complete staged upload by content, stores it as a blob and
-// hands it to Config.Complete. The caller holds the upload's lock.
+// finish hands a complete staged upload to Config.Complete, which accepts it
+// (checks, stores and records it) or refuses it. The caller holds the upload's
+// lock.
 //
-// A refusal — a failed check, or Complete returning a *fault.Error that is
-// neither internal nor unavailable — removes the staged upload and the blob:
-// nothing is left. An internal failure (disk, database down, the client gone
-// mid-way) removes the blob
-// but keeps the complete staged upload, so the client's automatic retry can
-// finish it without sending the file again; Sweep removes it if no retry comes.
+// A refusal — Complete returning a *fault.Error that is neither internal nor
+// unavailable — removes the staged upload: nothing is left (Complete leaves
+// nothing stored of a file it refuses). Any other failure (disk, database
+// down, the client gone mid-way) keeps the complete staged upload, so the
+// client's automatic retry can finish it without sending the file again;
+// Sweep removes it if no retry comes.
 func (s *Server) finish(ctx context.Context, r *http.Request, info tusd.FileInfo) (err error) {
 	log := s.log.With(slog.String("upload", info.ID), slog.String("kind", info.MetaData[metaKind]))
 	defer func() {
@@ -124,62 +120,15 @@ func (s *Server) finish(ctx context.Context, r *http.Request, info tusd.FileInfo
 	if st, err := f.Stat(); err != nil || st.Size() != info.Size {
 		return fmt.Errorf("upload %s: staged file is not %d bytes: %v", info.ID, info.Size, err)
 	}
-	det, err := filecheck.Check(filecheck.Kind(info.MetaData[metaKind]), f, info.Size)
-	if err != nil {
-		log.InfoContext(ctx, "upload refused by the content check", slog.Any("err", err))
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("upload %s: %w", info.ID, err)
-	}
-	key := blob.NewKey()
-	size, sum, err := s.cfg.Blobs.Put(ctx, key, f, info.Size)
-	if err != nil {
-		return fmt.Errorf("upload %s: store: %w", info.ID, err)
-	}
-	fin := Finished{
-		Meta:        Meta{Entry: info.MetaData[metaEntry], Kind: info.MetaData[metaKind], Filename: info.MetaData[metaFilename]},
-		Key:         key,
-		ContentType: det.ContentType, Ext: det.Ext,
-		Size: size, SHA256: sum,
+	staged := Staged{
+		Meta:         Meta{Entry: info.MetaData[metaEntry], Kind: info.MetaData[metaKind], Filename: info.MetaData[metaFilename]},
 		OriginalName: info.MetaData[metaName],
+		File:         f, Size: info.Size,
 	}
-	if det == filecheck.PDF {
-		tctx, cancel := context.WithTimeout(ctx, pdftext.DefaultTimeout)
-		fin.Text, fin.TextErr = pdftext.ExtractContext(tctx, f, info.Size)
-		cancel()
-		if fin.TextErr != nil {
-			log.InfoContext(ctx, "no text from a PDF", slog.Any("err", fin.TextErr))
+	if err := s.cfg.Complete(ctx, r, staged); err != nil {
+		if code := fault.ErrorCode(err); code != fault.CodeInternal && code != fault.CodeUnavailable {
+			log.InfoContext(ctx, "upload refused", slog.Any("err", err))
 		}
-	}
-	keys := []string{key}
-	deleteBlobs := func() {
-		for _, k := range keys {
-			if derr := s.cfg.Blobs.Delete(context.WithoutCancel(ctx), k); derr != nil {
-				log.ErrorContext(ctx, "deleting the blob of a refused upload", slog.String("key", k), slog.Any("err", derr))
-			}
-		}
-	}
-	if det == filecheck.PDF {
-		// Judges are served a copy without the metadata that can name the
-		// entrant; a PDF that cannot be copied is refused now, while the
-		// entrant can still export it again.
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			deleteBlobs()
-			return fmt.Errorf("upload %s: %w", info.ID, err)
-		}
-		var meta pdfmeta.Metadata
-		fin.JudgeKey, meta, err = JudgeCopies{Blobs: s.cfg.Blobs}.copy(ctx, f, info.Size)
-		if err != nil {
-			log.InfoContext(ctx, "no judge copy of a PDF", slog.Any("err", err))
-			deleteBlobs()
-			return err
-		}
-		keys = append(keys, fin.JudgeKey)
-		fin.Metadata = meta.String()
-	}
-	if err := s.cfg.Complete(ctx, r, fin); err != nil {
-		deleteBlobs()
 		return err
 	}
 	s.remember(info.ID, info.MetaData[metaOwner], info.Size)
@@ -212,8 +161,7 @@ func (s *Server) discard(ctx context.Context, id string) {
 // Sweep removes staged uploads (partial, or complete but never finished) and
 // stray staging files untouched for olderThan, and returns how many uploads
 // it removed. Run it periodically, e.g. hourly with olderThan of a day: a
-// client that comes back later starts over. It also sweeps the blob store's
-// leftovers from interrupted writes when the store has a SweepTemp method.
+// client that comes back later starts over.
 func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (int, error) {
 	entries, err := os.ReadDir(s.cfg.StagingDir)
 	if err != nil {
@@ -253,13 +201,6 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (int, error
 		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, ".info"), ".lock"), ".stop")
 		if e.Type().IsRegular() && !live[base] && stale(name) && !strings.HasSuffix(name, ".info") {
 			os.Remove(filepath.Join(s.cfg.StagingDir, name))
-		}
-	}
-	if t, ok := s.cfg.Blobs.(interface {
-		SweepTemp(time.Duration) (int, error)
-	}); ok {
-		if _, err := t.SweepTemp(olderThan); err != nil {
-			return n, err
 		}
 	}
 	return n, nil

@@ -5,10 +5,10 @@
 //
 // It wraps tusd's unrouted handler (github.com/tus/tusd/v2) with Podium's
 // rules. Partial uploads live in a staging directory (tusd's file store); when
-// the last byte arrives the file is checked by content (files/filecheck),
-// streamed into the blob store under a generated key, and handed to
-// Config.Complete to be recorded. A file that fails a check, or that the caller
-// refuses, leaves nothing behind.
+// the last byte arrives the staged file is handed to Config.Complete, which
+// accepts it — the domain checks it by content, stores it and records it
+// (contest/entry, AcceptUpload). A file the domain refuses leaves nothing
+// behind: its staged bytes are removed here, the rest is the domain's.
 //
 // # Who may continue an upload
 //
@@ -35,7 +35,7 @@
 // (tusd's in-memory locker), so requests for one upload must reach the
 // instance that holds it: route /api/v1/uploads/ with sticky sessions, or
 // share the staging directory and pass a Locker that works across instances.
-// Finished files go to the shared blob store as usual.
+// Accepted files go to the shared blob store, through the domain.
 package upload
 
 import (
@@ -58,7 +58,6 @@ import (
 	"github.com/tus/tusd/v2/pkg/memorylocker"
 
 	"podium/fault"
-	"podium/files/blob"
 	"podium/files/filecheck"
 )
 
@@ -66,8 +65,6 @@ import (
 type Config struct {
 	// StagingDir holds partial uploads (PODIUM_DATA_DIR/tus); created if missing.
 	StagingDir string
-	// Blobs receives finished files.
-	Blobs blob.Store
 	// BasePath is the URL path the upload routes live under, e.g. "/api/v1/uploads/".
 	BasePath string
 	// Owner names the caller — the account ID — or returns "" for an anonymous
@@ -79,11 +76,13 @@ type Config struct {
 	// this upload, or an error (a *fault.Error: forbidden, not found, invalid,
 	// conflict e.g. past the deadline), which is sent to the client.
 	Authorize func(r *http.Request, meta Meta, length int64) (limit int64, err error)
-	// Complete is called once all bytes arrived, the content check passed and
-	// the blob is stored; it records the blob. If it fails, the blob is deleted
-	// and the error sent to the client. It runs at most once per upload that
-	// it accepts.
-	Complete func(ctx context.Context, r *http.Request, up Finished) error
+	// Complete is called once all bytes arrived, with the staged file; it
+	// accepts the file (checks, stores and records it) or refuses it, leaving
+	// nothing of it stored. Its error is sent to the client: a refusal (a
+	// *fault.Error neither internal nor unavailable) removes the staged
+	// upload; any other failure keeps it for the client's retry. It runs at
+	// most once per upload that it accepts.
+	Complete func(ctx context.Context, r *http.Request, up Staged) error
 	// Describe renders an error as an HTTP status and Podium's JSON error body
 	// {"error":{"code":…,"message":…,"fields":{…}}}, translating message keys:
 	// the web layer's one table of statuses and its catalogs decide both.
@@ -106,29 +105,17 @@ type Meta struct {
 	Entry string // the entry's ID, as sent
 	Kind  string // business_plan, deck, video or attachment
 	// Filename is the name the client sent, cut to 1 KiB of valid UTF-8. Never
-	// use it for storage or display; Finished.OriginalName is the safe form.
+	// use it for storage or display; Staged.OriginalName is the safe form.
 	Filename string
 }
 
-// Finished is an upload that arrived whole and passed the content check.
-type Finished struct {
+// Staged is an upload whose bytes all arrived: the staged file, to be
+// accepted by Config.Complete. File is valid during the call only.
+type Staged struct {
 	Meta
-	Key          string // the blob's key in Config.Blobs
-	ContentType  string // from the content, e.g. "application/pdf"
-	Ext          string // the usual extension for ContentType, e.g. ".pdf"
-	Size         int64
-	SHA256       []byte
 	OriginalName string // Filename sanitized (SanitizeFilename)
-	// Text is a PDF's text (pdftext.Extract), for the identity-leak check and
-	// search; empty for other types and when extraction failed, TextErr says why
-	// (e.g. pdftext.ErrEncrypted) — a failure does not refuse the upload.
-	Text    string
-	TextErr error
-	// JudgeKey is a PDF's judge copy in Config.Blobs: the same document
-	// without its metadata (JudgeCopies); Metadata is that metadata, one
-	// "Key: value" a line, for the identity-leak check. Empty for other types.
-	JudgeKey string
-	Metadata string
+	File         *os.File
+	Size         int64
 }
 
 // Metadata keys: the client's, and the server's own.
@@ -188,8 +175,8 @@ var errFinished = errors.New("upload already finished")
 // New builds the server.
 func New(cfg Config) (*Server, error) {
 	switch {
-	case cfg.StagingDir == "" || cfg.Blobs == nil || cfg.BasePath == "":
-		return nil, errors.New("upload: StagingDir, Blobs and BasePath are required")
+	case cfg.StagingDir == "" || cfg.BasePath == "":
+		return nil, errors.New("upload: StagingDir and BasePath are required")
 	case cfg.Owner == nil || cfg.Authorize == nil || cfg.Complete == nil || cfg.Describe == nil:
 		return nil, errors.New("upload: Owner, Authorize, Complete and Describe are required")
 	}

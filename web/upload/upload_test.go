@@ -26,6 +26,8 @@ import (
 	"podium/contest"
 	"podium/fault"
 	"podium/files/blob"
+	"podium/files/filecheck"
+	"podium/files/intake"
 	"podium/files/pdfmeta"
 	"podium/files/pdftext"
 	"podium/web"
@@ -34,7 +36,16 @@ import (
 
 const base = "/api/v1/uploads/"
 
-// env is an upload server on httptest with fake Authorize and Complete.
+// finished is an upload the env's Complete accepted: the staged file's
+// metadata and what intake made of it, as the domain receives and records it.
+type finished struct {
+	upload.Meta
+	OriginalName string
+	intake.Received
+}
+
+// env is an upload server on httptest with fake Authorize and a Complete that
+// receives the file as the domain does (intake.Receive) and records it in done.
 type env struct {
 	t        *testing.T
 	srv      *upload.Server
@@ -45,8 +56,8 @@ type env struct {
 	limit    int64
 	authErr  error
 	mu       sync.Mutex
-	done     []upload.Finished
-	complete func(upload.Finished) error // nil: accept
+	done     []finished
+	complete func(finished) error // nil: accept
 }
 
 func newEnv(t *testing.T) *env {
@@ -59,7 +70,6 @@ func newEnv(t *testing.T) *env {
 	}
 	e.srv, err = upload.New(upload.Config{
 		StagingDir: e.staging,
-		Blobs:      e.blobs,
 		BasePath:   base,
 		// The session, as far as these tests go, is a header.
 		Owner: func(r *http.Request) string { return r.Header.Get("X-Test-User") },
@@ -72,18 +82,24 @@ func newEnv(t *testing.T) *env {
 			}
 			return e.limit, nil
 		},
-		Complete: func(ctx context.Context, r *http.Request, up upload.Finished) error {
+		Complete: func(ctx context.Context, r *http.Request, up upload.Staged) error {
 			if r.Header.Get("X-Test-User") == "" {
 				return errors.New("Complete without the request's session")
 			}
+			rec, err := intake.Receive(ctx, e.blobs, filecheck.Kind(up.Kind), up.File, up.Size)
+			if err != nil {
+				return err
+			}
+			f := finished{Meta: up.Meta, OriginalName: up.OriginalName, Received: rec}
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			if e.complete != nil {
-				if err := e.complete(up); err != nil {
+				if err := e.complete(f); err != nil {
+					intake.Discard(ctx, e.blobs, rec) // a refused record leaves nothing, as in the domain
 					return err
 				}
 			}
-			e.done = append(e.done, up)
+			e.done = append(e.done, f)
 			return nil
 		},
 		Describe: describeKeys,
@@ -120,16 +136,16 @@ func describeKeys(r *http.Request, err error) (int, []byte) {
 }
 
 // setComplete sets what the fake Complete returns (nil: accept).
-func (e *env) setComplete(f func(upload.Finished) error) {
+func (e *env) setComplete(f func(finished) error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.complete = f
 }
 
-func (e *env) finished() []upload.Finished {
+func (e *env) finished() []finished {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]upload.Finished(nil), e.done...)
+	return append([]finished(nil), e.done...)
 }
 
 type resp struct {
@@ -397,7 +413,7 @@ func TestTruncatedPDFLeavesNothing(t *testing.T) {
 }
 
 // A PDF is stored as uploaded, and beside it the judge copy: the same
-// document without the metadata that names the entrant, which Finished
+// document without the metadata that names the entrant, which intake.Receive
 // reports for the identity-leak check.
 func TestPDFJudgeCopy(t *testing.T) {
 	e := newEnv(t)
@@ -451,7 +467,7 @@ func TestPasswordPDFRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.upload("alice", "business_plan", "plan.pdf", plan, 8192)
-	wantError(t, r, http.StatusUnprocessableEntity, "invalid", upload.MsgPDFPassword)
+	wantError(t, r, http.StatusUnprocessableEntity, "invalid", intake.MsgPDFPassword)
 	if len(e.finished()) != 0 {
 		t.Fatal("Complete called")
 	}
@@ -614,7 +630,7 @@ func TestTusErrorsAreJSON(t *testing.T) {
 
 func TestCompleteRefusedLeavesNothing(t *testing.T) {
 	e := newEnv(t)
-	e.setComplete(func(upload.Finished) error { return fault.Conflict("err.entry.locked") })
+	e.setComplete(func(finished) error { return fault.Conflict("err.entry.locked") })
 	r := e.upload("alice", "business_plan", "plan.pdf", businessPlan(30), 1<<20)
 	wantError(t, r, 409, "conflict", "err.entry.locked")
 	if r.header.Get(upload.RetryableHeader) != "" {
@@ -627,7 +643,7 @@ func TestCompleteRefusedLeavesNothing(t *testing.T) {
 // the complete staged file, so the client's retry finishes without re-sending.
 func TestCompleteFailsThenRetry(t *testing.T) {
 	e := newEnv(t)
-	e.setComplete(func(upload.Finished) error { return errors.New("database unreachable") })
+	e.setComplete(func(finished) error { return errors.New("database unreachable") })
 	plan := businessPlan(30)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
 	wantError(t, e.patch("alice", u, 0, plan), 500, "internal", "err.internal")
@@ -649,7 +665,7 @@ func TestCompleteFailsThenRetry(t *testing.T) {
 		t.Fatalf("staging not empty: %v", f)
 	}
 	// And a PATCH retry at the end offset (instead of HEAD) finishes too.
-	e.setComplete(func(upload.Finished) error { return errors.New("database unreachable") })
+	e.setComplete(func(finished) error { return errors.New("database unreachable") })
 	u = e.create("alice", "business_plan", "plan.pdf", len(plan))
 	e.patch("alice", u, 0, plan)
 	e.setComplete(nil)

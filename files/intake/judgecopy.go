@@ -1,4 +1,4 @@
-package upload
+package intake
 
 import (
 	"context"
@@ -23,13 +23,16 @@ const judgeCopyTimeout = 60 * time.Second
 
 // JudgeCopies makes judge copies of PDFs in a blob store: the same document
 // without the metadata that can name its author (pdfmeta.Scrub), stored as a
-// blob of its own. The upload server makes one for every PDF it accepts; the
-// store (contest.JudgeCopier) makes one when a judge opens a PDF that has none.
+// blob of its own. Receive makes one for every PDF it accepts; the domain
+// makes one when a judge opens a PDF that has none (contest/entry).
 type JudgeCopies struct {
 	Blobs blob.Store
 }
 
-// JudgeCopy copies the blob under key; see contest.JudgeCopier.
+// JudgeCopy stores a copy of the blob under key without the metadata that can
+// name its author, returning the copy's key and that metadata, one "Key:
+// value" a line. A PDF that cannot be copied is an invalid-file error
+// (MsgPDFPassword, MsgPDFUnreadable); nothing is stored then.
 func (j JudgeCopies) JudgeCopy(ctx context.Context, key string) (string, string, error) {
 	b, err := j.Blobs.Open(ctx, key)
 	if err != nil {
@@ -38,11 +41,6 @@ func (j JudgeCopies) JudgeCopy(ctx context.Context, key string) (string, string,
 	defer b.Close()
 	copyKey, meta, err := j.copy(ctx, b, b.Size())
 	return copyKey, meta.String(), err
-}
-
-// Discard deletes a copy; see contest.JudgeCopier.
-func (j JudgeCopies) Discard(ctx context.Context, copyKey string) error {
-	return j.Blobs.Delete(ctx, copyKey)
 }
 
 // copy writes the judge copy of the PDF in r (size bytes) to a new blob. A PDF
@@ -66,15 +64,15 @@ func (j JudgeCopies) copy(parent context.Context, r io.ReadSeeker, size int64) (
 	// The copy is about the original's size; a rewritten cross-reference or
 	// object streams may make it somewhat larger.
 	_, _, putErr := j.Blobs.Put(ctx, key, pr, 2*size+1<<20)
-	pr.CloseWithError(errors.New("upload: judge copy: store stopped reading")) // unblocks Scrub if Put gave up
+	pr.CloseWithError(errors.New("intake: judge copy: store stopped reading")) // unblocks Scrub if Put gave up
 	res := <-done
 	switch {
 	case parent.Err() != nil: // the caller gave up (a client gone): not the file's fault
-		return "", nil, fmt.Errorf("upload: judge copy: %w", parent.Err())
+		return "", nil, fmt.Errorf("intake: judge copy: %w", parent.Err())
 	case res.err != nil:
 		return "", nil, scrubError(res.err)
 	case putErr != nil:
-		return "", nil, fmt.Errorf("upload: store judge copy: %w", putErr)
+		return "", nil, fmt.Errorf("intake: store judge copy: %w", putErr)
 	}
 	return key, res.meta, nil
 }
@@ -85,5 +83,5 @@ func scrubError(err error) error {
 	if errors.Is(err, pdfmeta.ErrEncrypted) {
 		msg = MsgPDFPassword
 	}
-	return &fault.Error{Code: fault.CodeInvalid, Message: msg, Fields: map[string]string{"file": msg}, Err: err}
+	return fault.InvalidFile(msg, err)
 }
