@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -134,21 +133,10 @@ func (s *Server) panelSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, s.roundPath(c))
 }
 
-// startRun opens an assignment run and does the work in the background, so a
-// large round does not hold the request; the page and the API show progress.
+// startRun starts an assignment run, which judging does in the background;
+// the page and the API show its progress.
 func (s *Server) startRun(c *gin.Context, seed int64) (judging.AssignmentRun, error) {
-	actor, contestID, round := accountID(c), contestID(c), c.Param("round")
-	run, err := s.judging.StartAssignment(c.Request.Context(), actor, contestID, round, seed)
-	if err != nil {
-		return run, err
-	}
-	ctx := context.WithoutCancel(c.Request.Context())
-	go func() {
-		if _, err := s.judging.RunAssignment(ctx, actor, contestID, round, run.ID); err != nil {
-			s.log.ErrorContext(ctx, "assignment run failed", "run", run.ID, "err", err)
-		}
-	}()
-	return run, nil
+	return s.judging.StartRun(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), seed)
 }
 
 func (s *Server) runSubmit(c *gin.Context) {

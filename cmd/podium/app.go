@@ -66,7 +66,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("blob store: %w", err)
 	}
 	m.Entries.Blobs = m.Blobs
-	m.Entries.Log = m.Log
+	m.Entries.Log, m.Judging.Log = m.Log, m.Log
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
@@ -183,6 +183,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	if err := m.server.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
+	// Assignment runs started by requests belong to judging: interrupted, they
+	// record themselves failed before the process goes.
+	if err := m.Judging.Close(shutdownCtx); err != nil {
+		return err
+	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -208,9 +213,14 @@ func (m *Main) sweepUploads(ctx context.Context) {
 	}
 }
 
-// Close releases connections.
+// Close stops the background work and releases connections.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Domain != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.Judging.Close(ctx))
+		cancel()
+	}
 	if m.Redis != nil {
 		errs = append(errs, m.Redis.Close())
 	}

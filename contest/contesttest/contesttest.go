@@ -118,6 +118,13 @@ func NewStore(t testing.TB) (*Stores, *Clock) {
 	t.Helper()
 	clock := &Clock{T: time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)}
 	s := StoresOn(NewDB(t))
+	t.Cleanup(func() { // before the database is dropped: a run started in the background records its end
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.Judging.Close(ctx); err != nil {
+			t.Errorf("close judging: %v", err)
+		}
+	})
 	s.DB.Now = clock.Now
 	s.PasswordCost = bcrypt.MinCost
 	return s, clock

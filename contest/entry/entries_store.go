@@ -400,7 +400,9 @@ func assignBlindCodes(ctx context.Context, tx *sqlx.Tx, contestID, entryID int64
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 1 {
 				break
 			}
 			if attempt == 20 { // about a million codes per track prefix: this means a bug, not bad luck

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,9 @@ func (s *Service) AddAssignment(ctx context.Context, actorID, contestID int64, r
 		if err != nil {
 			return err
 		}
-		if k, _ := res.RowsAffected(); k == 0 {
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
 			return fault.Conflict("err.assign.exists")
 		}
 		cleared, err := clearDecisions(ctx, tx, r.ID, []int64{entryID})
@@ -154,7 +157,9 @@ func (s *Service) Recuse(ctx context.Context, j access.JudgeSession, assignmentI
 			return err
 		}
 		var seed int64
-		_ = tx.GetContext(ctx, &seed, `SELECT coalesce(max(seed), 1) FROM assignment_runs WHERE round_id = $1`, a.RoundID)
+		if err := tx.GetContext(ctx, &seed, `SELECT coalesce(max(seed), 1) FROM assignment_runs WHERE round_id = $1`, a.RoundID); err != nil {
+			return err
+		}
 		p, err := loadProblem(ctx, tx, a.ContestID, contest.RoundRef{ID: a.RoundID, PerEntry: 0}, seed)
 		if err != nil {
 			return err
@@ -169,10 +174,16 @@ func (s *Service) Recuse(ctx context.Context, j access.JudgeSession, assignmentI
 		p.Fixed = fixedOf(p.Fixed, strconv.FormatInt(a.EntryID, 10))
 		p.Excluded = excludedOf(p.Excluded, strconv.FormatInt(a.EntryID, 10))
 		p.Conflicts = excludedOf(p.Conflicts, strconv.FormatInt(a.EntryID, 10))
-		p.Experts = withRemainingCapacity(ctx, tx, a.RoundID, a.EntryID, p.Experts)
+		if p.Experts, err = withRemainingCapacity(ctx, tx, a.RoundID, a.EntryID, p.Experts); err != nil {
+			return err
+		}
+		// One entry's gap: a solve of a few candidates, inside the transaction
+		// that holds the assignment (an assignment run solves outside any).
 		res, err := assign.Solve(ctx, p, nil)
 		if err == nil && len(res.Added) == 1 {
-			replacement, _ = strconv.ParseInt(res.Added[0].Expert, 10, 64)
+			if replacement, err = strconv.ParseInt(res.Added[0].Expert, 10, 64); err != nil {
+				return fmt.Errorf("recusal: replacement %q: %w", res.Added[0].Expert, err)
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
 				ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active'`, a.RoundID, a.EntryID, replacement, s.now()); err != nil {
 				return err
@@ -217,12 +228,14 @@ func excludedOf(cs []assign.Conflict, ent string) []assign.Conflict {
 
 // withRemainingCapacity lowers each panel expert's capacity by the reviews they
 // already hold in the round on other entries, for a solve about one entry.
-func withRemainingCapacity(ctx context.Context, tx *sqlx.Tx, roundID, entryID int64, experts []assign.Expert) []assign.Expert {
+func withRemainingCapacity(ctx context.Context, tx *sqlx.Tx, roundID, entryID int64, experts []assign.Expert) ([]assign.Expert, error) {
 	var loads []struct {
 		Expert int64 `db:"expert_id"`
 		N      int   `db:"n"`
 	}
-	_ = tx.SelectContext(ctx, &loads, `SELECT expert_id, count(*) AS n FROM assignments WHERE round_id = $1 AND state = 'active' AND entry_id <> $2 GROUP BY expert_id`, roundID, entryID)
+	if err := tx.SelectContext(ctx, &loads, `SELECT expert_id, count(*) AS n FROM assignments WHERE round_id = $1 AND state = 'active' AND entry_id <> $2 GROUP BY expert_id`, roundID, entryID); err != nil {
+		return nil, err
+	}
 	held := map[string]int{}
 	for _, l := range loads {
 		held[strconv.FormatInt(l.Expert, 10)] = l.N
@@ -232,5 +245,5 @@ func withRemainingCapacity(ctx context.Context, tx *sqlx.Tx, roundID, entryID in
 		x.Capacity = max(x.Capacity-held[x.ID], 0)
 		out = append(out, x)
 	}
-	return out
+	return out, nil
 }

@@ -57,7 +57,10 @@ func computeConflicts(ctx context.Context, tx *sqlx.Tx, contestID int64, n *int)
 		if err != nil {
 			return err
 		}
-		k, _ := res.RowsAffected()
+		k, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
 		*n += int(k)
 	}
 	return nil

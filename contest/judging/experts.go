@@ -208,7 +208,9 @@ func (s *Service) UpdateExpert(ctx context.Context, actorID, id int64, in Expert
 	if err != nil {
 		return Expert{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return Expert{}, err
+	} else if n == 0 {
 		return Expert{}, fault.NotFound("err.expert.not_found")
 	}
 	return s.Expert(ctx, actorID, id)

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,6 +211,13 @@ func (s *Service) AssignmentRunByID(ctx context.Context, contestID, runID int64)
 // and why, as a report; new assignments and the run are audited. Entries
 // withdrawn from the round are left out; a decision on an entry that gets a
 // new expert is forgotten (assigning undoes it).
+//
+// The solver runs outside any transaction: the problem is read in one, and
+// the result written in another that locks the round and reads the problem
+// again; if anything the problem is made of changed meanwhile (the panel,
+// the entries, the conflicts, the assignments) the run solves the new
+// problem, and after maxRunAttempts it gives up (RunChanged). A run whose ctx
+// ends is recorded failed as interrupted; any other failure as internal.
 func (s *Service) RunAssignment(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (AssignmentRun, error) {
 	finish := func(state RunState, added int, report RunReport) (AssignmentRun, error) {
 		_, err := s.db.ExecContext(context.WithoutCancel(ctx), `
@@ -219,45 +228,113 @@ func (s *Service) RunAssignment(ctx context.Context, actorID, contestID int64, r
 		}
 		return s.AssignmentRunByID(context.WithoutCancel(ctx), contestID, runID)
 	}
-	var run AssignmentRun
-	if err := s.db.GetContext(ctx, &run, `SELECT id, state, seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
+	fail := func(err error, failure RunFailure) (AssignmentRun, error) {
+		if ctx.Err() != nil {
+			failure = RunInterrupted
+		}
+		if _, ferr := finish(RunFailed, 0, RunReport{Failure: failure}); ferr != nil {
+			return AssignmentRun{}, errors.Join(err, ferr)
+		}
 		return AssignmentRun{}, err
 	}
-	var added int
-	var report RunReport
+	var seed int64
+	if err := s.db.GetContext(ctx, &seed, `SELECT seed FROM assignment_runs WHERE id = $1`, runID); err != nil {
+		return fail(err, RunInternal)
+	}
+	r, err := contest.RoundByKey(ctx, s.db, contestID, roundKey)
+	if err != nil {
+		return fail(err, RunInternal)
+	}
+	if r.Kind == contest.KindLive {
+		added, err := s.seatPanel(ctx, actorID, contestID, roundKey, runID)
+		if err != nil {
+			return fail(err, RunInternal)
+		}
+		return finish(RunDone, added, RunReport{})
+	}
+	// The problem, read in a transaction of its own, conflicts computed first
+	// so that it sees them all.
+	var p assign.Problem
+	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		p, err = currentProblem(ctx, tx, contestID, r, seed)
+		return err
+	})
+	if err != nil {
+		return fail(err, RunInternal)
+	}
+	for attempt := 1; ; attempt++ {
+		res, err := assign.SolvePartial(ctx, p, s.progress(ctx, runID))
+		if err != nil {
+			return fail(err, RunInternal)
+		}
+		if s.afterSolve != nil {
+			s.afterSolve(attempt)
+		}
+		var report RunReport
+		written, err := s.writeRun(ctx, actorID, contestID, roundKey, runID, seed, &p, res, &report)
+		switch {
+		case err != nil:
+			return fail(err, RunInternal)
+		case !written && attempt < maxRunAttempts:
+			continue // p is the new problem
+		case !written:
+			return fail(fmt.Errorf("assignment run %d: the round's problem changed %d times while it was solved", runID, attempt), RunChanged)
+		case len(report.Unfilled) > 0 || report.Capacity != nil:
+			return finish(RunPartial, len(res.Added), report)
+		}
+		return finish(RunDone, len(res.Added), report)
+	}
+}
+
+// maxRunAttempts bounds how often a run solves again a problem that changed
+// while it was solved.
+const maxRunAttempts = 3
+
+// currentProblem computes the contest's conflicts in tx and reads the round's
+// assignment problem.
+func currentProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r contest.RoundRef, seed int64) (assign.Problem, error) {
+	var n int
+	if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
+		return assign.Problem{}, err
+	}
+	return loadProblem(ctx, tx, contestID, r, seed)
+}
+
+// progress records a run's progress as the solver reports it. Progress is for
+// the organizers' page only: a failure to record it is logged, once, and the
+// run goes on.
+func (s *Service) progress(ctx context.Context, runID int64) func(done, total int) {
+	var logged bool
+	return func(done, total int) {
+		_, err := s.db.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
+		if err != nil && !logged && ctx.Err() == nil {
+			logged = true
+			s.Log.WarnContext(ctx, "recording an assignment run's progress", slog.Int64("run", runID), slog.Any("err", err))
+		}
+	}
+}
+
+// writeRun writes a run's result in one transaction, with the round locked,
+// if the problem it solved (*p) is still the round's. If not, it writes
+// nothing, sets *p to the round's problem now and returns false.
+func (s *Service) writeRun(ctx context.Context, actorID, contestID int64, roundKey string, runID, seed int64,
+	p *assign.Problem, res assign.Result, report *RunReport) (bool, error) {
+	var stale bool
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		r, err := contest.RoundByKey(ctx, tx, contestID, roundKey)
+		// The round's lock queues this write behind other runs' and the
+		// organizers' decisions on the round.
+		r, err := contest.LockRound(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
 		}
-		// Conflicts first, in the same transaction, so the assignment sees them all.
-		var n int
-		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
-			return err
-		}
-		if r.Kind == contest.KindLive {
-			entries, err := s.seatLivePanel(ctx, tx, contestID, r)
-			added = len(entries)
-			if err != nil {
-				return err
-			}
-			cleared, err := clearDecisions(ctx, tx, r.ID, slices.Compact(entries))
-			if err != nil {
-				return err
-			}
-			return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentsRun, roundKey,
-				map[string]any{"run": runID, "live_panel": true, "added": added, "decisions_cleared": cleared})
-		}
-		p, err := loadProblem(ctx, tx, contestID, r, run.Seed)
+		now, err := currentProblem(ctx, tx, contestID, r, seed)
 		if err != nil {
 			return err
 		}
-		progress := func(done, total int) {
-			_, _ = s.db.ExecContext(ctx, `UPDATE assignment_runs SET done = $2, total = $3 WHERE id = $1`, runID, done, total)
-		}
-		res, err := assign.SolvePartial(ctx, p, progress)
-		if err != nil {
-			return err
+		if !reflect.DeepEqual(now, *p) {
+			*p, stale = now, true
+			return errStaleProblem // roll back the conflicts computed just now; they are computed again
 		}
 		for _, pair := range res.Released {
 			if _, err := tx.ExecContext(ctx, `UPDATE assignments SET state = 'removed' WHERE round_id = $1 AND entry_id = $2 AND expert_id = $3`,
@@ -272,33 +349,62 @@ func (s *Service) RunAssignment(ctx context.Context, actorID, contestID int64, r
 				ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active'`, r.ID, pair.Entry, pair.Expert, s.now()); err != nil {
 				return err
 			}
-			id, _ := strconv.ParseInt(pair.Entry, 10, 64)
+			id, err := strconv.ParseInt(pair.Entry, 10, 64)
+			if err != nil {
+				return fmt.Errorf("assignment run %d: entry %q: %w", runID, pair.Entry, err)
+			}
 			served = append(served, id)
 		}
+		slices.Sort(served)
 		cleared, err := clearDecisions(ctx, tx, r.ID, slices.Compact(served))
 		if err != nil {
 			return err
 		}
-		added, report = len(res.Added), reportOf(res, r.PerEntry)
+		*report = reportOf(res, r.PerEntry)
 		unfilled := make([]map[string]any, len(report.Unfilled))
 		for i, g := range report.Unfilled {
 			unfilled[i] = map[string]any{"entry": g.EntryID, "missing": g.Missing, "reason": g.Reason}
 		}
 		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentsRun, roundKey, map[string]any{
-			"run": runID, "seed": run.Seed, "added": len(res.Added), "released": len(res.Released),
+			"run": runID, "seed": seed, "added": len(res.Added), "released": len(res.Released),
 			"total_affinity": fmt.Sprintf("%.4f", res.TotalAffinity), "min_load": res.MinLoad, "max_load": res.MaxLoad,
 			"unfilled": unfilled, "decisions_cleared": cleared})
 	})
-	if err != nil {
-		if _, ferr := finish(RunFailed, 0, RunReport{Failure: RunInternal}); ferr != nil {
-			return AssignmentRun{}, errors.Join(err, ferr)
+	if stale {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// errStaleProblem rolls back a run's write whose problem changed underneath.
+var errStaleProblem = errors.New("the round's assignment problem changed")
+
+// seatPanel seats a live round's panel, in one transaction: no solver runs.
+// It returns how many assignments it added.
+func (s *Service) seatPanel(ctx context.Context, actorID, contestID int64, roundKey string, runID int64) (int, error) {
+	var added int
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := contest.LockRound(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
 		}
-		return AssignmentRun{}, err
-	}
-	if len(report.Unfilled) > 0 || report.Capacity != nil {
-		return finish(RunPartial, added, report)
-	}
-	return finish(RunDone, added, report)
+		var n int
+		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
+			return err
+		}
+		entries, err := s.seatLivePanel(ctx, tx, contestID, r)
+		if err != nil {
+			return err
+		}
+		added = len(entries)
+		cleared, err := clearDecisions(ctx, tx, r.ID, slices.Compact(entries))
+		if err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentsRun, roundKey,
+			map[string]any{"run": runID, "live_panel": true, "added": added, "decisions_cleared": cleared})
+	})
+	return added, err
 }
 
 // seatLivePanel makes every panel member judge every eligible entry of a live
@@ -398,7 +504,9 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r contest.Ro
 		Expert int64 `db:"expert_id"`
 		Entry  int64 `db:"entry_id"`
 	}
-	if err := tx.SelectContext(ctx, &conflicts, `SELECT DISTINCT expert_id, entry_id FROM conflicts WHERE contest_id = $1 AND entry_id IS NOT NULL`, contestID); err != nil {
+	if err := tx.SelectContext(ctx, &conflicts, `
+		SELECT DISTINCT expert_id, entry_id FROM conflicts WHERE contest_id = $1 AND entry_id IS NOT NULL
+		ORDER BY expert_id, entry_id`, contestID); err != nil {
 		return p, err
 	}
 	for _, c := range conflicts {
@@ -411,7 +519,9 @@ func loadProblem(ctx context.Context, tx *sqlx.Tx, contestID int64, r contest.Ro
 		Entry  int64           `db:"entry_id"`
 		State  AssignmentState `db:"state"`
 	}
-	if err := tx.SelectContext(ctx, &existing, `SELECT expert_id, entry_id, state FROM assignments WHERE round_id = $1 AND state <> 'removed'`, r.ID); err != nil {
+	if err := tx.SelectContext(ctx, &existing, `
+		SELECT expert_id, entry_id, state FROM assignments WHERE round_id = $1 AND state <> 'removed'
+		ORDER BY expert_id, entry_id`, r.ID); err != nil {
 		return p, err
 	}
 	for _, a := range existing {

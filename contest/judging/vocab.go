@@ -39,9 +39,9 @@ type RunFailure string
 
 // Why a run failed.
 const (
-	RunInterrupted RunFailure = "interrupted" // its instance stopped mid-way
+	RunInterrupted RunFailure = "interrupted" // its instance stopped, or shut down, mid-way
 	RunInternal    RunFailure = "internal"    // a bug or an unavailable service; logged
-	RunCancelled   RunFailure = "cancelled"   // its instance shut down before it finished
+	RunChanged     RunFailure = "changed"     // the round's panel, entries or conflicts kept changing while it was solved
 )
 
 // GapReason is why a run could not give an entry all its experts.

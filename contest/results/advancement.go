@@ -95,7 +95,10 @@ func (s *Service) ConfirmAdvancement(ctx context.Context, actorID, contestID int
 			return err
 		}
 		for _, res := range rk.Entries {
-			explanation, _ := json.Marshal(res)
+			explanation, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO results (round_id, entry_id, score, rank, advanced, explanation)
 				SELECT $1, b.entry_id, $3, $4, $5, $6 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
