@@ -147,7 +147,7 @@ func IsInvalidUUID(err error) bool {
 }
 
 // Classify returns err as a domain error: err itself when it is one; for the
-// failures of the store's own plumbing, what they mean to the caller:
+// failures of the database's own plumbing, what they mean to the caller:
 // fault.CodeUnavailable when PostgreSQL cannot be reached (a refused or broken
 // connection, a server shutting down, refusing connections or ending the
 // session), fault.CodeInvalid when PostgreSQL refuses text it cannot store (a NUL

@@ -1,6 +1,6 @@
 // Package tabular reads the rows of a CSV or XLSX file that an organizer
 // exported from another system (a spreadsheet of entries, of experts …), for
-// the import packages built on it (entryimport, expertimport).
+// the imports built on it (contest/entry's entries, contest/judging's experts).
 //
 // It does everything that does not depend on what the rows mean: it tells an
 // XLSX workbook from a CSV file by content, decodes CSV text (UTF-8 with or

@@ -38,7 +38,7 @@ func (s *Server) logInAs(c *gin.Context, accountID int64) (access.Session, error
 }
 
 func (s *Server) startSession(c *gin.Context, token string, sess access.Session) {
-	// Max-Age is measured on the store's clock, the one that decides expiry.
+	// Max-Age is measured on the domain's clock, the one that decides expiry.
 	s.setCookie(c, sessionCookie, token, int(sess.ExpiresAt.Sub(s.cfg.DB.Now()).Seconds()), true)
 	c.Set(keySession, sess)
 }

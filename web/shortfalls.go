@@ -18,7 +18,7 @@ import (
 )
 
 // This file holds the organizers' side of entries short of reviews (see
-// contest/shortfalls.go): the decision forms of the progress page, the API,
+// contest/judging/shortfalls.go): the decision forms of the progress page, the API,
 // the reviews export, and the sentences that explain a shortfall, a rule or
 // an assignment run's report in the reader's language.
 

@@ -34,7 +34,7 @@ type sheet struct {
 	input      judging.SheetInput // what the handler decodes from it
 }
 
-// seed builds the world in bulk SQL; the contest itself goes through the store so
+// seed builds the world in bulk SQL; the contest itself goes through the rooms so
 // that the rubric, the round's state change and the audit chain are the real ones.
 // Entry i is reviewed by judges (i·reviews + k) mod judges for k < reviews, which
 // are distinct and give every judge the same load (±1).

@@ -128,7 +128,7 @@ type decoy struct {
 
 // decoyHash is compared against when the login is unknown (or has no password),
 // so that a wrong login takes as long as a wrong password and does not reveal
-// which accounts exist. It has the store's PasswordCost, the cost of the hashes
+// which accounts exist. It has the service's PasswordCost, the cost of the hashes
 // it stands in for; it is made on first use and again only if the cost changes.
 func (s *Service) decoyHash() []byte {
 	if d := s.decoy.Load(); d != nil && d.cost == s.PasswordCost {

@@ -111,7 +111,7 @@ func (s *Service) PublishResults(ctx context.Context, actorID, contestID int64, 
 			return err
 		}
 		// No entry is published short of reviews, or left out, without the
-		// organizers deciding it (see shortfalls.go).
+		// organizers deciding it (judging/shortfalls.go).
 		r, err := contest.RoundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
