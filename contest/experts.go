@@ -21,13 +21,18 @@ type ExpertInput struct {
 // Expert is an expert of the pool.
 type Expert struct {
 	ID        int64     `json:"id"`
-	AccountID *int64    `json:"account_id,omitempty"` // the judge account, once invited
+	AccountID *int64    `json:"account_id,omitempty"` // the judge account, once invited; hidden with the contacts
 	CreatedAt time.Time `json:"created_at"`
 	// ContactHidden: the expert serves only other organizers' contests, so the
-	// phone and email are left empty for this organizer (and kept on saving).
+	// phone, email and account are left out for this organizer, and the record
+	// is read-only to them (see ReadOnly).
 	ContactHidden bool `json:"contact_hidden"`
 	ExpertInput
 }
+
+// ReadOnly reports whether the organizer who read the expert may not change
+// it: an expert who serves only other organizers' contests is theirs.
+func (x Expert) ReadOnly() bool { return x.ContactHidden }
 
 // ExpertRow is one expert read from an import file; Line is its line or sheet row.
 type ExpertRow struct {
