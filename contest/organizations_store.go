@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest/assign"
+	"podium/contest/redact"
 )
 
 // normalize trims the profile and checks it: an enterprise needs a valid USCC,
@@ -77,6 +78,13 @@ func (o OrganizationInput) identityNames() []string {
 		names = append(names, m.Name)
 	}
 	return slices.DeleteFunc(names, func(n string) bool { return n == "" })
+}
+
+// redactedNames are the names blacked out for judges: identityNames, and the
+// organization's name as entrants shorten it (its brand, its short name in
+// each script; see redact.Cores).
+func (o OrganizationInput) redactedNames() []string {
+	return append(o.identityNames(), redact.Cores(o.Name)...)
 }
 
 const organizationColumns = `o.id, o.kind, o.name, coalesce(o.uscc, '') AS uscc, o.contact_name, o.contact_phone, o.contact_email, o.members, o.updated_at`
