@@ -40,7 +40,7 @@ func judgeOf(c *gin.Context) contest.JudgeSession {
 // register creates an entrant account and logs it in, under the per-IP limit.
 func (s *Server) register(c *gin.Context, n contest.NewAccount) (contest.Session, error) {
 	ctx := c.Request.Context()
-	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.LoginPerIP); err != nil {
+	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.RegisterPerIP); err != nil {
 		return contest.Session{}, err
 	}
 	n.Role = contest.RoleEntrant

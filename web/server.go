@@ -47,9 +47,11 @@ type Config struct {
 	// may stall (limitRequest); the http.Server should have the same ones as its
 	// ReadTimeout and WriteTimeout. Zero means DefaultReadTimeout and DefaultWriteTimeout.
 	ReadTimeout, WriteTimeout time.Duration
-	// LoginLimits are the login attempts allowed per account and per IP address.
+	// LoginLimits are the failed login attempts allowed per account and per IP
+	// address; RegisterPerIP the accounts an address may register.
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
+	RegisterPerIP   redis_rate.Limit
 }
 
 // uploadsPath is where resumable (tus) uploads are served.
@@ -84,6 +86,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.LoginPerIP.Rate == 0 {
 		cfg.LoginPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
+	}
+	if cfg.RegisterPerIP.Rate == 0 {
+		cfg.RegisterPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
 	}
 	cat, err := loadCatalog()
 	if err != nil {
