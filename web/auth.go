@@ -32,8 +32,14 @@ func (s *Server) login(c *gin.Context, login, password string) (contest.Session,
 	return s.logInAs(c, acct.ID)
 }
 
-// logInAs starts a session for the account and sets its cookie.
+// logInAs starts a session for the account and sets its cookie. The session
+// the browser had until now, if any, ends: a login replaces it.
 func (s *Server) logInAs(c *gin.Context, accountID int64) (contest.Session, error) {
+	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
+		if err := s.store.DeleteSession(c.Request.Context(), old); err != nil {
+			return contest.Session{}, err
+		}
+	}
 	token, sess, err := s.store.CreateSession(c.Request.Context(), accountID)
 	if err != nil {
 		return contest.Session{}, err

@@ -363,3 +363,53 @@ func TestSecureCookiesWhenConfigured(t *testing.T) {
 		t.Errorf("CSRF cookie not Secure: %q", page.header.Get("Set-Cookie"))
 	}
 }
+
+// An API client whose session is still valid but whose CSRF token is lost
+// logs in again with JSON: the login passes the CSRF check and replaces the
+// old session. Other writes, and the login form, still need the token.
+func TestAPILoginReplacesAStaleSession(t *testing.T) {
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, contest.RoleOrganizer, "org@example.com")
+	c := h.loggedIn(org)
+	u, _ := url.Parse(h.http.URL)
+	cookie := func() string {
+		for _, ck := range c.http.Jar.Cookies(u) {
+			if ck.Name == "podium_session" {
+				return ck.Value
+			}
+		}
+		return ""
+	}
+	old := cookie()
+	c.csrf = "" // the client lost its token
+	if res := c.api(http.MethodPost, "/api/v1/contests", map[string]string{}); res.status != http.StatusForbidden {
+		t.Errorf("a write without the token: %d", res.status)
+	}
+	form := url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}}.Encode()
+	if res := c.do(http.MethodPost, "/login", "application/x-www-form-urlencoded", strings.NewReader(form)); res.status != http.StatusForbidden {
+		t.Errorf("the login form without the token: %d", res.status)
+	}
+	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
+	if res.status != http.StatusOK {
+		t.Fatalf("API login with a session still valid: %d %s", res.status, res.body)
+	}
+	var sess struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	res.json(t, &sess)
+	if cookie() == old || cookie() == "" {
+		t.Fatal("the login did not set a new session")
+	}
+	if _, err := h.store.SessionByToken(context.Background(), old); contest.ErrorCode(err) != contest.CodeUnauthorized {
+		t.Errorf("the replaced session still works: %v", err)
+	}
+	c.csrf = sess.CSRFToken
+	if res := c.get("/api/v1/me"); res.status != http.StatusOK || !strings.Contains(res.body, sess.CSRFToken) {
+		t.Errorf("me with the new session: %d %s", res.status, res.body)
+	}
+	// Not JSON: a cross-site form could send it, so the token is required.
+	res = c.do(http.MethodPost, "/api/v1/session", "text/plain", strings.NewReader(`{"login":"org@example.com","password":"`+contesttest.Password+`"}`))
+	if res.status != http.StatusForbidden {
+		t.Errorf("a text/plain login with a session: %d", res.status)
+	}
+}

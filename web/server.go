@@ -57,6 +57,9 @@ type Config struct {
 // uploadsPath is where resumable (tus) uploads are served.
 const uploadsPath = "/api/v1/uploads"
 
+// apiLoginPath is the JSON login, which checkCSRF lets through.
+const apiLoginPath = "/api/v1/session"
+
 // Server serves Podium over HTTP.
 type Server struct {
 	cfg      Config
