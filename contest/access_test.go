@@ -309,7 +309,7 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	}
 	seen := func(viewer access.Account) map[string]judging.Expert {
 		t.Helper()
-		list, err := s.Experts(ctx, viewer.ID, "")
+		list, err := s.Experts(ctx, viewer.ID, "专家")
 		if err != nil || len(list) != 4 {
 			t.Fatalf("pool: %d %v", len(list), err)
 		}
@@ -337,20 +337,25 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 		t.Errorf("one expert as y's organizer sees them: %+v %v", e, err)
 	}
 
-	// Y's organizer edits, re-adds and imports the expert: the contacts stay.
-	in := judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Phone: "13911111111", Email: "taken@example.com"}
-	if e, err := s.UpdateExpert(ctx, orgY.ID, ids["甲赛专家"], judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授"}); err != nil || !e.ContactHidden || e.Title != "教授" {
-		t.Errorf("edit as y: %+v %v", e, err)
+	// Y's organizer may not edit, re-add or import the expert: x's record stays as it is.
+	in := judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Phone: "13911111111", Email: "taken@example.com", Capacity: 1}
+	_, err = s.UpdateExpert(ctx, orgY.ID, ids["甲赛专家"], judging.ExpertInput{Name: "甲赛专家", Organization: "甲赛专家大学", Title: "教授", Conflicts: []string{"乙赛单位"}})
+	if e := wantCode(t, err, fault.CodeForbidden); e.Message != "err.expert.not_editable" {
+		t.Errorf("edit as y: %v", err)
 	}
-	if e, err := s.SaveExpert(ctx, orgY.ID, in); err != nil || e.ID != ids["甲赛专家"] || e.Phone != "" {
-		t.Errorf("re-add as y: %+v %v", e, err)
+	_, err = s.SaveExpert(ctx, orgY.ID, in)
+	wantCode(t, err, fault.CodeForbidden)
+	res, err := s.ImportExpertRows(ctx, orgY.ID, []judging.ExpertRow{{Line: 2, ExpertInput: in},
+		{Line: 3, ExpertInput: judging.ExpertInput{Name: "新评审", Organization: "新大学"}}}, contest.ImportOptions{SkipInvalid: true})
+	if err != nil || res.Imported != 1 || len(res.Problems) != 1 || res.Problems[0] != (contest.RowProblem{Line: 2, Column: "name", Message: "err.expert.not_editable"}) {
+		t.Errorf("import as y: %+v %v", res, err)
 	}
-	if _, err := s.ImportExpertRows(ctx, orgY.ID, []judging.ExpertRow{{Line: 2, ExpertInput: in}}, contest.ImportOptions{}); err != nil {
-		t.Fatal(err)
+	if e, err := s.Expert(ctx, orgX.ID, ids["甲赛专家"]); err != nil || e.Phone != "13900000000" || e.Email != "expert0@example.com" ||
+		e.Title != "" || e.Capacity != 20 || len(e.Conflicts) != 0 {
+		t.Errorf("after y's attempts x sees %+v %v", e, err)
 	}
-	if e, err := s.Expert(ctx, orgX.ID, ids["甲赛专家"]); err != nil || e.Phone != "13900000000" || e.Email != "expert0@example.com" || e.Title != "教授" {
-		t.Errorf("after y's edits x sees %+v %v", e, err)
-	}
+	_, err = s.UpdateExpert(ctx, orgY.ID, 1<<40, in)
+	wantCode(t, err, fault.CodeNotFound)
 	// X's organizer may change them.
 	in.Phone, in.Email = "13922222222", "new@example.com"
 	if e, err := s.UpdateExpert(ctx, orgX.ID, ids["甲赛专家"], in); err != nil || e.Phone != "13922222222" || e.Email != "new@example.com" {

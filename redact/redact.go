@@ -2,7 +2,9 @@
 // read: the entrant's names however they are spelled (any case, full-width or
 // half-width forms, spaces inside), and contact details and registration
 // numbers of anyone (mobile and landline phone numbers, e-mail addresses,
-// unified social credit codes and other 18-character registration numbers).
+// unified social credit codes and other 18-character registration numbers,
+// QQ numbers labelled "QQ"). An organization's name is matched with its
+// distinctive cores too (see Cores), as entrants shorten it.
 //
 // Matching is done on a normalized view of the text (NFKC, case folded), but
 // the output is the original text with only the matched stretches replaced:
@@ -165,7 +167,13 @@ var contactPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{9}[0-9A-HJ-NPQRTUWXY]`),
 }
 
-// contactSpans finds phone numbers, e-mail addresses and credit codes in s.
+// qqNumber is a QQ number, masked only where labelled "QQ" (a bare run of five
+// to eleven digits is as likely an amount or an order number): the number,
+// group 1, is masked, the label stays.
+var qqNumber = regexp.MustCompile(`(?i)qq[ \t]*(?:号码|号|群)?[ \t]*[:：]?[ \t]*([1-9][0-9]{4,10})`)
+
+// contactSpans finds phone numbers, e-mail addresses, credit codes and
+// labelled QQ numbers in s.
 func contactSpans(s string) []span {
 	// The NFKC view, with each of its bytes' original character.
 	var view strings.Builder
@@ -184,6 +192,11 @@ func contactSpans(s string) []span {
 			if contactBoundary(v, m[0], m[1]) {
 				out = append(out, span{from[m[0]].start, from[m[1]-1].end})
 			}
+		}
+	}
+	for _, m := range qqNumber.FindAllStringSubmatchIndex(v, -1) {
+		if contactBoundary(v, m[0], m[1]) {
+			out = append(out, span{from[m[2]].start, from[m[3]-1].end})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package redact_test
 
 import (
+	"slices"
 	"testing"
 
 	"podium/redact"
@@ -72,5 +73,76 @@ func TestAdjacentMarksMerge(t *testing.T) {
 	}
 	if got := r.String("星河科技，13912345678"); got != "■■，■■" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// An organization's brand and short names are redacted as its full name is:
+// the name without its legal form and generic words, and each script run of
+// it, but never a generic word on its own.
+func TestOrganizationCores(t *testing.T) {
+	for name, want := range map[string][]string{
+		"NovaSense柔感科技有限公司":               {"novasense柔感科技", "novasense柔感", "novasense", "柔感科技有限公司", "柔感科技", "柔感"},
+		"星河智能科技有限公司":                      {"星河智能科技", "星河智能"},
+		"BrightPath明途团队":                  {"brightpath明途", "brightpath", "明途团队", "明途"},
+		"深圳市星河智能科技有限公司":                   {"星河智能科技有限公司", "深圳市星河智能科技", "星河智能科技", "深圳市星河智能", "星河智能"},
+		"腾讯科技（深圳）有限公司":                    {"腾讯科技有限公司", "腾讯科技", "腾讯"}, // a region alone is no name
+		"ＢＲＩＧＨＴＰＡＴＨ Technology Co., Ltd.": {"brightpath technology co", "brightpath technology", "brightpath"},
+		"比亚迪股份有限公司":                       {"比亚迪"},
+		"奇虎360科技有限公司":                     {"奇虎360科技", "奇虎360", "奇虎"}, // digits alone are no name
+		"3M中国有限公司":                        {"3m中国"},                   // "3m" is too short, 中国 generic
+		"Tech Team":                       nil,                        // generic words only
+		"科技有限公司":                          nil,
+		"AI团队":                            nil, // too short once the generic word is gone
+	} {
+		if got := redact.Cores(name); !slices.Equal(got, want) {
+			t.Errorf("Cores(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// What a judge saw of "NovaSense柔感科技有限公司" before, and real-world names.
+func TestBrandAndShortNamesRedacted(t *testing.T) {
+	for name, cases := range map[string]map[string]string{
+		"NovaSense柔感科技有限公司": {
+			"NOVASENSE团队由三位博士组成":         "■■团队由三位博士组成",
+			"ｎｏｖａｓｅｎｓｅ的柔性传感器":            "■■的柔性传感器",
+			"柔 感 科 技成立于2021年":            "■■成立于2021年",
+			"Novasense brand, 柔感 inside": "■■ brand, ■■ inside",
+			"柔性传感器的科技含量高":                "柔性传感器的科技含量高", // neither 柔感 nor a generic word alone
+			"novasensei is a word":       "novasensei is a word",
+		},
+		"星河智能科技有限公司": {
+			"星河智能的产品线": "■■的产品线",
+			"智能科技行业":   "智能科技行业",
+		},
+		"BrightPath明途团队": {
+			"BrightPath 与明途是同一团队": "■■ 与■■是同一团队",
+			"brightpath's plan":   "■■'s plan",
+			"团队协作":                "团队协作",
+		},
+	} {
+		r := redact.New(append([]string{name}, redact.Cores(name)...))
+		for in, want := range cases {
+			if got := r.String(in); got != want {
+				t.Errorf("%s: %q\n got %q\nwant %q", name, in, got, want)
+			}
+		}
+	}
+}
+
+// QQ numbers are masked only where labelled "QQ"; WeChat IDs are not masked.
+func TestLabelledQQNumbers(t *testing.T) {
+	var r redact.Redactor
+	for in, want := range map[string]string{
+		"QQ：12345678":           "QQ：■■",
+		"qq号 1234567890，欢迎加好友":  "qq号 ■■，欢迎加好友",
+		"ＱＱ群：987654321":         "ＱＱ群：■■",
+		"订单 12345678，库存 987654": "订单 12345678，库存 987654",
+		"QQ音乐 12345 首歌":         "QQ音乐 12345 首歌",
+		"微信 xxx_bp":             "微信 xxx_bp",
+	} {
+		if got := r.String(in); got != want {
+			t.Errorf("%q:\n got %q\nwant %q", in, got, want)
+		}
 	}
 }

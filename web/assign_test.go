@@ -101,11 +101,11 @@ func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
 	if res.status != http.StatusCreated {
 		t.Fatalf("invite: %d %s", res.status, res.body)
 	}
-	var inv struct {
-		AccountID int64 `json:"account_id"`
+	x, err := h.store.Expert(ctx, org.ID, target.ExpertID)
+	if err != nil || x.AccountID == nil {
+		t.Fatalf("invited expert %+v %v", x, err)
 	}
-	res.json(t, &inv)
-	judge, err := h.store.Account(ctx, inv.AccountID)
+	judge, err := h.store.Account(ctx, *x.AccountID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,21 +14,34 @@ import (
 )
 
 // login checks credentials under the per-account and per-IP limits (kept in Redis
-// so they hold across instances) and starts a session.
+// so they hold across instances) and starts a session. Only failed attempts
+// count: a judge logging in on three tablets, or a hall of entrants behind one
+// NAT, is never held back by logins that succeed.
 func (s *Server) login(c *gin.Context, login, password string) (access.Session, error) {
 	ctx := c.Request.Context()
-	if err := s.allowLogin(ctx, contest.NormalizeLogin(login), c.ClientIP()); err != nil {
+	limits := s.loginLimits(contest.NormalizeLogin(login), c.ClientIP())
+	counting, err := s.peek(ctx, limits)
+	if err != nil {
 		return access.Session{}, err
 	}
 	acct, err := s.accounts.Authenticate(ctx, login, password)
+	if fault.ErrorCode(err) == fault.CodeUnauthorized && counting {
+		s.countFailure(ctx, limits)
+	}
 	if err != nil {
 		return access.Session{}, err
 	}
 	return s.logInAs(c, acct.ID)
 }
 
-// logInAs starts a session for the account and sets its cookie.
+// logInAs starts a session for the account and sets its cookie. The session
+// the browser had until now, if any, ends: a login replaces it.
 func (s *Server) logInAs(c *gin.Context, accountID int64) (access.Session, error) {
+	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
+		if err := s.accounts.DeleteSession(c.Request.Context(), old); err != nil {
+			return access.Session{}, err
+		}
+	}
 	token, sess, err := s.accounts.CreateSession(c.Request.Context(), accountID)
 	if err != nil {
 		return access.Session{}, err
@@ -43,44 +56,58 @@ func (s *Server) startSession(c *gin.Context, token string, sess access.Session)
 	c.Set(keySession, sess)
 }
 
-// allowLogin counts a login attempt against both limits, the address first so that
-// attempts on a locked account still count against it. When Redis is down the
-// attempt is allowed: losing the limiter must not lock judges out. A Redis that
-// fails the first check is not asked again for the second, so a login waits for
-// at most one Redis timeout.
-func (s *Server) allowLogin(ctx context.Context, login, ip string) error {
-	for _, check := range []struct {
-		key   string
-		limit redis_rate.Limit
-	}{
-		{"login:ip:" + ip, s.cfg.LoginPerIP},
-		{"login:account:" + login, s.cfg.LoginPerAccount},
-	} {
-		if reached, err := s.count(ctx, check.key, check.limit); err != nil || !reached {
-			return err
+// keyedLimit is a rate limit under a key (unprefixed).
+type keyedLimit struct {
+	key   string
+	limit redis_rate.Limit
+}
+
+// loginLimits are the limits a login attempt is checked against.
+func (s *Server) loginLimits(login, ip string) []keyedLimit {
+	return []keyedLimit{{"login:ip:" + ip, s.cfg.LoginPerIP}, {"login:account:" + login, s.cfg.LoginPerAccount}}
+}
+
+// peek checks, without counting, that every limit has an attempt left. When
+// Redis cannot be reached the attempt is allowed (losing the limiter must not
+// lock judges out) and counting is false: Redis is not asked again, so a
+// login waits for at most one Redis timeout. Attempts that pass the peek
+// together are each counted when they fail, so parallel guesses on an
+// account gain at most the attempts in flight, once.
+func (s *Server) peek(ctx context.Context, limits []keyedLimit) (counting bool, err error) {
+	for _, l := range limits {
+		res, err := s.limiter.AllowN(ctx, s.cfg.RedisPrefix+l.key, l.limit, 0)
+		if err != nil {
+			return false, nil // redisWatch logs the outage, once
+		}
+		if res.Remaining < 1 {
+			return true, rateLimited()
 		}
 	}
-	return nil
-}
-
-// allow counts one attempt under key (prefixed) against limit; see count.
-func (s *Server) allow(ctx context.Context, key string, limit redis_rate.Limit) error {
-	_, err := s.count(ctx, key, limit)
-	return err
-}
-
-// count counts one attempt under key (prefixed) against limit, returning a
-// rate-limited error when it is over. When Redis cannot be reached the attempt
-// is allowed (reached is false); redisWatch logs the outage, once.
-func (s *Server) count(ctx context.Context, key string, limit redis_rate.Limit) (reached bool, err error) {
-	res, err := s.limiter.Allow(ctx, s.cfg.RedisPrefix+key, limit)
-	if err != nil {
-		return false, nil
-	}
-	if res.Allowed == 0 {
-		return true, &fault.Error{Code: fault.CodeRateLimited, Message: "err.login.rate_limited"}
-	}
 	return true, nil
+}
+
+// countFailure counts a failed attempt against every limit.
+func (s *Server) countFailure(ctx context.Context, limits []keyedLimit) {
+	for _, l := range limits {
+		if _, err := s.limiter.Allow(ctx, s.cfg.RedisPrefix+l.key, l.limit); err != nil {
+			return
+		}
+	}
+}
+
+func rateLimited() error {
+	return &fault.Error{Code: fault.CodeRateLimited, Message: "err.login.rate_limited"}
+}
+
+// allow counts one attempt under key (prefixed) against limit, returning a
+// rate-limited error when it is over. When Redis cannot be reached the attempt
+// is allowed; redisWatch logs the outage, once.
+func (s *Server) allow(ctx context.Context, key string, limit redis_rate.Limit) error {
+	res, err := s.limiter.Allow(ctx, s.cfg.RedisPrefix+key, limit)
+	if err == nil && res.Allowed == 0 {
+		return rateLimited()
+	}
+	return nil
 }
 
 func (s *Server) logout(c *gin.Context) error {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/fault"
 	"podium/web"
 )
 
@@ -120,6 +122,7 @@ func TestLoginRateLimits(t *testing.T) {
 	h := newHarness(t, func(cfg *web.Config) {
 		cfg.LoginPerAccount = redis_rate.Limit{Rate: 3, Burst: 3, Period: 60e9}
 		cfg.LoginPerIP = redis_rate.Limit{Rate: 6, Burst: 6, Period: 60e9}
+		cfg.RegisterPerIP = redis_rate.Limit{Rate: 2, Burst: 2, Period: 60e9}
 	})
 	contesttest.Account(t, h.store, access.RoleJudge, "a@example.com")
 	contesttest.Account(t, h.store, access.RoleEntrant, "b@example.com")
@@ -127,22 +130,32 @@ func TestLoginRateLimits(t *testing.T) {
 	login := func(who, password string) int {
 		return h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": who, "password": password}).status
 	}
+	// Logins that succeed never count: a judge on several tablets, a hall
+	// behind one NAT, log in again and again.
+	for i := range 8 {
+		if got := login("b@example.com", contesttest.Password); got != http.StatusOK {
+			t.Fatalf("successful login %d of one account from one address: %d", i+1, got)
+		}
+	}
 	for range 3 {
 		if got := login("a@example.com", "wrong"); got != http.StatusUnauthorized {
 			t.Fatalf("failed attempt: %d", got)
 		}
 	}
-	// The fourth attempt on the account is refused even with the right password.
+	// After three failures the account is refused, even with the right password.
 	res := h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": "A@example.com", "password": contesttest.Password})
 	if d := res.errorBody(t); res.status != http.StatusTooManyRequests || d.Code != "rate_limited" {
 		t.Errorf("over the account limit: %d %+v", res.status, d)
 	}
-	// Another account from the same address still works until the per-IP limit.
+	// Another account from the same address still works until the address's
+	// failures reach its limit (three so far; unknown logins count too).
 	if got := login("b@example.com", contesttest.Password); got != http.StatusOK {
 		t.Errorf("other account: %d", got)
 	}
-	if got := login("b@example.com", "wrong"); got != http.StatusUnauthorized {
-		t.Errorf("sixth attempt from the address: %d", got)
+	for _, who := range []string{"nobody1@example.com", "nobody2@example.com", "b@example.com"} {
+		if got := login(who, "wrong"); got != http.StatusUnauthorized {
+			t.Errorf("failure from the address: %d", got)
+		}
 	}
 	if got := login("b@example.com", contesttest.Password); got != http.StatusTooManyRequests {
 		t.Errorf("over the per-IP limit: %d", got)
@@ -152,6 +165,14 @@ func TestLoginRateLimits(t *testing.T) {
 		strings.NewReader(`{"login":"b@example.com","password":"password-123"}`), "X-Forwarded-For", "203.0.113.9")
 	if res.status != http.StatusTooManyRequests {
 		t.Errorf("forged X-Forwarded-For: %d", res.status)
+	}
+	// Registration has a limit of its own, untouched by the logins above.
+	for i, want := range []int{http.StatusCreated, http.StatusCreated, http.StatusTooManyRequests} {
+		res := h.client().api(http.MethodPost, "/api/v1/accounts", map[string]string{"display_name": "新用户",
+			"phone": fmt.Sprintf("1390013900%d", i), "password": "a-good-password"})
+		if res.status != want {
+			t.Errorf("registration %d from the address: %d %s", i+1, res.status, res.body)
+		}
 	}
 }
 
@@ -341,5 +362,55 @@ func TestSecureCookiesWhenConfigured(t *testing.T) {
 	}
 	if page := h.client().get("/login"); !strings.Contains(page.header.Get("Set-Cookie"), "; Secure") {
 		t.Errorf("CSRF cookie not Secure: %q", page.header.Get("Set-Cookie"))
+	}
+}
+
+// An API client whose session is still valid but whose CSRF token is lost
+// logs in again with JSON: the login passes the CSRF check and replaces the
+// old session. Other writes, and the login form, still need the token.
+func TestAPILoginReplacesAStaleSession(t *testing.T) {
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
+	c := h.loggedIn(org)
+	u, _ := url.Parse(h.http.URL)
+	cookie := func() string {
+		for _, ck := range c.http.Jar.Cookies(u) {
+			if ck.Name == "podium_session" {
+				return ck.Value
+			}
+		}
+		return ""
+	}
+	old := cookie()
+	c.csrf = "" // the client lost its token
+	if res := c.api(http.MethodPost, "/api/v1/contests", map[string]string{}); res.status != http.StatusForbidden {
+		t.Errorf("a write without the token: %d", res.status)
+	}
+	form := url.Values{"login": {"org@example.com"}, "password": {contesttest.Password}}.Encode()
+	if res := c.do(http.MethodPost, "/login", "application/x-www-form-urlencoded", strings.NewReader(form)); res.status != http.StatusForbidden {
+		t.Errorf("the login form without the token: %d", res.status)
+	}
+	res := c.api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
+	if res.status != http.StatusOK {
+		t.Fatalf("API login with a session still valid: %d %s", res.status, res.body)
+	}
+	var sess struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	res.json(t, &sess)
+	if cookie() == old || cookie() == "" {
+		t.Fatal("the login did not set a new session")
+	}
+	if _, err := h.store.SessionByToken(context.Background(), old); fault.ErrorCode(err) != fault.CodeUnauthorized {
+		t.Errorf("the replaced session still works: %v", err)
+	}
+	c.csrf = sess.CSRFToken
+	if res := c.get("/api/v1/me"); res.status != http.StatusOK || !strings.Contains(res.body, sess.CSRFToken) {
+		t.Errorf("me with the new session: %d %s", res.status, res.body)
+	}
+	// Not JSON: a cross-site form could send it, so the token is required.
+	res = c.do(http.MethodPost, "/api/v1/session", "text/plain", strings.NewReader(`{"login":"org@example.com","password":"`+contesttest.Password+`"}`))
+	if res.status != http.StatusForbidden {
+		t.Errorf("a text/plain login with a session: %d", res.status)
 	}
 }

@@ -454,6 +454,10 @@ func inviteToken(t *testing.T, res response) string {
 	if res.status != http.StatusCreated {
 		t.Fatalf("invite: %d %s", res.status, res.body)
 	}
+	// No account id: it would tell whose the email is (see TestExpertContactsHiddenAcrossContests).
+	if strings.Contains(res.body, "account_id") {
+		t.Errorf("an invite reply carries the account: %s", res.body)
+	}
 	res.json(t, &inv)
 	return inv.Token
 }
@@ -596,8 +600,8 @@ func uploadOf(t *testing.T, h *harness, a judging.Assignment) string {
 	return id
 }
 
-// The pool is shared, but y's organizer does not see (or overwrite) the phone
-// and email of an expert who serves only x.
+// The pool is shared, but y's organizer does not see the phone, email and
+// judge account of an expert who serves only x, nor change the record.
 func TestExpertContactsHiddenAcrossContests(t *testing.T) {
 	h := newHarness(t)
 	w := newCrossContest(t, h)
@@ -628,17 +632,57 @@ func TestExpertContactsHiddenAcrossContests(t *testing.T) {
 	if page := orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID)); !strings.Contains(page.body, `id="contact-hidden"`) {
 		t.Errorf("the edit page does not say why the contacts are missing: %.300s", page.body)
 	}
-	// Saving what y sees keeps the contacts.
-	res = orgY.api(http.MethodPut, fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID), map[string]any{"name": "甲赛评委", "organization": "第二大学", "title": "教授"})
-	hidden("expert saved by y", res)
-	if res := orgY.form(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID), url.Values{"name": {"甲赛评委"}, "organization": {"第二大学"}, "title": {"研究员"}}); res.status != http.StatusSeeOther {
+	// Nor the judge account, which an invite reply would tie to an email.
+	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID)); strings.Contains(res.body, "account_id") {
+		t.Errorf("y reads the account of x's judge: %s", res.body)
+	}
+	if res := orgX.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID)); !strings.Contains(res.body, fmt.Sprintf(`"account_id":%d`, w.onlyXAcct)) {
+		t.Errorf("x does not read its judge's account: %s", res.body)
+	}
+
+	// y may not change x's expert, by any door: the API, the edit page (which
+	// shows the record read-only, and why), adding the same expert again, an import.
+	const refused = "该专家只在其他组织方的大赛中任职，其信息只能由那些大赛的组织方修改。"
+	change := map[string]any{"name": "甲赛评委（改）", "organization": "第二大学", "title": "教授", "capacity": 1, "conflicts": []string{"第一大学"}}
+	res = orgY.api(http.MethodPut, fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID), change)
+	if d := res.errorBody(t); res.status != http.StatusForbidden || d.Message != refused {
+		t.Errorf("PUT x's expert as y: %d %+v", res.status, d)
+	}
+	page := orgY.get(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID))
+	if !strings.Contains(page.body, `id="read-only"`) || !strings.Contains(page.body, "<fieldset class=\"bare\" disabled>") || strings.Contains(page.body, `class="primary">保存`) {
+		t.Errorf("x's expert's page as y is not read-only: %.2000s", page.body)
+	}
+	res = orgY.form(fmt.Sprintf("/organizer/experts/%d", w.onlyX.ID), url.Values{"name": {"甲赛评委"}, "organization": {"第二大学"}, "title": {"研究员"}, "capacity": {"1"}})
+	hidden("refused expert form as y", response{status: http.StatusOK, body: res.body})
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, refused) || !strings.Contains(res.body, `id="read-only"`) {
 		t.Errorf("expert form as y: %d %.300s", res.status, res.body)
 	}
+	res = orgY.api(http.MethodPost, "/api/v1/experts", map[string]any{"name": "甲赛评委", "organization": "第二大学", "capacity": 1})
+	if d := res.errorBody(t); res.status != http.StatusForbidden || d.Message != refused {
+		t.Errorf("adding x's expert again as y: %d %+v", res.status, d)
+	}
+	res = orgY.form("/organizer/experts", url.Values{"name": {"甲赛评委"}, "organization": {"第二大学"}, "title": {"研究员"}})
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, refused) || !strings.Contains(res.body, `value="研究员"`) {
+		t.Errorf("adding x's expert again on the page as y: %d %.300s", res.status, res.body)
+	}
+	res = orgY.multipart("/api/v1/experts/import", nil, "experts.csv", []byte("姓名,工作单位,职称,评审上限\n甲赛评委,第二大学,研究员,1\n新专家,第四大学,教授,5\n"))
+	var imported contest.ImportResult
+	res.json(t, &imported)
+	if res.status != http.StatusUnprocessableEntity || imported.Imported != 0 || len(imported.Problems) != 1 ||
+		imported.Problems[0].Line != 2 || imported.Problems[0].Message != refused {
+		t.Errorf("importing x's expert as y: %d %s", res.status, res.body)
+	}
 	res = orgX.get(fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID))
-	for _, s := range append(secret, "研究员") {
-		if !strings.Contains(res.body, s) {
-			t.Errorf("x's organizer lost %q: %s", s, res.body)
-		}
+	var kept judging.Expert
+	res.json(t, &kept)
+	if kept.Name != "甲赛评委" || kept.Title != "" || kept.Capacity != 20 || len(kept.Conflicts) != 0 || kept.Phone != secret[0] || kept.Email != secret[1] {
+		t.Errorf("x's expert after y's attempts: %+v", kept)
+	}
+	// x's organizer edits its own expert as before.
+	res = orgX.api(http.MethodPut, fmt.Sprintf("/api/v1/experts/%d", w.onlyX.ID), map[string]any{"name": "甲赛评委", "organization": "第二大学",
+		"title": "研究员", "phone": secret[0], "email": secret[1]})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "研究员") {
+		t.Errorf("x edits its expert: %d %s", res.status, res.body)
 	}
 	// The judge on y's panel too, and the expert on no panel, are y's to contact.
 	if res := orgY.get(fmt.Sprintf("/api/v1/experts/%d", w.both.ID)); !strings.Contains(res.body, "13900000001") {

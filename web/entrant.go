@@ -43,7 +43,7 @@ func judgeOf(c *gin.Context) access.JudgeSession {
 // register creates an entrant account and logs it in, under the per-IP limit.
 func (s *Server) register(c *gin.Context, n access.NewAccount) (access.Session, error) {
 	ctx := c.Request.Context()
-	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.LoginPerIP); err != nil {
+	if err := s.allow(ctx, "register:ip:"+c.ClientIP(), s.cfg.RegisterPerIP); err != nil {
 		return access.Session{}, err
 	}
 	n.Role = access.RoleEntrant

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"podium/contest/judging"
+	"podium/fault"
 )
 
 func expertID(c *gin.Context) (int64, error) { return pathID(c, "expert", "err.expert.not_found") }
@@ -33,11 +34,11 @@ type expertsPage struct {
 	Query   string
 	Form    judging.ExpertInput
 	EditID  int64
-	// ContactHidden: the expert edited serves only other organizers' contests,
-	// so the phone and email are neither shown nor changed.
-	ContactHidden bool
-	Errors        map[string]string
-	Saved         bool
+	// ReadOnly: the expert opened serves only other organizers' contests, so
+	// the record is shown, without phone and email, and cannot be changed.
+	ReadOnly bool
+	Errors   map[string]string
+	Saved    bool
 	// Import is the outcome of an import file, ImportError a file that could not be read.
 	Import      *importOutcome
 	ImportError string
@@ -68,7 +69,7 @@ func (s *Server) expertEditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.renderExperts(c, http.StatusOK, expertsPage{Form: x.ExpertInput, EditID: id, ContactHidden: x.ContactHidden})
+	s.renderExperts(c, http.StatusOK, expertsPage{Form: x.ExpertInput, EditID: id, ReadOnly: x.ReadOnly()})
 }
 
 func (s *Server) expertSaveSubmit(c *gin.Context) {
@@ -82,10 +83,20 @@ func (s *Server) expertSaveSubmit(c *gin.Context) {
 	}
 	if err != nil {
 		page := expertsPage{Form: in, EditID: id}
-		if id != 0 {
-			if x, xerr := s.judging.Expert(c.Request.Context(), accountID(c), id); xerr == nil && x.ContactHidden {
-				page.ContactHidden, page.Form.Phone, page.Form.Email = true, "", ""
+		if fault.ErrorCode(err) == fault.CodeForbidden {
+			// Another organizer's expert: why, and the record as it is, read-only.
+			status, d := s.describe(c, err)
+			page.Errors = map[string]string{"": d.Message}
+			if id != 0 {
+				x, xerr := s.judging.Expert(c.Request.Context(), accountID(c), id)
+				if xerr != nil {
+					s.fail(c, xerr)
+					return
+				}
+				page.Form, page.ReadOnly = x.ExpertInput, true
 			}
+			s.renderExperts(c, status, page)
+			return
 		}
 		if status, fields, ok := s.formProblems(c, err); ok {
 			page.Errors = fields

@@ -81,11 +81,17 @@ func session(c *gin.Context) (access.Session, bool) {
 // checkCSRF rejects state-changing requests that do not prove they come from
 // Podium's own pages or API clients: a logged-in request must echo its session's
 // token (header or form field); an anonymous form must echo the token cookie; an
-// anonymous API call must be JSON, which a cross-site form cannot send.
+// anonymous API call must be JSON, which a cross-site form cannot send. An API
+// login is JSON too, logged in or not: a client whose session is stale (its
+// token lost, say) logs in again, and the login replaces that session.
 func (s *Server) checkCSRF() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		switch c.Request.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			c.Next()
+			return
+		}
+		if c.Request.Method == http.MethodPost && c.FullPath() == apiLoginPath && c.ContentType() == "application/json" {
 			c.Next()
 			return
 		}

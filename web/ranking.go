@@ -41,10 +41,12 @@ type rankingPage struct {
 	Round   contest.Round
 	Ranking scoring.Ranking
 	Entries []rankedEntry
-	// NotScored are the round's entries without a submitted sheet (in no
-	// ranking, but never out of sight) and Undecided those that block
-	// publication, each with its standing explained.
+	// NotScored are the round's entries without a submitted sheet and
+	// Withdrawn those the organizers withdrew from the round (in no ranking,
+	// but never out of sight), and Undecided those that block publication,
+	// each with its standing explained.
 	NotScored []notScored
+	Withdrawn []notScored
 	Undecided []judging.EntryReviews
 	Track     string
 	Group     string
@@ -125,6 +127,9 @@ func (s *Server) rankingPage(c *gin.Context) {
 		}
 		page.NotScored = append(page.NotScored, notScored{EntryReviews: e, Why: why})
 	}
+	for _, e := range rep.Withdrawn {
+		page.Withdrawn = append(page.Withdrawn, notScored{EntryReviews: e, Why: s.standing(l, e)})
+	}
 	s.render(c, http.StatusOK, "ranking.html", "ranking.title", page)
 }
 
@@ -144,8 +149,8 @@ func (s *Server) judgeNames(c *gin.Context, rs results.RoundScoring) (map[string
 }
 
 // apiRanking is a round's ranking as JSON — with each entry's rule, its
-// standing when short of reviews, the entries not scored and those waiting
-// for the organizers' decision — or with ?format=csv exactly what `podium
+// standing when short of reviews, the entries not scored, those withdrawn
+// from the round and those waiting for the organizers' decision — or with ?format=csv exactly what `podium
 // score` prints for the exported sheets (rank,entry,score,judges,dropped).
 func (s *Server) apiRanking(c *gin.Context) {
 	rep, err := s.results.RankingReport(c.Request.Context(), contestID(c), c.Param("round"))
@@ -164,7 +169,7 @@ func (s *Server) apiRanking(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"method": rk.Method, "entries": rankedEntries(rk, rs, rep.Reviews, trimmedQuery(c, "track"), trimmedQuery(c, "group")),
-		"ties": rk.Ties, "judge_flags": rk.JudgeFlags, "not_scored": rep.NotScored, "undecided": rep.Undecided})
+		"ties": rk.Ties, "judge_flags": rk.JudgeFlags, "not_scored": rep.NotScored, "withdrawn": rep.Withdrawn, "undecided": rep.Undecided})
 }
 
 // apiExportSheets writes the round's submitted sheets, judges anonymized, in the

@@ -89,7 +89,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
 
 		// JSON API, described in docs/openapi.yaml.
-		{http.MethodPost, "/api/v1/session", Public, s.apiLogin},
+		{http.MethodPost, apiLoginPath, Public, s.apiLogin},
 		{http.MethodDelete, "/api/v1/session", LoggedIn, s.apiLogout},
 		{http.MethodGet, "/api/v1/me", LoggedIn, s.apiMe},
 		{http.MethodPost, "/api/v1/invites/:token", Public, s.apiRedeemInvite},

@@ -61,13 +61,18 @@ type Config struct {
 	// may stall (limitRequest); the http.Server should have the same ones as its
 	// ReadTimeout and WriteTimeout. Zero means DefaultReadTimeout and DefaultWriteTimeout.
 	ReadTimeout, WriteTimeout time.Duration
-	// LoginLimits are the login attempts allowed per account and per IP address.
+	// LoginLimits are the failed login attempts allowed per account and per IP
+	// address; RegisterPerIP the accounts an address may register.
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
+	RegisterPerIP   redis_rate.Limit
 }
 
 // uploadsPath is where resumable (tus) uploads are served.
 const uploadsPath = "/api/v1/uploads"
+
+// apiLoginPath is the JSON login, which checkCSRF lets through.
+const apiLoginPath = "/api/v1/session"
 
 // Server serves Podium over HTTP.
 type Server struct {
@@ -103,6 +108,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.LoginPerIP.Rate == 0 {
 		cfg.LoginPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
+	}
+	if cfg.RegisterPerIP.Rate == 0 {
+		cfg.RegisterPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
 	}
 	cat, err := loadCatalog()
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // Invite is a one-time login link for a judge's tablet.
 type Invite struct {
 	Token     string    `json:"token"` // shown once; only its hash is stored
-	AccountID int64     `json:"account_id"`
+	AccountID int64     `json:"-"`     // not sent: it would tie a typed email to an expert whose contacts are hidden
 	ContestID int64     `json:"contest_id"`
 	ExpiresAt time.Time `json:"expires_at"`
 }

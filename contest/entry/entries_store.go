@@ -63,20 +63,40 @@ func (in *Input) validate(ctx context.Context, q sqlx.QueryerContext, contestID 
 		conflicts = append(conflicts, c)
 	}
 	in.Conflicts = conflicts
-	// Tracks and groups may be given by key or by Chinese name (imports use names).
-	err = sqlx.GetContext(ctx, q, &trackID, `SELECT id FROM tracks WHERE contest_id = $1 AND (key = $2 OR name_zh = $2)`, contestID, in.Track)
-	if errors.Is(err, sql.ErrNoRows) {
+	// Tracks and groups may be given by key or by Chinese name (imports use
+	// names); from here on they are their keys, in the entry and its snapshot.
+	var ok bool
+	if trackID, ok, err = categoryByKeyOrName(ctx, q, "tracks", contestID, &in.Track); err != nil {
+		return 0, 0, err
+	} else if !ok {
 		p.Add("track", "err.unknown_track")
-	} else if err != nil {
-		return 0, 0, err
 	}
-	err = sqlx.GetContext(ctx, q, &groupID, `SELECT id FROM contest_groups WHERE contest_id = $1 AND (key = $2 OR name_zh = $2)`, contestID, in.Group)
-	if errors.Is(err, sql.ErrNoRows) {
-		p.Add("group", "err.unknown_group")
-	} else if err != nil {
+	if groupID, ok, err = categoryByKeyOrName(ctx, q, "contest_groups", contestID, &in.Group); err != nil {
 		return 0, 0, err
+	} else if !ok {
+		p.Add("group", "err.unknown_group")
 	}
 	return trackID, groupID, p.Err()
+}
+
+// categoryByKeyOrName finds a track or group (table, trusted) of the contest by its key
+// or Chinese name, and sets *given to its key; a key wins over another
+// category's Chinese name that spells it. ok is false when there is none.
+func categoryByKeyOrName(ctx context.Context, q sqlx.QueryerContext, table string, contestID int64, given *string) (id int64, ok bool, err error) {
+	var c struct {
+		ID  int64  `db:"id"`
+		Key string `db:"key"`
+	}
+	err = sqlx.GetContext(ctx, q, &c, `SELECT id, key FROM `+table+` WHERE contest_id = $1 AND (key = $2 OR name_zh = $2)
+		ORDER BY key = $2 DESC LIMIT 1`, contestID, *given)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	*given = c.Key
+	return c.ID, true, nil
 }
 
 // contestWindow is what decides whether entries may change.
@@ -257,7 +277,7 @@ func (s *Service) leaks(ctx context.Context, q sqlx.QueryerContext, entryID int6
 		ORDER BY created_at`, entryID); err != nil {
 		return nil, err
 	}
-	names := org.IdentityNames()
+	names := org.identityNames()
 	var out []Leak
 	for _, d := range docs {
 		l := Leak{UploadID: d.ID, Kind: d.Kind}

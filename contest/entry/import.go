@@ -2,8 +2,6 @@ package entry
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -68,7 +66,7 @@ func (s *Service) ImportRows(ctx context.Context, actorID, contestID int64, rows
 		now := s.now()
 		imported := []int64{}
 		for _, g := range good {
-			orgID, err := importOrganization(ctx, tx, g.row.Organization, now)
+			orgID, err := importOrganization(ctx, tx, contestID, g.row.Organization, now)
 			if err != nil {
 				return err
 			}
@@ -99,22 +97,22 @@ func (s *Service) ImportRows(ctx context.Context, actorID, contestID int64, rows
 	return res, err
 }
 
-// importOrganization finds an imported entrant's organization by its USCC, or creates it.
-func importOrganization(ctx context.Context, tx *sqlx.Tx, o OrganizationInput, now time.Time) (int64, error) {
+// importOrganization returns the record of an imported entry's organization:
+// the importing contest's own, made from the import row, never an entrant's
+// profile nor another contest's record (the organizers of this contest would
+// read their contacts, and see the row's own dropped). An organization the
+// contest imported before under the same credit code is the same record, and
+// takes what the latest row says.
+func importOrganization(ctx context.Context, tx *sqlx.Tx, contestID int64, o OrganizationInput, now time.Time) (int64, error) {
 	var id int64
-	if o.USCC != "" {
-		err := tx.GetContext(ctx, &id, `SELECT id FROM organizations WHERE uscc = $1`, o.USCC)
-		if err == nil {
-			return id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, err
-		}
-	}
 	err := tx.GetContext(ctx, &id, `
-		INSERT INTO organizations (kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9) RETURNING id`,
-		o.Kind, o.Name, assign.NormalizeOrg(o.Name), o.USCC, o.ContactName, o.ContactPhone, o.ContactEmail, contest.MustJSON(NonNilMembers(o.Members)), now)
+		INSERT INTO organizations (contest_id, kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at)
+		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10)
+		ON CONFLICT (contest_id, uscc) WHERE contest_id IS NOT NULL DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
+		    name_norm = EXCLUDED.name_norm, contact_name = EXCLUDED.contact_name, contact_phone = EXCLUDED.contact_phone,
+		    contact_email = EXCLUDED.contact_email, members = EXCLUDED.members, updated_at = EXCLUDED.updated_at
+		RETURNING id`,
+		contestID, o.Kind, o.Name, assign.NormalizeOrg(o.Name), o.USCC, o.ContactName, o.ContactPhone, o.ContactEmail, contest.MustJSON(NonNilMembers(o.Members)), now)
 	return id, err
 }
 

@@ -17,6 +17,7 @@ import (
 	"podium/contest"
 	"podium/contest/assign"
 	"podium/fault"
+	"podium/redact"
 	"podium/uscc"
 )
 
@@ -108,12 +109,19 @@ func (o *OrganizationInput) normalize() error {
 }
 
 // identityNames are the names that must not appear in blind-review materials.
-func (o OrganizationInput) IdentityNames() []string {
+func (o OrganizationInput) identityNames() []string {
 	names := []string{o.Name, o.ContactName}
 	for _, m := range o.Members {
 		names = append(names, m.Name)
 	}
 	return slices.DeleteFunc(names, func(n string) bool { return n == "" })
+}
+
+// RedactedNames are the names blacked out for judges: identityNames, and the
+// organization's name as entrants shorten it (its brand, its short name in
+// each script; see redact.Cores).
+func (o OrganizationInput) RedactedNames() []string {
+	return append(o.identityNames(), redact.Cores(o.Name)...)
 }
 
 const organizationColumns = `o.id, o.kind, o.name, coalesce(o.uscc, '') AS uscc, o.contact_name, o.contact_phone, o.contact_email, o.members, o.updated_at`

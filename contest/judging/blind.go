@@ -137,7 +137,7 @@ func (s *Service) JudgeEntry(ctx context.Context, j access.JudgeSession, assignm
 	}
 	b := BlindEntry{AssignmentID: a.ID, BlindCode: a.BlindCode, ContestName: a.ContestName, RoundName: a.RoundName,
 		RoundState: a.RoundState, ClosesAt: contest.UTC(a.ClosesAt), Track: a.Track,
-		Fields: redactFields(snap.Fields, snap.Organization.IdentityNames()), Materials: []BlindFile{}}
+		Fields: redactFields(snap.Fields, snap.Organization.RedactedNames()), Materials: []BlindFile{}}
 	for _, u := range snap.Uploads {
 		b.Materials = append(b.Materials, BlindFile{ID: u.ID, Kind: u.Kind, Name: blindFileName(a.BlindCode, u),
 			ContentType: u.ContentType, Size: u.Size})
@@ -167,7 +167,8 @@ func blindFileName(code string, u entry.Upload) string {
 
 // redactFields blacks out, in every text field, the entrant's organization and
 // people's names in any spelling (case, full-width or half-width forms, spaces
-// inside) and anyone's phone numbers, e-mail addresses and credit codes.
+// inside; the organization's short forms too) and anyone's phone numbers,
+// e-mail addresses and credit codes.
 func redactFields(f entry.Fields, names []string) entry.Fields {
 	r := redact.New(names).String
 	f.Summary, f.Technology, f.Market, f.Team, f.Financing = r(f.Summary), r(f.Technology), r(f.Market), r(f.Team), r(f.Financing)

@@ -39,13 +39,18 @@ type ExpertInput struct {
 // Expert is an expert of the pool.
 type Expert struct {
 	ID        int64     `json:"id"`
-	AccountID *int64    `json:"account_id,omitempty"` // the judge account, once invited
+	AccountID *int64    `json:"account_id,omitempty"` // the judge account, once invited; hidden with the contacts
 	CreatedAt time.Time `json:"created_at"`
 	// ContactHidden: the expert serves only other organizers' contests, so the
-	// phone and email are left empty for this organizer (and kept on saving).
+	// phone, email and account are left out for this organizer, and the record
+	// is read-only to them (see ReadOnly).
 	ContactHidden bool `json:"contact_hidden"`
 	ExpertInput
 }
+
+// ReadOnly reports whether the organizer who read the expert may not change
+// it: an expert who serves only other organizers' contests is theirs.
+func (x Expert) ReadOnly() bool { return x.ContactHidden }
 
 // ExpertRow is one expert read from an import file; Line is its line or sheet row.
 type ExpertRow struct {
@@ -110,6 +115,13 @@ func contactShownSQL(n string) string {
 		           JOIN contest_organizers o ON o.contest_id = ec.contest_id AND o.account_id = ` + n + `))`
 }
 
+// editableSQL says whether organizer n may change expert x (its name,
+// organization, capacity, declared conflicts, contacts): by the same rule as
+// seeing the contacts. An expert who serves only other organizers' contests
+// is theirs to keep; this organizer reads the record and may invite the
+// expert, but a change would alter what those contests depend on.
+func editableSQL(n string) string { return contactShownSQL(n) }
+
 // expertColumnsFor selects an expert of the pool (alias x) as organizer n sees it.
 func expertColumnsFor(n string) string {
 	return `x.id, x.account_id, x.name, x.organization, coalesce(x.uscc, '') AS uscc, x.title, x.fields, x.keywords, x.region,
@@ -148,14 +160,18 @@ type expertRow struct {
 }
 
 func (r expertRow) expert() Expert {
+	if r.Hidden { // the account would link the expert to an email typed into an invite
+		r.AccountID = nil
+	}
 	return Expert{ID: r.ID, AccountID: r.AccountID, CreatedAt: r.CreatedAt, ContactHidden: r.Hidden, ExpertInput: ExpertInput{
 		Name: r.Name, Organization: r.Organization, USCC: r.USCC, Title: r.Title, Fields: contest.NonNil(r.Fields),
 		Keywords: contest.NonNil(r.Keywords), Region: r.Region, Phone: r.Phone, Email: r.Email, Capacity: r.Capacity, Conflicts: contest.NonNil(r.Declared)}}
 }
 
 // saveExpert inserts an expert or, when one with the same name and organization
-// exists (an import run again), updates it, as organizer actorID. It returns
-// the id. Contact details the organizer may not see are kept, not overwritten.
+// exists (an import run again), updates it, as organizer actorID, and returns
+// the id. An existing expert actorID may not edit (see editableSQL) is left
+// as it is, and the error is CodeForbidden.
 func saveExpert(ctx context.Context, q sqlx.QueryerContext, actorID int64, in ExpertInput, now time.Time) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `
@@ -164,18 +180,28 @@ func saveExpert(ctx context.Context, q sqlx.QueryerContext, actorID int64, in Ex
 		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (name, organization_norm) DO UPDATE SET organization = EXCLUDED.organization, uscc = EXCLUDED.uscc,
 		    title = EXCLUDED.title, fields = EXCLUDED.fields, keywords = EXCLUDED.keywords, region = EXCLUDED.region,
-		    phone = CASE WHEN `+contactShownSQL("$15")+` THEN EXCLUDED.phone ELSE x.phone END,
-		    email = CASE WHEN `+contactShownSQL("$15")+` THEN EXCLUDED.email ELSE x.email END, capacity = EXCLUDED.capacity,
+		    phone = EXCLUDED.phone, email = EXCLUDED.email, capacity = EXCLUDED.capacity,
 		    declared_orgs = EXCLUDED.declared_orgs, declared_orgs_norm = EXCLUDED.declared_orgs_norm, updated_at = EXCLUDED.updated_at
+		WHERE `+editableSQL("$15")+`
 		RETURNING id`,
 		in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
 		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity,
 		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts), now, actorID)
+	if errors.Is(err, sql.ErrNoRows) { // the existing expert was not updated
+		return 0, notEditable()
+	}
 	return id, err
 }
 
+// notEditable refuses a change to an expert who serves only other
+// organizers' contests.
+func notEditable() error { return fault.Forbidden(msgNotEditable) }
+
+const msgNotEditable = "err.expert.not_editable"
+
 // SaveExpert adds an expert to the pool (or updates the one with the same name
-// and organization), as organizer actorID, and returns it as they see it.
+// and organization, where organizer actorID may edit it), as organizer
+// actorID, and returns it as they see it.
 func (s *Service) SaveExpert(ctx context.Context, actorID int64, in ExpertInput) (Expert, error) {
 	if err := in.normalize(); err != nil {
 		return Expert{}, err
@@ -187,19 +213,22 @@ func (s *Service) SaveExpert(ctx context.Context, actorID int64, in ExpertInput)
 	return s.Expert(ctx, actorID, id)
 }
 
-// UpdateExpert changes an expert of the pool, as organizer actorID. Contact
-// details the organizer may not see are kept as they are.
+// UpdateExpert changes an expert of the pool, as organizer actorID: only an
+// expert actorID may edit (see editableSQL), CodeForbidden otherwise.
 func (s *Service) UpdateExpert(ctx context.Context, actorID, id int64, in ExpertInput) (Expert, error) {
+	if x, err := s.Expert(ctx, actorID, id); err != nil {
+		return Expert{}, err
+	} else if x.ReadOnly() {
+		return Expert{}, notEditable()
+	}
 	if err := in.normalize(); err != nil {
 		return Expert{}, err
 	}
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE experts x SET name = $2, organization = $3, organization_norm = $4, uscc = NULLIF($5, ''), title = $6,
-		       fields = $7, keywords = $8, region = $9, capacity = $12, updated_at = $13,
-		       phone = CASE WHEN `+contactShownSQL("$16")+` THEN $10 ELSE x.phone END,
-		       email = CASE WHEN `+contactShownSQL("$16")+` THEN $11 ELSE x.email END,
+		       fields = $7, keywords = $8, region = $9, phone = $10, email = $11, capacity = $12, updated_at = $13,
 		       declared_orgs = $14, declared_orgs_norm = $15
-		WHERE id = $1`, id, in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
+		WHERE id = $1 AND `+editableSQL("$16"), id, in.Name, in.Organization, assign.NormalizeOrg(in.Organization), in.USCC, in.Title,
 		pq.StringArray(in.Fields), pq.StringArray(in.Keywords), in.Region, in.Phone, in.Email, in.Capacity, s.now(),
 		pq.StringArray(in.Conflicts), normalizedOrgs(in.Conflicts), actorID)
 	if contest.IsUniqueViolation(err, "experts_identity") {
@@ -210,8 +239,8 @@ func (s *Service) UpdateExpert(ctx context.Context, actorID, id int64, in Expert
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return Expert{}, err
-	} else if n == 0 {
-		return Expert{}, fault.NotFound("err.expert.not_found")
+	} else if n == 0 { // put on another organizer's panel meanwhile
+		return Expert{}, notEditable()
 	}
 	return s.Expert(ctx, actorID, id)
 }
@@ -256,8 +285,8 @@ func (s *Service) ImportExperts(ctx context.Context, actorID int64, file io.Read
 
 // ImportExpertRows adds experts read from a file, all or none (unless
 // opt.SkipInvalid), like entry.ImportRows, as organizer actorID. An expert
-// already in the pool (same name and organization) is updated, but for
-// contact details actorID may not see.
+// already in the pool (same name and organization) is updated where actorID
+// may edit it (see editableSQL); otherwise its row has a problem.
 func (s *Service) ImportExpertRows(ctx context.Context, actorID int64, rows []ExpertRow, opt contest.ImportOptions) (contest.ImportResult, error) {
 	res := contest.ImportResult{Problems: []contest.RowProblem{}}
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -266,6 +295,19 @@ func (s *Service) ImportExpertRows(ctx context.Context, actorID int64, rows []Ex
 			in := row.ExpertInput
 			if err := in.normalize(); err != nil {
 				res.Problems = append(res.Problems, contest.RowProblems(row.Line, err)...)
+				res.Skipped++
+				continue
+			}
+			// An expert already in the pool that actorID may not edit is a
+			// problem of the row, not a change to other contests' expert.
+			var editable bool
+			err := tx.GetContext(ctx, &editable, `SELECT `+editableSQL("$3")+` FROM experts x WHERE x.name = $1 AND x.organization_norm = $2`,
+				in.Name, assign.NormalizeOrg(in.Organization), actorID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err == nil && !editable {
+				res.Problems = append(res.Problems, contest.RowProblem{Line: row.Line, Column: "name", Message: msgNotEditable})
 				res.Skipped++
 				continue
 			}

@@ -104,12 +104,14 @@ func (s *Service) RoundScoring(ctx context.Context, contestID int64, roundKey st
 // RankingReport is a round's ranking as its organizers read it: the ranking
 // and what it is computed from, every entry's standing against the reviews the
 // round requires (by blind code), and the entries of the round that are in no
-// ranking because no sheet of theirs is submitted, so that none vanishes.
+// ranking, because no sheet of theirs is submitted or because the organizers
+// withdrew them from the round, so that none vanishes.
 type RankingReport struct {
 	Ranking   scoring.Ranking
 	Scoring   RoundScoring
 	Reviews   map[string]judging.EntryReviews // blind code → standing, every entry of the round
-	NotScored []judging.EntryReviews          // entries of the round without a submitted sheet, by code (withdrawn ones too)
+	NotScored []judging.EntryReviews          // entries of the round without a submitted sheet, by code
+	Withdrawn []judging.EntryReviews          // entries withdrawn from the round by the organizers (whatever sheets they had), by code
 	Undecided []judging.EntryReviews          // entries waiting for the organizers' decision; publication is refused until none
 }
 
@@ -134,10 +136,13 @@ func (s *Service) RankingReport(ctx context.Context, contestID int64, roundKey s
 		ranked[r.Entry] = true
 	}
 	rep.Reviews = make(map[string]judging.EntryReviews, len(all))
-	rep.NotScored, rep.Undecided = []judging.EntryReviews{}, []judging.EntryReviews{}
+	rep.NotScored, rep.Withdrawn, rep.Undecided = []judging.EntryReviews{}, []judging.EntryReviews{}, []judging.EntryReviews{}
 	for _, e := range all {
 		rep.Reviews[e.Code] = e
-		if !ranked[e.Code] {
+		switch {
+		case e.Status == judging.ReviewsWithdrawn: // not ranked, scored or not: its own state
+			rep.Withdrawn = append(rep.Withdrawn, e)
+		case !ranked[e.Code]:
 			rep.NotScored = append(rep.NotScored, e)
 		}
 		if e.Undecided() {

@@ -38,7 +38,17 @@ var retryable = map[string]bool{
 	"ERR_UNEXPECTED_EOF": true, "ERR_READ_TIMEOUT": true, "ERR_CONNECTION_RESET": true, "ERR_SERVER_SHUTDOWN": true,
 }
 
-// tusError maps tusd's error codes to Podium's errors; the status stays tusd's.
+// clientSide are tusd's errors that are the client's connection's doing, not
+// the server's, whatever tusd's status (it answers a stalled body, a read
+// timeout, and a reset with 500 so that old clients retry): they answer with
+// Podium's status for them, 409 (tus clients retry a 409 too), never a 5xx.
+var clientSide = map[string]bool{
+	"ERR_UPLOAD_INTERRUPTED": true, "ERR_UNEXPECTED_EOF": true, "ERR_READ_TIMEOUT": true, "ERR_CONNECTION_RESET": true,
+	"ERR_LOCK_TIMEOUT": true,
+}
+
+// tusError maps tusd's error codes to Podium's errors; the status stays
+// tusd's, but for the client's own interruptions (clientSide).
 func tusError(code, body string) error {
 	switch code {
 	case "ERR_UPLOAD_NOT_FOUND":
@@ -119,7 +129,10 @@ func (s *Server) flushRewritten(e *errorRewriter, r *http.Request) {
 		code = map[int]string{404: "ERR_UPLOAD_NOT_FOUND", 423: "ERR_UPLOAD_LOCKED"}[e.status]
 	}
 	e.tusCode = code
-	_, out := s.cfg.Describe(r, tusError(code, body))
+	status, out := s.cfg.Describe(r, tusError(code, body))
+	if clientSide[code] {
+		e.status = status
+	}
 	h := e.w.Header()
 	if retryable[code] {
 		h.Set(RetryableHeader, "true")

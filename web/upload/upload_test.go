@@ -1,6 +1,7 @@
 package upload_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -60,7 +61,7 @@ type env struct {
 	complete func(finished) error // nil: accept
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, tweak ...func(*upload.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, blobDir: filepath.Join(dir, "blobs"), staging: filepath.Join(dir, "tus"), limit: 1 << 20}
@@ -68,7 +69,7 @@ func newEnv(t *testing.T) *env {
 	if e.blobs, err = blob.NewLocal(e.blobDir); err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = upload.New(upload.Config{
+	cfg := upload.Config{
 		StagingDir: e.staging,
 		BasePath:   base,
 		// The session, as far as these tests go, is a header.
@@ -104,8 +105,11 @@ func newEnv(t *testing.T) *env {
 		},
 		Describe: describeKeys,
 		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	if e.srv, err = upload.New(cfg); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
@@ -381,6 +385,42 @@ func TestResumeAfterBreak(t *testing.T) {
 	sum := sha256.Sum256(plan)
 	if len(d) != 1 || !bytes.Equal(d[0].SHA256, sum[:]) {
 		t.Fatalf("finished %+v", d)
+	}
+}
+
+// TestStalledPatch: a PATCH whose body stops coming (or never starts) is cut
+// off after the idle timeout with the usual 409 "interrupted", marked
+// retryable, never a 5xx; what arrived is kept and the upload resumes.
+func TestStalledPatch(t *testing.T) {
+	e := newEnv(t, func(c *upload.Config) { c.IdleTimeout = 300 * time.Millisecond })
+	plan := businessPlan(300)
+	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
+	for _, sent := range []int{0, 1000} {
+		conn, err := net.Dial("tcp", e.http.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := e.offset("alice", u)
+		fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nX-Test-User: alice\r\n"+
+			"Content-Type: application/offset+octet-stream\r\nUpload-Offset: %d\r\nContent-Length: %d\r\n\r\n", mustParse(t, u).Path, off, len(plan)-off)
+		conn.Write(plan[off : off+sent])
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		conn.Close()
+		wantError(t, resp{res.StatusCode, res.Header, string(body)}, http.StatusConflict, "conflict", upload.MsgInterrupted)
+		if res.Header.Get(upload.RetryableHeader) != "true" {
+			t.Errorf("a stall (%d bytes sent) not marked retryable: %v", sent, res.Header)
+		}
+		if got := e.offset("alice", u); got != off+sent {
+			t.Errorf("offset after a stall with %d bytes: %d, want %d", sent, got, off+sent)
+		}
+	}
+	off := e.offset("alice", u)
+	if r := e.patch("alice", u, off, plan[off:]); r.status != http.StatusNoContent || len(e.finished()) != 1 {
+		t.Fatalf("resume after the stalls: %d %s", r.status, r.body)
 	}
 }
 
