@@ -152,17 +152,20 @@ func saveStructure(ctx context.Context, tx *sqlx.Tx, contestID int64, c Setup) e
 		var roundID int64
 		err := tx.GetContext(ctx, &roundID, `
 			INSERT INTO rounds (contest_id, key, position, name_zh, name_en, kind, method, trim_min, reviews_per_entry,
-			                    advance_count, advance_percent, final_weight, tie_break, opens_at, closes_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			                    advance_count, advance_percent, final_weight, tie_break, opens_at, closes_at,
+			                    pitch_seconds, qa_seconds, names_public)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 			ON CONFLICT (contest_id, key) DO UPDATE SET
 			    position = EXCLUDED.position, name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en,
 			    kind = EXCLUDED.kind, method = EXCLUDED.method, trim_min = EXCLUDED.trim_min,
 			    reviews_per_entry = EXCLUDED.reviews_per_entry, advance_count = EXCLUDED.advance_count,
 			    advance_percent = EXCLUDED.advance_percent, final_weight = EXCLUDED.final_weight,
-			    tie_break = EXCLUDED.tie_break, opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at
+			    tie_break = EXCLUDED.tie_break, opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
+			    pitch_seconds = EXCLUDED.pitch_seconds, qa_seconds = EXCLUDED.qa_seconds, names_public = EXCLUDED.names_public
 			RETURNING id`,
 			contestID, r.Key, pos, r.NameZh, r.NameEn, r.Kind, r.Method, r.TrimMin, r.ReviewsPerEntry,
-			r.AdvanceCount, r.AdvancePercent, r.FinalWeight, pq.StringArray(NonNil(r.TieBreak)), r.OpensAt, r.ClosesAt)
+			r.AdvanceCount, r.AdvancePercent, r.FinalWeight, pq.StringArray(NonNil(r.TieBreak)), r.OpensAt, r.ClosesAt,
+			r.PitchSeconds, r.QASeconds, r.NamesPublic)
 		if err != nil {
 			return err
 		}
@@ -310,10 +313,13 @@ func loadRounds(ctx context.Context, q sqlx.QueryerContext, c *Contest) error {
 		TieBreak        pq.StringArray `db:"tie_break"`
 		OpensAt         *time.Time     `db:"opens_at"`
 		ClosesAt        *time.Time     `db:"closes_at"`
+		PitchSeconds    int            `db:"pitch_seconds"`
+		QASeconds       int            `db:"qa_seconds"`
+		NamesPublic     bool           `db:"names_public"`
 	}
 	err := sqlx.SelectContext(ctx, q, &rounds, `
 		SELECT id, key, name_zh, name_en, kind, state, method, trim_min, reviews_per_entry, advance_count,
-		       advance_percent, final_weight, tie_break, opens_at, closes_at
+		       advance_percent, final_weight, tie_break, opens_at, closes_at, pitch_seconds, qa_seconds, names_public
 		FROM rounds WHERE contest_id = $1 ORDER BY position`, c.ID)
 	if err != nil {
 		return err
@@ -347,7 +353,7 @@ func loadRounds(ctx context.Context, q sqlx.QueryerContext, c *Contest) error {
 		round := Round{Key: r.Key, NameZh: r.NameZh, NameEn: r.NameEn, Kind: r.Kind, State: r.State, Method: r.Method,
 			TrimMin: r.TrimMin, ReviewsPerEntry: r.ReviewsPerEntry, AdvanceCount: r.AdvanceCount, AdvancePercent: r.AdvancePercent,
 			FinalWeight: r.FinalWeight, TieBreak: []string(r.TieBreak), OpensAt: UTC(r.OpensAt), ClosesAt: UTC(r.ClosesAt),
-			Criteria: []Criterion{}, Quotas: []Quota{}}
+			Criteria: []Criterion{}, Quotas: []Quota{}, PitchSeconds: r.PitchSeconds, QASeconds: r.QASeconds, NamesPublic: r.NamesPublic}
 		for _, cr := range criteria {
 			if cr.RoundID == r.ID {
 				round.Criteria = append(round.Criteria, cr.Criterion)

@@ -104,6 +104,12 @@ type Round struct {
 	ClosesAt        *time.Time     `json:"closes_at"`
 	Criteria        []Criterion    `json:"criteria"`
 	Quotas          []Quota        `json:"quotas"`
+	// Live rounds' stage (contest/live): the pitch and Q&A timer's durations
+	// (default 8 and 7 minutes), and whether the judges see entrants' names
+	// (blindness off for this round, where the contest's rules make them public).
+	PitchSeconds int  `json:"pitch_seconds"`
+	QASeconds    int  `json:"qa_seconds"`
+	NamesPublic  bool `json:"names_public"`
 }
 
 // Criterion is one line of a round's rubric. Points are in hundredths.
@@ -174,6 +180,12 @@ func (c *Setup) Normalize() {
 		if r.TrimMin == 0 {
 			r.TrimMin = 5
 		}
+		if r.PitchSeconds == 0 {
+			r.PitchSeconds = 480
+		}
+		if r.QASeconds == 0 {
+			r.QASeconds = 420
+		}
 		for j := range r.Criteria {
 			cr := &r.Criteria[j]
 			cr.Key = strings.TrimSpace(cr.Key)
@@ -229,6 +241,12 @@ func (c *Setup) Validate() error {
 		}
 		if r.TrimMin < 3 || r.TrimMin > 100 {
 			p.Add(at+".trim_min", "err.round.trim_min")
+		}
+		if r.PitchSeconds < 1 || r.PitchSeconds > 7200 {
+			p.Add(at+".pitch_seconds", "err.round.stage_seconds")
+		}
+		if r.QASeconds < 1 || r.QASeconds > 7200 {
+			p.Add(at+".qa_seconds", "err.round.stage_seconds")
 		}
 		if r.ReviewsPerEntry < 1 || r.ReviewsPerEntry > 50 {
 			p.Add(at+".reviews_per_entry", "err.round.reviews_per_entry")

@@ -37,3 +37,17 @@ const (
 	AwardsConfirmed      Action = "awards.confirmed"
 	ResultsPublished     Action = "results.published" // 公示, with every result
 )
+
+// The live final (contest/live): rooms, the draw by lot, the stage, the
+// freeze and reveal of the public board.
+const (
+	LiveRoomsSet      Action = "live.rooms_set"
+	LiveDrawCommitted Action = "live.draw_committed" // the seed's SHA-256, before the draw
+	LiveDrawRevealed  Action = "live.draw_revealed"  // the seed and the order it gives
+	LiveSlotAbsent    Action = "live.slot_absent"    // an entrant marked absent, with the reason
+	LiveSlotMoved     Action = "live.slot_moved"     // an entrant moved to the end of the order, with the reason
+	LiveStage         Action = "live.stage"          // a stage operation: pitch, Q&A, timer, scoring opened or closed, result shown, next
+	LiveFrozen        Action = "live.frozen"
+	LiveRevealed      Action = "live.revealed" // one step of the reveal
+	LiveUnfrozen      Action = "live.unfrozen"
+)

@@ -31,6 +31,13 @@ type Service struct {
 	// Log takes what goes wrong where no caller hears it: a background run
 	// that failed, a run's progress that could not be recorded.
 	Log *slog.Logger
+	// SheetChanged, when set, is told of every score sheet submitted or
+	// reopened, after the change has committed to PostgreSQL (see
+	// SheetChange). It is called on the request's goroutine: it must return
+	// quickly (hand the work to a queue) and its failure cannot undo the
+	// change. The web layer sets it once, before serving, to republish the
+	// live board of the sheet's room (contest/live.Service.RoomsOfEntry).
+	SheetChanged func(ctx context.Context, ch SheetChange)
 
 	afterSolve func(attempt int) // tests change the round here, between a run's solve and its write
 
@@ -98,3 +105,34 @@ func (s *Service) Close(ctx context.Context) error {
 }
 
 func (s *Service) now() time.Time { return s.db.NowUTC() }
+
+// SheetChange is a score sheet that changed: submitted, or reopened by the organizers.
+type SheetChange struct {
+	ContestID    int64
+	RoundID      int64
+	EntryID      int64
+	AssignmentID int64
+	Submitted    bool // false: reopened
+}
+
+func (s *Service) sheetChanged(ctx context.Context, ch SheetChange) {
+	if s.SheetChanged != nil {
+		s.SheetChanged(ctx, ch)
+	}
+}
+
+// sheetChangedByAssignment tells SheetChanged of a reopened sheet, reading
+// its round and entry.
+func (s *Service) sheetChangedByAssignment(ctx context.Context, assignmentID int64) {
+	if s.SheetChanged == nil {
+		return
+	}
+	var ch SheetChange
+	if err := s.db.GetContext(ctx, &ch, `
+		SELECT r.contest_id AS "contestid", a.round_id AS "roundid", a.entry_id AS "entryid", a.id AS "assignmentid"
+		FROM assignments a JOIN rounds r ON r.id = a.round_id WHERE a.id = $1`, assignmentID); err != nil {
+		s.Log.Warn("sheet changed: its round not read", slog.Int64("assignment", assignmentID), slog.Any("err", err))
+		return
+	}
+	s.SheetChanged(ctx, ch)
+}

@@ -216,6 +216,13 @@ func (s *Service) lockOpenSheet(ctx context.Context, tx *sqlx.Tx, j access.Judge
 	if a.RoundState != contest.RoundOpen {
 		return a, Sheet{}, nil, fault.Conflict("err.score.round_not_open")
 	}
+	var liveOpen bool
+	if err := tx.GetContext(ctx, &liveOpen, `SELECT live_scoring_open($1)`, a.ID); err != nil {
+		return a, Sheet{}, nil, err
+	}
+	if !liveOpen {
+		return a, Sheet{}, nil, ErrLiveScoringClosed()
+	}
 	sheet, err := loadSheet(ctx, tx, a)
 	if err != nil {
 		return a, sheet, nil, err
@@ -312,6 +319,8 @@ func (s *Service) SubmitSheet(ctx context.Context, j access.JudgeSession, assign
 	case err == nil && !written.Free:
 		return nil, errInProgress()
 	case err == nil && written.Written:
+		s.sheetChanged(ctx, SheetChange{ContestID: t.ContestID.Int64, RoundID: t.RoundID.Int64, EntryID: t.EntryID.Int64,
+			AssignmentID: assignmentID, Submitted: true})
 		return response, nil
 	}
 	// Not written: something changed since the checks above (a twin request
@@ -410,6 +419,7 @@ type submitTarget struct {
 	RoundState  sql.NullString `db:"round_state"`
 	BlindCode   string         `db:"blind_code"`
 	SheetState  sql.NullString `db:"sheet_state"`
+	LiveOpen    bool           `db:"live_open"` // see live_scoring_open (migration 00013)
 	Keys        pq.StringArray `db:"keys"`
 	Names       pq.StringArray `db:"names"`
 	Max         pq.Int64Array  `db:"maxes"`
@@ -435,7 +445,8 @@ var submitTargetSQL = `
 		       EXISTS (SELECT FROM assignments ra JOIN rounds rr ON rr.id = ra.round_id
 		               WHERE ra.id = $2 AND ` + access.ReachSQL("rr.contest_id", "$4") + `) AS reached,
 		       a.round_id, r.contest_id, a.entry_id, r.state AS round_state,
-		       coalesce(b.code, '') AS blind_code, sh.state AS sheet_state, c.keys, c.names, c.maxes, c.weights, c.steps
+		       coalesce(b.code, '') AS blind_code, sh.state AS sheet_state,
+		       coalesce(live_scoring_open(a.id), true) AS live_open, c.keys, c.names, c.maxes, c.weights, c.steps
 		FROM (SELECT) AS one
 		LEFT JOIN idempotency_keys k ON k.account_id = $1 AND k.key = $3
 		LEFT JOIN assignments a ON a.id = $2 AND a.state = 'active'
@@ -471,6 +482,8 @@ func (t submitTarget) open() error {
 		return fault.Conflict("err.score.round_not_open")
 	case SheetState(t.SheetState.String) == SheetSubmitted:
 		return errAlreadySubmitted()
+	case !t.LiveOpen:
+		return ErrLiveScoringClosed()
 	}
 	return nil
 }
@@ -506,6 +519,13 @@ func (s *Service) ReopenSheet(ctx context.Context, actorID, contestID, assignmen
 	return s.reopenSheet(ctx, actorID, contestID, "", assignmentID, reason)
 }
 
+// ErrLiveScoringClosed is the refusal of a live round's sheet while scoring is
+// not open for its entry in its judge's room (contest/live): a judge cannot
+// score ahead, nor after the organizer closed scoring.
+func ErrLiveScoringClosed() error {
+	return &fault.Error{Code: fault.CodeConflict, Message: "err.live.scoring_not_open", Reason: "live_scoring_closed"}
+}
+
 // ReopenSheetInRound is ReopenSheet for a sheet of the round named: a sheet
 // of another round is not found.
 func (s *Service) ReopenSheetInRound(ctx context.Context, actorID, contestID int64, roundKey string, assignmentID int64, reason string) error {
@@ -521,11 +541,35 @@ func (s *Service) reopenSheet(ctx context.Context, actorID, contestID int64, rou
 	if reason == "" {
 		return fault.Invalid("reason", "err.score.reopen_reason")
 	}
-	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := s.ReopenSheetTx(ctx, tx, actorID, contestID, roundKey, assignmentID, reason)
+		return err
+	})
+	if err == nil {
+		s.sheetChangedByAssignment(ctx, assignmentID)
+	}
+	return err
+}
+
+// ReopenSheetTx is the reopening rule of ReopenSheetInRound (roundKey ""
+// for any round of the contest) in the caller's transaction, audited there;
+// the live stage reopens a judge's sheet this way together with its own
+// change. It returns the sheet's entry. SheetChanged is not called: the
+// caller tells its own listeners after its commit.
+func (s *Service) ReopenSheetTx(ctx context.Context, tx *sqlx.Tx, actorID, contestID int64, roundKey string, assignmentID int64, reason string) (int64, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return 0, fault.Invalid("reason", "err.score.reopen_reason")
+	}
+	var entryID int64
+	err := func() error {
 		// The round's row lock orders the reopening with a publication.
-		var round contest.RoundState
+		var round struct {
+			State contest.RoundState `db:"state"`
+			Entry int64              `db:"entry_id"`
+		}
 		err := tx.GetContext(ctx, &round, `
-			SELECT r.state FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id JOIN rounds r ON r.id = a.round_id
+			SELECT r.state, a.entry_id FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id JOIN rounds r ON r.id = a.round_id
 			WHERE sh.assignment_id = $1 AND r.contest_id = $2 AND ($3 = '' OR r.key = $3)
 			  AND a.state = 'active' AND sh.state = 'submitted'
 			FOR UPDATE OF sh, r`, assignmentID, contestID, roundKey)
@@ -534,16 +578,18 @@ func (s *Service) reopenSheet(ctx context.Context, actorID, contestID int64, rou
 			return fault.NotFound("err.score.not_submitted")
 		case err != nil:
 			return err
-		case round == contest.RoundPublished:
+		case round.State == contest.RoundPublished:
 			return fault.Conflict("err.results.published")
 		}
+		entryID = round.Entry
 		if _, err := tx.ExecContext(ctx, `UPDATE score_sheets SET state = 'reopened', updated_at = $2 WHERE assignment_id = $1`,
 			assignmentID, s.now()); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ScoreReopened, fmt.Sprint(assignmentID),
 			map[string]any{"assignment": assignmentID, "reason": reason})
-	})
+	}()
+	return entryID, err
 }
 
 // SubmittedSheet is a submitted sheet an organizer may reopen: its assignment and judge.
