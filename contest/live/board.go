@@ -60,7 +60,7 @@ type BoardEntry struct {
 	Code         string       `json:"code"`
 	Title        string       `json:"title"`
 	Organization string       `json:"organization"`
-	Judges       []BoardJudge `json:"judges"` // by seat
+	Judges       []BoardJudge `json:"judges"`          // by seat
 	Final        string       `json:"final,omitempty"` // the score, once shown (organizers: as soon as there are totals)
 	Rule         string       `json:"rule,omitempty"`  // the rule the score was computed by, e.g. "trimmed" or "plain mean of 4 sheets: trimmed needs at least 5"
 	Hidden       bool         `json:"hidden"`          // frozen: its totals and score are not revealed yet
