@@ -20,6 +20,7 @@ import (
 	"podium/contest/audit"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/contest/results"
 	"podium/files/blob"
 	"podium/files/pdftext"
@@ -88,6 +89,7 @@ type Domain struct {
 	Judging  *judging.Service
 	Results  *results.Service
 	Audit    *audit.Service
+	Live     *live.Service // the live final; web wires judging's SheetChanged to its boards
 }
 
 // newDomain builds the rooms on db, each given the rooms it calls.
@@ -95,6 +97,7 @@ func newDomain(db *sqlx.DB) *Domain {
 	h := contest.NewDB(db)
 	d := &Domain{DB: h, Contests: contest.New(h), Accounts: access.New(h), Entries: entry.New(h), Results: results.New(h), Audit: audit.New(db)}
 	d.Judging = judging.New(h, d.Accounts, d.Entries)
+	d.Live = live.New(h, d.Judging)
 	return d
 }
 

@@ -7,6 +7,7 @@
 //	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
 //	podium assign                      assign experts to entries from CSV files
+//	podium draw                        recompute a live final's pitch order from its seed
 package main
 
 import (
@@ -44,6 +45,7 @@ commands:
   audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
   assign                    assign experts to entries from CSV files
+  draw                      recompute a live final's pitch order from its seed
 
 Run 'podium <command> -h' for the flags of a command.
 `
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runScore(args[1:], stdout, stderr)
 	case "assign":
 		return runAssign(args[1:], stdout, stderr)
+	case "draw":
+		return runDraw(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

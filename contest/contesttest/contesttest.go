@@ -23,6 +23,7 @@ import (
 	"podium/contest/audit"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/contest/results"
 )
 
@@ -109,6 +110,7 @@ type Stores struct {
 	*Entries
 	*Judging
 	*Results
+	Live *live.Service // not embedded: its names (ReopenSheet, Rooms …) are its own
 }
 
 // NewStore returns the services on a fresh database with a settable clock and
@@ -136,6 +138,7 @@ func StoresOn(db *sqlx.DB) *Stores {
 	h := contest.NewDB(db)
 	s := &Stores{DB: h, Contests: contest.New(h), Audit: audit.New(db), Accounts: access.New(h), Entries: entry.New(h), Results: results.New(h)}
 	s.Judging = judging.New(h, s.Accounts, s.Entries)
+	s.Live = live.New(h, s.Judging)
 	return s
 }
 
