@@ -74,11 +74,17 @@ type ReviewDecision struct {
 
 // roundReviewsSQL lists a round's entries — accepted ones the round takes
 // (advancedFilter), and any other entry holding an active assignment in it —
-// with their reviews and decision. $1 is the round.
+// with their reviews and decision. $1 is the round. An entry placed in a
+// room of a live round (contest/live) counts only the assignments of the
+// judges seated in its room, and requires as many reviews as they are
+// (room_judges).
 const roundReviewsSQL = `
 	SELECT e.id AS entry_id, coalesce(b.code, '') AS code, e.title,
-	       count(a.id) FILTER (WHERE a.state = 'active') AS assigned,
-	       count(a.id) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted') AS submitted,
+	       count(a.id) FILTER (WHERE a.state = 'active' AND ` + seatedInRoom + `) AS assigned,
+	       count(a.id) FILTER (WHERE a.state = 'active' AND sh.state = 'submitted' AND ` + seatedInRoom + `) AS submitted,
+	       (SELECT count(*) FROM live_slots ls JOIN live_room_judges lj ON lj.room_id = ls.room_id
+	        WHERE ls.round_id = rr.id AND ls.entry_id = e.id) AS room_judges,
+	       EXISTS (SELECT FROM live_slots ls WHERE ls.round_id = rr.id AND ls.entry_id = e.id) AS in_room,
 	       d.kind, d.reviews, d.required, d.reason, acc.display_name AS by, d.decided_at AS at
 	FROM rounds rr JOIN entries e ON e.contest_id = rr.contest_id
 	LEFT JOIN blind_codes b ON b.round_id = rr.id AND b.entry_id = e.id
@@ -88,8 +94,14 @@ const roundReviewsSQL = `
 	LEFT JOIN accounts acc ON acc.id = d.decided_by
 	WHERE rr.id = $1 AND ((e.state = 'accepted' ` + advancedFilter + `)
 	      OR EXISTS (SELECT 1 FROM assignments x WHERE x.round_id = rr.id AND x.entry_id = e.id AND x.state = 'active'))
-	GROUP BY e.id, b.code, d.round_id, d.entry_id, acc.display_name
+	GROUP BY rr.id, e.id, b.code, d.round_id, d.entry_id, acc.display_name
 	ORDER BY b.code, e.id`
+
+// seatedInRoom holds for an assignment a of an entry e in no live room, or
+// of a judge seated in e's room.
+const seatedInRoom = `(NOT EXISTS (SELECT FROM live_slots ls WHERE ls.round_id = rr.id AND ls.entry_id = e.id)
+	     OR EXISTS (SELECT FROM live_slots ls JOIN live_room_judges lj ON lj.room_id = ls.room_id
+	                WHERE ls.round_id = rr.id AND ls.entry_id = e.id AND lj.expert_id = a.expert_id))`
 
 // roundReviews computes every entry's standing in a round.
 func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) ([]EntryReviews, error) {
@@ -100,17 +112,19 @@ func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) (
 		}
 	}
 	var rows []struct {
-		EntryID   int64          `db:"entry_id"`
-		Code      string         `db:"code"`
-		Title     string         `db:"title"`
-		Assigned  int            `db:"assigned"`
-		Submitted int            `db:"submitted"`
-		Kind      sql.NullString `db:"kind"`
-		Reviews   sql.NullInt64  `db:"reviews"`
-		Required  sql.NullInt64  `db:"required"`
-		Reason    sql.NullString `db:"reason"`
-		By        sql.NullString `db:"by"`
-		At        sql.NullTime   `db:"at"`
+		EntryID    int64          `db:"entry_id"`
+		Code       string         `db:"code"`
+		Title      string         `db:"title"`
+		Assigned   int            `db:"assigned"`
+		Submitted  int            `db:"submitted"`
+		RoomJudges int            `db:"room_judges"`
+		InRoom     bool           `db:"in_room"`
+		Kind       sql.NullString `db:"kind"`
+		Reviews    sql.NullInt64  `db:"reviews"`
+		Required   sql.NullInt64  `db:"required"`
+		Reason     sql.NullString `db:"reason"`
+		By         sql.NullString `db:"by"`
+		At         sql.NullTime   `db:"at"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &rows, roundReviewsSQL, r.ID); err != nil {
 		return nil, err
@@ -120,6 +134,9 @@ func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) (
 	for i, row := range rows {
 		e := EntryReviews{EntryID: row.EntryID, Code: row.Code, Title: row.Title, Required: required,
 			Assigned: row.Assigned, Submitted: row.Submitted, Reviews: row.Assigned}
+		if row.InRoom && row.RoomJudges > 0 {
+			e.Required = row.RoomJudges
+		}
 		if closed {
 			e.Reviews = row.Submitted
 		}

@@ -2,9 +2,11 @@ package live_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -312,6 +314,24 @@ func TestTwoRoomsScoreAtOnce(t *testing.T) {
 	if st := w.stage(t, 0, 0); st.Current.Recused || !st.ScoringOpen || st.Current.Names != nil {
 		t.Errorf("judge's stage %+v (blind: no names)", st.Current)
 	}
+	// Blind: nothing of the entrant's identity reaches the tablet.
+	blind, err := json.Marshal(w.stage(t, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(blind), "甲3") {
+		t.Errorf("a blind round's stage names the entrant: %s", blind)
+	}
+	// Unless the round's rules make names public (the organizer sees the setting).
+	if _, err := w.s.DB.Exec(`UPDATE rounds SET names_public = true WHERE contest_id = $1`, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.stage(t, 0, 0); st.Current.Names == nil || st.Current.Names.Title != "甲3项目" || st.Current.Names.Organization != "甲3团队" {
+		t.Errorf("names public: %+v", st.Current)
+	}
+	if r, _ := w.live.Room(ctx, w.contest.ID, a.ID); !r.NamesPublic {
+		t.Error("the organizer does not see that names are public")
+	}
 	// A judge of room 2 sees room 1 as not theirs.
 	if _, err := w.live.JudgeStage(ctx, w.judges[w.experts[5]], a.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("a judge of room 2 reads room 1: %v", err)
@@ -380,6 +400,21 @@ func TestTwoRoomsScoreAtOnce(t *testing.T) {
 	w.apply(t, 0, live.OpNext)
 	if st := w.stage(t, 3, 0); st.Current == nil || st.Current.Recused || st.ScoringOpen {
 		t.Errorf("next entry on 专家3's tablet: %+v", st)
+	}
+	// A room's entry requires its room's judges' reviews, not the whole panel's:
+	// 甲3 has four (its fifth judge is conflicted) and is short, for the organizers to decide.
+	reviews, err := w.s.RoundReviews(ctx, w.contest.ID, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range reviews {
+		want := 5
+		if e.EntryID == w.entries[3] {
+			want = 4
+		}
+		if e.Required != 5 || e.Assigned != want {
+			t.Errorf("entry %d: %d of %d reviews required, want %d of 5", e.EntryID, e.Assigned, e.Required, want)
+		}
 	}
 	if pub.Version <= a.Version {
 		t.Errorf("versions do not increase: %d then %d", a.Version, pub.Version)

@@ -14,13 +14,15 @@ import (
 
 	"podium/contest"
 	"podium/contest/audit"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
 // RoomInput is a room as the organizer sets it up: its name, the panel
 // members seated in it (expert ids, in seat order) and the entries pitching
 // in it (entry ids). With a single room, no judges seats the whole panel in
-// it (by expert id) and no entries puts every entry of the round in it.
+// it (by expert id) and no entries puts every entry of the round in it (those
+// judging.ReviewsOf lists, less the withdrawn).
 type RoomInput struct {
 	Name    string  `json:"name"`
 	Judges  []int64 `json:"judges"`
@@ -153,7 +155,7 @@ func (s *Service) RoomsOfEntry(ctx context.Context, roundID, entryID int64) ([]i
 
 // SetRooms sets a live round's rooms, replacing those it had: every room
 // named, every panel member in one room at most, every entry in one room at
-// most (the round's entries: those its panel is seated on). It is refused
+// most (the round's entries, less those withdrawn from it). It is refused
 // once a room of the round has committed its draw. Audited.
 func (s *Service) SetRooms(ctx context.Context, actorID, contestID int64, roundKey string, rooms []RoomInput) ([]Room, error) {
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -175,10 +177,16 @@ func (s *Service) SetRooms(ctx context.Context, actorID, contestID int64, roundK
 		if err := tx.SelectContext(ctx, &panel, `SELECT expert_id FROM panel_members WHERE round_id = $1 ORDER BY expert_id`, r.ID); err != nil {
 			return err
 		}
-		if err := tx.SelectContext(ctx, &entries, `
-			SELECT DISTINCT entry_id FROM assignments WHERE round_id = $1 AND state = 'active' ORDER BY entry_id`, r.ID); err != nil {
+		reviews, err := judging.ReviewsOf(ctx, tx, r)
+		if err != nil {
 			return err
 		}
+		for _, e := range reviews {
+			if e.Status != judging.ReviewsWithdrawn {
+				entries = append(entries, e.EntryID)
+			}
+		}
+		slices.Sort(entries)
 		if len(rooms) == 1 {
 			if len(rooms[0].Judges) == 0 {
 				rooms[0].Judges = panel
