@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/judging"
 )
@@ -76,7 +77,7 @@ func (s *Service) JudgeStage(ctx context.Context, j access.JudgeSession, roomID 
 	r := row.roomRow
 	now := s.now()
 	st := JudgeStage{RoomID: r.ID, Room: r.Name, RoundName: r.RoundName, Seat: row.Seat, Phase: r.Phase,
-		Timer: timerOf(r.Phase, r.PhaseStartedAt, r.PausedAt, r.PitchSeconds, r.QASeconds, now)}
+		Timer: timerOf(r.Phase, contest.UTC(r.PhaseStartedAt), contest.UTC(r.PausedAt), r.PitchSeconds, r.QASeconds, now)}
 	if st.Version, err = version(ctx, s.db, r.ContestID); err != nil {
 		return st, err
 	}
@@ -112,6 +113,6 @@ func (s *Service) JudgeStage(ctx context.Context, j access.JudgeSession, roomID 
 		e.Names = &PublicNames{Title: cur.Title, Organization: cur.Organization}
 	}
 	st.Current = e
-	st.ScoringOpen = !e.Recused && r.Phase == PhaseScoring && r.RoundState == "open" && e.SheetState != judging.SheetSubmitted
+	st.ScoringOpen = !e.Recused && r.Phase == PhaseScoring && contest.RoundState(r.RoundState) == contest.RoundOpen && e.SheetState != judging.SheetSubmitted
 	return st, nil
 }

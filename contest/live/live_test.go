@@ -174,8 +174,13 @@ func (w *world) submit(t *testing.T, expert, room int, total string) error {
 	if st.Current == nil || st.Current.AssignmentID == 0 {
 		t.Fatalf("专家%d has nothing to score: %+v", expert, st.Current)
 	}
-	key := fmt.Sprintf("k-%d-%d-%s-%d", expert, st.Current.AssignmentID, total, time.Now().UnixNano())
-	_, err := w.s.SubmitSheet(context.Background(), w.judges[w.experts[expert]], st.Current.AssignmentID, sheet(total), key, []byte(key))
+	return w.submitTo(expert, st.Current.AssignmentID, total)
+}
+
+// submitTo submits a sheet for an assignment of the expert (safe on any goroutine).
+func (w *world) submitTo(expert int, assignmentID int64, total string) error {
+	key := fmt.Sprintf("k-%d-%d-%s-%d", expert, assignmentID, total, time.Now().UnixNano())
+	_, err := w.s.SubmitSheet(context.Background(), w.judges[w.experts[expert]], assignmentID, sheet(total), key, []byte(key))
 	return err
 }
 
@@ -353,10 +358,12 @@ func TestTwoRoomsScoreAtOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 10)
 	for i, total := range map[int]string{0: "88.00", 1: "91.50", 2: "79.25", 4: "85.00"} {
-		wg.Go(func() { errs <- w.submit(t, i, 0, total) })
+		id := w.stage(t, i, 0).Current.AssignmentID
+		wg.Go(func() { errs <- w.submitTo(i, id, total) })
 	}
 	for i, total := range map[int]string{5: "88.00", 6: "91.50", 7: "79.25", 8: "85.00", 9: "90.00"} {
-		wg.Go(func() { errs <- w.submit(t, i, 1, total) })
+		id := w.stage(t, i, 1).Current.AssignmentID
+		wg.Go(func() { errs <- w.submitTo(i, id, total) })
 	}
 	wg.Wait()
 	close(errs)
