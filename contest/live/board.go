@@ -43,7 +43,9 @@ type Board struct {
 	Room        string       `json:"room"`
 	RoundName   string       `json:"round_name"`
 	RoundNameEn string       `json:"round_name_en"`
-	Method      string       `json:"method"` // the round's aggregation method (trimmed: highest and lowest struck)
+	Method      string       `json:"method"`               // the round's aggregation method (trimmed: highest and lowest struck)
+	Commitment  string       `json:"commitment,omitempty"` // the draw's commitment, hex SHA-256 of the seed, once made
+	Seed        string       `json:"seed,omitempty"`       // the draw's seed, once revealed (anyone can then run podium draw)
 	Frozen      bool         `json:"frozen"`
 	Phase       Phase        `json:"phase"`
 	Timer       Timer        `json:"timer"`
@@ -144,7 +146,8 @@ func seatName(seat int) string { return fmt.Sprintf("%04d", seat) } // name orde
 func Derive(in BoardInput, aud Audience) (Board, error) {
 	r := in.Room
 	b := Board{Version: in.Version, Audience: aud, RoomID: r.ID, Room: r.Name, RoundName: in.Round.Name,
-		RoundNameEn: in.Round.NameEn, Method: string(in.Round.Options.Method), Frozen: r.Frozen, Phase: r.Phase,
+		RoundNameEn: in.Round.NameEn, Method: string(in.Round.Options.Method), Commitment: r.Commitment, Seed: r.Seed,
+		Frozen: r.Frozen, Phase: r.Phase,
 		Timer: r.Timer, Order: []BoardSlot{}, Ranking: []BoardRank{}}
 	public := aud == AudiencePublic
 	bySlot := map[string]Slot{}

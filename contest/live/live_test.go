@@ -242,6 +242,10 @@ func TestDrawIsCommittedThenRevealed(t *testing.T) {
 	if r.Current == nil || *r.Current != r.Slots[0].ID || r.Phase != live.PhaseWaiting {
 		t.Errorf("after the draw the first is called: %+v", r)
 	}
+	pub, err := w.live.Board(ctx, w.contest.ID, room, live.AudiencePublic)
+	if err != nil || pub.Commitment != committed.Commitment || pub.Seed != "第一会场 2026-12-07 抽签" || len(pub.Order) != 4 {
+		t.Errorf("the big screen shows the commitment, the seed and the order: %+v %v", pub, err)
+	}
 	if _, err := w.live.RevealDraw(ctx, w.organizer.ID, w.contest.ID, room, "第一会场 2026-12-07 抽签"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("a second reveal: %v", err)
 	}
