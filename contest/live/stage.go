@@ -164,6 +164,9 @@ func (s *Service) ReopenSheet(ctx context.Context, actorID, contestID, roomID in
 		if r.Current == nil || (r.Phase != PhaseScoring && r.Phase != PhaseClosed && r.Phase != PhaseResult) {
 			return "", nil, errPhase()
 		}
+		if contest.RoundState(r.RoundState) != contest.RoundOpen { // the judge could not submit again
+			return "", nil, fault.Conflict("err.score.round_not_open")
+		}
 		var a struct {
 			Assignment int64 `db:"assignment_id"`
 			Entry      int64 `db:"entry_id"`
