@@ -332,7 +332,9 @@ func TestRedisRestartNewEpoch(t *testing.T) {
 	var mu sync.Mutex
 	truth := int64(0)
 	var broker *Broker
-	upd := func(v int64) Update { return Update{Board: "b", Version: v, Data: json.RawMessage(fmt.Sprintf(`{"v":%d}`, v))} }
+	upd := func(v int64) Update {
+		return Update{Board: "b", Version: v, Data: json.RawMessage(fmt.Sprintf(`{"v":%d}`, v))}
+	}
 	rebuilds := 0
 	hub := NewHub(Options{MinInterval: -1})
 	broker = NewBroker(rdb, hub, BrokerOptions{Prefix: "podium:", CheckInterval: 50 * time.Millisecond,
