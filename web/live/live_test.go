@@ -412,3 +412,40 @@ func seen(msgs []Message, ok func(Message) bool) bool {
 	}
 	return false
 }
+
+func TestReconcileCorrectsRedisAndScreens(t *testing.T) {
+	rdb, prefix := sharedRedis(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	hub := NewHub(Options{MinInterval: -1})
+	broker := NewBroker(rdb, hub, BrokerOptions{Prefix: prefix, CheckInterval: 100 * time.Millisecond})
+	wg.Go(func() { _ = broker.Run(ctx) })
+	s := watch(t, serve(t, hub), "b", Position{})
+	waitSubscribed(t, rdb, broker, 1)
+	truth := Update{Board: "b", Version: 7, Data: json.RawMessage(`{"top":"entry-1"}`), Ranking: []Rank{{"entry-1", 90}, {"entry-2", 80}}}
+	if err := broker.Publish(ctx, truth); err != nil {
+		t.Fatal(err)
+	}
+	s.until(t, 5*time.Second, "v7", version(7))
+	if differs, err := broker.Reconcile(ctx, truth); err != nil || differs {
+		t.Fatalf("reconcile of an intact board: %v %v", differs, err)
+	}
+	// Redis drifts from the truth at the same version (a bug, an operator's hand).
+	wrong := Update{Board: "b", Version: 7, Data: json.RawMessage(`{"top":"entry-2"}`), Ranking: []Rank{{"entry-2", 95}}}
+	if _, err := broker.publish(ctx, wrong, true); err != nil {
+		t.Fatal(err)
+	}
+	s.until(t, 5*time.Second, "the wrong board", func(m Message) bool { return string(m.Data) == `{"top":"entry-2"}` })
+	differs, err := broker.Reconcile(ctx, truth)
+	if err != nil || !differs {
+		t.Fatalf("reconcile of a drifted board: %v %v", differs, err)
+	}
+	got := s.until(t, 5*time.Second, "the corrected board", func(m Message) bool { return string(m.Data) == `{"top":"entry-1"}` })
+	if m := got[len(got)-1]; m.Version != 7 {
+		t.Errorf("corrected at v%d, want 7", m.Version)
+	}
+	if r, _ := broker.Ranking(ctx, "b"); len(r) != 2 || r[0] != (Rank{"entry-1", 90}) {
+		t.Errorf("ranking after the correction: %v", r)
+	}
+}
