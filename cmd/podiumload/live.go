@@ -120,8 +120,8 @@ func liveRun(ctx context.Context, cfg liveConfig, stdout, stderr io.Writer) erro
 	for _, r := range results {
 		if r.storm != nil {
 			st := r.storm
-			fmt.Fprintf(stdout, "reconnect storm (%s): %d of %d reached v%d; catch-up p50 %.1f ms, p99 %.1f ms, max %.1f ms; snapshots from memory %d, boards loaded from Redis %d, PostgreSQL queries 0\n",
-				r.name, st.Reached, st.Clients, st.Version, st.P50, st.P99, st.Max, r.fromMemory, r.fromSrc)
+			fmt.Fprintf(stdout, "reconnect storm (%s): %d of %d reached v%d; catch-up p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d dials failed and retried); snapshots from memory %d, boards loaded from Redis %d, PostgreSQL queries 0\n",
+				r.name, st.Reached, st.Clients, st.Version, st.P50, st.P99, st.Max, st.Redials, r.fromMemory, r.fromSrc)
 		}
 	}
 	if len(results) == 2 {
@@ -174,9 +174,27 @@ func livePhase(ctx context.Context, cfg liveConfig, name string, stderr io.Write
 		res.memPerConn = float64(int64(after.HeapInuse+after.StackInuse)-int64(before.HeapInuse+before.StackInuse)) / float64(conns)
 	}
 
-	// The judges: each submission publishes the board's next version, in turn.
+	// The stuck spectators must be gone within 10 s: watch for it.
 	stuck := int(float64(cfg.spectators) * cfg.stuck)
-	firstEvent := time.Now()
+	ready := time.Now()
+	droppedIn := make(chan time.Duration, 1)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go func() {
+		for stuck > 0 {
+			if st := srv.stats(); st.Dropped+st.TimedOut >= int64(stuck) {
+				droppedIn <- time.Since(ready)
+				return
+			}
+			select {
+			case <-watchCtx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+
+	// The judges: each submission publishes the board's next version, in turn.
 	var version atomic.Int64
 	var mu sync.Mutex
 	tick := time.NewTicker(cfg.interval)
@@ -222,19 +240,15 @@ func livePhase(ctx context.Context, cfg liveConfig, name string, stderr io.Write
 	if err := json.Unmarshal([]byte(line), &res.swarm); err != nil {
 		return res, err
 	}
-	// The stuck spectators must be gone within 10 s of the first event.
-	for stuck > 0 && time.Since(firstEvent) < 20*time.Second {
-		st := srv.stats()
-		if st.Dropped+st.TimedOut >= int64(stuck) {
-			break
+	if stuck > 0 {
+		select {
+		case res.droppedIn = <-droppedIn:
+		case <-time.After(30 * time.Second):
+			res.droppedIn = -1 // not all of them
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	st := srv.stats()
 	res.dropped = st.Dropped + st.TimedOut
-	if stuck > 0 {
-		res.droppedIn = time.Since(firstEvent)
-	}
 	if name == "podium" && cfg.reconnect {
 		swarm.send("storm")
 		line, err := swarm.expect("storm")
@@ -539,6 +553,7 @@ type swarmReport struct {
 
 type stormReport struct {
 	Clients, Reached int
+	Redials          int64 // failed dials, retried
 	Version          int64
 	P50, P99, Max    float64
 }
@@ -649,7 +664,8 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			}
 			readers.Wait()
 			times := make([]int32, len(all))
-			reached := atomic.Int64{}
+			var reached, redials atomic.Int64
+			var lastErr atomic.Pointer[error]
 			var sw sync.WaitGroup
 			start := time.Now()
 			for i, s := range all {
@@ -658,9 +674,17 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 					t0 := time.Now()
 					s.mu.Lock()
 					// A page loaded afresh: it shows nothing and needs the snapshot.
-					s.target, s.reachedAt, s.last = last, make(chan struct{}), 0
+					reachedAt := make(chan struct{})
+					s.target, s.reachedAt, s.last = last, reachedAt, 0
 					s.mu.Unlock()
 					ws, _, err := dialer.DialContext(ctx, s.url, nil)
+					for try := 1; err != nil && try < 5 && ctx.Err() == nil; try++ {
+						// A screen retries, as the page's script does.
+						redials.Add(1)
+						lastErr.Store(&err)
+						time.Sleep(time.Duration(try) * 100 * time.Millisecond)
+						ws, _, err = dialer.DialContext(ctx, s.url, nil)
+					}
 					if err != nil {
 						times[i] = -1
 						return
@@ -668,7 +692,7 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 					s.ws = ws
 					readers.Go(func() { s.read(ws) })
 					select {
-					case <-s.reachedAt:
+					case <-reachedAt:
 						times[i] = int32(time.Since(t0) / time.Microsecond)
 						reached.Add(1)
 					case <-time.After(30 * time.Second):
@@ -679,7 +703,11 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			sw.Wait()
 			ok := slices.DeleteFunc(slices.Clone(times), func(t int32) bool { return t < 0 })
 			slices.Sort(ok)
-			raw, _ := json.Marshal(stormReport{Clients: len(all), Reached: int(reached.Load()), Version: last, P50: pct(ok, 50), P99: pct(ok, 99), Max: pct(ok, 100)})
+			if e := lastErr.Load(); e != nil {
+				fmt.Fprintf(stderr, "podiumload live-swarm: %d failed dials during the storm, retried; the last: %v\n", redials.Load(), *e)
+			}
+			raw, _ := json.Marshal(stormReport{Clients: len(all), Reached: int(reached.Load()), Version: last, Redials: redials.Load(),
+				P50: pct(ok, 50), P99: pct(ok, 99), Max: pct(ok, 100)})
 			fmt.Fprintf(stdout, "storm %s\n", raw)
 		case "quit":
 			for _, s := range all {
