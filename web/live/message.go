@@ -22,6 +22,17 @@
 // (?version=&epoch=); it gets the current snapshot, from the hub's memory or, the
 // first time an instance serves the board, from Redis — never from PostgreSQL.
 //
+// Wiring, in the app: one Hub and one Broker per process, on the app's Redis
+// client and key prefix; Broker.Run is background work whose owner waits for it,
+// and Hub.Close runs at shutdown (hijacked connections are not the HTTP
+// server's to drain). A route authorizes the screen for a board and calls
+// Hub.Serve. After a change commits, the app derives the board — its data and
+// its version read in one snapshot of the database, so that newer data never
+// carries an older version — and calls Broker.Publish; a failure there is
+// logged, never the change's failure. BrokerOptions.Rebuild derives and
+// publishes every live board; after a freeze, a reveal or a reopening the app
+// calls Broker.Reconcile with the board derived afresh.
+//
 // This package imports no Podium domain package: boards are keys and opaque JSON.
 package live
 
