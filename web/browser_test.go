@@ -64,7 +64,6 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 // screen, adds a track and a rubric criterion with the editor's "add a row" buttons,
 // and saves: what was typed into the added rows is what gets stored.
 func TestBrowserContestEditorAddsRows(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	ctx := newBrowser(t, 820, 1180)
@@ -150,7 +149,6 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 // it with resumable uploads (CSRF header from the page), shows it done, and the
 // file is recorded on the entry. A wrong file shows the server's message.
 func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

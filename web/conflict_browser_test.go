@@ -27,7 +27,6 @@ import (
 // The server sees every request the page makes (its service worker's too), so
 // the test watches them there, in front of the real handler.
 func TestBrowserJudgeActsOnConflictReasons(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "conflict-browser", 2)
 	ctx := context.Background()

@@ -28,7 +28,6 @@ import (
 // has nothing; when the network returns the page submits it by itself, exactly
 // once, and cannot submit again.
 func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

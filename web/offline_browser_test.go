@@ -56,7 +56,6 @@ const keptList = `caches.keys().then(ns => Promise.all(ns.map(n => caches.open(n
 // copy is refreshed to the submitted sheet, nothing written is ever cached,
 // and logging out clears every copy.
 func TestBrowserJudgePagesWorkOffline(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	var lines []string // text enough for the test to see on the page it draws
 	for i := 1; i <= 20; i++ {

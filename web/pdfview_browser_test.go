@@ -34,7 +34,6 @@ import (
 // Screenshots are kept in $PODIUM_SCREENSHOT_DIR, or $TMPDIR/podium-screenshots
 // when it is not set (the path is logged), for a person or a CI job to look at.
 func TestBrowserJudgeReadsBusinessPlan(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	const pages = 3
 	var lines []string

@@ -18,7 +18,6 @@ import (
 // reason: the assignment is recused, the other panel judge takes the entry, and
 // the judge is back on their list.
 func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

@@ -16,7 +16,6 @@ import (
 // awards page, confirms, publishes the round through its confirmation step and
 // opens the public results page: the prizes chosen are the ones published.
 func TestBrowserOrganizerDecidesTieAndPublishes(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h)
 	eagle, seed := w.codes["工业视觉质检"], w.codes["可降解包装材料"]

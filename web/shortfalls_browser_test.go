@@ -21,7 +21,6 @@ import (
 // shows the rule applied and the entry not scored; publication is refused
 // naming the entry still undecided; the organizer's home lists it too.
 func TestBrowserShortfallPages(t *testing.T) {
-	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newShortWorld(t, h, 4)

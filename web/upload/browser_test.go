@@ -93,7 +93,6 @@ func browser(t *testing.T) context.Context {
 // up in two chunks with the CSRF header, the progress bar fills and the status
 // says so; a picture chosen as a business plan shows the server's message.
 func TestBrowserUpload(t *testing.T) {
-	t.Parallel()
 	e, srv, patches := newBrowserEnv(t)
 	ctx := browser(t)
 	dir := t.TempDir()
