@@ -19,6 +19,7 @@ import (
 // shared), but the session the link gives reaches only the inviting contest:
 // nothing of the judge's work here can be read or written through it.
 func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	x := w.contest.ID
@@ -139,6 +140,7 @@ func TestJudgeSessionReachesOnlyItsContests(t *testing.T) {
 // A redemption whose reply was lost is retried with the same key and gets in;
 // any other device is still refused.
 func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
+	t.Parallel()
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -276,6 +278,7 @@ func TestInviteRedemptionRetriesWithItsKey(t *testing.T) {
 // The pool is shared, but an expert's phone and email belong to the contests
 // the expert serves: another organizer neither sees nor overwrites them.
 func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	orgX := contesttest.Account(t, s, access.RoleOrganizer, "x@example.com")

@@ -124,6 +124,7 @@ func (w assignWorld) run(t *testing.T, round string) judging.AssignmentRun {
 }
 
 func TestConflictsAreComputedInTheDatabase(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	n, err := w.s.ComputeConflicts(ctx, w.contest.ID)
@@ -158,6 +159,7 @@ func TestConflictsAreComputedInTheDatabase(t *testing.T) {
 }
 
 func TestAssignmentRunHoldsTheRules(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
@@ -206,6 +208,7 @@ func TestAssignmentRunHoldsTheRules(t *testing.T) {
 // A round that cannot be fully served is assigned as far as it can be, and
 // the run reports every entry left short, by entry, with the reason as data.
 func TestAssignmentServesImpossibleRoundsAsFarAsItCan(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	w.advanceAll(t, "prelim")
 	w.panel(t, "semi", "周专家", "吴专家", "李专家") // five reviews per entry, three experts
@@ -226,6 +229,7 @@ func TestAssignmentServesImpossibleRoundsAsFarAsItCan(t *testing.T) {
 }
 
 func TestRecusalIsReplacedAndAudited(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	w.panel(t, "prelim", "赵专家", "钱专家", "孙专家", "李专家", "周专家", "吴专家")
@@ -282,6 +286,7 @@ func TestRecusalIsReplacedAndAudited(t *testing.T) {
 }
 
 func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	w.panel(t, "prelim", "赵专家", "钱专家", "周专家", "吴专家")
@@ -312,6 +317,7 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 }
 
 func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
+	t.Parallel()
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -336,6 +342,7 @@ func TestInterruptedRunDoesNotBlockTheRound(t *testing.T) {
 }
 
 func TestLivePanelJudgesEveryEntryExceptConflicts(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	c := w.contest

@@ -10,6 +10,7 @@ import (
 // A judge reads the entry's text with the organization's brand and short
 // names blacked out, however they are spelled, as its full name is.
 func TestJudgeReadsNoBrandOrShortName(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	if _, err := w.s.DB.Exec(`UPDATE entries SET snapshot = jsonb_set(jsonb_set(snapshot, '{organization,name}', '"NovaSense柔感科技有限公司"'),

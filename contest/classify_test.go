@@ -18,6 +18,7 @@ import (
 // Text PostgreSQL cannot store (a NUL byte, invalid UTF-8) is the caller's
 // invalid input, not an internal error, whichever store method meets it.
 func TestUnstorableTextIsInvalid(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	for _, name := range []string{"张\x00三", "张\xff三"} {
@@ -35,6 +36,7 @@ func TestUnstorableTextIsInvalid(t *testing.T) {
 // A PostgreSQL that cannot be reached is CodeUnavailable (503 on the web), not
 // an internal error: here a store whose server's port is closed.
 func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,7 @@ func (w entrantWorld) addPlan(t *testing.T, entryID int64, id, text string) {
 }
 
 func TestOrganizationProfile(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	a := contesttest.Account(t, s, access.RoleEntrant, "a@example.com")
@@ -109,6 +110,7 @@ func TestOrganizationProfile(t *testing.T) {
 }
 
 func TestEntryLifecycleAndDeadline(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t)
 	ctx := context.Background()
 	s := w.s
@@ -218,6 +220,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 }
 
 func TestIdentityLeakWarnsThenFlags(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t)
 	ctx := context.Background()
 	w.s.FindIdentity = func(text string, names []string) []string { // the contract; pdftext tests the real finder
@@ -256,6 +259,7 @@ func TestIdentityLeakWarnsThenFlags(t *testing.T) {
 // XMP) names the entrant is warned about and flagged like one whose text does,
 // and the entrant and the organizers read what named them.
 func TestIdentityLeakInMetadata(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t)
 	ctx := context.Background()
 	w.s.FindIdentity = func(text string, names []string) []string {
@@ -299,6 +303,7 @@ func TestIdentityLeakInMetadata(t *testing.T) {
 }
 
 func TestReviewAndImport(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t)
 	ctx := context.Background()
 	organizer, err := w.s.Authenticate(ctx, "org@example.com", contesttest.Password)
@@ -374,6 +379,7 @@ func TestReviewAndImport(t *testing.T) {
 // refused — by its content, or because the deadline passed while it was on
 // its way — leaves nothing in the blob store.
 func TestAcceptUpload(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t)
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -17,6 +17,7 @@ import (
 // contest's import) neither hands its contacts to the importing organizer nor
 // swallows the row's own. Conflicts still find the organization by its code.
 func TestImportedOrganizationIsTheContestsOwn(t *testing.T) {
+	t.Parallel()
 	w := newEntrantWorld(t) // the entrant's profile: 星河智能科技有限公司, 91440300708461136T, 张伟 13800138000, 李娜
 	ctx := context.Background()
 	orgY := contesttest.Account(t, w.s, access.RoleOrganizer, "org-y@example.com")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRemindersReachBehindJudgesOnly(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	clock := &contesttest.Clock{T: w.s.DB.Now()}

@@ -104,6 +104,7 @@ func prelimWithTie(t *testing.T) assignWorld {
 }
 
 func TestAwardTiesAreDecidedWithinTheirPlaces(t *testing.T) {
+	t.Parallel()
 	w := prelimWithTie(t)
 	ctx := context.Background()
 	id := w.contest.ID
@@ -142,6 +143,7 @@ func TestAwardTiesAreDecidedWithinTheirPlaces(t *testing.T) {
 }
 
 func TestPublishingFixesTheResults(t *testing.T) {
+	t.Parallel()
 	w := prelimWithTie(t)
 	ctx := context.Background()
 	id, org := w.contest.ID, w.organizer.ID
@@ -306,6 +308,7 @@ func weightedPreliminary(t *testing.T, awards []contest.AwardQuota) assignWorld 
 //
 // 鹰眼 and 星河 have no semifinal score: they are not in the combined ranking.
 func TestCombinedRankingWeighsRounds(t *testing.T) {
+	t.Parallel()
 	w := weightedPreliminary(t, nil)
 	ctx := context.Background()
 	id := w.contest.ID
@@ -357,6 +360,7 @@ func TestCombinedRankingWeighsRounds(t *testing.T) {
 //	combined:    绿种 0.3 × 60.75 + 0.7 × 80.00 = 18.225 + 56.00 = 74.225 → 74.23
 //	             芯算 0.3 × 75.00 + 0.7 × 79.00 = 22.50 + 55.30 = 77.80 → 芯算 first
 func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
+	t.Parallel()
 	w := weightedPreliminary(t, []contest.AwardQuota{{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1}})
 	ctx := context.Background()
 	id := w.contest.ID
@@ -406,6 +410,7 @@ func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
 // The award quotas are the contest's prizes: a preliminary round gives none,
 // however its ranking looks, and nothing is recorded when it is asked to.
 func TestAwardsOnlyOnTheLastRound(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t) // preliminary, then semifinal
 	ctx := context.Background()
 	id := w.contest.ID
@@ -480,6 +485,7 @@ func (w assignWorld) rescore(t *testing.T, round, org string, sheet judging.Shee
 // that it is never published as if current. On an unchanged ranking the other
 // decision stays.
 func TestReconfirmingOneDecisionForgetsTheOtherOnAChangedRanking(t *testing.T) {
+	t.Parallel()
 	w := prelimWithTie(t)
 	ctx := context.Background()
 	id, org := w.contest.ID, w.organizer.ID
@@ -576,6 +582,7 @@ func TestReconfirmingOneDecisionForgetsTheOtherOnAChangedRanking(t *testing.T) {
 // Prizes are given on the last round only, so the combined ranking decides
 // only when the last round is also the last weighted one.
 func TestCombinedRankingDecidesOnlyTheLastRound(t *testing.T) {
+	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
 	c, _ := w.s.Contest(ctx, w.contest.ID)
@@ -599,6 +606,7 @@ func TestCombinedRankingDecidesOnlyTheLastRound(t *testing.T) {
 // round can be neither opened nor closed again (err.results.published). A
 // sheet is reopened only in its own round.
 func TestPublishedRoundIsFinalForReopeningAndItsState(t *testing.T) {
+	t.Parallel()
 	w := prelimWithTie(t)
 	ctx := context.Background()
 	id, org := w.contest.ID, w.organizer.ID

@@ -80,6 +80,7 @@ func hash(s string) []byte {
 }
 
 func TestJudgeSeesOnlyABlindEntry(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	// Before the round opens, nothing is visible.
@@ -109,6 +110,7 @@ func TestJudgeSeesOnlyABlindEntry(t *testing.T) {
 }
 
 func TestSubmitExactlyOnce(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	in := marks("30.5", "20", "25")
@@ -213,6 +215,7 @@ func TestSubmitExactlyOnce(t *testing.T) {
 // counts: it is neither offered for reopening nor reopened, whichever way the
 // organizer asks.
 func TestRemovedAssignmentsSheetIsNotReopened(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
@@ -237,6 +240,7 @@ func TestRemovedAssignmentsSheetIsNotReopened(t *testing.T) {
 }
 
 func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	// One entry per track and group advances.
@@ -319,6 +323,7 @@ func TestAdvancementIsConfirmedAndFeedsTheNextRound(t *testing.T) {
 }
 
 func TestAwardsFollowRankAndQuotas(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	c, _ := w.s.Contest(ctx, w.contest.ID)
@@ -377,6 +382,7 @@ func TestAwardsFollowRankAndQuotas(t *testing.T) {
 
 // The stored response is the sheet exactly as the judge reads it back.
 func TestSubmittedResponseIsTheStoredSheet(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
@@ -409,6 +415,7 @@ func TestSubmittedResponseIsTheStoredSheet(t *testing.T) {
 
 // A key whose first request is still being written answers 409 at once.
 func TestSubmissionInProgressIsAConflict(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
@@ -433,6 +440,7 @@ func TestSubmissionInProgressIsAConflict(t *testing.T) {
 // the contest's audit chain after, is refused: nothing is accepted once the
 // round is closed, and the chain never shows a score after the close.
 func TestSubmissionOvertakenByTheRoundClosingIsRefused(t *testing.T) {
+	t.Parallel()
 	w := newScoringWorld(t)
 	ctx := context.Background()
 	if err := w.s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSetupValidation(t *testing.T) {
+	t.Parallel()
 	ten, zero, pct := 10, 0, 101
 	early := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	late := early.Add(24 * time.Hour)
@@ -104,6 +105,7 @@ func TestSetupValidation(t *testing.T) {
 }
 
 func TestSetupNormalizeDefaults(t *testing.T) {
+	t.Parallel()
 	c := contesttest.Setup("Defaults ")
 	c.Rounds[0].TrimMin = 0
 	c.Rounds[0].Criteria[0].Weight = 0

@@ -139,6 +139,7 @@ func wantRefusal(t *testing.T, err error, message string, titles ...string) {
 // the ranking explains that trimmed took the plain mean, publication is
 // refused, and accepting the shortfall with a reason (audited) unblocks it.
 func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
+	t.Parallel()
 	w := newShortfallWorld(t, 2)
 	ctx := context.Background()
 	if run := w.run(t, "prelim"); run.State != judging.RunDone || run.Added != 10 {
@@ -233,6 +234,7 @@ func TestUnreplaceableRecusalIsAShortfallUntilAccepted(t *testing.T) {
 // Only assigning undoes an accepted shortfall: the entry's decision is
 // forgotten and audited with the assignment.
 func TestAssigningUndoesTheDecision(t *testing.T) {
+	t.Parallel()
 	w := newShortfallWorld(t, 3)
 	ctx := context.Background()
 	run := w.run(t, "prelim")
@@ -262,6 +264,7 @@ func TestAssigningUndoesTheDecision(t *testing.T) {
 // the entry left without reviews is shown as not scored and blocks
 // publication until it is withdrawn from the round (audited) or assigned.
 func TestPartialRunAndUnscoredEntry(t *testing.T) {
+	t.Parallel()
 	w := newShortfallWorld(t, 4)
 	ctx := context.Background()
 	run := w.run(t, "prelim")

@@ -24,6 +24,7 @@ func wantCode(t *testing.T, err error, code fault.Code) *fault.Error {
 }
 
 func TestCreateAndLoadContest(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -85,6 +86,7 @@ func TestCreateAndLoadContest(t *testing.T) {
 }
 
 func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -161,6 +163,7 @@ func TestUpdateContestKeepsIdentityAndIsAtomic(t *testing.T) {
 }
 
 func TestAccountsAndAuthentication(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	a, err := s.CreateAccount(ctx, access.NewAccount{Role: access.RoleEntrant, Email: " Li.Lei@Example.COM ", DisplayName: "李雷", Password: "correct horse"})
@@ -201,6 +204,7 @@ func TestAccountsAndAuthentication(t *testing.T) {
 }
 
 func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
 	a := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -244,6 +248,7 @@ func TestSessionLifecycle(t *testing.T) {
 }
 
 func TestInviteIsSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
 	s, clock := contesttest.NewStore(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
@@ -313,6 +318,7 @@ func TestInviteIsSingleUseAndExpires(t *testing.T) {
 }
 
 func TestOpenDBCreatesMissingDatabaseAndExplainsUnreachableServer(t *testing.T) {
+	t.Parallel()
 	dsn := contesttest.NewDSN(t)
 	if err := contest.DropDatabase(context.Background(), dsn); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // An entry withdrawn from the round after a judge scored it is reported as
 // withdrawn, with the decision, never as not scored.
 func TestWithdrawnEntryIsNotReportedAsNotScored(t *testing.T) {
+	t.Parallel()
 	w := newShortfallWorld(t, 4)
 	ctx := context.Background()
 	w.run(t, "prelim")

@@ -15,6 +15,7 @@ import (
 // 00012 gives every imported entry its contest's own organization record, made
 // from what its import row said, and removes records nothing uses any more.
 func TestImportedEntriesGetTheirContestsRecord(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := sql.Open("postgres", contesttest.NewDSN(t))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // An organizer imports experts, sets a panel, runs the assignment in the
 // background and reads the result; a judge recuses and is replaced.
 func TestExpertImportAndAssignmentOverHTTP(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

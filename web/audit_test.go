@@ -24,6 +24,7 @@ func seqs(body string) []string {
 // the chain verified on request (and a broken chain reported), and the whole log
 // to download.
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "audit-page", 2)
 	org := h.loggedIn(w.org)

@@ -21,6 +21,7 @@ import (
 )
 
 func TestAPILoginSessionCSRFAndLogout(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.client()
@@ -80,6 +81,7 @@ func TestAPILoginSessionCSRFAndLogout(t *testing.T) {
 }
 
 func TestLoginFailuresAndAnonymousCSRF(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.client()
@@ -119,6 +121,7 @@ func TestLoginFailuresAndAnonymousCSRF(t *testing.T) {
 }
 
 func TestLoginRateLimits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(cfg *web.Config) {
 		cfg.LoginPerAccount = redis_rate.Limit{Rate: 3, Burst: 3, Period: 60e9}
 		cfg.LoginPerIP = redis_rate.Limit{Rate: 6, Burst: 6, Period: 60e9}
@@ -177,6 +180,7 @@ func TestLoginRateLimits(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
@@ -200,6 +204,7 @@ func TestSessionExpiry(t *testing.T) {
 }
 
 func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -250,6 +255,7 @@ func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 // page's form carries a key made when the page was rendered, so a re-posted
 // form works too.
 func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	h := newHarness(t, func(cfg *web.Config) { cfg.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
 	ctx := context.Background()
@@ -353,6 +359,7 @@ func TestInviteRedemptionRetriedWithItsKey(t *testing.T) {
 }
 
 func TestSecureCookiesWhenConfigured(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(cfg *web.Config) { cfg.SecureCookies = true })
 	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	res := h.client().api(http.MethodPost, "/api/v1/session", map[string]string{"login": "org@example.com", "password": contesttest.Password})
@@ -369,6 +376,7 @@ func TestSecureCookiesWhenConfigured(t *testing.T) {
 // logs in again with JSON: the login passes the CSRF check and replaces the
 // old session. Other writes, and the login form, still need the token.
 func TestAPILoginReplacesAStaleSession(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)

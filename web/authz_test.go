@@ -170,6 +170,7 @@ var authzMatrix = map[string][5]int{
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -488,6 +489,7 @@ var crossContestCallers = [6]string{"x's invite", "y's invite", "both invites", 
 	"y's email invite for x's judge", "y's judges page invite for x's judge"}
 
 func TestAuthorizationAcrossContests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newCrossContest(t, h)
@@ -603,6 +605,7 @@ func uploadOf(t *testing.T, h *harness, a judging.Assignment) string {
 // The pool is shared, but y's organizer does not see the phone, email and
 // judge account of an expert who serves only x, nor change the record.
 func TestExpertContactsHiddenAcrossContests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newCrossContest(t, h)
 	orgX, orgY := h.loggedIn(w.orgX), h.loggedIn(w.orgY)

@@ -28,6 +28,7 @@ import (
 // distinctive, assigns the entry to a judge, and walks every route a judge can
 // reach: no response body or header may carry any of them.
 func TestJudgeFacingRoutesAreBlind(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

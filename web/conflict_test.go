@@ -15,6 +15,7 @@ import (
 // know only the code keep working), told apart by the error's reason, so that a
 // tablet can act without reading the message: retry later, or fetch the sheet.
 func TestSubmissionConflictsHaveDistinctReasons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "conflict-reasons", 1)
 	seat := w.judges[0]

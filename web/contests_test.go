@@ -15,6 +15,7 @@ import (
 )
 
 func TestContestSetupAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)
@@ -98,6 +99,7 @@ func TestContestSetupAPI(t *testing.T) {
 }
 
 func TestContestEditorPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	c := h.loggedIn(org)

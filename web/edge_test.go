@@ -12,6 +12,7 @@ import (
 // After login, next= never leads off the site, whatever control character a
 // browser would strip from it.
 func TestLoginNextStaysOnSite(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
 	for _, next := range []string{"/\t/evil.example/a", "/\n/evil.example", "/\r\\evil.example", "\x01//evil.example", "/%2F/evil.example"} {

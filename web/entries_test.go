@@ -33,6 +33,7 @@ func (c *client) multipart(path string, fields map[string]string, fileName strin
 }
 
 func TestImportEntriesOverHTTP(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -75,6 +76,7 @@ func TestImportEntriesOverHTTP(t *testing.T) {
 }
 
 func TestEntrantJourneyOverAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -150,6 +152,7 @@ func TestEntrantJourneyOverAPI(t *testing.T) {
 }
 
 func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -202,6 +205,7 @@ func TestEntrantCannotTouchAnothersEntry(t *testing.T) {
 // A bulk decision returns the organizer to the page it was made on, which must
 // answer a GET: the filtered list or the entry's page, never anywhere else.
 func TestReviewFormReturnsToItsPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

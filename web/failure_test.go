@@ -34,6 +34,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	h := newHarness(t, func(cfg *web.Config) { cfg.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -58,6 +59,7 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 }
 
 func TestRedisDownNotReadyButLoginStillWorks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(cfg *web.Config) {
 		cfg.Redis = redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	})

@@ -17,6 +17,7 @@ import (
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	t.Parallel()
 	cat, err := loadCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 // Every message key written in the code or the templates must be in the catalogs,
 // so no user ever sees a raw key.
 func TestEveryUsedMessageKeyExists(t *testing.T) {
+	t.Parallel()
 	cat, err := loadCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +115,7 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 }
 
 func TestNegotiateLanguage(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ accept, want string }{
 		{"", "zh-CN"},
 		{"en-US,en;q=0.9", "en"},

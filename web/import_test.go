@@ -13,6 +13,7 @@ import (
 // A second organizer importing a row with an entrant's credit code reads the
 // row's own organization, never the entrant's contacts and members.
 func TestImportDoesNotRevealAnEntrantsContacts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newCrossContest(t, h) // the entrant of both contests: testOrganization()

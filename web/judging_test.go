@@ -109,6 +109,7 @@ func shanghai(t *testing.T) *time.Location {
 // 422 naming the criterion, for drafts and submissions alike, and nothing is
 // stored. Before marks were decoded strictly, {"tech": null} was stored as 0.
 func TestMarksMustBeNumbers(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "null-marks", 1)
 	judge := h.loggedIn(w.judges[0].account)

@@ -23,6 +23,7 @@ func browserResolve(t *testing.T, base *url.URL, location string) *url.URL {
 }
 
 func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
+	t.Parallel()
 	const fallback = "/organizer"
 	base, _ := url.Parse("https://podium.example/login")
 

@@ -13,6 +13,7 @@ import (
 
 // The OpenAPI document and the route table must list the same JSON routes.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../docs/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)

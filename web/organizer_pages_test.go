@@ -40,6 +40,7 @@ func nameInEnglish(t *testing.T, h *harness, w scoredWorld) {
 // The ranking page speaks the reader's language: the round's name in the
 // heading, the tracks and groups in the filters and in the table, by name, not key.
 func TestRankingPageNamesInReadersLanguage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h)
 	nameInEnglish(t, h, w)
@@ -75,6 +76,7 @@ func TestRankingPageNamesInReadersLanguage(t *testing.T) {
 // without weights its page explains where they are set instead of failing, and
 // its empty table spans every column, one per weighted round.
 func TestCombinedRankingOnlyWithWeights(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -132,6 +134,7 @@ func selectedIn(t *testing.T, body, name string) string {
 // Coming back to the advancement and awards pages shows the choices recorded
 // for tied entries, so confirming again keeps them rather than dropping them.
 func TestDecisionPagesShowRecordedTieChoices(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newScoredWorldWithTwoSeats(t, h)
@@ -209,6 +212,7 @@ var anchorHref = regexp.MustCompile(`<a\s[^>]*href="(/[^"]*)"`)
 // reached by clicking from /organizer: the test follows the links of each page
 // it reaches, breadth first, as an organizer would, and never types an address.
 func TestOrganizerPagesReachableByLinks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h)
 	cl := h.loggedIn(w.org)
@@ -254,6 +258,7 @@ func TestOrganizerPagesReachableByLinks(t *testing.T) {
 // reason nothing changes and the page says why; with one the sheet is
 // reopened and audited. A published round offers no reopening.
 func TestReopenSheetFromProgressPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newScoredWorld(t, h)
@@ -351,6 +356,7 @@ func TestReopenSheetFromProgressPage(t *testing.T) {
 // there to reopen (the form, too, refuses it), and a published round's sheets
 // are final.
 func TestReopenSheetOverTheAPIKeepsTheFormsRule(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newScoredWorld(t, h)
@@ -426,6 +432,7 @@ func TestReopenSheetOverTheAPIKeepsTheFormsRule(t *testing.T) {
 // A judge flagged as lenient or severe is named for the organizers (the
 // aliases stay in exports and explanations), so someone can speak to them.
 func TestRankingPageNamesFlaggedJudges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h) // 甲 marks every entry one point high, 乙 one point low
 	page := h.loggedIn(w.org).get(w.path("ranking"))

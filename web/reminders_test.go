@@ -12,6 +12,7 @@ import (
 // sees the notice on the task list (page and API) and dismisses it; the progress
 // page shows when the judge was last reminded.
 func TestReminderFromProgressPageToJudge(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "remind", 2)
 	org := h.loggedIn(w.org)
@@ -78,6 +79,7 @@ func TestReminderFromProgressPageToJudge(t *testing.T) {
 }
 
 func TestReminderAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newJudging(t, h, "remind-api", 2)
 	org := h.loggedIn(w.org)

@@ -142,6 +142,7 @@ func (w scoredWorld) path(rest string) string {
 // its confirmation step, and the public sees the results; afterwards nothing
 // can change them, and every refusal says why.
 func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h)
 	cl := h.loggedIn(w.org)
@@ -250,6 +251,7 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 // A pool's cut line falls inside a tie: the organizer ticks one of the tied
 // entries on the advancement page; ticking both is refused with the reason.
 func TestAdvancementPageDecidesTies(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newScoredWorldWithTwoSeats(t, h)
@@ -280,6 +282,7 @@ func TestAdvancementPageDecidesTies(t *testing.T) {
 // The combined ranking page and API explain each entry's weighted score. With the
 // preliminary weighing 100% the combined score is its score: 3 × 25 = 75.00.
 func TestCombinedRankingPageAndAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newScoredWorld(t, h)
 	cl := h.loggedIn(w.org)
@@ -300,6 +303,7 @@ func TestCombinedRankingPageAndAPI(t *testing.T) {
 // page and API refuse plainly (409 with the reason, never a 500), and nothing is
 // recorded. Confirming while the round is open for scoring is refused likewise.
 func TestAwardsRefusedOnANonFinalOrOpenRound(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newScoredWorld(t, h)

@@ -160,6 +160,7 @@ func wantNotIn(t *testing.T, what, body string, unwanted ...string) {
 // in the reader's language; accepting the shortfall with a reason on the
 // progress page unblocks it and the ranking says who accepted it and why.
 func TestUnreplaceableRecusalOnThePages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	w := newShortWorld(t, h, 2)
@@ -271,6 +272,7 @@ func TestUnreplaceableRecusalOnThePages(t *testing.T) {
 // experts"); the entry nobody could be assigned to shows in the ranking as
 // not scored and blocks publication until it is withdrawn from the round.
 func TestPartialRunReportAndUnscoredEntryOnThePages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newShortWorld(t, h, 4)
 	org := h.loggedIn(w.org)

@@ -25,6 +25,7 @@ var badTexts = map[string]string{"NUL": "a\x00b", "invalid UTF-8": "a\xffb"}
 // shape (JSON for the API, a page in the user's language for browsers), and a
 // JSON string wherever the handler reads the body.
 func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
@@ -144,6 +145,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 // A JSON string holding a NUL or invalid UTF-8 is refused naming the member,
 // wherever it is in the document.
 func TestBadJSONTextNamesTheMember(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "entrant@example.com")
 	cl := h.loggedIn(entrant)

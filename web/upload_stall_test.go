@@ -22,6 +22,7 @@ import (
 // the idle timeout with the usual 409 "interrupted" in the user's language,
 // never a 500.
 func TestStalledUploadIsAConflict(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(c *web.Config) { c.ReadTimeout = 300 * time.Millisecond })
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

@@ -70,6 +70,7 @@ func countFiles(t *testing.T, dir string) int {
 }
 
 func TestResumableUploadsEndToEnd(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")

@@ -21,6 +21,7 @@ import (
 // an XLSX import — must accept them. All four refused them before GB 11714's
 // letter values were fixed.
 func TestCreditCodesWithLettersAreAccepted(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 

@@ -13,6 +13,7 @@ import (
 // An entry withdrawn from the round after a judge scored it shows its own
 // state, with the reason, on the ranking page and in the API, not "not scored".
 func TestWithdrawnEntryShowsItsOwnState(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	w := newShortWorld(t, h, 4)
 	org := h.loggedIn(w.org)

@@ -43,6 +43,7 @@ const (
 )
 
 func TestAssignCommandSuccess(t *testing.T) {
+	t.Parallel()
 	p := assignFiles(t, map[string]string{"entries.csv": assignEntries, "experts.csv": assignExperts, "conflicts.csv": assignConflicts})
 	code, stdout, stderr := runAssignTest("--entries", p["entries.csv"], "--experts", p["experts.csv"],
 		"--conflicts", p["conflicts.csv"], "--per-entry", "2", "--capacity", "2", "--seed", "7")
@@ -81,6 +82,7 @@ func csvString(rows [][]string) string {
 }
 
 func TestAssignCommandInfeasible(t *testing.T) {
+	t.Parallel()
 	p := assignFiles(t, map[string]string{"entries.csv": assignEntries, "experts.csv": assignExperts})
 	code, stdout, stderr := runAssignTest("--entries", p["entries.csv"], "--experts", p["experts.csv"], "--per-entry", "4", "--capacity", "5")
 	if code != 1 || stdout != "" {
@@ -92,6 +94,7 @@ func TestAssignCommandInfeasible(t *testing.T) {
 }
 
 func TestAssignCommandBadInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		files   map[string]string
@@ -143,6 +146,7 @@ func TestAssignCommandBadInput(t *testing.T) {
 }
 
 func TestAssignCommandUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{},
 		{"--entries", "a.csv", "--experts", "b.csv"}, // no --per-entry

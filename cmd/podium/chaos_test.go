@@ -43,6 +43,7 @@ import (
 // The server is the real podium binary in a subprocess (built here without -race);
 // only the tablets run in the test process.
 func TestChaosSubmissionsExactlyOnce(t *testing.T) {
+	t.Parallel()
 	tablets, perTablet := 200, 50 // 10,000 sheets: entries × 5 reviews over 200 judges
 	if testing.Short() {
 		tablets, perTablet = 40, 25
@@ -59,7 +60,7 @@ func TestChaosSubmissionsExactlyOnce(t *testing.T) {
 	defer cancel()
 
 	bin := buildPodium(t, ctx)
-	dsn := contesttest.NewDSN(t)
+	dsn := contesttest.NewMigratedDSN(t)
 	_, prefix := contesttest.NewRedis(t)
 	db, err := contest.OpenDB(ctx, dsn)
 	if err != nil {

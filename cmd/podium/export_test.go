@@ -25,6 +25,7 @@ import (
 // The server's export, given to `podium score`, reproduces the server's ranking
 // byte for byte, for every method: anyone can recompute a published ranking.
 func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m := &Main{Config: testConfig(t)}

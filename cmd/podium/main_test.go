@@ -24,14 +24,17 @@ import (
 	"podium/contest/judging"
 )
 
+// testConfig is a server's configuration on a database and a Redis key prefix of the test's own.
 func testConfig(t *testing.T) Config {
+	_, prefix := contesttest.NewRedis(t)
 	return Config{
-		DatabaseURL: contesttest.NewDSN(t), RedisURL: contesttest.RedisURL(),
-		RedisPrefix: "podium_test_main:", Addr: "127.0.0.1:0", DataDir: t.TempDir(),
+		DatabaseURL: contesttest.NewMigratedDSN(t), RedisURL: contesttest.RedisURL(),
+		RedisPrefix: prefix, Addr: "127.0.0.1:0", DataDir: t.TempDir(),
 	}
 }
 
 func TestMainServesOnRandomPort(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m := &Main{Config: testConfig(t)}
@@ -110,6 +113,7 @@ func TestMainServesOnRandomPort(t *testing.T) {
 }
 
 func TestUnreachableServicesGiveOneClearLine(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"DATABASE_URL": "postgres://127.0.0.1:1/podium?sslmode=disable&connect_timeout=2",
 		"REDIS_URL":    contesttest.RedisURL(),
@@ -121,7 +125,7 @@ func TestUnreachableServicesGiveOneClearLine(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 
-	env["DATABASE_URL"] = contesttest.NewDSN(t)
+	env["DATABASE_URL"] = contesttest.NewMigratedDSN(t)
 	env["REDIS_URL"] = "redis://127.0.0.1:1/0"
 	stderr.Reset()
 	code = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, nil, &stdout, &stderr, func(k string) string { return env[k] })
@@ -131,6 +135,7 @@ func TestUnreachableServicesGiveOneClearLine(t *testing.T) {
 }
 
 func TestAdminCreateOrganizerAndMigrate(t *testing.T) {
+	t.Parallel()
 	dsn := contesttest.NewDSN(t)
 	env := func(k string) string {
 		if k == "DATABASE_URL" {
@@ -159,6 +164,7 @@ func TestAdminCreateOrganizerAndMigrate(t *testing.T) {
 }
 
 func TestDemoSeedIsIdempotent(t *testing.T) {
+	t.Parallel()
 	m := &Main{Config: testConfig(t)}
 	t.Cleanup(func() { m.Close() })
 	if err := m.Open(context.Background()); err != nil {
@@ -305,9 +311,9 @@ func checkDemoJudgeLink(t *testing.T, store *contesttest.Stores, token string) {
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
-	dsn := contesttest.NewDSN(t)
+	t.Parallel()
 	m := &Main{Config: testConfig(t)}
-	m.Config.DatabaseURL = dsn
+	dsn := m.Config.DatabaseURL
 	t.Cleanup(func() { m.Close() })
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)

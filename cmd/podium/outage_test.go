@@ -225,7 +225,9 @@ func checkUnavailable(t *testing.T, base, sessionLogin string, anon, loggedIn *v
 // servers: the network to it breaks (a proxy that stops), and the server
 // ends every session and the database disappears (terminated and renamed).
 func TestDatabaseOutageIs503(t *testing.T) {
-	dsn := contesttest.NewDSN(t)
+	t.Parallel()
+	cfg := testConfig(t)
+	dsn := cfg.DatabaseURL
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +235,6 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	proxy := newTCPProxy(t, u.Host)
 	viaProxy := *u
 	viaProxy.Host = proxy.addr
-	cfg := testConfig(t)
 	cfg.DatabaseURL = viaProxy.String()
 	var logs logBuffer
 	m := startMain(t, cfg, &logs)

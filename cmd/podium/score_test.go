@@ -53,6 +53,7 @@ func runScoreTest(args ...string) (int, string, string) {
 }
 
 func TestScoreCommand(t *testing.T) {
+	t.Parallel()
 	rp, sp := scoreFiles(t, scoreRubric, scoreSheets)
 	cases := []struct {
 		name string
@@ -95,6 +96,7 @@ func TestScoreCommand(t *testing.T) {
 }
 
 func TestScoreCommandBadInput(t *testing.T) {
+	t.Parallel()
 	const header = "entry,judge,tech,biz,team\n"
 	cases := []struct {
 		name           string

@@ -158,6 +158,7 @@ func TestServerCutsOffStalledClients(t *testing.T) {
 }
 
 func TestDurationSettings(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PODIUM_READ_TIMEOUT": "soon"}
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, nil, &stdout, &stderr, func(k string) string { return env[k] })

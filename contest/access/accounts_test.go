@@ -15,6 +15,7 @@ import (
 // password hashes, so it costs as long as a wrong password (issue 10: the decoy
 // had cost 10 while real hashes have 12). The costs are compared, not timed.
 func TestDecoyHashHasThePasswordCost(t *testing.T) {
+	t.Parallel()
 	if got := bcrypt.DefaultCost; got == access.New(nil).PasswordCost {
 		t.Fatalf("the production cost is bcrypt's default (%d): this test would prove nothing", got)
 	}

@@ -172,6 +172,7 @@ func bruteForce(p assign.Problem) (best float64, ok bool) {
 
 // The reference solver itself agrees with brute force on tiny instances.
 func TestExactReferenceMatchesBruteForce(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(150) {
 		p := randomProblem(seed, genOpts{entries: 4, experts: 6, k: 2, tracks: 2, orgs: 3, vocab: 5,
 			fieldless: 0.3, conflict: 0.1, capMin: 1, capMax: 3})

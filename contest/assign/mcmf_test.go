@@ -37,6 +37,7 @@ func smallProblem(seed uint64) Problem {
 // plain Bellman–Ford min-cost flow with the convex sink arcs expanded into
 // unit arcs.
 func TestFlowSolverIsExact(t *testing.T) {
+	t.Parallel()
 	checked := 0
 	for seed := range uint64(200) {
 		p := smallProblem(seed)

@@ -3,6 +3,7 @@ package assign
 import "testing"
 
 func TestNormalizeOrg(t *testing.T) {
+	t.Parallel()
 	same := [][]string{
 		{"华为技术有限公司", "华为技术 有限公司", "华为技术　有限公司", " 华为技术（有限公司） ", "华为技术"},
 		{"ＨＵＡＷＥＩ", "huawei", "Huawei Co., Ltd.", "HUAWEI Inc", "huawei,inc.", "Huawei Co.,Ltd", "Huawei LLC", "huawei corp."},
@@ -74,6 +75,7 @@ func TestNormalizeOrg(t *testing.T) {
 // another unknown one: two such experts may review the same entry, and an
 // expert with no organization may review an entry with no organization.
 func TestUnknownOrgMatchesNothing(t *testing.T) {
+	t.Parallel()
 	m := newModel(Problem{
 		PerEntry: 1,
 		Entries:  []Entry{{ID: "e", Org: "有限公司"}},
@@ -88,6 +90,7 @@ func TestUnknownOrgMatchesNothing(t *testing.T) {
 }
 
 func TestAffinity(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a, b []string
 		want float64
@@ -107,6 +110,7 @@ func TestAffinity(t *testing.T) {
 }
 
 func TestSelectSmallest(t *testing.T) {
+	t.Parallel()
 	for n := 1; n < 60; n++ {
 		for k := 1; k <= n; k++ {
 			c := make([]cand, n)

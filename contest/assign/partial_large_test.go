@@ -13,6 +13,7 @@ import (
 // A big round with one starved track is assigned as far as it goes, promptly:
 // the other tracks fully, the starved one up to its experts' capacity.
 func TestPartialLargeIsPrompt(t *testing.T) {
+	t.Parallel()
 	p := synth.Generate(synth.Config{Entries: 3000, Experts: 300, PerEntry: 5, Seed: 9, Slack: 1.1})
 	starved := 0
 	for i := range p.Experts {

@@ -80,6 +80,7 @@ func sortUnfilled(u []assign.Unfilled) {
 // tolerance) when it keeps every candidate. Where everything fits it returns
 // exactly what Solve returns.
 func TestPartialIsAnEvenMaximumFlowOfLeastCost(t *testing.T) {
+	t.Parallel()
 	seeds := uint64(300)
 	if testing.Short() {
 		seeds = 60
@@ -146,6 +147,7 @@ func TestPartialIsAnEvenMaximumFlowOfLeastCost(t *testing.T) {
 // reviews. Solve assigns nobody anywhere; SolvePartial gives it the 4, serves
 // the other entries fully, and says what is missing and why, in numbers.
 func TestPartialServesWhatItCan(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{PerEntry: 5, Seed: 3,
 		Entries: []assign.Entry{
 			{ID: "E1", Track: "新材料", Org: "星河智能科技有限公司"},
@@ -189,6 +191,7 @@ func TestPartialServesWhatItCan(t *testing.T) {
 // others get better matches, whatever order the seed draws. Within the even
 // spread, the experts go where they fit best.
 func TestPartialSpreadsTheShortage(t *testing.T) {
+	t.Parallel()
 	for seed := range int64(20) {
 		p := assign.Problem{PerEntry: 3, Seed: seed, MaxCandidates: -1, Entries: []assign.Entry{
 			{ID: "A", Track: "新材料", Keywords: []string{"涂层", "储能"}},
@@ -226,6 +229,7 @@ func TestPartialSpreadsTheShortage(t *testing.T) {
 // Global shortage: all of the capacity is used, and the diagnosis carries
 // the numbers.
 func TestPartialUnderGlobalShortage(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{PerEntry: 5}
 	for i := range 100 {
 		p.Entries = append(p.Entries, assign.Entry{ID: fmt.Sprintf("E%03d", i), Track: "t"})

@@ -19,6 +19,7 @@ import (
 // sparsification its affinity is the exact optimum up to the documented
 // balancing tolerance.
 func TestHardRulesOnRandomInstances(t *testing.T) {
+	t.Parallel()
 	seeds := uint64(300)
 	if testing.Short() {
 		seeds = 60
@@ -63,6 +64,7 @@ func TestHardRulesOnRandomInstances(t *testing.T) {
 // Total affinity is at least 99% of the exact optimum (in fact equal, up to
 // the balancing tolerance) on 200 entries × 40 experts with the defaults.
 func TestAffinityNearExactOptimum(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(4) {
 		p := randomProblem(seed, genOpts{entries: 200, experts: 40, k: 3, tracks: 3, orgs: 15, vocab: 12,
 			fieldless: 0.2, conflict: 0.03, capMin: 15, capMax: 30})
@@ -87,6 +89,7 @@ func TestAffinityNearExactOptimum(t *testing.T) {
 // The hard rules hold on a mid-sized generated instance too, where pools are
 // sparsified and organizations are spelled three ways.
 func TestHardRulesOnGeneratedInstance(t *testing.T) {
+	t.Parallel()
 	p := synth.Generate(synth.Config{Entries: 2000, Experts: 200, PerEntry: 5, Tracks: 4, Seed: 8, Slack: 1.1})
 	r, err := assign.Solve(context.Background(), p, nil)
 	if err != nil {
@@ -101,6 +104,7 @@ func TestHardRulesOnGeneratedInstance(t *testing.T) {
 // Sparse candidates lose under 1% against keeping every eligible expert, on
 // an instance whose track pools (about 100 experts) far exceed the bound.
 func TestSparseCandidatesKeepAffinity(t *testing.T) {
+	t.Parallel()
 	p := synth.Generate(synth.Config{Entries: 1000, Experts: 160, PerEntry: 5, Tracks: 2, Seed: 3})
 	p.MaxCandidates = 16
 	sparse, err := assign.Solve(context.Background(), p, nil)
@@ -120,6 +124,7 @@ func TestSparseCandidatesKeepAffinity(t *testing.T) {
 }
 
 func TestDeterministicPerSeed(t *testing.T) {
+	t.Parallel()
 	p := randomProblem(5, genOpts{entries: 150, experts: 40, k: 3, tracks: 2, orgs: 12, vocab: 200,
 		fieldless: 0.3, conflict: 0.02, capMin: 12, capMax: 20}) // large vocabulary: mostly zero affinity, many ties
 	a, err := assign.Solve(context.Background(), p, nil)
@@ -157,6 +162,7 @@ func TestDeterministicPerSeed(t *testing.T) {
 
 // With no affinity to go by, the convex load cost spreads work evenly.
 func TestZeroAffinityLoadIsBalanced(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{100, 101, 133} {
 		p := assign.Problem{PerEntry: 3, Seed: 1}
 		for i := range n {
@@ -179,6 +185,7 @@ func TestZeroAffinityLoadIsBalanced(t *testing.T) {
 // A recusal after the fact: keep everything, drop the recused pair, fill only
 // that gap, never with the recused expert.
 func TestRecusalFillsOnlyTheGap(t *testing.T) {
+	t.Parallel()
 	p := randomProblem(11, genOpts{entries: 60, experts: 30, k: 3, tracks: 2, orgs: 10, vocab: 10,
 		fieldless: 0.3, conflict: 0.02, capMin: 8, capMax: 12})
 	first, err := assign.Solve(context.Background(), p, nil)
@@ -245,6 +252,7 @@ func infeasible(t *testing.T, p assign.Problem) *assign.InfeasibleError {
 }
 
 func TestInfeasibleGlobalCapacity(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{PerEntry: 5}
 	for i := range 100 {
 		p.Entries = append(p.Entries, assign.Entry{ID: fmt.Sprintf("E%d", i), Track: "t"})
@@ -262,6 +270,7 @@ func TestInfeasibleGlobalCapacity(t *testing.T) {
 }
 
 func TestInfeasibleEntryShortfall(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{PerEntry: 5,
 		Entries: []assign.Entry{
 			{ID: "E1", Track: "生物医药", Org: "甲公司"},
@@ -301,6 +310,7 @@ func TestInfeasibleEntryShortfall(t *testing.T) {
 
 // Each entry could be served alone, but the track's experts run out together.
 func TestInfeasibleGroup(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{PerEntry: 2, MaxCandidates: 1} // sparsest candidates: widening must kick in
 	for i := range 4 {
 		p.Entries = append(p.Entries, assign.Entry{ID: fmt.Sprintf("A%d", i), Track: "新材料"})
@@ -331,6 +341,7 @@ func TestInfeasibleGroup(t *testing.T) {
 
 // A big infeasible instance is diagnosed quickly, never searched forever.
 func TestInfeasibleLargeReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	p := synth.Generate(synth.Config{Entries: 3000, Experts: 300, PerEntry: 5, Seed: 9, Slack: 1.1})
 	// Starve one track: its experts keep a single slot each.
 	for i := range p.Experts {
@@ -345,6 +356,7 @@ func TestInfeasibleLargeReturnsPromptly(t *testing.T) {
 }
 
 func TestValidateProblem(t *testing.T) {
+	t.Parallel()
 	p := assign.Problem{
 		PerEntry: 0,
 		Entries:  []assign.Entry{{ID: "E1", Track: "a"}, {ID: "E1"}, {ID: ""}},
@@ -395,6 +407,7 @@ func TestValidateProblem(t *testing.T) {
 }
 
 func TestCancelAndProgress(t *testing.T) {
+	t.Parallel()
 	p := synth.Generate(synth.Config{Entries: 2000, Experts: 200, PerEntry: 5, Seed: 4})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

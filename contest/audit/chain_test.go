@@ -50,6 +50,7 @@ func tamper(t *testing.T, s *contesttest.Stores, sql string, args ...any) {
 }
 
 func TestAuditChainHolds(t *testing.T) {
+	t.Parallel()
 	s, c := auditedContest(t)
 	ctx := context.Background()
 	recs, err := s.Records(ctx, c.ID)
@@ -73,6 +74,7 @@ func TestAuditChainHolds(t *testing.T) {
 }
 
 func TestAuditVerifyFindsTheFirstBadRecord(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		sql    []string
@@ -104,6 +106,7 @@ func TestAuditVerifyFindsTheFirstBadRecord(t *testing.T) {
 }
 
 func TestAuditAppendsAreSerialized(t *testing.T) {
+	t.Parallel()
 	s, c := auditedContest(t)
 	ctx := context.Background()
 	org, err := s.Authenticate(ctx, "org@example.com", contesttest.Password)
@@ -130,6 +133,7 @@ func TestAuditAppendsAreSerialized(t *testing.T) {
 // Records written before the chain's head existed (scheme 1) stay verifiable,
 // and new records chain on from them with the documented scheme-2 hash.
 func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
+	t.Parallel()
 	s, _ := contesttest.NewStore(t)
 	ctx := context.Background()
 	// Two scheme-1 records on the global chain, as the code before migration
@@ -177,6 +181,7 @@ func TestAuditChainContinuesFromSchemeOneRecords(t *testing.T) {
 // An attacker who rewrites the last record and recomputes its hash still
 // disagrees with the chain's head.
 func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
+	t.Parallel()
 	s, c := auditedContest(t)
 	ctx := context.Background()
 	recs, err := s.Records(ctx, c.ID)
@@ -199,6 +204,7 @@ func TestAuditVerifyFindsARewrittenLastRecord(t *testing.T) {
 
 // An exported chain verifies on its own; a record changed or moved in the file is named.
 func TestAuditVerifyRecordsOfAnExport(t *testing.T) {
+	t.Parallel()
 	s, c := auditedContest(t)
 	recs, err := s.Records(context.Background(), c.ID)
 	if err != nil || len(recs) != 3 {

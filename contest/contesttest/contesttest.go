@@ -1,5 +1,6 @@
 // Package contesttest gives tests their own real services: a throwaway PostgreSQL
-// database (created, migrated and dropped per test) and a unique Redis key prefix.
+// database (a copy of a template migrated once, dropped when the test ends) and a
+// unique Redis key prefix, so that tests can run in parallel.
 // When a service is missing the test fails, never skips: CI must not pass having
 // run no integration test.
 package contesttest
@@ -8,7 +9,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -43,35 +43,49 @@ func RedisURL() string {
 	return "redis://localhost:6379/0"
 }
 
-// NewDSN creates an empty, migrated database podium_test_<random> and returns its
-// URL; the database is dropped when the test ends.
+// NewDSN creates an empty database podium_test_<random>, not migrated (for tests
+// of the migrations themselves or of migrating), and returns its URL; the
+// database is dropped when the test ends.
 func NewDSN(t testing.TB) string {
 	t.Helper()
-	u, err := url.Parse(DatabaseURL())
-	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	return newDatabase(t, func(ctx context.Context, name string) error {
+		return contest.CreateDatabase(ctx, serverDSN(name))
+	})
+}
+
+// NewMigratedDSN creates a migrated database podium_test_<random>, a copy of the
+// template migrated once per set of migrations, and returns its URL; the
+// database is dropped when the test ends.
+func NewMigratedDSN(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, createFromTemplate)
+}
+
+func newDatabase(t testing.TB, create func(ctx context.Context, name string) error) string {
+	t.Helper()
+	if _, err := admin(); err != nil {
+		t.Fatal(err)
 	}
-	u.Path = "/podium_test_" + strings.ToLower(rand.Text()[:12])
-	dsn := u.String()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	name := "podium_test_" + strings.ToLower(rand.Text()[:12])
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := contest.CreateDatabase(ctx, dsn); err != nil {
+	if err := create(ctx, name); err != nil {
 		t.Fatalf("integration tests need PostgreSQL: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := contest.DropDatabase(ctx, dsn); err != nil {
+		if err := dropDatabase(ctx, name); err != nil {
 			t.Errorf("drop test database: %v", err)
 		}
 	})
-	return dsn
+	return serverDSN(name)
 }
 
 // NewDB returns a connection to a fresh migrated database, closed and dropped when the test ends.
 func NewDB(t testing.TB) *sqlx.DB {
 	t.Helper()
-	dsn := NewDSN(t)
+	dsn := NewMigratedDSN(t)
 	db, err := contest.OpenDB(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)

@@ -104,12 +104,14 @@ func checkNoProblems(t *testing.T, problems []tabular.RowError) {
 }
 
 func TestParseGoodCSV(t *testing.T) {
+	t.Parallel()
 	rows, problems := mustParse(t, []byte(goodCSV))
 	checkNoProblems(t, problems)
 	checkRows(t, rows, wantGood())
 }
 
 func TestParseGB18030(t *testing.T) {
+	t.Parallel()
 	gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(goodCSV))
 	if err != nil {
 		t.Fatal(err)
@@ -123,12 +125,14 @@ func TestParseGB18030(t *testing.T) {
 }
 
 func TestParseBOM(t *testing.T) {
+	t.Parallel()
 	rows, problems := mustParse(t, append([]byte("\xEF\xBB\xBF"), goodCSV...))
 	checkNoProblems(t, problems)
 	checkRows(t, rows, wantGood())
 }
 
 func TestParseUTF16TabSeparated(t *testing.T) {
+	t.Parallel()
 	// Excel's "Unicode text": UTF-16LE with a BOM, tab-separated.
 	text := "项目名称\t赛道\t组别\t团队名称\r\n校园二手平台\t互联网\t团队组\t创客团队\r\n"
 	data, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
@@ -143,6 +147,7 @@ func TestParseUTF16TabSeparated(t *testing.T) {
 }
 
 func TestParseDamagedUTF8(t *testing.T) {
+	t.Parallel()
 	// A UTF-8 file with one damaged byte stays UTF-8: only that cell is reported.
 	data := "项目名称,赛道,组别,单位名称,项目简介\n" +
 		"智能灌溉系统,现代农业,企业组,绿源科技,节水\xff灌溉\n" +
@@ -158,6 +163,7 @@ func TestParseDamagedUTF8(t *testing.T) {
 }
 
 func TestParseCROnly(t *testing.T) {
+	t.Parallel()
 	data := "title,track,group,organization\rA,t,g,o\rB,t,g,o\r"
 	rows, problems := mustParse(t, []byte(data))
 	checkNoProblems(t, problems)
@@ -167,6 +173,7 @@ func TestParseCROnly(t *testing.T) {
 }
 
 func TestParseGoodXLSX(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", "Entries"); err != nil {
@@ -221,6 +228,7 @@ func TestParseGoodXLSX(t *testing.T) {
 }
 
 func TestParseXLSXProblems(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, row := range [][]any{
@@ -251,6 +259,7 @@ func TestParseXLSXProblems(t *testing.T) {
 }
 
 func TestParseRowProblems(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("长", 201)
 	data := "title,track,group,organization,kind,uscc,phone,email,stage,members\n" +
 		"Good one,t,g,o,,,13800000000,a@example.com,idea,\n" + // 2
@@ -321,6 +330,7 @@ func TestParseRowProblems(t *testing.T) {
 }
 
 func TestParseEmptyRowsOnly(t *testing.T) {
+	t.Parallel()
 	rows, problems := mustParse(t, []byte("title,track,group,organization\n,,,\n  , ,,\n\n"))
 	if len(rows) != 0 || len(problems) != 0 {
 		t.Fatalf("rows %+v problems %+v", rows, problems)
@@ -328,6 +338,7 @@ func TestParseEmptyRowsOnly(t *testing.T) {
 }
 
 func TestHeaderKey(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"项目名称":               "title",
 		" 项目名称 * ":           "title",
@@ -383,6 +394,7 @@ func parseFileErr(t *testing.T, data []byte, maxBytes int64, code string) *tabul
 }
 
 func TestParseMissingColumn(t *testing.T) {
+	t.Parallel()
 	fe := parseFileErr(t, []byte("项目名称,单位名称,联系人\nA,B,C\n"), 0, tabular.CodeMissingColumn)
 	if !slices.Equal(fe.Columns, []string{"track", "group"}) {
 		t.Errorf("Columns = %v", fe.Columns)
@@ -390,6 +402,7 @@ func TestParseMissingColumn(t *testing.T) {
 }
 
 func TestParseUnknownColumn(t *testing.T) {
+	t.Parallel()
 	// Empty header cells are fine; "项目名" and "备注" are not.
 	fe := parseFileErr(t, []byte("项目名,赛道,组别,单位名称,,备注 \nA,B,C,D,,E\n"), 0, tabular.CodeUnknownColumn)
 	if !slices.Equal(fe.Columns, []string{"项目名", "备注"}) {
@@ -403,6 +416,7 @@ func TestParseUnknownColumn(t *testing.T) {
 }
 
 func TestParseDuplicateColumn(t *testing.T) {
+	t.Parallel()
 	fe := parseFileErr(t, []byte("项目名称,赛道,组别,企业名称,团队名称\n"), 0, tabular.CodeDuplicateColumn)
 	if !slices.Equal(fe.Columns, []string{"团队名称"}) {
 		t.Errorf("Columns = %v", fe.Columns)
@@ -410,12 +424,14 @@ func TestParseDuplicateColumn(t *testing.T) {
 }
 
 func TestParseEmpty(t *testing.T) {
+	t.Parallel()
 	for _, data := range []string{"", "\xEF\xBB\xBF", "\n\r\n\n", ",,,\n , \n"} {
 		parseFileErr(t, []byte(data), 0, tabular.CodeEmpty)
 	}
 }
 
 func TestParseHeaderQuoteError(t *testing.T) {
+	t.Parallel()
 	fe := parseFileErr(t, []byte("\n项目名称,赛\"道,组别,单位名称\n"), 0, tabular.CodeCSVQuote)
 	if fe.Line != 2 {
 		t.Errorf("Line = %d, want 2", fe.Line)
@@ -423,6 +439,7 @@ func TestParseHeaderQuoteError(t *testing.T) {
 }
 
 func TestParseTooLarge(t *testing.T) {
+	t.Parallel()
 	data := []byte(goodCSV)
 	fe := parseFileErr(t, data, int64(len(data)-1), tabular.CodeTooLarge)
 	if fe.Limit != int64(len(data)-1) {
@@ -434,6 +451,7 @@ func TestParseTooLarge(t *testing.T) {
 }
 
 func TestParseTooManyRows(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("title,track,group,organization\n")
 	for i := range tabular.MaxRows {
@@ -454,12 +472,14 @@ func TestParseTooManyRows(t *testing.T) {
 }
 
 func TestParseNotCSVOrXLSX(t *testing.T) {
+	t.Parallel()
 	parseFileErr(t, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest of an old workbook"), 0, tabular.CodeXLS)
 	parseFileErr(t, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0, tabular.CodeFormat)
 	parseFileErr(t, []byte("PK\x03\x04 not really a zip"), 0, tabular.CodeUnreadable)
 }
 
 func TestParseZipBomb(t *testing.T) {
+	t.Parallel()
 	// The sizes a zip declares are what parseEntries checks (archive/zip holds every
 	// entry to its declared size when read), so a header suffices.
 	var buf bytes.Buffer

@@ -91,12 +91,14 @@ func checkProblems(t *testing.T, got, want []tabular.RowError) {
 }
 
 func TestParseChineseCSV(t *testing.T) {
+	t.Parallel()
 	rows, problems := mustParse(t, []byte(chineseCSV))
 	checkProblems(t, problems, nil)
 	checkRows(t, rows, wantChinese())
 }
 
 func TestParseGB18030(t *testing.T) {
+	t.Parallel()
 	gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(chineseCSV))
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +112,7 @@ func TestParseGB18030(t *testing.T) {
 }
 
 func TestParseEnglishXLSX(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", "Experts"); err != nil {
@@ -146,6 +149,7 @@ func TestParseEnglishXLSX(t *testing.T) {
 }
 
 func TestParseXLSXProblems(t *testing.T) {
+	t.Parallel()
 	f := excelize.NewFile()
 	defer f.Close()
 	for i, row := range [][]any{
@@ -172,6 +176,7 @@ func TestParseXLSXProblems(t *testing.T) {
 }
 
 func TestParseRowProblems(t *testing.T) {
+	t.Parallel()
 	data := "name,organization,uscc,title,fields,keywords,region,phone,email,capacity\n" +
 		"Good one,Org A,,,,,,13800000000,a@example.com,\n" + // 2
 		",Org,,,,,,,,\n" + // 3
@@ -238,6 +243,7 @@ func TestParseRowProblems(t *testing.T) {
 }
 
 func TestParseCapacity(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int{
 		"1": 1, "20": 20, "500": 500, "020": 20, "２０": 20, " 7 ": 7, "20.0": 20, "20.": 20, "20.00": 20,
 		"0": 0, "501": 0, "-1": 0, "+5": 0, "2.5": 0, "1e2": 0, "": 0, ".0": 0, "二十": 0, "20 个": 0,
@@ -251,6 +257,7 @@ func TestParseCapacity(t *testing.T) {
 }
 
 func TestHeaders(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"姓名": "name", "name": "name", "NAME*": "name",
 		"工作单位": "organization", "单位": "organization", "Organization": "organization",
@@ -303,6 +310,7 @@ func parseFileErr(t *testing.T, data []byte, maxBytes int64, code string) *tabul
 }
 
 func TestParseFileErrors(t *testing.T) {
+	t.Parallel()
 	fe := parseFileErr(t, []byte("职称,手机\n教授,13800000000\n"), 0, codeMissingExpertColumn)
 	if !slices.Equal(fe.Columns, []string{"name", "organization"}) {
 		t.Errorf("Columns = %v", fe.Columns)

@@ -12,6 +12,7 @@ import (
 // tablet through the web layer, the demo and the load tool: the SHA-256 of
 // the assignment's id, a newline and the request's exact bytes.
 func TestRequestHash(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"marks":{"tech":"35.50"}}`)
 	want := sha256.Sum256(append([]byte("42\n"), body...))
 	if got := judging.RequestHash(42, body); !bytes.Equal(got, want[:]) {

@@ -85,6 +85,7 @@ func (w runWorld) active(t *testing.T) []judging.Assignment {
 // A run started by a request belongs to the service: it finishes in the
 // background, Wait waits for it, and a closed service starts none.
 func TestRunBelongsToTheService(t *testing.T) {
+	t.Parallel()
 	w := newRunWorld(t)
 	ctx := context.Background()
 	run, err := w.s.StartRun(ctx, w.org.ID, w.contest.ID, "prelim", 1)
@@ -109,6 +110,7 @@ func TestRunBelongsToTheService(t *testing.T) {
 // A run whose instance shuts down mid-way records itself failed, interrupted,
 // and the round can be assigned again at once.
 func TestInterruptedRunIsRecorded(t *testing.T) {
+	t.Parallel()
 	w := newRunWorld(t)
 	ctx := context.Background()
 	run, err := w.s.StartAssignment(ctx, w.org.ID, w.contest.ID, "prelim", 1)
@@ -132,6 +134,7 @@ func TestInterruptedRunIsRecorded(t *testing.T) {
 // it is still the round's problem. A conflict recorded while it solved makes
 // the run solve again, and the conflict holds in what it writes.
 func TestRunSolvesAgainWhatChangedUnderneath(t *testing.T) {
+	t.Parallel()
 	w := newRunWorld(t)
 	ctx := context.Background()
 	solves := 0

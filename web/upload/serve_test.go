@@ -15,6 +15,7 @@ import (
 )
 
 func TestSanitizeFilename(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("很长的文件名", 30) + ".pdf"
 	cases := map[string]string{
 		"商业计划书.pdf":            "商业计划书.pdf",
@@ -45,6 +46,7 @@ func TestSanitizeFilename(t *testing.T) {
 }
 
 func TestContentDisposition(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"商业计划书 终稿.pdf", "plan.pdf", `say "hi" 100%.pdf`, "../x;y=z.pdf"} {
 		v := upload.ContentDisposition("attachment", name)
 		disp, params, err := mime.ParseMediaType(v)
@@ -67,6 +69,7 @@ func TestContentDisposition(t *testing.T) {
 }
 
 func TestServeBlob(t *testing.T) {
+	t.Parallel()
 	store, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

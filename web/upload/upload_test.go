@@ -294,6 +294,7 @@ func businessPlan(lines int) []byte {
 }
 
 func TestUploadInChunks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(300)
 	if len(plan) < 20_000 {
@@ -331,6 +332,7 @@ func TestUploadInChunks(t *testing.T) {
 }
 
 func TestUploadInOneRequest(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(20)
 	// creation-with-upload: the bytes come with the POST.
@@ -351,6 +353,7 @@ func TestUploadInOneRequest(t *testing.T) {
 // TestResumeAfterBreak sends half a file and drops the connection, as a
 // train entering a tunnel would; HEAD then tells where to resume.
 func TestResumeAfterBreak(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(300)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -392,6 +395,7 @@ func TestResumeAfterBreak(t *testing.T) {
 // off after the idle timeout with the usual 409 "interrupted", marked
 // retryable, never a 5xx; what arrived is kept and the upload resumes.
 func TestStalledPatch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *upload.Config) { c.IdleTimeout = 300 * time.Millisecond })
 	plan := businessPlan(300)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -433,6 +437,7 @@ func mustParse(t *testing.T, s string) *url.URL {
 }
 
 func TestWrongTypeLeavesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	// A zip, named .pdf, declared a business plan.
 	fake := append([]byte("PK\x03\x04"), bytes.Repeat([]byte("x"), 5000)...)
@@ -445,6 +450,7 @@ func TestWrongTypeLeavesNothing(t *testing.T) {
 }
 
 func TestTruncatedPDFLeavesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	r := e.upload("alice", "business_plan", "plan.pdf", plan[:len(plan)-300], 4096)
@@ -456,6 +462,7 @@ func TestTruncatedPDFLeavesNothing(t *testing.T) {
 // document without the metadata that names the entrant, which intake.Receive
 // reports for the identity-leak check.
 func TestPDFJudgeCopy(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan, err := os.ReadFile("../../files/pdfmeta/testdata/libreoffice-pdfa.pdf") // Author, Title, Keywords, XMP
 	if err != nil {
@@ -501,6 +508,7 @@ func TestPDFJudgeCopy(t *testing.T) {
 // A PDF that opens only with a password cannot be read by judges, nor copied
 // without its metadata: it is refused, and nothing is kept.
 func TestPasswordPDFRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan, err := os.ReadFile("../../files/pdfmeta/testdata/user-password.pdf")
 	if err != nil {
@@ -515,6 +523,7 @@ func TestPasswordPDFRefused(t *testing.T) {
 }
 
 func TestDeclaredLengthOverLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.limit = 1000
 	r := e.do("alice", "POST", base, nil, "Upload-Length", "1001",
@@ -524,6 +533,7 @@ func TestDeclaredLengthOverLimit(t *testing.T) {
 }
 
 func TestBodyOverDeclaredLength(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(20)
 	t.Run("Content-Length", func(t *testing.T) {
@@ -546,6 +556,7 @@ func TestBodyOverDeclaredLength(t *testing.T) {
 }
 
 func TestCreateRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		authErr error
@@ -578,6 +589,7 @@ func TestCreateRefused(t *testing.T) {
 }
 
 func TestOnlyTheOwnerMayContinue(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	// The client's metadata cannot claim an owner.
@@ -608,6 +620,7 @@ func TestOnlyTheOwnerMayContinue(t *testing.T) {
 // which asks again (HEAD, or the same PATCH); it learns the upload is complete
 // instead of sending it all again, and Complete is not called twice.
 func TestFinalResponseLost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -634,6 +647,7 @@ func TestFinalResponseLost(t *testing.T) {
 }
 
 func TestDeleteRemovesAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -649,6 +663,7 @@ func TestDeleteRemovesAtOnce(t *testing.T) {
 }
 
 func TestTusErrorsAreJSON(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	u := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -669,6 +684,7 @@ func TestTusErrorsAreJSON(t *testing.T) {
 }
 
 func TestCompleteRefusedLeavesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setComplete(func(finished) error { return fault.Conflict("err.entry.locked") })
 	r := e.upload("alice", "business_plan", "plan.pdf", businessPlan(30), 1<<20)
@@ -682,6 +698,7 @@ func TestCompleteRefusedLeavesNothing(t *testing.T) {
 // TestCompleteFailsThenRetry: an internal failure (the database is away) keeps
 // the complete staged file, so the client's retry finishes without re-sending.
 func TestCompleteFailsThenRetry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.setComplete(func(finished) error { return errors.New("database unreachable") })
 	plan := businessPlan(30)
@@ -718,6 +735,7 @@ func TestCompleteFailsThenRetry(t *testing.T) {
 }
 
 func TestSweep(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(30)
 	old := e.create("alice", "business_plan", "plan.pdf", len(plan))
@@ -753,6 +771,7 @@ func TestSweep(t *testing.T) {
 }
 
 func TestFileNamesSanitized(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	plan := businessPlan(10)
 	for _, c := range []struct{ sent, want string }{
@@ -776,6 +795,7 @@ func TestFileNamesSanitized(t *testing.T) {
 }
 
 func TestConcurrentUploads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var wg sync.WaitGroup
 	for i := range 8 {
