@@ -433,15 +433,13 @@ func startPodium(ctx context.Context, cfg liveConfig, stderr io.Writer) (*server
 		hubs, brokers, servers = append(hubs, hub), append(brokers, br), append(servers, hs)
 		srv.urls = append(srv.urls, "ws://"+ln.Addr().String()+"/")
 	}
-	// Wait until every broker has its epoch and subscription.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		n, err := rdb.PubSubNumSub(ctx, "{"+prefix+"live}:events").Result()
-		if err == nil && n["{"+prefix+"live}:events"] >= int64(cfg.instances) && brokers[len(brokers)-1].Epoch() != "" {
-			break
-		}
-		if time.Now().After(deadline) {
+	// Wait until every broker has subscribed and made its first check.
+	for _, br := range brokers {
+		select {
+		case <-br.Ready():
+		case <-time.After(10 * time.Second):
 			cancel()
-			return nil, fmt.Errorf("the brokers did not subscribe: %v %v", n, err)
+			return nil, fmt.Errorf("a broker did not get ready")
 		}
 	}
 	srv.publish = func(ctx context.Context, v int64, data []byte) error {

@@ -68,6 +68,10 @@ type Broker struct {
 	needRebuild bool
 	kick        chan struct{}
 	rebuildMu   sync.Mutex // one rebuild at a time
+
+	ready             chan struct{}
+	readyOnce         sync.Once
+	checked, listened bool // under mu: the first check (and rebuild) done; subscribed
 }
 
 // NewBroker returns a broker for hub on rdb; it is the hub's Source from then on.
@@ -79,7 +83,8 @@ func NewBroker(rdb redis.UniversalClient, hub *Hub, opt BrokerOptions) *Broker {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	b := &Broker{rdb: rdb, hub: hub, opt: opt, tag: "{" + opt.Prefix + "live}", kick: make(chan struct{}, 1), needRebuild: true}
+	b := &Broker{rdb: rdb, hub: hub, opt: opt, tag: "{" + opt.Prefix + "live}", kick: make(chan struct{}, 1), needRebuild: true,
+		ready: make(chan struct{})}
 	hub.SetSource(b)
 	return b
 }
@@ -88,6 +93,21 @@ func (b *Broker) epochKey() string            { return b.tag + ":epoch" }
 func (b *Broker) snapKey(board string) string { return b.tag + ":snap:" + board }
 func (b *Broker) rankKey(board string) string { return b.tag + ":rank:" + board }
 func (b *Broker) channel() string             { return b.tag + ":events" }
+
+// Ready is closed once Run has subscribed and made its first check of Redis
+// (with the rebuild it starts with): from then on every publish reaches this
+// instance's screens through the subscription.
+func (b *Broker) Ready() <-chan struct{} { return b.ready }
+
+func (b *Broker) progress(checked, listened bool) {
+	b.mu.Lock()
+	b.checked, b.listened = b.checked || checked, b.listened || listened
+	done := b.checked && b.listened
+	b.mu.Unlock()
+	if done {
+		b.readyOnce.Do(func() { close(b.ready) })
+	}
+}
 
 // Epoch is the epoch the broker knows ("" before it first reached Redis).
 func (b *Broker) Epoch() string {
@@ -388,6 +408,12 @@ func (b *Broker) Run(ctx context.Context) error {
 		defer t.Stop()
 		for {
 			b.check(ctx)
+			b.mu.Lock()
+			ok := b.epoch != "" && !b.needRebuild
+			b.mu.Unlock()
+			if ok {
+				b.progress(true, false)
+			}
 			select {
 			case <-ctx.Done():
 				return
@@ -426,6 +452,7 @@ func (b *Broker) Run(ctx context.Context) error {
 		case *redis.Subscription:
 			if msg.Kind == "subscribe" {
 				b.refresh(ctx)
+				b.progress(false, true)
 			}
 		case *redis.Message:
 			var m Message

@@ -263,7 +263,8 @@ func TestTwoHubsOnOneRedis(t *testing.T) {
 	}
 	s1 := watch(t, serve(t, hubs[1]), "b", Position{})
 	s0 := watch(t, serve(t, hubs[0]), "b", Position{})
-	waitSubscribed(t, rdb, brokers[0], 2)
+	waitReady(t, brokers[0])
+	waitReady(t, brokers[1])
 	const n = 100
 	for v := int64(1); v <= n; v++ {
 		err := brokers[0].Publish(ctx, Update{Board: "b", Version: v, Data: json.RawMessage(fmt.Sprintf(`{"v": %d}`, v)),
@@ -307,17 +308,13 @@ func TestTwoHubsOnOneRedis(t *testing.T) {
 	}
 }
 
-// waitSubscribed waits until n subscribers listen on the broker's channel.
-func waitSubscribed(t *testing.T, rdb redis.UniversalClient, b *Broker, n int64) {
+// waitReady waits until the broker is ready: subscribed, its first check done.
+func waitReady(t *testing.T, b *Broker) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-		m, err := rdb.PubSubNumSub(context.Background(), b.channel()).Result()
-		if err == nil && m[b.channel()] >= n && b.Epoch() != "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("subscribers: %v %v", m, err)
-		}
+	select {
+	case <-b.Ready():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the broker did not get ready")
 	}
 }
 
@@ -350,7 +347,7 @@ func TestRedisRestartNewEpoch(t *testing.T) {
 		}})
 	wg.Go(func() { _ = broker.Run(ctx) })
 	s := watch(t, serve(t, hub), "b", Position{})
-	waitSubscribed(t, rdb, broker, 1)
+	waitReady(t, broker)
 	score := func(v int64) error {
 		mu.Lock()
 		truth = v
@@ -422,7 +419,7 @@ func TestReconcileCorrectsRedisAndScreens(t *testing.T) {
 	broker := NewBroker(rdb, hub, BrokerOptions{Prefix: prefix, CheckInterval: 100 * time.Millisecond})
 	wg.Go(func() { _ = broker.Run(ctx) })
 	s := watch(t, serve(t, hub), "b", Position{})
-	waitSubscribed(t, rdb, broker, 1)
+	waitReady(t, broker)
 	truth := Update{Board: "b", Version: 7, Data: json.RawMessage(`{"top":"entry-1"}`), Ranking: []Rank{{"entry-1", 90}, {"entry-2", 80}}}
 	if err := broker.Publish(ctx, truth); err != nil {
 		t.Fatal(err)
