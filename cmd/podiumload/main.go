@@ -65,6 +65,7 @@ const usage = `usage: podiumload <scenario> [flags]
 
 scenarios:
   submit    score submission: HTTP stack vs the same transaction driven directly
+  live      the live board: spectators' websockets, web/live vs a bare gorilla broadcaster
 
 Run 'podiumload <scenario> -h' for its flags.
 `
@@ -77,6 +78,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch args[0] {
 	case "submit":
 		return runSubmit(ctx, args[1:], stdout, stderr, getenv)
+	case "live":
+		return runLive(ctx, args[1:], stdout, stderr, getenv)
+	case "live-swarm": // the swarm of live, run by live as a child process
+		return runSwarm(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

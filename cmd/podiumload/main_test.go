@@ -32,3 +32,21 @@ func TestSubmitSmall(t *testing.T) {
 		t.Errorf("--think: exit %d\n%s\n%s", code, out, stderr.String())
 	}
 }
+
+// TestLiveSmall runs the live scenario at a tiny size, the swarm in-process:
+// both phases, two instances, stuck spectators and the reconnect storm.
+func TestLiveSmall(t *testing.T) {
+	env := map[string]string{"REDIS_URL": contesttest.RedisURL()}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"live", "--inproc", "--spectators", "40", "--stuck", "0.05", "--events", "8",
+		"--interval", "120ms", "--instances", "2", "--reconnect", "--storm", "500ms"}, &stdout, &stderr, func(k string) string { return env[k] })
+	out := stdout.String()
+	for _, want := range []string{"baseline", "podium", "       304       304     true", "reconnect storm (podium): 38 of 38 reached v8", "podium/baseline: p99"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if code != 0 || t.Failed() {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr.String())
+	}
+}
