@@ -25,6 +25,7 @@ import (
 	"podium/contest/live"
 	"podium/files/blob"
 	"podium/files/filecheck"
+	"podium/internal/testredis"
 	"podium/web"
 	fanout "podium/web/live"
 )
@@ -452,4 +453,82 @@ func TestLiveScoreReachesAnotherInstance(t *testing.T) {
 	if st := b.server.LiveHub().Stats(); st.FromMemory+st.FromSource != 2 {
 		t.Errorf("instance B's two screens: %+v", st)
 	}
+}
+
+// Redis stopped and restarted during scoring: no score is lost, every screen
+// is told the board is catching up, then converges to the PostgreSQL truth
+// under a new epoch.
+func TestLiveBoardSurvivesRedisRestart(t *testing.T) {
+	redisSrv := testredis.Start(t)
+	storeA, clock := contesttest.NewStore(t)
+	storeB := secondStore(t, storeA, clock)
+	a := liveInstance(t, storeA, clock, redisSrv.Client(), "podium:")
+	b := liveInstance(t, storeB, clock, redisSrv.Client(), "podium:")
+	w := newLiveFinal(t, storeA)
+	ctx := context.Background()
+	a.server.PublishRoom(ctx, w.contest.ID, w.rooms[0].ID, false)
+	token, _, err := storeA.CreateSession(ctx, w.organizer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgPath := fmt.Sprintf("/organizer/contests/%d/live/rooms/%d/ws", w.contest.ID, w.rooms[0].ID)
+	orgScreen, res, err := dialScreen(t, a, "organizer on A", orgPath, http.Header{"Cookie": {"podium_session=" + token}})
+	if err != nil {
+		t.Fatalf("organizer's websocket: %v (%v)", err, res)
+	}
+	screens := []*screen{mustScreen(t, a, "spectator on A", w.publicPath(0)), mustScreen(t, b, "spectator on B", w.publicPath(0)), orgScreen}
+	var epoch string
+	for _, sc := range screens {
+		epoch = sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot }).Epoch
+	}
+	w.submit(t, a, 0, 30)
+	w.submit(t, b, 1, 31)
+	for _, sc := range screens {
+		sc.waitFor("2 totals", func(m fanout.Message, _ fanout.Status) bool { return scored(boardOf(t, m)) == 2 })
+	}
+
+	redisSrv.Stop()
+	// Scoring goes on through both instances.
+	w.submit(t, b, 2, 32)
+	w.submit(t, a, 3, 33)
+	for _, sc := range screens {
+		sc.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
+	}
+	// The instance that took a sheet shows it to its own screens meanwhile.
+	screens[0].waitFor("the sheet submitted through A", func(m fanout.Message, _ fanout.Status) bool {
+		return totals(boardOf(t, m))[3] != ""
+	})
+
+	redisSrv.Start() // empty: it lost every key
+	w.submit(t, b, 4, 34)
+	wantPublic, wantOrg := w.truth(t, storeA, 0), live.Board{}
+	if wantOrg, err = storeA.Live.Board(ctx, w.contest.ID, w.rooms[0].ID, live.AudienceOrganizer); err != nil {
+		t.Fatal(err)
+	}
+	if scored(wantPublic) != 5 {
+		t.Fatalf("PostgreSQL has %d of 5 totals: a score was lost", scored(wantPublic))
+	}
+	for _, sc := range screens {
+		want := wantPublic
+		if sc == orgScreen {
+			want = wantOrg
+		}
+		m := sc.waitFor("the truth under a new epoch, live", func(m fanout.Message, st fanout.Status) bool {
+			return st == fanout.StatusLive && m.Epoch != epoch && m.Version == want.Version && sameBoard(t, boardOf(t, m), want)
+		})
+		sc.inOrder()
+		t.Logf("%s: %s", sc.name, describe(m))
+	}
+	var sheets int
+	if err := storeA.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE state = 'submitted'`); err != nil {
+		t.Fatal(err)
+	}
+	if sheets != 5 {
+		t.Errorf("%d sheets submitted in PostgreSQL, want 5", sheets)
+	}
+	// Redis holds the rebuilt board too: a screen connecting now gets it.
+	late := mustScreen(t, b, "late spectator on B", w.publicPath(0))
+	late.waitFor("the truth", func(m fanout.Message, _ fanout.Status) bool {
+		return m.Version == wantPublic.Version && m.Epoch != epoch && sameBoard(t, boardOf(t, m), wantPublic)
+	})
 }
