@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,7 +117,7 @@ func secondStore(t *testing.T, store *contesttest.Stores, clock *contesttest.Clo
 // revealed and the first entry of room 0 is on stage, scoring open.
 type liveFinal struct {
 	organizer, otherOrganizer access.Account
-	contest                   contest.Contest
+	contest, otherContest     contest.Contest
 	experts                   []int64
 	judges                    []access.Account // by expert
 	rooms                     []live.Room
@@ -129,7 +130,8 @@ func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 		organizer:      contesttest.Account(t, s, access.RoleOrganizer, "live-org@example.com"),
 		otherOrganizer: contesttest.Account(t, s, access.RoleOrganizer, "live-other@example.com"),
 	}
-	if _, err := s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
+	var err error
+	if w.otherContest, err = s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("live-final")
@@ -137,7 +139,6 @@ func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 	r := &setup.Rounds[0]
 	r.Key, r.NameZh, r.Kind, r.ReviewsPerEntry = "final", "决赛", contest.KindLive, 6
 	r.PitchSeconds, r.QASeconds = 300, 240
-	var err error
 	if w.contest, err = s.CreateContest(ctx, w.organizer.ID, setup); err != nil {
 		t.Fatal(err)
 	}
@@ -531,4 +532,145 @@ func TestLiveBoardSurvivesRedisRestart(t *testing.T) {
 	late.waitFor("the truth", func(m fanout.Message, _ fanout.Status) bool {
 		return m.Version == wantPublic.Version && m.Epoch != epoch && sameBoard(t, boardOf(t, m), wantPublic)
 	})
+}
+
+// dialStatus opens a websocket and reports the HTTP status of the answer (101 when upgraded).
+func dialStatus(t *testing.T, h *harness, path string, header http.Header) int {
+	t.Helper()
+	sc, res, err := dialScreen(t, h, path, path, header)
+	if err == nil {
+		sc.ws.Close()
+		return http.StatusSwitchingProtocols
+	}
+	if res == nil {
+		t.Fatalf("dial %s: %v", path, err)
+	}
+	return res.StatusCode
+}
+
+// The boards' websockets on real rooms: the public one for anyone and from
+// any origin; the organizers' for the contest's organizers, from this site;
+// the judges' for the judges seated in the room only.
+func TestLiveSocketsAuthorization(t *testing.T) {
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	h := liveInstance(t, store, clock, rdb, prefix)
+	w := newLiveFinal(t, store)
+	ctx := context.Background()
+	for _, r := range w.rooms {
+		h.server.PublishRoom(ctx, w.contest.ID, r.ID, false)
+	}
+	entrant := contesttest.Account(t, store, access.RoleEntrant, "live-entrant@example.com")
+	cookie := func(a access.Account) http.Header {
+		token, _, err := store.CreateSession(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return http.Header{"Cookie": {"podium_session=" + token}}
+	}
+	judgePath := func(room int) string { return fmt.Sprintf("/judge/live/rooms/%d/ws", w.rooms[room].ID) }
+	orgPath := func(contestID int64, room int) string {
+		return fmt.Sprintf("/organizer/contests/%d/live/rooms/%d/ws", contestID, w.rooms[room].ID)
+	}
+	withOrigin := func(hd http.Header, origin string) http.Header {
+		if hd == nil {
+			hd = http.Header{}
+		}
+		hd.Set("Origin", origin)
+		return hd
+	}
+	for _, c := range []struct {
+		name   string
+		path   string
+		header http.Header
+		want   int
+	}{
+		{"anyone: the public board", w.publicPath(0), nil, 101},
+		{"anyone, from another site: the public board", w.publicPath(1), withOrigin(nil, "https://graphics.example"), 101},
+		{"anyone: a room that does not exist", fmt.Sprintf("/live/%d/rooms/999999/ws", w.contest.ID), nil, 404},
+		{"anyone: a room under another contest", fmt.Sprintf("/live/%d/rooms/%d/ws", w.otherContest.ID, w.rooms[0].ID), nil, 404},
+		{"the contest's organizer", orgPath(w.contest.ID, 0), cookie(w.organizer), 101},
+		{"the contest's organizer, from another site", orgPath(w.contest.ID, 0), withOrigin(cookie(w.organizer), "https://evil.example"), 403},
+		{"another contest's organizer", orgPath(w.contest.ID, 0), cookie(w.otherOrganizer), 404},
+		{"another contest's organizer, through their own contest", orgPath(w.otherContest.ID, 0), cookie(w.otherOrganizer), 404},
+		{"anyone: the organizers' board", orgPath(w.contest.ID, 0), nil, 303},
+		{"a judge seated in the room", judgePath(0), cookie(w.judges[0]), 101},
+		{"a judge seated in the other room", judgePath(0), cookie(w.judges[5]), 404},
+		{"a judge, their own room", judgePath(1), cookie(w.judges[5]), 101},
+		{"a judge seated in room 0, room 1", judgePath(1), cookie(w.judges[0]), 404},
+		{"a judge, from another site", judgePath(0), withOrigin(cookie(w.judges[0]), "https://evil.example"), 403},
+		{"an entrant: the judges' board", judgePath(0), cookie(entrant), 403},
+		{"the organizer: the judges' board", judgePath(0), cookie(w.organizer), 403},
+		{"anyone: the judges' board", judgePath(0), nil, 303},
+	} {
+		if got := dialStatus(t, h, c.path, c.header); got != c.want {
+			t.Errorf("%s (%s): %d, want %d", c.name, c.path, got, c.want)
+		}
+	}
+	// The judges' board is a notification: no scores, no names.
+	sc, _, err := dialScreen(t, h, "judge 0", judgePath(0), cookie(w.judges[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot })
+	var fields map[string]any
+	if err := json.Unmarshal(m.Data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if strings.Join(keys, ",") != "phase,room_id,scoring_open,slot_id,version" || fields["scoring_open"] != true || fields["phase"] != "scoring" {
+		t.Errorf("judges' notice %s", m.Data)
+	}
+}
+
+// The public board is served from the instance's memory without PostgreSQL
+// (and, once seen, without Redis): a reconnect storm costs the database nothing.
+func TestPublicBoardNeedsNoPostgreSQL(t *testing.T) {
+	redisSrv := testredis.Start(t)
+	store, clock := contesttest.NewStore(t)
+	h := liveInstance(t, store, clock, redisSrv.Client(), "podium:")
+	w := newLiveFinal(t, store)
+	w.submit(t, h, 0, 25)
+	h.server.WaitLive()
+	h.server.PublishRoom(context.Background(), w.contest.ID, w.rooms[0].ID, false)
+	want := w.truth(t, store, 0)
+	first := mustScreen(t, h, "first spectator", w.publicPath(0))
+	first.waitFor("the board", func(m fanout.Message, _ fanout.Status) bool { return m.Version == want.Version })
+	boardPath := fmt.Sprintf("/api/v1/live/contests/%d/rooms/%d/board", w.contest.ID, w.rooms[0].ID)
+	check := func(when string, status fanout.Status) {
+		t.Helper()
+		sc := mustScreen(t, h, "spectator "+when, w.publicPath(0))
+		m := sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot })
+		if m.Version != want.Version || !sameBoard(t, boardOf(t, m), want) {
+			t.Errorf("%s: snapshot %s, want v%d", when, describe(m), want.Version)
+		}
+		res := h.client().get(boardPath)
+		var got web.PublicBoard
+		if res.status != http.StatusOK {
+			t.Fatalf("%s: board JSON %d %s", when, res.status, res.body)
+		}
+		res.json(t, &got)
+		if got.Type != fanout.TypeSnapshot || got.Version != want.Version || got.Epoch == "" || got.Status != status ||
+			time.Since(got.ServerTime).Abs() > time.Minute || !sameBoard(t, boardOf(t, got.Message), want) {
+			t.Errorf("%s: board JSON %s", when, res.body)
+		}
+	}
+	check("with PostgreSQL", fanout.StatusLive)
+	store.DB.Close() // every query fails from here on
+	if err := store.DB.Ping(); err == nil {
+		t.Fatal("the pool still answers")
+	}
+	for i := range 20 {
+		check(fmt.Sprintf("without PostgreSQL #%d", i), fanout.StatusLive)
+	}
+	if res := h.client().get(fmt.Sprintf("/live/%d/rooms/999999/ws", w.contest.ID)); res.status != http.StatusNotFound {
+		t.Errorf("no such room, without PostgreSQL: %d", res.status)
+	}
+	redisSrv.Stop()
+	first.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
+	check("without PostgreSQL and Redis", fanout.StatusCatchingUp)
 }
