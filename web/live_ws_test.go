@@ -33,7 +33,7 @@ import (
 
 // liveInstance is one Podium web server of several on one database and one
 // Redis prefix, with its live broker running (its one subscription).
-func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string) *harness {
+func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string, logs ...io.Writer) *harness {
 	t.Helper()
 	blobDir, stagingDir := t.TempDir(), t.TempDir()
 	blobs, err := blob.NewLocal(blobDir)
@@ -43,7 +43,10 @@ func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Cl
 	store.Blobs = blobs
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logs = append(logs, testWriter{t})
+	}
+	if len(logs) > 0 {
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(logs...), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	var srv *web.Server
 	hub := web.NewLiveHub(fanout.Options{Log: log, MinInterval: -1})
@@ -673,4 +676,109 @@ func TestPublicBoardNeedsNoPostgreSQL(t *testing.T) {
 	redisSrv.Stop()
 	first.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
 	check("without PostgreSQL and Redis", fanout.StatusCatchingUp)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// After a freeze, a reveal and a reopening, the boards are recomputed from
+// PostgreSQL and compared with Redis: a board that drifted at the same
+// version is logged and corrected, on screens too.
+func TestLiveBoardReconciledWithPostgreSQL(t *testing.T) {
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	var logs lockedBuffer
+	h := liveInstance(t, store, clock, rdb, prefix, &logs)
+	w := newLiveFinal(t, store)
+	ctx := context.Background()
+	room := w.rooms[0].ID
+	h.server.PublishRoom(ctx, w.contest.ID, room, false)
+	sc := mustScreen(t, h, "spectator", w.publicPath(0))
+	for judge := range 5 {
+		w.submit(t, h, judge, 20+judge)
+	}
+	h.server.WaitLive()
+	apply := func(op live.Op, reconcile bool) {
+		t.Helper()
+		if _, err := store.Live.Apply(ctx, w.organizer.ID, w.contest.ID, room, op); err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		h.server.PublishRoom(ctx, w.contest.ID, room, reconcile)
+	}
+	converged := func(what string) live.Board {
+		t.Helper()
+		want := w.truth(t, store, 0)
+		m := sc.waitFor(what, func(m fanout.Message, _ fanout.Status) bool {
+			return m.Version == want.Version && sameBoard(t, boardOf(t, m), want)
+		})
+		return boardOf(t, m)
+	}
+	apply(live.OpFreeze, true)
+	apply(live.OpCloseScoring, false)
+	apply(live.OpShowResult, false)
+	if b := converged("the frozen board"); b.Current == nil || !b.Current.Hidden || len(b.Ranking) != 0 {
+		t.Fatalf("frozen board shows %+v", b)
+	}
+	if strings.Contains(logs.String(), "differs") {
+		t.Fatalf("a difference logged where there was none:\n%s", logs.String())
+	}
+
+	// Redis drifts: another board at the same version, published to every screen.
+	key := fmt.Sprintf("c%d:room%d:public", w.contest.ID, room)
+	tag := "{" + prefix + "live}"
+	raw, err := rdb.HGet(ctx, tag+":snap:"+key, "m").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad fanout.Message
+	if err := json.Unmarshal([]byte(raw), &bad); err != nil {
+		t.Fatal(err)
+	}
+	drifted := boardOf(t, bad)
+	drifted.Ranking = []live.BoardRank{{Rank: 1, Code: "X", Title: "不该出现", Score: "99.99"}}
+	bad.Data, _ = json.Marshal(drifted)
+	badRaw, _ := json.Marshal(bad)
+	if err := rdb.HSet(ctx, tag+":snap:"+key, "m", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Publish(ctx, tag+":events", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	sc.waitFor("the drifted board", func(m fanout.Message, _ fanout.Status) bool { return len(boardOf(t, m).Ranking) == 1 })
+	h.server.PublishRoom(ctx, w.contest.ID, room, true) // as after a freeze, a reveal, a reopening
+	if b := converged("the corrected board"); len(b.Ranking) != 0 {
+		t.Errorf("corrected board ranks %+v", b.Ranking)
+	}
+	if !strings.Contains(logs.String(), "board differs from PostgreSQL; corrected") {
+		t.Errorf("the difference was not logged:\n%s", logs.String())
+	}
+
+	apply(live.OpRevealNext, true)
+	if b := converged("the revealed result"); b.Current == nil || b.Current.Hidden || len(b.Ranking) != 1 || b.Current.Final == "" {
+		t.Errorf("revealed board %+v", b)
+	}
+	if _, err := store.Live.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, room, 2, "评委误触"); err != nil {
+		t.Fatal(err)
+	}
+	h.server.PublishRoom(ctx, w.contest.ID, room, true)
+	h.server.WaitLive()
+	// The result is taken back (and, frozen, no totals show) until shown again.
+	if b := converged("the reopened sheet"); b.Phase != live.PhaseScoring || len(b.Ranking) != 0 || !b.Current.Hidden {
+		t.Errorf("after reopening seat 2: %+v", b)
+	}
+	sc.inOrder()
 }
