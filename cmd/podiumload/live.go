@@ -670,9 +670,9 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 				sw.Go(func() {
 					time.Sleep(time.Until(start.Add(*stormFor * time.Duration(i) / time.Duration(len(all)))))
 					t0 := time.Now()
+					reachedAt := make(chan struct{}) // read closes it and forgets it: wait on this one
 					s.mu.Lock()
 					// A page loaded afresh: it shows nothing and needs the snapshot.
-					reachedAt := make(chan struct{})
 					s.target, s.reachedAt, s.last = last, reachedAt, 0
 					s.mu.Unlock()
 					ws, _, err := dialer.DialContext(ctx, s.url, nil)
