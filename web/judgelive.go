@@ -2,9 +2,10 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"podium/contest/live"
 )
 
 // Judges' tablets in live mode: the page of a room the judge sits in, and its
@@ -13,11 +14,6 @@ import (
 // judge's own stage (live.JudgeStage: blind unless the round makes names
 // public); when an entry is on stage it mounts the scoring form of the judge's
 // assignment (static/judge.js), which scores exactly as online rounds do.
-
-func roomID(c *gin.Context) int64 {
-	id, _ := strconv.ParseInt(c.Param("room"), 10, 64)
-	return id
-}
 
 // judgeLiveRoom is a live room as the judge's task list links to it.
 type judgeLiveRoom struct {
@@ -47,7 +43,7 @@ func (s *Server) judgeLiveRooms(c *gin.Context) ([]judgeLiveRoom, error) {
 // judgeLivePage is the tablet's live page: rendered with the stage as it is,
 // then kept current by judge-live.js without a reload.
 func (s *Server) judgeLivePage(c *gin.Context) {
-	st, err := s.live.JudgeStage(c.Request.Context(), judgeOf(c), roomID(c))
+	st, err := s.judgeStage(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -58,11 +54,20 @@ func (s *Server) judgeLivePage(c *gin.Context) {
 // apiJudgeStage is the judge's stage of a room: what the tablet fetches on
 // every notification.
 func (s *Server) apiJudgeStage(c *gin.Context) {
-	st, err := s.live.JudgeStage(c.Request.Context(), judgeOf(c), roomID(c))
+	st, err := s.judgeStage(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	s.reply(c, http.StatusOK, st, nil)
+}
+
+// judgeStage reads the judge's stage of the room the path names.
+func (s *Server) judgeStage(c *gin.Context) (live.JudgeStage, error) {
+	room, err := roomID(c)
+	if err != nil {
+		return live.JudgeStage{}, err
+	}
+	return s.live.JudgeStage(c.Request.Context(), judgeOf(c), room)
 }
