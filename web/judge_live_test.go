@@ -21,7 +21,7 @@ import (
 	"podium/files/pdftext"
 )
 
-// liveWorld is a contest whose final is live, in two rooms. Room 0 has three
+// liveWorld is a contest whose final is live, in two rooms. Room 0 has four
 // entries and judges 0, 1 and 2; judge 2 declared a conflict with entry 1's
 // organization, so is recused for it. Room 1 has one entry and judge 3 (a
 // judge of the contest who does not sit in room 0). Another contest's judge
@@ -50,9 +50,9 @@ func newLiveWorld(t *testing.T, h *harness, namesPublic bool) *liveWorld {
 	if w.contest, err = h.store.CreateContest(ctx, w.org.ID, liveSetup("live-final", namesPublic)); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 4 {
+	for i := range 5 {
 		orgName := fmt.Sprintf("秘密星辰%d号量子科技有限公司", i)
-		in := entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: orgName, USCC: []string{"91110000802100433B", "91330100799655058B", "9144030071526726XG", "91310000631696382C"}[i],
+		in := entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: orgName, USCC: []string{"91110000802100433B", "91330100799655058B", "9144030071526726XG", "91310000631696382C", "914403001922038216"}[i],
 			ContactName: fmt.Sprintf("欧阳绝密%d", i), ContactPhone: fmt.Sprintf("1391234567%d", i), ContactEmail: fmt.Sprintf("secret.founder%d@example.com", i),
 			Members: []entry.Member{{Name: fmt.Sprintf("司马隐名%d", i), Role: "CTO"}}}
 		a := contesttest.Account(t, h.store, access.RoleEntrant, fmt.Sprintf("secret-login%d@example.com", i))
@@ -124,8 +124,8 @@ func newLiveWorld(t *testing.T, h *harness, namesPublic bool) *liveWorld {
 		t.Fatal(err)
 	}
 	if w.rooms, err = h.store.Live.SetRooms(ctx, w.org.ID, w.contest.ID, "final", []live.RoomInput{
-		{Name: "第一会场", Judges: w.experts[:3], Entries: w.entries[:3]},
-		{Name: "第二会场", Judges: w.experts[3:], Entries: w.entries[3:]},
+		{Name: "第一会场", Judges: w.experts[:3], Entries: w.entries[:4]},
+		{Name: "第二会场", Judges: w.experts[3:], Entries: w.entries[4:]},
 	}); err != nil {
 		t.Fatal(err)
 	}
