@@ -81,7 +81,8 @@
     const st = stage, cur = st.current;
     phaseEl.textContent = cur ? phaseLabel(st.phase) : d.phaseNone;
     phaseEl.dataset.phase = cur ? st.phase : "";
-    codeEl.textContent = cur && cur.blind_code ? cur.blind_code : "—";
+    codeEl.textContent = cur && cur.blind_code ? cur.blind_code : "";
+    codeEl.hidden = !codeEl.textContent; // none on stage, or recused (no code)
     namesEl.textContent = cur && cur.names ? cur.names.title + " · " + cur.names.organization : "";
     tick();
     if (!cur) {
