@@ -196,33 +196,6 @@ func otherLiveContestJudge(t *testing.T, h *harness) access.Account {
 	return a
 }
 
-// draw commits to a seed and reveals it in room i.
-func (w *liveWorld) draw(t *testing.T, i int, seed string) live.Room {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := w.h.store.Live.CommitDraw(ctx, w.org.ID, w.contest.ID, w.rooms[i].ID, live.Commitment(seed)); err != nil {
-		t.Fatal(err)
-	}
-	r, err := w.h.store.Live.RevealDraw(ctx, w.org.ID, w.contest.ID, w.rooms[i].ID, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-// apply runs stage operations in room i, as the organizer's console does.
-func (w *liveWorld) apply(t *testing.T, i int, ops ...live.Op) live.Room {
-	t.Helper()
-	var r live.Room
-	var err error
-	for _, op := range ops {
-		if r, err = w.h.store.Live.Apply(context.Background(), w.org.ID, w.contest.ID, w.rooms[i].ID, op); err != nil {
-			t.Fatalf("%s in room %d: %v", op, i, err)
-		}
-	}
-	return r
-}
-
 // The judge's live page and stage: a judge seated in the room reads them; a
 // judge of the contest seated elsewhere, a judge seated in another contest's
 // room, an organizer of another contest and the contest's own organizer do not.
