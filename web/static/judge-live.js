@@ -131,8 +131,19 @@
 
   // The form.
 
+  // unmount takes the form off the page. A submission still queued (the
+  // tablet was offline when the next entry came) keeps being sent from the
+  // form kept off the page, until the server answers; it stays in
+  // localStorage all along, as on the online page.
   function unmount() {
-    if (mounted && mounted.handle) { mounted.handle.unmount(); }
+    const h = mounted && mounted.handle;
+    if (h && h.pending()) {
+      const check = setInterval(function () {
+        if (!h.pending()) { clearInterval(check); h.unmount(); }
+      }, 1000);
+    } else if (h) {
+      h.unmount();
+    }
     mounted = null;
     sheetBox.replaceChildren();
   }
