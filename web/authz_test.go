@@ -127,6 +127,8 @@ var authzMatrix = map[string][5]int{
 	"GET /judge/assignments/:assignment":                                             {303, 403, 404, 403, 403}, // not this judge's
 	"GET /judge/assignments/:assignment/files/:upload":                               {303, 403, 404, 403, 403},
 	"GET /api/v1/judge/tasks":                                                        {401, 403, 200, 403, 403},
+	"GET /judge/live/rooms/:room":                                                    {303, 403, 404, 403, 403}, // not seated there (see TestJudgeLiveRoutesAuthorization)
+	"GET /api/v1/judge/live/rooms/:room":                                             {401, 403, 404, 403, 403},
 	"GET /api/v1/judge/assignments/:assignment":                                      {401, 403, 404, 403, 403},
 	"PUT /api/v1/judge/assignments/:assignment/draft":                                {401, 403, 404, 403, 403},
 	"POST /api/v1/judge/assignments/:assignment/sheet":                               {401, 403, 422, 403, 403}, // no Idempotency-Key

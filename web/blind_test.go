@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,15 +11,19 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
 
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/files/blob"
 	"podium/files/pdfmeta"
 	"podium/web"
@@ -230,4 +235,268 @@ func extractText(t *testing.T, pdf []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
+}
+
+// wsRecorder is a judge's tablet on the judges' websocket: it keeps every
+// message as received, byte for byte.
+type wsRecorder struct {
+	mu     sync.Mutex
+	raw    []string
+	latest int64 // the highest version received
+	change chan struct{}
+}
+
+func dialJudgeWS(t *testing.T, h *harness, cl *client, room int64) *wsRecorder {
+	t.Helper()
+	u := mustURL(t, h.http.URL)
+	header := http.Header{"Origin": {h.http.URL}}
+	for _, ck := range cl.http.Jar.Cookies(u) {
+		header.Add("Cookie", ck.String())
+	}
+	ws, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.http.URL, "http")+fmt.Sprintf("/judge/live/rooms/%d/ws", room), header)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		t.Fatalf("dial the judges' websocket: %v (%d)", err, status)
+	}
+	t.Cleanup(func() { ws.Close() })
+	r := &wsRecorder{change: make(chan struct{}, 1)}
+	go func() {
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var m struct {
+				Version int64 `json:"version"`
+			}
+			_ = json.Unmarshal(b, &m)
+			r.mu.Lock()
+			r.raw = append(r.raw, string(b))
+			r.latest = max(r.latest, m.Version)
+			r.mu.Unlock()
+			select {
+			case r.change <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	return r
+}
+
+// waitVersion waits until the tablet has received version v or a later one.
+func (r *wsRecorder) waitVersion(t *testing.T, what string, v int64) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		r.mu.Lock()
+		got := r.latest
+		r.mu.Unlock()
+		if got >= v {
+			return
+		}
+		select {
+		case <-r.change:
+		case <-deadline:
+			t.Fatalf("%s: the judges' websocket never delivered version %d (latest %d)", what, v, got)
+		}
+	}
+}
+
+func (r *wsRecorder) messages() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.raw)
+}
+
+// TestLiveJudgeTabletIsBlind drives a live room's stage through every
+// operation (the draw, moving an entry to the end, the pitch and its pause,
+// the questions, scoring opened and closed, sheets submitted and one
+// reopened, results shown, the board frozen, revealed and unfrozen, an entry
+// marked absent) while two judges of the room — one of them recused for an
+// entry — listen on the judges' websocket. Every message they receive, every
+// stage they fetch (GET /api/v1/judge/live/rooms/:room), their live page and
+// their submissions' answers are collected. In a blind round none carries any
+// identity of any entrant (titles, organizations, names, contacts, file
+// names); where the round makes names public (names_public), the stage names
+// the entry on stage (title and organization) and still nothing else, and the
+// websocket, which only nudges the tablets, never names anyone.
+func TestLiveJudgeTabletIsBlind(t *testing.T) {
+	for _, public := range []bool{false, true} {
+		t.Run(fmt.Sprintf("names_public=%v", public), func(t *testing.T) {
+			store, clock := contesttest.NewStore(t)
+			rdb, prefix := contesttest.NewRedis(t)
+			h := liveInstance(t, store, clock, rdb, prefix)
+			w := newLiveWorld(t, h, public)
+			ctx := context.Background()
+			room := w.rooms[0].ID
+			tablets := []*client{h.loggedIn(w.judges[0]), h.loggedIn(w.judges[2])} // judge 2 is recused for entry 1
+			screens := []*wsRecorder{dialJudgeWS(t, h, tablets[0], room), dialJudgeWS(t, h, tablets[1], room)}
+			var collected []response // every HTTP answer a tablet got
+			var stages []live.JudgeStage
+			steps := 0
+			// step publishes the room (as the console's handlers do after a change), waits
+			// for both tablets to hear of it, and fetches what they fetch.
+			step := func(what string) {
+				t.Helper()
+				steps++
+				h.server.PublishRoom(ctx, w.contest.ID, room, true)
+				for i, cl := range tablets {
+					res := cl.get(fmt.Sprintf("/api/v1/judge/live/rooms/%d", room))
+					if res.status != http.StatusOK {
+						t.Fatalf("%s: stage for tablet %d: %d %s", what, i, res.status, res.body)
+					}
+					var st live.JudgeStage
+					res.json(t, &st)
+					stages = append(stages, st)
+					screens[i].waitVersion(t, what, st.Version)
+					collected = append(collected, res, cl.get(fmt.Sprintf("/judge/live/rooms/%d", room)))
+				}
+			}
+			org := w.org.ID
+			do := func(what string, err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				step(what)
+			}
+			_, err := store.Live.CommitDraw(ctx, org, w.contest.ID, room, live.Commitment("blind-walk"))
+			do("commit", err)
+			r, err := store.Live.RevealDraw(ctx, org, w.contest.ID, room, "blind-walk")
+			do("reveal", err)
+			slots := slices.Clone(r.Slots)
+			slices.SortFunc(slots, func(a, b live.Slot) int { return *a.Position - *b.Position })
+			_, err = store.Live.MoveToEnd(ctx, org, w.contest.ID, room, slots[0].ID, "候场未到")
+			do("move to end", err)
+			sheet := func(cl *client, st live.JudgeStage, n int) {
+				t.Helper()
+				res := cl.do(http.MethodPost, fmt.Sprintf("/api/v1/judge/assignments/%d/sheet", st.Current.AssignmentID), "application/json",
+					strings.NewReader(`{"marks":{"tech":30,"market":20,"team":25}}`), "X-CSRF-Token", cl.csrf, "Idempotency-Key", fmt.Sprint("walk-", st.Current.AssignmentID, "-", n))
+				if res.status != http.StatusCreated {
+					t.Fatalf("submit: %d %s", res.status, res.body)
+				}
+				collected = append(collected, res)
+			}
+			judge1 := h.loggedIn(w.judges[1])
+			recusedSeen := false
+			for n := range 3 { // three entries pitch; the fourth is marked absent
+				for _, op := range []live.Op{live.OpNext, live.OpStartPitch, live.OpPause, live.OpResume, live.OpStartQA, live.OpOpenScoring} {
+					if op == live.OpNext && n == 0 {
+						continue // the reveal called the first entry
+					}
+					if op == live.OpPause || op == live.OpResume {
+						clock.Advance(30 * time.Second)
+					}
+					_, err := store.Live.Apply(ctx, org, w.contest.ID, room, op)
+					do(fmt.Sprint(op, " for the entry ", n), err)
+				}
+				for _, cl := range []*client{tablets[0], tablets[1], judge1} {
+					st := stages[len(stages)-1]
+					res := cl.get(fmt.Sprintf("/api/v1/judge/live/rooms/%d", room))
+					collected = append(collected, res)
+					res.json(t, &st)
+					if st.Current.Recused {
+						recusedSeen = true
+						continue
+					}
+					sheet(cl, st, n)
+				}
+				step("sheets submitted") // also published by SheetChanged, off the request
+				if n == 1 {
+					_, err := store.Live.ReopenSheet(ctx, org, w.contest.ID, room, 1, "评委误触")
+					do("reopen", err)
+					var st live.JudgeStage
+					tablets[0].get(fmt.Sprintf("/api/v1/judge/live/rooms/%d", room)).json(t, &st)
+					sheet(tablets[0], st, 100)
+					step("resubmitted")
+				}
+				for _, op := range []live.Op{live.OpCloseScoring, live.OpShowResult} {
+					_, err := store.Live.Apply(ctx, org, w.contest.ID, room, op)
+					do(string(op), err)
+				}
+				if n == 0 {
+					_, err := store.Live.Apply(ctx, org, w.contest.ID, room, live.OpFreeze)
+					do("freeze", err)
+				}
+			}
+			for _, op := range []live.Op{live.OpRevealNext, live.OpUnfreeze} {
+				_, err := store.Live.Apply(ctx, org, w.contest.ID, room, op)
+				do(string(op), err)
+			}
+			r, err = store.Live.Room(ctx, w.contest.ID, room)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sl := range r.Slots {
+				if sl.Status == live.SlotWaiting {
+					_, err := store.Live.MarkAbsent(ctx, org, w.contest.ID, room, sl.ID, "弃权")
+					do("absent", err)
+				}
+			}
+			_, err = store.Live.Apply(ctx, org, w.contest.ID, room, live.OpNext)
+			do("next after the last", err)
+			if !recusedSeen {
+				t.Error("the recused judge's entry never came on stage: the walk missed the recused stage")
+			}
+
+			// What the tablets received.
+			allowed := map[string]bool{}
+			if public {
+				for i := range w.entries {
+					allowed[w.titles[i]], allowed[w.orgs[i]] = true, true
+				}
+			}
+			check := func(what, text string) {
+				t.Helper()
+				for _, s := range w.identities {
+					if strings.Contains(text, s) && !allowed[s] {
+						t.Errorf("%s carries %q: %.300s", what, s, text)
+					}
+				}
+			}
+			nmsg := 0
+			for i, sc := range screens {
+				for _, m := range sc.messages() {
+					nmsg++
+					// The websocket nudges: no identity even where names are public.
+					for _, s := range w.identities {
+						if strings.Contains(m, s) {
+							t.Errorf("tablet %d's websocket message carries %q: %s", i, s, m)
+						}
+					}
+				}
+			}
+			if nmsg < steps {
+				t.Errorf("only %d websocket messages for %d steps", nmsg, steps)
+			}
+			for _, res := range collected {
+				all := res.body
+				for k, v := range res.header {
+					all += "\n" + k + ": " + strings.Join(v, ",")
+				}
+				check("a tablet's HTTP answer", all)
+			}
+			named := 0
+			for _, st := range stages {
+				if st.Current == nil {
+					continue
+				}
+				if public != (st.Current.Names != nil) {
+					t.Errorf("names_public=%v, yet the stage's names are %+v", public, st.Current.Names)
+				}
+				if st.Current.Names != nil && slices.Contains(w.titles, st.Current.Names.Title) && slices.Contains(w.orgs, st.Current.Names.Organization) {
+					named++
+				}
+			}
+			if public && named == 0 {
+				t.Error("names_public is on, yet no stage named the entry on stage")
+			}
+			if !public && named != 0 {
+				t.Errorf("a blind round's stage named the entry %d times", named)
+			}
+		})
+	}
 }

@@ -28,6 +28,7 @@ func assignmentID(c *gin.Context) int64 {
 type judgeHomePage struct {
 	Tasks     []judging.JudgeTask
 	Reminders []judging.JudgeReminder
+	LiveRooms []judgeLiveRoom // the live rooms the judge sits in
 }
 
 func (s *Server) judgeHome(c *gin.Context) {
@@ -35,6 +36,9 @@ func (s *Server) judgeHome(c *gin.Context) {
 	var err error
 	if page.Tasks, err = s.judging.JudgeTasks(c.Request.Context(), judgeOf(c)); err == nil {
 		page.Reminders, err = s.judging.JudgeReminders(c.Request.Context(), judgeOf(c))
+	}
+	if err == nil {
+		page.LiveRooms, err = s.judgeLiveRooms(c)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -38,6 +38,7 @@ var pageScripts = map[string][]string{
 	"entry.html":       {"/static/vendor/tus.min.js", "/static/upload.js"},
 	"judge_entry.html": {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
 	"judge.html":       {"/static/judge-offline.js"},
+	"judge_live.html":  {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.

@@ -134,7 +134,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
 	}
 	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
-		results: cfg.Results, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
+		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker

@@ -21,7 +21,7 @@
 // The name stays when files are added: a new name would drop the materials kept.
 const CACHE = "podium-judge-v2";
 const PDFJS = "/static/vendor/pdfjs/";
-const SHELL = ["/static/app.css", "/static/app.js", "/static/judge.js", "/static/judge-offline.js",
+const SHELL = ["/static/app.css", "/static/app.js", "/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js",
   "/static/judge-pdf.js", PDFJS + "pdf.min.mjs", PDFJS + "pdf.worker.min.mjs"];
 const OFFLINE_PAGE = "/judge/offline";
 const TIMEOUT = 8000; // a network that does not answer is treated as none
