@@ -150,6 +150,9 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
 	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
 	"GET /results/:contest":                                                          {404, 404, 404, 404, 404}, // nothing published
+	"GET /live/:contest":                                                             {200, 200, 200, 200, 200}, // no live room yet: says so
+	"GET /live/:contest/rooms/:room":                                                 {404, 404, 404, 404, 404}, // no such room
+	"GET /live/:contest/rooms/:room/phone":                                           {404, 404, 404, 404, 404}, // no such room
 	"GET /api/v1/contests/:contest/rounds/:round/results":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/publish":                           {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /api/v1/contests/:contest/combined-ranking":                                 {401, 403, 403, 404, 409},
@@ -210,7 +213,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
-				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999").Replace(r.Path)
+				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999", ":room", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

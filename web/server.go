@@ -22,6 +22,7 @@ import (
 	"podium/contest/audit"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
@@ -45,6 +46,7 @@ type Config struct {
 	Judging  *judging.Service
 	Results  *results.Service
 	Audit    *audit.Service
+	Live     *live.Service
 	// Redis holds rate-limit counters; New adds a hook to it that logs each
 	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
@@ -83,6 +85,7 @@ type Server struct {
 	judging  *judging.Service
 	results  *results.Service
 	audit    *audit.Service
+	live     *live.Service
 	log      *slog.Logger
 	catalog  Catalog
 	pages    map[string]*template.Template
@@ -121,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
 	}
 	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
-		results: cfg.Results, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
+		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	if s.pages, err = parsePages(s.funcs()); err != nil {

@@ -69,7 +69,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Entries.Blobs = m.Blobs
 	m.Entries.Log, m.Judging.Log = m.Log, m.Log
 	m.Web, err = web.New(web.Config{
-		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
+		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit, Live: m.Live,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
