@@ -171,11 +171,13 @@
       d.appendChild(full);
       p.appendChild(d);
     }
-    if (b.seed) {
-      p.appendChild(document.createTextNode('　' + t('audience.seed') + ' '));
-      p.appendChild(el('code', 'seed', b.seed));
-    }
     f.appendChild(p);
+    if (b.seed) {
+      var sp = el('p', 'seed-line');
+      sp.appendChild(document.createTextNode(t('audience.seed') + ' '));
+      sp.appendChild(el('code', 'seed', b.seed));
+      f.appendChild(sp);
+    }
     if (b.seed) {
       var codes = (b.order || []).map(function (s) { return s.code; }).sort();
       var cmd = 'podium draw --seed ' + quote(b.seed) + ' --entries ' + codes.join(',') +
