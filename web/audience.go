@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"podium/contest"
 	"podium/contest/live"
+	"podium/fault"
 )
 
 // This file holds the audience's pages of a live final: the list of a
@@ -84,6 +86,8 @@ type liveBoardPage struct {
 	Socket    string // the room's public websocket path
 	Index     string // the contest's live rooms
 	I18n      string // the words live-board.js writes, as JSON
+	Now       int64  // the server's clock, in Unix milliseconds: the page's timer corrects the device's by it
+	Status    string // the fan-out's status: "live" or "catching_up"
 }
 
 // audienceKeys are the catalog entries live-board.js needs.
@@ -138,13 +142,32 @@ func (s *Server) liveBoard(c *gin.Context, variant string) {
 	page := liveBoardPage{Variant: variant, ContestID: contestID, Board: b, Round: l.Name(b.RoundName, b.RoundNameEn),
 		BoardJSON: string(raw), Version: b.Version, Epoch: epoch,
 		Socket: fmt.Sprintf("/live/%d/rooms/%d/ws", contestID, roomID), Index: fmt.Sprintf("/live/%d", contestID),
-		I18n: string(i18n)}
+		I18n: string(i18n), Now: time.Now().UnixMilli(), Status: string(s.hub.Status())}
 	s.renderBare(c, http.StatusOK, "live_board.html", "audience.title", page)
 }
 
 // audienceBoard is a room's current public board and the epoch it came
-// through.
+// through: from this instance's memory or Redis, as the room's websocket
+// gives it, so that spectators loading the page cost PostgreSQL nothing.
+// Only a board neither holds (never published yet, or Redis away and this
+// instance has not seen it) is derived from PostgreSQL, once: it is published
+// on the way, and the next screen finds it in memory.
 func (s *Server) audienceBoard(ctx context.Context, contestID, roomID int64) (live.Board, string, error) {
-	b, err := s.live.Board(ctx, contestID, roomID, live.AudiencePublic)
-	return b, "", err
+	var b live.Board
+	m, err := s.knownBoard(ctx, boardKey(contestID, roomID, boardPublic))
+	if err == nil {
+		if err := json.Unmarshal(m.Data, &b); err != nil {
+			return b, "", fmt.Errorf("live: decode board: %w", err)
+		}
+		return b, m.Epoch, nil
+	}
+	if code := fault.ErrorCode(err); (code != fault.CodeNotFound && code != fault.CodeUnavailable) || s.live == nil {
+		return b, "", err
+	}
+	if b, err = s.live.Board(ctx, contestID, roomID, live.AudiencePublic); err != nil {
+		return b, "", err
+	}
+	b.Timer = steadyTimer(b.Timer)
+	s.publishRoom(ctx, contestID, roomID, false)
+	return b, "", nil
 }

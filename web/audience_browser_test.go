@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"podium/contest/contesttest"
 	"podium/contest/live"
 )
 
@@ -72,7 +73,9 @@ func jsString(s string) string { return fmt.Sprintf("%q", s) }
 // reordering, the frozen board holding a result back until it is revealed;
 // large type, strong contrast and no scrollbars on the projector.
 func TestBrowserLiveAudienceViews(t *testing.T) {
-	h := newHarness(t)
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	h := liveInstance(t, store, clock, rdb, prefix)
 	w := newAudienceWorld(t, h)
 	ctx := context.Background()
 
@@ -116,16 +119,18 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	saveScreenshot(t, big, "live-screen-pitch.png")
 	saveScreenshot(t, phone, "live-phone-pitch.png")
 
-	// publish brings the screens up to date with PostgreSQL.
+	// publish publishes the room's boards after a stage operation, as the
+	// stage console does; a sheet publishes them itself (judging.SheetChanged).
 	publish := func() {
 		t.Helper()
-		for _, b := range screens {
-			if err := chromedp.Do(b, chromedp.Reload(), chromedp.WaitVisible(`#live`)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		h.server.WaitLive()
+		h.server.PublishRoom(ctx, w.contest.ID, w.room.ID, false)
 	}
-
+	// The screens follow the room's websocket: nothing reloads them.
+	for _, b := range screens {
+		evalIn[bool](t, b, `window.podiumNotReloaded = true`)
+		waitFor(t, b, "the socket", `document.querySelector('#catching-banner').hidden`)
+	}
 	w.apply(t, live.OpStartQA, live.OpOpenScoring)
 	publish()
 	totals := []string{"88.00", "91.50", "79.25", "85.00", "90.00"}
@@ -234,6 +239,11 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		waitFor(t, b, "the revealed result", `document.querySelectorAll('#ranking li[data-key]').length === 3 && document.querySelector('#ranking li[data-key] .name b').textContent === `+jsString(third))
 	}
 	saveScreenshot(t, big, "live-screen-revealed.png")
+	for _, b := range screens {
+		if !evalIn[bool](t, b, `window.podiumNotReloaded === true`) {
+			t.Error("a screen reloaded: updates should arrive on its socket")
+		}
+	}
 
 	// In English, judges are still 评委1 …, with Judge 1 beside.
 	if err := chromedp.Do(phone, chromedp.Navigate(h.http.URL+w.screenPath()+"/phone?lang=en"), chromedp.WaitVisible(`#live`)); err != nil {
@@ -241,5 +251,4 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	}
 	waitFor(t, phone, "the English phone view", `document.querySelector('#judges li[data-seat="1"] .label').textContent === "评委1" && document.querySelector('#judges li[data-seat="1"] .label-en').textContent === "Judge 1"`)
 	saveScreenshot(t, phone, "live-phone-en.png")
-	_ = ctx
 }

@@ -15,7 +15,10 @@
   var lang = root.dataset.lang;
   var screen = root.dataset.variant === 'screen';
   var shown = { board: JSON.parse(root.dataset.board), version: Number(root.dataset.version) || 0, epoch: root.dataset.epoch || '' };
-  var clockOffset = 0; // server time minus this device's, learnt from fresh updates
+  // The server's clock minus this device's: a running timer ends at the board's
+  // ends_at by the server's clock (the board's server_time is when the phase
+  // started, not when it was read).
+  var clockOffset = (Number(root.dataset.now) || Date.now()) - Date.now();
   var $ = function (id) { return document.getElementById(id); };
 
   function t(key) {
@@ -244,10 +247,6 @@
     }
     if (Number(m.version) < shown.version) return; // never go back
     shown = { board: m.data, version: Number(m.version), epoch: m.epoch || shown.epoch };
-    if (m.type === 'update' && m.data && m.data.timer && m.data.timer.server_time) {
-      var off = Date.parse(m.data.timer.server_time) - Date.now();
-      clockOffset = Math.abs(off) < 5000 ? off : 0;
-    }
     draw(m.data);
   }
 
