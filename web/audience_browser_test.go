@@ -67,6 +67,14 @@ func evalIn[T any](t *testing.T, ctx context.Context, js string) T {
 
 func jsString(s string) string { return fmt.Sprintf("%q", s) }
 
+// shot saves a screenshot once the page's animations (a line sliding into
+// place, a total arriving) have finished.
+func shot(t *testing.T, b context.Context, name string) {
+	t.Helper()
+	waitFor(t, b, "the animations to finish", `document.getAnimations().length === 0`)
+	saveScreenshot(t, b, name)
+}
+
 // The audience's views of a live room, at 1920×1080 and on a phone: the
 // draw's commitment and seed, each judge's total as it arrives, the highest
 // and lowest struck through and the final score once shown, the ranking
@@ -112,12 +120,21 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		waitFor(t, b, "the pitch timer", `/^0[45]:\d\d$/.test(document.querySelector('#timer').textContent)`)
 		waitFor(t, b, "the seed and how to check it", `document.querySelector('#draw .command').textContent.startsWith("podium draw --seed '`+w.seed+`' --entries ")`)
 	}
+	// Twelve entries in the pitch order: the big screen shows those that fit and "+k more".
+	more := evalIn[string](t, big, `document.querySelector('#more').hidden ? '' : document.querySelector('#more').textContent`)
+	lines := evalIn[int](t, big, `[...document.querySelectorAll('#ranking li[data-key]')].filter(li => !li.hidden).length`)
+	if lines < 5 || more != fmt.Sprintf("另有 %d 个项目", 12-lines) {
+		t.Errorf("the pitch order shows %d lines and %q", lines, more)
+	}
+	if n := evalIn[int](t, phone, `document.querySelectorAll('#ranking li[data-key]:not([hidden])').length`); n != 12 {
+		t.Errorf("the phone shows %d lines of the order, want all 12 (it scrolls)", n)
+	}
 	commitment := live.Commitment(w.seed)
 	if got := evalIn[string](t, big, `document.querySelector('#draw .short').title`); got != commitment {
 		t.Errorf("the commitment's full value %q, want %q", got, commitment)
 	}
-	saveScreenshot(t, big, "live-screen-pitch.png")
-	saveScreenshot(t, phone, "live-phone-pitch.png")
+	shot(t, big, "live-screen-pitch.png")
+	shot(t, phone, "live-phone-pitch.png")
 
 	// publish publishes the room's boards after a stage operation, as the
 	// stage console does; a sheet publishes them itself (judging.SheetChanged).
@@ -141,8 +158,8 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 			waitFor(t, b, "评委"+fmt.Sprint(i+1)+"'s total", fmt.Sprintf(`document.querySelector('#judges li[data-seat="%d"] .total').textContent === %q`, i+1, total))
 		}
 		if i == 2 {
-			saveScreenshot(t, big, "live-screen-three-totals.png")
-			saveScreenshot(t, phone, "live-phone-three-totals.png")
+			shot(t, big, "live-screen-three-totals.png")
+			shot(t, phone, "live-phone-three-totals.png")
 		}
 	}
 	// Nothing struck, no score while the judges may still change their minds.
@@ -164,8 +181,8 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		}
 		waitFor(t, b, "the ranking", `document.querySelector('#side-title').textContent === "实时排名" && document.querySelectorAll('#ranking li[data-key]').length === 1`)
 	}
-	saveScreenshot(t, big, "live-screen-result.png")
-	saveScreenshot(t, phone, "live-phone-result.png")
+	shot(t, big, "live-screen-result.png")
+	shot(t, phone, "live-phone-result.png")
 
 	m := evalIn[screenMetrics](t, big, metricsJS)
 	t.Logf("big screen: %+v", m)
@@ -192,7 +209,9 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		t.Errorf("phone type or contrast: %+v", pm)
 	}
 
-	// The second entry scores higher: it moves above the first.
+	// The second entry scores higher: it moves above the first, the first's
+	// line sliding down (the same element, not a new one).
+	evalIn[bool](t, big, `document.querySelector('#ranking li[data-key]').podiumMark = true`)
 	w.apply(t, live.OpNext)
 	second := w.current(t)
 	w.apply(t, live.OpOpenScoring)
@@ -208,7 +227,10 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 			t.Errorf("ranking %v, want %s above %s", order, second, first)
 		}
 	}
-	saveScreenshot(t, big, "live-screen-ranking.png")
+	if !evalIn[bool](t, big, `document.querySelectorAll('#ranking li[data-key]')[1].podiumMark === true`) {
+		t.Error("the first entry's line was replaced, not moved")
+	}
+	shot(t, big, "live-screen-ranking.png")
 
 	// Frozen: the third result stays hidden until it is revealed.
 	w.apply(t, live.OpFreeze, live.OpNext)
@@ -231,14 +253,14 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 			t.Errorf("a frozen board ranks %d entries, want the 2 shown before the freeze", n)
 		}
 	}
-	saveScreenshot(t, big, "live-screen-frozen.png")
-	saveScreenshot(t, phone, "live-phone-frozen.png")
+	shot(t, big, "live-screen-frozen.png")
+	shot(t, phone, "live-phone-frozen.png")
 	w.apply(t, live.OpRevealNext)
 	publish()
 	for _, b := range screens {
 		waitFor(t, b, "the revealed result", `document.querySelectorAll('#ranking li[data-key]').length === 3 && document.querySelector('#ranking li[data-key] .name b').textContent === `+jsString(third))
 	}
-	saveScreenshot(t, big, "live-screen-revealed.png")
+	shot(t, big, "live-screen-revealed.png")
 	for _, b := range screens {
 		if !evalIn[bool](t, b, `window.podiumNotReloaded === true`) {
 			t.Error("a screen reloaded: updates should arrive on its socket")
@@ -250,5 +272,5 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, phone, "the English phone view", `document.querySelector('#judges li[data-seat="1"] .label').textContent === "评委1" && document.querySelector('#judges li[data-seat="1"] .label-en').textContent === "Judge 1"`)
-	saveScreenshot(t, phone, "live-phone-en.png")
+	shot(t, phone, "live-phone-en.png")
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // audienceWorld is a contest whose final is live, in one room (第一会场) with
-// five judges and four entries, the draw committed and revealed.
+// five judges and twelve entries (more than a projector's ranking shows).
 type audienceWorld struct {
 	h       *harness
 	org     access.Account
@@ -29,7 +29,9 @@ type audienceWorld struct {
 }
 
 // audienceTitles are the entries' titles: long enough to test line breaks.
-var audienceTitles = []string{"面向县域果园的智能农业无人机巡检与病虫害预警平台", "可降解包装材料", "工业视觉质检系统", "社区养老服务机器人"}
+var audienceTitles = []string{"面向县域果园的智能农业无人机巡检与病虫害预警平台", "可降解包装材料", "工业视觉质检系统", "社区养老服务机器人",
+	"基于联邦学习的医疗影像辅助诊断系统", "钠离子电池正极材料", "城市地下管网智能监测", "乡村文旅数字化运营平台",
+	"高精度MEMS惯性导航芯片", "工业废水零排放处理装备", "AI 英语口语陪练", "低空物流无人机调度系统"}
 
 func newAudienceWorld(t *testing.T, h *harness) *audienceWorld {
 	t.Helper()

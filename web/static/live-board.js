@@ -122,7 +122,7 @@
     lines.forEach(function (li) { ol.appendChild(li); });
     fit(ol);
     lines.forEach(function (li) {
-      if (li.hidden || !li.animate) return;
+      if (li.hidden || !li.animate || !drawn) return; // the first drawing is not news
       var was = first[li.dataset.key];
       if (was === undefined) {
         li.animate([{ opacity: 0, transform: 'scale(0.96)' }, { opacity: 1, transform: 'none' }], { duration: 600, easing: 'ease-out' });
@@ -209,7 +209,8 @@
   function tick() {
     var b = shown.board, tm = b.timer || {};
     var phase = b.current ? b.phase : '';
-    $('phase').textContent = phase ? t('audience.phase.' + phase) + (tm.paused ? ' · ' + t('audience.paused') : '') : '';
+    var label = phase === 'result' && b.current.hidden ? t('audience.hidden') : phase ? t('audience.phase.' + phase) : '';
+    $('phase').textContent = label + (label && tm.paused ? ' · ' + t('audience.paused') : '');
     var timer = $('timer');
     if (!tm.seconds || !tm.started_at || (phase !== 'pitch' && phase !== 'qa')) {
       timer.textContent = '';
@@ -224,12 +225,14 @@
     timer.classList.toggle('overtime', over);
   }
 
+  var drawn = false;
   function draw(b) {
     drawHead(b);
     drawStage(b);
     drawSide(b);
     drawDraw(b);
     root.dataset.version = String(shown.version);
+    drawn = true;
   }
 
   // The socket.
