@@ -16,11 +16,11 @@ import (
 // screenMetrics is what a person at the back of the hall would check: no
 // scrollbars, large type, strong contrast.
 type screenMetrics struct {
-	ScrollW, ScrollH, InnerW, InnerH float64
+	ScrollW, ScrollH, InnerW, InnerH  float64
 	TitlePx, FinalPx, TotalPx, RankPx float64
-	TitleContrast, TotalContrast     float64
-	RankContrast, FinalContrast      float64
-	TitleLines                       float64
+	TitleContrast, TotalContrast      float64
+	RankContrast, FinalContrast       float64
+	TitleLines                        float64
 }
 
 // metricsJS measures the page: sizes, font sizes, and WCAG contrast ratios
