@@ -11,6 +11,7 @@ import (
 
 	"podium/contest/contesttest"
 	"podium/contest/live"
+	fanout "podium/web/live"
 )
 
 // screenMetrics is what a person at the back of the hall would check: no
@@ -267,10 +268,25 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		}
 	}
 
+	// Redis away: the server says the board is catching up, and the screens say so.
+	h.server.LiveHub().SetStatus(fanout.StatusCatchingUp)
+	for _, b := range screens {
+		waitFor(t, b, "the catching-up banner", `!document.querySelector('#catching-banner').hidden`)
+	}
+	shot(t, big, "live-screen-catching-up.png")
+	h.server.LiveHub().SetStatus(fanout.StatusLive)
+	for _, b := range screens {
+		waitFor(t, b, "the banner gone", `document.querySelector('#catching-banner').hidden`)
+	}
+
 	// In English, judges are still 评委1 …, with Judge 1 beside.
 	if err := chromedp.Do(phone, chromedp.Navigate(h.http.URL+w.screenPath()+"/phone?lang=en"), chromedp.WaitVisible(`#live`)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, phone, "the English phone view", `document.querySelector('#judges li[data-seat="1"] .label').textContent === "评委1" && document.querySelector('#judges li[data-seat="1"] .label-en').textContent === "Judge 1"`)
 	shot(t, phone, "live-phone-en.png")
+
+	// The socket down: the screen says it is catching up (and keeps trying).
+	h.server.LiveHub().Close()
+	waitFor(t, big, "the catching-up banner without a socket", `!document.querySelector('#catching-banner').hidden`)
 }
