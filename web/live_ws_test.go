@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,13 +26,14 @@ import (
 	"podium/contest/live"
 	"podium/files/blob"
 	"podium/files/filecheck"
+	"podium/internal/testredis"
 	"podium/web"
 	fanout "podium/web/live"
 )
 
 // liveInstance is one Podium web server of several on one database and one
 // Redis prefix, with its live broker running (its one subscription).
-func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string) *harness {
+func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string, logs ...io.Writer) *harness {
 	t.Helper()
 	blobDir, stagingDir := t.TempDir(), t.TempDir()
 	blobs, err := blob.NewLocal(blobDir)
@@ -41,7 +43,10 @@ func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Cl
 	store.Blobs = blobs
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logs = append(logs, testWriter{t})
+	}
+	if len(logs) > 0 {
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(logs...), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	var srv *web.Server
 	hub := web.NewLiveHub(fanout.Options{Log: log, MinInterval: -1})
@@ -115,7 +120,7 @@ func secondStore(t *testing.T, store *contesttest.Stores, clock *contesttest.Clo
 // revealed and the first entry of room 0 is on stage, scoring open.
 type liveFinal struct {
 	organizer, otherOrganizer access.Account
-	contest                   contest.Contest
+	contest, otherContest     contest.Contest
 	experts                   []int64
 	judges                    []access.Account // by expert
 	rooms                     []live.Room
@@ -128,7 +133,8 @@ func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 		organizer:      contesttest.Account(t, s, access.RoleOrganizer, "live-org@example.com"),
 		otherOrganizer: contesttest.Account(t, s, access.RoleOrganizer, "live-other@example.com"),
 	}
-	if _, err := s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
+	var err error
+	if w.otherContest, err = s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
 		t.Fatal(err)
 	}
 	setup := contesttest.Setup("live-final")
@@ -136,7 +142,6 @@ func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 	r := &setup.Rounds[0]
 	r.Key, r.NameZh, r.Kind, r.ReviewsPerEntry = "final", "决赛", contest.KindLive, 6
 	r.PitchSeconds, r.QASeconds = 300, 240
-	var err error
 	if w.contest, err = s.CreateContest(ctx, w.organizer.ID, setup); err != nil {
 		t.Fatal(err)
 	}
@@ -452,4 +457,328 @@ func TestLiveScoreReachesAnotherInstance(t *testing.T) {
 	if st := b.server.LiveHub().Stats(); st.FromMemory+st.FromSource != 2 {
 		t.Errorf("instance B's two screens: %+v", st)
 	}
+}
+
+// Redis stopped and restarted during scoring: no score is lost, every screen
+// is told the board is catching up, then converges to the PostgreSQL truth
+// under a new epoch.
+func TestLiveBoardSurvivesRedisRestart(t *testing.T) {
+	redisSrv := testredis.Start(t)
+	storeA, clock := contesttest.NewStore(t)
+	storeB := secondStore(t, storeA, clock)
+	a := liveInstance(t, storeA, clock, redisSrv.Client(), "podium:")
+	b := liveInstance(t, storeB, clock, redisSrv.Client(), "podium:")
+	w := newLiveFinal(t, storeA)
+	ctx := context.Background()
+	a.server.PublishRoom(ctx, w.contest.ID, w.rooms[0].ID, false)
+	token, _, err := storeA.CreateSession(ctx, w.organizer.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgPath := fmt.Sprintf("/organizer/contests/%d/live/rooms/%d/ws", w.contest.ID, w.rooms[0].ID)
+	orgScreen, res, err := dialScreen(t, a, "organizer on A", orgPath, http.Header{"Cookie": {"podium_session=" + token}})
+	if err != nil {
+		t.Fatalf("organizer's websocket: %v (%v)", err, res)
+	}
+	screens := []*screen{mustScreen(t, a, "spectator on A", w.publicPath(0)), mustScreen(t, b, "spectator on B", w.publicPath(0)), orgScreen}
+	var epoch string
+	for _, sc := range screens {
+		epoch = sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot }).Epoch
+	}
+	w.submit(t, a, 0, 30)
+	w.submit(t, b, 1, 31)
+	for _, sc := range screens {
+		sc.waitFor("2 totals", func(m fanout.Message, _ fanout.Status) bool { return scored(boardOf(t, m)) == 2 })
+	}
+
+	redisSrv.Stop()
+	// Scoring goes on through both instances.
+	w.submit(t, b, 2, 32)
+	w.submit(t, a, 3, 33)
+	for _, sc := range screens {
+		sc.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
+	}
+	// The instance that took a sheet shows it to its own screens meanwhile.
+	screens[0].waitFor("the sheet submitted through A", func(m fanout.Message, _ fanout.Status) bool {
+		return totals(boardOf(t, m))[3] != ""
+	})
+
+	redisSrv.Start() // empty: it lost every key
+	w.submit(t, b, 4, 34)
+	wantPublic, wantOrg := w.truth(t, storeA, 0), live.Board{}
+	if wantOrg, err = storeA.Live.Board(ctx, w.contest.ID, w.rooms[0].ID, live.AudienceOrganizer); err != nil {
+		t.Fatal(err)
+	}
+	if scored(wantPublic) != 5 {
+		t.Fatalf("PostgreSQL has %d of 5 totals: a score was lost", scored(wantPublic))
+	}
+	for _, sc := range screens {
+		want := wantPublic
+		if sc == orgScreen {
+			want = wantOrg
+		}
+		m := sc.waitFor("the truth under a new epoch, live", func(m fanout.Message, st fanout.Status) bool {
+			return st == fanout.StatusLive && m.Epoch != epoch && m.Version == want.Version && sameBoard(t, boardOf(t, m), want)
+		})
+		sc.inOrder()
+		t.Logf("%s: %s", sc.name, describe(m))
+	}
+	var sheets int
+	if err := storeA.DB.Get(&sheets, `SELECT count(*) FROM score_sheets WHERE state = 'submitted'`); err != nil {
+		t.Fatal(err)
+	}
+	if sheets != 5 {
+		t.Errorf("%d sheets submitted in PostgreSQL, want 5", sheets)
+	}
+	// Redis holds the rebuilt board too: a screen connecting now gets it.
+	late := mustScreen(t, b, "late spectator on B", w.publicPath(0))
+	late.waitFor("the truth", func(m fanout.Message, _ fanout.Status) bool {
+		return m.Version == wantPublic.Version && m.Epoch != epoch && sameBoard(t, boardOf(t, m), wantPublic)
+	})
+}
+
+// dialStatus opens a websocket and reports the HTTP status of the answer (101 when upgraded).
+func dialStatus(t *testing.T, h *harness, path string, header http.Header) int {
+	t.Helper()
+	sc, res, err := dialScreen(t, h, path, path, header)
+	if err == nil {
+		sc.ws.Close()
+		return http.StatusSwitchingProtocols
+	}
+	if res == nil {
+		t.Fatalf("dial %s: %v", path, err)
+	}
+	return res.StatusCode
+}
+
+// The boards' websockets on real rooms: the public one for anyone and from
+// any origin; the organizers' for the contest's organizers, from this site;
+// the judges' for the judges seated in the room only.
+func TestLiveSocketsAuthorization(t *testing.T) {
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	h := liveInstance(t, store, clock, rdb, prefix)
+	w := newLiveFinal(t, store)
+	ctx := context.Background()
+	for _, r := range w.rooms {
+		h.server.PublishRoom(ctx, w.contest.ID, r.ID, false)
+	}
+	entrant := contesttest.Account(t, store, access.RoleEntrant, "live-entrant@example.com")
+	cookie := func(a access.Account) http.Header {
+		token, _, err := store.CreateSession(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return http.Header{"Cookie": {"podium_session=" + token}}
+	}
+	judgePath := func(room int) string { return fmt.Sprintf("/judge/live/rooms/%d/ws", w.rooms[room].ID) }
+	orgPath := func(contestID int64, room int) string {
+		return fmt.Sprintf("/organizer/contests/%d/live/rooms/%d/ws", contestID, w.rooms[room].ID)
+	}
+	withOrigin := func(hd http.Header, origin string) http.Header {
+		if hd == nil {
+			hd = http.Header{}
+		}
+		hd.Set("Origin", origin)
+		return hd
+	}
+	for _, c := range []struct {
+		name   string
+		path   string
+		header http.Header
+		want   int
+	}{
+		{"anyone: the public board", w.publicPath(0), nil, 101},
+		{"anyone, from another site: the public board", w.publicPath(1), withOrigin(nil, "https://graphics.example"), 101},
+		{"anyone: a room that does not exist", fmt.Sprintf("/live/%d/rooms/999999/ws", w.contest.ID), nil, 404},
+		{"anyone: a room under another contest", fmt.Sprintf("/live/%d/rooms/%d/ws", w.otherContest.ID, w.rooms[0].ID), nil, 404},
+		{"the contest's organizer", orgPath(w.contest.ID, 0), cookie(w.organizer), 101},
+		{"the contest's organizer, from another site", orgPath(w.contest.ID, 0), withOrigin(cookie(w.organizer), "https://evil.example"), 403},
+		{"another contest's organizer", orgPath(w.contest.ID, 0), cookie(w.otherOrganizer), 404},
+		{"another contest's organizer, through their own contest", orgPath(w.otherContest.ID, 0), cookie(w.otherOrganizer), 404},
+		{"anyone: the organizers' board", orgPath(w.contest.ID, 0), nil, 303},
+		{"a judge seated in the room", judgePath(0), cookie(w.judges[0]), 101},
+		{"a judge seated in the other room", judgePath(0), cookie(w.judges[5]), 404},
+		{"a judge, their own room", judgePath(1), cookie(w.judges[5]), 101},
+		{"a judge seated in room 0, room 1", judgePath(1), cookie(w.judges[0]), 404},
+		{"a judge, from another site", judgePath(0), withOrigin(cookie(w.judges[0]), "https://evil.example"), 403},
+		{"an entrant: the judges' board", judgePath(0), cookie(entrant), 403},
+		{"the organizer: the judges' board", judgePath(0), cookie(w.organizer), 403},
+		{"anyone: the judges' board", judgePath(0), nil, 303},
+	} {
+		if got := dialStatus(t, h, c.path, c.header); got != c.want {
+			t.Errorf("%s (%s): %d, want %d", c.name, c.path, got, c.want)
+		}
+	}
+	// The judges' board is a notification: no scores, no names.
+	sc, _, err := dialScreen(t, h, "judge 0", judgePath(0), cookie(w.judges[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot })
+	var fields map[string]any
+	if err := json.Unmarshal(m.Data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if strings.Join(keys, ",") != "phase,room_id,scoring_open,slot_id,version" || fields["scoring_open"] != true || fields["phase"] != "scoring" {
+		t.Errorf("judges' notice %s", m.Data)
+	}
+}
+
+// The public board is served from the instance's memory without PostgreSQL
+// (and, once seen, without Redis): a reconnect storm costs the database nothing.
+func TestPublicBoardNeedsNoPostgreSQL(t *testing.T) {
+	redisSrv := testredis.Start(t)
+	store, clock := contesttest.NewStore(t)
+	h := liveInstance(t, store, clock, redisSrv.Client(), "podium:")
+	w := newLiveFinal(t, store)
+	w.submit(t, h, 0, 25)
+	h.server.WaitLive()
+	h.server.PublishRoom(context.Background(), w.contest.ID, w.rooms[0].ID, false)
+	want := w.truth(t, store, 0)
+	first := mustScreen(t, h, "first spectator", w.publicPath(0))
+	first.waitFor("the board", func(m fanout.Message, _ fanout.Status) bool { return m.Version == want.Version })
+	boardPath := fmt.Sprintf("/api/v1/live/contests/%d/rooms/%d/board", w.contest.ID, w.rooms[0].ID)
+	check := func(when string, status fanout.Status) {
+		t.Helper()
+		sc := mustScreen(t, h, "spectator "+when, w.publicPath(0))
+		m := sc.waitFor("the snapshot", func(m fanout.Message, _ fanout.Status) bool { return m.Type == fanout.TypeSnapshot })
+		if m.Version != want.Version || !sameBoard(t, boardOf(t, m), want) {
+			t.Errorf("%s: snapshot %s, want v%d", when, describe(m), want.Version)
+		}
+		res := h.client().get(boardPath)
+		var got web.PublicBoard
+		if res.status != http.StatusOK {
+			t.Fatalf("%s: board JSON %d %s", when, res.status, res.body)
+		}
+		res.json(t, &got)
+		if got.Type != fanout.TypeSnapshot || got.Version != want.Version || got.Epoch == "" || got.Status != status ||
+			time.Since(got.ServerTime).Abs() > time.Minute || !sameBoard(t, boardOf(t, got.Message), want) {
+			t.Errorf("%s: board JSON %s", when, res.body)
+		}
+	}
+	check("with PostgreSQL", fanout.StatusLive)
+	store.DB.Close() // every query fails from here on
+	if err := store.DB.Ping(); err == nil {
+		t.Fatal("the pool still answers")
+	}
+	for i := range 20 {
+		check(fmt.Sprintf("without PostgreSQL #%d", i), fanout.StatusLive)
+	}
+	if res := h.client().get(fmt.Sprintf("/live/%d/rooms/999999/ws", w.contest.ID)); res.status != http.StatusNotFound {
+		t.Errorf("no such room, without PostgreSQL: %d", res.status)
+	}
+	redisSrv.Stop()
+	first.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
+	check("without PostgreSQL and Redis", fanout.StatusCatchingUp)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// After a freeze, a reveal and a reopening, the boards are recomputed from
+// PostgreSQL and compared with Redis: a board that drifted at the same
+// version is logged and corrected, on screens too.
+func TestLiveBoardReconciledWithPostgreSQL(t *testing.T) {
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	var logs lockedBuffer
+	h := liveInstance(t, store, clock, rdb, prefix, &logs)
+	w := newLiveFinal(t, store)
+	ctx := context.Background()
+	room := w.rooms[0].ID
+	h.server.PublishRoom(ctx, w.contest.ID, room, false)
+	sc := mustScreen(t, h, "spectator", w.publicPath(0))
+	for judge := range 5 {
+		w.submit(t, h, judge, 20+judge)
+	}
+	h.server.WaitLive()
+	apply := func(op live.Op, reconcile bool) {
+		t.Helper()
+		if _, err := store.Live.Apply(ctx, w.organizer.ID, w.contest.ID, room, op); err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		h.server.PublishRoom(ctx, w.contest.ID, room, reconcile)
+	}
+	converged := func(what string) live.Board {
+		t.Helper()
+		want := w.truth(t, store, 0)
+		m := sc.waitFor(what, func(m fanout.Message, _ fanout.Status) bool {
+			return m.Version == want.Version && sameBoard(t, boardOf(t, m), want)
+		})
+		return boardOf(t, m)
+	}
+	apply(live.OpFreeze, true)
+	apply(live.OpCloseScoring, false)
+	apply(live.OpShowResult, false)
+	if b := converged("the frozen board"); b.Current == nil || !b.Current.Hidden || len(b.Ranking) != 0 {
+		t.Fatalf("frozen board shows %+v", b)
+	}
+	if strings.Contains(logs.String(), "differs") {
+		t.Fatalf("a difference logged where there was none:\n%s", logs.String())
+	}
+
+	// Redis drifts: another board at the same version, published to every screen.
+	key := fmt.Sprintf("c%d:room%d:public", w.contest.ID, room)
+	tag := "{" + prefix + "live}"
+	raw, err := rdb.HGet(ctx, tag+":snap:"+key, "m").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad fanout.Message
+	if err := json.Unmarshal([]byte(raw), &bad); err != nil {
+		t.Fatal(err)
+	}
+	drifted := boardOf(t, bad)
+	drifted.Ranking = []live.BoardRank{{Rank: 1, Code: "X", Title: "不该出现", Score: "99.99"}}
+	bad.Data, _ = json.Marshal(drifted)
+	badRaw, _ := json.Marshal(bad)
+	if err := rdb.HSet(ctx, tag+":snap:"+key, "m", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Publish(ctx, tag+":events", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	sc.waitFor("the drifted board", func(m fanout.Message, _ fanout.Status) bool { return len(boardOf(t, m).Ranking) == 1 })
+	h.server.PublishRoom(ctx, w.contest.ID, room, true) // as after a freeze, a reveal, a reopening
+	if b := converged("the corrected board"); len(b.Ranking) != 0 {
+		t.Errorf("corrected board ranks %+v", b.Ranking)
+	}
+	if !strings.Contains(logs.String(), "board differs from PostgreSQL; corrected") {
+		t.Errorf("the difference was not logged:\n%s", logs.String())
+	}
+
+	apply(live.OpRevealNext, true)
+	if b := converged("the revealed result"); b.Current == nil || b.Current.Hidden || len(b.Ranking) != 1 || b.Current.Final == "" {
+		t.Errorf("revealed board %+v", b)
+	}
+	if _, err := store.Live.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, room, 2, "评委误触"); err != nil {
+		t.Fatal(err)
+	}
+	h.server.PublishRoom(ctx, w.contest.ID, room, true)
+	h.server.WaitLive()
+	// The result is taken back (and, frozen, no totals show) until shown again.
+	if b := converged("the reopened sheet"); b.Phase != live.PhaseScoring || len(b.Ranking) != 0 || !b.Current.Hidden {
+		t.Errorf("after reopening seat 2: %+v", b)
+	}
+	sc.inOrder()
 }
