@@ -11,7 +11,6 @@ import (
 
 	"podium/contest"
 	"podium/contest/live"
-	"podium/fault"
 )
 
 // This file holds the audience's pages of a live final: the list of a
@@ -147,27 +146,19 @@ func (s *Server) liveBoard(c *gin.Context, variant string) {
 }
 
 // audienceBoard is a room's current public board and the epoch it came
-// through: from this instance's memory or Redis, as the room's websocket
-// gives it, so that spectators loading the page cost PostgreSQL nothing.
-// Only a board neither holds (never published yet, or Redis away and this
-// instance has not seen it) is derived from PostgreSQL, once: it is published
-// on the way, and the next screen finds it in memory.
+// through, from this instance's memory or Redis as the room's websocket gives
+// it (knownBoard), never from PostgreSQL: spectators loading or reloading the
+// page cost the database nothing. A board neither holds is a room that does
+// not exist (404); Redis unreachable for a board this instance has not seen is
+// 503, try again shortly (docs/live-protocol.md).
 func (s *Server) audienceBoard(ctx context.Context, contestID, roomID int64) (live.Board, string, error) {
 	var b live.Board
 	m, err := s.knownBoard(ctx, boardKey(contestID, roomID, boardPublic))
-	if err == nil {
-		if err := json.Unmarshal(m.Data, &b); err != nil {
-			return b, "", fmt.Errorf("live: decode board: %w", err)
-		}
-		return b, m.Epoch, nil
-	}
-	if code := fault.ErrorCode(err); (code != fault.CodeNotFound && code != fault.CodeUnavailable) || s.live == nil {
+	if err != nil {
 		return b, "", err
 	}
-	if b, err = s.live.Board(ctx, contestID, roomID, live.AudiencePublic); err != nil {
-		return b, "", err
+	if err := json.Unmarshal(m.Data, &b); err != nil {
+		return b, "", fmt.Errorf("live: decode board: %w", err)
 	}
-	b.Timer = steadyTimer(b.Timer)
-	s.publishRoom(ctx, contestID, roomID, false)
-	return b, "", nil
+	return b, m.Epoch, nil
 }

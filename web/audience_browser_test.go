@@ -94,8 +94,16 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		t.Fatalf("live index: %d %s", index.status, index.body)
 	}
 
+	// publish publishes the room's boards after a stage operation, as the
+	// stage console does; a sheet publishes them itself (judging.SheetChanged).
+	publish := func() {
+		t.Helper()
+		h.server.WaitLive()
+		h.server.PublishRoom(ctx, w.contest.ID, w.room.ID, false)
+	}
 	w.draw(t)
 	w.apply(t, live.OpStartPitch)
+	publish()
 	big := newBrowser(t, 1920, 1080)
 	phone := newBrowser(t, 390, 844)
 	screens := []context.Context{big, phone}
@@ -137,13 +145,6 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	shot(t, big, "live-screen-pitch.png")
 	shot(t, phone, "live-phone-pitch.png")
 
-	// publish publishes the room's boards after a stage operation, as the
-	// stage console does; a sheet publishes them itself (judging.SheetChanged).
-	publish := func() {
-		t.Helper()
-		h.server.WaitLive()
-		h.server.PublishRoom(ctx, w.contest.ID, w.room.ID, false)
-	}
 	// The screens follow the room's websocket: nothing reloads them.
 	for _, b := range screens {
 		evalIn[bool](t, b, `window.podiumNotReloaded = true`)

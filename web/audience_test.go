@@ -43,6 +43,10 @@ func TestLiveScreensArePublicAndScoped(t *testing.T) {
 	w := newAudienceWorld(t, h)
 	w.draw(t)
 	anon := h.client()
+	if res := anon.get(w.screenPath()); res.status != 404 {
+		t.Errorf("a room whose board was never published: %d (public pages never read PostgreSQL)", res.status)
+	}
+	h.server.PublishRoom(context.Background(), w.contest.ID, w.room.ID, false)
 	for _, path := range []string{w.screenPath(), w.screenPath() + "/phone"} {
 		res := anon.get(path)
 		if res.status != 200 || !strings.Contains(res.body, `id="live"`) || !strings.Contains(res.body, "第一会场") {
