@@ -21,11 +21,8 @@ import (
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
-	"podium/contest/entry"
-	"podium/contest/judging"
 	"podium/contest/live"
 	"podium/files/blob"
-	"podium/files/filecheck"
 	"podium/internal/testredis"
 	"podium/web"
 	fanout "podium/web/live"
@@ -115,107 +112,19 @@ func secondStore(t *testing.T, store *contesttest.Stores, clock *contesttest.Clo
 	return s
 }
 
-// liveFinal is a contest with a live final: room 0 seats experts 0–4 and
-// holds three entries, room 1 seats expert 5 and holds one. Its draw is
-// revealed and the first entry of room 0 is on stage, scoring open.
+// liveFinal is contesttest.LiveFinal, as these tests name it.
 type liveFinal struct {
 	organizer, otherOrganizer access.Account
 	contest, otherContest     contest.Contest
-	experts                   []int64
 	judges                    []access.Account // by expert
 	rooms                     []live.Room
 }
 
 func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 	t.Helper()
-	ctx := context.Background()
-	w := &liveFinal{
-		organizer:      contesttest.Account(t, s, access.RoleOrganizer, "live-org@example.com"),
-		otherOrganizer: contesttest.Account(t, s, access.RoleOrganizer, "live-other@example.com"),
-	}
-	var err error
-	if w.otherContest, err = s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
-		t.Fatal(err)
-	}
-	setup := contesttest.Setup("live-final")
-	setup.Entry.RequiredUploads = []filecheck.Kind{}
-	r := &setup.Rounds[0]
-	r.Key, r.NameZh, r.Kind, r.ReviewsPerEntry = "final", "决赛", contest.KindLive, 6
-	r.PitchSeconds, r.QASeconds = 300, 240
-	if w.contest, err = s.CreateContest(ctx, w.organizer.ID, setup); err != nil {
-		t.Fatal(err)
-	}
-	var entries []int64
-	for i := range 4 {
-		a := contesttest.Account(t, s, access.RoleEntrant, fmt.Sprintf("live-e%d@example.com", i))
-		if _, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: fmt.Sprintf("乙%d团队", i),
-			ContactName: "联系人", ContactEmail: fmt.Sprintf("lc%d@example.com", i)}); err != nil {
-			t.Fatal(err)
-		}
-		e, err := s.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: "materials", Group: "team", Title: fmt.Sprintf("乙%d项目", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.SubmitEntry(ctx, a.ID, e.ID, false); err != nil {
-			t.Fatal(err)
-		}
-		entries = append(entries, e.ID)
-	}
-	if _, err := s.ReviewEntries(ctx, w.organizer.ID, w.contest.ID, entries, true, ""); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 6 {
-		x, err := s.SaveExpert(ctx, w.organizer.ID, judging.ExpertInput{Name: fmt.Sprintf("现场专家%d", i), Organization: fmt.Sprintf("学院%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.experts = append(w.experts, x.ID)
-	}
-	if err := s.SetPanel(ctx, w.organizer.ID, w.contest.ID, "final", w.experts); err != nil {
-		t.Fatal(err)
-	}
-	run, err := s.StartAssignment(ctx, w.organizer.ID, w.contest.ID, "final", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.RunAssignment(ctx, w.organizer.ID, w.contest.ID, "final", run.ID); err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range w.experts {
-		inv, err := s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, sess, err := s.RedeemInvite(ctx, inv.Token, access.Redemption{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.judges = append(w.judges, sess.Account)
-	}
-	if err := s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "final", contest.RoundOpen); err != nil {
-		t.Fatal(err)
-	}
-	if w.rooms, err = s.Live.SetRooms(ctx, w.organizer.ID, w.contest.ID, "final", []live.RoomInput{
-		{Name: "第一会场", Judges: w.experts[:5], Entries: entries[:3]},
-		{Name: "第二会场", Judges: w.experts[5:], Entries: entries[3:]},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for i, room := range w.rooms {
-		seed := fmt.Sprintf("live-web-seed-%d", i)
-		if _, err := s.Live.CommitDraw(ctx, w.organizer.ID, w.contest.ID, room.ID, live.Commitment(seed)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Live.RevealDraw(ctx, w.organizer.ID, w.contest.ID, room.ID, seed); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, op := range []live.Op{live.OpStartPitch, live.OpStartQA, live.OpOpenScoring} {
-		if _, err := s.Live.Apply(ctx, w.organizer.ID, w.contest.ID, w.rooms[0].ID, op); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return w
+	f := contesttest.NewLiveFinal(t, s)
+	return &liveFinal{organizer: f.Organizer, otherOrganizer: f.OtherOrganizer, contest: f.Contest, otherContest: f.OtherContest,
+		judges: f.Judges, rooms: f.Rooms}
 }
 
 // assignment is the judge's assignment for the entry on stage in room 0.
