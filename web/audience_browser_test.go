@@ -111,6 +111,11 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	if err := chromedp.Do(big, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)
 	}
+	// The contest's live page links the room's two views.
+	if err := chromedp.Do(big, chromedp.Navigate(fmt.Sprintf("%s/live/%d", h.http.URL, w.contest.ID)), chromedp.WaitVisible(`a.live-room-phone`)); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, big, "live-index.png")
 	if err := chromedp.Do(phone, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
 	}
