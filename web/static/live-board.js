@@ -20,6 +20,7 @@
   // started, not when it was read).
   var clockOffset = (Number(root.dataset.now) || Date.now()) - Date.now();
   var $ = function (id) { return document.getElementById(id); };
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function t(key) {
     var s = words[key] || key;
@@ -89,7 +90,7 @@
     var empty = items.length === 0;
     if (empty) {
       ol.textContent = '';
-      ol.appendChild(el('li', 'empty', b.seed || !b.commitment ? t('audience.no_ranking') : t('audience.waiting_draw')));
+      ol.appendChild(el('li', 'empty', b.seed ? t('audience.no_ranking') : t('audience.waiting_draw')));
     }
     fit(ol);
   }
@@ -122,7 +123,7 @@
     lines.forEach(function (li) { ol.appendChild(li); });
     fit(ol);
     lines.forEach(function (li) {
-      if (li.hidden || !li.animate || !drawn) return; // the first drawing is not news
+      if (li.hidden || !li.animate || !drawn || still) return; // the first drawing is not news
       var was = first[li.dataset.key];
       if (was === undefined) {
         li.animate([{ opacity: 0, transform: 'scale(0.96)' }, { opacity: 1, transform: 'none' }], { duration: 600, easing: 'ease-out' });
