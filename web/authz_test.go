@@ -152,6 +152,9 @@ var authzMatrix = map[string][5]int{
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
 	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
 	"GET /results/:contest":                                                          {404, 404, 404, 404, 404}, // nothing published
+	"GET /live/:contest":                                                             {200, 200, 200, 200, 200}, // no live room yet: says so
+	"GET /live/:contest/rooms/:room":                                                 {404, 404, 404, 404, 404}, // no such room
+	"GET /live/:contest/rooms/:room/phone":                                           {404, 404, 404, 404, 404}, // no such room
 	"GET /api/v1/contests/:contest/rounds/:round/results":                            {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/rounds/:round/publish":                           {401, 403, 403, 404, 409}, // the round is not closed
 	"GET /api/v1/contests/:contest/combined-ranking":                                 {401, 403, 403, 404, 409},

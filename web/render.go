@@ -39,6 +39,7 @@ var pageScripts = map[string][]string{
 	"judge_entry.html": {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
 	"judge.html":       {"/static/judge-offline.js"},
 	"judge_live.html":  {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
+	"live_board.html":  {"/static/live-board.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.
@@ -166,6 +167,16 @@ func (s *Server) funcs() template.FuncMap {
 // render executes a page into a buffer first, so that a template error becomes a
 // clean 500 instead of half a page.
 func (s *Server) render(c *gin.Context, status int, page, titleKey string, data any) {
+	s.renderIn(c, "layout", status, page, titleKey, data)
+}
+
+// renderBare renders a page in the bare layout: no navigation, only the
+// page (the live final's big screen and phone view).
+func (s *Server) renderBare(c *gin.Context, status int, page, titleKey string, data any) {
+	s.renderIn(c, "bare", status, page, titleKey, data)
+}
+
+func (s *Server) renderIn(c *gin.Context, layout string, status int, page, titleKey string, data any) {
 	t, ok := s.pages[page]
 	if !ok {
 		s.log.Error("unknown page", "page", page)
@@ -179,7 +190,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, data 
 		p.Account = &sess.Account
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
 		s.log.Error("render page", "page", page, "err", err)
 		c.String(http.StatusInternalServerError, l.T("err.internal"))
 		return
