@@ -90,6 +90,11 @@ func NewDB(t testing.TB) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
+	// Tests run in parallel, several packages at once, on one PostgreSQL whose
+	// max_connections is 100 by default: a test's pool is kept small, enough for
+	// the concurrency a test creates on purpose (a dozen racing requests).
+	db.SetMaxOpenConns(12)
+	db.SetMaxIdleConns(4)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
