@@ -22,6 +22,7 @@ import (
 	"podium/contest/audit"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
@@ -45,6 +46,7 @@ type Config struct {
 	Judging  *judging.Service
 	Results  *results.Service
 	Audit    *audit.Service
+	Live     *live.Service
 	// Redis holds rate-limit counters; New adds a hook to it that logs each
 	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient

@@ -75,6 +75,7 @@ func (m *Main) Open(ctx context.Context) error {
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
 		TrustedProxies: commaList(m.Config.TrustedProxies),
 		ReadTimeout:    m.Config.ReadTimeout, WriteTimeout: m.Config.WriteTimeout,
+		Live:           m.Live,
 	})
 	return err
 }
