@@ -31,11 +31,11 @@ type liveSetupPage struct {
 	Rooms     []live.Room
 	Panel     []judging.PanelMember
 	Entries   []judging.EntryReviews
-	Rows      []string        // the room names of the form's rows
-	JudgeRoom map[int64]int   // expert → row (from 1); 0 not seated
-	JudgeSeat map[int64]int   // expert → seat
-	EntryRoom map[int64]int   // entry → row (from 1)
-	Locked    bool            // a draw is committed: the rooms are fixed
+	Rows      []string      // the room names of the form's rows
+	JudgeRoom map[int64]int // expert → row (from 1); 0 not seated
+	JudgeSeat map[int64]int // expert → seat
+	EntryRoom map[int64]int // entry → row (from 1)
+	Locked    bool          // a draw is committed: the rooms are fixed
 	Errors    map[string]string
 	Saved     string
 	Public    string // the public page of the contest's live rooms

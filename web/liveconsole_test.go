@@ -239,7 +239,8 @@ func TestLiveSetupAndConsoleForms(t *testing.T) {
 	res = org.get(console)
 	if !strings.Contains(res.body, first.Title) || !strings.Contains(res.body, `class="big primary" id="op-start_pitch"`) ||
 		!strings.Contains(res.body, `id="op-show_result" disabled`) || !strings.Contains(res.body, "现场当前阶段不能进行此操作") {
-		i := strings.Index(res.body, "op-start_pitch"); t.Fatalf("console after the draw: %.1500s", res.body[max(i-100, 0):])
+		i := strings.Index(res.body, "op-start_pitch")
+		t.Fatalf("console after the draw: %.1500s", res.body[max(i-100, 0):])
 	}
 
 	// Ops in order; an illegal one is refused 409 with its message.
@@ -260,7 +261,8 @@ func TestLiveSetupAndConsoleForms(t *testing.T) {
 	}
 	res = org.get(console)
 	if !strings.Contains(res.body, "已提交 2 / 3") || !strings.Contains(res.body, `data-seat="1" data-state="pending"`) {
-		i := strings.Index(res.body, `id="judges"`); t.Fatalf("judges on the console: %.2500s", res.body[max(i, 0):])
+		i := strings.Index(res.body, `id="judges"`)
+		t.Fatalf("judges on the console: %.2500s", res.body[max(i, 0):])
 	}
 	// Reopen: a reason is required; with one it is audited.
 	res = org.form(console+"/reopen", url.Values{"seat": {"2"}, "reason": {""}})
