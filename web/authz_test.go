@@ -187,6 +187,11 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/contests/:contest/live/rooms/:room/slots/:slot/absent":         {401, 403, 403, 404, 422},
 	"POST /api/v1/contests/:contest/live/rooms/:room/slots/:slot/move-to-end":    {401, 403, 403, 404, 422},
 	"POST /api/v1/contests/:contest/live/rooms/:room/reopen":                     {401, 403, 403, 404, 404},
+	// The live boards (:room is no room: live_ws_test.go upgrades real ones, seated or not).
+	"GET /live/:contest/rooms/:room/ws":                    {404, 404, 404, 404, 404}, // public: no such board in memory or Redis
+	"GET /api/v1/live/contests/:contest/rooms/:room/board": {404, 404, 404, 404, 404},
+	"GET /organizer/contests/:contest/live/rooms/:room/ws": {303, 403, 403, 404, 404},
+	"GET /judge/live/rooms/:room/ws":                       {303, 403, 404, 403, 403}, // not seated there
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}

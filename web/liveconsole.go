@@ -68,7 +68,7 @@ func (s *Server) renderLiveSetup(c *gin.Context, status int, page liveSetupPage,
 		s.fail(c, fault.Conflict("err.live.not_live"))
 		return
 	}
-	if page.Rooms, err = s.cfg.Live.Rooms(ctx, contestID(c), page.Round.Key); err != nil {
+	if page.Rooms, err = s.live.Rooms(ctx, contestID(c), page.Round.Key); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -134,7 +134,7 @@ func (s *Server) renderLiveSetup(c *gin.Context, status int, page liveSetupPage,
 func (s *Server) liveSetupSubmit(c *gin.Context) {
 	rooms := roomsFromForm(c)
 	ctx := c.Request.Context()
-	saved, err := s.cfg.Live.SetRooms(ctx, accountID(c), contestID(c), c.Param("round"), rooms)
+	saved, err := s.live.SetRooms(ctx, accountID(c), contestID(c), c.Param("round"), rooms)
 	if err != nil {
 		status, fields, ok := s.formProblems(c, err)
 		if ok {
@@ -270,7 +270,7 @@ func (s *Server) setStage(c *gin.Context, st liveStage) error {
 	if _, err := s.contests.UpdateContest(ctx, accountID(c), contestID(c), setup); err != nil {
 		return err
 	}
-	rooms, err := s.cfg.Live.Rooms(ctx, contestID(c), c.Param("round"))
+	rooms, err := s.live.Rooms(ctx, contestID(c), c.Param("round"))
 	if err != nil {
 		return err
 	}
@@ -324,11 +324,11 @@ func roomParam(c *gin.Context) int64 {
 func (s *Server) renderConsole(c *gin.Context, status int, page consolePage) {
 	ctx := c.Request.Context()
 	var err error
-	if page.Room, err = s.cfg.Live.Room(ctx, contestID(c), roomParam(c)); err != nil {
+	if page.Room, err = s.live.Room(ctx, contestID(c), roomParam(c)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if page.Board, err = s.cfg.Live.Board(ctx, contestID(c), page.Room.ID, live.AudienceOrganizer); err != nil {
+	if page.Board, err = s.live.Board(ctx, contestID(c), page.Room.ID, live.AudienceOrganizer); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -404,7 +404,7 @@ func reconciles(op live.Op) bool {
 
 func (s *Server) consoleOpSubmit(c *gin.Context) {
 	op := live.Op(c.PostForm("op"))
-	_, err := s.cfg.Live.Apply(c.Request.Context(), accountID(c), contestID(c), roomParam(c), op)
+	_, err := s.live.Apply(c.Request.Context(), accountID(c), contestID(c), roomParam(c), op)
 	s.consoleDone(c, err, string(op), "stage", reconciles(op))
 }
 
@@ -419,13 +419,13 @@ func (s *Server) drawCommitSubmit(c *gin.Context) {
 	seed := c.PostForm("seed")
 	err := live.CheckSeed(seed)
 	if err == nil {
-		_, err = s.cfg.Live.CommitDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), live.Commitment(seed))
+		_, err = s.live.CommitDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), live.Commitment(seed))
 	}
 	s.consoleDone(c, err, "commit", "draw", false)
 }
 
 func (s *Server) drawRevealSubmit(c *gin.Context) {
-	_, err := s.cfg.Live.RevealDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), c.PostForm("seed"))
+	_, err := s.live.RevealDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), c.PostForm("seed"))
 	s.consoleDone(c, err, "reveal", "draw", true)
 }
 
@@ -438,25 +438,25 @@ func slotParam(c *gin.Context) int64 {
 }
 
 func (s *Server) slotAbsentSubmit(c *gin.Context) {
-	_, err := s.cfg.Live.MarkAbsent(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), c.PostForm("reason"))
+	_, err := s.live.MarkAbsent(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), c.PostForm("reason"))
 	s.consoleDone(c, err, "absent", fmt.Sprintf("slot:%d", slotParam(c)), false)
 }
 
 func (s *Server) slotMoveSubmit(c *gin.Context) {
-	_, err := s.cfg.Live.MoveToEnd(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), c.PostForm("reason"))
+	_, err := s.live.MoveToEnd(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), c.PostForm("reason"))
 	s.consoleDone(c, err, "moved", fmt.Sprintf("slot:%d", slotParam(c)), false)
 }
 
 func (s *Server) consoleReopenSubmit(c *gin.Context) {
 	seat, _ := strconv.Atoi(c.PostForm("seat"))
-	_, err := s.cfg.Live.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), roomParam(c), seat, c.PostForm("reason"))
+	_, err := s.live.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), roomParam(c), seat, c.PostForm("reason"))
 	s.consoleDone(c, err, "reopen", fmt.Sprintf("seat:%d", seat), true)
 }
 
 // The JSON API.
 
 func (s *Server) apiLiveRooms(c *gin.Context) {
-	rooms, err := s.cfg.Live.Rooms(c.Request.Context(), contestID(c), c.Param("round"))
+	rooms, err := s.live.Rooms(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"rooms": rooms}, err)
 }
 
@@ -469,7 +469,7 @@ func (s *Server) apiSetLiveRooms(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	rooms, err := s.cfg.Live.SetRooms(ctx, accountID(c), contestID(c), c.Param("round"), req.Rooms)
+	rooms, err := s.live.SetRooms(ctx, accountID(c), contestID(c), c.Param("round"), req.Rooms)
 	if err == nil {
 		for _, r := range rooms {
 			s.publishRoom(ctx, contestID(c), r.ID, false)
@@ -490,12 +490,12 @@ func (s *Server) apiSetLiveStage(c *gin.Context) {
 // apiLiveRoom is the room and its organizer board, read from PostgreSQL.
 func (s *Server) apiLiveRoom(c *gin.Context) {
 	ctx := c.Request.Context()
-	room, err := s.cfg.Live.Room(ctx, contestID(c), roomParam(c))
+	room, err := s.live.Room(ctx, contestID(c), roomParam(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	board, err := s.cfg.Live.Board(ctx, contestID(c), room.ID, live.AudienceOrganizer)
+	board, err := s.live.Board(ctx, contestID(c), room.ID, live.AudienceOrganizer)
 	s.reply(c, http.StatusOK, gin.H{"room": room, "board": board}, err)
 }
 
@@ -516,7 +516,7 @@ func (s *Server) apiDrawCommit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.CommitDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Commitment)
+	room, err := s.live.CommitDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Commitment)
 	s.roomChanged(c, room, err, false)
 }
 
@@ -528,7 +528,7 @@ func (s *Server) apiDrawReveal(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.RevealDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Seed)
+	room, err := s.live.RevealDraw(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Seed)
 	s.roomChanged(c, room, err, true)
 }
 
@@ -540,7 +540,7 @@ func (s *Server) apiStageOp(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.Apply(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Op)
+	room, err := s.live.Apply(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Op)
 	s.roomChanged(c, room, err, reconciles(req.Op))
 }
 
@@ -552,7 +552,7 @@ func (s *Server) apiSlotAbsent(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.MarkAbsent(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), req.Reason)
+	room, err := s.live.MarkAbsent(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), req.Reason)
 	s.roomChanged(c, room, err, false)
 }
 
@@ -564,7 +564,7 @@ func (s *Server) apiSlotMove(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.MoveToEnd(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), req.Reason)
+	room, err := s.live.MoveToEnd(c.Request.Context(), accountID(c), contestID(c), roomParam(c), slotParam(c), req.Reason)
 	s.roomChanged(c, room, err, false)
 }
 
@@ -577,6 +577,6 @@ func (s *Server) apiLiveReopen(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	room, err := s.cfg.Live.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Seat, req.Reason)
+	room, err := s.live.ReopenSheet(c.Request.Context(), accountID(c), contestID(c), roomParam(c), req.Seat, req.Reason)
 	s.roomChanged(c, room, err, true)
 }
