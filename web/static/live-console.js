@@ -116,12 +116,12 @@
   }
   if ("WebSocket" in window && root.dataset.socket) { connect(); } else { poll(); }
 
-  // Generate a seed here, so the organizer sees it before committing.
+  // Generate a seed here (26 base32 characters: 130 bits), so the organizer sees it before committing.
   const gen = document.getElementById("generate-seed");
   if (gen && window.crypto && crypto.getRandomValues) {
     gen.addEventListener("click", function (ev) {
       ev.preventDefault();
-      const bytes = new Uint8Array(16);
+      const bytes = new Uint8Array(26);
       crypto.getRandomValues(bytes);
       const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
       let seed = "";
