@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -350,17 +351,29 @@ func (s *Server) renderConsole(c *gin.Context, status int, page consolePage) {
 			if err := page.Room.Check(op, open); err != nil {
 				_, d := s.describe(c, err)
 				b.Why = d.Message
+				if e, ok := errors.AsType[*fault.Error](err); ok && e.Message == "err.live.wrong_phase" { // say what the step waits for
+					b.Why = l.T("console.why."+string(op), l.T("console.phase."+string(page.Room.Phase)))
+				}
 			}
 			out = append(out, b)
 		}
 		return out
 	}
 	page.Stage = buttons(live.OpStartPitch, live.OpStartQA, live.OpOpenScoring, live.OpCloseScoring, live.OpShowResult, live.OpNext)
-	for i := range page.Stage { // the first allowed step of the pitch is the one to press
-		if page.Stage[i].Why == "" {
-			page.Stage[i].Primary = true
+	// The step that usually follows the phase is the one to press; else the first allowed.
+	want := map[live.Phase]live.Op{live.PhaseWaiting: live.OpStartPitch, live.PhasePitch: live.OpStartQA, live.PhaseQA: live.OpOpenScoring,
+		live.PhaseScoring: live.OpCloseScoring, live.PhaseClosed: live.OpShowResult, live.PhaseResult: live.OpNext}[page.Room.Phase]
+	primary := -1
+	for i, b := range page.Stage {
+		if b.Why == "" && (b.Op == want || primary < 0) {
+			primary = i
+		}
+		if b.Why == "" && b.Op == want {
 			break
 		}
+	}
+	if primary >= 0 {
+		page.Stage[primary].Primary = true
 	}
 	page.Timer = buttons(live.OpPause, live.OpResume)
 	page.Freeze = buttons(live.OpFreeze, live.OpRevealNext, live.OpUnfreeze)
@@ -370,7 +383,6 @@ func (s *Server) renderConsole(c *gin.Context, status int, page consolePage) {
 			page.Hidden++
 		}
 	}
-	_ = l
 	base := fmt.Sprintf("/organizer/contests/%d/live/rooms/%d", page.Contest.ID, page.Room.ID)
 	page.Base, page.Socket = base, base+"/ws"
 	page.Public = fmt.Sprintf("/live/%d/rooms/%d", page.Contest.ID, page.Room.ID)

@@ -238,7 +238,7 @@ func TestLiveSetupAndConsoleForms(t *testing.T) {
 	// The console: the current entry by name, the next step primary, illegal ones disabled with their reason.
 	res = org.get(console)
 	if !strings.Contains(res.body, first.Title) || !strings.Contains(res.body, `class="big primary" id="op-start_pitch"`) ||
-		!strings.Contains(res.body, `id="op-show_result" disabled`) || !strings.Contains(res.body, "现场当前阶段不能进行此操作") {
+		!strings.Contains(res.body, `id="op-show_result" disabled`) || !strings.Contains(res.body, "当前为“候场”：请先截止评分。") {
 		i := strings.Index(res.body, "op-start_pitch")
 		t.Fatalf("console after the draw: %.1500s", res.body[max(i-100, 0):])
 	}
