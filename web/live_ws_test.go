@@ -21,11 +21,8 @@ import (
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
-	"podium/contest/entry"
-	"podium/contest/judging"
 	"podium/contest/live"
 	"podium/files/blob"
-	"podium/files/filecheck"
 	"podium/internal/testredis"
 	"podium/web"
 	fanout "podium/web/live"
@@ -33,7 +30,7 @@ import (
 
 // liveInstance is one Podium web server of several on one database and one
 // Redis prefix, with its live broker running (its one subscription).
-func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string) *harness {
+func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Clock, rdb redis.UniversalClient, prefix string, logs ...io.Writer) *harness {
 	t.Helper()
 	blobDir, stagingDir := t.TempDir(), t.TempDir()
 	blobs, err := blob.NewLocal(blobDir)
@@ -43,7 +40,10 @@ func liveInstance(t *testing.T, store *contesttest.Stores, clock *contesttest.Cl
 	store.Blobs = blobs
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logs = append(logs, testWriter{t})
+	}
+	if len(logs) > 0 {
+		log = slog.New(slog.NewTextHandler(io.MultiWriter(logs...), &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	var srv *web.Server
 	hub := web.NewLiveHub(fanout.Options{Log: log, MinInterval: -1})
@@ -112,107 +112,19 @@ func secondStore(t *testing.T, store *contesttest.Stores, clock *contesttest.Clo
 	return s
 }
 
-// liveFinal is a contest with a live final: room 0 seats experts 0–4 and
-// holds three entries, room 1 seats expert 5 and holds one. Its draw is
-// revealed and the first entry of room 0 is on stage, scoring open.
+// liveFinal is contesttest.LiveFinal, as these tests name it.
 type liveFinal struct {
 	organizer, otherOrganizer access.Account
 	contest, otherContest     contest.Contest
-	experts                   []int64
 	judges                    []access.Account // by expert
 	rooms                     []live.Room
 }
 
 func newLiveFinal(t *testing.T, s *contesttest.Stores) *liveFinal {
 	t.Helper()
-	ctx := context.Background()
-	w := &liveFinal{
-		organizer:      contesttest.Account(t, s, access.RoleOrganizer, "live-org@example.com"),
-		otherOrganizer: contesttest.Account(t, s, access.RoleOrganizer, "live-other@example.com"),
-	}
-	var err error
-	if w.otherContest, err = s.CreateContest(ctx, w.otherOrganizer.ID, contesttest.Setup("other-live")); err != nil {
-		t.Fatal(err)
-	}
-	setup := contesttest.Setup("live-final")
-	setup.Entry.RequiredUploads = []filecheck.Kind{}
-	r := &setup.Rounds[0]
-	r.Key, r.NameZh, r.Kind, r.ReviewsPerEntry = "final", "决赛", contest.KindLive, 6
-	r.PitchSeconds, r.QASeconds = 300, 240
-	if w.contest, err = s.CreateContest(ctx, w.organizer.ID, setup); err != nil {
-		t.Fatal(err)
-	}
-	var entries []int64
-	for i := range 4 {
-		a := contesttest.Account(t, s, access.RoleEntrant, fmt.Sprintf("live-e%d@example.com", i))
-		if _, err := s.SaveOrganization(ctx, a.ID, entry.OrganizationInput{Kind: entry.OrgTeam, Name: fmt.Sprintf("乙%d团队", i),
-			ContactName: "联系人", ContactEmail: fmt.Sprintf("lc%d@example.com", i)}); err != nil {
-			t.Fatal(err)
-		}
-		e, err := s.CreateEntry(ctx, a.ID, w.contest.ID, entry.Input{Track: "materials", Group: "team", Title: fmt.Sprintf("乙%d项目", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.SubmitEntry(ctx, a.ID, e.ID, false); err != nil {
-			t.Fatal(err)
-		}
-		entries = append(entries, e.ID)
-	}
-	if _, err := s.ReviewEntries(ctx, w.organizer.ID, w.contest.ID, entries, true, ""); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 6 {
-		x, err := s.SaveExpert(ctx, w.organizer.ID, judging.ExpertInput{Name: fmt.Sprintf("现场专家%d", i), Organization: fmt.Sprintf("学院%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.experts = append(w.experts, x.ID)
-	}
-	if err := s.SetPanel(ctx, w.organizer.ID, w.contest.ID, "final", w.experts); err != nil {
-		t.Fatal(err)
-	}
-	run, err := s.StartAssignment(ctx, w.organizer.ID, w.contest.ID, "final", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.RunAssignment(ctx, w.organizer.ID, w.contest.ID, "final", run.ID); err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range w.experts {
-		inv, err := s.InviteExpert(ctx, w.organizer.ID, w.contest.ID, x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, sess, err := s.RedeemInvite(ctx, inv.Token, access.Redemption{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.judges = append(w.judges, sess.Account)
-	}
-	if err := s.SetRoundState(ctx, w.organizer.ID, w.contest.ID, "final", contest.RoundOpen); err != nil {
-		t.Fatal(err)
-	}
-	if w.rooms, err = s.Live.SetRooms(ctx, w.organizer.ID, w.contest.ID, "final", []live.RoomInput{
-		{Name: "第一会场", Judges: w.experts[:5], Entries: entries[:3]},
-		{Name: "第二会场", Judges: w.experts[5:], Entries: entries[3:]},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for i, room := range w.rooms {
-		seed := fmt.Sprintf("live-web-seed-%d", i)
-		if _, err := s.Live.CommitDraw(ctx, w.organizer.ID, w.contest.ID, room.ID, live.Commitment(seed)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Live.RevealDraw(ctx, w.organizer.ID, w.contest.ID, room.ID, seed); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, op := range []live.Op{live.OpStartPitch, live.OpStartQA, live.OpOpenScoring} {
-		if _, err := s.Live.Apply(ctx, w.organizer.ID, w.contest.ID, w.rooms[0].ID, op); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return w
+	f := contesttest.NewLiveFinal(t, s)
+	return &liveFinal{organizer: f.Organizer, otherOrganizer: f.OtherOrganizer, contest: f.Contest, otherContest: f.OtherContest,
+		judges: f.Judges, rooms: f.Rooms}
 }
 
 // assignment is the judge's assignment for the entry on stage in room 0.
@@ -673,4 +585,109 @@ func TestPublicBoardNeedsNoPostgreSQL(t *testing.T) {
 	redisSrv.Stop()
 	first.waitFor("catching up", func(_ fanout.Message, st fanout.Status) bool { return st == fanout.StatusCatchingUp })
 	check("without PostgreSQL and Redis", fanout.StatusCatchingUp)
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// After a freeze, a reveal and a reopening, the boards are recomputed from
+// PostgreSQL and compared with Redis: a board that drifted at the same
+// version is logged and corrected, on screens too.
+func TestLiveBoardReconciledWithPostgreSQL(t *testing.T) {
+	store, clock := contesttest.NewStore(t)
+	rdb, prefix := contesttest.NewRedis(t)
+	var logs lockedBuffer
+	h := liveInstance(t, store, clock, rdb, prefix, &logs)
+	w := newLiveFinal(t, store)
+	ctx := context.Background()
+	room := w.rooms[0].ID
+	h.server.PublishRoom(ctx, w.contest.ID, room, false)
+	sc := mustScreen(t, h, "spectator", w.publicPath(0))
+	for judge := range 5 {
+		w.submit(t, h, judge, 20+judge)
+	}
+	h.server.WaitLive()
+	apply := func(op live.Op, reconcile bool) {
+		t.Helper()
+		if _, err := store.Live.Apply(ctx, w.organizer.ID, w.contest.ID, room, op); err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		h.server.PublishRoom(ctx, w.contest.ID, room, reconcile)
+	}
+	converged := func(what string) live.Board {
+		t.Helper()
+		want := w.truth(t, store, 0)
+		m := sc.waitFor(what, func(m fanout.Message, _ fanout.Status) bool {
+			return m.Version == want.Version && sameBoard(t, boardOf(t, m), want)
+		})
+		return boardOf(t, m)
+	}
+	apply(live.OpFreeze, true)
+	apply(live.OpCloseScoring, false)
+	apply(live.OpShowResult, false)
+	if b := converged("the frozen board"); b.Current == nil || !b.Current.Hidden || len(b.Ranking) != 0 {
+		t.Fatalf("frozen board shows %+v", b)
+	}
+	if strings.Contains(logs.String(), "differs") {
+		t.Fatalf("a difference logged where there was none:\n%s", logs.String())
+	}
+
+	// Redis drifts: another board at the same version, published to every screen.
+	key := fmt.Sprintf("c%d:room%d:public", w.contest.ID, room)
+	tag := "{" + prefix + "live}"
+	raw, err := rdb.HGet(ctx, tag+":snap:"+key, "m").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad fanout.Message
+	if err := json.Unmarshal([]byte(raw), &bad); err != nil {
+		t.Fatal(err)
+	}
+	drifted := boardOf(t, bad)
+	drifted.Ranking = []live.BoardRank{{Rank: 1, Code: "X", Title: "不该出现", Score: "99.99"}}
+	bad.Data, _ = json.Marshal(drifted)
+	badRaw, _ := json.Marshal(bad)
+	if err := rdb.HSet(ctx, tag+":snap:"+key, "m", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Publish(ctx, tag+":events", badRaw).Err(); err != nil {
+		t.Fatal(err)
+	}
+	sc.waitFor("the drifted board", func(m fanout.Message, _ fanout.Status) bool { return len(boardOf(t, m).Ranking) == 1 })
+	h.server.PublishRoom(ctx, w.contest.ID, room, true) // as after a freeze, a reveal, a reopening
+	if b := converged("the corrected board"); len(b.Ranking) != 0 {
+		t.Errorf("corrected board ranks %+v", b.Ranking)
+	}
+	if !strings.Contains(logs.String(), "board differs from PostgreSQL; corrected") {
+		t.Errorf("the difference was not logged:\n%s", logs.String())
+	}
+
+	apply(live.OpRevealNext, true)
+	if b := converged("the revealed result"); b.Current == nil || b.Current.Hidden || len(b.Ranking) != 1 || b.Current.Final == "" {
+		t.Errorf("revealed board %+v", b)
+	}
+	if _, err := store.Live.ReopenSheet(ctx, w.organizer.ID, w.contest.ID, room, 2, "评委误触"); err != nil {
+		t.Fatal(err)
+	}
+	h.server.PublishRoom(ctx, w.contest.ID, room, true)
+	h.server.WaitLive()
+	// The result is taken back (and, frozen, no totals show) until shown again.
+	if b := converged("the reopened sheet"); b.Phase != live.PhaseScoring || len(b.Ranking) != 0 || !b.Current.Hidden {
+		t.Errorf("after reopening seat 2: %+v", b)
+	}
+	sc.inOrder()
 }
