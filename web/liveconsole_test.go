@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +195,32 @@ func TestLiveSetupAndConsoleForms(t *testing.T) {
 	}
 	if res := org.get(base + "/rounds/final/live"); !strings.Contains(res.body, "本轮评委可见参赛者名称") {
 		t.Errorf("names_public is not shown to the organizer")
+	}
+	// Saving the contest's editor as it stands keeps them.
+	edit := org.get(base)
+	form := url.Values{}
+	name, value := regexp.MustCompile(` name="([^"]+)"`), regexp.MustCompile(` value="([^"]*)"`)
+	for _, tag := range regexp.MustCompile(`<input[^>]*>`).FindAllString(edit.body, -1) {
+		n, v := name.FindStringSubmatch(tag), value.FindStringSubmatch(tag)
+		if n == nil || strings.Contains(tag, `type="checkbox"`) && !strings.Contains(tag, "checked") {
+			continue
+		}
+		if v == nil {
+			v = []string{"", ""}
+		}
+		form.Add(n[1], html.UnescapeString(v[1]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea[^>]* name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(edit.body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select name="([^"]+)".*?<option value="([^"]*)"[^>]*selected`).FindAllStringSubmatch(edit.body, -1) {
+		form.Set(m[1], m[2])
+	}
+	if res := org.form(base, form); res.status != http.StatusSeeOther {
+		t.Fatalf("saving the contest editor: %d %q", res.status, regexp.MustCompile(`(field-error|class="error")[^<]*<`).FindAllString(res.body, -1))
+	}
+	if c, _ := h.store.Contest(ctx, w.contest.ID); c.Rounds[0].PitchSeconds != 360 || c.Rounds[0].QASeconds != 270 || !c.Rounds[0].NamesPublic {
+		t.Errorf("the contest editor changed the stage settings: %+v", c.Rounds[0])
 	}
 
 	// Before the draw, an operation is refused with its reason.
