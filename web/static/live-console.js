@@ -48,7 +48,7 @@
   function refresh() {
     if (fetching) { again = true; return; }
     fetching = true;
-    fetch(location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    fetch(root.dataset.base || location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         const doc = new DOMParser().parseFromString(html, "text/html");
