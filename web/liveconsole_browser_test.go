@@ -33,7 +33,13 @@ func TestBrowserLiveConsole(t *testing.T) {
 	defer cancel()
 	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(sctx, steps...); err != nil {
+		err := chromedp.Do(sctx, steps...)
+		if err != nil && strings.Contains(err.Error(), "Could not find node") {
+			// The console redrew a region between finding a button and clicking it: press again.
+			time.Sleep(300 * time.Millisecond)
+			err = chromedp.Do(sctx, steps...)
+		}
+		if err != nil {
 			saveScreenshot(t, b, "live-console-failure.png")
 			t.Fatalf("browser, %s: %v", what, err)
 		}

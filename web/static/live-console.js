@@ -62,7 +62,7 @@
           if (!fresh) { return; }
           const typing = old.contains(document.activeElement) && document.activeElement.tagName === "INPUT" ||
             Array.from(old.querySelectorAll("input[name=reason]")).some(function (i) { return i.value !== ""; });
-          if (!typing) { old.replaceWith(document.importNode(fresh, true)); }
+          if (!typing && old.outerHTML !== fresh.outerHTML) { old.replaceWith(document.importNode(fresh, true)); }
         });
         shown = v;
         root.dataset.version = String(v);
@@ -77,7 +77,7 @@
   }
 
   // The organizer's websocket: {"type":"snapshot"|"update"|"status","version","epoch","data"}.
-  let polling = null, tries = 0;
+  let polling = null, tries = 0, last = null;
   function poll() {
     if (polling) { return; }
     say("polling");
@@ -107,7 +107,11 @@
         if (!typing) { location.reload(); return; }
       }
       if (m.epoch) { epoch = m.epoch; }
-      if (m.version >= shown) { refresh(); }
+      // A newer version, or the same one with other data (a correction); the
+      // first message at the version the page was drawn at changes nothing.
+      const data = JSON.stringify(m.data);
+      if (m.version > shown || (m.version === shown && last !== null && data !== last)) { refresh(); }
+      last = data;
     };
     ws.onclose = function () {
       if (!opened || ++tries > 2) { poll(); } else { say("offline"); }
