@@ -171,6 +171,27 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/entries/:entry/withdraw":                                           {401, 200, 403, 403, 403},
 	"DELETE /api/v1/entries/:entry/uploads/:upload":                                  {401, 409, 403, 403, 403},
 
+	// The live final's setup and stage console (the round "prelim" is online: 409; no room 999999: 404).
+	"GET /organizer/contests/:contest/rounds/:round/live":                        {303, 403, 403, 404, 409},
+	"POST /organizer/contests/:contest/rounds/:round/live":                       {401, 403, 403, 404, 409},
+	"POST /organizer/contests/:contest/rounds/:round/live/stage":                 {401, 403, 403, 404, 409},
+	"GET /organizer/contests/:contest/live/rooms/:room":                          {303, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/ops":                     {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/draw/commit":             {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/draw/reveal":             {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/slots/:slot/absent":      {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/slots/:slot/move-to-end": {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/live/rooms/:room/reopen":                  {401, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/live/rounds/:round/rooms":                     {401, 403, 403, 404, 200},
+	"PUT /api/v1/contests/:contest/live/rounds/:round/rooms":                     {401, 403, 403, 404, 409},
+	"PUT /api/v1/contests/:contest/live/rounds/:round/stage":                     {401, 403, 403, 404, 409},
+	"GET /api/v1/contests/:contest/live/rooms/:room":                             {401, 403, 403, 404, 404},
+	"POST /api/v1/contests/:contest/live/rooms/:room/draw/commit":                {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/live/rooms/:room/draw/reveal":                {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/live/rooms/:room/ops":                        {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/live/rooms/:room/slots/:slot/absent":         {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/live/rooms/:room/slots/:slot/move-to-end":    {401, 403, 403, 404, 422},
+	"POST /api/v1/contests/:contest/live/rooms/:room/reopen":                     {401, 403, 403, 404, 404},
 	// The live boards (:room is no room: live_ws_test.go upgrades real ones, seated or not).
 	"GET /live/:contest/rooms/:room/ws":                    {404, 404, 404, 404, 404}, // public: no such board in memory or Redis
 	"GET /api/v1/live/contests/:contest/rooms/:room/board": {404, 404, 404, 404, 404},
@@ -222,7 +243,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
-				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999", ":room", "999999").Replace(r.Path)
+				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999",
+				":room", "999999", ":slot", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

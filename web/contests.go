@@ -257,6 +257,9 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, fault.Problems) 
 			AdvanceCount: f.optInt(at + "advance_count"), AdvancePercent: f.optInt(at + "advance_percent"),
 			FinalWeight: f.int(at + "final_weight"), TieBreak: f.list(at + "tie_break"),
 			OpensAt: f.time(at + "opens_at"), ClosesAt: f.time(at + "closes_at"),
+			// The stage settings are set on the live setup page; the editor carries them unchanged.
+			PitchSeconds: f.int(at + "pitch_seconds"), QASeconds: f.int(at + "qa_seconds"),
+			NamesPublic: f.str(at+"names_public") == "true",
 		}
 		for j := 0; f.has(fmt.Sprintf("%squotas.%d.", at, j)); j++ {
 			qat := fmt.Sprintf("%squotas.%d.", at, j)

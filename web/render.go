@@ -35,11 +35,12 @@ type Page struct {
 
 // pageScripts are the scripts a page needs beyond app.js.
 var pageScripts = map[string][]string{
-	"entry.html":       {"/static/vendor/tus.min.js", "/static/upload.js"},
-	"judge_entry.html": {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
-	"judge.html":       {"/static/judge-offline.js"},
-	"judge_live.html":  {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
-	"live_board.html":  {"/static/live-board.js"},
+	"entry.html":        {"/static/vendor/tus.min.js", "/static/upload.js"},
+	"judge_entry.html":  {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
+	"judge.html":        {"/static/judge-offline.js"},
+	"judge_live.html":   {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
+	"live_board.html":   {"/static/live-board.js"},
+	"live_console.html": {"/static/live-console.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.
@@ -145,6 +146,36 @@ func (s *Server) funcs() template.FuncMap {
 				return ""
 			}
 			return strconv.Itoa(*p)
+		},
+		// iso is a time for scripts (RFC 3339, UTC); "" for none.
+		"iso": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format(time.RFC3339Nano)
+		},
+		"mul1000": func(sec int) int64 { return int64(sec) * 1000 },
+		"derefID": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		// inc is i+1, for numbering from 1.
+		"inc": func(i int) int { return i + 1 },
+		// minutes shows seconds as minutes for an input ("8", "7.5").
+		"minutes": func(sec int) string { return strconv.FormatFloat(float64(sec)/60, 'f', -1, 64) },
+		// clock shows milliseconds as m:ss, with a minus sign in overtime.
+		"clock": func(ms int64) string {
+			sign := ""
+			if ms < 0 {
+				sign, ms = "-", -ms
+			}
+			sec := (ms + 999) / 1000
+			if sign != "" {
+				sec = ms / 1000
+			}
+			return fmt.Sprintf("%s%d:%02d", sign, sec/60, sec%60)
 		},
 		// dict builds the argument of a sub-template from key/value pairs.
 		"dict": func(kv ...any) (map[string]any, error) {
