@@ -165,6 +165,12 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/entries/:entry/submit":                                             {401, 409, 403, 403, 403},
 	"POST /api/v1/entries/:entry/withdraw":                                           {401, 200, 403, 403, 403},
 	"DELETE /api/v1/entries/:entry/uploads/:upload":                                  {401, 409, 403, 403, 403},
+
+	// The live boards (:room is no room: live_ws_test.go upgrades real ones, seated or not).
+	"GET /live/:contest/rooms/:room/ws":                    {404, 404, 404, 404, 404}, // public: no such board in memory or Redis
+	"GET /api/v1/live/contests/:contest/rooms/:room/board": {404, 404, 404, 404, 404},
+	"GET /organizer/contests/:contest/live/rooms/:room/ws": {303, 403, 403, 404, 404},
+	"GET /judge/live/rooms/:room/ws":                       {303, 403, 404, 403, 403}, // not seated there
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
@@ -210,7 +216,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
-				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999").Replace(r.Path)
+				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999", ":room", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

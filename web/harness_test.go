@@ -49,7 +49,7 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	store.Blobs = blobs
 	cfg := web.Config{
 		DB: store.DB, Contests: store.Contests, Accounts: store.Accounts, Entries: store.Entries, Judging: store.Judging,
-		Results: store.Results, Audit: store.Audit, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
+		Results: store.Results, Audit: store.Audit, Live: store.Live, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}

@@ -88,6 +88,11 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/entrant/files/:upload", Entrant, s.serveOwnFile},
 		{http.MethodGet, "/organizer/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
 
+		// The live final's boards: websockets (docs/live-protocol.md).
+		{http.MethodGet, "/live/:contest/rooms/:room/ws", Public, s.publicBoardWS},
+		{http.MethodGet, "/organizer/contests/:contest/live/rooms/:room/ws", ContestOrganizer, s.organizerBoardWS},
+		{http.MethodGet, "/judge/live/rooms/:room/ws", Judge, s.judgeBoardWS},
+
 		// JSON API, described in docs/openapi.yaml.
 		{http.MethodPost, apiLoginPath, Public, s.apiLogin},
 		{http.MethodDelete, "/api/v1/session", LoggedIn, s.apiLogout},
@@ -115,6 +120,7 @@ func (s *Server) routes() []Route {
 		{http.MethodDelete, "/api/v1/entries/:entry/uploads/:upload", Entrant, s.apiDeleteUpload},
 		{http.MethodGet, "/api/v1/files/:upload", Entrant, s.serveOwnFile},
 		{http.MethodGet, "/api/v1/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
+		{http.MethodGet, "/api/v1/live/contests/:contest/rooms/:room/board", Public, s.apiPublicBoard},
 
 		{http.MethodGet, "/api/v1/experts", Organizer, s.apiExperts},
 		{http.MethodPost, "/api/v1/experts", Organizer, s.apiCreateExpert},

@@ -22,9 +22,11 @@ import (
 	"podium/contest/audit"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/live"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
+	fanout "podium/web/live"
 	"podium/web/upload"
 )
 
@@ -45,6 +47,13 @@ type Config struct {
 	Judging  *judging.Service
 	Results  *results.Service
 	Audit    *audit.Service
+	Live     *live.Service // the live final; New sets Judging.SheetChanged to republish its boards
+	// LiveHub holds this instance's screens of the live boards, and LiveBroker
+	// carries the boards through Redis (docs/live-protocol.md). Nil: New makes
+	// them, on Redis and RedisPrefix; whoever runs the server runs
+	// LiveBroker().Run for its lifetime and closes LiveHub() before draining.
+	LiveHub    *fanout.Hub
+	LiveBroker *fanout.Broker
 	// Redis holds rate-limit counters; New adds a hook to it that logs each
 	// outage once (redisWatch). Give it bounded timeouts: a login waits for it.
 	Redis         redis.UniversalClient
@@ -83,6 +92,10 @@ type Server struct {
 	judging  *judging.Service
 	results  *results.Service
 	audit    *audit.Service
+	live     *live.Service
+	hub      *fanout.Hub
+	broker   *fanout.Broker
+	pubq     publishQueue
 	log      *slog.Logger
 	catalog  Catalog
 	pages    map[string]*template.Template
@@ -124,6 +137,16 @@ func New(cfg Config) (*Server, error) {
 		results: cfg.Results, audit: cfg.Audit, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
+	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker
+	if s.hub == nil {
+		s.hub = NewLiveHub(fanout.Options{Log: cfg.Log})
+	}
+	if s.broker == nil {
+		s.broker = fanout.NewBroker(cfg.Redis, s.hub, fanout.BrokerOptions{Prefix: cfg.RedisPrefix, Rebuild: s.RebuildLive, Log: cfg.Log})
+	}
+	if s.live != nil && s.judging != nil {
+		s.judging.SheetChanged = s.sheetChanged
+	}
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
 	}
@@ -153,6 +176,16 @@ func (s *Server) SweepUploads(ctx context.Context, olderThan time.Duration) (int
 	}
 	return n, nil
 }
+
+// LiveHub is the hub of this instance's live screens.
+func (s *Server) LiveHub() *fanout.Hub { return s.hub }
+
+// LiveBroker is the live boards' Redis broker: run it (Run) for the server's lifetime.
+func (s *Server) LiveBroker() *fanout.Broker { return s.broker }
+
+// Close waits for the live boards queued for publication (sheets just
+// submitted) to be published. Call it after the HTTP server has drained.
+func (s *Server) Close(ctx context.Context) error { return s.pubq.close(ctx) }
 
 // Handler returns the HTTP handler.
 func (s *Server) Handler() http.Handler { return s.engine }

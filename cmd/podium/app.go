@@ -25,6 +25,7 @@ import (
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/web"
+	fanout "podium/web/live"
 )
 
 // StartRedis is the command that starts the local Redis on the machines we support.
@@ -39,6 +40,11 @@ type Main struct {
 	Redis redis.UniversalClient
 	Blobs blob.Store
 	Web   *web.Server
+	// LiveHub holds this instance's screens of the live final's boards;
+	// LiveBroker carries the boards through Redis (one subscription, run by
+	// Serve for the server's lifetime).
+	LiveHub    *fanout.Hub
+	LiveBroker *fanout.Broker
 
 	ln     net.Listener
 	server *http.Server
@@ -68,8 +74,16 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Entries.Blobs = m.Blobs
 	m.Entries.Log, m.Judging.Log = m.Log, m.Log
+	m.LiveHub = web.NewLiveHub(fanout.Options{Log: m.Log})
+	m.LiveBroker = fanout.NewBroker(m.Redis, m.LiveHub, fanout.BrokerOptions{
+		Prefix: m.Config.RedisPrefix, Log: m.Log,
+		// Every active room's boards, from PostgreSQL: at start, on a new
+		// Redis epoch, and when Redis returns after an outage.
+		Rebuild: func(ctx context.Context) error { return m.Web.RebuildLive(ctx) },
+	})
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
+		Live: m.Live, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
@@ -173,6 +187,14 @@ func (m *Main) Serve(ctx context.Context) error {
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
+	// The live boards' Redis subscription lives as long as the server.
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	liveDone := make(chan error, 1)
+	go func() { liveDone <- m.LiveBroker.Run(liveCtx) }()
+	defer func() {
+		stopLive()
+		<-liveDone
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.ln) }()
 	go m.sweepUploads(ctx)
@@ -183,8 +205,15 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	// Screens first (Shutdown does not track hijacked connections): each is
+	// told the server is going away and reconnects to another instance.
+	m.LiveHub.Close()
 	if err := m.server.Shutdown(shutdownCtx); err != nil {
 		return err
+	}
+	// Boards of sheets submitted just before are published before Redis goes.
+	if err := m.Web.Close(shutdownCtx); err != nil {
+		m.Log.Warn("live boards at shutdown", "err", err)
 	}
 	// Assignment runs started by requests belong to judging: interrupted, they
 	// record themselves failed before the process goes.

@@ -441,3 +441,30 @@ func (s *Service) MoveToEnd(ctx context.Context, actorID, contestID, roomID, slo
 
 // nextSlotSQL is the room $1's first waiting slot in order.
 const nextSlotSQL = `(SELECT id FROM live_slots WHERE room_id = $1 AND status = 'waiting' ORDER BY position LIMIT 1)`
+
+// RoomRef names a room and its contest: a board's address.
+type RoomRef struct {
+	ContestID int64 `db:"contest_id"`
+	RoomID    int64 `db:"room_id"`
+}
+
+// ActiveRooms lists the rooms of every live round not yet published (draft,
+// open or closed): the boards screens may be watching, which the web layer
+// rebuilds from PostgreSQL when Redis lost them.
+func (s *Service) ActiveRooms(ctx context.Context) ([]RoomRef, error) {
+	out := []RoomRef{}
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT r.contest_id, lr.id AS room_id FROM live_rooms lr JOIN rounds r ON r.id = lr.round_id
+		WHERE r.state IN ('draft', 'open', 'closed') ORDER BY r.contest_id, lr.id`)
+	return out, err
+}
+
+// ContestOfRoom is the contest a room belongs to.
+func (s *Service) ContestOfRoom(ctx context.Context, roomID int64) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT r.contest_id FROM live_rooms lr JOIN rounds r ON r.id = lr.round_id WHERE lr.id = $1`, roomID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errRoomNotFound()
+	}
+	return id, err
+}

@@ -151,6 +151,29 @@ func (h *Hub) State(board string) (Message, bool) {
 	return b.latest, b.has
 }
 
+// Peek returns the latest state the hub has accepted for a board, without
+// taking note of the board when the hub has not seen it (a request naming a
+// board that does not exist leaves nothing behind).
+func (h *Hub) Peek(board string) (Message, bool) {
+	h.mu.Lock()
+	b := h.boards[board]
+	h.mu.Unlock()
+	if b == nil {
+		return Message{}, false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.latest, b.has
+}
+
+// Status is what the hub tells screens: live, or catching up (Redis is away).
+func (h *Hub) Status() Status {
+	if h.status.Load() != nil {
+		return StatusCatchingUp
+	}
+	return StatusLive
+}
+
 func (h *Hub) board(key string) *board {
 	h.mu.Lock()
 	defer h.mu.Unlock()
