@@ -45,7 +45,7 @@ type liveDirector struct {
 	actorID   int64 // the demo organizer
 	contestID int64
 	roomID    int64
-	publish   func(ctx context.Context, contestID, roomID int64) // nil: nothing to publish to
+	publish   func(ctx context.Context, contestID, roomID int64, reconcile bool) // nil: nothing to publish to
 	pace      livePace
 	log       *slog.Logger
 	rand      *mrand.Rand
@@ -102,13 +102,13 @@ func (d *liveDirector) step(ctx context.Context, r live.Room) (time.Duration, er
 		}
 		d.seed = hex.EncodeToString(b[:])
 		_, err := d.dom.Live.CommitDraw(ctx, d.actorID, d.contestID, d.roomID, live.Commitment(d.seed))
-		return 2 * d.pace.Step, d.published(ctx, "draw committed", err)
+		return 2 * d.pace.Step, d.published(ctx, "draw committed", false, err)
 	case r.Seed == "":
 		if d.seed == "" {
 			return 0, errors.New("the draw was committed by another run, which kept its seed")
 		}
 		_, err := d.dom.Live.RevealDraw(ctx, d.actorID, d.contestID, d.roomID, d.seed)
-		return 2 * d.pace.Step, d.published(ctx, "draw revealed", err)
+		return 2 * d.pace.Step, d.published(ctx, "draw revealed", false, err)
 	}
 	var cur *live.Slot
 	waiting, hidden := 0, 0
@@ -166,17 +166,18 @@ func (d *liveDirector) sheetWait() time.Duration {
 
 func (d *liveDirector) apply(ctx context.Context, op live.Op) error {
 	_, err := d.dom.Live.Apply(ctx, d.actorID, d.contestID, d.roomID, op)
-	return d.published(ctx, string(op), err)
+	reconcile := op == live.OpFreeze || op == live.OpRevealNext || op == live.OpUnfreeze
+	return d.published(ctx, string(op), reconcile, err)
 }
 
 // published republishes the room's boards after a change that committed.
-func (d *liveDirector) published(ctx context.Context, what string, err error) error {
+func (d *liveDirector) published(ctx context.Context, what string, reconcile bool, err error) error {
 	if err != nil {
 		return fmt.Errorf("live demo, %s: %w", what, err)
 	}
 	d.log.Debug("live demo", "room", d.roomID, "did", what)
 	if d.publish != nil {
-		d.publish(ctx, d.contestID, d.roomID)
+		d.publish(ctx, d.contestID, d.roomID, reconcile)
 	}
 	return nil
 }
@@ -268,4 +269,33 @@ func printLiveResult(w io.Writer, b live.Board) {
 	for _, r := range b.Ranking {
 		fmt.Fprintf(w, "  %2d. %-7s %s（%s）\n", r.Rank, r.Score, r.Title, r.Organization)
 	}
+}
+
+// startLiveDemo seeds the demo's live final (or takes the one not yet played),
+// prints where to watch it, and has m play it while it serves: the director
+// stops when the server does, and prints the ranking when the final is over.
+func startLiveDemo(ctx context.Context, m *Main, stdout io.Writer, pace livePace) error {
+	organizer, err := m.Accounts.Authenticate(ctx, demoOrganizerEmail, demoPassword)
+	if err != nil {
+		return fmt.Errorf("the demo organizer: %w", err)
+	}
+	d, err := seedDemoLive(ctx, m.Domain, organizer.ID)
+	if err != nil {
+		return err
+	}
+	printLiveDemo(stdout, m.URL(), d)
+	dir := newLiveDirector(m.Domain, organizer.ID, d, pace, m.Log)
+	dir.publish = m.Web.PublishRoom
+	m.Go(func(ctx context.Context) {
+		b, err := dir.Run(ctx)
+		switch {
+		case ctx.Err() != nil:
+			m.Log.Info("live demo stopped", "room", d.RoomID)
+		case err != nil:
+			m.Log.Error("live demo", "err", err)
+		default:
+			printLiveResult(stdout, b)
+		}
+	})
+	return nil
 }

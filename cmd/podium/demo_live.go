@@ -92,7 +92,7 @@ func demoLiveSetup(slug string, n int, now time.Time) contest.Setup {
 	s.Description = "演示现场决赛：路演、答辩、评委现场打分，大屏实时滚动。"
 	s.Entry.RequiredUploads = []filecheck.Kind{}
 	final := s.Rounds[2]
-	final.ReviewsPerEntry = len(demoLiveExperts)
+	final.ReviewsPerEntry, final.FinalWeight = len(demoLiveExperts), 0
 	final.OpensAt, final.ClosesAt = at(-1), at(30)
 	final.PitchSeconds, final.QASeconds = 20, 10
 	s.Rounds = []contest.Round{final}
