@@ -128,8 +128,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return strconv.Itoa(n)
 		},
+		"minutes": minutesText,
 		"blankRound": func() contest.Round {
-			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5}
+			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5, PitchSeconds: 480, QASeconds: 420}
 		},
 		// pts shows points for an input: empty for zero, so blank rows stay blank.
 		"pts": func(p scoring.Points) string {
