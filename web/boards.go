@@ -104,12 +104,16 @@ func (s *Server) publishBoards(ctx context.Context, contestID, roomID int64, rec
 	return nil
 }
 
+// send publishes a board; reconcile then reads back what Redis holds and
+// compares it with the board derived from PostgreSQL (the change itself moved
+// the version on, so a board merely older than the change is no difference):
+// another board at this version, or another ranking, is logged and corrected.
 func (s *Server) send(ctx context.Context, u fanout.Update, reconcile bool) error {
-	if reconcile {
-		_, err := s.broker.Reconcile(ctx, u)
+	if err := s.broker.Publish(ctx, u); err != nil || !reconcile {
 		return err
 	}
-	return s.broker.Publish(ctx, u)
+	_, err := s.broker.Reconcile(ctx, u)
+	return err
 }
 
 func boardUpdate(key string, version int64, v any, ranking []fanout.Rank) (fanout.Update, error) {

@@ -1,5 +1,6 @@
 // Command podiumload measures Podium against the targets of DESIGN.md §6.
 //
+//	podiumload live-target --target URL[,URL] --contest C --room R --invites T[,T…] (running servers; see target.go)
 //	podiumload submit [--clients 32] [--sheets 20000] [--warmup 1000] [--database-url URL] [--redis-url URL]
 //
 // submit creates its own throwaway database on the PostgreSQL server of
@@ -66,6 +67,7 @@ const usage = `usage: podiumload <scenario> [flags]
 scenarios:
   submit    score submission: HTTP stack vs the same transaction driven directly
   live      the live board: spectators' websockets, web/live vs a bare gorilla broadcaster
+  live-target  running Podium servers: spectators on their public board, judges submitting through them
 
 Run 'podiumload <scenario> -h' for its flags.
 `
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runSubmit(ctx, args[1:], stdout, stderr, getenv)
 	case "live":
 		return runLive(ctx, args[1:], stdout, stderr, getenv)
+	case "live-target":
+		return runLiveTarget(ctx, args[1:], stdout, stderr)
 	case "live-swarm": // the swarm of live, run by live as a child process
 		return runSwarm(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
