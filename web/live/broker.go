@@ -62,13 +62,12 @@ type Broker struct {
 	opt BrokerOptions
 	tag string
 
-	mu           sync.Mutex
-	epoch        string
-	down         bool // Redis failed and the board has not been rebuilt since
-	needRebuild  bool
-	kick         chan struct{}
-	rebuildMu    sync.Mutex // one rebuild at a time
-	lastDownWarn time.Time
+	mu          sync.Mutex
+	epoch       string
+	down        bool // Redis failed and the board has not been rebuilt since
+	needRebuild bool
+	kick        chan struct{}
+	rebuildMu   sync.Mutex // one rebuild at a time
 }
 
 // NewBroker returns a broker for hub on rdb; it is the hub's Source from then on.
