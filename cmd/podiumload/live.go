@@ -656,9 +656,10 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 				sw.Go(func() {
 					time.Sleep(time.Until(start.Add(*stormFor * time.Duration(i) / time.Duration(len(all)))))
 					t0 := time.Now()
+					reachedAt := make(chan struct{}) // read closes it and forgets it: wait on this one
 					s.mu.Lock()
 					// A page loaded afresh: it shows nothing and needs the snapshot.
-					s.target, s.reachedAt, s.last = last, make(chan struct{}), 0
+					s.target, s.reachedAt, s.last = last, reachedAt, 0
 					s.mu.Unlock()
 					ws, _, err := dialer.DialContext(ctx, s.url, nil)
 					if err != nil {
@@ -668,7 +669,7 @@ func swarmMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 					s.ws = ws
 					readers.Go(func() { s.read(ws) })
 					select {
-					case <-s.reachedAt:
+					case <-reachedAt:
 						times[i] = int32(time.Since(t0) / time.Microsecond)
 						reached.Add(1)
 					case <-time.After(30 * time.Second):
