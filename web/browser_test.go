@@ -74,7 +74,9 @@ func TestBrowserContestEditorAddsRows(t *testing.T) {
 		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
 		chromedp.Submit(`input[name=password]`),
 		chromedp.WaitVisible(`a[href="/organizer/contests/new"]`),
-		chromedp.Click(`a[href="/organizer/contests/new"]`),
+		// The link is there; it is followed by address: on a loaded machine a
+		// click lost its node to the page still settling ("Could not find node").
+		chromedp.Navigate(h.http.URL + "/organizer/contests/new"),
 		chromedp.WaitVisible(`input[name=slug]`),
 		chromedp.SendKeys(`input[name=slug]`, "browser-2026"),
 		chromedp.SendKeys(`input[name=name_zh]`, "浏览器大赛"),
@@ -91,8 +93,19 @@ func TestBrowserContestEditorAddsRows(t *testing.T) {
 		chromedp.SendKeys(`input[name="rounds.0.criteria.5.max"]`, "5"),
 		chromedp.Click(`.rounds > fieldset:first-child div.scroll + button[data-add]`),
 		chromedp.WaitVisible(`input[name="rounds.0.criteria.6.key"]`),
+		// The round becomes a live roadshow: its stage settings appear, in minutes.
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector('select[name="rounds.0.kind"]');
+				s.value = "live"; return s.dispatchEvent(new Event("change", {bubbles: true})); })()`)(ctx, tg)
+			return chromedp.Void{}, err
+		},
+		chromedp.WaitVisible(`input[name="rounds.0.pitch_minutes"]`),
+		chromedp.SetValue(`input[name="rounds.0.pitch_minutes"]`, "6"),
+		chromedp.SetValue(`input[name="rounds.0.qa_minutes"]`, "4.5"),
+		chromedp.Click(`input[name="rounds.0.names_public"]`),
 		chromedp.Click(`button.primary.big`),
 		chromedp.WaitVisible(`p.notice`),
+		chromedp.ScrollIntoView(`input[name="rounds.0.pitch_minutes"]`),
 	}
 	for i, step := range steps {
 		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -121,6 +134,14 @@ func TestBrowserContestEditorAddsRows(t *testing.T) {
 	}
 	if len(saved.Tracks) != 4 || saved.Tracks[3].Key != "ai" || saved.Tracks[3].NameZh != "人工智能" {
 		t.Errorf("tracks %+v", saved.Tracks)
+	}
+	if r := saved.Rounds[0]; r.Kind != "live" || r.PitchSeconds != 360 || r.QASeconds != 270 || !r.NamesPublic {
+		t.Errorf("live round: kind %s, pitch %d s, Q&A %d s, names public %v", r.Kind, r.PitchSeconds, r.QASeconds, r.NamesPublic)
+	}
+	// The blank round offered for adding keeps its stage settings hidden.
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('input[name="rounds.1.pitch_minutes"]').closest("[data-live-only]").hidden`))
+	if err != nil || !hidden {
+		t.Errorf("an online round's live settings are shown (%v)", err)
 	}
 	crit := saved.Rounds[0].Criteria
 	if len(crit) != 6 || crit[5].Key != "esg" || crit[5].Max != 500 || crit[5].Weight != 500 || crit[4].Weight != 500 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -257,8 +258,7 @@ func (s *Server) parseSetupForm(c *gin.Context) (contest.Setup, fault.Problems) 
 			AdvanceCount: f.optInt(at + "advance_count"), AdvancePercent: f.optInt(at + "advance_percent"),
 			FinalWeight: f.int(at + "final_weight"), TieBreak: f.list(at + "tie_break"),
 			OpensAt: f.time(at + "opens_at"), ClosesAt: f.time(at + "closes_at"),
-			// The stage settings are set on the live setup page; the editor carries them unchanged.
-			PitchSeconds: f.int(at + "pitch_seconds"), QASeconds: f.int(at + "qa_seconds"),
+			PitchSeconds: f.minutes(at+"pitch_minutes", at+"pitch_seconds"), QASeconds: f.minutes(at+"qa_minutes", at+"qa_seconds"),
 			NamesPublic: f.str(at+"names_public") == "true",
 		}
 		for j := 0; f.has(fmt.Sprintf("%squotas.%d.", at, j)); j++ {
@@ -337,7 +337,7 @@ func (f formReader) blank(prefix string) bool {
 			continue
 		}
 		switch strings.TrimPrefix(k, prefix) {
-		case "kind", "method", "trim_min", "step", "final_weight", "reviews_per_entry", "level":
+		case "kind", "method", "trim_min", "step", "final_weight", "reviews_per_entry", "level", "pitch_minutes", "qa_minutes":
 			continue // selects and defaults always carry a value
 		}
 		for _, v := range vs {
@@ -347,6 +347,33 @@ func (f formReader) blank(prefix string) bool {
 		}
 	}
 	return true
+}
+
+// minutes reads a duration typed in minutes ("8", "7.5", "0.33") as whole
+// seconds; unreadable, its problem is reported under field (the seconds' path).
+func (f formReader) minutes(name, field string) int {
+	v := f.str(name)
+	if v == "" {
+		return 0
+	}
+	m, err := strconv.ParseFloat(v, 64)
+	if err != nil || m <= 0 || m > 120 || math.IsNaN(m) {
+		f.problems.Add(fieldPath(field), "err.round.stage_seconds")
+		return 0
+	}
+	return int(math.Round(m * 60))
+}
+
+// minutesText shows seconds as minutes for the editor: whole minutes plain,
+// others to two places (which read back to the same seconds).
+func minutesText(seconds int) string {
+	if seconds == 0 {
+		return ""
+	}
+	if seconds%60 == 0 {
+		return strconv.Itoa(seconds / 60)
+	}
+	return strings.TrimRight(strconv.FormatFloat(float64(seconds)/60, 'f', 2, 64), "0")
 }
 
 func (f formReader) int(name string) int {

@@ -131,8 +131,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return strconv.Itoa(n)
 		},
+		"minutes": minutesText,
 		"blankRound": func() contest.Round {
-			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5}
+			return contest.Round{Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5, PitchSeconds: 480, QASeconds: 420}
 		},
 		// pts shows points for an input: empty for zero, so blank rows stay blank.
 		"pts": func(p scoring.Points) string {
@@ -163,8 +164,6 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		// inc is i+1, for numbering from 1.
 		"inc": func(i int) int { return i + 1 },
-		// minutes shows seconds as minutes for an input ("8", "7.5").
-		"minutes": func(sec int) string { return strconv.FormatFloat(float64(sec)/60, 'f', -1, 64) },
 		// clock shows milliseconds as m:ss, with a minus sign in overtime.
 		"clock": func(ms int64) string {
 			sign := ""

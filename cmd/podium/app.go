@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -46,9 +47,15 @@ type Main struct {
 	LiveHub    *fanout.Hub
 	LiveBroker *fanout.Broker
 
-	ln     net.Listener
-	server *http.Server
+	ln         net.Listener
+	server     *http.Server
+	background []func(ctx context.Context)
 }
+
+// Go runs f in the background while Serve serves (the demo's live director):
+// f is given Serve's context and must return when it ends; Serve waits for it
+// before it lets the live boards and Redis go.
+func (m *Main) Go(f func(ctx context.Context)) { m.background = append(m.background, f) }
 
 // Open connects to PostgreSQL (creating and migrating the database as needed) and
 // Redis, failing with one clear line when either cannot be reached.
@@ -195,6 +202,19 @@ func (m *Main) Serve(ctx context.Context) error {
 		stopLive()
 		<-liveDone
 	}()
+	var bg sync.WaitGroup
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer func() {
+		stopBackground()
+		bg.Wait()
+	}()
+	for _, f := range m.background {
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			f(bgCtx)
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.ln) }()
 	go m.sweepUploads(ctx)
@@ -205,6 +225,10 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	// Background work stops first: what it changed is published while the
+	// boards' Redis is still there.
+	stopBackground()
+	bg.Wait()
 	// Screens first (Shutdown does not track hijacked connections): each is
 	// told the server is going away and reconnects to another instance.
 	m.LiveHub.Close()

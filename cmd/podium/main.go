@@ -3,6 +3,7 @@
 //	podium serve                       run the HTTP server
 //	podium migrate                     apply database migrations and exit
 //	podium demo                        migrate, seed a demo contest if absent, and serve
+//	podium demo --live                 … and play a live final in real time (a simulated panel)
 //	podium admin create-organizer      create an organizer account
 //	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
@@ -41,6 +42,7 @@ commands:
   serve                     run the HTTP server
   migrate                   apply database migrations and exit
   demo                      migrate, seed a demo contest if absent, and serve
+                            (--live: also play a live final in real time)
   admin create-organizer    create an organizer account
   audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
@@ -116,6 +118,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs := flag.NewFlagSet("podium "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg, finish := bindConfig(fs, getenv)
+	var playLive *bool
+	if demo {
+		playLive = fs.Bool("live", false, "also play a live final in real time: a simulated panel scores, the big screen moves on its own")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -135,7 +141,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if err != nil {
 			return fmt.Errorf("seed demo contest: %w", err)
 		}
-		fmt.Fprintf(stdout, "Podium demo is running at %s\n\n%s\nPress Ctrl+C to stop.\n", m.URL(), logins)
+		fmt.Fprintf(stdout, "Podium demo is running at %s\n\n%s\n", m.URL(), logins)
+		if *playLive {
+			if err := startLiveDemo(ctx, m, stdout, demoPace); err != nil {
+				return fmt.Errorf("live demo: %w", err)
+			}
+		}
+		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	} else {
 		m.Log.Info("podium listening", "url", m.URL())
 	}

@@ -208,6 +208,41 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	for _, token := range tokens {
 		checkDemoJudgeLink(t, storesOf(m), token)
 	}
+	checkDemoLiveSeed(t, m)
+}
+
+// checkDemoLiveSeed seeds the demo's live final twice: one contest, one room
+// of six judges and seven pitches, ready for its draw.
+func checkDemoLiveSeed(t *testing.T, m *Main) {
+	t.Helper()
+	ctx := context.Background()
+	organizer, err := m.Accounts.Authenticate(ctx, demoOrganizerEmail, demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seeded []demoLive
+	for range 2 {
+		d, err := seedDemoLive(ctx, m.Domain, organizer.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeded = append(seeded, d)
+	}
+	if seeded[0] != seeded[1] || seeded[0].Slug != demoLiveSlug {
+		t.Errorf("demo live finals %+v", seeded)
+	}
+	list, err := storesOf(m).ContestsOrganizedBy(ctx, organizer.ID)
+	if err != nil || len(list) != 2 {
+		t.Errorf("demo contests with the live final %d %v", len(list), err)
+	}
+	room, err := m.Live.Room(ctx, seeded[0].ContestID, seeded[0].RoomID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if room.Name != demoLiveRoom || len(room.Judges) != len(demoLiveExperts) || len(room.Slots) != len(demoLiveEntrants) ||
+		room.Commitment != "" || !demoLivePlayable(room) {
+		t.Errorf("demo live room %+v", room)
+	}
 }
 
 // inviteToken is the token of the invite link in the demo's logins text.

@@ -48,6 +48,13 @@ document.addEventListener("click", function (ev) {
   }
 });
 
+// A round's live-roadshow settings (timers, names public) show for live rounds only.
+document.addEventListener("change", function (ev) {
+  if (!ev.target.matches("fieldset.round select[name$='.kind']")) { return; }
+  const stage = ev.target.closest("fieldset.round").querySelector("[data-live-only]");
+  if (stage) { stage.hidden = ev.target.value !== "live"; }
+});
+
 // Invite links are selected on focus so they can be copied in one gesture.
 document.addEventListener("focusin", function (ev) {
   if (ev.target.matches("input.copy")) { ev.target.select(); }
