@@ -169,7 +169,7 @@ func TestBrowserLiveConsole(t *testing.T) {
 
 	// The console on a portrait tablet: freeze, then reveal what was shown since.
 	tab := newBrowser(t, 1024, 1366)
-	tctx, tcancel := context.WithTimeout(tab, 60*time.Second)
+	tctx, tcancel := context.WithTimeout(tab, 120*time.Second)
 	defer tcancel()
 	login(tctx)
 	if err := chromedp.Do(tctx,
