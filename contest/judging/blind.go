@@ -112,6 +112,9 @@ func (s *Service) JudgeTasks(ctx context.Context, j access.JudgeSession) ([]Judg
 		SELECT j.*, coalesce(sh.state, 'new') AS sheet_state, sh.total
 		FROM (`+judgeAssignmentSQL+`) j LEFT JOIN score_sheets sh ON sh.assignment_id = j.id
 		WHERE j.round_state IN ('open', 'closed', 'published')
+		  -- A live round split into rooms is scored on stage, from the room's live
+		  -- page: its seated panel's assignments are not tasks to pick from a list.
+		  AND NOT EXISTS (SELECT 1 FROM live_rooms lr WHERE lr.round_id = j.round_id)
 		ORDER BY j.contest_id, j.round_id, j.blind_code`, j.AccountID, j.Reach.Arg())
 	tasks := make([]JudgeTask, len(rows))
 	for i, r := range rows {

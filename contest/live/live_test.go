@@ -299,6 +299,11 @@ func TestTwoRoomsScoreAtOnce(t *testing.T) {
 		}
 	}
 	b = w.draw(t, 1, "room-two")
+	// A judge's task list holds no entry of a live round in rooms: those are
+	// scored on stage, and half of them pitch in the other room.
+	if tasks, err := w.s.Judging.JudgeTasks(ctx, w.judges[w.experts[0]]); err != nil || len(tasks) != 0 {
+		t.Errorf("live entries listed as tasks: %d, %v", len(tasks), err)
+	}
 	// Nothing can be scored before scoring opens.
 	if err := w.submit(t, 0, 0, "80.00"); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Fatalf("scored before scoring opened: %v", err)
