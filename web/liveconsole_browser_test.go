@@ -44,13 +44,22 @@ func TestBrowserLiveConsole(t *testing.T) {
 			t.Fatalf("browser, %s: %v", what, err)
 		}
 	}
+	// text reads an element's visible text in one step in the page: the console
+	// redraws regions as updates arrive, so a node found a moment before may be gone.
 	text := func(c context.Context, sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(sel))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
+		for range 50 {
+			s, err := chromedp.Run(c, chromedp.Evaluate[*string](fmt.Sprintf(`(document.querySelector(%q) || {innerText: null}).innerText`, sel)))
+			if err != nil {
+				t.Fatalf("text of %s: %v", sel, err)
+			}
+			if s != nil {
+				return *s
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		return s
+		t.Fatalf("text of %s: no such element", sel)
+		return ""
 	}
 	shot := func(c context.Context, name string) {
 		t.Helper()
