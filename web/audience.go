@@ -97,7 +97,7 @@ var audienceKeys = []string{
 	"audience.phase.result", "audience.phase.scoring", "audience.phase.waiting", "audience.paused",
 	"audience.position", "audience.ranking", "audience.recused", "audience.rule_fallback", "audience.rounding",
 	"audience.seed", "audience.overtime", "audience.status.absent", "audience.status.done", "audience.status.waiting",
-	"audience.moved", "audience.full_commitment", "audience.waiting_draw", "audience.scores",
+	"audience.moved", "audience.full_commitment", "audience.finished", "audience.code", "audience.waiting_draw", "audience.scores",
 	"round.method.mean", "round.method.median", "round.method.trimmed", "round.method.zscore",
 }
 

@@ -37,8 +37,12 @@
   // The stage: the entry on it, its judges' totals, its final score.
   function drawStage(b) {
     var cur = b.current;
-    $('position').textContent = cur && cur.position ? t('audience.position', cur.position) : '';
-    $('title').textContent = cur ? cur.title : t('audience.no_entry');
+    // Every entry has pitched (or is absent): the final is over, the ranking takes the screen.
+    var finished = !cur && !!b.seed && (b.order || []).length > 0 &&
+      (b.order || []).every(function (s) { return s.status !== 'waiting'; });
+    root.classList.toggle('finished', finished);
+    $('position').textContent = cur && cur.position ? t('audience.position', cur.position) + ' · ' + t('audience.code', cur.code) : '';
+    $('title').textContent = cur ? cur.title : t(finished ? 'audience.finished' : 'audience.no_entry');
     $('org').textContent = cur ? cur.organization : '';
     var ol = $('judges');
     var before = {};
@@ -80,10 +84,10 @@
     var ol = $('ranking');
     var curCode = b.current ? b.current.code : '';
     var items = ranked ? b.ranking.map(function (r) {
-      return { key: r.code, rank: String(r.rank), title: r.title, org: r.organization, score: r.score, cls: r.code === curCode ? 'current' : '' };
+      return { key: r.code, rank: String(r.rank), title: r.title, org: withCode(r.code, r.organization), score: r.score, cls: r.code === curCode ? 'current' : '' };
     }) : (b.order || []).map(function (s) {
       var status = s.status === 'absent' ? t('audience.status.absent') : s.moved_to_end ? t('audience.moved') : '';
-      return { key: s.code, rank: String(s.position), title: s.title, org: s.organization, score: status,
+      return { key: s.code, rank: String(s.position), title: s.title, org: withCode(s.code, s.organization), score: status,
         cls: (s.code === curCode ? 'current ' : '') + s.status };
     });
     reorder(ol, items);
@@ -94,6 +98,9 @@
     }
     fit(ol);
   }
+
+  // withCode puts the entry's code (what podium draw orders) before its organization.
+  function withCode(code, org) { return t('audience.code', code) + (org ? ' · ' + org : ''); }
 
   // reorder draws the list keeping each line's element, and slides every line
   // that moved from where it was to where it is (FLIP).
@@ -144,6 +151,8 @@
     if (!screen) return;
     var lines = Array.prototype.filter.call(ol.children, function (li) { return li.dataset.key; });
     lines.forEach(function (li) { li.hidden = false; });
+    // At the end the ranking fills the screen in two columns, top to bottom.
+    ol.style.gridTemplateRows = root.classList.contains('finished') ? 'repeat(' + Math.ceil(lines.length / 2) + ', auto)' : '';
     var hidden = 0;
     for (var i = lines.length - 1; i > 0 && ol.scrollHeight > ol.clientHeight + 1; i--) {
       lines[i].hidden = true;
