@@ -38,6 +38,9 @@ func (r Room) Check(op Op, roundOpen bool) error {
 		}
 		return fault.Conflict("err.live.nothing_to_reveal")
 	}
+	if r.Finished() {
+		return fault.Conflict("err.live.final_over")
+	}
 	cur := r.CurrentSlot()
 	onStage := cur != nil && cur.Status == SlotWaiting
 	running := r.Phase == PhasePitch || r.Phase == PhaseQA
@@ -101,4 +104,22 @@ func (r Room) CurrentSlot() *Slot {
 		}
 	}
 	return nil
+}
+
+// Finished reports whether the room's final is over: the draw is revealed,
+// no entry is on stage and none is waiting to pitch (every one pitched or is
+// absent). Only freezing and revealing remain.
+func (r Room) Finished() bool {
+	if r.Seed == "" {
+		return false
+	}
+	if cur := r.CurrentSlot(); cur != nil && cur.Status == SlotWaiting {
+		return false
+	}
+	for _, sl := range r.Slots {
+		if sl.Status == SlotWaiting {
+			return false
+		}
+	}
+	return true
 }
