@@ -161,16 +161,37 @@ func TestBrowserLiveConsole(t *testing.T) {
 		}
 	}
 	step("all submitted", chromedp.WaitVisible(`#submitted-count`), chromedp.Poll[chromedp.Void](`document.querySelectorAll('#judges tr[data-state="submitted"]').length === 3`))
-	step("close, show, next",
-		chromedp.Click(`#op-close_scoring`), chromedp.WaitVisible(`#phase.phase-closed`),
-		chromedp.Click(`#op-show_result`), chromedp.WaitVisible(`#final`))
+	// press clicks a stage button until the console shows the phase it leads to:
+	// a live redraw may replace the button under the click, which is then lost
+	// (a person would press again). A press that went through reloads the page,
+	// which interrupts the script: that is read as "not yet".
+	press := func(op, phase string) {
+		t.Helper()
+		js := fmt.Sprintf(`(() => {
+			const ph = document.querySelector('#phase');
+			if (ph && ph.classList.contains('phase-%s')) return true;
+			const b = document.querySelector('#op-%s');
+			if (b && !b.disabled && (!window.__pressed || Date.now() - window.__pressed > 3000)) { window.__pressed = Date.now(); b.click(); }
+			return false;
+		})()`, phase, op)
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if done, err := chromedp.Run(sctx, chromedp.Evaluate[bool](js)); err == nil && done {
+				return
+			}
+		}
+		saveScreenshot(t, b, "live-console-failure.png")
+		t.Fatalf("browser: %s did not lead to the %s phase", op, phase)
+	}
+	press("close_scoring", "closed")
+	press("show_result", "result")
+	step("result shown", chromedp.WaitVisible(`#final`))
 	shot(sctx, "live-console-result.png")
 	final := text(sctx, `#final`)
 	if final != "81.83" {
 		t.Errorf("final %q, want the mean 81.83", final)
 	}
 	firstSlot := text(sctx, `#current strong`)
-	step("next", chromedp.Click(`#op-next`), chromedp.WaitVisible(`#phase.phase-waiting`))
+	press("next", "waiting")
 	if now := text(sctx, `#current strong`); now == firstSlot {
 		t.Errorf("next kept %q on stage", now)
 	}

@@ -84,7 +84,7 @@ func demoLiveSetup(slug string, n int, now time.Time) contest.Setup {
 		return &t
 	}
 	s.Slug = slug
-	s.NameZh, s.NameEn = "2026年示范市创新创业大赛 · 现场决赛", "2026 Demo City Contest · Live final"
+	s.NameZh, s.NameEn = "2026年示范市创新创业大赛 · 总决赛", "2026 Demo City Contest · Grand final"
 	if n > 1 {
 		s.NameZh += fmt.Sprintf("（第%d场）", n)
 		s.NameEn += fmt.Sprintf(" (run %d)", n)
