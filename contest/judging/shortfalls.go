@@ -18,8 +18,8 @@ import (
 
 // This file holds the rule that no entry is short of reviews, or left out of
 // a round, without its organizers deciding it. A round requires a number of
-// reviews per entry (the round's reviews per entry; for a live round, its
-// seated panel). An entry below that — a recusal nobody could replace, an
+// reviews per entry (the round's reviews per entry; for an entry in a live
+// room, its room's judges who may score it). An entry below that — a recusal nobody could replace, an
 // assignment run that could not serve it, a judge who never submitted — is
 // shown on the progress page, the ranking, the export and the organizer home
 // until the organizers assign another expert, accept the shortfall with a
@@ -135,7 +135,13 @@ func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) (
 		e := EntryReviews{EntryID: row.EntryID, Code: row.Code, Title: row.Title, Required: required,
 			Assigned: row.Assigned, Submitted: row.Submitted, Reviews: row.Assigned}
 		if row.InRoom && row.RoomJudges > 0 {
+			// On stage a judge conflicted with the entry sits it out and the
+			// score is the others' (the live rule): it requires the sheets of
+			// the room's judges who may score it, all of them if none may.
 			e.Required = row.RoomJudges
+			if row.Assigned > 0 {
+				e.Required = row.Assigned
+			}
 		}
 		if closed {
 			e.Reviews = row.Submitted
