@@ -27,6 +27,16 @@ type Contest struct {
 	Setup
 }
 
+// Round finds a round of the contest by its key.
+func (c Contest) Round(key string) (Round, bool) {
+	for _, r := range c.Rounds {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return Round{}, false
+}
+
 // ContestSummary is a contest as listed.
 type ContestSummary struct {
 	ID                 int64      `db:"id" json:"id"`

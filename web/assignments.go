@@ -51,13 +51,8 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 		s.fail(c, err)
 		return
 	}
-	found := false
-	for _, r := range page.Contest.Rounds {
-		if r.Key == c.Param("round") {
-			page.Round, found = r, true
-		}
-	}
-	if !found {
+	var found bool
+	if page.Round, found = page.Contest.Round(c.Param("round")); !found {
 		s.fail(c, fault.NotFound("err.round.not_found"))
 		return
 	}

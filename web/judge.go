@@ -177,11 +177,7 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		s.fail(c, err)
 		return
 	}
-	for _, r := range page.Contest.Rounds {
-		if r.Key == c.Param("round") {
-			page.Round = r
-		}
-	}
+	page.Round, _ = page.Contest.Round(c.Param("round"))
 	if page.Judges, page.Entries, err = s.roundProgress(c); err != nil {
 		s.fail(c, err)
 		return

@@ -55,13 +55,8 @@ func (s *Server) renderLiveSetup(c *gin.Context, status int, page liveSetupPage,
 		s.fail(c, err)
 		return
 	}
-	found := false
-	for _, r := range page.Contest.Rounds {
-		if r.Key == c.Param("round") {
-			page.Round, found = r, true
-		}
-	}
-	if !found {
+	var found bool
+	if page.Round, found = page.Contest.Round(c.Param("round")); !found {
 		s.fail(c, fault.NotFound("err.round.not_found"))
 		return
 	}
@@ -337,11 +332,7 @@ func (s *Server) renderConsole(c *gin.Context, status int, page consolePage) {
 		s.fail(c, err)
 		return
 	}
-	for _, r := range page.Contest.Rounds {
-		if r.Key == page.Room.RoundKey {
-			page.Round = r
-		}
-	}
+	page.Round, _ = page.Contest.Round(page.Room.RoundKey)
 	l := s.localizer(c)
 	open := page.Round.State == contest.RoundOpen
 	buttons := func(ops ...live.Op) []opButton {
