@@ -36,6 +36,17 @@ const (
 	AdvancementConfirmed Action = "advancement.confirmed"
 	AwardsConfirmed      Action = "awards.confirmed"
 	ResultsPublished     Action = "results.published" // 公示, with every result
+	ResultsHeadSigned    Action = "results.head_signed" // the signed tree head of a publication (transparency log)
+	ResultsRevised       Action = "results.revised"     // an upheld objection reopened a published round
+	ResultsFinal         Action = "results.final"       // the publicity period ended with no objection open
+)
+
+// Objections (异议) to published results.
+const (
+	ObjectionFiled    Action = "objection.filed"
+	ObjectionAssigned Action = "objection.assigned"
+	ObjectionNote     Action = "objection.note_added" // an investigation note or file
+	ObjectionDecided  Action = "objection.decided"    // rejected with a reply, or upheld with a remedy
 )
 
 // The live final (contest/live): rooms, the draw by lot, the stage, the
