@@ -57,6 +57,28 @@ type Main struct {
 // before it lets the live boards and Redis go.
 func (m *Main) Go(f func(ctx context.Context)) { m.background = append(m.background, f) }
 
+// finalityEvery is how often the server settles publications whose
+// publicity period has ended; the public page settles its own contest too.
+const finalityEvery = time.Minute
+
+// settleFinality makes publications final as their periods end, until ctx ends.
+func (m *Main) settleFinality(ctx context.Context) {
+	t := time.NewTicker(finalityEvery)
+	defer t.Stop()
+	for {
+		if n, err := m.Results.SettleFinality(ctx, 0); err != nil && ctx.Err() == nil {
+			m.Log.Warn("settle publicity periods", "err", err)
+		} else if n > 0 {
+			m.Log.Info("results became final", "publications", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Open connects to PostgreSQL (creating and migrating the database as needed) and
 // Redis, failing with one clear line when either cannot be reached.
 func (m *Main) Open(ctx context.Context) error {
@@ -69,6 +91,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Domain = newDomain(db)
+	m.Go(m.settleFinality)
 	m.Entries.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err
