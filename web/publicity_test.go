@@ -33,7 +33,7 @@ func TestPublicityPagesEntrantResultAndReceipt(t *testing.T) {
 	var api struct {
 		Rounds []json.RawMessage `json:"rounds"`
 	}
-	h.client().get("/api/v1/public/results/" + slug).json(t, &api)
+	h.client().get("/api/v1/public/results/"+slug).json(t, &api)
 	if api.Rounds == nil || len(api.Rounds) != 0 {
 		t.Errorf("public results API before publication: %+v", api)
 	}
@@ -112,7 +112,7 @@ func TestPublicityPagesEntrantResultAndReceipt(t *testing.T) {
 			Signed string `json:"signed"`
 		} `json:"heads"`
 	}
-	h.client().get("/api/v1/public/results/" + slug + "/heads").json(t, &heads)
+	h.client().get("/api/v1/public/results/"+slug+"/heads").json(t, &heads)
 	if len(heads.Heads) != 1 || heads.Heads[0].Signed != rc.Head.Signed || heads.VerifierKey != rc.VerifierKey {
 		t.Errorf("public heads %+v, receipt head %+v", heads, rc.Head)
 	}
