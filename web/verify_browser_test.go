@@ -159,7 +159,7 @@ func verifyShot(t *testing.T, ctx context.Context, name string) {
 	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
@@ -201,6 +201,9 @@ func agreeWithGo(t *testing.T, v pageView, rep transparency.Report, okVerdict, f
 func TestBrowserVerifyReceiptAgreesWithGo(t *testing.T) {
 	vw := newVerifyWorld(t)
 	ctx := newBrowser(t, 390, 844)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range vw.cases {
 		t.Run(c.Name, func(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(vw.pageURL(c, ""))); err != nil {
@@ -229,6 +232,9 @@ func TestBrowserVerifyReceiptPublishedHeads(t *testing.T) {
 	vw := newVerifyWorld(t)
 	vw.publish(t)
 	ctx := newBrowser(t, 1440, 900)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
+	}
 	byName := map[string]transparencytest.Case{}
 	for _, c := range vw.cases {
 		byName[c.Name] = c

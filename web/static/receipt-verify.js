@@ -535,7 +535,11 @@
       li.append(mark, name, detail);
       return li;
     }));
-    if (state !== 'busy') root.dataset.state = 'done';
+    if (state !== 'busy') {
+      root.dataset.state = 'done';
+      // On a phone the form pushes the verdict out of sight: bring it back.
+      if (verdict.getBoundingClientRect().top < 0) verdict.scrollIntoView({ block: 'start' });
+    }
   }
 
   function parse(text) {
@@ -573,6 +577,14 @@
     const earlier = await Promise.all(Array.from(document.getElementById('earlier-files').files, (f) => f.text()));
     run(text, earlier);
   });
+
+  // The language switch keeps ?receipt= and ?earlier=, so the check reruns in the other language.
+  const lang = document.querySelector('a.lang[hreflang]');
+  if (lang) {
+    const u = new URL(window.location.href);
+    u.searchParams.set('lang', lang.getAttribute('hreflang'));
+    lang.href = u.pathname + u.search;
+  }
 
   // ?receipt= (and ?earlier=): a receipt on this site, checked at once.
   if (root.dataset.receipt) {
