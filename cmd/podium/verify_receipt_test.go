@@ -86,7 +86,7 @@ func TestVerifyReceiptCommandFlagsAfterFile(t *testing.T) {
 	if code := run(context.Background(), []string{"verify-receipt", r2, "--earlier", r1}, nil, &out, &out, func(string) string { return "" }); code != 0 {
 		t.Fatalf("exit %d\n%s", code, out.String())
 	}
-	if !strings.Contains(out.String(), "heads of all 1 earlier receipts") {
+	if !strings.Contains(out.String(), "every earlier receipt given (1 in all)") {
 		t.Errorf("the earlier receipt was not compared:\n%s", out.String())
 	}
 }
