@@ -302,3 +302,22 @@ func TestBuildReceiptRefusesForeignHeads(t *testing.T) {
 		t.Error("an earlier head larger than the head was accepted")
 	}
 }
+
+func TestVerifyProofShapes(t *testing.T) {
+	cases, err := transparencytest.ProofShapes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		rep := transparency.Verify(c.Receipt, c.Earlier...)
+		var got []string
+		for _, ch := range rep.Checks {
+			if !ch.OK {
+				got = append(got, ch.Name)
+			}
+		}
+		if !slices.Equal(got, c.Fails) {
+			t.Errorf("%s: failed %v, want %v\n%s", c.Name, got, c.Fails, report(rep))
+		}
+	}
+}

@@ -52,6 +52,8 @@ const readView = `(() => ({
 type verifyWorld struct {
 	w     *transparencytest.World
 	cases []transparencytest.Case
+	// shapes are receipts of another log (another key) whose proofs take every shape.
+	shapes []transparencytest.Case
 	url   string
 	heads atomic.Pointer[[]byte]
 }
@@ -67,9 +69,13 @@ func newVerifyWorld(t *testing.T) *verifyWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vw := &verifyWorld{w: w, cases: w.Cases()}
+	shapes, err := transparencytest.ProofShapes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vw := &verifyWorld{w: w, cases: w.Cases(), shapes: shapes}
 	files := map[string][]byte{}
-	for _, c := range vw.cases {
+	for _, c := range append(vw.cases, vw.shapes...) {
 		files[c.Name+".json"] = receiptJSON(t, c.Receipt)
 		for i, e := range c.Earlier {
 			files[fmt.Sprintf("%s-earlier-%d.json", c.Name, i)] = receiptJSON(t, e)
@@ -220,6 +226,15 @@ func TestBrowserVerifyReceiptAgreesWithGo(t *testing.T) {
 			case "changed-mark":
 				verifyShot(t, ctx, "phone-changed-mark-zh.png")
 			}
+		})
+	}
+	// Proofs of every shape: the page's RFC 9162 verification agrees with tlog's.
+	for _, c := range vw.shapes {
+		t.Run(c.Name, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(vw.pageURL(c, ""))); err != nil {
+				t.Fatal(err)
+			}
+			agreeWithGo(t, verifyView(t, ctx), transparency.Verify(c.Receipt), "这份回执与公示结果一致", "这份回执与公示结果不一致")
 		})
 	}
 }

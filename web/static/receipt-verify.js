@@ -147,7 +147,7 @@
     if (typeof msg !== 'string') return null;
     for (const ch of msg) {
       const c = ch.codePointAt(0);
-      if ((c < 0x20 && c !== 0x0a) || c === 0xfffd) return null;
+      if (c < 0x20 && c !== 0x0a) return null;
     }
     const split = msg.lastIndexOf('\n\n');
     if (split < 0) return null;
@@ -324,7 +324,8 @@
   // publication reads a publication payload as Go's decoder would into
   // PublicationPayload; null when it cannot.
   function publication(payload) {
-    if (payload === null || payload === undefined) return { version: 0, results: [] };
+    if (payload === undefined) return null; // no payload at all: Go cannot decode it either
+    if (payload === null) return { version: 0, results: [] };
     if (typeof payload !== 'object' || Array.isArray(payload)) return null;
     const version = payload.version == null ? 0 : payload.version;
     const results = payload.results == null ? [] : payload.results;
