@@ -54,8 +54,8 @@ type verifyWorld struct {
 	cases []transparencytest.Case
 	// shapes are receipts of another log (another key) whose proofs take every shape.
 	shapes []transparencytest.Case
-	url   string
-	heads atomic.Pointer[[]byte]
+	url    string
+	heads  atomic.Pointer[[]byte]
 }
 
 func newVerifyWorld(t *testing.T) *verifyWorld {
