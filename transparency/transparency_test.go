@@ -321,3 +321,22 @@ func TestVerifyProofShapes(t *testing.T) {
 		}
 	}
 }
+
+// Junk never panics and never verifies: each check says what it could not do.
+func TestVerifyJunk(t *testing.T) {
+	w, err := transparencytest.NewWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range w.Junk() {
+		rep := transparency.Verify(c.Receipt, c.Earlier...)
+		if rep.OK || len(rep.Checks) != 5 {
+			t.Errorf("%s verifies:\n%s", c.Name, report(rep))
+		}
+		for _, ch := range rep.Checks {
+			if ch.Detail == "" {
+				t.Errorf("%s: check %s says nothing", c.Name, ch.Name)
+			}
+		}
+	}
+}

@@ -52,7 +52,8 @@ const readView = `(() => ({
 type verifyWorld struct {
 	w     *transparencytest.World
 	cases []transparencytest.Case
-	// shapes are receipts of another log (another key) whose proofs take every shape.
+	// shapes are receipts of another log (another key) whose proofs take
+	// every shape, and junk: malformed receipts.
 	shapes []transparencytest.Case
 	url    string
 	heads  atomic.Pointer[[]byte]
@@ -73,7 +74,7 @@ func newVerifyWorld(t *testing.T) *verifyWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vw := &verifyWorld{w: w, cases: w.Cases(), shapes: shapes}
+	vw := &verifyWorld{w: w, cases: w.Cases(), shapes: append(shapes, w.Junk()...)}
 	files := map[string][]byte{}
 	for _, c := range append(vw.cases, vw.shapes...) {
 		files[c.Name+".json"] = receiptJSON(t, c.Receipt)
@@ -228,13 +229,14 @@ func TestBrowserVerifyReceiptAgreesWithGo(t *testing.T) {
 			}
 		})
 	}
-	// Proofs of every shape: the page's RFC 9162 verification agrees with tlog's.
+	// Proofs of every shape (the page's RFC 9162 verification agrees with
+	// tlog's), and malformed receipts.
 	for _, c := range vw.shapes {
 		t.Run(c.Name, func(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(vw.pageURL(c, ""))); err != nil {
 				t.Fatal(err)
 			}
-			agreeWithGo(t, verifyView(t, ctx), transparency.Verify(c.Receipt), "这份回执与公示结果一致", "这份回执与公示结果不一致")
+			agreeWithGo(t, verifyView(t, ctx), transparency.Verify(c.Receipt, c.Earlier...), "这份回执与公示结果一致", "这份回执与公示结果不一致")
 		})
 	}
 }

@@ -394,3 +394,40 @@ func flipHash(s string) string {
 	b[7] ^= 1
 	return base64.StdEncoding.EncodeToString(b)
 }
+
+// Junk returns malformed receipts (receipt 2 spoiled in odd ways, checked
+// with receipt 1 and an empty receipt as earlier ones). Their Fails are not
+// set: Verify must fail some check, and the page must agree with it.
+func (w *World) Junk() []Case {
+	spoils := []struct {
+		name  string
+		spoil func(r *transparency.Receipt)
+	}{
+		{"junk-zero", func(r *transparency.Receipt) { *r = transparency.Receipt{} }},
+		{"junk-no-records", func(r *transparency.Receipt) { r.Records = nil }},
+		{"junk-bad-root", func(r *transparency.Receipt) { r.Head.Root = "not base64!" }},
+		{"junk-bad-key", func(r *transparency.Receipt) { r.VerifierKey = "podium-spring-2026+zz+AA==" }},
+		{"junk-leaf-not-json", func(r *transparency.Receipt) { r.Records[1].Leaf = "{" }},
+		{"junk-proof-not-base64", func(r *transparency.Receipt) { r.Records[1].Proof = []string{"@@"} }},
+		{"junk-unknown-kind", func(r *transparency.Receipt) { r.Records[1].Kind = "vote" }},
+		{"junk-two-publications", func(r *transparency.Receipt) { r.Records[1].Kind = transparency.KindPublication }},
+		{"junk-negative-index", func(r *transparency.Receipt) { r.Records[1].Index = -5 }},
+		{"junk-bad-earlier-proof", func(r *transparency.Receipt) { r.EarlierHeads[0].Consistency = []string{"AAAA"} }},
+		{"junk-earlier-larger", func(r *transparency.Receipt) { r.EarlierHeads[0].Size = 99 }},
+		{"junk-no-payload", func(r *transparency.Receipt) {
+			l, _ := transparency.ParseLeaf([]byte(r.Records[0].Leaf))
+			l.Payload = nil
+			r.Records[0].Leaf = string(l.Encode())
+		}},
+		{"junk-other-round", func(r *transparency.Receipt) { r.Round.Key = "final" }},
+		{"junk-other-version", func(r *transparency.Receipt) { r.Round.Version = 1 }},
+		{"junk-other-slug", func(r *transparency.Receipt) { r.Contest.Slug = "autumn-2026" }},
+	}
+	var out []Case
+	for _, s := range spoils {
+		r := clone(w.Receipt2)
+		s.spoil(&r)
+		out = append(out, Case{Name: s.name, Receipt: r, Earlier: []transparency.Receipt{w.Receipt1, {}}})
+	}
+	return out
+}
