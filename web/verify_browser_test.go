@@ -224,6 +224,10 @@ func TestBrowserVerifyReceiptAgreesWithGo(t *testing.T) {
 			switch c.Name {
 			case "intact":
 				verifyShot(t, ctx, "phone-intact-zh.png")
+				// What a person sees first, without scrolling.
+				if b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+					_ = os.WriteFile(filepath.Join(shotsDir, "phone-intact-zh-first-screen.png"), b, 0o644)
+				}
 			case "changed-mark":
 				verifyShot(t, ctx, "phone-changed-mark-zh.png")
 			}
