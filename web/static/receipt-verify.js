@@ -530,6 +530,10 @@
       const name = document.createElement('span');
       name.className = 'name';
       name.textContent = t('verify.check.' + c.name);
+      const said = document.createElement('span');
+      said.className = 'sr'; // the mark, for screen readers
+      said.textContent = ' (' + t('verify.state.' + c.state) + ')';
+      name.append(said);
       const detail = document.createElement('span');
       detail.className = 'detail';
       detail.textContent = c.detail;
