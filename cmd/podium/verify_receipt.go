@@ -12,7 +12,7 @@ import (
 	"podium/transparency"
 )
 
-const verifyReceiptUsage = `usage: podium verify-receipt [--earlier OLD.json ...] RECEIPT.json
+const verifyReceiptUsage = `usage: podium verify-receipt [--earlier OLD.json ...] [--heads HEADS.json] RECEIPT.json
 
 Checks an entrant's receipt (downloaded from the entrant's result page) without
 trusting the server: the tree head is signed by the contest's key; each record
@@ -20,6 +20,8 @@ hashes into the head at its own position; the publication states this result
 and names exactly the sheets the receipt carries; the head extends every
 earlier published head. With --earlier, also checks that this receipt's head
 extends the heads of older receipts you kept (a rewritten history is caught).
+With --heads, also compares it with the contest's published heads, saved from
+GET /api/v1/public/results/<contest>/heads.
 The scheme: docs/verifiable-results.en.md. Exit status: 0 every check holds,
 1 a check fails, 2 a file cannot be read.
 
@@ -32,6 +34,7 @@ var checkTitles = map[string]string{
 	transparency.CheckResult:    "Result and sheets",
 	transparency.CheckHistory:   "Extends earlier heads",
 	transparency.CheckEarlier:   "Earlier receipts",
+	transparency.CheckPublished: "Published heads",
 }
 
 // runVerifyReceipt implements `podium verify-receipt`.
@@ -47,6 +50,7 @@ func runVerifyReceipt(args []string, stdout, stderr io.Writer) int {
 		earlierPaths = append(earlierPaths, s)
 		return nil
 	})
+	headsPath := fs.String("heads", "", "the contest's published heads (a saved `file` of its public heads API) to compare with")
 	// Flags may come after the receipt too: parse again after each argument.
 	var paths []string
 	for {
@@ -82,6 +86,20 @@ func runVerifyReceipt(args []string, stdout, stderr io.Writer) int {
 		earlier = append(earlier, e)
 	}
 	rep := transparency.Verify(r, earlier...)
+	if *headsPath != "" {
+		var heads transparency.PublishedHeads
+		b, err := os.ReadFile(*headsPath)
+		if err == nil {
+			err = json.Unmarshal(b, &heads)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "podium verify-receipt: cannot read the published heads %s: %v\n", *headsPath, err)
+			return 2
+		}
+		c := transparency.VerifyPublished(r, heads)
+		rep.Checks = append(rep.Checks, c)
+		rep.OK = rep.OK && c.OK
+	}
 	fmt.Fprintf(stdout, "Receipt for entry %s (%s), %s, round %s, version %d\n",
 		r.Entry.Code, r.Entry.Title, r.Contest.Name, r.Round.Name, r.Round.Version)
 	failed := 0

@@ -120,3 +120,38 @@ func TestVerifyReceiptCommandUnreadable(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyReceiptCommandPublishedHeads(t *testing.T) {
+	w, err := transparencytest.NewWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	heads := writeJSON(t, filepath.Join(dir, "heads.json"), w.Published())
+	byName := map[string]transparencytest.Case{}
+	for _, c := range w.Cases() {
+		byName[c.Name] = c
+	}
+	for _, c := range []struct {
+		name, last string
+		code       int
+		says       string
+	}{
+		{"intact", "✓ This receipt matches the published results.", 0, "✓ Published heads: This head is one the contest published"},
+		{"rewritten-history-resigned", "✗ This receipt does NOT match the published results: 1 of 6 checks failed.", 1,
+			"✗ Published heads: History rewritten: the contest published a head of 6 records with another root."},
+	} {
+		r := writeJSON(t, filepath.Join(dir, c.name+".json"), byName[c.name].Receipt)
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"verify-receipt", "--heads", heads, r}, nil, &out, &errOut, func(string) string { return "" })
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if code != c.code || len(lines) != 8 || lines[7] != c.last || !strings.HasPrefix(lines[6], c.says) {
+			t.Errorf("%s: exit %d\n%s%s", c.name, code, out.String(), errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	r := writeJSON(t, filepath.Join(dir, "r.json"), w.Receipt2)
+	if code := run(context.Background(), []string{"verify-receipt", "--heads", filepath.Join(dir, "nope.json"), r}, nil, &out, &errOut, func(string) string { return "" }); code != 2 || !strings.Contains(errOut.String(), "cannot read the published heads") {
+		t.Errorf("missing heads file: exit %d, %q", code, errOut.String())
+	}
+}

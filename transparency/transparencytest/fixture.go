@@ -431,3 +431,12 @@ func (w *World) Junk() []Case {
 	}
 	return out
 }
+
+// Published is what the contest's public heads API says of the honest log:
+// its key and the heads of versions 1 and 2.
+func (w *World) Published() transparency.PublishedHeads {
+	return transparency.PublishedHeads{Contest: Slug, VerifierKey: w.Verifier, Heads: []transparency.PublishedHead{
+		{Round: "r1", Version: 1, Size: w.Receipt1.Head.Size, Root: w.Receipt1.Head.Root, Signed: w.Head1, PublishedAt: "2026-05-01T10:00:00Z"},
+		{Round: "r1", Version: 2, Size: w.Receipt2.Head.Size, Root: w.Receipt2.Head.Root, Signed: w.Head2, PublishedAt: "2026-05-05T10:00:00Z"},
+	}}
+}
