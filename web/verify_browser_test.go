@@ -272,6 +272,11 @@ func TestBrowserVerifyReceiptPublishedHeads(t *testing.T) {
 		switch c.Name {
 		case "intact":
 			verifyShot(t, ctx, "desktop-intact-en.png")
+			// The language switch reruns the same check in Chinese.
+			href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('a.lang').getAttribute('href')`))
+			if err != nil || !strings.Contains(href, "receipt=%2Ftest-receipts%2Fintact.json") || !strings.Contains(href, "lang=zh-CN") {
+				t.Errorf("language switch %q %v", href, err)
+			}
 		case "rewritten-history-resigned":
 			verifyShot(t, ctx, "desktop-rewritten-en.png")
 			if !strings.Contains(v.Checks[5].Text, "History rewritten: the contest published a head of 6 records with another root.") {
