@@ -241,6 +241,11 @@ func TestUpheldObjectionMakesASecondVersion(t *testing.T) {
 			t.Errorf("head %d: %v", h.Version, err)
 		}
 	}
+	for _, rc := range []transparency.Receipt{v1Receipt, v2Receipt} {
+		if check := transparency.VerifyPublished(rc, heads); !check.OK {
+			t.Errorf("receipt of version %d against the published heads: %+v", rc.Round.Version, check)
+		}
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {

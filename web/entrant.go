@@ -36,7 +36,7 @@ func (s *Server) publicContestID(c *gin.Context) (int64, error) {
 	if id, err := strconv.ParseInt(c.Param("contest"), 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
-	return s.contests.ContestIDByRef(c.Request.Context(), c.Param("contest"))
+	return s.contests.ContestIDBySlug(c.Request.Context(), c.Param("contest"))
 }
 
 func accountID(c *gin.Context) int64 {

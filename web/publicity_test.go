@@ -105,16 +105,13 @@ func TestPublicityPagesEntrantResultAndReceipt(t *testing.T) {
 			t.Errorf("the receipt names judge %q", secret)
 		}
 	}
-	var heads struct {
-		VerifierKey string `json:"verifier_key"`
-		Heads       []struct {
-			Size   int64  `json:"size"`
-			Signed string `json:"signed"`
-		} `json:"heads"`
-	}
+	var heads transparency.PublishedHeads
 	h.client().get("/api/v1/public/results/"+slug+"/heads").json(t, &heads)
 	if len(heads.Heads) != 1 || heads.Heads[0].Signed != rc.Head.Signed || heads.VerifierKey != rc.VerifierKey {
 		t.Errorf("public heads %+v, receipt head %+v", heads, rc.Head)
+	}
+	if check := transparency.VerifyPublished(rc, heads); !check.OK {
+		t.Errorf("the receipt against the published heads: %+v", check)
 	}
 	other := h.loggedIn(w.org)
 	if res := other.get(fmt.Sprintf("/api/v1/entries/%d/receipt?round=prelim", star.ID)); res.status != http.StatusForbidden {

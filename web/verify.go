@@ -27,13 +27,10 @@ type verifyPageData struct {
 
 func (s *Server) verifyPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := paramContestID(c)
+	id, err := s.publicContestID(c)
 	if err != nil {
-		// A public URL may name the contest by its slug.
-		if id, err = s.contests.ContestIDBySlug(ctx, c.Param("contest")); err != nil {
-			s.fail(c, err)
-			return
-		}
+		s.fail(c, err)
+		return
 	}
 	ct, err := s.contests.Contest(ctx, id)
 	if err != nil {

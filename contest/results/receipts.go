@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -157,33 +158,20 @@ func logName(verifier string) string {
 // originOf is the origin line of a contest's heads.
 func originOf(verifier string) string { return "podium/" + logName(verifier) }
 
-// PublicHead is a publication's signed tree head, as anyone may fetch it.
-type PublicHead struct {
-	Round       string    `json:"round"`
-	Version     int       `json:"version"`
-	Size        int64     `json:"size"`
-	Root        []byte    `json:"root"`
-	Signed      string    `json:"signed"`
-	PublishedAt time.Time `json:"published_at"`
-}
-
-// PublicHeads are the contest's verifier key and every publication's head, oldest first.
-type PublicHeads struct {
-	Contest     string       `json:"contest"`
-	VerifierKey string       `json:"verifier_key"`
-	Heads       []PublicHead `json:"heads"`
-}
-
-// Heads are every signed head the contest published, with its verifier key.
-func (s *Service) Heads(ctx context.Context, contestID int64) (PublicHeads, error) {
-	out := PublicHeads{Heads: []PublicHead{}}
+// Heads are every signed head the contest published, oldest first, with its
+// verifier key: what anyone checks a receipt against (transparency.VerifyPublished).
+func (s *Service) Heads(ctx context.Context, contestID int64) (transparency.PublishedHeads, error) {
+	out := transparency.PublishedHeads{Heads: []transparency.PublishedHead{}}
 	if err := s.db.GetContext(ctx, &out.Contest, `SELECT slug FROM contests WHERE id = $1`, contestID); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return out, fault.NotFound("err.contest.not_found")
 		}
 		return out, err
 	}
-	if err := s.db.GetContext(ctx, &out.VerifierKey, `SELECT verifier_key FROM contest_keys WHERE contest_id = $1`, contestID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	switch err := s.db.GetContext(ctx, &out.VerifierKey, `SELECT verifier_key FROM contest_keys WHERE contest_id = $1`, contestID); {
+	case err == nil:
+		out.Contest = logName(out.VerifierKey) // the name the heads are signed under
+	case !errors.Is(err, sql.ErrNoRows):
 		return out, err
 	}
 	pubs, err := s.Publications(ctx, contestID)
@@ -191,8 +179,8 @@ func (s *Service) Heads(ctx context.Context, contestID int64) (PublicHeads, erro
 		return out, err
 	}
 	for _, p := range pubs {
-		out.Heads = append(out.Heads, PublicHead{Round: p.RoundKey, Version: p.Version, Size: p.TreeSize, Root: p.TreeRoot,
-			Signed: p.SignedHead, PublishedAt: p.PublishedAt})
+		out.Heads = append(out.Heads, transparency.PublishedHead{Round: p.RoundKey, Version: p.Version, Size: p.TreeSize,
+			Root: base64.StdEncoding.EncodeToString(p.TreeRoot), Signed: p.SignedHead, PublishedAt: p.PublishedAt.Format(time.RFC3339Nano)})
 	}
 	return out, nil
 }
