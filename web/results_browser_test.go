@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +39,7 @@ func TestBrowserOrganizerDecidesTieAndPublishes(t *testing.T) {
 		chromedp.Click(`#publish-form input[name=confirm]`),
 		chromedp.Click(`#publish-form button[type=submit]`),
 		chromedp.WaitVisible(`#published`),
-		chromedp.Click(`a[href="/results/`+fmt.Sprint(w.contest.ID)+`"]`),
+		chromedp.Click(`a[href="/results/`+w.contest.Slug+`"]`),
 		chromedp.WaitVisible(`section.public-results`),
 	)
 	if err != nil {
