@@ -114,7 +114,7 @@ func (f Filing) check() (fault.Problems, string) {
 	case f.Email == "":
 		p.Add("email", "err.required")
 	case !validEmail(f.Email):
-		p.Add("email", "err.email")
+		p.Add("email", "err.objection.email")
 	}
 	switch n := runes(f.Grounds); {
 	case n == 0:

@@ -15,7 +15,6 @@ import (
 	"podium/contest"
 	"podium/contest/audit"
 	"podium/fault"
-	"podium/files/blob"
 )
 
 // Summary is an objection as the organizers' list shows it.
@@ -74,6 +73,7 @@ type File struct {
 	Size        int64     `db:"size" json:"size"`
 	AddedByName string    `db:"added_by_name" json:"added_by,omitempty"` // empty: the objector
 	AddedAt     time.Time `db:"added_at" json:"added_at"`
+	Key         string    `db:"-" json:"-"` // the blob's key (FileOf only)
 }
 
 // Note is an investigation note.
@@ -151,23 +151,19 @@ func (s *Service) Get(ctx context.Context, contestID, id int64) (Detail, error) 
 	return d, nil
 }
 
-// OpenFile opens a file of the contest's objection for its organizers.
-func (s *Service) OpenFile(ctx context.Context, contestID, objectionID, fileID int64) (File, blob.Blob, error) {
+// FileOf is a file of the contest's objection, with where its bytes are,
+// for its organizers to download.
+func (s *Service) FileOf(ctx context.Context, contestID, objectionID, fileID int64) (File, error) {
 	var f File
-	var key string
 	err := s.db.QueryRowxContext(ctx, `
 		SELECT f.id, f.purpose, f.name, f.content_type, f.size, f.added_at, f.blob_key
 		FROM objection_files f JOIN objections o ON o.id = f.objection_id
 		WHERE o.contest_id = $1 AND o.id = $2 AND f.id = $3`, contestID, objectionID, fileID).
-		Scan(&f.ID, &f.Purpose, &f.Name, &f.ContentType, &f.Size, &f.AddedAt, &key)
+		Scan(&f.ID, &f.Purpose, &f.Name, &f.ContentType, &f.Size, &f.AddedAt, &f.Key)
 	if errors.Is(err, sql.ErrNoRows) {
-		return File{}, nil, fault.NotFound("err.objection.file_not_found")
+		return File{}, fault.NotFound("err.objection.file_not_found")
 	}
-	if err != nil {
-		return File{}, nil, err
-	}
-	b, err := s.blobs.Open(ctx, key)
-	return f, b, err
+	return f, err
 }
 
 // Organizer is an organizer of the contest, whom an objection may be assigned to.

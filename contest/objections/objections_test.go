@@ -73,7 +73,7 @@ func TestFilingRefusalsWriteNothing(t *testing.T) {
 	contacts := w.person()
 	contacts.Phone, contacts.Email, contacts.Grounds = "12345", "not-an-email", " "
 	e = fieldErr(t, func() error { _, err := w.obj.File(ctx, id, contacts); return err }(), "phone", "err.objection.phone")
-	if e.Fields["email"] != "err.email" || e.Fields["grounds"] != "err.required" {
+	if e.Fields["email"] != "err.objection.email" || e.Fields["grounds"] != "err.required" {
 		t.Errorf("not every field reported: %v", e.Fields)
 	}
 
@@ -179,11 +179,9 @@ func TestFilingAndLookup(t *testing.T) {
 	if err != nil || dOrg.IDNumber != "914403001922038216" || len(dOrg.Files) != 1 || dOrg.Files[0].Purpose != objections.StampedLetter {
 		t.Errorf("organization's detail %+v %v", dOrg, err)
 	}
-	_, b, err := w.obj.OpenFile(ctx, id, d.ID, d.Files[0].ID)
-	if err != nil {
-		t.Fatal(err)
+	if f, err := w.obj.FileOf(ctx, id, d.ID, d.Files[0].ID); err != nil || f.Key == "" || f.Name != "证据.pdf" {
+		t.Fatalf("file %+v %v", f, err)
 	}
-	b.Close()
 	var otherContest int64
 	if err := w.s.DB.Get(&otherContest, `SELECT id FROM contests WHERE slug = 'other'`); err != nil {
 		t.Fatal(err)
@@ -191,7 +189,7 @@ func TestFilingAndLookup(t *testing.T) {
 	if _, err := w.obj.Get(ctx, otherContest, d.ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("another contest's objection: %v", err)
 	}
-	if _, _, err := w.obj.OpenFile(ctx, otherContest, d.ID, d.Files[0].ID); fault.ErrorCode(err) != fault.CodeNotFound {
+	if _, err := w.obj.FileOf(ctx, otherContest, d.ID, d.Files[0].ID); fault.ErrorCode(err) != fault.CodeNotFound {
 		t.Errorf("another contest's file: %v", err)
 	}
 	if l, err := w.obj.List(ctx, otherContest, ""); err != nil || len(l) != 0 {
