@@ -21,6 +21,7 @@ import (
 type Summary struct {
 	ID           int64        `db:"id" json:"id"`
 	Reference    string       `db:"reference" json:"reference"`
+	Display      string       `db:"-" json:"display"` // the reference grouped for reading
 	RoundKey     string       `db:"round_key" json:"round"`
 	RoundNameZh  string       `db:"round_zh" json:"round_name_zh"`
 	RoundNameEn  string       `db:"round_en" json:"round_name_en"`
@@ -48,7 +49,9 @@ const summaryFrom = `
 	JOIN publication_results pr ON pr.publication_id = o.publication_id AND pr.entry_id = o.entry_id
 	LEFT JOIN accounts a ON a.id = o.assigned_to`
 
-func (x *Summary) utc() { x.FiledAt, x.DecidedAt = x.FiledAt.UTC(), contest.UTC(x.DecidedAt) }
+func (x *Summary) utc() {
+	x.FiledAt, x.DecidedAt, x.Display = x.FiledAt.UTC(), contest.UTC(x.DecidedAt), DisplayReference(x.Reference)
+}
 
 // List is the contest's objections, newest first; state "" lists all.
 func (s *Service) List(ctx context.Context, contestID int64, state State) ([]Summary, error) {
