@@ -128,4 +128,30 @@ func TestBrowserObjectionFromPhone(t *testing.T) {
 	if err != nil || number != "11010519491231002X" {
 		t.Errorf("the organizer sees %q (%v)", number, err)
 	}
+	run(desk, []chromedp.Action[chromedp.Void]{
+		chromedp.Click(`#decide input[value=upheld]`),
+		chromedp.SetValue(`#decide select[name=remedy]`, "rescore"),
+		chromedp.SendKeys(`#decide textarea[name=reply]`, "经核查，一位评委误填市场分，异议成立，该评分表将重新评分。"),
+		chromedp.Click(`#decide button[type=submit]`),
+		chromedp.WaitVisible(`#decision`),
+	}, "objection-desk-failure.png")
+	saveFullScreenshot(t, desk, "objection-org-decided.png")
+	var state string
+	if err := h.store.DB.Get(&state, `SELECT state FROM rounds WHERE contest_id = $1 AND key = 'prelim'`, w.contest.ID); err != nil || state != "closed" {
+		t.Errorf("after upholding, the round is %s (%v)", state, err)
+	}
+
+	// The objector's page shows the decision; the form reads in English on request.
+	run(phone, []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(h.http.URL + "/objections/" + ref + "?lang=en"),
+		chromedp.WaitVisible(`#reply`),
+	}, "objection-phone-failure.png")
+	saveFullScreenshot(t, phone, "objection-phone-decided-en.png")
+	run(phone, []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(form),
+		chromedp.WaitVisible(`form.objection-form`),
+		chromedp.Click(`input[name=kind][value=organization]`),
+		chromedp.WaitVisible(`input[name=letter]`),
+	}, "objection-phone-failure.png")
+	saveFullScreenshot(t, phone, "objection-phone-form-en-organization.png")
 }
