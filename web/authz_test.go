@@ -202,6 +202,7 @@ var authzMatrix = map[string][5]int{
 	// contest has published nothing; :reference and :objection name none).
 	"GET /results/:contest/objections/new":                               {200, 200, 200, 200, 200},
 	"POST /results/:contest/objections":                                  {422, 422, 422, 422, 422},
+	"GET /objections":                                                    {200, 200, 200, 200, 200},
 	"GET /objections/:reference":                                         {404, 404, 404, 404, 404},
 	"POST /api/v1/public/results/:contest/objections":                    {422, 422, 422, 422, 422},
 	"GET /api/v1/public/objections/:reference":                           {404, 404, 404, 404, 404},

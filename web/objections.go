@@ -236,6 +236,32 @@ func (s *Server) objectionStatusPage(c *gin.Context) {
 		Filed: c.Query("filed") == "1", RoundName: l.Name(st.RoundNameZh, st.RoundNameEn), Contest: l.Name(st.ContestZh, st.ContestEn)})
 }
 
+type objectionLookupPage struct {
+	Reference string
+	Error     string
+}
+
+// objectionLookupPage is where an objector types the reference to see the
+// objection's state: found, it goes to the objection's page.
+func (s *Server) objectionLookupPage(c *gin.Context) {
+	ref := strings.TrimSpace(c.Query("reference"))
+	if ref == "" {
+		s.render(c, http.StatusOK, "objection_lookup.html", "objection.lookup.title", objectionLookupPage{})
+		return
+	}
+	st, err := s.objections.Lookup(c.Request.Context(), ref)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/objections/"+st.Display)
+		return
+	}
+	status, d := s.describe(c, err)
+	if status != http.StatusNotFound {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "objection_lookup.html", "objection.lookup.title", objectionLookupPage{Reference: ref, Error: d.Message})
+}
+
 // JSON API.
 
 // apiFile is a file in JSON: its name and its bytes in standard base64.

@@ -244,6 +244,14 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	if p := cl.get("/objections/YY-0000-0000-0000"); p.status != 404 {
 		t.Errorf("unknown reference: %d", p.status)
 	}
+	// The lookup takes the reference as typed.
+	if p := cl.get("/objections?reference=" + url.QueryEscape(strings.ToLower(strings.ReplaceAll(display, "-", " ")))); p.status != 303 ||
+		p.header.Get("Location") != "/objections/"+display {
+		t.Errorf("lookup: %d %s", p.status, p.header.Get("Location"))
+	}
+	if p := cl.get("/objections?reference=YY-0000-0000-0000"); p.status != 404 || !strings.Contains(p.body, `id="reference-error"`) {
+		t.Errorf("lookup of an unknown reference: %d", p.status)
+	}
 }
 
 // The JSON API: the public files with base64 files and reads its state; the

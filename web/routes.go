@@ -196,6 +196,7 @@ func (s *Server) routes() []Route {
 		// the organizers' handling, and their JSON mirrors.
 		{http.MethodGet, "/results/:contest/objections/new", Public, s.objectionNewPage},
 		{http.MethodPost, "/results/:contest/objections", Public, s.objectionFileSubmit},
+		{http.MethodGet, "/objections", Public, s.objectionLookupPage},
 		{http.MethodGet, "/objections/:reference", Public, s.objectionStatusPage},
 		{http.MethodGet, "/organizer/contests/:contest/objections", ContestOrganizer, s.objectionListPage},
 		{http.MethodGet, "/organizer/contests/:contest/objections/:objection", ContestOrganizer, s.objectionDetailPage},
