@@ -414,3 +414,14 @@ func settingsJSON(c Setup) []byte {
 	b, _ := json.Marshal(map[string]any{"entry": c.Entry}) // plain data: cannot fail
 	return b
 }
+
+// ContestIDByRef is the id of the contest a public URL names by its id or
+// its slug; not found for neither.
+func (s *Service) ContestIDByRef(ctx context.Context, ref string) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM contests WHERE slug = $1 OR id::text = $1 ORDER BY slug = $1 DESC LIMIT 1`, ref)
+	if errors.Is(err, sql.ErrNoRows) || ref == "" {
+		return 0, fault.NotFound("err.contest.not_found")
+	}
+	return id, err
+}

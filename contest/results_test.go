@@ -151,8 +151,8 @@ func TestPublishingFixesTheResults(t *testing.T) {
 
 	_, err := w.s.PublishResults(ctx, org, id, "prelim")
 	wantError(t, err, fault.CodeConflict, "err.publish.not_confirmed")
-	if _, err := w.s.PublishedResults(ctx, id); fault.ErrorCode(err) != fault.CodeNotFound {
-		t.Errorf("published results before publication: %v", err)
+	if rounds, err := w.s.PublishedResults(ctx, id); err != nil || len(rounds) != 0 {
+		t.Errorf("published results before publication: %+v %v", rounds, err)
 	}
 	if _, err := w.s.ConfirmAwards(ctx, org, id, "prelim", map[string]string{eagle: "second", seed: "third"}); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestPublishingFixesTheResults(t *testing.T) {
 		t.Errorf("ranking changed after publication:\n%v\n%v", before, after)
 	}
 	rounds, err := w.s.PublishedResults(ctx, id)
-	if err != nil || len(rounds) != 1 || rounds[0].Key != "prelim" || len(rounds[0].Results) != 4 {
+	if err != nil || len(rounds) != 1 || rounds[0].Key != "prelim" || len(rounds[0].Current.Results) != 4 {
 		t.Fatalf("public results %+v %v", rounds, err)
 	}
 	log, _ := w.s.Records(ctx, id)

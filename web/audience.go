@@ -38,7 +38,7 @@ type liveIndexPage struct {
 // screen and phone view; before any live room exists it says so.
 func (s *Server) liveIndexPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := paramContestID(c)
+	id, err := s.publicContestID(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -108,7 +108,7 @@ func (s *Server) liveScreenPage(c *gin.Context) { s.liveBoard(c, "screen") }
 func (s *Server) livePhonePage(c *gin.Context) { s.liveBoard(c, "phone") }
 
 func (s *Server) liveBoard(c *gin.Context, variant string) {
-	contestID, err := paramContestID(c)
+	contestID, err := s.publicContestID(c)
 	if err != nil {
 		s.fail(c, err)
 		return

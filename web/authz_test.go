@@ -151,7 +151,12 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/rounds/:round/publish":                         {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
 	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
-	"GET /results/:contest":                                                          {404, 404, 404, 404, 404}, // nothing published
+	"GET /results/:contest":                                                          {200, 200, 200, 200, 200}, // "not published yet", to anyone
+	"GET /api/v1/public/results/:contest":                                            {200, 200, 200, 200, 200},
+	"GET /api/v1/public/results/:contest/heads":                                      {200, 200, 200, 200, 200},
+	"GET /entrant/entries/:entry/result":                                             {303, 200, 403, 403, 403},
+	"GET /api/v1/entries/:entry/results":                                             {401, 200, 403, 403, 403},
+	"GET /api/v1/entries/:entry/receipt":                                             {401, 422, 403, 403, 403}, // no round named
 	"GET /live/:contest":                                                             {200, 200, 200, 200, 200}, // no live room yet: says so
 	"GET /live/:contest/rooms/:room":                                                 {404, 404, 404, 404, 404}, // no such room
 	"GET /live/:contest/rooms/:room/phone":                                           {404, 404, 404, 404, 404}, // no such room

@@ -29,6 +29,16 @@ func paramContestID(c *gin.Context) (int64, error) {
 	return pathID(c, "contest", "err.contest.not_found")
 }
 
+// publicContestID is the contest a public URL names by its id or its slug.
+// An id needs no query: the live board's public routes serve from Redis
+// while PostgreSQL is away.
+func (s *Server) publicContestID(c *gin.Context) (int64, error) {
+	if id, err := strconv.ParseInt(c.Param("contest"), 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	return s.contests.ContestIDByRef(c.Request.Context(), c.Param("contest"))
+}
+
 func accountID(c *gin.Context) int64 {
 	sess, _ := session(c)
 	return sess.Account.ID

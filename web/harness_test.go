@@ -55,7 +55,6 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 		t.Fatal(err)
 	}
 	obj := objections.New(store.DB, blobs, box)
-	obj.Revise = testReviseTx
 	cfg := web.Config{
 		DB: store.DB, Contests: store.Contests, Accounts: store.Accounts, Entries: store.Entries, Judging: store.Judging,
 		Results: store.Results, Audit: store.Audit, Live: store.Live, Objections: obj, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,

@@ -92,7 +92,7 @@ func (s *Server) serveBoard(c *gin.Context, key string) {
 
 // publicBoardWS is a room's public board: GET /live/:contest/rooms/:room/ws.
 func (s *Server) publicBoardWS(c *gin.Context) {
-	contestID, err := paramContestID(c)
+	contestID, err := s.publicContestID(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -164,7 +164,7 @@ type PublicBoard struct {
 
 // apiPublicBoard: GET /api/v1/live/contests/:contest/rooms/:room/board.
 func (s *Server) apiPublicBoard(c *gin.Context) {
-	contestID, err := paramContestID(c)
+	contestID, err := s.publicContestID(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -39,15 +39,6 @@ func objectionFilingPath(p string) bool {
 // readers) that form-filling robots do fill.
 const honeypotField = "website"
 
-// publicContestID reads :contest, a contest's id or its slug.
-func (s *Server) publicContestID(c *gin.Context) (int64, error) {
-	ref := c.Param("contest")
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		return id, nil
-	}
-	return s.contests.ContestIDBySlug(c.Request.Context(), ref)
-}
-
 // objectionOpening is a round of the form's list, named for the reader.
 type objectionOpening struct {
 	objections.Opening
@@ -133,7 +124,9 @@ func (s *Server) objectionFileSubmit(c *gin.Context) {
 	f := objections.Filing{Kind: objections.ObjectorKind(c.PostForm("kind")), Name: c.PostForm("name"),
 		Organization: c.PostForm("organization"), IDType: objections.IDType(c.PostForm("id_type")), IDNumber: c.PostForm("id_number"),
 		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Grounds: c.PostForm("grounds")}
-	f.Round, f.Entry, _ = strings.Cut(c.PostForm("entry"), ":")
+	round, entry, _ := strings.Cut(c.PostForm("entry"), ":") // the option's value: "round key:entry id"
+	f.Round = round
+	f.EntryID, _ = strconv.ParseInt(entry, 10, 64)
 	var opened []multipart.File
 	defer func() {
 		for _, o := range opened {
@@ -272,7 +265,7 @@ type apiFile struct {
 
 type apiFiling struct {
 	Round        string    `json:"round"`
-	Entry        string    `json:"entry"`
+	Entry        int64     `json:"entry"`
 	Kind         string    `json:"kind"`
 	Name         string    `json:"name"`
 	Organization string    `json:"organization"`
@@ -309,7 +302,7 @@ func (s *Server) apiFileObjection(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := objections.Filing{Round: in.Round, Entry: in.Entry, Kind: objections.ObjectorKind(in.Kind), Name: in.Name,
+	f := objections.Filing{Round: in.Round, EntryID: in.Entry, Kind: objections.ObjectorKind(in.Kind), Name: in.Name,
 		Organization: in.Organization, IDType: objections.IDType(in.IDType), IDNumber: in.IDNumber, Phone: in.Phone,
 		Email: in.Email, Grounds: in.Grounds}
 	for _, e := range in.Evidence {

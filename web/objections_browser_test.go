@@ -39,7 +39,7 @@ func saveFullScreenshot(t *testing.T, ctx context.Context, name string) {
 func TestBrowserObjectionFromPhone(t *testing.T) {
 	h := newHarness(t)
 	w := newPublishedWorld(t, h)
-	code := w.codes["可降解包装材料"]
+	code := w.entryID(t, h, "可降解包装材料")
 	evidence := filepath.Join(t.TempDir(), "评审记录.pdf")
 	if err := os.WriteFile(evidence, testPDF(), 0o644); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -15,31 +16,12 @@ import (
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
-	"github.com/jmoiron/sqlx"
 
 	"podium/contest/access"
-	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/files/pdftext"
 	"podium/web"
 )
-
-// testReviseTx stands in for results.ReviseTx until it is on main: what the
-// contract says it does (round published → closed, publication revised, audited).
-func testReviseTx(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, contestID, roundID int64, reason string) error {
-	if _, err := tx.ExecContext(ctx, `SET LOCAL podium.revising = 'on'`); err != nil {
-		return err
-	}
-	var key string
-	if err := tx.GetContext(ctx, &key, `UPDATE rounds SET state = 'closed' WHERE id = $1 AND state = 'published' RETURNING key`, roundID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE publications SET revised_at = $2 WHERE id = (
-		SELECT id FROM publications WHERE round_id = $1 ORDER BY version DESC LIMIT 1)`, roundID, now); err != nil {
-		return err
-	}
-	return audit.Append(ctx, tx, now, &contestID, &actorID, audit.ResultsRevised, key, map[string]any{"reason": reason})
-}
 
 // publishedWorld is newScoredWorld published, with a publicity period of 7 days.
 type publishedWorld struct {
@@ -58,41 +40,20 @@ func newPublishedWorld(t *testing.T, h *harness) publishedWorld {
 	if _, err := h.store.PublishResults(ctx, w.org.ID, w.contest.ID, "prelim"); err != nil {
 		t.Fatal(err)
 	}
-	w.periodEnd = h.clock.T.Add(7 * 24 * time.Hour)
-	var n int
-	if err := h.store.DB.Get(&n, `SELECT count(*) FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
-		t.Fatal(err)
-	}
-	if n > 0 { // publishing made it
-		if err := h.store.DB.Get(&w.periodEnd, `SELECT period_ends_at FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
-			t.Fatal(err)
-		}
-		return w
-	}
-	tx := h.store.DB.MustBegin()
-	defer tx.Rollback()
-	var pubID int64
-	if err := tx.Get(&pubID, `
-		INSERT INTO publications (contest_id, round_id, version, published_at, published_by, period_ends_at, audit_seq, tree_size, tree_root, signed_head)
-		SELECT r.contest_id, r.id, 1, $3, $4, $5, l.seq, l.seq, decode(repeat('00', 32), 'hex'), 'test head'
-		FROM rounds r, LATERAL (SELECT seq FROM audit_log WHERE contest_id = r.contest_id AND action = 'results.published' ORDER BY seq DESC LIMIT 1) l
-		WHERE r.contest_id = $1 AND r.key = $2 RETURNING id`, w.contest.ID, "prelim", h.clock.T, w.org.ID, w.periodEnd); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`
-		INSERT INTO publication_results (publication_id, entry_id, code, title, organization, track, grp, score, rank, advanced, award_level)
-		SELECT $1, res.entry_id, b.code, e.title, coalesce(o.name, ''), t.key, g.key, res.score, res.rank, res.advanced, coalesce(res.award_level, '')
-		FROM results res JOIN rounds r ON r.id = res.round_id JOIN entries e ON e.id = res.entry_id
-		JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
-		LEFT JOIN organizations o ON o.id = e.organization_id
-		JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
-		WHERE r.contest_id = $2 AND r.key = 'prelim'`, pubID, w.contest.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := h.store.DB.Get(&w.periodEnd, `SELECT period_ends_at FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// entryID is the id of the published entry titled title.
+func (w publishedWorld) entryID(t *testing.T, h *harness, title string) string {
+	t.Helper()
+	var id int64
+	if err := h.store.DB.Get(&id, `SELECT id FROM entries WHERE contest_id = $1 AND title = $2`, w.contest.ID, title); err != nil {
+		t.Fatal(err)
+	}
+	return itoa(id)
 }
 
 func testPDF() []byte { return pdftext.Generate([]string{"异议证据：评审记录"}) }
@@ -132,8 +93,8 @@ const (
 	objectorName = "王小明"
 )
 
-func goodObjection(code string) url.Values {
-	return url.Values{"entry": {"prelim:" + code}, "kind": {"person"}, "name": {objectorName}, "id_type": {"resident"},
+func goodObjection(entry string) url.Values {
+	return url.Values{"entry": {"prelim:" + entry}, "kind": {"person"}, "name": {objectorName}, "id_type": {"resident"},
 		"id_number": {objectorID}, "phone": {"13800138000"}, "email": {"wang@example.com"}, "grounds": {"该项目评分存在明显错误。"}}
 }
 
@@ -156,12 +117,13 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	w := newPublishedWorld(t, h)
-	code := w.codes["可降解包装材料"]
+	code := w.codes["可降解包装材料"] // never shown to the public
+	entry := w.entryID(t, h, "可降解包装材料")
 	cl := h.client()
 	form := fmt.Sprintf("/results/%d/objections/new", w.contest.ID)
 
-	page := cl.get(form + "?round=prelim&entry=" + url.QueryEscape(code))
-	if page.status != 200 || !strings.Contains(page.body, `value="prelim:`+code+`" selected`) ||
+	page := cl.get(form + "?round=prelim&entry=" + entry)
+	if page.status != 200 || !strings.Contains(page.body, `value="prelim:`+entry+`" selected`) || strings.Contains(page.body, code) ||
 		!strings.Contains(page.body, "智能巡检机器人") || !strings.Contains(page.body, w.periodEnd.In(shanghai(t)).Format("2006-01-02 15:04")) {
 		t.Fatalf("form: %d %.3000s", page.status, page.body)
 	}
@@ -170,7 +132,7 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	}
 
 	post := fmt.Sprintf("/results/%d/objections", w.contest.ID)
-	bad := goodObjection(code)
+	bad := goodObjection(entry)
 	bad.Set("id_number", "110105194912310021")
 	bad.Set("phone", "12345")
 	bad.Set("grounds", "  ")
@@ -181,18 +143,18 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 		!strings.Contains(res.body, `value="wang@example.com"`) || !strings.Contains(res.body, `id="files-again"`) {
 		t.Fatalf("refused form: %d %.4000s", res.status, res.body)
 	}
-	exe := goodObjection(code)
+	exe := goodObjection(entry)
 	res = cl.multipartForm(post, exe, map[string]map[string][]byte{"evidence": {"scan.pdf": append([]byte("MZ\x90\x00"), make([]byte, 300)...)}})
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="evidence-error"`) || !strings.Contains(res.body, "scan.pdf") {
 		t.Errorf("an .exe as evidence: %d %.3000s", res.status, res.body)
 	}
-	anon := goodObjection(code)
+	anon := goodObjection(entry)
 	anon.Del("name")
 	anon.Del("id_number")
 	if res := cl.multipartForm(post, anon, nil); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "不受理匿名异议") {
 		t.Errorf("anonymous: %d", res.status)
 	}
-	robot := goodObjection(code)
+	robot := goodObjection(entry)
 	robot.Set("website", "http://spam.example")
 	if res := cl.multipartForm(post, robot, nil); res.status != http.StatusUnprocessableEntity {
 		t.Errorf("honeypot: %d", res.status)
@@ -201,7 +163,7 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 		t.Fatalf("refused filings wrote %d objections, %d files", n, f)
 	}
 
-	res = cl.multipartForm(post, goodObjection(code), map[string]map[string][]byte{"evidence": {"证据.pdf": testPDF(), "照片.png": testPNG()}})
+	res = cl.multipartForm(post, goodObjection(entry), map[string]map[string][]byte{"evidence": {"证据.pdf": testPDF(), "照片.png": testPNG()}})
 	loc := res.header.Get("Location")
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/objections/YY-") {
 		t.Fatalf("filing: %d %s %.2000s", res.status, loc, res.body)
@@ -209,11 +171,11 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	status := cl.get(loc)
 	display := strings.TrimSuffix(strings.TrimPrefix(loc, "/objections/"), "?filed=1")
 	if status.status != 200 || !strings.Contains(status.body, `id="reference">`+display) || !strings.Contains(status.body, "已受理") ||
-		!strings.Contains(status.body, "王*明") || !strings.Contains(status.body, code) {
+		!strings.Contains(status.body, "王*明") || !strings.Contains(status.body, "可降解包装材料") || strings.Contains(status.body, code) {
 		t.Errorf("status page: %d %.3000s", status.status, status.body)
 	}
 	for _, p := range []response{page, status, cl.get("/api/v1/public/objections/" + display)} {
-		for _, secret := range []string{objectorID, "110105", objectorName, "13800138000"} {
+		for _, secret := range []string{objectorID, "110105", objectorName, "13800138000", code} {
 			if strings.Contains(p.body, secret) {
 				t.Errorf("a public page shows %q", secret)
 			}
@@ -229,7 +191,7 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	if late.status != 200 || !strings.Contains(late.body, `id="period-over"`) || strings.Contains(late.body, "objection-form") {
 		t.Errorf("after the period: %d %.2000s", late.status, late.body)
 	}
-	if res := cl.multipartForm(post, goodObjection(code), nil); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "公示期已结束") {
+	if res := cl.multipartForm(post, goodObjection(entry), nil); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "公示期已结束") {
 		t.Errorf("late filing: %d", res.status)
 	}
 
@@ -262,10 +224,10 @@ func TestObjectionAPIAndHandling(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	w := newPublishedWorld(t, h)
-	code := w.codes["工业视觉质检"]
+	entryID := w.entryID(t, h, "工业视觉质检")
 	public := h.client()
 	b64 := base64.StdEncoding.EncodeToString
-	filing := map[string]any{"round": "prelim", "entry": code, "kind": "organization", "name": "李四", "organization": "某某科技有限公司",
+	filing := map[string]any{"round": "prelim", "entry": json.Number(entryID), "kind": "organization", "name": "李四", "organization": "某某科技有限公司",
 		"id_type": "uscc", "id_number": "91440300708461136T", "phone": "0755-86013388", "email": "legal@example.com",
 		"grounds": "该项目主体资格不符合参赛条件。", "evidence": []map[string]string{{"name": "证据.pdf", "content": b64(testPDF())}}}
 	res := public.api(http.MethodPost, fmt.Sprintf("/api/v1/public/results/%s/objections", w.contest.Slug), filing)
@@ -283,7 +245,7 @@ func TestObjectionAPIAndHandling(t *testing.T) {
 	}
 	var st map[string]any
 	public.get("/api/v1/public/objections/"+strings.ToLower(filed.Display)).json(t, &st)
-	if st["state"] != "received" || st["name"] != "李*" || st["entry"] != code {
+	if st["state"] != "received" || st["name"] != "李*" || fmt.Sprint(st["entry"]) != entryID || st["entry_title"] != "工业视觉质检" {
 		t.Errorf("public state: %v", st)
 	}
 

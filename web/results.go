@@ -342,6 +342,13 @@ type publishPage struct {
 	// Undecided are the entries short of reviews or not scored that the
 	// organizers have not decided on: publication is refused until none.
 	Undecided []judging.EntryReviews
+	// Latest is the round's newest publication, if it was ever published:
+	// publishing again makes the next version, with a reason.
+	Latest      *results.Publication
+	State       results.PublicityState
+	NextVersion int
+	PeriodDays  int
+	Reason      string // as typed, when the form was refused
 }
 
 func (s *Server) publishPage(c *gin.Context) {
@@ -354,8 +361,16 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 		s.fail(c, err)
 		return
 	}
-	page := publishPage{decisionPage: dp}
+	page := publishPage{decisionPage: dp, PeriodDays: results.DefaultPeriodDays}
 	page.Done, page.Error = c.Query("published") == "1" && dp.Published, refused
+	switch latest, err := s.results.LatestPublication(c.Request.Context(), dp.Contest.ID, dp.Round.Key); {
+	case err == nil:
+		page.Latest, page.State, page.NextVersion = &latest, latest.State(s.cfg.DB.NowUTC()), latest.Version+1
+		page.Reason = c.PostForm("reason")
+	case fault.ErrorCode(err) != fault.CodeNotFound:
+		s.fail(c, err)
+		return
+	}
 	if !dp.Published {
 		gaps, err := s.judging.ReviewGaps(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
 		if err != nil {
@@ -384,7 +399,10 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 func (s *Server) publishSubmit(c *gin.Context) {
 	var err error = fault.Invalid("confirm", "err.publish.confirm")
 	if c.PostForm("confirm") == "yes" {
-		_, err = s.results.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
+		var opts results.PublishOptions
+		if opts, err = s.publishOptions(c); err == nil {
+			_, _, err = s.results.Publish(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), opts)
+		}
 	}
 	if err != nil {
 		if status, msg, ok := s.refusal(c, err); ok {
@@ -398,97 +416,21 @@ func (s *Server) publishSubmit(c *gin.Context) {
 }
 
 func (s *Server) apiPublish(c *gin.Context) {
-	recorded, err := s.results.PublishResults(c.Request.Context(), accountID(c), contestID(c), c.Param("round"))
-	s.reply(c, http.StatusOK, gin.H{"results": recorded}, err)
+	var req publishRequest
+	if c.Request.ContentLength != 0 {
+		if err := s.bindJSON(c, &req); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	recorded, pub, err := s.results.Publish(c.Request.Context(), accountID(c), contestID(c), c.Param("round"),
+		results.PublishOptions{PeriodDays: req.PeriodDays, PeriodEndsAt: req.PeriodEndsAt, KeepPeriod: req.KeepPeriod, Reason: req.Reason})
+	s.reply(c, http.StatusOK, gin.H{"results": recorded, "publication": pub}, err)
 }
 
 func (s *Server) apiRoundResults(c *gin.Context) {
 	recorded, err := s.results.RoundResults(c.Request.Context(), contestID(c), c.Param("round"))
 	s.reply(c, http.StatusOK, gin.H{"results": recorded}, err)
-}
-
-// The public results page.
-
-type publicGroup struct {
-	Name string
-	Rows []publicRow
-}
-
-type publicRow struct {
-	results.RoundResult
-	GroupRank int
-	TrackName string
-}
-
-type publicRound struct {
-	results.PublishedRound
-	Name   string
-	Groups []publicGroup
-}
-
-type publicResultsPage struct {
-	ContestName string
-	Rounds      []publicRound
-}
-
-// publicResultsPage shows a contest's published results to anyone: by round
-// and group, with the rank within the group, project, organization, score,
-// prize and advancement. Judges appear nowhere, not even anonymized.
-func (s *Server) publicResultsPage(c *gin.Context) {
-	ctx := c.Request.Context()
-	id, err := paramContestID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rounds, err := s.results.PublishedResults(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ct, err := s.contests.Contest(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	lang := s.localizer(c).Lang
-	page := publicResultsPage{ContestName: localized(ct.NameZh, ct.NameEn, lang)}
-	for _, r := range rounds {
-		page.Rounds = append(page.Rounds, publicRound{PublishedRound: r, Name: localized(r.NameZh, r.NameEn, lang), Groups: byGroup(ct, r.Results, lang)})
-	}
-	s.render(c, http.StatusOK, "results.html", "results.title", page)
-}
-
-func localized(zh, en, lang string) string {
-	if lang == "en" && en != "" {
-		return en
-	}
-	return zh
-}
-
-// byGroup splits results (by rank) into the contest's groups, ranking within
-// each group so that ties stay ties (1, 2, 2, 4).
-func byGroup(ct contest.Contest, recorded []results.RoundResult, lang string) []publicGroup {
-	var out []publicGroup
-	for _, g := range ct.Groups {
-		pg := publicGroup{Name: localized(g.NameZh, g.NameEn, lang)}
-		for i, r := range recorded {
-			if r.Group != g.Key {
-				continue
-			}
-			rank := 1
-			for _, ahead := range recorded[:i] {
-				if ahead.Group == g.Key && ahead.Rank < r.Rank {
-					rank++
-				}
-			}
-			pg.Rows = append(pg.Rows, publicRow{RoundResult: r, GroupRank: rank, TrackName: categoryName(ct.Tracks, r.Track, lang)})
-		}
-		if len(pg.Rows) > 0 {
-			out = append(out, pg)
-		}
-	}
-	return out
 }
 
 // The combined final ranking.

@@ -198,16 +198,16 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 			t.Errorf("public results lack %q", want)
 		}
 	}
-	// It names the publication's audit record, so the log can vouch for it.
-	var record struct {
-		Seq  int64  `db:"seq"`
-		Hash []byte `db:"hash"`
+	// It states the publication's signed tree head, which receipts are checked against.
+	var head struct {
+		Size int64  `db:"tree_size"`
+		Root []byte `db:"tree_root"`
 	}
-	if err := h.store.DB.Get(&record, `SELECT seq, hash FROM audit_log WHERE contest_id = $1 AND action = 'results.published'`, w.contest.ID); err != nil {
+	if err := h.store.DB.Get(&head, `SELECT tree_size, tree_root FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("#%d · SHA-256 <code>%x</code>", record.Seq, record.Hash); !strings.Contains(public.body, want) {
-		t.Errorf("public results lack the audit record %q", want)
+	if want := fmt.Sprintf("%d · <code>%.8x…</code>", head.Size, head.Root); !strings.Contains(public.body, want) {
+		t.Errorf("public results lack the tree head %q", want)
 	}
 	for _, secret := range append(slices.Clone(w.judges), "J01", "J02", eagle, seed) {
 		if strings.Contains(public.body, secret) {

@@ -59,6 +59,28 @@ type Main struct {
 // before it lets the live boards and Redis go.
 func (m *Main) Go(f func(ctx context.Context)) { m.background = append(m.background, f) }
 
+// finalityEvery is how often the server settles publications whose
+// publicity period has ended; the public page settles its own contest too.
+const finalityEvery = time.Minute
+
+// settleFinality makes publications final as their periods end, until ctx ends.
+func (m *Main) settleFinality(ctx context.Context) {
+	t := time.NewTicker(finalityEvery)
+	defer t.Stop()
+	for {
+		if n, err := m.Results.SettleFinality(ctx, 0); err != nil && ctx.Err() == nil {
+			m.Log.Warn("settle publicity periods", "err", err)
+		} else if n > 0 {
+			m.Log.Info("results became final", "publications", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Open connects to PostgreSQL (creating and migrating the database as needed) and
 // Redis, failing with one clear line when either cannot be reached.
 func (m *Main) Open(ctx context.Context) error {
@@ -71,6 +93,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Domain = newDomain(db)
+	m.Go(m.settleFinality)
 	m.Entries.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err
@@ -88,7 +111,6 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Objections = objections.New(m.DB, m.Blobs, box)
 	m.Objections.Log = m.Log
-	m.Objections.Revise = reviseRound
 	m.Entries.Log, m.Judging.Log = m.Log, m.Log
 	m.LiveHub = web.NewLiveHub(fanout.Options{Log: m.Log})
 	m.LiveBroker = fanout.NewBroker(m.Redis, m.LiveHub, fanout.BrokerOptions{
@@ -333,22 +355,4 @@ func commaList(s string) []string {
 		}
 	}
 	return out
-}
-
-// reviseRound reopens a published round for correction when an objection is
-// upheld: what results.ReviseTx does, until the results room has it (the
-// lead's part of issue 13), kept here so that the server runs end to end.
-func reviseRound(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, contestID, roundID int64, reason string) error {
-	if _, err := tx.ExecContext(ctx, `SET LOCAL podium.revising = 'on'`); err != nil {
-		return err
-	}
-	var key string
-	if err := tx.GetContext(ctx, &key, `UPDATE rounds SET state = 'closed' WHERE id = $1 AND state = 'published' RETURNING key`, roundID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE publications SET revised_at = $2 WHERE id = (
-		SELECT id FROM publications WHERE round_id = $1 ORDER BY version DESC LIMIT 1)`, roundID, now); err != nil {
-		return err
-	}
-	return audit.Append(ctx, tx, now, &contestID, &actorID, audit.ResultsRevised, key, map[string]any{"reason": reason})
 }

@@ -35,7 +35,7 @@ const (
 const (
 	AdvancementConfirmed Action = "advancement.confirmed"
 	AwardsConfirmed      Action = "awards.confirmed"
-	ResultsPublished     Action = "results.published" // 公示, with every result
+	ResultsPublished     Action = "results.published"   // 公示, with every result
 	ResultsHeadSigned    Action = "results.head_signed" // the signed tree head of a publication (transparency log)
 	ResultsRevised       Action = "results.revised"     // an upheld objection reopened a published round
 	ResultsFinal         Action = "results.final"       // the publicity period ended with no objection open

@@ -32,7 +32,7 @@ type Upload struct {
 // Filing is an objection as the public form sends it.
 type Filing struct {
 	Round        string // the round's key
-	Entry        string // the entry's code in the round's publication
+	EntryID      int64  // the entry, as the round's publication names it
 	Kind         ObjectorKind
 	Name         string // the objector's real name (for an organization, the person acting for it)
 	Organization string // an organization's name
@@ -64,7 +64,6 @@ const (
 // clean is a filing with its text normalized.
 func (f Filing) clean() Filing {
 	f.Round = strings.TrimSpace(f.Round)
-	f.Entry = strings.ToUpper(strings.ReplaceAll(foldText(f.Entry), " ", ""))
 	f.Name = foldText(f.Name)
 	f.Organization = foldText(f.Organization)
 	f.IDNumber = foldCode(f.IDNumber)
@@ -122,7 +121,7 @@ func (f Filing) check() (fault.Problems, string) {
 	case n > MaxGroundsRunes:
 		p.Add("grounds", "err.too_long")
 	}
-	if f.Round == "" || f.Entry == "" {
+	if f.Round == "" || f.EntryID <= 0 {
 		p.Add("entry", "err.objection.entry_required")
 	}
 	if len(f.Evidence) > MaxEvidence {
@@ -169,7 +168,7 @@ func (s *Service) File(ctx context.Context, contestID int64, f Filing) (Filed, e
 			p.Add("entry", MsgPeriodOver)
 			message = MsgPeriodOver
 		default:
-			if _, ok := pub.Result(f.Entry); !ok {
+			if _, ok := entryIn(pub, f.EntryID); !ok {
 				p.Add("entry", MsgNotInRound)
 			}
 		}
@@ -266,7 +265,7 @@ func (s *Service) record(ctx context.Context, contestID int64, f Filing, files [
 		if !pub.PeriodOpen(now) {
 			return &fault.Error{Code: fault.CodeInvalid, Message: MsgPeriodOver, Fields: map[string]string{"entry": MsgPeriodOver}}
 		}
-		res, ok := pub.Result(f.Entry)
+		res, ok := entryIn(pub, f.EntryID)
 		if !ok {
 			return fault.Invalid("entry", MsgNotInRound)
 		}
@@ -382,8 +381,9 @@ type Status struct {
 	RoundNameZh  string       `db:"round_zh" json:"round_name_zh"`
 	RoundNameEn  string       `db:"round_en" json:"round_name_en"`
 	Version      int          `db:"version" json:"version"`
-	EntryCode    string       `db:"code" json:"entry"`
+	EntryID      int64        `db:"entry_id" json:"entry"`
 	EntryTitle   string       `db:"title" json:"entry_title"`
+	EntryOrg     string       `db:"entry_organization" json:"entry_organization"`
 	Kind         ObjectorKind `db:"objector_kind" json:"kind"`
 	Name         string       `db:"objector_name" json:"name"` // masked
 	Organization string       `db:"organization" json:"organization,omitempty"`
@@ -396,7 +396,8 @@ type Status struct {
 
 // Lookup is the objection under reference as its objector sees it: its
 // state, when it was filed, and once decided the reply. The name is masked;
-// no other personal data is shown.
+// no other personal data is shown, and the entry is named as the public
+// results name it (never by its blind code).
 func (s *Service) Lookup(ctx context.Context, reference string) (Status, error) {
 	ref, ok := ParseReference(reference)
 	if !ok {
@@ -405,7 +406,7 @@ func (s *Service) Lookup(ctx context.Context, reference string) (Status, error) 
 	var st Status
 	err := s.db.GetContext(ctx, &st, `
 		SELECT o.reference, o.contest_id, c.name_zh AS contest_zh, c.name_en AS contest_en, r.key AS round_key,
-		       r.name_zh AS round_zh, r.name_en AS round_en, p.version, pr.code, pr.title, o.objector_kind,
+		       r.name_zh AS round_zh, r.name_en AS round_en, p.version, o.entry_id, pr.title, pr.organization AS entry_organization, o.objector_kind,
 		       o.objector_name, o.organization, o.state, o.filed_at, o.decided_at, o.reply, o.remedy
 		FROM objections o JOIN contests c ON c.id = o.contest_id JOIN rounds r ON r.id = o.round_id
 		JOIN publications p ON p.id = o.publication_id

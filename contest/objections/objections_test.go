@@ -11,6 +11,7 @@ import (
 
 	"podium/contest/audit"
 	"podium/contest/objections"
+	"podium/contest/results"
 	"podium/fault"
 )
 
@@ -44,7 +45,7 @@ func TestFilingRefusalsWriteNothing(t *testing.T) {
 	fieldErr(t, func() error { _, err := w.obj.File(ctx, id, bad); return err }(), "id_number", objections.MsgBadID)
 
 	notIn := w.person()
-	notIn.Entry = "ZZZZ"
+	notIn.EntryID = 999999
 	fieldErr(t, func() error { _, err := w.obj.File(ctx, id, notIn); return err }(), "entry", objections.MsgNotInRound)
 	noRound := w.person()
 	noRound.Round = "semi"
@@ -122,7 +123,7 @@ func TestFilingAndLookup(t *testing.T) {
 		t.Errorf("filed %+v", filed)
 	}
 	org := w.person()
-	org.Entry = strings.ToLower(w.codes[0])
+	org.EntryID = w.ids[0]
 	org.Kind, org.Name, org.Organization = objections.Organization, "李四", "深圳某科技有限公司"
 	org.IDType, org.IDNumber = objections.IDUSCC, "９１４４０３００１９２２０３８２１６" // full-width, as an IME types it
 	org.Phone, org.Email = "0755-86013388", "legal@example.com"
@@ -151,7 +152,7 @@ func TestFilingAndLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Reference != filed.Reference || st.State != objections.Received || st.Name != "王*明" || st.EntryCode != w.codes[1] ||
+	if st.Reference != filed.Reference || st.State != objections.Received || st.Name != "王*明" || st.EntryID != w.ids[1] ||
 		st.EntryTitle != w.titles[1] || st.Reply != "" || !st.FiledAt.Equal(w.clock.T) {
 		t.Errorf("lookup %+v", st)
 	}
@@ -325,7 +326,7 @@ func TestUpholdRevisesTheRound(t *testing.T) {
 	if d, _ := w.obj.Get(ctx, id, list[0].ID); d.State != objections.Received {
 		t.Errorf("after a failed revision the objection is %s", d.State)
 	}
-	w.obj.Revise = reviseTx
+	w.obj.Revise = results.ReviseTx
 	if err := w.obj.Decide(ctx, w.org.ID, id, list[0].ID, objections.Decision{Outcome: objections.Upheld, Reply: "异议成立，重新评审。", Remedy: objections.Rescore}); err != nil {
 		t.Fatal(err)
 	}

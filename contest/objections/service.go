@@ -17,18 +17,18 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"podium/contest"
+	"podium/contest/results"
 	"podium/files/blob"
 	"podium/sealed"
 )
 
-// Publications finds a round's current publication: results.Service's
-// CurrentPublication, adapted (see PublicationsFrom).
+// Publications finds a round's current publication: results.Service.
 type Publications interface {
-	CurrentPublication(ctx context.Context, q sqlx.QueryerContext, contestID int64, roundKey string) (Publication, error)
+	CurrentPublication(ctx context.Context, q sqlx.QueryerContext, contestID int64, roundKey string) (results.Publication, error)
 }
 
 // ReviseFunc reopens a published round for correction in the caller's
-// transaction: results.ReviseTx.
+// transaction: results.ReviseTx (a test may watch or fail it).
 type ReviseFunc func(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, contestID, roundID int64, reason string) error
 
 // Service holds objections.
@@ -37,7 +37,7 @@ type Service struct {
 	blobs blob.Store
 	box   *sealed.Box
 	// Publications and Revise are the results room's functions this room
-	// calls; New sets Publications to a reader of the publications table.
+	// calls: New sets them to results' own.
 	Publications Publications
 	Revise       ReviseFunc
 	Log          *slog.Logger
@@ -46,7 +46,7 @@ type Service struct {
 // New returns the service on db, storing files in blobs and sealing ID
 // numbers with box.
 func New(db *contest.DB, blobs blob.Store, box *sealed.Box) *Service {
-	return &Service{db: db, blobs: blobs, box: box, Publications: tablePublications{}, Log: slog.Default()}
+	return &Service{db: db, blobs: blobs, box: box, Publications: results.New(db), Revise: results.ReviseTx, Log: slog.Default()}
 }
 
 func (s *Service) now() time.Time { return s.db.NowUTC() }

@@ -11,11 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"podium/contest"
 	"podium/contest/access"
-	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/contest/judging"
@@ -40,6 +37,7 @@ type world struct {
 	colleague access.Account // a second organizer of the contest
 	contest   contest.Contest
 	codes     []string // blind codes, by score
+	ids       []int64  // entry ids, by score
 	titles    []string
 	periodEnd time.Time
 }
@@ -64,7 +62,6 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.obj = objections.New(s.DB, blobs, box)
-	w.obj.Revise = reviseTx
 	w.org = contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
 	w.other = contesttest.Account(t, s, access.RoleOrganizer, "other@example.com")
 	w.colleague = contesttest.Account(t, s, access.RoleOrganizer, "colleague@example.com")
@@ -125,7 +122,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	list, _ := s.Assignments(ctx, w.contest.ID, "prelim")
-	codeOf := map[string]string{}
+	codeOf, idOf := map[string]string{}, map[string]int64{}
 	for _, a := range list {
 		inv, err := s.InviteExpert(ctx, w.org.ID, w.contest.ID, a.ExpertID)
 		if err != nil {
@@ -137,7 +134,7 @@ func newWorld(t *testing.T) *world {
 		if _, err := s.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, in, key, []byte(key)); err != nil {
 			t.Fatal(err)
 		}
-		codeOf[a.EntryTitle] = a.BlindCode
+		codeOf[a.EntryTitle], idOf[a.EntryTitle] = a.BlindCode, a.EntryID
 	}
 	if err := s.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
 		t.Fatal(err)
@@ -149,68 +146,12 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	for _, e := range worldEntries {
-		w.codes, w.titles = append(w.codes, codeOf[e.title]), append(w.titles, e.title)
+		w.codes, w.ids, w.titles = append(w.codes, codeOf[e.title]), append(w.ids, idOf[e.title]), append(w.titles, e.title)
 	}
-	w.periodEnd = clock.T.Add(7 * 24 * time.Hour)
-	w.ensurePublication(t)
+	if err := s.DB.Get(&w.periodEnd, `SELECT period_ends_at FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
 	return w
-}
-
-// ensurePublication records the round's publication (version 1) as
-// migration 00014 keeps it, when publishing did not already.
-func (w *world) ensurePublication(t *testing.T) {
-	t.Helper()
-	var n int
-	if err := w.s.DB.Get(&n, `SELECT count(*) FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
-		t.Fatal(err)
-	}
-	if n > 0 {
-		if _, err := w.s.DB.Exec(`SELECT 1`); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	tx := w.s.DB.MustBegin()
-	defer tx.Rollback()
-	var pubID int64
-	if err := tx.Get(&pubID, `
-		INSERT INTO publications (contest_id, round_id, version, published_at, published_by, period_ends_at, audit_seq, tree_size, tree_root, signed_head)
-		SELECT r.contest_id, r.id, 1, $3, $4, $5, l.seq, l.seq, decode(repeat('00', 32), 'hex'), 'test head'
-		FROM rounds r, LATERAL (SELECT seq FROM audit_log WHERE contest_id = r.contest_id AND action = 'results.published' ORDER BY seq DESC LIMIT 1) l
-		WHERE r.contest_id = $1 AND r.key = $2 RETURNING id`,
-		w.contest.ID, "prelim", w.clock.T, w.org.ID, w.periodEnd); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`
-		INSERT INTO publication_results (publication_id, entry_id, code, title, organization, track, grp, score, rank, advanced, award_level)
-		SELECT $1, res.entry_id, b.code, e.title, coalesce(o.name, ''), t.key, g.key, res.score, res.rank, res.advanced, coalesce(res.award_level, '')
-		FROM results res JOIN rounds r ON r.id = res.round_id JOIN entries e ON e.id = res.entry_id
-		JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
-		LEFT JOIN organizations o ON o.id = e.organization_id
-		JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
-		WHERE r.contest_id = $2 AND r.key = 'prelim'`, pubID, w.contest.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// reviseTx stands in for results.ReviseTx until it is on main: what the
-// contract says it does.
-func reviseTx(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, contestID, roundID int64, reason string) error {
-	if _, err := tx.ExecContext(ctx, `SET LOCAL podium.revising = 'on'`); err != nil {
-		return err
-	}
-	var key string
-	if err := tx.GetContext(ctx, &key, `UPDATE rounds SET state = 'closed' WHERE id = $1 AND state = 'published' RETURNING key`, roundID); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE publications SET revised_at = $2 WHERE id = (
-		SELECT id FROM publications WHERE round_id = $1 ORDER BY version DESC LIMIT 1)`, roundID, now); err != nil {
-		return err
-	}
-	return audit.Append(ctx, tx, now, &contestID, &actorID, audit.ResultsRevised, key, map[string]any{"reason": reason})
 }
 
 // counts are the rows and blobs objections left.
@@ -267,7 +208,7 @@ const (
 
 // person is a good filing from a person about the second entry.
 func (w *world) person() objections.Filing {
-	return objections.Filing{Round: "prelim", Entry: w.codes[1], Kind: objections.Person, Name: " 王 小明 ",
+	return objections.Filing{Round: "prelim", EntryID: w.ids[1], Kind: objections.Person, Name: " 王 小明 ",
 		IDType: objections.IDResident, IDNumber: "11010519491231002x", Phone: "138 0013 8000", Email: "Wang@Example.com",
 		Grounds: "该项目的核心专利归属存在争议。", Evidence: []objections.Upload{upload("证据.pdf", pdfFile()), upload("照片.png", pngFile())}}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest"
-	"podium/contest/audit"
 	"podium/contest/judging"
 	"podium/fault"
 	"podium/scoring"
@@ -94,17 +93,28 @@ func (s *Service) RoundPublished(ctx context.Context, contestID int64, roundKey 
 	return r.State == contest.RoundPublished, err
 }
 
-// PublishResults makes a closed round's confirmed results public and final
-// (公示): every result gets its publication time, the round becomes published,
-// and the audit log records every result, all in one transaction. It refuses
+// PublishResults publishes a round with the default publicity period (see Publish).
+func (s *Service) PublishResults(ctx context.Context, actorID, contestID int64, roundKey string) ([]RoundResult, error) {
+	published, _, err := s.Publish(ctx, actorID, contestID, roundKey, PublishOptions{})
+	return published, err
+}
+
+// Publish makes a closed round's confirmed results public (公示) as the next
+// version of its publication: every result gets its publication time, the
+// round becomes published, the version's snapshot and the audit record of
+// every result (with the sheets behind it) are written, and the transparency
+// log's head over the contest's audit records is signed and recorded, all in
+// one transaction. The publicity period runs until opts says. It refuses
 // unless the recorded results are exactly the round's current ranking — so the
 // organizers confirm advancement or awards first, and again after any change —
 // while a reopened sheet waits for its judge, and while an entry of the round
 // is short of reviews or not scored without the organizers' decision (the
-// refusal names them by code and title). Afterwards nothing can change
-// the round's ranking (see migrations/00007_published_results.sql).
-func (s *Service) PublishResults(ctx context.Context, actorID, contestID int64, roundKey string) ([]RoundResult, error) {
+// refusal names them by code and title). Afterwards nothing can change the
+// round's ranking (see migrations/00007_published_results.sql) unless an
+// objection is upheld (ReviseTx).
+func (s *Service) Publish(ctx context.Context, actorID, contestID int64, roundKey string, opts PublishOptions) ([]RoundResult, Publication, error) {
 	var published []RoundResult
+	var pub Publication
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		roundID, err := lockClosedRound(ctx, tx, contestID, roundKey)
 		if err != nil {
@@ -136,7 +146,7 @@ func (s *Service) PublishResults(ctx context.Context, actorID, contestID int64, 
 		if err := resultsMatchRanking(ctx, tx, roundID, rk); err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.now().Truncate(time.Microsecond)
 		if _, err := tx.ExecContext(ctx, `UPDATE results SET published_at = $2 WHERE round_id = $1`, roundID, now); err != nil {
 			return err
 		}
@@ -146,9 +156,10 @@ func (s *Service) PublishResults(ctx context.Context, actorID, contestID int64, 
 		if err := tx.SelectContext(ctx, &published, roundResultsSQL, roundID); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.ResultsPublished, roundKey, publicationRecord(published, now))
+		pub, err = s.recordPublication(ctx, tx, actorID, contestID, roundID, roundKey, now, opts)
+		return err
 	})
-	return published, err
+	return published, pub, err
 }
 
 // lockClosedRound locks a round that may be published: closed, with no reopened sheet pending.
@@ -271,58 +282,79 @@ func dropUnranked(ctx context.Context, tx *sqlx.Tx, roundID int64, rk scoring.Ra
 	return err
 }
 
-// publicationRecord is the audit payload of a publication: every result as published.
-func publicationRecord(results []RoundResult, at time.Time) map[string]any {
-	rows := make([]map[string]any, len(results))
-	for i, r := range results {
-		rows[i] = map[string]any{"entry": r.Code, "rank": r.Rank, "score": r.Score, "advanced": r.Advanced, "award": r.AwardLevel}
-	}
-	return map[string]any{"published_at": at.UTC(), "results": rows}
-}
-
-// PublishedRound is a round's published results as the public sees them.
+// PublishedRound is a round's published results as the public sees them:
+// the current version, where it stands, and every version with what it
+// changed.
 type PublishedRound struct {
-	Key         string        `db:"key"`
-	NameZh      string        `db:"name_zh"`
-	NameEn      string        `db:"name_en"`
-	PublishedAt time.Time     `db:"published_at"`
-	Results     []RoundResult `db:"-"`
-	// The publication's record in the contest's audit log: anyone holding an
-	// export of the log can check that these results are the ones recorded.
-	AuditSeq  int64  `db:"audit_seq"`
-	AuditHash []byte `db:"audit_hash"`
+	Key     string         `json:"round"`
+	NameZh  string         `json:"name_zh"`
+	NameEn  string         `json:"name_en"`
+	State   PublicityState `json:"state"`
+	Current Publication    `json:"current"`
+	// Versions are every version, oldest first, each with its changes
+	// against the one before (none for the first).
+	Versions []PublishedVersion `json:"versions"`
 }
 
-// PublishedResults are the contest's published rounds, in round order, with
-// their fixed results. A contest with nothing published is not found, so the
-// public sees nothing of it.
+// PublishedVersion is one version in a round's history.
+type PublishedVersion struct {
+	Version      int        `json:"version"`
+	PublishedAt  time.Time  `json:"published_at"`
+	PeriodEndsAt time.Time  `json:"period_ends_at"`
+	Reason       string     `json:"reason,omitempty"`
+	RevisedAt    *time.Time `json:"revised_at,omitempty"`
+	FinalAt      *time.Time `json:"final_at,omitempty"`
+	TreeSize     int64      `json:"tree_size"`
+	TreeRoot     []byte     `json:"tree_root"`
+	Changes      []Change   `json:"changes"`
+}
+
+// PublishedResults are the contest's published rounds, in round order, each
+// with its current version and history; empty before anything is published.
+// Publications whose period has ended are settled first (SettleFinality), so
+// that what the public reads is where the results stand now.
 func (s *Service) PublishedResults(ctx context.Context, contestID int64) ([]PublishedRound, error) {
-	var rounds []struct {
-		ID int64 `db:"id"`
-		PublishedRound
-	}
-	if err := s.db.SelectContext(ctx, &rounds, `
-		SELECT r.id, r.key, r.name_zh, r.name_en, max(res.published_at) AS published_at,
-		       coalesce(l.seq, 0) AS audit_seq, l.hash AS audit_hash
-		FROM rounds r JOIN results res ON res.round_id = r.id
-		LEFT JOIN LATERAL (
-			SELECT seq, hash FROM audit_log
-			WHERE contest_id = r.contest_id AND action = $2 AND subject = r.key
-			ORDER BY seq DESC LIMIT 1) l ON true
-		WHERE r.contest_id = $1 AND r.state = 'published' AND res.published_at IS NOT NULL
-		GROUP BY r.id, l.seq, l.hash ORDER BY r.position`, contestID, audit.ResultsPublished); err != nil {
+	if _, err := s.SettleFinality(ctx, contestID); err != nil {
 		return nil, err
 	}
-	if len(rounds) == 0 {
-		return nil, fault.NotFound("err.results.not_published")
+	var rounds []struct {
+		Key    string `db:"key"`
+		NameZh string `db:"name_zh"`
+		NameEn string `db:"name_en"`
 	}
-	out := make([]PublishedRound, len(rounds))
-	for i, r := range rounds {
-		out[i] = r.PublishedRound
-		out[i].PublishedAt = r.PublishedAt.UTC()
-		if err := s.db.SelectContext(ctx, &out[i].Results, roundResultsSQL, r.ID); err != nil {
+	if err := s.db.SelectContext(ctx, &rounds, `
+		SELECT r.key, r.name_zh, r.name_en FROM rounds r
+		WHERE r.contest_id = $1 AND EXISTS (SELECT 1 FROM publications p WHERE p.round_id = r.id)
+		ORDER BY r.position`, contestID); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]PublishedRound, 0, len(rounds))
+	for _, r := range rounds {
+		var versions []Publication
+		if err := s.db.SelectContext(ctx, &versions, publicationSQL+`
+			WHERE p.contest_id = $1 AND r.key = $2 ORDER BY p.version`, contestID, r.Key); err != nil {
 			return nil, err
 		}
+		pr := PublishedRound{Key: r.Key, NameZh: r.NameZh, NameEn: r.NameEn}
+		var before []PublishedResult
+		for i := range versions {
+			v := &versions[i]
+			if err := loadPublication(ctx, s.db, v); err != nil {
+				return nil, err
+			}
+			pv := PublishedVersion{Version: v.Version, PublishedAt: v.PublishedAt, PeriodEndsAt: v.PeriodEndsAt,
+				Reason: v.Reason, RevisedAt: v.RevisedAt, FinalAt: v.FinalAt, TreeSize: v.TreeSize, TreeRoot: v.TreeRoot,
+				Changes: []Change{}}
+			if i > 0 {
+				pv.Changes = Diff(before, v.Results)
+			}
+			before = v.Results
+			pr.Versions = append(pr.Versions, pv)
+		}
+		pr.Current = versions[len(versions)-1]
+		pr.State = pr.Current.State(now)
+		out = append(out, pr)
 	}
 	return out, nil
 }
