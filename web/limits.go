@@ -41,7 +41,7 @@ func (s *Server) limitRequest() gin.HandlerFunc {
 			return
 		}
 		limit := int64(maxBody)
-		if objectionFilingPath(r.URL.Path) { // evidence files
+		if objectionUploadPath(r.URL.Path) { // evidence and investigation files
 			limit = maxObjectionBody
 		}
 		if r.ContentLength > limit {

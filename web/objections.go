@@ -23,16 +23,19 @@ import (
 // parses, calls and replies. Abuse resistance is the transport's: a per-IP
 // limit, a honeypot field, a bounded body.
 
-// maxObjectionBody bounds a filing's request: five pieces of evidence and a
-// letter of objections.MaxFileSize each, with the form around them (base64
-// in JSON makes files a third larger: the API takes less in all).
-const maxObjectionBody = (objections.MaxEvidence+1)*objections.MaxFileSize + 1<<20
+// maxObjectionBody bounds a request that carries an objection's files: five
+// pieces of evidence and a letter of objections.MaxFileSize each (or a note's
+// five files), in base64 for the JSON API, with the form around them.
+const maxObjectionBody = (objections.MaxEvidence+1)*objections.MaxFileSize*4/3 + 1<<20
 
-// objectionFilingPath reports whether a request files an objection, whose
-// body may be larger than maxBody.
-func objectionFilingPath(p string) bool {
-	return strings.HasSuffix(p, "/objections") &&
+// objectionUploadPath reports whether a request may carry an objection's
+// files (a filing, an investigation note), whose body may be larger than maxBody.
+func objectionUploadPath(p string) bool {
+	filing := strings.HasSuffix(p, "/objections") &&
 		(strings.HasPrefix(p, "/results/") || strings.HasPrefix(p, "/api/v1/public/results/"))
+	note := strings.HasSuffix(p, "/notes") && strings.Contains(p, "/objections/") &&
+		(strings.HasPrefix(p, "/organizer/contests/") || strings.HasPrefix(p, "/api/v1/contests/"))
+	return filing || note
 }
 
 // honeypotField is a field people never see (hidden by CSS and from screen

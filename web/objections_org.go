@@ -249,7 +249,7 @@ func (s *Server) apiObjectionNote(c *gin.Context) {
 		Body  string    `json:"body"`
 		Files []apiFile `json:"files"`
 	}
-	if err := s.bindJSONUpTo(c, &in, (objections.MaxNoteFiles*objections.MaxFileSize)*4/3+1<<20); err != nil {
+	if err := s.bindJSONUpTo(c, &in, maxObjectionBody); err != nil {
 		s.fail(c, err)
 		return
 	}

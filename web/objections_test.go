@@ -11,6 +11,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +100,21 @@ func goodObjection(entry string) url.Values {
 		"id_number": {objectorID}, "phone": {"13800138000"}, "email": {"wang@example.com"}, "grounds": {"该项目评分存在明显错误。"}}
 }
 
+// blobCount is the number of files in the blob store.
+func (h *harness) blobCount(t *testing.T) int {
+	t.Helper()
+	n := 0
+	if err := filepath.WalkDir(h.blobDir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			n++
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func (h *harness) objectionRows(t *testing.T) (objections, files int) {
 	t.Helper()
 	if err := h.store.DB.Get(&objections, `SELECT count(*) FROM objections`); err != nil {
@@ -159,8 +176,8 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	if res := cl.multipartForm(post, robot, nil); res.status != http.StatusUnprocessableEntity {
 		t.Errorf("honeypot: %d", res.status)
 	}
-	if n, f := h.objectionRows(t); n != 0 || f != 0 {
-		t.Fatalf("refused filings wrote %d objections, %d files", n, f)
+	if n, f := h.objectionRows(t); n != 0 || f != 0 || h.blobCount(t) != 0 {
+		t.Fatalf("refused filings wrote %d objections, %d files, %d blobs", n, f, h.blobCount(t))
 	}
 
 	res = cl.multipartForm(post, goodObjection(entry), map[string]map[string][]byte{"evidence": {"证据.pdf": testPDF(), "照片.png": testPNG()}})
@@ -181,8 +198,8 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 			}
 		}
 	}
-	if n, f := h.objectionRows(t); n != 1 || f != 2 {
-		t.Errorf("after filing: %d objections, %d files", n, f)
+	if n, f := h.objectionRows(t); n != 1 || f != 2 || h.blobCount(t) != 2 {
+		t.Errorf("after filing: %d objections, %d files, %d blobs (a PDF's judge copy is not kept)", n, f, h.blobCount(t))
 	}
 
 	// After the period: said plainly, no form; a late post is refused.
