@@ -384,3 +384,41 @@ func TestReferencesAndIDNumbers(t *testing.T) {
 		}
 	}
 }
+
+// After an upheld objection the organizers publish the round again: the next
+// version takes objections of its own, which name it, while the first
+// objection keeps naming the version it was about.
+func TestObjectionsFollowTheCurrentVersion(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	id := w.contest.ID
+	if _, err := w.obj.File(ctx, id, w.person()); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := w.obj.List(ctx, id, "")
+	if err := w.obj.Decide(ctx, w.org.ID, id, list[0].ID, objections.Decision{Outcome: objections.Upheld, Reply: "更正数据后重新公示。", Remedy: objections.Correct}); err != nil {
+		t.Fatal(err)
+	}
+	// Under revision the round has no open period of a new version yet; the
+	// first version's period still runs, so objections to it are still taken.
+	ops, err := w.obj.Openings(ctx, id)
+	if err != nil || len(ops) != 1 || ops[0].Version != 1 {
+		t.Fatalf("openings under revision: %+v %v", ops, err)
+	}
+	w.clock.Advance(time.Hour)
+	if _, _, err := w.s.Publish(ctx, w.org.ID, id, "prelim", results.PublishOptions{PeriodDays: 5, Reason: "异议成立：更正数据"}); err != nil {
+		t.Fatal(err)
+	}
+	ops, err = w.obj.Openings(ctx, id)
+	if err != nil || len(ops) != 1 || ops[0].Version != 2 || !ops[0].Open || len(ops[0].Entries) != 3 {
+		t.Fatalf("openings after version 2: %+v %v", ops, err)
+	}
+	if _, err := w.obj.File(ctx, id, w.person()); err != nil {
+		t.Fatal(err)
+	}
+	list, _ = w.obj.List(ctx, id, "")
+	if len(list) != 2 || list[0].Version != 2 || list[1].Version != 1 || list[1].State != objections.Upheld {
+		t.Errorf("objections by version: %+v", list)
+	}
+}
