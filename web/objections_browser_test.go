@@ -153,5 +153,8 @@ func TestBrowserObjectionFromPhone(t *testing.T) {
 		chromedp.Click(`input[name=kind][value=organization]`),
 		chromedp.WaitVisible(`input[name=letter]`),
 	}, "objection-phone-failure.png")
+	if v, err := chromedp.Run(phone, chromedp.Value(`select[name=id_type]`)); err != nil || v != "uscc" {
+		t.Errorf("choosing an organization selects %q as the ID type (%v)", v, err)
+	}
 	saveFullScreenshot(t, phone, "objection-phone-form-en-organization.png")
 }
