@@ -144,7 +144,7 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 		!strings.Contains(page.body, "智能巡检机器人") || !strings.Contains(page.body, w.periodEnd.In(shanghai(t)).Format("2006-01-02 15:04")) {
 		t.Fatalf("form: %d %.3000s", page.status, page.body)
 	}
-	if bySlug := cl.get("/results/results/objections/new"); bySlug.status != 200 || !strings.Contains(bySlug.body, "objection-form") {
+	if bySlug := cl.get("/results/results/objections/new"); bySlug.status != 200 || !strings.Contains(bySlug.body, `class="objection-form"`) {
 		t.Errorf("form by slug: %d", bySlug.status)
 	}
 
@@ -205,7 +205,7 @@ func TestObjectionFormFilesAndShowsTheReference(t *testing.T) {
 	// After the period: said plainly, no form; a late post is refused.
 	h.clock.T = w.periodEnd.Add(time.Minute)
 	late := cl.get(form)
-	if late.status != 200 || !strings.Contains(late.body, `id="period-over"`) || strings.Contains(late.body, "objection-form") {
+	if late.status != 200 || !strings.Contains(late.body, `id="period-over"`) || strings.Contains(late.body, `class="objection-form"`) {
 		t.Errorf("after the period: %d %.2000s", late.status, late.body)
 	}
 	if res := cl.multipartForm(post, goodObjection(entry), nil); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "公示期已结束") {
