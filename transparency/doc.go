@@ -26,6 +26,9 @@
 //
 // Verify(receipt, earlier...) runs five checks, named CheckSignature,
 // CheckInclusion, CheckResult, CheckHistory and CheckEarlier, each with an
-// English sentence saying what holds or what failed. The browser verifier
-// (web/static/receipt-verify.js) runs the same checks under the same names.
+// English sentence saying what holds or what failed. VerifyPublished adds a
+// sixth, CheckPublished: the receipt against the contest's PublishedHeads
+// (the public heads API's answer; the lead's handler can reply with that
+// type). The browser verifier (web/static/receipt-verify.js) runs the same
+// checks under the same names.
 package transparency

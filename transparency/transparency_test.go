@@ -302,3 +302,79 @@ func TestBuildReceiptRefusesForeignHeads(t *testing.T) {
 		t.Error("an earlier head larger than the head was accepted")
 	}
 }
+
+func TestVerifyProofShapes(t *testing.T) {
+	cases, err := transparencytest.ProofShapes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		rep := transparency.Verify(c.Receipt, c.Earlier...)
+		var got []string
+		for _, ch := range rep.Checks {
+			if !ch.OK {
+				got = append(got, ch.Name)
+			}
+		}
+		if !slices.Equal(got, c.Fails) {
+			t.Errorf("%s: failed %v, want %v\n%s", c.Name, got, c.Fails, report(rep))
+		}
+	}
+}
+
+// Junk never panics and never verifies: each check says what it could not do.
+func TestVerifyJunk(t *testing.T) {
+	w, err := transparencytest.NewWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range w.Junk() {
+		rep := transparency.Verify(c.Receipt, c.Earlier...)
+		if rep.OK || len(rep.Checks) != 5 {
+			t.Errorf("%s verifies:\n%s", c.Name, report(rep))
+		}
+		for _, ch := range rep.Checks {
+			if ch.Detail == "" {
+				t.Errorf("%s: check %s says nothing", c.Name, ch.Name)
+			}
+		}
+	}
+}
+
+func TestVerifyPublished(t *testing.T) {
+	w, err := transparencytest.NewWorld()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := w.Published()
+	want := map[string]string{ // "" holds; otherwise what the failure says
+		"intact":                     "",
+		"intact-first":               "",
+		"changed-mark":               "", // the head is the published one: inclusion catches the mark
+		"rewritten-history":          "History rewritten: the contest published a head of 10 records with another root.",
+		"rewritten-history-resigned": "History rewritten: the contest published a head of 6 records with another root. History rewritten: the contest published a head of 10 records with another root.",
+		"foreign-key":                "The contest publishes the key " + w.Verifier,
+		"reordered-log":              "History rewritten: the contest published a head of 6 records with another root.",
+	}
+	for _, c := range w.Cases() {
+		says, ok := want[c.Name]
+		if !ok {
+			continue
+		}
+		got := transparency.VerifyPublished(c.Receipt, pub)
+		if got.Name != transparency.CheckPublished || got.OK != (says == "") || !strings.Contains(got.Detail, says) {
+			t.Errorf("%s: %+v, want %q", c.Name, got, says)
+		}
+	}
+	r := w.Receipt2
+	only1 := pub
+	only1.Heads = only1.Heads[:1]
+	if got := transparency.VerifyPublished(r, only1); got.OK || !strings.Contains(got.Detail, "not among the heads the contest published") {
+		t.Errorf("an unpublished head: %+v", got)
+	}
+	other := pub
+	other.Contest = "autumn-2026"
+	if got := transparency.VerifyPublished(r, other); got.OK || !strings.Contains(got.Detail, "for the contest spring-2026, not autumn-2026") {
+		t.Errorf("another contest: %+v", got)
+	}
+}

@@ -290,7 +290,7 @@ func (v *verification) history() Check {
 		return check(CheckHistory, problems, "This receipt lists no earlier published head: this is the contest's first publication.")
 	}
 	return check(CheckHistory, problems, fmt.Sprintf(
-		"This head extends all %d earlier published heads: nothing recorded before them was changed, removed or reordered.",
+		"This head extends every earlier published head (%d in all): nothing recorded before them was changed, removed or reordered.",
 		len(r.EarlierHeads)))
 }
 
@@ -375,5 +375,5 @@ func (v *verification) earlier(list []Receipt) Check {
 		}
 	}
 	return check(CheckEarlier, problems, fmt.Sprintf(
-		"This head extends the heads of all %d earlier receipts given: the published history was not rewritten between them.", len(list)))
+		"This head extends the head of every earlier receipt given (%d in all): the published history was not rewritten between them.", len(list)))
 }

@@ -202,6 +202,8 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/live/contests/:contest/rooms/:room/board": {404, 404, 404, 404, 404},
 	"GET /organizer/contests/:contest/live/rooms/:room/ws": {303, 403, 403, 404, 404},
 	"GET /judge/live/rooms/:room/ws":                       {303, 403, 404, 403, 403}, // not seated there
+	// Verifiable receipts (transparency): anyone checks a receipt, published or not.
+	"GET /results/:contest/verify": {200, 200, 200, 200, 200},
 
 	// Objections (异议): the public form and state by reference (the matrix's
 	// contest has published nothing; :reference and :objection name none).

@@ -79,6 +79,8 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/live/rooms/:room/reopen", ContestOrganizer, s.consoleReopenSubmit},
 		{http.MethodGet, "/results/:contest", Public, s.publicResultsPage},
 		{http.MethodGet, "/entrant/entries/:entry/result", Entrant, s.entrantResultPage},
+		// Verifiable receipts (transparency)
+		{http.MethodGet, "/results/:contest/verify", Public, s.verifyPage},
 		{http.MethodGet, "/live/:contest", Public, s.liveIndexPage},
 		{http.MethodGet, "/live/:contest/rooms/:room", Public, s.liveScreenPage},
 		{http.MethodGet, "/live/:contest/rooms/:room/phone", Public, s.livePhonePage},

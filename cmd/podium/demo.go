@@ -52,10 +52,15 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	if err != nil {
 		return "", err
 	}
+	if _, err := seedDemoPublished(ctx, dom, organizer.ID); err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Organizer:  %s / %s\n", demoOrganizerEmail, demoPassword)
 	fmt.Fprintf(&b, "Entrant:    %s / %s\n", demoEntrantEmail, demoPassword)
 	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days)\n", baseURL, inv.Token, demoJudge.Name)
+	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
+		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
 	return b.String(), nil
 }
 

@@ -9,6 +9,7 @@
 //	podium score                       recompute a ranking from exported score sheets
 //	podium assign                      assign experts to entries from CSV files
 //	podium draw                        recompute a live final's pitch order from its seed
+//	podium verify-receipt              check an entrant's results receipt
 package main
 
 import (
@@ -48,6 +49,7 @@ commands:
   score                     recompute a ranking from exported score sheets
   assign                    assign experts to entries from CSV files
   draw                      recompute a live final's pitch order from its seed
+  verify-receipt            check an entrant's results receipt
 
 Run 'podium <command> -h' for the flags of a command.
 `
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAssign(args[1:], stdout, stderr)
 	case "draw":
 		return runDraw(args[1:], stdout, stderr)
+	case "verify-receipt":
+		return runVerifyReceipt(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"podium/contest/results"
+	"podium/transparency"
 	"slices"
 	"strings"
 	"testing"
@@ -184,9 +186,11 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		tokens = append(tokens, token)
 	}
 	list, err := storesOf(m).ContestsOrganizedBy(context.Background(), 1)
-	if err != nil || len(list) != 1 || list[0].Slug != demoSlug {
-		t.Errorf("demo contests %v %v", list, err)
+	if err != nil || len(list) != 2 || list[1].Slug != demoSlug || list[0].Slug != demoPublishedSlug {
+		t.Fatalf("demo contests %v %v", list, err)
 	}
+	checkDemoPublished(t, m, list[0].ID)
+	list = list[1:]
 	if _, err := storesOf(m).Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
 		t.Errorf("demo entrant cannot log in: %v", err)
 	}
@@ -211,6 +215,29 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	checkDemoLiveSeed(t, m)
 }
 
+// checkDemoPublished: last year's contest has its final published once, in
+// its publicity period, with seven results and a receipt that verifies.
+func checkDemoPublished(t *testing.T, m *Main, contestID int64) {
+	t.Helper()
+	ctx := context.Background()
+	rounds, err := m.Results.PublishedResults(ctx, contestID)
+	if err != nil || len(rounds) != 1 || len(rounds[0].Versions) != 1 || rounds[0].State != results.StatePublicity ||
+		len(rounds[0].Current.Results) != len(demoLiveEntrants) {
+		t.Fatalf("demo publication %+v %v", rounds, err)
+	}
+	top := rounds[0].Current.Results[0]
+	if top.AwardLevel != "first" {
+		t.Errorf("demo results %+v", rounds[0].Current.Results)
+	}
+	rc, err := m.Results.Receipt(ctx, contestID, top.EntryID, demoPublishedRound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := transparency.Verify(rc); !rep.OK || len(rc.Records) != 1+len(demoPublishedExperts) {
+		t.Errorf("demo receipt %+v", rep)
+	}
+}
+
 // checkDemoLiveSeed seeds the demo's live final twice: one contest, one room
 // of six judges and seven pitches, ready for its draw.
 func checkDemoLiveSeed(t *testing.T, m *Main) {
@@ -232,7 +259,7 @@ func checkDemoLiveSeed(t *testing.T, m *Main) {
 		t.Errorf("demo live finals %+v", seeded)
 	}
 	list, err := storesOf(m).ContestsOrganizedBy(ctx, organizer.ID)
-	if err != nil || len(list) != 2 {
+	if err != nil || len(list) != 3 {
 		t.Errorf("demo contests with the live final %d %v", len(list), err)
 	}
 	room, err := m.Live.Room(ctx, seeded[0].ContestID, seeded[0].RoomID)

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"github.com/jmoiron/sqlx"
@@ -105,11 +106,17 @@ func (s *Service) ConfirmAwards(ctx context.Context, actorID, contestID int64, r
 			if l, ok := given[res.Entry]; ok {
 				level = &l
 			}
+			// The explanation goes with the score: the entrant reads it once published.
+			explanation, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO results (round_id, entry_id, score, rank, award_level)
-				SELECT $1, b.entry_id, $3, $4, $5 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
-				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank, award_level = EXCLUDED.award_level`,
-				roundID, res.Entry, res.Score, res.Rank, level); err != nil {
+				INSERT INTO results (round_id, entry_id, score, rank, award_level, explanation)
+				SELECT $1, b.entry_id, $3, $4, $5, $6 FROM blind_codes b WHERE b.round_id = $1 AND b.code = $2
+				ON CONFLICT (round_id, entry_id) DO UPDATE SET score = EXCLUDED.score, rank = EXCLUDED.rank,
+				    award_level = EXCLUDED.award_level, explanation = EXCLUDED.explanation`,
+				roundID, res.Entry, res.Score, res.Rank, level, explanation); err != nil {
 				return err
 			}
 		}

@@ -332,3 +332,111 @@ func flipSignature(signed string) string {
 	}
 	return signed[:i] + string(c) + signed[i+1:]
 }
+
+// ProofShapes returns receipts whose proofs take every shape a small log
+// has: 44 sheets of the entry at leaves 1…44 (an inclusion proof at each
+// index), the publication at 45, then other records up to 70; heads of
+// sizes 45, 48, 64, 65 and 70, each listing an earlier head of every size
+// from 1 to its own (a consistency proof from each). Two more are
+// tampered: one hash changed in a consistency proof, and in an inclusion
+// proof.
+func ProofShapes() ([]Case, error) {
+	signer, verifier, err := transparency.NewKeys("podium-" + Slug)
+	if err != nil {
+		return nil, err
+	}
+	var leaves []transparency.Leaf
+	var sheets []int64
+	for seq := int64(1); seq <= 44; seq++ {
+		leaves = append(leaves, sheet(seq, "2026-04-20T09:00:00Z", 10+seq%5, 100+seq, Code, 7,
+			map[string]int64{"innovation": 2000 + seq, "market": 3000}))
+		sheets = append(sheets, seq)
+	}
+	leaves = append(leaves, publication(45, "2026-05-01T10:00:00Z", 1, []transparency.PublicationResult{
+		{Entry: Code, Rank: 1, Score: 5022, Advanced: true, Sheets: sheets},
+	}))
+	for seq := int64(46); seq <= 70; seq++ {
+		leaves = append(leaves, other(seq, "2026-05-02T10:00:00Z", "contest.updated", Slug, map[string]int64{"n": seq}))
+	}
+	tree, err := transparency.NewTree(encode(leaves))
+	if err != nil {
+		return nil, err
+	}
+	var cases []Case
+	for _, size := range []int64{45, 48, 64, 65, 70} {
+		var earlier []string
+		for s := int64(1); s <= size; s++ {
+			earlier = append(earlier, sign(signer, tree, s))
+		}
+		r, err := transparency.BuildReceipt(tree, base(1, 5022, ""), verifier, sign(signer, tree, size), earlier, refs(45, sheets...))
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, Case{Name: fmt.Sprintf("shapes-%d", size), Receipt: r})
+	}
+	last := cases[len(cases)-1].Receipt
+	badTree := clone(last)
+	badTree.EarlierHeads[20].Consistency[1] = flipHash(badTree.EarlierHeads[20].Consistency[1])
+	badLeaf := clone(last)
+	badLeaf.Records[10].Proof[2] = flipHash(badLeaf.Records[10].Proof[2])
+	cases = append(cases,
+		Case{Name: "shapes-bad-consistency", Receipt: badTree, Fails: []string{transparency.CheckHistory}},
+		Case{Name: "shapes-bad-inclusion", Receipt: badLeaf, Fails: []string{transparency.CheckInclusion}})
+	return cases, nil
+}
+
+// flipHash changes one bit of a base64 hash.
+func flipHash(s string) string {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	b[7] ^= 1
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Junk returns malformed receipts (receipt 2 spoiled in odd ways, checked
+// with receipt 1 and an empty receipt as earlier ones). Their Fails are not
+// set: Verify must fail some check, and the page must agree with it.
+func (w *World) Junk() []Case {
+	spoils := []struct {
+		name  string
+		spoil func(r *transparency.Receipt)
+	}{
+		{"junk-zero", func(r *transparency.Receipt) { *r = transparency.Receipt{} }},
+		{"junk-no-records", func(r *transparency.Receipt) { r.Records = nil }},
+		{"junk-bad-root", func(r *transparency.Receipt) { r.Head.Root = "not base64!" }},
+		{"junk-bad-key", func(r *transparency.Receipt) { r.VerifierKey = "podium-spring-2026+zz+AA==" }},
+		{"junk-leaf-not-json", func(r *transparency.Receipt) { r.Records[1].Leaf = "{" }},
+		{"junk-proof-not-base64", func(r *transparency.Receipt) { r.Records[1].Proof = []string{"@@"} }},
+		{"junk-unknown-kind", func(r *transparency.Receipt) { r.Records[1].Kind = "vote" }},
+		{"junk-two-publications", func(r *transparency.Receipt) { r.Records[1].Kind = transparency.KindPublication }},
+		{"junk-negative-index", func(r *transparency.Receipt) { r.Records[1].Index = -5 }},
+		{"junk-bad-earlier-proof", func(r *transparency.Receipt) { r.EarlierHeads[0].Consistency = []string{"AAAA"} }},
+		{"junk-earlier-larger", func(r *transparency.Receipt) { r.EarlierHeads[0].Size = 99 }},
+		{"junk-no-payload", func(r *transparency.Receipt) {
+			l, _ := transparency.ParseLeaf([]byte(r.Records[0].Leaf))
+			l.Payload = nil
+			r.Records[0].Leaf = string(l.Encode())
+		}},
+		{"junk-other-round", func(r *transparency.Receipt) { r.Round.Key = "final" }},
+		{"junk-other-version", func(r *transparency.Receipt) { r.Round.Version = 1 }},
+		{"junk-other-slug", func(r *transparency.Receipt) { r.Contest.Slug = "autumn-2026" }},
+	}
+	var out []Case
+	for _, s := range spoils {
+		r := clone(w.Receipt2)
+		s.spoil(&r)
+		out = append(out, Case{Name: s.name, Receipt: r, Earlier: []transparency.Receipt{w.Receipt1, {}}})
+	}
+	return out
+}
+
+// Published is what the contest's public heads API says of the honest log:
+// its key and the heads of versions 1 and 2.
+func (w *World) Published() transparency.PublishedHeads {
+	return transparency.PublishedHeads{Contest: Slug, VerifierKey: w.Verifier, Heads: []transparency.PublishedHead{
+		{Round: "r1", Version: 1, Size: w.Receipt1.Head.Size, Root: w.Receipt1.Head.Root, Signed: w.Head1, PublishedAt: "2026-05-01T10:00:00Z"},
+		{Round: "r1", Version: 2, Size: w.Receipt2.Head.Size, Root: w.Receipt2.Head.Root, Signed: w.Head2, PublishedAt: "2026-05-05T10:00:00Z"},
+	}}
+}

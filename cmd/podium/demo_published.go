@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"podium/contest"
+	"podium/contest/access"
+	"podium/contest/entry"
+	"podium/contest/judging"
+	"podium/contest/results"
+	"podium/fault"
+	"podium/files/filecheck"
+)
+
+// The demo's published contest: last year's, whose final results are in
+// their publicity period (公示期), so that a newcomer sees the public results
+// page, files an objection, handles it as the organizer, and reads an
+// entrant's result with its receipt.
+const (
+	demoPublishedSlug  = "demo-2025"
+	demoPublishedRound = "final"
+	demoPublishedDays  = 7
+)
+
+// demoPublishedExperts is last year's panel: five, so that the trimmed mean
+// drops one highest and one lowest total of every entry.
+var demoPublishedExperts = []demoExpert{
+	{judging.ExpertInput{Name: "陈立新", Organization: "示范市科学技术协会", Title: "研究员", Email: "chen.lixin@demo.podium.local"}, 0.03},
+	{judging.ExpertInput{Name: "杨晓燕", Organization: "示范理工大学", Title: "教授", Email: "yang.xiaoyan@demo.podium.local"}, -0.02},
+	{judging.ExpertInput{Name: "赵国栋", Organization: "示范产业投资集团", Title: "合伙人", Email: "zhao.guodong@demo.podium.local"}, 0.05},
+	{judging.ExpertInput{Name: "孙雅琴", Organization: "示范市生产力促进中心", Title: "高级工程师", Email: "sun.yaqin@demo.podium.local"}, 0},
+	{judging.ExpertInput{Name: "钱伟", Organization: "示范大学经济管理学院", Title: "副教授", Email: "qian.wei@demo.podium.local"}, -0.04},
+}
+
+// demoPublishedSetup is last year's contest: one online final, prizes per group.
+func demoPublishedSetup(now time.Time) contest.Setup {
+	s := demoSetup(now)
+	s.Slug = demoPublishedSlug
+	s.NameZh, s.NameEn = "2025年示范市创新创业大赛", "2025 Demo City Innovation and Entrepreneurship Contest"
+	s.Description = "演示：上一届大赛，决赛成绩正在公示，公示期内可实名提出异议。"
+	s.Entry.RequiredUploads = []filecheck.Kind{}
+	final := s.Rounds[2]
+	final.Kind, final.NameZh, final.NameEn = contest.KindOnline, "决赛（网评）", "Final (online)"
+	final.ReviewsPerEntry, final.FinalWeight = len(demoPublishedExperts), 0
+	s.Rounds = []contest.Round{final}
+	s.Awards = []contest.AwardQuota{
+		{Group: "enterprise", Level: "first", Count: 1}, {Group: "enterprise", Level: "second", Count: 1},
+		{Group: "enterprise", Level: "third", Count: 2},
+		{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
+	}
+	return s
+}
+
+// seedDemoPublished creates and publishes last year's contest unless it
+// exists; it returns the contest's id.
+func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int64, error) {
+	id, err := dom.Contests.ContestIDBySlug(ctx, demoPublishedSlug)
+	if fault.ErrorCode(err) != fault.CodeNotFound {
+		return id, err
+	}
+	c, err := dom.Contests.CreateContest(ctx, organizerID, demoPublishedSetup(time.Now()))
+	if err != nil {
+		return 0, fmt.Errorf("create the published demo contest: %w", err)
+	}
+	quality := map[int64]float64{}
+	ids := make([]int64, 0, len(demoLiveEntrants))
+	for _, d := range demoLiveEntrants {
+		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
+		if err != nil {
+			return 0, err
+		}
+		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
+			return 0, fmt.Errorf("profile of %s: %w", d.email, err)
+		}
+		e, err := dom.Entries.CreateEntry(ctx, acct.ID, c.ID, entry.Input{Track: d.track, Group: d.group, Title: d.title,
+			Fields: entry.Fields{Summary: d.pitch, Stage: "revenue"}})
+		if err != nil {
+			return 0, fmt.Errorf("entry %s: %w", d.title, err)
+		}
+		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, e.ID, true); err != nil {
+			return 0, fmt.Errorf("submit %s: %w", d.title, err)
+		}
+		ids, quality[e.ID] = append(ids, e.ID), d.quality
+	}
+	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, c.ID, ids, true, ""); err != nil {
+		return 0, fmt.Errorf("accept entries: %w", err)
+	}
+	panel := make([]int64, len(demoPublishedExperts))
+	leniency := map[int64]float64{}
+	for i, d := range demoPublishedExperts {
+		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
+		if err != nil {
+			return 0, fmt.Errorf("expert %s: %w", d.Name, err)
+		}
+		panel[i], leniency[x.ID] = x.ID, d.leniency
+	}
+	if err := dom.Judging.SetPanel(ctx, organizerID, c.ID, demoPublishedRound, panel); err != nil {
+		return 0, fmt.Errorf("panel: %w", err)
+	}
+	run, err := dom.Judging.StartAssignment(ctx, organizerID, c.ID, demoPublishedRound, demoAssignmentSeed)
+	if err == nil {
+		_, err = dom.Judging.RunAssignment(ctx, organizerID, c.ID, demoPublishedRound, run.ID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("assign the panel: %w", err)
+	}
+	if err := dom.Judging.SetRoundState(ctx, organizerID, c.ID, demoPublishedRound, contest.RoundOpen); err != nil {
+		return 0, err
+	}
+	list, err := dom.Judging.Assignments(ctx, c.ID, demoPublishedRound)
+	if err != nil {
+		return 0, err
+	}
+	judges := map[int64]int64{} // expert → account
+	for _, a := range list {
+		if a.State != "active" {
+			continue
+		}
+		if _, ok := judges[a.ExpertID]; !ok {
+			inv, err := dom.Judging.InviteExpert(ctx, organizerID, c.ID, a.ExpertID)
+			if err != nil {
+				return 0, err
+			}
+			judges[a.ExpertID] = inv.AccountID
+		}
+		in := demoSheet(c.Rounds[0].Criteria, demoReview{quality: quality[a.EntryID]}, leniency[a.ExpertID], a)
+		if err := submitDemoSheet(ctx, dom, judges[a.ExpertID], a.ID, in); err != nil {
+			return 0, fmt.Errorf("sheet %d: %w", a.ID, err)
+		}
+	}
+	if err := dom.Judging.SetRoundState(ctx, organizerID, c.ID, demoPublishedRound, contest.RoundClosed); err != nil {
+		return 0, err
+	}
+	// Prizes as planned; an entry tied across a level boundary gets the better level.
+	plan, _, err := dom.Results.AwardPlan(ctx, c.ID, demoPublishedRound)
+	if err != nil {
+		return 0, err
+	}
+	chosen := map[string]string{}
+	for _, p := range plan {
+		for _, tie := range p.Ties {
+			k := 0
+			for j, level := range tie.Levels {
+				for n := 0; n < tie.Places[j] && k < len(tie.Entries); n++ {
+					chosen[tie.Entries[k]], k = level, k+1
+				}
+			}
+			for ; k < len(tie.Entries); k++ {
+				chosen[tie.Entries[k]] = "none"
+			}
+		}
+	}
+	if _, err := dom.Results.ConfirmAwards(ctx, organizerID, c.ID, demoPublishedRound, chosen); err != nil {
+		return 0, fmt.Errorf("confirm the demo awards: %w", err)
+	}
+	if _, _, err := dom.Results.Publish(ctx, organizerID, c.ID, demoPublishedRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
+		return 0, fmt.Errorf("publish the demo results: %w", err)
+	}
+	// Registration is long over: no newcomer enters last year's contest.
+	past := func(days int) *time.Time {
+		t := time.Now().UTC().Truncate(time.Hour).AddDate(0, 0, days)
+		return &t
+	}
+	setup := c.Setup
+	setup.RegistrationOpensAt, setup.SubmissionDeadline = past(-60), past(-30)
+	if _, err := dom.Contests.UpdateContest(ctx, organizerID, c.ID, setup); err != nil {
+		return 0, fmt.Errorf("close the demo registration: %w", err)
+	}
+	return c.ID, nil
+}
