@@ -261,15 +261,7 @@ func (s *Service) AddNote(ctx context.Context, actorID, contestID, id int64, bod
 		r, err := s.receiveOne(ctx, u)
 		if err != nil {
 			s.discard(ctx, got)
-			if e, ok := errors.AsType[*fault.Error](err); ok && e.Code == fault.CodeInvalid {
-				key := e.Message
-				if k, ok := e.Fields["file"]; ok {
-					key = k
-				}
-				return &fault.Error{Code: fault.CodeInvalid, Message: key, Fields: map[string]string{"files": key},
-					Detail: map[string]string{"files": u.Name}, Err: err}
-			}
-			return err
+			return fileRefusal(err, "files", u.Name)
 		}
 		got = append(got, received{Investigation, u.Name, r})
 	}

@@ -422,3 +422,17 @@ func TestObjectionsFollowTheCurrentVersion(t *testing.T) {
 		t.Errorf("objections by version: %+v", list)
 	}
 }
+
+// A PDF that passes the type check but cannot be read is refused in words
+// for the objector, not the judges' copy entrants are told about.
+func TestUnreadablePDFEvidence(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.person()
+	f.Evidence = []objections.Upload{upload("a.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"))}
+	_, err := w.obj.File(context.Background(), w.contest.ID, f)
+	fieldErr(t, err, "evidence", "err.objection.pdf_unreadable")
+	if c := w.counts(t); c.objections != 0 || c.blobs != 0 {
+		t.Errorf("left %+v", c)
+	}
+}
