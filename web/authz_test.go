@@ -204,6 +204,27 @@ var authzMatrix = map[string][5]int{
 	"GET /judge/live/rooms/:room/ws":                       {303, 403, 404, 403, 403}, // not seated there
 	// Verifiable receipts (transparency): anyone checks a receipt, published or not.
 	"GET /results/:contest/verify": {200, 200, 200, 200, 200},
+
+	// Objections (异议): the public form and state by reference (the matrix's
+	// contest has published nothing; :reference and :objection name none).
+	"GET /results/:contest/objections/new":                               {200, 200, 200, 200, 200},
+	"POST /results/:contest/objections":                                  {422, 422, 422, 422, 422},
+	"GET /objections":                                                    {200, 200, 200, 200, 200},
+	"GET /objections/:reference":                                         {404, 404, 404, 404, 404},
+	"POST /api/v1/public/results/:contest/objections":                    {422, 422, 422, 422, 422},
+	"GET /api/v1/public/objections/:reference":                           {404, 404, 404, 404, 404},
+	"GET /organizer/contests/:contest/objections":                        {303, 403, 403, 404, 200},
+	"GET /organizer/contests/:contest/objections/:objection":             {303, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/objections/:objection/assign":     {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/objections/:objection/notes":      {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/objections/:objection/decision":   {401, 403, 403, 404, 404},
+	"GET /organizer/contests/:contest/objections/:objection/files/:file": {303, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/objections":                           {401, 403, 403, 404, 200},
+	"GET /api/v1/contests/:contest/objections/:objection":                {401, 403, 403, 404, 404},
+	"POST /api/v1/contests/:contest/objections/:objection/assign":        {401, 403, 403, 404, 404},
+	"POST /api/v1/contests/:contest/objections/:objection/notes":         {401, 403, 403, 404, 404},
+	"POST /api/v1/contests/:contest/objections/:objection/decision":      {401, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/objections/:objection/files/:file":    {401, 403, 403, 404, 404},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}

@@ -19,8 +19,10 @@ import (
 
 	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/objections"
 	"podium/files/blob"
 	"podium/files/pdftext"
+	"podium/sealed"
 	"podium/web"
 )
 
@@ -32,6 +34,7 @@ type harness struct {
 	server *web.Server
 	http   *httptest.Server
 	blobs  blob.Store
+	obj    *objections.Service // objections, on the same store and blobs
 	// blobDir and stagingDir are where finished and partial uploads live.
 	blobDir, stagingDir string
 }
@@ -47,9 +50,14 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	}
 	store.FindIdentity = pdftext.FindIdentity
 	store.Blobs = blobs
+	box, err := sealed.New(sealed.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := objections.New(store.DB, blobs, box)
 	cfg := web.Config{
 		DB: store.DB, Contests: store.Contests, Accounts: store.Accounts, Entries: store.Entries, Judging: store.Judging,
-		Results: store.Results, Audit: store.Audit, Live: store.Live, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
+		Results: store.Results, Audit: store.Audit, Live: store.Live, Objections: obj, Redis: rdb, RedisPrefix: prefix, Blobs: blobs, StagingDir: stagingDir,
 		Log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LoginPerAccount: redis_rate.PerMinute(1000), LoginPerIP: redis_rate.PerMinute(1000),
 	}
@@ -60,7 +68,7 @@ func newHarness(t *testing.T, tweak ...func(*web.Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: store, clock: clock, server: srv, http: httptest.NewServer(srv.Handler()), blobs: blobs,
+	h := &harness{t: t, store: store, clock: clock, server: srv, http: httptest.NewServer(srv.Handler()), blobs: blobs, obj: obj,
 		blobDir: blobDir, stagingDir: stagingDir}
 	t.Cleanup(h.http.Close)
 	return h

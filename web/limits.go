@@ -40,7 +40,11 @@ func (s *Server) limitRequest() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if r.ContentLength > maxBody {
+		limit := int64(maxBody)
+		if objectionUploadPath(r.URL.Path) { // evidence and investigation files
+			limit = maxObjectionBody
+		}
+		if r.ContentLength > limit {
 			c.Header("Connection", "close")
 			s.fail(c, &fault.Error{Code: fault.CodeTooLarge, Message: "err.request.too_large"})
 			return
@@ -48,7 +52,7 @@ func (s *Server) limitRequest() gin.HandlerFunc {
 		rc := http.NewResponseController(c.Writer)
 		now := time.Now()
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &progressBody{ReadCloser: http.MaxBytesReader(c.Writer, r.Body, maxBody),
+			r.Body = &progressBody{ReadCloser: http.MaxBytesReader(c.Writer, r.Body, limit),
 				renew: renewal{rc.SetReadDeadline, read, now.Add(read / 8)}}
 		}
 		c.Writer = &progressWriter{ResponseWriter: c.Writer, renew: renewal{rc.SetWriteDeadline, write, now.Add(write / 8)}}

@@ -35,12 +35,13 @@ type Page struct {
 
 // pageScripts are the scripts a page needs beyond app.js.
 var pageScripts = map[string][]string{
-	"entry.html":        {"/static/vendor/tus.min.js", "/static/upload.js"},
-	"judge_entry.html":  {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
-	"judge.html":        {"/static/judge-offline.js"},
-	"judge_live.html":   {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
-	"live_board.html":   {"/static/live-board.js"},
-	"live_console.html": {"/static/live-console.js"},
+	"entry.html":         {"/static/vendor/tus.min.js", "/static/upload.js"},
+	"judge_entry.html":   {"/static/judge.js", "/static/judge-pdf.js", "/static/judge-offline.js"},
+	"judge.html":         {"/static/judge-offline.js"},
+	"judge_live.html":    {"/static/judge.js", "/static/judge-live.js", "/static/judge-offline.js"},
+	"live_board.html":    {"/static/live-board.js"},
+	"live_console.html":  {"/static/live-console.js"},
+	"objection_new.html": {"/static/objection-form.js"},
 }
 
 // parsePages parses every page with the shared layout, once, at boot.

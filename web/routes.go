@@ -198,5 +198,26 @@ func (s *Server) routes() []Route {
 		{http.MethodHead, uploadsPath + "/:id", Entrant, tus(s.uploads.Head)},
 		{http.MethodPatch, uploadsPath + "/:id", Entrant, tus(s.uploads.Patch)},
 		{http.MethodDelete, uploadsPath + "/:id", Entrant, tus(s.uploads.Delete)},
+
+		// Objections (异议): the public form and the objector's page by reference,
+		// the organizers' handling, and their JSON mirrors.
+		{http.MethodGet, "/results/:contest/objections/new", Public, s.objectionNewPage},
+		{http.MethodPost, "/results/:contest/objections", Public, s.objectionFileSubmit},
+		{http.MethodGet, "/objections", Public, s.objectionLookupPage},
+		{http.MethodGet, "/objections/:reference", Public, s.objectionStatusPage},
+		{http.MethodGet, "/organizer/contests/:contest/objections", ContestOrganizer, s.objectionListPage},
+		{http.MethodGet, "/organizer/contests/:contest/objections/:objection", ContestOrganizer, s.objectionDetailPage},
+		{http.MethodPost, "/organizer/contests/:contest/objections/:objection/assign", ContestOrganizer, s.objectionAssignSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/objections/:objection/notes", ContestOrganizer, s.objectionNoteSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/objections/:objection/decision", ContestOrganizer, s.objectionDecideSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/objections/:objection/files/:file", ContestOrganizer, s.objectionFile},
+		{http.MethodPost, "/api/v1/public/results/:contest/objections", Public, s.apiFileObjection},
+		{http.MethodGet, "/api/v1/public/objections/:reference", Public, s.apiObjectionStatus},
+		{http.MethodGet, "/api/v1/contests/:contest/objections", ContestOrganizer, s.apiObjections},
+		{http.MethodGet, "/api/v1/contests/:contest/objections/:objection", ContestOrganizer, s.apiObjection},
+		{http.MethodPost, "/api/v1/contests/:contest/objections/:objection/assign", ContestOrganizer, s.apiAssignObjection},
+		{http.MethodPost, "/api/v1/contests/:contest/objections/:objection/notes", ContestOrganizer, s.apiObjectionNote},
+		{http.MethodPost, "/api/v1/contests/:contest/objections/:objection/decision", ContestOrganizer, s.apiDecideObjection},
+		{http.MethodGet, "/api/v1/contests/:contest/objections/:objection/files/:file", ContestOrganizer, s.objectionFile},
 	}
 }

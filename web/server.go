@@ -23,6 +23,7 @@ import (
 	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/live"
+	"podium/contest/objections"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
@@ -48,6 +49,8 @@ type Config struct {
 	Results  *results.Service
 	Audit    *audit.Service
 	Live     *live.Service // the live final; New sets Judging.SheetChanged to republish its boards
+	// Objections (异议) to published results.
+	Objections *objections.Service
 	// LiveHub holds this instance's screens of the live boards, and LiveBroker
 	// carries the boards through Redis (docs/live-protocol.md). Nil: New makes
 	// them, on Redis and RedisPrefix; whoever runs the server runs
@@ -75,6 +78,8 @@ type Config struct {
 	LoginPerAccount redis_rate.Limit
 	LoginPerIP      redis_rate.Limit
 	RegisterPerIP   redis_rate.Limit
+	// ObjectionPerIP is the objections an address may file (attempts, refused ones included).
+	ObjectionPerIP redis_rate.Limit
 }
 
 // uploadsPath is where resumable (tus) uploads are served.
@@ -85,24 +90,25 @@ const apiLoginPath = "/api/v1/session"
 
 // Server serves Podium over HTTP.
 type Server struct {
-	cfg      Config
-	contests *contest.Service
-	accounts *access.Service
-	entries  *entry.Service
-	judging  *judging.Service
-	results  *results.Service
-	audit    *audit.Service
-	live     *live.Service
-	hub      *fanout.Hub
-	broker   *fanout.Broker
-	pubq     publishQueue
-	log      *slog.Logger
-	catalog  Catalog
-	pages    map[string]*template.Template
-	limiter  *redis_rate.Limiter
-	engine   *gin.Engine
-	uploads  *upload.Server
-	shanghai *time.Location
+	cfg        Config
+	contests   *contest.Service
+	accounts   *access.Service
+	entries    *entry.Service
+	judging    *judging.Service
+	results    *results.Service
+	audit      *audit.Service
+	live       *live.Service
+	objections *objections.Service
+	hub        *fanout.Hub
+	broker     *fanout.Broker
+	pubq       publishQueue
+	log        *slog.Logger
+	catalog    Catalog
+	pages      map[string]*template.Template
+	limiter    *redis_rate.Limiter
+	engine     *gin.Engine
+	uploads    *upload.Server
+	shanghai   *time.Location
 }
 
 // New builds the server: catalogs and templates are parsed once, here.
@@ -125,6 +131,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RegisterPerIP.Rate == 0 {
 		cfg.RegisterPerIP = redis_rate.Limit{Rate: 30, Burst: 30, Period: time.Minute}
 	}
+	if cfg.ObjectionPerIP.Rate == 0 {
+		cfg.ObjectionPerIP = redis_rate.Limit{Rate: 20, Burst: 20, Period: time.Hour}
+	}
 	cat, err := loadCatalog()
 	if err != nil {
 		return nil, err
@@ -134,7 +143,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("load Asia/Shanghai time zone: %w", err)
 	}
 	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
-		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, log: cfg.Log, catalog: cat, shanghai: shanghai,
+		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, objections: cfg.Objections, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker

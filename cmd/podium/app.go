@@ -22,9 +22,11 @@ import (
 	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/live"
+	"podium/contest/objections"
 	"podium/contest/results"
 	"podium/files/blob"
 	"podium/files/pdftext"
+	"podium/sealed"
 	"podium/web"
 	fanout "podium/web/live"
 )
@@ -103,6 +105,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("blob store: %w", err)
 	}
 	m.Entries.Blobs = m.Blobs
+	box, err := m.openDataKey()
+	if err != nil {
+		return err
+	}
+	m.Objections = objections.New(m.DB, m.Blobs, box)
+	m.Objections.Log = m.Log
 	m.Entries.Log, m.Judging.Log = m.Log, m.Log
 	m.LiveHub = web.NewLiveHub(fanout.Options{Log: m.Log})
 	m.LiveBroker = fanout.NewBroker(m.Redis, m.LiveHub, fanout.BrokerOptions{
@@ -113,7 +121,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
-		Live: m.Live, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
+		Live: m.Live, Objections: m.Objections, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
@@ -134,6 +142,8 @@ type Domain struct {
 	Results  *results.Service
 	Audit    *audit.Service
 	Live     *live.Service // the live final; web wires judging's SheetChanged to its boards
+	// Objections needs the blob store and the data key: Open makes it.
+	Objections *objections.Service
 }
 
 // newDomain builds the rooms on db, each given the rooms it calls.
@@ -143,6 +153,33 @@ func newDomain(db *sqlx.DB) *Domain {
 	d.Judging = judging.New(h, d.Accounts, d.Entries)
 	d.Live = live.New(h, d.Judging)
 	return d
+}
+
+// dataKeyFile is where the data key is kept when PODIUM_DATA_KEY is not set:
+// beside the blob directory, in PODIUM_DATA_DIR.
+const dataKeyFile = "data.key"
+
+// openDataKey returns the box sealing objectors' ID numbers: under
+// PODIUM_DATA_KEY, or else under the key kept in the data directory, made
+// (and said so in the log) on first start.
+func (m *Main) openDataKey() (*sealed.Box, error) {
+	if m.Config.DataKey != "" {
+		key, err := sealed.ParseKey(m.Config.DataKey)
+		if err != nil {
+			return nil, fmt.Errorf("PODIUM_DATA_KEY: %w", err)
+		}
+		return sealed.New(key)
+	}
+	path := filepath.Join(m.Config.DataDir, dataKeyFile)
+	key, created, err := sealed.LoadOrCreateKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("data key: %w", err)
+	}
+	if created {
+		m.Log.Warn("no PODIUM_DATA_KEY: made a data key for sealing ID numbers; back it up with the database, or set PODIUM_DATA_KEY",
+			slog.String("file", path))
+	}
+	return sealed.New(key)
 }
 
 // redisLogger takes go-redis's own log lines (one per failed dial, say) to

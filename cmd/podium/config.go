@@ -20,6 +20,10 @@ type Config struct {
 	SecureCookies  bool
 	BaseURL        string
 	TrustedProxies string // comma-separated addresses or CIDRs of load balancers
+	// DataKey seals objectors' ID numbers: $PODIUM_DATA_KEY, base64 of 32
+	// bytes. Read from the environment only (a flag would show it in ps and
+	// in -help); empty: a key kept in PODIUM_DATA_DIR/data.key, made once.
+	DataKey string
 
 	// HTTP server limits: how long a request's headers may take, and how long
 	// a request body or a response may stall (see web.Config) or a kept-alive
@@ -77,6 +81,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, func() e
 		}
 		fs.StringVar(&durations[i], v.flag, durations[i], v.usage+" ($"+v.env+")")
 	}
+	cfg.DataKey = getenv("PODIUM_DATA_KEY")
 	secure := getenv("PODIUM_SECURE_COOKIES")
 	fs.StringVar(&secure, "secure-cookies", secure, "mark cookies Secure; set when serving over HTTPS ($PODIUM_SECURE_COOKIES)")
 	// finish runs after fs.Parse, turning the text flags into typed values.

@@ -34,6 +34,10 @@ const (
 	Deck         Kind = "deck"
 	Video        Kind = "video"
 	Attachment   Kind = "attachment"
+	// Evidence is a document or photo sent with an objection (异议) to
+	// published results, or a scan of its stamped letter: not an entry's
+	// upload, so not in Kinds.
+	Evidence Kind = "evidence"
 )
 
 // Kinds lists the kinds, in the order entry forms show them.
@@ -61,6 +65,7 @@ var allowed = map[Kind][]Detected{
 	Deck:         {PDF, PPTX},
 	Video:        {MP4},
 	Attachment:   {PDF, PPTX, DOCX, XLSX, JPEG, PNG},
+	Evidence:     {PDF, JPEG, PNG},
 }
 
 // ParseKind returns the Kind named s, or an invalid-input error.
