@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"podium/contest"
+	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/judging"
+	"podium/scoring"
 )
 
 // saveFullScreenshot saves the whole page (not only the viewport) under
@@ -141,6 +146,69 @@ func TestBrowserObjectionFromPhone(t *testing.T) {
 		t.Errorf("after upholding, the round is %s (%v)", state, err)
 	}
 
+	// The organizers correct the round: 乙评委 (one below every mark) re-scores
+	// 可降解包装材料 25, 25, 25 = 75.00, so its mean goes from (63 + 57) / 2 = 60.00
+	// to (63 + 75) / 2 = 69.00: second alone, and 工业视觉质检 (60.00) third alone.
+	rescore(t, h, w.scoredWorld, "可降解包装材料", w.judges[1], "25")
+	if _, err := h.store.ConfirmAwards(context.Background(), w.org.ID, w.contest.ID, "prelim", nil); err != nil {
+		t.Fatal(err)
+	}
+	// The organizer publishes version 2 on the desktop, with the reason.
+	run(desk, []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(h.http.URL + w.path("publish")),
+		chromedp.WaitVisible(`#revision`),
+		chromedp.SendKeys(`#publish-form textarea[name=reason]`, "异议 "+ref+" 成立：重新评分"),
+		chromedp.Click(`#publish-form input[name=confirm]`),
+		chromedp.Click(`#publish-form button[type=submit]`),
+		chromedp.WaitVisible(`#published`),
+	}, "objection-desk-failure.png")
+	// The public, on the phone: version 2, its reason, and exactly the two entries that moved.
+	run(phone, []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(h.http.URL + "/results/" + w.contest.Slug),
+		chromedp.WaitVisible(`section.public-results[data-version="2"] .history`),
+	}, "objection-phone-failure.png")
+	saveFullScreenshot(t, phone, "publication-v2-phone.png")
+	history, err := chromedp.Run(phone, chromedp.Text(`section.public-results .history`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"第 2 版", "异议 " + ref + " 成立：重新评分", "可降解包装材料", "第 2 名 · 60.00 · 二等奖", "第 2 名 · 69.00 · 二等奖",
+		"工业视觉质检", "第 2 名 · 60.00 · 三等奖", "第 3 名 · 60.00 · 三等奖", "首次公示"} {
+		if !strings.Contains(history, want) {
+			t.Errorf("the history lacks %q:\n%s", want, history)
+		}
+	}
+	if rows, err := chromedp.Run(phone, chromedp.Evaluate[int](`document.querySelectorAll('table.diff tbody tr').length`)); err != nil || rows != 2 {
+		t.Errorf("changed entries shown: %d (%v)", rows, err)
+	}
+	if wide, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+		t.Errorf("the public page is wider than the phone (%v)", err)
+	}
+
+	// 可降解包装材料's entrant reads the new result on the phone and checks its
+	// receipt in the browser: the receipt of version 2 holds against the heads.
+	run(phone, []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(h.http.URL + "/login"),
+		chromedp.SendKeys(`input[name=login]`, "e1@example.com"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(`a[href="/entrant/profile"]`),
+		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%s/result", h.http.URL, code)),
+		chromedp.WaitVisible(`#score-prelim`),
+	}, "objection-phone-failure.png")
+	if score, err := chromedp.Run(phone, chromedp.Text(`#score-prelim`)); err != nil || score != "69.00" {
+		t.Errorf("the entrant reads %q (%v)", score, err)
+	}
+	saveFullScreenshot(t, phone, "entrant-result-v2-phone.png")
+	run(phone, []chromedp.Action[chromedp.Void]{
+		chromedp.Click(`a[href*="/verify?receipt="]`),
+		chromedp.WaitVisible(`#receipt-verify[data-state=done] #verify-verdict`),
+	}, "objection-phone-failure.png")
+	saveFullScreenshot(t, phone, "entrant-receipt-checked-phone.png")
+	if verdict, err := chromedp.Run(phone, chromedp.Text(`#verify-verdict`)); err != nil || !strings.Contains(verdict, "这份回执与公示结果一致") {
+		t.Errorf("the receipt checked in the browser: %q (%v)", verdict, err)
+	}
+
 	// The objector's page shows the decision; the form reads in English on request.
 	run(phone, []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(h.http.URL + "/objections/" + ref + "?lang=en"),
@@ -157,4 +225,42 @@ func TestBrowserObjectionFromPhone(t *testing.T) {
 		t.Errorf("choosing an organization selects %q as the ID type (%v)", v, err)
 	}
 	saveFullScreenshot(t, phone, "objection-phone-form-en-organization.png")
+}
+
+// rescore has judge re-score an entry of the preliminary with mark on every
+// criterion, as the organizers do after an upheld objection: the sheet is
+// reopened, the round opened, the sheet submitted and the round closed again.
+func rescore(t *testing.T, h *harness, w scoredWorld, title, judge, mark string) {
+	t.Helper()
+	ctx := context.Background()
+	list, err := h.store.Assignments(ctx, w.contest.ID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(list, func(a judging.Assignment) bool {
+		return a.EntryTitle == title && a.ExpertName == judge && a.State == "active"
+	})
+	if i < 0 {
+		t.Fatalf("no sheet of %s by %s", title, judge)
+	}
+	a := list[i]
+	if err := h.store.ReopenSheet(ctx, w.org.ID, w.contest.ID, a.ID, "异议成立，重新评分"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := h.store.InviteExpert(ctx, w.org.ID, w.contest.ID, a.ExpertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := scoring.ParsePoints(mark)
+	in := judging.SheetInput{Marks: map[string]scoring.Points{"tech": m, "market": m, "team": m}}
+	key := fmt.Sprint("rescore-", a.ID)
+	if _, err := h.store.SubmitSheet(ctx, access.EveryContest(inv.AccountID), a.ID, in, key, []byte(key)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.SetRoundState(ctx, w.org.ID, w.contest.ID, "prelim", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
 }

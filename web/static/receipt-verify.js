@@ -361,7 +361,7 @@
     }
     let pp = { version: 0, results: [] };
     if (pub.action !== 'results.published' || pub.subject !== r.round.key) {
-      p.push(t('verify.p.not_publication', pub.seq, JSON.stringify(r.round.key)));
+      p.push(t('verify.p.not_publication', pub.seq, r.round.name || r.round.key));
     } else if (!(pp = publication(pub.payload))) {
       pp = { version: 0, results: [] };
       p.push(t('verify.p.pub_unreadable'));
@@ -390,7 +390,7 @@
         else if (carried.get(s.seq) > 1) { p.push(t('verify.p.sheet_twice', s.seq)); carried.set(s.seq, 1); }
       }
     }
-    return outcome('result', p, () => t('verify.ok.result', r.round.version, r.round.key, r.entry.code,
+    return outcome('result', p, () => t('verify.ok.result', r.round.name || r.round.key, r.round.version, r.entry.code,
       describe(r.result.score, r.result.rank, r.result.advanced, r.result.award), sheets.length));
   }
 
