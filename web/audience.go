@@ -38,14 +38,8 @@ type liveIndexPage struct {
 // screen and phone view; before any live room exists it says so.
 func (s *Server) liveIndexPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := s.publicContestID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ct, err := s.contests.Contest(ctx, id)
-	if err != nil {
-		s.fail(c, err)
+	ct, ok := s.publicContest(c)
+	if !ok {
 		return
 	}
 	l := s.localizer(c)

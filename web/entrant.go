@@ -39,6 +39,20 @@ func (s *Server) publicContestID(c *gin.Context) (int64, error) {
 	return s.contests.ContestIDBySlug(c.Request.Context(), c.Param("contest"))
 }
 
+// publicContest is the contest a public URL names, or false when the
+// request has been answered with the error.
+func (s *Server) publicContest(c *gin.Context) (contest.Contest, bool) {
+	id, err := s.publicContestID(c)
+	if err == nil {
+		var ct contest.Contest
+		if ct, err = s.contests.Contest(c.Request.Context(), id); err == nil {
+			return ct, true
+		}
+	}
+	s.fail(c, err)
+	return contest.Contest{}, false
+}
+
 func accountID(c *gin.Context) int64 {
 	sess, _ := session(c)
 	return sess.Account.ID

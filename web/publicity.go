@@ -74,17 +74,11 @@ func contestRef(ct contest.Contest) string {
 // Judges appear nowhere, not even anonymized.
 func (s *Server) publicResultsPage(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := s.publicContestID(c)
-	if err != nil {
-		s.fail(c, err)
+	ct, ok := s.publicContest(c)
+	if !ok {
 		return
 	}
-	ct, err := s.contests.Contest(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rounds, err := s.results.PublishedResults(ctx, id)
+	rounds, err := s.results.PublishedResults(ctx, ct.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -159,17 +153,11 @@ func byGroup(ct contest.Contest, recorded []results.PublishedResult, lang string
 // round's current version, state and history.
 func (s *Server) apiPublicResults(c *gin.Context) {
 	ctx := c.Request.Context()
-	id, err := s.publicContestID(c)
-	if err != nil {
-		s.fail(c, err)
+	ct, ok := s.publicContest(c)
+	if !ok {
 		return
 	}
-	ct, err := s.contests.Contest(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	rounds, err := s.results.PublishedResults(ctx, id)
+	rounds, err := s.results.PublishedResults(ctx, ct.ID)
 	s.reply(c, http.StatusOK, gin.H{"contest": gin.H{"slug": ct.Slug, "name_zh": ct.NameZh, "name_en": ct.NameEn},
 		"rounds": rounds}, err)
 }

@@ -26,15 +26,8 @@ type verifyPageData struct {
 }
 
 func (s *Server) verifyPage(c *gin.Context) {
-	ctx := c.Request.Context()
-	id, err := s.publicContestID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ct, err := s.contests.Contest(ctx, id)
-	if err != nil {
-		s.fail(c, err)
+	ct, ok := s.publicContest(c)
+	if !ok {
 		return
 	}
 	l := s.localizer(c)

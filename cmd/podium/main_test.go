@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"podium/contest/results"
+	"podium/sealed"
 	"podium/transparency"
 	"slices"
 	"strings"
@@ -32,6 +33,7 @@ func testConfig(t *testing.T) Config {
 	return Config{
 		DatabaseURL: contesttest.NewMigratedDSN(t), RedisURL: contesttest.RedisURL(),
 		RedisPrefix: prefix, Addr: "127.0.0.1:0", DataDir: t.TempDir(),
+		DataKey: sealed.EncodeKey(sealed.NewKey()), // as production sets it: no warning of a key made
 	}
 }
 

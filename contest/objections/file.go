@@ -168,7 +168,7 @@ func (s *Service) File(ctx context.Context, contestID int64, f Filing) (Filed, e
 			p.Add("entry", MsgPeriodOver)
 			message = MsgPeriodOver
 		default:
-			if _, ok := entryIn(pub, f.EntryID); !ok {
+			if _, ok := pub.ResultOf(f.EntryID); !ok {
 				p.Add("entry", MsgNotInRound)
 			}
 		}
@@ -279,7 +279,7 @@ func (s *Service) record(ctx context.Context, contestID int64, f Filing, files [
 		if !pub.PeriodOpen(now) {
 			return &fault.Error{Code: fault.CodeInvalid, Message: MsgPeriodOver, Fields: map[string]string{"entry": MsgPeriodOver}}
 		}
-		res, ok := entryIn(pub, f.EntryID)
+		res, ok := pub.ResultOf(f.EntryID)
 		if !ok {
 			return fault.Invalid("entry", MsgNotInRound)
 		}

@@ -7,16 +7,6 @@ import (
 	"podium/contest/results"
 )
 
-// entryIn finds an entry in a publication by its id.
-func entryIn(p results.Publication, entryID int64) (results.PublishedResult, bool) {
-	for _, r := range p.Results {
-		if r.EntryID == entryID {
-			return r, true
-		}
-	}
-	return results.PublishedResult{}, false
-}
-
 // Opening is a round whose current publication may be objected to, or could
 // until its period ended, as the public form lists it.
 type Opening struct {
@@ -33,15 +23,8 @@ type Opening struct {
 // publication, in round order: those whose period is open take objections.
 // None at all means nothing is published yet.
 func (s *Service) Openings(ctx context.Context, contestID int64) ([]Opening, error) {
-	var rounds []struct {
-		Key    string `db:"key"`
-		NameZh string `db:"name_zh"`
-		NameEn string `db:"name_en"`
-	}
-	if err := s.db.SelectContext(ctx, &rounds, `
-		SELECT r.key, r.name_zh, r.name_en FROM rounds r
-		WHERE r.contest_id = $1 AND EXISTS (SELECT 1 FROM publications p WHERE p.round_id = r.id)
-		ORDER BY r.position`, contestID); err != nil {
+	rounds, err := s.Publications.PublishedRounds(ctx, contestID)
+	if err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -25,6 +25,7 @@ import (
 // Publications finds a round's current publication: results.Service.
 type Publications interface {
 	CurrentPublication(ctx context.Context, q sqlx.QueryerContext, contestID int64, roundKey string) (results.Publication, error)
+	PublishedRounds(ctx context.Context, contestID int64) ([]results.RoundName, error)
 }
 
 // ReviseFunc reopens a published round for correction in the caller's

@@ -317,15 +317,8 @@ func (s *Service) PublishedResults(ctx context.Context, contestID int64) ([]Publ
 	if _, err := s.SettleFinality(ctx, contestID); err != nil {
 		return nil, err
 	}
-	var rounds []struct {
-		Key    string `db:"key"`
-		NameZh string `db:"name_zh"`
-		NameEn string `db:"name_en"`
-	}
-	if err := s.db.SelectContext(ctx, &rounds, `
-		SELECT r.key, r.name_zh, r.name_en FROM rounds r
-		WHERE r.contest_id = $1 AND EXISTS (SELECT 1 FROM publications p WHERE p.round_id = r.id)
-		ORDER BY r.position`, contestID); err != nil {
+	rounds, err := s.PublishedRounds(ctx, contestID)
+	if err != nil {
 		return nil, err
 	}
 	now := s.now()

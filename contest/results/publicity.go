@@ -107,14 +107,31 @@ func (p Publication) State(now time.Time) PublicityState {
 	}
 }
 
-// Result is the entry's result in the publication, if it has one.
-func (p Publication) Result(code string) (PublishedResult, bool) {
+// ResultOf is the entry's result in the publication, if it has one.
+func (p Publication) ResultOf(entryID int64) (PublishedResult, bool) {
 	for _, r := range p.Results {
-		if r.Code == code {
+		if r.EntryID == entryID {
 			return r, true
 		}
 	}
 	return PublishedResult{}, false
+}
+
+// RoundName is a round's key and names.
+type RoundName struct {
+	Key    string `db:"key"`
+	NameZh string `db:"name_zh"`
+	NameEn string `db:"name_en"`
+}
+
+// PublishedRounds are the contest's rounds that were ever published, in round order.
+func (s *Service) PublishedRounds(ctx context.Context, contestID int64) ([]RoundName, error) {
+	var rounds []RoundName
+	err := s.db.SelectContext(ctx, &rounds, `
+		SELECT r.key, r.name_zh, r.name_en FROM rounds r
+		WHERE r.contest_id = $1 AND EXISTS (SELECT 1 FROM publications p WHERE p.round_id = r.id)
+		ORDER BY r.position`, contestID)
+	return rounds, err
 }
 
 const publicationSQL = `
@@ -521,18 +538,13 @@ func (s *Service) EntryResults(ctx context.Context, contestID, entryID int64) ([
 		if err != nil {
 			return nil, err
 		}
-		var res *PublishedResult
-		for i := range p.Results {
-			if p.Results[i].EntryID == entryID {
-				res = &p.Results[i]
-			}
-		}
-		if res == nil {
+		res, ok := p.ResultOf(entryID)
+		if !ok {
 			continue
 		}
 		er := EntryResult{RoundKey: round.Key, RoundNameZh: round.NameZh, RoundNameEn: round.NameEn, Method: round.Method,
 			Version: p.Version, State: p.State(now), PublishedAt: p.PublishedAt, PeriodEndsAt: p.PeriodEndsAt,
-			FinalAt: p.FinalAt, PeriodOpen: p.PeriodOpen(now) && p.RevisedAt == nil, Result: *res}
+			FinalAt: p.FinalAt, PeriodOpen: p.PeriodOpen(now) && p.RevisedAt == nil, Result: res}
 		var explanation []byte
 		if err := s.db.GetContext(ctx, &explanation, `SELECT explanation FROM publication_results WHERE publication_id = $1 AND entry_id = $2`,
 			p.ID, entryID); err != nil {

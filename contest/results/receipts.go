@@ -197,13 +197,8 @@ func (s *Service) Receipt(ctx context.Context, contestID, entryID int64, roundKe
 		if err != nil {
 			return err
 		}
-		var res *PublishedResult
-		for i := range p.Results {
-			if p.Results[i].EntryID == entryID {
-				res = &p.Results[i]
-			}
-		}
-		if res == nil {
+		res, ok := p.ResultOf(entryID)
+		if !ok {
 			return fault.NotFound("err.results.no_result")
 		}
 		ct, err := contest.Load(ctx, tx, contestID)
