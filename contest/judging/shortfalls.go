@@ -3,6 +3,7 @@ package judging
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -384,3 +385,48 @@ const advancedFilter = `
 	     OR EXISTS (SELECT 1 FROM results res JOIN rounds p ON p.id = res.round_id
 	                WHERE res.entry_id = e.id AND res.advanced AND p.contest_id = e.contest_id
 	                  AND p.position = (SELECT max(p2.position) FROM rounds p2 WHERE p2.contest_id = e.contest_id AND p2.position < rr.position)))`
+
+// DisqualifyTx withdraws an entry from a round that is being corrected, in
+// the caller's transaction, whatever its reviews: an objection upheld because
+// the entry should not have been ranked (its eligibility found false). It is
+// then not ranked or published in the round, as an entry withdrawn for want
+// of reviews; the decision is audited with the reason and marked so. The
+// round must not be published (an upheld objection has reopened it).
+func DisqualifyTx(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, contestID, roundID, entryID int64, reason string) error {
+	var key string
+	if err := tx.GetContext(ctx, &key, `SELECT key FROM rounds WHERE id = $1 AND contest_id = $2`, roundID, contestID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fault.NotFound("err.round.not_found")
+		}
+		return err
+	}
+	r, err := contest.LockRound(ctx, tx, contestID, key)
+	if err != nil {
+		return err
+	}
+	if r.State == contest.RoundPublished {
+		return fault.Conflict("err.results.published")
+	}
+	all, err := ReviewsOf(ctx, tx, r)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(all, func(e EntryReviews) bool { return e.EntryID == entryID })
+	if i < 0 {
+		return fault.NotFound("err.entry.not_found")
+	}
+	e := all[i]
+	if e.Status == ReviewsWithdrawn {
+		return nil // out of the round already
+	}
+	required := max(e.Required, 1)
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO review_decisions (round_id, entry_id, kind, reviews, required, reason, decided_by, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (round_id, entry_id) DO UPDATE SET kind = $3, reviews = $4, required = $5, reason = $6, decided_by = $7, decided_at = $8`,
+		r.ID, entryID, DecisionWithdrawn, e.Reviews, required, reason, actorID, now); err != nil {
+		return err
+	}
+	return audit.Append(ctx, tx, now, &contestID, &actorID, audit.EntryWithdrawn, key, map[string]any{
+		"entry": entryID, "code": e.Code, "reviews": e.Reviews, "required": required, "reason": reason, "disqualified": true})
+}

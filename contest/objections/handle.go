@@ -14,6 +14,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/audit"
+	"podium/contest/judging"
 	"podium/fault"
 )
 
@@ -351,6 +352,18 @@ func (s *Service) Decide(ctx context.Context, actorID, contestID, id int64, d De
 					return err
 				}
 				revised = true
+			}
+			// Disqualified: the entry leaves the round in the same step, so
+			// that confirming and publishing again drops it from the results.
+			if d.Remedy == Disqualify {
+				var entryID int64
+				if err := tx.GetContext(ctx, &entryID, `SELECT entry_id FROM objections WHERE id = $1`, id); err != nil {
+					return err
+				}
+				if err := judging.DisqualifyTx(ctx, tx, now, actorID, contestID, roundID, entryID,
+					DisplayReference(ref)+": "+d.Reply); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE objections SET state = $2, reply = $3, remedy = $4, decided_at = $5, decided_by = $6

@@ -3,6 +3,8 @@ package objections_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -434,5 +436,61 @@ func TestUnreadablePDFEvidence(t *testing.T) {
 	fieldErr(t, err, "evidence", "err.objection.pdf_unreadable")
 	if c := w.counts(t); c.objections != 0 || c.blobs != 0 {
 		t.Errorf("left %+v", c)
+	}
+}
+
+// An objection upheld with the remedy "disqualify" takes the entry out of the
+// round in the same step: confirming the awards again and publishing makes
+// version 2 without it, the third entry moving up to second place and prize,
+// and the change names exactly those two entries.
+func TestUpheldDisqualificationDropsTheEntry(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	id := w.contest.ID
+	if _, err := w.obj.File(ctx, id, w.person()); err != nil { // about 可降解包装材料, second
+		t.Fatal(err)
+	}
+	list, _ := w.obj.List(ctx, id, "")
+	if err := w.obj.Decide(ctx, w.org.ID, id, list[0].ID, objections.Decision{Outcome: objections.Upheld,
+		Reply: "经核实，该项目核心专利不属于参赛团队，取消其参赛资格。", Remedy: objections.Disqualify}); err != nil {
+		t.Fatal(err)
+	}
+	var kind string
+	if err := w.s.DB.Get(&kind, `SELECT d.kind FROM review_decisions d JOIN rounds r ON r.id = d.round_id
+		WHERE r.contest_id = $1 AND d.entry_id = $2`, id, w.ids[1]); err != nil || kind != "withdrawn" {
+		t.Fatalf("the disqualified entry's decision: %q %v", kind, err)
+	}
+	log, _ := w.s.Records(ctx, id)
+	var withdrawn []audit.Record
+	for _, r := range log {
+		if r.Action == audit.EntryWithdrawn {
+			withdrawn = append(withdrawn, r)
+		}
+	}
+	if len(withdrawn) != 1 || !strings.Contains(strings.ReplaceAll(string(withdrawn[0].Payload), " ", ""), `"disqualified":true`) {
+		t.Fatalf("the disqualification's audit records %+v", withdrawn)
+	}
+	if _, err := w.s.ConfirmAwards(ctx, w.org.ID, id, "prelim", map[string]string{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.s.Publish(ctx, w.org.ID, id, "prelim", results.PublishOptions{Reason: "异议成立：取消资格"}); err != nil {
+		t.Fatal(err)
+	}
+	rounds, err := w.s.PublishedResults(ctx, id)
+	if err != nil || len(rounds) != 1 || rounds[0].Current.Version != 2 {
+		t.Fatalf("published %+v %v", rounds, err)
+	}
+	var titles []string
+	for _, r := range rounds[0].Current.Results {
+		titles = append(titles, fmt.Sprintf("%d %s %s", r.Rank, r.Title, r.AwardLevel))
+	}
+	if want := []string{"1 智能巡检机器人 first", "2 校园共享储能 second"}; !slices.Equal(titles, want) {
+		t.Errorf("version 2 %v, want %v", titles, want)
+	}
+	changes := rounds[0].Versions[1].Changes
+	if len(changes) != 2 || changes[0].Title != "校园共享储能" || changes[0].Before.Rank != 3 || changes[0].Now.Rank != 2 ||
+		changes[1].Title != "可降解包装材料" || changes[1].Before.Rank != 2 || changes[1].Now != nil {
+		t.Errorf("changes %+v", changes)
 	}
 }
