@@ -115,10 +115,9 @@ func (s *Server) objectionFileSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.allow(c.Request.Context(), "objection:ip:"+c.ClientIP(), s.cfg.ObjectionPerIP); err != nil {
-		s.fail(c, err)
-		return
-	}
+	// Over the limit, the form comes back with what was typed and says when
+	// to try again, instead of an error page that loses it.
+	limited := s.allow(c.Request.Context(), "objection:ip:"+c.ClientIP(), s.cfg.ObjectionPerIP) != nil
 	form, err := c.MultipartForm()
 	if err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		s.fail(c, fault.Invalid("body", "err.objection.form"))
@@ -137,7 +136,9 @@ func (s *Server) objectionFileSubmit(c *gin.Context) {
 		}
 	}()
 	var filing error
-	if c.PostForm(honeypotField) != "" {
+	if limited {
+		filing = &fault.Error{Code: fault.CodeRateLimited, Message: "err.objection.rate_limited"}
+	} else if c.PostForm(honeypotField) != "" {
 		filing = &fault.Error{Code: fault.CodeInvalid, Message: "err.objection.refused"}
 	} else if form != nil {
 		for _, fh := range form.File["evidence"] {
@@ -223,6 +224,12 @@ type objectionStatusPage struct {
 // objectionStatusPage is what the reference shows its objector.
 func (s *Server) objectionStatusPage(c *gin.Context) {
 	st, err := s.objections.Lookup(c.Request.Context(), c.Param("reference"))
+	if fault.ErrorCode(err) == fault.CodeNotFound { // mistyped: the look-up box, to try again
+		_, d := s.describe(c, err)
+		s.render(c, http.StatusNotFound, "objection_lookup.html", "objection.lookup.title",
+			objectionLookupPage{Reference: c.Param("reference"), Error: d.Message})
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -377,9 +377,16 @@ func TestObjectionRateLimit(t *testing.T) {
 	cl := h.client()
 	post := fmt.Sprintf("/results/%d/objections", w.contest.ID)
 	for i := range 3 {
-		res := cl.multipartForm(post, url.Values{"grounds": {"x"}}, nil)
+		res := cl.multipartForm(post, url.Values{"grounds": {"该项目评分有误，请核查。"}}, nil)
 		if want := map[bool]int{true: 422, false: 429}[i < 2]; res.status != want {
 			t.Errorf("attempt %d: %d, want %d", i+1, res.status, want)
 		}
+		// Over the limit the form comes back, with what was typed and when to try again.
+		if i == 2 && (!strings.Contains(res.body, "请一小时后再提交") || !strings.Contains(res.body, "该项目评分有误，请核查。")) {
+			t.Errorf("the form over the limit: %.2000s", res.body)
+		}
+	}
+	if res := h.client().api(http.MethodPost, fmt.Sprintf("/api/v1/public/results/%d/objections", w.contest.ID), map[string]any{}); res.status != http.StatusTooManyRequests {
+		t.Errorf("the API over the limit: %d", res.status)
 	}
 }

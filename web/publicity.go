@@ -89,7 +89,7 @@ func (s *Server) publicResultsPage(c *gin.Context) {
 	for _, r := range rounds {
 		pr := publicRound{PublishedRound: r, Name: localized(r.NameZh, r.NameEn, l.Lang), Ref: page.Ref,
 			Groups: byGroup(ct, r.Current.Results, l.Lang),
-			Open:   r.Current.PeriodOpen(now) && r.Current.RevisedAt == nil}
+			Open:   r.Current.PeriodOpen(now)} // objections are taken while a correction is made too
 		for i := len(r.Versions) - 1; i >= 0; i-- {
 			v := publicVersion{PublishedVersion: r.Versions[i], Current: i == len(r.Versions)-1}
 			for _, ch := range r.Versions[i].Changes {
@@ -186,8 +186,9 @@ type entrantResultPage struct {
 
 type entrantRoundResult struct {
 	results.EntryResult
-	Name string
-	Rule string
+	Name      string
+	GroupName string
+	Rule      string
 }
 
 // entrantResultPage shows an entrant their entry's published results: score,
@@ -214,7 +215,7 @@ func (s *Server) entrantResultPage(c *gin.Context) {
 	page := entrantResultPage{EntryID: e.ID, Title: e.Title, ContestRef: contestRef(ct), ContestName: localized(ct.NameZh, ct.NameEn, l.Lang)}
 	for _, r := range rs {
 		page.Results = append(page.Results, entrantRoundResult{EntryResult: r, Name: localized(r.RoundNameZh, r.RoundNameEn, l.Lang),
-			Rule: ruleText(l, r.Explanation.Rule, r.Method)})
+			GroupName: categoryName(ct.Groups, r.Result.Group, l.Lang), Rule: ruleText(l, r.Explanation.Rule, r.Method)})
 	}
 	s.render(c, http.StatusOK, "entrant_result.html", "publicity.my_result", page)
 }

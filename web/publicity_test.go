@@ -54,6 +54,11 @@ func TestPublicityPagesEntrantResultAndReceipt(t *testing.T) {
 	if res := org.form(w.path("publish"), url.Values{"confirm": {"yes"}, "period_days": {"5"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("publish: %d %.500s", res.status, res.body)
 	}
+	// Tracks and groups read as names, never their keys.
+	if page := org.get(fmt.Sprintf("/organizer/contests/%d/entries", w.contest.ID)); !strings.Contains(page.body, "<td>新材料</td><td>团队组</td>") ||
+		strings.Contains(page.body, "<td>materials</td>") {
+		t.Errorf("entries list names tracks and groups by key: %.3000s", page.body)
+	}
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	ends := h.clock.T.Add(5 * 24 * time.Hour).In(shanghai).Format("2006-01-02 15:04")
 	if page := org.get(w.path("publish")); !strings.Contains(page.body, `id="publicity-state"`) || !strings.Contains(page.body, ends) {

@@ -512,6 +512,9 @@ type EntryResult struct {
 	FinalAt      *time.Time     `json:"final_at,omitempty"`
 	PeriodOpen   bool           `json:"period_open"`
 	Result       PublishedResult
+	// GroupRank is the entry's rank within its group (tracks together, ties
+	// kept), as the public page shows it: prizes are given by group.
+	GroupRank int `json:"group_rank"`
 	// Explanation is how the score was reached: the judges' totals (judges
 	// named by anonymous labels), what was dropped, the rule, a tie-break.
 	Explanation scoring.Result `json:"explanation"`
@@ -544,7 +547,12 @@ func (s *Service) EntryResults(ctx context.Context, contestID, entryID int64) ([
 		}
 		er := EntryResult{RoundKey: round.Key, RoundNameZh: round.NameZh, RoundNameEn: round.NameEn, Method: round.Method,
 			Version: p.Version, State: p.State(now), PublishedAt: p.PublishedAt, PeriodEndsAt: p.PeriodEndsAt,
-			FinalAt: p.FinalAt, PeriodOpen: p.PeriodOpen(now) && p.RevisedAt == nil, Result: res}
+			FinalAt: p.FinalAt, PeriodOpen: p.PeriodOpen(now), Result: res, GroupRank: 1}
+		for _, other := range p.Results {
+			if other.Group == res.Group && other.Rank < res.Rank {
+				er.GroupRank++
+			}
+		}
 		var explanation []byte
 		if err := s.db.GetContext(ctx, &explanation, `SELECT explanation FROM publication_results WHERE publication_id = $1 AND entry_id = $2`,
 			p.ID, entryID); err != nil {
