@@ -83,7 +83,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.shanghai).Format("2006-01-02T15:04")
 		},
-		"ptr":            func(t time.Time) *time.Time { return &t },
+		"ptr": func(t time.Time) *time.Time { return &t },
 		// category names a track or group by its key, in the reader's language.
 		"category": func(l *Localizer, cats []contest.Category, key string) string {
 			for _, c := range cats {
