@@ -150,13 +150,25 @@ func TestBrowserObjectionFromPhone(t *testing.T) {
 	// 可降解包装材料 25, 25, 25 = 75.00, so its mean goes from (63 + 57) / 2 = 60.00
 	// to (63 + 75) / 2 = 69.00: second alone, and 工业视觉质检 (60.00) third alone.
 	rescore(t, h, w.scoredWorld, "可降解包装材料", w.judges[1], "25")
+	// Before the awards are confirmed again the publication page says so; after, it previews the change.
+	org := h.loggedIn(w.org)
+	if page := org.get(w.path("publish")); !strings.Contains(page.body, `id="stale"`) {
+		t.Errorf("the publication page does not say the awards must be confirmed again: %.2000s", page.body)
+	}
 	if _, err := h.store.ConfirmAwards(context.Background(), w.org.ID, w.contest.ID, "prelim", nil); err != nil {
 		t.Fatal(err)
+	}
+	if page := org.get(w.path("publish")); strings.Contains(page.body, `id="stale"`) || !strings.Contains(page.body, `id="preview"`) ||
+		strings.Count(page.body, `<td data-label=""><strong>`) != 2 || !strings.Contains(page.body, "第 2 名 · 69.00 · 二等奖") {
+		t.Errorf("the publication page's preview: %.3000s", page.body)
 	}
 	// The organizer publishes version 2 on the desktop, with the reason.
 	run(desk, []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(h.http.URL + w.path("publish")),
-		chromedp.WaitVisible(`#revision`),
+		chromedp.WaitVisible(`#preview`),
+	}, "objection-desk-failure.png")
+	saveFullScreenshot(t, desk, "publish-v2-desk.png")
+	run(desk, []chromedp.Action[chromedp.Void]{
 		chromedp.SendKeys(`#publish-form textarea[name=reason]`, "异议 "+ref+" 成立：重新评分"),
 		chromedp.Click(`#publish-form input[name=confirm]`),
 		chromedp.Click(`#publish-form button[type=submit]`),

@@ -349,6 +349,9 @@ type publishPage struct {
 	NextVersion int
 	PeriodDays  int
 	Reason      string // as typed, when the form was refused
+	// Stale and Changes preview what publishing now would do (results.PendingPublication).
+	Stale   bool
+	Changes []publicChange
 }
 
 func (s *Server) publishPage(c *gin.Context) {
@@ -370,6 +373,18 @@ func (s *Server) renderPublish(c *gin.Context, status int, refused string) {
 	case fault.ErrorCode(err) != fault.CodeNotFound:
 		s.fail(c, err)
 		return
+	}
+	if !dp.Published && dp.Round.State == contest.RoundClosed {
+		pending, err := s.results.PendingPublication(c.Request.Context(), dp.Contest.ID, dp.Round.Key)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		l := s.localizer(c)
+		page.Stale = pending.Stale
+		for _, ch := range pending.Changes {
+			page.Changes = append(page.Changes, publicChange{Change: ch, Before: placeText(l, ch.Before), Now: placeText(l, ch.Now)})
+		}
 	}
 	if !dp.Published {
 		gaps, err := s.judging.ReviewGaps(c.Request.Context(), dp.Contest.ID, dp.Round.Key)

@@ -267,15 +267,8 @@ func (s *Service) recordPublication(ctx context.Context, tx *sqlx.Tx, actorID, c
 	if err != nil {
 		return p, err
 	}
-	var rows []PublishedResult
-	if err := tx.SelectContext(ctx, &rows, `
-		SELECT res.entry_id, coalesce(b.code, '') AS code, e.title, coalesce(o.name, '') AS organization,
-		       t.key AS track, g.key AS grp, res.score, res.rank, res.advanced, coalesce(res.award_level, '') AS award_level
-		FROM results res JOIN entries e ON e.id = res.entry_id
-		JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
-		LEFT JOIN organizations o ON o.id = e.organization_id
-		LEFT JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
-		WHERE res.round_id = $1 ORDER BY res.rank, code`, roundID); err != nil {
+	rows, err := recordedResults(ctx, tx, roundID)
+	if err != nil {
 		return p, err
 	}
 	payload := make([]map[string]any, len(rows))
@@ -327,6 +320,67 @@ func (s *Service) recordPublication(ctx context.Context, tx *sqlx.Tx, actorID, c
 	err = audit.Append(ctx, tx, now, &contestID, &actorID, audit.ResultsHeadSigned, roundKey, map[string]any{
 		"version": p.Version, "size": head.Size, "root": head.Root[:], "signed": head.Signed})
 	return p, err
+}
+
+// recordedResults are a round's recorded results, by rank, as a version would publish them.
+func recordedResults(ctx context.Context, q sqlx.QueryerContext, roundID int64) ([]PublishedResult, error) {
+	rows := []PublishedResult{}
+	err := sqlx.SelectContext(ctx, q, &rows, `
+		SELECT res.entry_id, coalesce(b.code, '') AS code, e.title, coalesce(o.name, '') AS organization,
+		       t.key AS track, g.key AS grp, res.score, res.rank, res.advanced, coalesce(res.award_level, '') AS award_level
+		FROM results res JOIN entries e ON e.id = res.entry_id
+		JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
+		LEFT JOIN organizations o ON o.id = e.organization_id
+		LEFT JOIN blind_codes b ON b.round_id = res.round_id AND b.entry_id = res.entry_id
+		WHERE res.round_id = $1 ORDER BY res.rank, code`, roundID)
+	return rows, err
+}
+
+// Pending is what publishing a round now would publish, before the organizer presses it.
+type Pending struct {
+	// Stale: the recorded results are not the round's current ranking (a
+	// sheet re-scored, an entry withdrawn): advancement or awards are to be
+	// confirmed again first, or publishing is refused.
+	Stale bool
+	// Changes are the recorded results against the round's current version
+	// (none before the first publication).
+	Changes []Change
+}
+
+// PendingPublication says, for a round not published now, whether its
+// recorded results are current and what they change against the version the
+// public sees.
+func (s *Service) PendingPublication(ctx context.Context, contestID int64, roundKey string) (Pending, error) {
+	var out Pending
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := contest.RoundByKey(ctx, tx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		rk, _, _, err := s.DecidingRanking(ctx, contestID, roundKey)
+		if err != nil {
+			return err
+		}
+		recorded, same, err := recordedRanking(ctx, tx, r.ID, rk)
+		if err != nil {
+			return err
+		}
+		out.Stale = recorded && !same
+		p, err := s.CurrentPublication(ctx, tx, contestID, roundKey)
+		if fault.ErrorCode(err) == fault.CodeNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		now, err := recordedResults(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		out.Changes = Diff(p.Results, now)
+		return nil
+	})
+	return out, err
 }
 
 func col[T, V any](rows []T, f func(T) V) []V {
