@@ -15,7 +15,9 @@ type Tree struct {
 
 // NewTree builds the tree over leaves in order.
 func NewTree(leaves [][]byte) (*Tree, error) {
-	t := &Tree{}
+	// A tree of n leaves stores fewer than 2n hashes: room for them all at
+	// once, not a slice grown and copied as the log is read.
+	t := &Tree{leaves: make([][]byte, 0, len(leaves)), hashes: make([]tlog.Hash, 0, 2*len(leaves))}
 	for _, data := range leaves {
 		if err := t.Append(data); err != nil {
 			return nil, err
