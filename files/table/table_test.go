@@ -170,23 +170,26 @@ func peakHeap(t testing.TB, f Format, n int) uint64 {
 	return peak - base
 }
 
-// Memory does not grow with rows. The bound: XLSX holds at most excelize's
-// StreamChunkSize (16 MiB) of sheet XML before it spills to a temporary file,
-// plus the zip writer's compressor (about 1 MiB); CSV holds one bufio buffer.
-// Measured: XLSX about 1 MiB at 1,000 rows and 20 MiB at both 50,000 and
-// 200,000 (the chunk's buffer, grown by doubling, then reused after it spills);
-// CSV under 64 KiB at every size.
+// Memory does not grow with rows. The bound, 40 MiB: XLSX holds excelize's
+// sheet buffer, which spills to a temporary file once it holds
+// StreamChunkSize (16 MiB) of XML but, grown by doubling, may have up to
+// twice that allocated (then reused), plus the zip writer's compressor; CSV
+// holds one bufio buffer. Measured: XLSX about 1 MiB at 1,000 rows and
+// 20 MiB at both 50,000 and 200,000; CSV 32 KiB at every size.
 func TestMemoryDoesNotGrowWithRows(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 250,000 rows")
 	}
-	const bound = 24 << 20
+	const bound = 40 << 20
 	for _, f := range []Format{CSV, XLSX} {
 		small := peakHeap(t, f, 1_000)
 		large := peakHeap(t, f, 50_000)
-		huge := peakHeap(t, f, 200_000)
-		t.Logf("%s peak live heap above baseline: 1,000 rows %d KiB; 50,000 rows %d KiB; 200,000 rows %d KiB",
-			f, small>>10, large>>10, huge>>10)
+		t.Logf("%s peak live heap above baseline: 1,000 rows %d KiB; 50,000 rows %d KiB", f, small>>10, large>>10)
+		huge := large
+		if !raceEnabled {
+			huge = peakHeap(t, f, 200_000)
+			t.Logf("%s peak live heap above baseline: 200,000 rows %d KiB", f, huge>>10)
+		}
 		if large > bound || huge > bound {
 			t.Errorf("%s: peak heap %d / %d bytes above the %d bound", f, large, huge, bound)
 		}
