@@ -7,7 +7,7 @@
 //	podium admin create-organizer      create an organizer account
 //	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
-//	podium export                      write a contest's table (entries, ranking, matrix, winners) as XLSX or CSV
+//	podium export                      write a contest's table (entries, ranking, matrix, winners, …) as XLSX or CSV
 //	podium assign                      assign experts to entries from CSV files
 //	podium draw                        recompute a live final's pitch order from its seed
 //	podium verify-receipt              check an entrant's results receipt
@@ -48,7 +48,7 @@ commands:
   admin create-organizer    create an organizer account
   audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
-  export                    write a contest's table (entries, ranking, matrix, winners) as XLSX or CSV
+  export                    write a contest's table (entries, ranking, matrix, winners, …) as XLSX or CSV
   assign                    assign experts to entries from CSV files
   draw                      recompute a live final's pitch order from its seed
   verify-receipt            check an entrant's results receipt

@@ -51,10 +51,12 @@ func words(l Lang, ws ...word) []string {
 
 // Sheet names, which are also the last part of file names.
 var sheetNames = map[What]word{
-	Entries: {"参赛项目", "Entries"},
-	Ranking: {"排名", "Ranking"},
-	Matrix:  {"评分矩阵", "Score matrix"},
-	Winners: {"获奖名单", "Winners"},
+	Entries:    {"参赛项目", "Entries"},
+	Ranking:    {"排名", "Ranking"},
+	Matrix:     {"评分矩阵", "Score matrix"},
+	Winners:    {"获奖名单", "Winners"},
+	Workload:   {"评委工作量", "Judges' workload"},
+	Objections: {"异议", "Objections"},
 }
 
 func sheetName(w What, l Lang) string { return sheetNames[w].in(l) }
@@ -122,7 +124,12 @@ var valueWords = map[string]word{
 	"enterprise": {"企业", "enterprise"}, "team": {"团队", "team"}, "institution": {"机构", "institution"},
 	"entrant": {"报名", "entrant"}, "import": {"导入", "import"},
 	"first": {"一等奖", "First prize"}, "second": {"二等奖", "Second prize"}, "third": {"三等奖", "Third prize"},
-	"honorable": {"优秀奖", "Honorable mention"},
+	"honorable":       {"优秀奖", "Honorable mention"},
+	"objector.person": {"个人", "person"}, "objector.organization": {"单位", "organization"},
+	"objection.received": {"已受理", "received"}, "objection.investigating": {"调查中", "investigating"},
+	"objection.rejected": {"不成立", "rejected"}, "objection.upheld": {"成立", "upheld"},
+	"remedy.": {"", ""}, "remedy.rescore": {"重新评分", "rescore"}, "remedy.disqualify": {"取消资格", "disqualify"},
+	"remedy.correct": {"更正", "correct"},
 }
 
 // value names a vocabulary word in l; an unknown word is shown as it is.

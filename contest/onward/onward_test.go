@@ -507,3 +507,49 @@ func TestPrepareRefusesWhatCannotBeExported(t *testing.T) {
 		t.Errorf("empty export %q", rows)
 	}
 }
+
+// Workload: each judge's active assignments, all submitted in the fixture,
+// counted as the judging room lists them; objections: none filed, a header.
+func TestWorkloadAndObjectionsExports(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	list, err := w.s.Assignments(ctx, w.contestID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var experts []struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+		Org  string `db:"organization"`
+		Last *time.Time
+	}
+	if err := w.s.DB.Select(&experts, `SELECT id, name, organization FROM experts ORDER BY name, id`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range formats {
+		want := [][]string{{"轮次", "评委", "单位", "分配", "已提交", "草稿", "未完成", "回避", "完成率(%)", "最近提交"}}
+		for _, x := range experts {
+			n := 0
+			for _, a := range list {
+				if a.ExpertID == x.ID && a.State == "active" {
+					n++
+				}
+			}
+			if n == 0 {
+				continue
+			}
+			var last time.Time
+			if err := w.s.DB.Get(&last, `SELECT max(sh.submitted_at) FROM score_sheets sh JOIN assignments a ON a.id = sh.assignment_id WHERE a.expert_id = $1`, x.ID); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, []string{"初赛", x.Name, x.Org, strconv.Itoa(n), strconv.Itoa(n), "0", "0", "0", "100.00", shanghai(&last)})
+		}
+		if len(want) < 5 {
+			t.Fatalf("fixture: %d judges with assignments", len(want)-1)
+		}
+		compare(t, "workload "+string(f), w.export(t, onward.Request{What: onward.Workload}, f), want)
+		compare(t, "objections "+string(f), w.export(t, onward.Request{What: onward.Objections, Lang: onward.English}, f),
+			[][]string{{"Reference", "Round", "Publication version", "Code", "Title", "Objector", "State", "Remedy", "Reply", "Filed at", "Decided at"}})
+	}
+}

@@ -49,10 +49,14 @@ const (
 	Ranking What = "ranking" // a round's ranking with its explanation
 	Winners What = "winners" // the prizes, per group and track
 	Matrix  What = "matrix"  // a round's sheets, as `podium score` reads them
+	// Workload is each judge's assignments and sheets, per round.
+	Workload What = "workload"
+	// Objections are the objections (异议) and their outcomes, without objectors' identities.
+	Objections What = "objections"
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -136,6 +140,10 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.matrix(ctx, e, req.ContestID, req.Round)
 	case Winners:
 		err = s.winners(ctx, e, req.ContestID, lang)
+	case Workload:
+		err = s.workload(ctx, e, req.ContestID, lang)
+	case Objections:
+		err = s.objections(ctx, e, req.ContestID, lang)
 	default:
 		return nil, fault.NotFound("err.export.unknown")
 	}
