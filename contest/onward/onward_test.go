@@ -553,3 +553,43 @@ func TestWorkloadAndObjectionsExports(t *testing.T) {
 			[][]string{{"Reference", "Round", "Publication version", "Code", "Title", "Objector", "State", "Remedy", "Reply", "Filed at", "Decided at"}})
 	}
 }
+
+// An objection is exported with its outcome and without who filed it.
+func TestObjectionsExportLeavesOutTheObjector(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	if _, err := w.s.PublishResults(ctx, w.organizer.ID, w.contestID, "prelim"); err != nil {
+		t.Fatal(err)
+	}
+	// Filed and decided in SQL: the objections room's own tests cover filing;
+	// this one needs a row of every column the export reads or must not read.
+	var filed, decided time.Time
+	if err := w.s.DB.QueryRowx(`
+		INSERT INTO objections (contest_id, round_id, publication_id, entry_id, reference, objector_kind, objector_name,
+		                        id_type, id_number, id_hint, phone, email, grounds, state, reply, remedy, filed_at, decided_at)
+		SELECT $1, p.round_id, p.id, $2, 'YY-2026-0001', 'person', '王秘密', 'resident', '\x0102', '1234', '13999999999',
+		       'secret@example.com', '评分有误', 'upheld', '已重新评分', 'rescore', now() - interval '1 day', now()
+		FROM publications p WHERE p.contest_id = $1
+		RETURNING filed_at, decided_at`, w.contestID, w.orgs[0].id).Scan(&filed, &decided); err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	if err := w.s.DB.Get(&code, `SELECT code FROM blind_codes WHERE entry_id = $1`, w.orgs[0].id); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range formats {
+		got := w.export(t, onward.Request{What: onward.Objections}, f)
+		compare(t, "objections "+string(f), got, [][]string{
+			{"受理编号", "轮次", "公示版本", "编号", "项目名称", "异议人类型", "状态", "处理结果", "答复", "提出时间", "决定时间"},
+			{"YY-2026-0001", "初赛", "1", code, w.orgs[0].title, "个人", "成立", "重新评分", "已重新评分", shanghai(&filed), shanghai(&decided)},
+		})
+		for _, secret := range []string{"王秘密", "1234", "13999999999", "secret@example.com", "评分有误"} {
+			for _, row := range got {
+				if slices.Contains(row, secret) {
+					t.Errorf("%s: the export carries %q", f, secret)
+				}
+			}
+		}
+	}
+}
