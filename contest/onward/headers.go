@@ -57,6 +57,7 @@ var sheetNames = map[What]word{
 	Winners:    {"获奖名单", "Winners"},
 	Workload:   {"评委工作量", "Judges' workload"},
 	Objections: {"异议", "Objections"},
+	Audit:      {"审计日志", "Audit log"},
 }
 
 func sheetName(w What, l Lang) string { return sheetNames[w].in(l) }

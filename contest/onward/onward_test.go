@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/access"
+	"podium/contest/audit"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/contest/judging"
@@ -591,5 +593,23 @@ func TestObjectionsExportLeavesOutTheObjector(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The audit log, newest first, as the audit room's view gives it.
+func TestAuditExportMatchesTheLog(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	page, more, err := w.s.Page(context.Background(), w.contestID, audit.Query{Limit: audit.MaxPage})
+	if err != nil || more || len(page) < 20 {
+		t.Fatalf("fixture: %d records, more %v, %v", len(page), more, err)
+	}
+	for _, f := range formats {
+		want := [][]string{{"序号", "时间", "操作人", "操作", "对象", "内容", "哈希"}}
+		for _, r := range page {
+			at := r.At
+			want = append(want, []string{strconv.FormatInt(r.Seq, 10), shanghai(&at), r.ActorName, string(r.Action), r.Subject, string(r.Payload), hex.EncodeToString(r.Hash)})
+		}
+		compare(t, "audit "+string(f), w.export(t, onward.Request{What: onward.Audit}, f), want)
 	}
 }

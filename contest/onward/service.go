@@ -53,10 +53,12 @@ const (
 	Workload What = "workload"
 	// Objections are the objections (异议) and their outcomes, without objectors' identities.
 	Objections What = "objections"
+	// Audit is the contest's audit log.
+	Audit What = "audit"
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -144,6 +146,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.workload(ctx, e, req.ContestID, lang)
 	case Objections:
 		err = s.objections(ctx, e, req.ContestID, lang)
+	case Audit:
+		err = s.auditLog(ctx, e, req.ContestID, lang)
 	default:
 		return nil, fault.NotFound("err.export.unknown")
 	}
