@@ -1,14 +1,16 @@
 // Package onward is what leaves Podium after the results: exports of a
 // contest's tables for its organizers (entries, a round's ranking and score
-// matrix, winners), and later certificates and nominations. It imports
-// contest and results (a round's ranking, computed as the published one is)
-// and reads other rooms' tables only in joins; it writes nothing.
+// matrix, winners, judges' workload, objections, the audit log), and later
+// certificates and nominations. It imports contest, contest/audit (the log's
+// paged view) and results (a round's ranking, computed as the published one
+// is), reads other rooms' tables only in joins, and writes nothing.
 //
 // An export is prepared first (the contest and round are checked, and what
 // must be computed whole, such as a ranking, is computed), then written: a
 // web handler can still answer with an error before the first byte goes out.
-// Rows that need no computation (entries, winners) stream from PostgreSQL
-// row by row into a files/table.Writer, never all held in memory.
+// Rows that need no computation (entries, winners, workload, objections,
+// audit) stream from PostgreSQL row by row (the audit log a page at a time)
+// into a files/table.Writer, never all held in memory.
 package onward
 
 import (
