@@ -151,6 +151,7 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/contests/:contest/rounds/:round/publish":                         {303, 403, 403, 404, 200},
 	"POST /organizer/contests/:contest/rounds/:round/publish":                        {401, 403, 403, 404, 422}, // not confirmed
 	"GET /organizer/contests/:contest/combined":                                      {303, 403, 403, 404, 200}, // no round weights: says where to set them
+	"GET /organizer/contests/:contest/exports/:what":                                 {303, 403, 403, 404, 200}, // :what is entries
 	"GET /results/:contest":                                                          {200, 200, 200, 200, 200}, // "not published yet", to anyone
 	"GET /api/v1/public/results/:contest":                                            {200, 200, 200, 200, 200},
 	"GET /api/v1/public/results/:contest/heads":                                      {200, 200, 200, 200, 200},
@@ -272,7 +273,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
 				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999",
-				":room", "999999", ":slot", "999999").Replace(r.Path)
+				":room", "999999", ":slot", "999999", ":what", "entries").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

@@ -105,6 +105,9 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/entrant/files/:upload", Entrant, s.serveOwnFile},
 		{http.MethodGet, "/organizer/contests/:contest/files/:upload", ContestOrganizer, s.serveContestFile},
 
+		// Exports (onward): a contest's tables as XLSX or CSV, streamed.
+		{http.MethodGet, "/organizer/contests/:contest/exports/:what", ContestOrganizer, s.exportDownload},
+
 		// The live final's boards: websockets (docs/live-protocol.md).
 		{http.MethodGet, "/live/:contest/rooms/:room/ws", Public, s.publicBoardWS},
 		{http.MethodGet, "/organizer/contests/:contest/live/rooms/:room/ws", ContestOrganizer, s.organizerBoardWS},

@@ -24,6 +24,7 @@ import (
 	"podium/contest/judging"
 	"podium/contest/live"
 	"podium/contest/objections"
+	"podium/contest/onward"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
@@ -51,6 +52,8 @@ type Config struct {
 	Live     *live.Service // the live final; New sets Judging.SheetChanged to republish its boards
 	// Objections (异议) to published results.
 	Objections *objections.Service
+	// Onward holds the organizers' exports; nil: New makes it on DB and Results.
+	Onward *onward.Service
 	// LiveHub holds this instance's screens of the live boards, and LiveBroker
 	// carries the boards through Redis (docs/live-protocol.md). Nil: New makes
 	// them, on Redis and RedisPrefix; whoever runs the server runs
@@ -99,6 +102,7 @@ type Server struct {
 	audit      *audit.Service
 	live       *live.Service
 	objections *objections.Service
+	onward     *onward.Service
 	hub        *fanout.Hub
 	broker     *fanout.Broker
 	pubq       publishQueue
@@ -147,6 +151,9 @@ func New(cfg Config) (*Server, error) {
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker
+	if s.onward = cfg.Onward; s.onward == nil {
+		s.onward = onward.New(cfg.DB, cfg.Results)
+	}
 	if s.hub == nil {
 		s.hub = NewLiveHub(fanout.Options{Log: cfg.Log})
 	}

@@ -23,6 +23,7 @@ import (
 	"podium/contest/judging"
 	"podium/contest/live"
 	"podium/contest/objections"
+	"podium/contest/onward"
 	"podium/contest/results"
 	"podium/files/blob"
 	"podium/files/pdftext"
@@ -121,7 +122,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
-		Live: m.Live, Objections: m.Objections, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
+		Live: m.Live, Objections: m.Objections, Onward: m.Onward, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
@@ -144,6 +145,7 @@ type Domain struct {
 	Live     *live.Service // the live final; web wires judging's SheetChanged to its boards
 	// Objections needs the blob store and the data key: Open makes it.
 	Objections *objections.Service
+	Onward     *onward.Service // exports
 }
 
 // newDomain builds the rooms on db, each given the rooms it calls.
@@ -152,6 +154,7 @@ func newDomain(db *sqlx.DB) *Domain {
 	d := &Domain{DB: h, Contests: contest.New(h), Accounts: access.New(h), Entries: entry.New(h), Results: results.New(h), Audit: audit.New(db)}
 	d.Judging = judging.New(h, d.Accounts, d.Entries)
 	d.Live = live.New(h, d.Judging)
+	d.Onward = onward.New(h, d.Results)
 	return d
 }
 

@@ -7,6 +7,7 @@
 //	podium admin create-organizer      create an organizer account
 //	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
+//	podium export                      write a contest's table (entries, ranking, matrix, winners, …) as XLSX or CSV
 //	podium assign                      assign experts to entries from CSV files
 //	podium draw                        recompute a live final's pitch order from its seed
 //	podium verify-receipt              check an entrant's results receipt
@@ -47,6 +48,7 @@ commands:
   admin create-organizer    create an organizer account
   audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
+  export                    write a contest's table (entries, ranking, matrix, winners, …) as XLSX or CSV
   assign                    assign experts to entries from CSV files
   draw                      recompute a live final's pitch order from its seed
   verify-receipt            check an entrant's results receipt
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAudit(ctx, args[1:], stdout, stderr, getenv)
 	case "score":
 		return runScore(args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr, getenv)
 	case "assign":
 		return runAssign(args[1:], stdout, stderr)
 	case "draw":

@@ -19,8 +19,16 @@ import (
 // "entry,judge,<key>,…" naming every criterion of the rubric once, in any
 // order, then one row per judge's sheet. Marks are plain decimals with at
 // most 2 decimals, within [0, max]. Spaces around fields are ignored.
+// The columns of DerivedColumns may follow (the server's score matrix carries
+// them for its readers); they are skipped: the ranking is recomputed.
 
 const bom = "\uFEFF"
+
+// DerivedColumns are what a ranking made of each sheet — the judge's total,
+// whether it was dropped, the entry's score — which a score matrix may carry
+// beside the marks. ReadSheets skips them (a criterion of the same key wins),
+// so that the matrix an organizer reads is also what `podium score` checks.
+var DerivedColumns = []string{"total", "dropped", "score"}
 
 // ReadSheets reads sheets CSV for the rubric rb (which must be valid).
 // Problems are *ParseError values naming the line.
@@ -135,6 +143,8 @@ func columns(header []string, rb scoring.Rubric, line int) (layout, error) {
 			l.judge = i
 		case known[h]:
 			l.marks[i] = h
+		case slices.Contains(DerivedColumns, h):
+			// skipped: l.marks[i] stays ""
 		default:
 			return l, lineErr(line, ErrColumn, "unknown column %q: not entry, judge or a criterion of the rubric (%s)", h, strings.Join(keys(rb), ", "))
 		}

@@ -186,3 +186,23 @@ func FuzzReadSheets(f *testing.F) {
 		}
 	})
 }
+
+// A score matrix's derived columns (what the ranking made of each sheet) are
+// skipped, whatever they hold: the ranking is recomputed from the marks.
+func TestReadSheetsSkipsDerivedColumns(t *testing.T) {
+	in := "entry,judge,tech,biz,team,total,dropped,score\n" +
+		"E1,J1,25,15,8,99,dropped,not a number\n"
+	got, err := ReadSheets(strings.NewReader(in), rubric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []scoring.Sheet{{Entry: "E1", Judge: "J1", Marks: map[string]scoring.Points{"tech": 2500, "biz": 1500, "team": 800}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+	// A criterion keyed like a derived column is the criterion.
+	rb := scoring.Rubric{Criteria: []scoring.Criterion{{Key: "total", Name: "总体", Max: 10_00}}}
+	if _, err := ReadSheets(strings.NewReader("entry,judge,total\nE1,J1,11\n"), rb); !errors.Is(err, ErrMark) {
+		t.Fatalf("criterion total not read as a mark: %v", err)
+	}
+}

@@ -1,0 +1,142 @@
+package onward
+
+import "podium/fault"
+
+// Lang is the language an export's headers and names are in. The web layer
+// has catalogs for pages; an export's words are few and fixed, so they are a
+// table here, keeping the domain free of web's catalogs.
+type Lang string
+
+// The languages.
+const (
+	Chinese Lang = "zh-CN"
+	English Lang = "en"
+)
+
+// ParseLang reads a language tag; empty means Chinese, the default locale.
+func ParseLang(s string) (Lang, error) {
+	switch Lang(s) {
+	case "", Chinese:
+		return Chinese, nil
+	case English:
+		return English, nil
+	}
+	return "", fault.Invalid("lang", "err.export.lang")
+}
+
+func (l Lang) orDefault() Lang {
+	if l == English {
+		return English
+	}
+	return Chinese
+}
+
+// word is one header or name in both languages.
+type word struct{ zh, en string }
+
+func (w word) in(l Lang) string {
+	if l == English {
+		return w.en
+	}
+	return w.zh
+}
+
+func words(l Lang, ws ...word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.in(l)
+	}
+	return out
+}
+
+// Sheet names, which are also the last part of file names.
+var sheetNames = map[What]word{
+	Entries:    {"参赛项目", "Entries"},
+	Ranking:    {"排名", "Ranking"},
+	Matrix:     {"评分矩阵", "Score matrix"},
+	Winners:    {"获奖名单", "Winners"},
+	Workload:   {"评委工作量", "Judges' workload"},
+	Objections: {"异议", "Objections"},
+	Audit:      {"审计日志", "Audit log"},
+}
+
+func sheetName(w What, l Lang) string { return sheetNames[w].in(l) }
+
+// The entries' columns. The Chinese headers are those the entries import
+// reads (contest/entry's import schema), so an export can be edited and
+// imported into another contest.
+var entryColumns = []word{
+	{"ID", "ID"},
+	{"项目名称", "Title"},
+	{"赛道", "Track"},
+	{"组别", "Group"},
+	{"单位名称", "Organization"},
+	{"主体类型", "Kind"},
+	{"统一社会信用代码", "USCC"},
+	{"联系人", "Contact"},
+	{"联系电话", "Phone"},
+	{"邮箱", "Email"},
+	{"项目简介", "Summary"},
+	{"发展阶段", "Stage"},
+	{"核心技术", "Technology"},
+	{"市场前景", "Market"},
+	{"团队情况", "Team"},
+	{"融资情况与需求", "Financing"},
+	{"关键词", "Keywords"},
+	{"来源", "Source"},
+	{"状态", "State"},
+	{"审查意见", "Review reason"},
+	{"提交时间", "Submitted at"},
+	{"审查时间", "Reviewed at"},
+}
+
+var rankingColumns = []word{
+	{"名次", "Rank"},
+	{"编号", "Code"},
+	{"项目名称", "Title"},
+	{"单位名称", "Organization"},
+	{"赛道", "Track"},
+	{"组别", "Group"},
+	{"得分", "Score"},
+	{"评分数", "Sheets"},
+	{"各评委总分", "Judges' totals"},
+	{"去掉的评分", "Dropped"},
+	{"计分规则", "Rule"},
+	{"并列判定", "Tie-break"},
+}
+
+var winnerColumns = []word{
+	{"组别", "Group"},
+	{"赛道", "Track"},
+	{"奖项", "Prize"},
+	{"名次", "Rank"},
+	{"得分", "Score"},
+	{"项目名称", "Title"},
+	{"单位名称", "Organization"},
+	{"联系人", "Contact"},
+	{"联系电话", "Phone"},
+	{"邮箱", "Email"},
+}
+
+// Words of values: states, kinds, prizes.
+var valueWords = map[string]word{
+	"draft": {"草稿", "draft"}, "submitted": {"已提交", "submitted"}, "withdrawn": {"已撤回", "withdrawn"},
+	"accepted": {"审查通过", "accepted"}, "rejected": {"审查未通过", "rejected"},
+	"enterprise": {"企业", "enterprise"}, "team": {"团队", "team"}, "institution": {"机构", "institution"},
+	"entrant": {"报名", "entrant"}, "import": {"导入", "import"},
+	"first": {"一等奖", "First prize"}, "second": {"二等奖", "Second prize"}, "third": {"三等奖", "Third prize"},
+	"honorable":       {"优秀奖", "Honorable mention"},
+	"objector.person": {"个人", "person"}, "objector.organization": {"单位", "organization"},
+	"objection.received": {"已受理", "received"}, "objection.investigating": {"调查中", "investigating"},
+	"objection.rejected": {"不成立", "rejected"}, "objection.upheld": {"成立", "upheld"},
+	"remedy.": {"", ""}, "remedy.rescore": {"重新评分", "rescore"}, "remedy.disqualify": {"取消资格", "disqualify"},
+	"remedy.correct": {"更正", "correct"},
+}
+
+// value names a vocabulary word in l; an unknown word is shown as it is.
+func value(l Lang, v string) string {
+	if w, ok := valueWords[v]; ok {
+		return w.in(l)
+	}
+	return v
+}

@@ -1,0 +1,171 @@
+package onward
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"podium/files/table"
+	"podium/scoring"
+	"podium/scoring/sheetfile"
+)
+
+// A ranking needs every sheet of the round at once (a score is an aggregate
+// of them), so ranking and matrix exports compute the round's ranking with
+// results.Ranking — the very computation the organizers' page and
+// publication use — and then write it; their size is the round's sheets,
+// which the ranking holds anyway.
+
+// entryNames are an entry's names for a ranking, by blind code.
+type entryNames struct {
+	Code         string `db:"code"`
+	Organization string `db:"org_name"`
+	TrackZh      string `db:"track_zh"`
+	TrackEn      string `db:"track_en"`
+	GroupZh      string `db:"group_zh"`
+	GroupEn      string `db:"group_en"`
+}
+
+func (s *Service) namesByCode(ctx context.Context, contestID int64, round string) (map[string]entryNames, error) {
+	var rows []entryNames
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT b.code, coalesce(o.name, '') AS org_name, t.name_zh AS track_zh, t.name_en AS track_en,
+		       g.name_zh AS group_zh, g.name_en AS group_en
+		FROM rounds r JOIN blind_codes b ON b.round_id = r.id
+		JOIN entries e ON e.id = b.entry_id JOIN tracks t ON t.id = e.track_id JOIN contest_groups g ON g.id = e.group_id
+		LEFT JOIN organizations o ON o.id = e.organization_id
+		WHERE r.contest_id = $1 AND r.key = $2`, contestID, round); err != nil {
+		return nil, err
+	}
+	m := make(map[string]entryNames, len(rows))
+	for _, r := range rows {
+		m[r.Code] = r
+	}
+	return m, nil
+}
+
+func (s *Service) ranking(ctx context.Context, e *Export, contestID int64, round string, lang Lang) error {
+	rk, rs, err := s.results.Ranking(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	names, err := s.namesByCode(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	e.cols = words(lang, rankingColumns...)
+	e.write = func(_ context.Context, t *table.Writer) error {
+		for _, r := range rk.Entries {
+			n := names[r.Entry]
+			var totals, dropped []string
+			for _, j := range r.Sheets {
+				totals = append(totals, j.Judge+" "+j.Total.String())
+			}
+			dropped = append(dropped, r.Dropped...)
+			tie := ""
+			if r.TieBreak != nil {
+				tie = tieBreak(lang, *r.TieBreak)
+			}
+			if err := t.WriteRow(r.Rank, r.Entry, rs.Titles[r.Entry], n.Organization, pick(lang, n.TrackZh, n.TrackEn),
+				pick(lang, n.GroupZh, n.GroupEn), decimal(r.Score), len(r.Sheets), strings.Join(totals, "; "),
+				strings.Join(dropped, "; "), rule(lang, r.Rule), tie); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func decimal(p scoring.Points) table.Decimal { return table.Decimal(p.String()) }
+
+// rule says which rule gave the score, as scoring.Rule.String does, in l.
+func rule(l Lang, r scoring.Rule) string {
+	if l == English {
+		return r.String()
+	}
+	if r.Fallback == scoring.FallbackFewSheets {
+		return fmt.Sprintf("%d 份评分取平均（去最高最低分需至少 %d 份）", r.Sheets, r.Needed)
+	}
+	switch r.Method {
+	case scoring.MethodTrimmed:
+		return "去掉一个最高分和一个最低分后取平均"
+	case scoring.MethodMean:
+		return "平均分"
+	case scoring.MethodMedian:
+		return "中位数"
+	case scoring.MethodZScore:
+		return "标准分（Z 分数）"
+	}
+	return string(r.Method)
+}
+
+func tieBreak(l Lang, tb scoring.TieBreak) string {
+	switch {
+	case tb.Criterion == "" && l == English:
+		return "tied with " + tb.Above
+	case tb.Criterion == "":
+		return "与 " + tb.Above + " 并列"
+	case l == English:
+		return "below " + tb.Above + " on " + tb.Criterion
+	}
+	return "同分，按 " + tb.Criterion + " 排在 " + tb.Above + " 之后"
+}
+
+// The matrix's columns are exactly what `podium score --scores` reads
+// (scoring/sheetfile): entry, judge and the criteria's keys, then the derived
+// columns sheetfile.ReadSheets skips (total, dropped, score), which tell a
+// reader what the ranking made of each sheet. Headers are these keys in every
+// language, since a program reads them; only the sheet's name is translated.
+func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string) error {
+	rk, rs, err := s.results.Ranking(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(rs.Rubric.Criteria))
+	for i, c := range rs.Rubric.Criteria {
+		keys[i] = c.Key
+	}
+	e.cols = append([]string{"entry", "judge"}, keys...)
+	// A criterion named like a derived column would be read as the
+	// criterion: the derived columns are left out rather than misread.
+	derived := !slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(sheetfile.DerivedColumns, k) })
+	if derived {
+		e.cols = append(e.cols, sheetfile.DerivedColumns...)
+	}
+	e.write = func(_ context.Context, t *table.Writer) error {
+		// Sheets by entry, judges in their anonymized order, as WriteSheets
+		// orders them; entries in rank order, as a reader compares.
+		byEntry := make(map[string][]scoring.Sheet, len(rk.Entries))
+		for _, sh := range rs.Sheets {
+			byEntry[sh.Entry] = append(byEntry[sh.Entry], sh)
+		}
+		row := make([]any, 0, len(e.cols))
+		for _, r := range rk.Entries {
+			total := make(map[string]scoring.JudgeTotal, len(r.Sheets))
+			for _, j := range r.Sheets {
+				total[j.Judge] = j
+			}
+			for _, sh := range byEntry[r.Entry] {
+				row = append(row[:0], sh.Entry, sh.Judge)
+				for _, k := range keys {
+					row = append(row, decimal(sh.Marks[k]))
+				}
+				if derived {
+					jt := total[sh.Judge]
+					dropped := ""
+					if jt.Dropped {
+						dropped = "dropped"
+					}
+					row = append(row, decimal(jt.Total), dropped, decimal(r.Score))
+				}
+				if err := t.WriteRow(row...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return nil
+}
