@@ -24,6 +24,7 @@ import (
 	"podium/contest/judging"
 	"podium/contest/live"
 	"podium/contest/objections"
+	"podium/contest/onward"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/files/blob"
@@ -99,6 +100,7 @@ type Server struct {
 	audit      *audit.Service
 	live       *live.Service
 	objections *objections.Service
+	onward     *onward.Service
 	hub        *fanout.Hub
 	broker     *fanout.Broker
 	pubq       publishQueue
@@ -145,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
 		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, objections: cfg.Objections, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
+	s.onward = onward.New(cfg.DB, cfg.Results)
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker
 	if s.hub == nil {
