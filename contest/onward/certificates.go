@@ -96,7 +96,7 @@ func parseNumber(number string) (parsedNumber, bool) {
 	n.year, err1 = strconv.Atoi(number[:first])
 	n.version, err2 = strconv.Atoi(middle[v+2:])
 	n.roundKey, n.code = middle[:v], strings.ToUpper(number[last+1:])
-	if err1 != nil || err2 != nil || n.version < 1 || len(n.code) != 16 {
+	if err1 != nil || err2 != nil || n.roundKey == "" || n.version < 1 || len(n.code) != 16 {
 		return n, false
 	}
 	return n, true

@@ -118,7 +118,7 @@ func Render(w io.Writer, c Certificate) error {
 	ink := func() { pdf.SetTextColor(20, 20, 20) }
 	red := func() { pdf.SetTextColor(150, 20, 30) }
 
-	y := 26.0
+	y := 30.0
 	ink()
 	y = centred(pdf, y, c.ContestZh, 17, 9)
 	gray()
@@ -129,13 +129,13 @@ func Render(w io.Writer, c Certificate) error {
 	y = centred(pdf, y, "荣誉证书", 40, 17)
 	y = centred(pdf, y, "Certificate of Award", 15, 10)
 
-	y += 6
+	y += 9
 	ink()
 	y = centred(pdf, y, c.Title, 22, 12)
 	gray()
 	y = centred(pdf, y, c.Organization, 14, 10)
 
-	y += 4
+	y += 7
 	ink()
 	y = centred(pdf, y, "在"+c.RoundZh+"中荣获", 14, 9)
 	red()
