@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -55,8 +56,10 @@ func attachment(name string) string {
 
 // certificatePDF: GET /organizer/contests/:contest/rounds/:round/certificates/:entry.pdf
 func (s *Server) certificatePDF(c *gin.Context) {
-	id, err := strconv.ParseInt(strings.TrimSuffix(c.Param("entry.pdf"), ".pdf"), 10, 64)
-	if err != nil || !strings.HasSuffix(c.Param("entry.pdf"), ".pdf") {
+	// The last segment is the entry id and .pdf; gin takes both as one parameter.
+	name, pdf := strings.CutSuffix(path.Base(c.Request.URL.Path), ".pdf")
+	id, err := strconv.ParseInt(name, 10, 64)
+	if err != nil || !pdf {
 		s.fail(c, fault.NotFound("err.certificate.not_found"))
 		return
 	}
