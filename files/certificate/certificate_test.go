@@ -72,6 +72,12 @@ func TestCertificateWithoutFontSaysWhatToInstall(t *testing.T) {
 	if !errors.Is(err, certificate.ErrFontMissing) || !strings.Contains(err.Error(), "apt-get install fonts-droid-fallback") {
 		t.Fatalf("err = %v", err)
 	}
+	// PODIUM_CJK_FONT names the font when the certificate does not.
+	t.Setenv(certificate.FontEnv, c.FontFile)
+	c.FontFile = ""
+	if err := certificate.Render(&bytes.Buffer{}, c); !errors.Is(err, certificate.ErrFontMissing) || !strings.Contains(err.Error(), "missing.ttf") {
+		t.Fatalf("with %s set: err = %v", certificate.FontEnv, err)
+	}
 }
 
 // Text is the PDF's text as poppler's pdftotext reads it.
