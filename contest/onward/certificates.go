@@ -36,6 +36,10 @@ import (
 )
 
 // Service issues and verifies what leaves Podium for the winners.
+//
+// Merge note: the exports branch declares the same Service and New (fields
+// db and results, plus loc) in service.go; keep that one and delete these
+// two declarations — the certificates use only s.db and s.results.
 type Service struct {
 	db      *contest.DB
 	results *results.Service
