@@ -46,6 +46,18 @@ if ! command -v pdftotext >/dev/null; then
   fi
 fi
 
+# Certificates are set in Debian's DroidSansFallbackFull (a CJK TrueType font
+# with glyf outlines, which fpdf embeds as a subset; PODIUM_CJK_FONT overrides it).
+if [ -z "${PODIUM_CJK_FONT:-}" ] && [ ! -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing fonts-droid-fallback for the certificates…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-droid-fallback >/dev/null
+  else
+    echo "Certificates need a CJK font: sudo apt-get install -y fonts-droid-fallback (or set PODIUM_CJK_FONT)" >&2
+    exit 1
+  fi
+fi
+
 for _ in $(seq 1 30); do
   if pg_isready -h 127.0.0.1 -p 5432 -q && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     exit 0

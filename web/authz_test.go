@@ -226,6 +226,13 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/contests/:contest/objections/:objection/notes":         {401, 403, 403, 404, 404},
 	"POST /api/v1/contests/:contest/objections/:objection/decision":      {401, 403, 403, 404, 404},
 	"GET /api/v1/contests/:contest/objections/:objection/files/:file":    {401, 403, 403, 404, 404},
+
+	// Certificates (onward): the matrix's contest has published nothing, so
+	// there is no certificate to give, and :number names none.
+	"GET /organizer/contests/:contest/rounds/:round/certificates/:entry.pdf": {303, 403, 403, 404, 404},
+	"GET /organizer/contests/:contest/rounds/:round/certificates.zip":        {303, 403, 403, 404, 404},
+	"GET /entrant/entries/:entry/certificate":                                {303, 404, 403, 403, 403},
+	"GET /results/:contest/certificates/:number":                             {404, 404, 404, 404, 404},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}

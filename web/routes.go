@@ -222,5 +222,13 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/api/v1/contests/:contest/objections/:objection/notes", ContestOrganizer, s.apiObjectionNote},
 		{http.MethodPost, "/api/v1/contests/:contest/objections/:objection/decision", ContestOrganizer, s.apiDecideObjection},
 		{http.MethodGet, "/api/v1/contests/:contest/objections/:objection/files/:file", ContestOrganizer, s.objectionFile},
+
+		// Certificates (onward): the winners' award certificates as PDF, one or
+		// all of a round in a ZIP, the entrant's own, and the public check of a
+		// certificate's number.
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/certificates/:entry.pdf", ContestOrganizer, s.certificatePDF},
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/certificates.zip", ContestOrganizer, s.certificatesZIP},
+		{http.MethodGet, "/entrant/entries/:entry/certificate", Entrant, s.entrantCertificate},
+		{http.MethodGet, "/results/:contest/certificates/:number", Public, s.certificateVerifyPage},
 	}
 }
