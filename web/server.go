@@ -149,7 +149,6 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, contests: cfg.Contests, accounts: cfg.Accounts, entries: cfg.Entries, judging: cfg.Judging,
 		results: cfg.Results, audit: cfg.Audit, live: cfg.Live, objections: cfg.Objections, log: cfg.Log, catalog: cat, shanghai: shanghai,
 		limiter: redis_rate.NewLimiter(cfg.Redis)}
-	s.onward = onward.New(cfg.DB, cfg.Results)
 	cfg.Redis.AddHook(&redisWatch{log: cfg.Log})
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker
 	if s.onward = cfg.Onward; s.onward == nil {

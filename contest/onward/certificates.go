@@ -35,19 +35,6 @@ import (
 	"podium/files/certificate"
 )
 
-// Service issues and verifies what leaves Podium for the winners.
-//
-// Merge note: the exports branch declares the same Service and New (fields
-// db and results, plus loc) in service.go; keep that one and delete these
-// two declarations — the certificates use only s.db and s.results.
-type Service struct {
-	db      *contest.DB
-	results *results.Service
-}
-
-// New returns the service on db, reading publications through res.
-func New(db *contest.DB, res *results.Service) *Service { return &Service{db: db, results: res} }
-
 // PrizeNames are the printed names of the award levels, Chinese and English.
 var PrizeNames = map[string][2]string{
 	"first":     {"一等奖", "First Prize"},
