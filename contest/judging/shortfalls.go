@@ -251,23 +251,10 @@ func (s *Service) decideReviews(ctx context.Context, actorID, contestID int64, r
 	}
 	var decided EntryReviews
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		// The round's row lock orders this decision with a publication.
-		r, err := contest.LockRound(ctx, tx, contestID, roundKey)
+		r, e, err := lockEntryReviews(ctx, tx, contestID, roundKey, entryID)
 		if err != nil {
 			return err
 		}
-		if r.State == contest.RoundPublished {
-			return fault.Conflict("err.results.published")
-		}
-		all, err := ReviewsOf(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(all, func(e EntryReviews) bool { return e.EntryID == entryID })
-		if i < 0 {
-			return fault.NotFound("err.entry.not_found")
-		}
-		e := all[i]
 		switch {
 		case e.Status == ReviewsComplete:
 			return fault.Conflict("err.shortfall.none")
@@ -293,7 +280,7 @@ func (s *Service) decideReviews(ctx context.Context, actorID, contestID int64, r
 			"entry": entryID, "code": e.Code, "reviews": e.Reviews, "required": e.Required, "reason": reason}); err != nil {
 			return err
 		}
-		all, err = ReviewsOf(ctx, tx, r)
+		all, err := ReviewsOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
@@ -386,6 +373,27 @@ const advancedFilter = `
 	                WHERE res.entry_id = e.id AND res.advanced AND p.contest_id = e.contest_id
 	                  AND p.position = (SELECT max(p2.position) FROM rounds p2 WHERE p2.contest_id = e.contest_id AND p2.position < rr.position)))`
 
+// lockEntryReviews locks a round that is not published — the round's row
+// lock orders a decision with a publication — and reads an entry's reviews there.
+func lockEntryReviews(ctx context.Context, tx *sqlx.Tx, contestID int64, roundKey string, entryID int64) (contest.RoundRef, EntryReviews, error) {
+	r, err := contest.LockRound(ctx, tx, contestID, roundKey)
+	if err != nil {
+		return r, EntryReviews{}, err
+	}
+	if r.State == contest.RoundPublished {
+		return r, EntryReviews{}, fault.Conflict("err.results.published")
+	}
+	all, err := ReviewsOf(ctx, tx, r)
+	if err != nil {
+		return r, EntryReviews{}, err
+	}
+	i := slices.IndexFunc(all, func(e EntryReviews) bool { return e.EntryID == entryID })
+	if i < 0 {
+		return r, EntryReviews{}, fault.NotFound("err.entry.not_found")
+	}
+	return r, all[i], nil
+}
+
 // DisqualifyTx withdraws an entry from a round that is being corrected, in
 // the caller's transaction, whatever its reviews: an objection upheld because
 // the entry should not have been ranked (its eligibility found false). It is
@@ -400,22 +408,10 @@ func DisqualifyTx(ctx context.Context, tx *sqlx.Tx, now time.Time, actorID, cont
 		}
 		return err
 	}
-	r, err := contest.LockRound(ctx, tx, contestID, key)
+	r, e, err := lockEntryReviews(ctx, tx, contestID, key, entryID)
 	if err != nil {
 		return err
 	}
-	if r.State == contest.RoundPublished {
-		return fault.Conflict("err.results.published")
-	}
-	all, err := ReviewsOf(ctx, tx, r)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(all, func(e EntryReviews) bool { return e.EntryID == entryID })
-	if i < 0 {
-		return fault.NotFound("err.entry.not_found")
-	}
-	e := all[i]
 	if e.Status == ReviewsWithdrawn {
 		return nil // out of the round already
 	}
