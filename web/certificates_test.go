@@ -23,21 +23,6 @@ import (
 
 var certificateNumber = regexp.MustCompile(`\d{4}-prelim-v\d+-[A-Z2-7]{16}`)
 
-// pdfText is a PDF's text as poppler's pdftotext reads it.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext missing: apt-get install poppler-utils")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
-
 // entrantOf is the account that entered the entry titled title.
 func entrantOf(t *testing.T, h *harness, w publishedWorld, title string) access.Account {
 	t.Helper()
@@ -71,7 +56,7 @@ func zipOf(t *testing.T, res response) map[string]string {
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(rc)
 		_ = rc.Close()
-		out[f.Name] = pdfText(t, b.Bytes())
+		out[f.Name] = extractText(t, b.Bytes())
 	}
 	return out
 }
@@ -119,7 +104,7 @@ func TestCertificatesIssuedAndVerified(t *testing.T) {
 	if len(res.body) > 1<<20 {
 		t.Errorf("certificate is %d bytes: the font is not subset", len(res.body))
 	}
-	text := pdfText(t, []byte(res.body))
+	text := extractText(t, []byte(res.body))
 	number := certificateNumber.FindString(text)
 	for _, s := range []string{w.contest.NameZh, "荣誉证书", "Certificate of Award", "智能巡检机器人", "芯算团队", "一等奖", "First Prize", "核验", "/certificates/" + number} {
 		if number == "" || !strings.Contains(text, s) {
@@ -137,7 +122,7 @@ func TestCertificatesIssuedAndVerified(t *testing.T) {
 		t.Errorf("the result page has no certificate link: %.3000s", res.body)
 	}
 	mine := own.get("/entrant/entries/" + first + "/certificate?round=prelim")
-	if mine.status != http.StatusOK || certificateNumber.FindString(pdfText(t, []byte(mine.body))) != number {
+	if mine.status != http.StatusOK || certificateNumber.FindString(extractText(t, []byte(mine.body))) != number {
 		t.Errorf("the entrant's certificate: %d", mine.status)
 	}
 	if res := own.get("/entrant/entries/" + w.entryID(t, h, "可降解包装材料") + "/certificate"); res.status == http.StatusOK {
@@ -225,7 +210,7 @@ func TestCertificatesIssuedAndVerified(t *testing.T) {
 func renderPNG(t *testing.T, pdf []byte, name string) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm missing: apt-get install poppler-utils")
+		t.Fatal("this test needs pdftoppm: apt-get install -y poppler-utils")
 	}
 	dir := os.Getenv("CERTIFICATE_SHOTS")
 	if dir == "" {

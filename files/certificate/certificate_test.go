@@ -45,7 +45,7 @@ func TestCertificateRendersChinese(t *testing.T) {
 		}
 	}
 	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm missing: apt-get install poppler-utils")
+		t.Fatal("this test needs pdftoppm: apt-get install -y poppler-utils")
 	}
 	dir := os.Getenv("CERTIFICATE_SHOTS")
 	if dir == "" {
@@ -84,7 +84,7 @@ func TestCertificateWithoutFontSaysWhatToInstall(t *testing.T) {
 func Text(t *testing.T, pdf []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext missing: apt-get install poppler-utils")
+		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
 	}
 	cmd := exec.Command("pdftotext", "-layout", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
