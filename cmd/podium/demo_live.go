@@ -166,32 +166,42 @@ func demoLiveOver(r live.Room) bool {
 	return true
 }
 
+// seedDemoLiveEntrants gives a contest the live final's entrants, each with an
+// entry submitted and accepted; it returns the entries in demoLiveEntrants' order.
+func seedDemoLiveEntrants(ctx context.Context, dom *Domain, organizerID, contestID int64) ([]int64, error) {
+	ids := make([]int64, 0, len(demoLiveEntrants))
+	for _, d := range demoLiveEntrants {
+		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
+			return nil, fmt.Errorf("profile of %s: %w", d.email, err)
+		}
+		e, err := dom.Entries.CreateEntry(ctx, acct.ID, contestID, entry.Input{Track: d.track, Group: d.group, Title: d.title,
+			Fields: entry.Fields{Summary: d.pitch, Stage: "revenue"}})
+		if err != nil {
+			return nil, fmt.Errorf("entry %s: %w", d.title, err)
+		}
+		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, e.ID, true); err != nil {
+			return nil, fmt.Errorf("submit %s: %w", d.title, err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ids, true, ""); err != nil {
+		return nil, fmt.Errorf("accept entries: %w", err)
+	}
+	return ids, nil
+}
+
 // seedDemoLiveContest fills a new live final: entrants submitted and
 // accepted, the panel seated (the conflicted judge's assignment left out by
 // the conflict rules), judge accounts, the round open, and one room with the
 // whole panel and every entry. It returns the room.
 func seedDemoLiveContest(ctx context.Context, dom *Domain, organizerID, contestID int64) (int64, error) {
-	ids := make([]int64, 0, len(demoLiveEntrants))
-	for _, d := range demoLiveEntrants {
-		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
-		if err != nil {
-			return 0, err
-		}
-		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
-			return 0, fmt.Errorf("profile of %s: %w", d.email, err)
-		}
-		e, err := dom.Entries.CreateEntry(ctx, acct.ID, contestID, entry.Input{Track: d.track, Group: d.group, Title: d.title,
-			Fields: entry.Fields{Summary: d.pitch, Stage: "revenue"}})
-		if err != nil {
-			return 0, fmt.Errorf("entry %s: %w", d.title, err)
-		}
-		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, e.ID, true); err != nil {
-			return 0, fmt.Errorf("submit %s: %w", d.title, err)
-		}
-		ids = append(ids, e.ID)
-	}
-	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ids, true, ""); err != nil {
-		return 0, fmt.Errorf("accept entries: %w", err)
+	ids, err := seedDemoLiveEntrants(ctx, dom, organizerID, contestID)
+	if err != nil {
+		return 0, err
 	}
 	panel := make([]int64, len(demoLiveExperts))
 	for i, d := range demoLiveExperts {

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"podium/contest"
-	"podium/contest/access"
-	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/results"
 	"podium/fault"
@@ -64,28 +62,13 @@ func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int
 	if err != nil {
 		return 0, fmt.Errorf("create the published demo contest: %w", err)
 	}
-	quality := map[int64]float64{}
-	ids := make([]int64, 0, len(demoLiveEntrants))
-	for _, d := range demoLiveEntrants {
-		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
-		if err != nil {
-			return 0, err
-		}
-		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
-			return 0, fmt.Errorf("profile of %s: %w", d.email, err)
-		}
-		e, err := dom.Entries.CreateEntry(ctx, acct.ID, c.ID, entry.Input{Track: d.track, Group: d.group, Title: d.title,
-			Fields: entry.Fields{Summary: d.pitch, Stage: "revenue"}})
-		if err != nil {
-			return 0, fmt.Errorf("entry %s: %w", d.title, err)
-		}
-		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, e.ID, true); err != nil {
-			return 0, fmt.Errorf("submit %s: %w", d.title, err)
-		}
-		ids, quality[e.ID] = append(ids, e.ID), d.quality
+	ids, err := seedDemoLiveEntrants(ctx, dom, organizerID, c.ID)
+	if err != nil {
+		return 0, err
 	}
-	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, c.ID, ids, true, ""); err != nil {
-		return 0, fmt.Errorf("accept entries: %w", err)
+	quality := map[int64]float64{}
+	for i, id := range ids {
+		quality[id] = demoLiveEntrants[i].quality
 	}
 	panel := make([]int64, len(demoPublishedExperts))
 	leniency := map[int64]float64{}
