@@ -153,6 +153,7 @@ func New(cfg Config) (*Server, error) {
 	s.live, s.hub, s.broker = cfg.Live, cfg.LiveHub, cfg.LiveBroker
 	if s.onward = cfg.Onward; s.onward == nil {
 		s.onward = onward.New(cfg.DB, cfg.Results)
+		s.onward.Blobs = cfg.Blobs
 	}
 	if s.hub == nil {
 		s.hub = NewLiveHub(fanout.Options{Log: cfg.Log})

@@ -106,6 +106,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("blob store: %w", err)
 	}
 	m.Entries.Blobs = m.Blobs
+	m.Onward.Blobs = m.Blobs
 	box, err := m.openDataKey()
 	if err != nil {
 		return err

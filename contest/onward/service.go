@@ -22,6 +22,7 @@ import (
 	"podium/contest"
 	"podium/contest/results"
 	"podium/fault"
+	"podium/files/blob"
 	"podium/files/table"
 )
 
@@ -30,6 +31,9 @@ type Service struct {
 	db      *contest.DB
 	results *results.Service
 	loc     *time.Location
+	// Blobs is where entries' uploads are, for the ZIPs of materials; set
+	// before those are asked for (exports of tables need none).
+	Blobs blob.Store
 }
 
 // New returns the service on db, ranking rounds through res. Times in exports
