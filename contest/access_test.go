@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/judging"
+	"podium/contest/notify"
 	"podium/fault"
 )
 
@@ -370,5 +372,52 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	}
 	if e := seen(orgY)["甲赛专家"]; e.ContactHidden || e.Phone != "13922222222" {
 		t.Errorf("once on y's panel: %+v", e)
+	}
+}
+
+// captured is a transport that keeps what it is given (the SMTP path is
+// tested against a real server in contest/notify).
+type captured struct{ got []notify.Outgoing }
+
+func (c *captured) Name() string { return "test" }
+func (c *captured) Send(_ context.Context, m notify.Outgoing) error {
+	c.got = append(c.got, m)
+	return nil
+}
+
+// An invite to a judge with an address is e-mailed with its link, recorded
+// with the invite; once sent, the outbox no longer holds the link. A card
+// printed for the venue e-mails nothing.
+func TestInviteIsMailedAndItsLinkForgotten(t *testing.T) {
+	t.Parallel()
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
+	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("mailed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "王评委", Email: "wang@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := s.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "李专家", Organization: "南方研究院", Email: "li@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InviteExpertForCard(ctx, org.ID, c.ID, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	tr := &captured{}
+	sender := &notify.Sender{DB: s.DB.DB, Email: tr, BaseURL: "https://contest.example.cn"}
+	if n, err := sender.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v; want the one invite (not the card's)", n, err)
+	}
+	if len(tr.got) != 1 || tr.got[0].To != "wang@example.com" || !strings.Contains(tr.got[0].Body, "https://contest.example.cn/invite/"+inv.Token) {
+		t.Fatalf("invite e-mail %+v", tr.got)
+	}
+	var left int
+	if err := s.DB.Get(&left, `SELECT count(*) FROM outbox WHERE data::text LIKE '%' || $1 || '%'`, inv.Token); err != nil || left != 0 {
+		t.Fatalf("the sent invite's link is still in the outbox (%d, %v)", left, err)
 	}
 }

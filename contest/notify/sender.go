@@ -161,7 +161,9 @@ func (s *Sender) deliver(ctx context.Context, m claimed) {
 		err = t.Send(ctx, out)
 	}
 	if err == nil {
-		s.record(m, `UPDATE outbox SET state = 'sent', sent_at = now(), via = $2, last_error = '' WHERE id = $1`, m.ID, t.Name())
+		// A link that logs someone in is a secret: once it is sent, the outbox forgets it.
+		s.record(m, `UPDATE outbox SET state = 'sent', sent_at = now(), via = $2, last_error = '',
+			data = CASE WHEN kind IN ('judge.invited', 'account.reset') THEN data - 'Link' ELSE data END WHERE id = $1`, m.ID, t.Name())
 		return
 	}
 	if ctx.Err() != nil {
