@@ -287,7 +287,7 @@ func TestHandlingAndRejection(t *testing.T) {
 		Kind string `db:"kind"`
 		Data string `db:"data"`
 	}
-	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1`, id); err != nil {
+	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1 AND kind = 'objection.replied'`, id); err != nil {
 		t.Fatal(err)
 	}
 	if len(mails) != 1 || mails[0].Kind != "objection.replied" || !strings.Contains(mails[0].Data, "异议不成立") ||
