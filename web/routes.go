@@ -209,6 +209,7 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/objections", Public, s.objectionLookupPage},
 		{http.MethodGet, "/objections/:reference", Public, s.objectionStatusPage},
 		{http.MethodGet, "/organizer/contests/:contest/objections", ContestOrganizer, s.objectionListPage},
+		{http.MethodGet, "/organizer/contests/:contest/messages", ContestOrganizer, s.messagesPage},
 		{http.MethodGet, "/organizer/contests/:contest/objections/:objection", ContestOrganizer, s.objectionDetailPage},
 		{http.MethodPost, "/organizer/contests/:contest/objections/:objection/assign", ContestOrganizer, s.objectionAssignSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/objections/:objection/notes", ContestOrganizer, s.objectionNoteSubmit},

@@ -126,6 +126,9 @@ func known(k Kind) bool {
 	return false
 }
 
+// States lists the states, in the order the list's filter shows them.
+var States = []State{Pending, Sent, Failed}
+
 // State is where a message is.
 type State string
 
@@ -163,13 +166,19 @@ type ListFilter struct {
 	Limit int   // 0: 200
 }
 
+// Service reads the outbox for the organizers' list of what was sent.
+type Service struct{ db *sqlx.DB }
+
+// New returns the service on db.
+func New(db *sqlx.DB) *Service { return &Service{db: db} }
+
 // List returns a contest's messages, newest first, with their subjects.
-func List(ctx context.Context, db sqlx.QueryerContext, contestID int64, f ListFilter) ([]Record, error) {
+func (s *Service) List(ctx context.Context, contestID int64, f ListFilter) ([]Record, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
 	var recs []Record
-	err := sqlx.SelectContext(ctx, db, &recs, `
+	err := s.db.SelectContext(ctx, &recs, `
 		SELECT id, channel, recipient, recipient_name, locale, kind, data, message_id, state, via, attempts,
 		       next_attempt_at, last_error, created_at, sent_at
 		FROM outbox WHERE contest_id = $1 AND ($2 = '' OR state = $2)
@@ -188,20 +197,20 @@ func List(ctx context.Context, db sqlx.QueryerContext, contestID int64, f ListFi
 }
 
 // Counts are how many of a contest's messages are in each state.
-func Counts(ctx context.Context, db sqlx.QueryerContext, contestID int64) (map[State]int, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT state, count(*) FROM outbox WHERE contest_id = $1 GROUP BY state`, contestID)
+func (s *Service) Counts(ctx context.Context, contestID int64) (map[State]int, error) {
+	rows, err := s.db.QueryxContext(ctx, `SELECT state, count(*) FROM outbox WHERE contest_id = $1 GROUP BY state`, contestID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	c := map[State]int{}
 	for rows.Next() {
-		var s State
+		var st State
 		var n int
-		if err := rows.Scan(&s, &n); err != nil {
+		if err := rows.Scan(&st, &n); err != nil {
 			return nil, err
 		}
-		c[s] = n
+		c[st] = n
 	}
 	return c, rows.Err()
 }
