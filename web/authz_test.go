@@ -215,7 +215,7 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/public/results/:contest/objections":                    {422, 422, 422, 422, 422},
 	"GET /api/v1/public/objections/:reference":                           {404, 404, 404, 404, 404},
 	"GET /organizer/contests/:contest/objections":                        {303, 403, 403, 404, 200},
-	"GET /organizer/contests/:contest/messages":                           {303, 403, 403, 404, 200},
+	"GET /organizer/contests/:contest/messages":                          {303, 403, 403, 404, 200},
 	"GET /organizer/contests/:contest/objections/:objection":             {303, 403, 403, 404, 404},
 	"POST /organizer/contests/:contest/objections/:objection/assign":     {401, 403, 403, 404, 404},
 	"POST /organizer/contests/:contest/objections/:objection/notes":      {401, 403, 403, 404, 404},
