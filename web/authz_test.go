@@ -35,6 +35,7 @@ var authzMatrix = map[string][5]int{
 	"POST /login":                              {401, 401, 401, 401, 401},
 	"POST /logout":                             {401, 303, 303, 303, 303},
 	"GET /invite/:token":                       {200, 200, 200, 200, 200},
+	"GET /contests/:contest":                   {200, 200, 200, 200, 200},
 	"GET /password/forgot":                     {200, 200, 200, 200, 200},
 	"POST /password/forgot":                    {422, 422, 422, 422, 422},
 	"GET /password/reset/:token":               {404, 404, 404, 404, 404},

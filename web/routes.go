@@ -81,6 +81,7 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/organizer/contests/:contest/live/rooms/:room/slots/:slot/absent", ContestOrganizer, s.slotAbsentSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/live/rooms/:room/slots/:slot/move-to-end", ContestOrganizer, s.slotMoveSubmit},
 		{http.MethodPost, "/organizer/contests/:contest/live/rooms/:room/reopen", ContestOrganizer, s.consoleReopenSubmit},
+		{http.MethodGet, "/contests/:contest", Public, s.contestHomePage},
 		{http.MethodGet, "/results/:contest", Public, s.publicResultsPage},
 		{http.MethodGet, "/entrant/entries/:entry/result", Entrant, s.entrantResultPage},
 		// Verifiable receipts (transparency)
