@@ -130,8 +130,8 @@ type EntrantView struct {
 	Listing  *Listing `json:"listing,omitempty"`
 	// Preview is exactly what investors see (its round raised and amount
 	// those of the listing, if any).
-	Preview  Card              `json:"preview"`
-	Requests []IncomingRequest `json:"requests"`
+	Preview  Card               `json:"preview"`
+	Requests []IncomingRequest  `json:"requests"`
 	Tracks   []contest.Category `json:"-"`
 	Groups   []contest.Category `json:"-"`
 }
