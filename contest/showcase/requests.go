@@ -133,12 +133,12 @@ const MaxMessage = 500
 // an entry shown in the contest's showcase, with a short message; one per
 // investor and entry. Audited (without the message).
 func (s *Service) RequestContact(ctx context.Context, investorID, contestID, entryID int64, message string) (SentRequest, error) {
+	if err := approved(ctx, s.db, contestID, investorID); err != nil {
+		return SentRequest{}, err
+	}
 	message = strings.TrimSpace(message)
 	if message == "" || utf8.RuneCountInString(message) > MaxMessage {
 		return SentRequest{}, fault.Invalid("message", "err.showcase.message")
-	}
-	if err := approved(ctx, s.db, contestID, investorID); err != nil {
-		return SentRequest{}, err
 	}
 	if _, err := s.results.SettleFinality(ctx, contestID); err != nil {
 		return SentRequest{}, err
