@@ -258,6 +258,8 @@ func (s *Server) renderShowcaseEntry(c *gin.Context, status int, errs map[string
 	switch {
 	case form != nil:
 		p.Form = *form
+	case v.Listing != nil && v.Listing.AmountSought%10_000 == 0:
+		p.Form = showcase.OptInInput{RoundRaised: v.Listing.RoundRaised, Amount: fmt.Sprint(v.Listing.AmountSought / 10_000), Unit: showcase.UnitWan}
 	case v.Listing != nil:
 		p.Form = showcase.OptInInput{RoundRaised: v.Listing.RoundRaised, Amount: fmt.Sprint(v.Listing.AmountSought), Unit: showcase.UnitYuan}
 	default:

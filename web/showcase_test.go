@@ -145,7 +145,11 @@ func newShowcaseWorld(t *testing.T, h *harness, final bool) showcaseWorld {
 			org = otherOrg.ID
 		}
 		if p.decide != "" {
-			if err := w.sc.DecideInvestor(ctx, org, p.contestID, a.ID, p.decide == "approve", "资质不符"); err != nil {
+			reason := ""
+			if p.decide == "reject" {
+				reason = "资质不符"
+			}
+			if err := w.sc.DecideInvestor(ctx, org, p.contestID, a.ID, p.decide == "approve", reason); err != nil {
 				t.Fatal(err)
 			}
 		}
