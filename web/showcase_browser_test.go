@@ -121,6 +121,16 @@ func TestBrowserShowcaseJourney(t *testing.T) {
 	if s := text(investor, `#contact-`+id); !strings.Contains(s, shownEmail) || !strings.Contains(s, shownOrg) {
 		t.Errorf("contact: %q", s)
 	}
+	// The same in English.
+	run(investor, "showcase-investor-failure.png",
+		chromedp.Navigate(fmt.Sprintf("%s/investor/contests/%d/showcase?lang=en", h.http.URL, w.contest.ID)),
+		chromedp.WaitVisible(`#contact-`+id),
+	)
+	saveFullScreenshot(t, investor, "showcase-investor-contact-en.png")
+	if s := text(investor, card); !strings.Contains(s, "Contact") || !strings.Contains(s, "Accepted") || !strings.Contains(s, "First") {
+		t.Errorf("the card in English: %q", s)
+	}
+	fits(investor, "the showcase in English")
 
 	// The organizer reads the report on a desktop.
 	desk := newBrowser(t, 1440, 900)
@@ -135,5 +145,14 @@ func TestBrowserShowcaseJourney(t *testing.T) {
 	saveFullScreenshot(t, desk, "showcase-organizer-report.png")
 	if s := text(desk, `#requests`); !strings.Contains(s, "阿尔法创投") || !strings.Contains(s, shownTitle) || !strings.Contains(s, "已同意") || strings.Contains(s, shownEmail) {
 		t.Errorf("report: %q", s)
+	}
+	// And in English.
+	run(desk, "showcase-desk-failure.png",
+		chromedp.Navigate(fmt.Sprintf("%s/organizer/contests/%d/showcase?lang=en", h.http.URL, w.contest.ID)),
+		chromedp.WaitVisible(`#requests`),
+	)
+	saveFullScreenshot(t, desk, "showcase-organizer-report-en.png")
+	if s := text(desk, `#applications`); !strings.Contains(s, "Approved") || !strings.Contains(s, "Pending") {
+		t.Errorf("report in English: %q", s)
 	}
 }
