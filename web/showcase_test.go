@@ -348,6 +348,15 @@ func TestShowcaseOverHTTP(t *testing.T) {
 	if len(report.Requests) != 2 || !report.Final || report.Shown != 1 || len(report.Applications) != 4 {
 		t.Errorf("report JSON: %+v", report)
 	}
+	// The same as an export (contest/onward), linked from the report.
+	if !strings.Contains(rep.body, fmt.Sprintf(`/organizer/contests/%d/exports/showcase?format=xlsx`, w.contest.ID)) {
+		t.Error("the report does not link its export")
+	}
+	csvRes := org.get(fmt.Sprintf("/organizer/contests/%d/exports/showcase?format=csv", w.contest.ID))
+	if csvRes.status != http.StatusOK || !strings.HasPrefix(csvRes.body, "\uFEFF") || !strings.Contains(csvRes.body, "阿尔法创投") ||
+		strings.Count(csvRes.body, "\n") != 3 || strings.Contains(csvRes.body, shownEmail) || strings.Contains(csvRes.body, "我们关注巡检机器人") {
+		t.Errorf("showcase export: %d %q", csvRes.status, csvRes.body)
+	}
 	// The organizer approves the pending investor on the page; a rejection needs a reason.
 	decide := fmt.Sprintf("/organizer/contests/%d/showcase/investors/%d/decision", w.contest.ID, w.pending.ID)
 	if r := org.form(decide, url.Values{"decision": {"reject"}}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "拒绝时请填写理由") {

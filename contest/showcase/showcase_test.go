@@ -1,12 +1,17 @@
 package showcase_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"podium/contest"
 	"podium/contest/access"
@@ -14,9 +19,11 @@ import (
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/onward"
 	"podium/contest/showcase"
 	"podium/fault"
 	"podium/files/filecheck"
+	"podium/files/table"
 	"podium/scoring"
 )
 
@@ -33,6 +40,7 @@ type world struct {
 	otherID   int64
 	entrants  map[string]access.Account // by title
 	entries   map[string]int64          // by title
+	seq       int                       // investors registered
 }
 
 // The entrants' contact details, which no investor may see before acceptance.
@@ -148,15 +156,16 @@ func (w *world) final(t *testing.T) {
 	w.clock.Advance(8 * 24 * time.Hour)
 }
 
-var investorSeq int
+var investorSeq atomic.Int64
 
 // investor registers an investment institution with a valid USCC of its own.
 func (w *world) investor(t *testing.T, name string) access.Account {
 	t.Helper()
 	codes := []string{"91440300708461136T", "91110000802100433B", "91310000631696382C", "91330100799655058B"}
-	a, err := w.sc.Register(context.Background(), showcase.InvestorInput{Institution: name, USCC: codes[investorSeq%len(codes)],
-		ContactName: name + "经理", Email: fmt.Sprintf("inv%d@example.com", investorSeq), Password: contesttest.Password})
-	investorSeq++
+	w.seq++ // the world's own count: each test's database has its own institutions
+	n := investorSeq.Add(1)
+	a, err := w.sc.Register(context.Background(), showcase.InvestorInput{Institution: name, USCC: codes[(w.seq-1)%len(codes)],
+		ContactName: name + "经理", Email: fmt.Sprintf("inv%d@example.com", n), Password: contesttest.Password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -549,5 +558,101 @@ func TestRegisterInvestor(t *testing.T) {
 	var n int
 	if err := w.s.DB.Get(&n, `SELECT count(*) FROM accounts WHERE role = 'investor'`); err != nil || n != 1 {
 		t.Errorf("investor accounts: %d %v (a refused registration left an account)", n, err)
+	}
+}
+
+// The organizers' export of the requests (contest/onward, "showcase"), read
+// back with real readers, holds exactly the report's requests, cell by cell:
+// who asked whom, when, the answer; no contact detail and no message.
+func TestShowcaseExportMatchesTheReport(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	w.final(t)
+	alpha := w.approvedInvestor(t, "阿尔法创投", w.contestID)
+	beta := w.approvedInvestor(t, "贝塔基金", w.contestID)
+	w.optIn(t, "金牌电池")
+	w.optIn(t, "铜线传感")
+	ra, err := w.sc.RequestContact(ctx, alpha.ID, w.contestID, w.entries["金牌电池"], "阿尔法留言")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(time.Hour)
+	if _, err := w.sc.RequestContact(ctx, beta.ID, w.contestID, w.entries["铜线传感"], "贝塔留言"); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(time.Hour)
+	if err := w.sc.DecideRequest(ctx, w.entrants["金牌电池"].ID, w.entries["金牌电池"], ra.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	on := onward.New(w.s.DB, w.s.Results)
+	shanghai := time.FixedZone("CST", 8*3600)
+	for _, f := range []table.Format{table.XLSX, table.CSV} {
+		e, err := on.Prepare(ctx, onward.Request{ContestID: w.contestID, What: onward.Showcase})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := e.WriteTo(ctx, &buf, f); err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]string
+		if f == table.CSV {
+			if !bytes.HasPrefix(buf.Bytes(), []byte(table.BOM)) {
+				t.Fatal("CSV without BOM")
+			}
+			if rows, err = csv.NewReader(bytes.NewReader(buf.Bytes()[len(table.BOM):])).ReadAll(); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			x, err := excelize.OpenReader(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows, err = x.GetRows(x.GetSheetList()[0]); err != nil {
+				t.Fatal(err)
+			}
+			x.Close()
+		}
+		for i := range rows {
+			for len(rows[i]) < 9 {
+				rows[i] = append(rows[i], "")
+			}
+		}
+		asked := w.clock.T.Add(-2 * time.Hour).In(shanghai).Format("2006-01-02 15:04")
+		answered := w.clock.T.In(shanghai).Format("2006-01-02 15:04")
+		want := [][]string{
+			{"请求时间", "投资机构", "机构统一社会信用代码", "项目名称", "单位名称", "赛道", "组别", "状态", "处理时间"},
+			{asked, "阿尔法创投", "", "金牌电池", "金石团队", "新材料", "团队组", "已同意", answered},
+			{w.clock.T.Add(-time.Hour).In(shanghai).Format("2006-01-02 15:04"), "贝塔基金", "", "铜线传感", "铜山团队", "新材料", "团队组", "等待回复", ""},
+		}
+		if len(rows) != len(want) {
+			t.Fatalf("%s: %q", f, rows)
+		}
+		for i := range want {
+			for j := range want[i] {
+				got := rows[i][j]
+				if j == 0 && i > 0 || j == 8 && want[i][j] != "" {
+					got = strings.TrimSuffix(got, ":00") // seconds, where a reader shows them
+					if len(got) > 16 {
+						got = got[:16]
+					}
+				}
+				if j == 2 && i > 0 {
+					if len(got) != 18 {
+						t.Errorf("%s row %d: USCC %q", f, i, got)
+					}
+					continue
+				}
+				if got != want[i][j] {
+					t.Errorf("%s row %d col %d: %q, want %q", f, i, j, got, want[i][j])
+				}
+			}
+		}
+		for _, s := range append(secrets("金牌电池", "铜线传感")[:2], "阿尔法留言", "贝塔留言") {
+			if strings.Contains(buf.String(), s) {
+				t.Errorf("%s carries %q", f, s)
+			}
+		}
 	}
 }
