@@ -156,3 +156,62 @@ func TestBrowserShowcaseJourney(t *testing.T) {
 		t.Errorf("report in English: %q", s)
 	}
 }
+
+// An investment institution registers on a phone: a mistyped USCC is shown
+// beside the field with what was typed kept; corrected (in lower case, as
+// typed on a phone), it lands on its home and applies to the contest.
+func TestBrowserInvestorRegisters(t *testing.T) {
+	h := newHarness(t)
+	w := newShowcaseWorld(t, h, true)
+	phone := newBrowser(t, 390, 844)
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(h.http.URL + "/login"),
+		chromedp.WaitVisible(`#investor-register-link`),
+		chromedp.Navigate(h.http.URL + "/investor/register"),
+		chromedp.WaitVisible(`#investor-register`),
+		chromedp.SendKeys(`input[name=institution]`, "新锐资本管理有限公司"),
+		chromedp.SendKeys(`input[name=uscc]`, "91110108MA01G0FB0X"),
+		chromedp.SendKeys(`input[name=contact_name]`, "赵经理"),
+		chromedp.SendKeys(`input[name=phone]`, "13912345678"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Click(`#investor-register button[type=submit]`),
+		chromedp.WaitVisible(`.field-error`),
+	}
+	for i, step := range steps {
+		sctx, cancel := context.WithTimeout(phone, 15*time.Second)
+		err := chromedp.Do(sctx, step)
+		cancel()
+		if err != nil {
+			saveFullScreenshot(t, phone, "investor-register-failure.png")
+			t.Fatalf("browser step %d: %v", i, err)
+		}
+	}
+	saveFullScreenshot(t, phone, "investor-register-error.png")
+	kept, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.querySelector('input[name=institution]').value + "|" + document.querySelector('.field-error').textContent`))
+	if err != nil || !strings.HasPrefix(kept, "新锐资本管理有限公司|") || !strings.Contains(kept, "校验位") {
+		t.Errorf("after a wrong USCC: %q %v", kept, err)
+	}
+	card := fmt.Sprintf("#contest-%d", w.contest.ID)
+	for i, step := range []chromedp.Action[chromedp.Void]{
+		chromedp.SetValue(`input[name=uscc]`, "91110108ma01g0fb09"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Click(`#investor-register button[type=submit]`),
+		chromedp.WaitVisible(`#contests`),
+		chromedp.Click(card + ` button[type=submit]`),
+		chromedp.WaitVisible(card + ` .application-pending`),
+	} {
+		sctx, cancel := context.WithTimeout(phone, 15*time.Second)
+		err := chromedp.Do(sctx, step)
+		cancel()
+		if err != nil {
+			saveFullScreenshot(t, phone, "investor-register-failure.png")
+			t.Fatalf("browser step %d: %v", i, err)
+		}
+	}
+	saveFullScreenshot(t, phone, "investor-applied.png")
+	wide, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || wide {
+		t.Errorf("the investor's home is wider than the phone (%v)", err)
+	}
+}
