@@ -127,6 +127,8 @@ func homeFor(role access.Role) string {
 		return "/organizer"
 	case access.RoleJudge:
 		return "/judge"
+	case access.RoleInvestor:
+		return "/investor"
 	default:
 		return "/entrant"
 	}

@@ -62,3 +62,15 @@ const (
 	LiveRevealed      Action = "live.revealed" // one step of the reveal
 	LiveUnfrozen      Action = "live.unfrozen"
 )
+
+// The investor showcase (contest/showcase): investors' applications and the
+// organizers' decisions, entrants' opt-ins, requests for contact and the
+// entrants' answers. No record carries a contact detail.
+const (
+	ShowcaseInvestorApplied Action = "showcase.investor_applied"
+	ShowcaseInvestorDecided Action = "showcase.investor_decided" // approved or rejected
+	ShowcaseOptedIn         Action = "showcase.opted_in"         // or changed what is shown
+	ShowcaseWithdrawn       Action = "showcase.withdrawn"
+	ShowcaseContactAsked    Action = "showcase.contact_requested"
+	ShowcaseContactDecided  Action = "showcase.contact_decided" // accepted or declined
+)

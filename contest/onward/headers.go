@@ -58,6 +58,7 @@ var sheetNames = map[What]word{
 	Workload:   {"评委工作量", "Judges' workload"},
 	Objections: {"异议", "Objections"},
 	Audit:      {"审计日志", "Audit log"},
+	Showcase:   {"投资路演联系请求", "Showcase requests"},
 }
 
 func sheetName(w What, l Lang) string { return sheetNames[w].in(l) }

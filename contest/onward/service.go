@@ -64,7 +64,7 @@ const (
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Showcase}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -154,6 +154,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.objections(ctx, e, req.ContestID, lang)
 	case Audit:
 		err = s.auditLog(ctx, e, req.ContestID, lang)
+	case Showcase:
+		err = s.showcase(ctx, e, req.ContestID, lang)
 	default:
 		return nil, fault.NotFound("err.export.unknown")
 	}
