@@ -271,3 +271,52 @@ func (m *Materials) WriteTo(ctx context.Context, w io.Writer) error {
 	}
 	return zw.Close()
 }
+
+// MaterialsCount is how many stored files the ZIPs of materials of a contest
+// would hold: per round (by key; only rounds with files) and per entry (only
+// entries with files), so that pages link only the ZIPs there are.
+type MaterialsCount struct {
+	Rounds  map[string]int
+	Entries map[int64]int
+}
+
+// CountMaterials counts a contest's materials by entry and by round, a round's
+// entries counted as PrepareMaterials takes them.
+func (s *Service) CountMaterials(ctx context.Context, contestID int64) (MaterialsCount, error) {
+	out := MaterialsCount{Rounds: map[string]int{}, Entries: map[int64]int{}}
+	var rows []struct {
+		Entry int64 `db:"entry_id"`
+		Files int   `db:"files"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT b.entry_id, count(*) AS files FROM blobs b JOIN entries e ON e.id = b.entry_id
+		WHERE e.contest_id = $1 GROUP BY b.entry_id`, contestID); err != nil {
+		return out, err
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	for _, r := range rows {
+		out.Entries[r.Entry] = r.Files
+	}
+	var keys []string
+	if err := s.db.SelectContext(ctx, &keys, `SELECT key FROM rounds WHERE contest_id = $1 ORDER BY position`, contestID); err != nil {
+		return out, err
+	}
+	for _, key := range keys {
+		r, err := contest.RoundByKey(ctx, s.db, contestID, key)
+		if err != nil {
+			return out, err
+		}
+		reviews, err := judging.ReviewsOf(ctx, s.db, r)
+		if err != nil {
+			return out, err
+		}
+		for _, e := range reviews {
+			if n := out.Entries[e.EntryID]; n > 0 {
+				out.Rounds[key] += n
+			}
+		}
+	}
+	return out, nil
+}

@@ -190,6 +190,15 @@ func TestMaterialsZIPHoldsTheStoredFilesByCodeAndKind(t *testing.T) {
 		}
 		check(t, u, m.Name, names, which, func(id int64) string { return codes[id] })
 	})
+	t.Run("counted for the pages' links", func(t *testing.T) {
+		n, err := w.on.CountMaterials(context.Background(), w.contestID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n.Rounds) != 1 || n.Rounds["prelim"] != 5 || len(n.Entries) != 3 || n.Entries[a] != 2 || n.Entries[b] != 2 || n.Entries[c] != 1 {
+			t.Errorf("counts %+v", n)
+		}
+	})
 	t.Run("round in English", func(t *testing.T) {
 		m, _ := w.materials(t, onward.MaterialsRequest{Round: "prelim", Lang: onward.English})
 		if m.Name != "Test contest exports-Preliminary-materials" {
