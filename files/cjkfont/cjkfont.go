@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -75,17 +76,28 @@ func Add(pdf *fpdf.Fpdf, path string) error {
 	return nil
 }
 
-// A run is a stretch of a line in one font: ASCII in Helvetica, the rest in
-// the CJK font.
+// A run is a stretch of a line in one font: Latin-1 (ASCII, and such as
+// "·" in 阿卜杜拉·买买提 or "é", which the CJK font lacks) in Helvetica,
+// the rest in the CJK font.
 type run struct {
 	text  string
 	latin bool
 }
 
+// cp1252 turns a Latin run into the bytes of the core fonts' code page.
+var cp1252 = sync.OnceValue(func() func(string) string {
+	return fpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
+})
+
+// cp1252Extras are characters of the core fonts' code page that the CJK font
+// draws as an empty box (dashes, curly quotes, the ellipsis, the euro,
+// bullet, trademark).
+const cp1252Extras = "–—‘’“”…€•™"
+
 func runs(s string) []run {
 	var out []run
 	for _, r := range s {
-		latin := r < 0x80
+		latin := r < 0x100 || strings.ContainsRune(cp1252Extras, r)
 		if n := len(out); n > 0 && out[n-1].latin == latin {
 			out[n-1].text += string(r)
 			continue
@@ -93,6 +105,19 @@ func runs(s string) []run {
 		out = append(out, run{string(r), latin})
 	}
 	return out
+}
+
+// encoded is the run's text as its font takes it: the core font's code
+// page for Latin runs beyond ASCII, UTF-8 for the CJK font.
+func (r run) encoded() string {
+	if r.latin {
+		for i := 0; i < len(r.text); i++ {
+			if r.text[i] >= 0x80 {
+				return cp1252()(r.text)
+			}
+		}
+	}
+	return r.text
 }
 
 func setFont(pdf *fpdf.Fpdf, latin bool, size float64) {
@@ -109,7 +134,7 @@ func Width(pdf *fpdf.Fpdf, s string, size float64) float64 {
 	w := 0.0
 	for _, r := range runs(s) {
 		setFont(pdf, r.latin, size)
-		w += pdf.GetStringWidth(r.text)
+		w += pdf.GetStringWidth(r.encoded())
 	}
 	return w
 }
@@ -127,7 +152,8 @@ func Line(pdf *fpdf.Fpdf, x, y, h float64, s string, size float64, align byte) {
 	pdf.SetXY(x, y)
 	for _, r := range runs(s) {
 		setFont(pdf, r.latin, size)
-		pdf.CellFormat(pdf.GetStringWidth(r.text), h, r.text, "", 0, "L", false, 0, "")
+		t := r.encoded()
+		pdf.CellFormat(pdf.GetStringWidth(t), h, t, "", 0, "L", false, 0, "")
 	}
 }
 

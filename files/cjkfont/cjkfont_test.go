@@ -1,7 +1,9 @@
 package cjkfont_test
 
 import (
+	"bytes"
 	"errors"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +52,36 @@ func TestWrap(t *testing.T) {
 	for i := 0; i+1 < len(lines); i++ {
 		if a, b := lines[i], lines[i+1]; a != "" && b != "" && letter(a[len(a)-1]) && letter(b[0]) {
 			t.Errorf("a Latin word broken between %q and %q", a, b)
+		}
+	}
+}
+
+// Latin-1 beyond ASCII ("·" in a name, "é") is set in the core font, which
+// has it: poppler reads the very characters back.
+func TestLatin1Survives(t *testing.T) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	if err := cjkfont.Add(pdf, ""); err != nil {
+		t.Fatal(err)
+	}
+	pdf.AddPage()
+	line := "评委 阿卜杜拉·买买提, Zoë Müller — 92.50 “路演”…"
+	cjkfont.Line(pdf, 20, 20, 6, line, 12, 'L')
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = &buf
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"阿卜杜拉·买买提", "Zoë Müller", "92.50", "“路演”…"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("pdftotext does not find %q in %q", want, out)
 		}
 	}
 }
