@@ -85,4 +85,17 @@ func TestBrowserMaterialsAndScoreSheetLinks(t *testing.T) {
 	do("contest", chromedp.Navigate(contestURL), chromedp.WaitVisible(`#materials-exports`))
 	saveScreenshot(t, b, "materials-contest-desktop.png")
 	expect("every round's materials", `#materials-exports a`, "200 application/zip")
+
+	// The entrant, on a phone, downloads their own entry's files.
+	b = newBrowser(t, 390, 844)
+	do("entrant logs in",
+		chromedp.Navigate(h.http.URL+"/login"),
+		chromedp.SendKeys(`input[name=login]`, "live-e0@example.com"),
+		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
+		chromedp.Submit(`input[name=password]`),
+		chromedp.WaitVisible(fmt.Sprintf(`a[href="/entrant/entries/%d"]`, lf.Entries[0])))
+	do("entrant's entry", chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, lf.Entries[0])), chromedp.WaitVisible(`#materials-zip`),
+		chromedp.ScrollIntoView(`#materials-zip`))
+	saveScreenshot(t, b, "materials-entrant-phone.png")
+	expect("the entrant's own files", `#materials-zip`, "200 application/zip")
 }
