@@ -183,9 +183,10 @@ var materialsWord = word{"材料", "materials"}
 
 // PrepareMaterials checks a request before anything is written: the contest,
 // the round and the entry must exist (fault not-found), the entry must be
-// the contest's and, when a round is named, in it; and there must be at
-// least one file to send (err.materials.none), so that nobody downloads an
-// empty archive.
+// the contest's and, when a round is named, in it; there must be at least
+// one file to send (err.materials.none), so that nobody downloads an empty
+// archive; and every file must be in the blob store (else a plain error:
+// the server's fault).
 func (s *Service) PrepareMaterials(ctx context.Context, req MaterialsRequest) (*Materials, error) {
 	if s.Blobs == nil {
 		return nil, fmt.Errorf("onward: no blob store for the materials")
@@ -247,12 +248,23 @@ func (s *Service) PrepareMaterials(ctx context.Context, req MaterialsRequest) (*
 	for i, e := range m.entries {
 		ids[i] = e.ID
 	}
-	var files int
-	if err := s.db.GetContext(ctx, &files, `SELECT count(*) FROM blobs WHERE entry_id = ANY($1)`, pq.Array(ids)); err != nil {
+	var keys []string
+	if err := s.db.SelectContext(ctx, &keys, `SELECT storage_key FROM blobs WHERE entry_id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, err
 	}
-	if files == 0 {
+	if len(keys) == 0 {
 		return nil, fault.NotFound("err.materials.none")
+	}
+	// Every file must be there before the first byte goes: a stored file
+	// gone from the store (a fault of the server, not of the request) would
+	// otherwise cut the archive off halfway.
+	for _, key := range keys {
+		b, err := s.Blobs.Open(ctx, key)
+		if err != nil {
+			// %v, not %w: the store's not-found is no fault of the request (500, not 404).
+			return nil, fmt.Errorf("onward: a stored file of the materials is missing (%s): %v", key, err)
+		}
+		b.Close()
 	}
 	m.Name = fileName(append(parts, materialsWord.in(lang))...)
 	return m, nil

@@ -264,6 +264,23 @@ func TestMaterialsZIPHoldsTheStoredFilesByCodeAndKind(t *testing.T) {
 				t.Errorf("%+v: %v, %v; want %s %s", tc.req, m, err, tc.code, tc.msg)
 			}
 		}
+		// A stored file gone from the store: refused before the archive
+		// starts, as the server's fault (not a fault.Error the client caused).
+		var key string
+		if err := w.s.DB.Get(&key, `SELECT storage_key FROM blobs WHERE entry_id = $1 AND kind = 'video'`, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := blobs.Delete(context.Background(), key); err != nil {
+			t.Fatal(err)
+		}
+		m, err := w.on.PrepareMaterials(context.Background(), onward.MaterialsRequest{ContestID: w.contestID, Round: "prelim"})
+		var fe *fault.Error
+		if m != nil || err == nil || asFault(err, &fe) {
+			t.Errorf("a missing stored file: %v, %v", m, err)
+		}
+		if _, err := w.on.PrepareMaterials(context.Background(), onward.MaterialsRequest{ContestID: w.contestID, EntryID: a}); err != nil {
+			t.Errorf("another entry's ZIP, whole: %v", err)
+		}
 	})
 }
 
