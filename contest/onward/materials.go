@@ -56,12 +56,13 @@ type MaterialsEntry struct {
 }
 
 // AddMaterials streams the uploads of entries into zw, under dir (which may be
-// empty), entry by entry in the order given: one folder per entry named by its code, each file named by code and
-// kind ("A7K2/A7K2-business_plan.pdf", "-2" on from a kind's second file), and
-// an index (materials.csv: code, entry, title, organization, kind, file, the
-// name it was uploaded under, size, SHA-256) that tells which entry a code is.
-// Files are stored, not compressed (PDFs and videos are already compressed),
-// and copied a buffer at a time: memory does not grow with their size.
+// empty): first an index (materials.csv: code, entry, title, organization,
+// kind, file, the name it was uploaded under, size, SHA-256) that tells which
+// entry a code is, then, entry by entry in the order given, one folder per
+// entry named by its code, each file named by code and kind
+// ("A7K2/A7K2-business_plan.pdf", "-2" on from a kind's second file). Files
+// are stored, not compressed (PDFs and videos are already compressed), and
+// copied a buffer at a time: memory does not grow with their size.
 func (s *Service) AddMaterials(ctx context.Context, zw *zip.Writer, dir string, contestID int64, entries []MaterialsEntry) error {
 	if s.Blobs == nil {
 		return fmt.Errorf("onward: no blob store for the materials")
