@@ -15,6 +15,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/onward"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -138,6 +139,8 @@ type contestForm struct {
 	Errors map[string]string // field path → translated message
 	Saved  bool
 	Rounds []contest.Round // the saved rounds, whose pages the editor links
+	// Materials counts the files of each round's ZIP of materials (linked when any).
+	Materials onward.MaterialsCount
 }
 
 // Err returns the translated problem with a field, for the template.
@@ -153,8 +156,13 @@ func (s *Server) contestEditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	materials, err := s.onward.CountMaterials(c.Request.Context(), got.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "contest_edit.html", "contest.edit_title",
-		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1", Rounds: got.Rounds})
+		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1", Rounds: got.Rounds, Materials: materials})
 }
 
 func (s *Server) contestCreateSubmit(c *gin.Context) {

@@ -1,9 +1,11 @@
 // Package onward is what leaves Podium after the results: exports of a
 // contest's tables for its organizers (entries, a round's ranking and score
 // matrix, winners, judges' workload, objections, the audit log), and later
-// certificates and nominations. It imports contest, contest/audit (the log's
-// paged view) and results (a round's ranking, computed as the published one
-// is), reads other rooms' tables only in joins, and writes nothing.
+// certificates, ZIPs of materials, printable score sheets and nominations.
+// It imports contest, contest/audit (the log's paged view), results (a
+// round's ranking, computed as the published one is) and judging (a round's
+// entries; whose sheets count in a live room), reads other rooms' tables only
+// in joins, and writes nothing.
 //
 // An export is prepared first (the contest and round are checked, and what
 // must be computed whole, such as a ranking, is computed), then written: a
