@@ -12,8 +12,9 @@ const (
 
 // Entries.
 const (
-	EntriesReviewed Action = "entries.reviewed" // eligibility: accepted or rejected
-	EntriesImported Action = "entries.imported"
+	EntriesReviewed     Action = "entries.reviewed" // eligibility: accepted or rejected
+	EntriesImported     Action = "entries.imported"
+	EligibilityRulesSet Action = "eligibility.rules_set" // a contest's eligibility rule set chosen, changed or removed
 )
 
 // Judging: rounds, panels, assignments, conflicts and score sheets.
