@@ -11,6 +11,7 @@ import (
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/entry"
+	"podium/eligibility"
 	"podium/fault"
 )
 
@@ -123,6 +124,23 @@ type profileForm struct {
 	Saved  bool
 }
 
+// Capital and Revenue are the amounts as the form shows them, in 万元: as
+// typed when the form comes back with a problem, else as stored.
+func (f profileForm) Capital() string { return wanText(f.Org.CapitalWan, f.Org.RegisteredCapital) }
+
+// Revenue is the prior year's revenue as the form shows it, in 万元.
+func (f profileForm) Revenue() string { return wanText(f.Org.RevenueWan, f.Org.RevenuePrevYear) }
+
+func wanText(typed *string, yuan *int64) string {
+	switch {
+	case typed != nil:
+		return *typed
+	case yuan != nil:
+		return eligibility.FormatWan(*yuan)
+	}
+	return ""
+}
+
 func (s *Server) profilePage(c *gin.Context) {
 	org, err := s.entries.OrganizationOf(c.Request.Context(), accountID(c))
 	if err != nil && fault.ErrorCode(err) != fault.CodeNotFound {
@@ -139,7 +157,14 @@ func (s *Server) profileSubmit(c *gin.Context) {
 	in := entry.OrganizationInput{
 		Kind: entry.OrgKind(c.PostForm("kind")), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
 		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+		CompanyFacts: entry.CompanyFacts{
+			EstablishedOn: c.PostForm("established_on"), Listed: c.PostForm("listed") == "yes",
+			TechSMENumber: c.PostForm("tech_sme_number"), HighTechCertNumber: c.PostForm("high_tech_cert_number"),
+			NationalTop3Before: c.PostForm("national_top3_before") == "yes",
+		},
 	}
+	capital, revenue := c.PostForm("registered_capital_wan"), c.PostForm("revenue_prev_year_wan")
+	in.CapitalWan, in.RevenueWan = &capital, &revenue
 	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
 	for i := range names {
 		m := entry.Member{Name: names[i]}
@@ -189,6 +214,19 @@ type entryPage struct {
 	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
+}
+
+// ProfileProblems are the eligibility rules a refused submission failed on
+// the organization's facts (fields "organization.…"), which the entrant
+// corrects in the profile, in the order of the profile's form.
+func (p entryPage) ProfileProblems() []string {
+	var out []string
+	for _, f := range []string{"established_on", "revenue_prev_year", "listed", "tech_sme_number", "national_top3_before"} {
+		if m := p.Errors["organization."+f]; m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Editable reports whether the entrant may still change the entry.

@@ -230,5 +230,12 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/certificates.zip", ContestOrganizer, s.certificatesZIP},
 		{http.MethodGet, "/entrant/entries/:entry/certificate", Entrant, s.entrantCertificate},
 		{http.MethodGet, "/results/:contest/certificates/:number", Public, s.certificateVerifyPage},
+
+		// Eligibility rules of the higher contests (contest/entry): the organizer
+		// picks a shipped rule set and adjusts it; entries are checked on submission.
+		{http.MethodGet, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilityPage},
+		{http.MethodPost, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilitySubmit},
+		{http.MethodGet, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiEligibility},
+		{http.MethodPut, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiSetEligibility},
 	}
 }
