@@ -227,3 +227,11 @@ func (l *Localizer) PresetLabel(id string) string {
 	}
 	return ""
 }
+
+// Wan writes an amount of yuan in 万元 with its unit, "—" when not given.
+func (l *Localizer) Wan(yuan *int64) string {
+	if yuan == nil {
+		return "—"
+	}
+	return eligibility.FormatWan(*yuan) + " " + l.T("unit.wan")
+}

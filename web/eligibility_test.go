@@ -53,7 +53,7 @@ func TestEligibilityOverHTTP(t *testing.T) {
 	page := fmt.Sprintf("/organizer/contests/%d/eligibility", c.ID)
 
 	// The organizer loads the national preset: its groups are guessed from the contest's names, nothing saved yet.
-	if res := org.get(page); res.status != http.StatusOK || !strings.Contains(res.body, "第2026届中国创新创业大赛（全国赛）") || !strings.Contains(res.body, "尚未设置资格条件") {
+	if res := org.get(page); res.status != http.StatusOK || !strings.Contains(res.body, "2026 年中国创新创业大赛（全国赛）规则") || !strings.Contains(res.body, "尚未设置资格条件") {
 		t.Fatalf("rules page: %d %.300s", res.status, res.body)
 	}
 	res := org.form(page, url.Values{"preset": {"national-2026"}, "load": {"1"}})
@@ -89,7 +89,7 @@ func TestEligibilityOverHTTP(t *testing.T) {
 	if r, _ := stored.Set.Rule(eligibility.RevenueLimit); err != nil || stored.Set.Preset != "national-2026" || r.MaxRevenue != 200_000_000 || stored.Set.GrowthGroup != "growth" {
 		t.Fatalf("stored: %#v %v", stored, err)
 	}
-	if res := org.get(page + "?saved=1"); !strings.Contains(res.body, "资格条件已保存") || !strings.Contains(res.body, "当前规则：第2026届") {
+	if res := org.get(page + "?saved=1"); !strings.Contains(res.body, "资格条件已保存") || !strings.Contains(res.body, "当前规则：2026 年") {
 		t.Errorf("saved page: %.1500s", res.body)
 	}
 
@@ -178,7 +178,7 @@ func TestEligibilityOverHTTP(t *testing.T) {
 		} `json:"presets"`
 	}
 	org.get(fmt.Sprintf("/api/v1/contests/%d/eligibility?lang=en", c.ID)).json(t, &rules)
-	if rules.Rules.Preset != "national-2026" || len(rules.Presets) == 0 || !strings.Contains(rules.Presets[0].Name, "National contest") {
+	if rules.Rules.Preset != "national-2026" || len(rules.Presets) == 0 || !strings.Contains(rules.Presets[0].Name, "National contest rules") {
 		t.Errorf("API rules: %+v", rules)
 	}
 	put := org.api(http.MethodPut, fmt.Sprintf("/api/v1/contests/%d/eligibility", c.ID), map[string]any{"rules": []map[string]any{{"kind": "group_by_establishment", "enabled": true}}})
