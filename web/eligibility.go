@@ -29,16 +29,16 @@ func (l *Localizer) RuleName(k eligibility.Kind) string { return l.T("elig.rule.
 func (l *Localizer) PresetName(p eligibility.Preset) string { return l.T(p.Name, p.Year) }
 
 type eligibilityPage struct {
-	Contest   contest.Contest
-	Set       eligibility.RuleSet // normalized: every kind once
-	Stored    entry.EligibilityRules
-	Presets   []eligibility.Preset
-	MaxWan    string // the revenue limit as the form shows it, in 万元
-	Year      string // the reference year as the form shows it
-	Errors    map[string]string
-	Saved     bool
-	Loaded    bool // a preset was loaded into the form, not saved yet
-	Failing   int  // entries that fail the saved rules
+	Contest contest.Contest
+	Set     eligibility.RuleSet // normalized: every kind once
+	Stored  entry.EligibilityRules
+	Presets []eligibility.Preset
+	MaxWan  string // the revenue limit as the form shows it, in 万元
+	Year    string // the reference year as the form shows it
+	Errors  map[string]string
+	Saved   bool
+	Loaded  bool // a preset was loaded into the form, not saved yet
+	Failing int  // entries that fail the saved rules
 	// DefaultYear is the reference year when the form leaves it empty: the
 	// year of the submission deadline (0 when the contest has none yet).
 	DefaultYear int
@@ -62,7 +62,6 @@ func (p eligibilityPage) RuleError(k eligibility.Kind, param string) string {
 	}
 	return ""
 }
-
 
 func (s *Server) eligibilityPage(c *gin.Context) {
 	ctx := c.Request.Context()
