@@ -234,3 +234,6 @@ func (l *Localizer) Wan(yuan *int64) string {
 	}
 	return eligibility.FormatWan(*yuan) + " " + l.T("unit.wan")
 }
+
+// WanAmount writes an amount of yuan in 万元 with its unit.
+func (l *Localizer) WanAmount(yuan int64) string { return l.Wan(&yuan) }

@@ -101,7 +101,7 @@ func TestBrowserEligibilityRefusal(t *testing.T) {
 		chromedp.SendKeys(`input[name=login]`, "org@example.com"),
 		chromedp.SendKeys(`input[name=password]`, contesttest.Password),
 		chromedp.Submit(`input[name=password]`),
-		chromedp.WaitVisible(`body`),
+		chromedp.WaitVisible(`a[href="/organizer/contests/new"]`),
 		chromedp.Navigate(fmt.Sprintf("%s/organizer/contests/%d/eligibility", h.http.URL, c.ID)),
 		chromedp.WaitVisible(`#elig-rules`),
 	); err != nil {

@@ -214,6 +214,19 @@ type entryPage struct {
 	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
+	// Rules are the contest's eligibility rules, which submission checks.
+	Rules entry.EligibilityRules
+}
+
+// CheckedRules are the contest's enabled eligibility rules, in order.
+func (p entryPage) CheckedRules() []eligibility.Rule {
+	var out []eligibility.Rule
+	for _, r := range p.Rules.Set.Rules {
+		if r.Enabled {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // ProfileProblems are the eligibility rules a refused submission failed on
@@ -244,6 +257,10 @@ func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
 		}
 	}
 	if page.Contest, err = s.contests.Contest(c.Request.Context(), contestID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Rules, err = s.entries.EligibilityRulesOf(c.Request.Context(), contestID); err != nil {
 		s.fail(c, err)
 		return
 	}
