@@ -44,6 +44,22 @@ type eligibilityPage struct {
 	DefaultYear int
 }
 
+// GroupsMissing reports that the saved rules have a rule on that needs the
+// startup and growth groups while one of them is gone (a group removed from
+// the contest's setup): those rules are not checked until both are chosen.
+func (p eligibilityPage) GroupsMissing() bool {
+	s := p.Stored.Set
+	if s.StartupGroup != "" && s.GrowthGroup != "" {
+		return false
+	}
+	for _, r := range s.Rules {
+		if r.Enabled && r.Kind.UsesGroups() {
+			return true
+		}
+	}
+	return false
+}
+
 // Kinds are the rules in the order the page shows them.
 func (eligibilityPage) Kinds() []eligibility.Kind { return eligibility.Kinds }
 

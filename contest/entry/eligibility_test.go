@@ -283,3 +283,25 @@ func TestProfileFactsValidated(t *testing.T) {
 		t.Errorf("team: %+v %v", saved.CompanyFacts, err)
 	}
 }
+
+// A group the rules name removed from the setup: the group rules are not
+// checked (the organizer's page warns), the others still are.
+func TestRulesWhenAGroupIsRemoved(t *testing.T) {
+	t.Parallel()
+	w := newEligWorld(t)
+	ctx := context.Background()
+	setup := w.contest.Setup
+	setup.Groups = []contest.Category{setup.Groups[0], setup.Groups[2]} // growth removed
+	if _, err := w.s.UpdateContest(ctx, w.organizer.ID, w.contest.ID, setup); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.s.EligibilityRulesOf(ctx, w.contest.ID)
+	if err != nil || r.Set.StartupGroup != "startup" || r.Set.GrowthGroup != "" {
+		t.Fatalf("rules after the growth group went: %#v %v", r.Set, err)
+	}
+	w.saveOrg(t, func(f *entry.CompanyFacts) { f.EstablishedOn, f.RevenuePrevYear = "2010-01-01", yuan(300_000_000) })
+	e := w.draft(t, "老企业", "startup")
+	w.refused(t, e, "organization.revenue_prev_year") // not the group: that rule is off until the groups are chosen again
+	w.saveOrg(t, func(f *entry.CompanyFacts) { f.EstablishedOn = "2010-01-01" })
+	w.accepted(t, e)
+}
