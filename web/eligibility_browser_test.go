@@ -126,4 +126,19 @@ func TestBrowserEligibilityRefusal(t *testing.T) {
 		t.Fatalf("entry review: %v", err)
 	}
 	saveScreenshot(t, o, "eligibility-review-desktop.png")
+	if err := chromedp.Do(o,
+		chromedp.Navigate(fmt.Sprintf("%s/organizer/contests/%d/eligibility?lang=en", h.http.URL, c.ID)),
+		chromedp.WaitVisible(`#elig-rules`),
+	); err != nil {
+		t.Fatalf("rules in English: %v", err)
+	}
+	saveScreenshot(t, o, "eligibility-rules-desktop-en.png")
+	if err := chromedp.Do(b, chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d?lang=en", h.http.URL, ent.ID)),
+		chromedp.Click(`.actions-row button.primary`), chromedp.WaitVisible(`#eligibility-problems`)); err != nil {
+		t.Fatalf("refusal in English: %v", err)
+	}
+	saveScreenshot(t, b, "eligibility-refusal-phone-en.png")
+	if msg, err := chromedp.Run(b, chromedp.Text(`select[name=group] + .field-error`)); err != nil || msg != "Established 2025-03-01: this entry belongs in the Startup group." {
+		t.Errorf("under the group field, in English: %q %v", msg, err)
+	}
 }
