@@ -218,7 +218,7 @@ func (ch checker) check(org OrganizationInput, group string) []Ineligible {
 // ineligibleError refuses a submission that fails rules: each failure under
 // the field it is about ("group" for the group, "organization.<fact>" for
 // the profile's facts), with its arguments.
-func ineligibleError(fails []Ineligible) error {
+func ineligibleError(fails []Ineligible) *fault.Error {
 	e := &fault.Error{Code: fault.CodeInvalid, Message: "err.entry.ineligible", Fields: map[string]string{}, FieldArgs: map[string][]any{}}
 	for _, f := range fails {
 		field := "organization." + f.Field

@@ -346,7 +346,7 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 			return err
 		}
 		if fails := ch.check(org.OrganizationInput, entry.Group); len(fails) > 0 {
-			e := ineligibleError(fails).(*fault.Error)
+			e := ineligibleError(fails)
 			for field, key := range p {
 				e.Fields[field] = key
 			}
