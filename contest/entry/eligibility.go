@@ -242,12 +242,12 @@ func (s *Service) ineligibleInContest(ctx context.Context, q sqlx.QueryerContext
 		return out, err
 	}
 	var rows []struct {
-		ID  int64  `db:"id"`
-		Grp string `db:"grp"`
+		EntryID int64  `db:"entry_id"`
+		Grp     string `db:"grp"`
 		organizationRow
 	}
 	err = sqlx.SelectContext(ctx, q, &rows, `
-		SELECT e.id, g.key AS grp, `+organizationColumns+`
+		SELECT e.id AS entry_id, g.key AS grp, `+organizationColumns+`
 		FROM entries e JOIN contest_groups g ON g.id = e.group_id
 		JOIN organizations o ON o.id = e.organization_id
 		WHERE e.contest_id = $1 AND e.id = ANY($2)`, contestID, pq.Int64Array(entryIDs))
@@ -260,7 +260,7 @@ func (s *Service) ineligibleInContest(ctx context.Context, q sqlx.QueryerContext
 			return nil, err
 		}
 		if fails := ch.check(org.OrganizationInput, r.Grp); len(fails) > 0 {
-			out[r.ID] = fails
+			out[r.EntryID] = fails
 		}
 	}
 	return out, nil

@@ -3,6 +3,8 @@ package entry_test
 import (
 	"context"
 	"errors"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -304,4 +306,48 @@ func TestRulesWhenAGroupIsRemoved(t *testing.T) {
 	w.refused(t, e, "organization.revenue_prev_year") // not the group: that rule is off until the groups are chosen again
 	w.saveOrg(t, func(f *entry.CompanyFacts) { f.EstablishedOn = "2010-01-01" })
 	w.accepted(t, e)
+}
+
+// Imported entries carry the facts their rows give (amounts in 万元); review
+// shows the rules each fails, and a rule that needs a fact a row left out
+// says the fact is missing.
+func TestImportedEntriesInReview(t *testing.T) {
+	t.Parallel()
+	w := newEligWorld(t)
+	ctx := context.Background()
+	csv := "项目名称,赛道,组别,单位名称,统一社会信用代码,联系人,联系电话,成立日期,上一年度营业收入（万元）,是否上市,科技型中小企业入库登记编号\n" +
+		"合格项目,新材料,初创组,甲科技有限公司,914403001922038216,张三,13800138000,2025/1/1,20000,否,\n" +
+		"已上市项目,新材料,成长组,乙科技有限公司,91440300708461136T,李四,13800138001,2010年5月5日,20000.01,是,202344010100012345\n" +
+		"缺信息项目,新材料,初创组,丙团队,,王五,13800138002,,,,\n"
+	res, err := w.s.ImportEntries(ctx, w.organizer.ID, w.contest.ID, strings.NewReader(csv), contest.ImportOptions{})
+	if err != nil || res.Imported != 3 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	list, err := w.s.EntriesInContest(ctx, w.contest.ID, entry.Filter{Sort: entry.ByTitle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := map[string][]string{}
+	for _, e := range list {
+		for _, f := range e.Ineligible {
+			fails[e.Title] = append(fails[e.Title], f.Message)
+		}
+	}
+	want := map[string][]string{
+		"已上市项目": {"elig.fail.listed", "elig.fail.revenue"},
+		"缺信息项目": {"elig.missing.revenue_prev_year", "elig.missing.established_on"},
+	}
+	if !reflect.DeepEqual(fails, want) {
+		t.Errorf("review: %v\nwant %v", fails, want)
+	}
+	// A date or a yes/no a row gets wrong is a problem of that row and column.
+	bad := "项目名称,赛道,组别,单位名称,成立日期,是否上市,注册资本\n坏行,新材料,初创组,丁团队,去年,也许,1.234\n"
+	res, err = w.s.ImportEntries(ctx, w.organizer.ID, w.contest.ID, strings.NewReader(bad), contest.ImportOptions{})
+	cols := map[string]string{}
+	for _, p := range res.Problems {
+		cols[p.Column] = p.Message
+	}
+	if err != nil || res.Imported != 0 || cols["established_on"] != "err.import.date" || cols["listed"] != "err.import.yes_no" {
+		t.Errorf("bad facts: %+v %v", res, err)
+	}
 }
