@@ -60,8 +60,8 @@ func PresetByID(id string) (Preset, bool) {
 }
 
 // Normalize puts every kind of rule in the set once, in the order of Kinds:
-// a kind the set lacks is added disabled (with the national revenue limit),
-// so that an organizer's page can offer each.
+// a kind the set lacks is added disabled, and a disabled revenue rule without
+// a limit gets the national one, so that an organizer's page can offer each.
 func (s *RuleSet) Normalize() {
 	rules := make([]Rule, 0, len(Kinds))
 	for _, k := range Kinds {
@@ -69,7 +69,7 @@ func (s *RuleSet) Normalize() {
 		if !ok {
 			r = Rule{Kind: k}
 		}
-		if k == RevenueLimit && r.MaxRevenue == 0 && !ok {
+		if k == RevenueLimit && r.MaxRevenue == 0 && !r.Enabled {
 			r.MaxRevenue = NationalRevenueLimit
 		}
 		rules = append(rules, r)
