@@ -12,10 +12,12 @@ const (
 
 // Entries.
 const (
-	EntriesReviewed     Action = "entries.reviewed" // eligibility: accepted or rejected
-	EntriesImported     Action = "entries.imported"
-	EligibilityRulesSet Action = "eligibility.rules_set" // a contest's eligibility rule set chosen, changed or removed
+	EntriesReviewed Action = "entries.reviewed" // eligibility: accepted or rejected
+	EntriesImported Action = "entries.imported"
 )
+
+// EligibilityRulesSet records a contest's eligibility rule set chosen, changed or removed.
+const EligibilityRulesSet Action = "eligibility.rules_set"
 
 // Judging: rounds, panels, assignments, conflicts and score sheets.
 const (
