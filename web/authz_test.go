@@ -278,6 +278,11 @@ var authzMatrix = map[string][5]int{
 	"GET /api/v1/contests/:contest/entries/:entry/materials.zip":                 {401, 403, 403, 404, 200},
 	"GET /api/v1/contests/:contest/rounds/:round/score-sheets/entries/:entry":    {401, 403, 403, 404, 404},
 	"GET /api/v1/contests/:contest/rounds/:round/score-sheets/judges/:expert":    {401, 403, 403, 404, 404},
+	// Eligibility rules: an empty form has no revenue limit (422); {} is no rules at all (200).
+	"GET /organizer/contests/:contest/eligibility":  {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/eligibility": {401, 403, 403, 404, 422},
+	"GET /api/v1/contests/:contest/eligibility":     {401, 403, 403, 404, 200},
+	"PUT /api/v1/contests/:contest/eligibility":     {401, 403, 403, 404, 200},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}

@@ -11,6 +11,7 @@ import (
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/entry"
+	"podium/eligibility"
 	"podium/fault"
 )
 
@@ -123,6 +124,23 @@ type profileForm struct {
 	Saved  bool
 }
 
+// Capital and Revenue are the amounts as the form shows them, in 万元: as
+// typed when the form comes back with a problem, else as stored.
+func (f profileForm) Capital() string { return wanText(f.Org.CapitalWan, f.Org.RegisteredCapital) }
+
+// Revenue is the prior year's revenue as the form shows it, in 万元.
+func (f profileForm) Revenue() string { return wanText(f.Org.RevenueWan, f.Org.RevenuePrevYear) }
+
+func wanText(typed *string, yuan *int64) string {
+	switch {
+	case typed != nil:
+		return *typed
+	case yuan != nil:
+		return eligibility.FormatWan(*yuan)
+	}
+	return ""
+}
+
 func (s *Server) profilePage(c *gin.Context) {
 	org, err := s.entries.OrganizationOf(c.Request.Context(), accountID(c))
 	if err != nil && fault.ErrorCode(err) != fault.CodeNotFound {
@@ -139,7 +157,14 @@ func (s *Server) profileSubmit(c *gin.Context) {
 	in := entry.OrganizationInput{
 		Kind: entry.OrgKind(c.PostForm("kind")), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
 		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+		CompanyFacts: entry.CompanyFacts{
+			EstablishedOn: c.PostForm("established_on"), Listed: c.PostForm("listed") == "yes",
+			TechSMENumber: c.PostForm("tech_sme_number"), HighTechCertNumber: c.PostForm("high_tech_cert_number"),
+			NationalTop3Before: c.PostForm("national_top3_before") == "yes",
+		},
 	}
+	capital, revenue := c.PostForm("registered_capital_wan"), c.PostForm("revenue_prev_year_wan")
+	in.CapitalWan, in.RevenueWan = &capital, &revenue
 	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
 	for i := range names {
 		m := entry.Member{Name: names[i]}
@@ -192,6 +217,32 @@ type entryPage struct {
 	// ShowcaseOpen: the entry is accepted and its contest's results are
 	// final, so it may be shown to investors (contest/showcase).
 	ShowcaseOpen bool
+	// Rules are the contest's eligibility rules, which submission checks.
+	Rules entry.EligibilityRules
+}
+
+// CheckedRules are the contest's enabled eligibility rules, in order.
+func (p entryPage) CheckedRules() []eligibility.Rule {
+	var out []eligibility.Rule
+	for _, r := range p.Rules.Set.Rules {
+		if r.Enabled {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ProfileProblems are the eligibility rules a refused submission failed on
+// the organization's facts (fields "organization.…"), which the entrant
+// corrects in the profile, in the order of the profile's form.
+func (p entryPage) ProfileProblems() []string {
+	var out []string
+	for _, f := range []string{"established_on", "revenue_prev_year", "listed", "tech_sme_number", "national_top3_before"} {
+		if m := p.Errors["organization."+f]; m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Editable reports whether the entrant may still change the entry.
@@ -217,6 +268,10 @@ func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
 			s.fail(c, err)
 			return
 		}
+	}
+	if page.Rules, err = s.entries.EligibilityRulesOf(c.Request.Context(), contestID); err != nil {
+		s.fail(c, err)
+		return
 	}
 	s.render(c, status, "entry.html", "entry.title", page)
 }

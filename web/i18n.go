@@ -74,8 +74,11 @@ func (l *Localizer) T(key string, args ...any) string {
 func (l *Localizer) args(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		if refs, ok := a.(contest.EntryRefs); ok {
-			a = l.Entries(refs)
+		switch v := a.(type) {
+		case contest.EntryRefs:
+			a = l.Entries(v)
+		case contest.Category: // a track or group, by its name in the reader's language
+			a = l.Name(v.NameZh, v.NameEn)
 		}
 		out[i] = a
 	}

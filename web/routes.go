@@ -276,5 +276,11 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/api/v1/contests/:contest/entries/:entry/materials.zip", ContestOrganizer, s.materialsEntryZIP},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/score-sheets/entries/:entry", ContestOrganizer, s.scoreSheetsOfEntry},
 		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/score-sheets/judges/:expert", ContestOrganizer, s.scoreSheetsOfJudge},
+		// Eligibility rules of the higher contests (contest/entry): the organizer
+		// picks a shipped rule set and adjusts it; entries are checked on submission.
+		{http.MethodGet, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilityPage},
+		{http.MethodPost, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilitySubmit},
+		{http.MethodGet, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiEligibility},
+		{http.MethodPut, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiSetEligibility},
 	}
 }
