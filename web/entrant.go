@@ -214,6 +214,8 @@ type entryPage struct {
 	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
+	// Notice is what was just done (saved, submitted, withdrawn): a catalog key.
+	Notice string
 	// ShowcaseOpen: the entry is accepted and its contest's results are
 	// final, so it may be shown to investors (contest/showcase).
 	ShowcaseOpen bool
@@ -348,7 +350,13 @@ func (s *Server) entryPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.renderEntry(c, http.StatusOK, entryPage{Entry: e, Input: e.Input})
+	page := entryPage{Entry: e, Input: e.Input}
+	for _, done := range []string{"saved", "submitted", "withdrawn"} {
+		if c.Query(done) == "1" {
+			page.Notice = "entry.notice." + done
+		}
+	}
+	s.renderEntry(c, http.StatusOK, page)
 }
 
 func (s *Server) entryUpdateSubmit(c *gin.Context) {
@@ -369,8 +377,21 @@ func (s *Server) entrySubmitSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// Submitted from the edit form: what was typed is saved first, so that
+	// nothing is lost, whether the submission then passes or not.
+	in := e.Input
+	if _, fromForm := c.GetPostForm("title"); fromForm {
+		in = entryInputFromForm(c)
+		if _, err := s.entries.UpdateEntry(c.Request.Context(), accountID(c), e.ID, in); err != nil {
+			s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
+			return
+		}
+		if e, ok = s.ownEntry(c); !ok {
+			return
+		}
+	}
 	if _, err := s.entries.SubmitEntry(c.Request.Context(), accountID(c), e.ID, c.PostForm("acknowledge_leaks") == "1"); err != nil {
-		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
+		s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?submitted=1", e.ID))
@@ -385,7 +406,7 @@ func (s *Server) entryWithdrawSubmit(c *gin.Context) {
 		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?withdrawn=1", e.ID))
 }
 
 func (s *Server) uploadDeleteSubmit(c *gin.Context) {
