@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
@@ -47,5 +48,30 @@ func TestOrganizerDashboard(t *testing.T) {
 	other := contesttest.Account(t, h.store, access.RoleOrganizer, "other@example.com")
 	if page := h.loggedIn(other).get("/organizer"); strings.Contains(page.body, `data-contest="`+id+`"`) {
 		t.Error("another organizer sees this contest's dashboard")
+	}
+}
+
+// The awards page says why it has nothing to award: no quotas in the
+// contest, or nothing ranked yet — not the one for the other.
+func TestAwardsPageSaysWhyItIsEmpty(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	w := newJudging(t, h, "awards-empty", 2) // open round, no sheet submitted
+	org := h.loggedIn(w.org)
+	path := "/organizer/contests/" + itoa(w.contest.ID) + "/rounds/prelim/awards"
+	if page := org.get(path); !strings.Contains(page.body, "本赛事未设置奖项名额") {
+		t.Errorf("without quotas: %s", page.body)
+	}
+	c, err := h.store.Contest(t.Context(), w.contest.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Awards = []contest.AwardQuota{{Group: "enterprise", Level: "first", Count: 1}}
+	if _, err := h.store.UpdateContest(t.Context(), w.org.ID, c.ID, c.Setup); err != nil {
+		t.Fatal(err)
+	}
+	page := org.get(path)
+	if !strings.Contains(page.body, "本轮还没有可排名的项目") || strings.Contains(page.body, "本赛事未设置奖项名额") {
+		t.Errorf("with quotas, nothing ranked: %s", page.body)
 	}
 }
