@@ -1,14 +1,19 @@
 package web_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
+	"podium/files/blob"
+	"podium/files/pdftext"
 )
 
 // The organizer's home says what waits for them, per contest, with the way
@@ -73,5 +78,46 @@ func TestAwardsPageSaysWhyItIsEmpty(t *testing.T) {
 	page := org.get(path)
 	if !strings.Contains(page.body, "本轮还没有可排名的项目") || strings.Contains(page.body, "本赛事未设置奖项名额") {
 		t.Errorf("with quotas, nothing ranked: %s", page.body)
+	}
+}
+
+// An entry flagged for naming its entrant shows the organizers what was
+// found, and where, on its review page.
+func TestIdentityFlagShowsWhatWasFound(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
+	c, err := h.store.CreateContest(t.Context(), org.ID, contesttest.Setup("leaks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entrant := contesttest.Account(t, h.store, access.RoleEntrant, "e@example.com")
+	if _, err := h.store.SaveOrganization(t.Context(), entrant.ID, testOrganization()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	e, err := h.store.CreateEntry(ctx, entrant.ID, c.ID, entry.Input{Track: "materials", Group: "enterprise", Title: "散热膜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := pdftext.Generate([]string{"星河智能科技有限公司 商业计划书", "联系人 张伟"})
+	key := blob.NewKey()
+	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, entry.StoredUpload{
+		Upload: entry.Upload{ID: uuid.NewString(), Kind: entry.UploadBusinessPlan, Name: "计划书.pdf", ContentType: "application/pdf", Size: size, SHA256: sum},
+		Key:    key, Text: "星河智能科技有限公司 商业计划书 联系人 张伟"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.SubmitEntry(ctx, entrant.ID, e.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	page := h.loggedIn(org).get("/organizer/contests/" + itoa(c.ID) + "/entries/" + itoa(e.ID))
+	for _, want := range []string{`id="identity-leaks"`, "<mark>星河智能科技有限公司</mark>", "<mark>张伟</mark>", "（正文中）", "商业计划书："} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the review page lacks %s", want)
+		}
 	}
 }
