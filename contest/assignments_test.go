@@ -289,16 +289,32 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 	t.Parallel()
 	w := newAssignWorld(t)
 	ctx := context.Background()
-	w.panel(t, "prelim", "赵专家", "钱专家", "周专家", "吴专家")
+	w.panel(t, "prelim", "赵专家", "钱专家", "周专家", "吴专家", "李专家")
 	// A conflicted pair is refused even by hand.
-	err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["赵专家"])
-	if fault.ErrorCode(err) != fault.CodeConflict {
-		t.Errorf("conflicted manual assignment: %v", err)
+	err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["赵专家"], true)
+	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.assign.conflicted_organization" {
+		t.Errorf("conflicted manual assignment, even with override: %v, want the same organization named", err)
 	}
-	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); err != nil {
+	// Outside the expert's fields: refused, saying so, unless the organizer means it.
+	err = w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["绿种团队"], w.experts["李专家"], false)
+	if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.assign.out_of_field" || len(e.Args) != 1 || e.Args[0] != "新材料" {
+		t.Errorf("out of field: %+v", err)
+	}
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["绿种团队"], w.experts["李专家"], true); err != nil {
+		t.Fatalf("out of field, overridden: %v", err)
+	}
+	if log, _ := w.s.Records(ctx, w.contest.ID); !strings.Contains(string(log[len(log)-1].Payload), `"overridden": ["field"]`) {
+		t.Errorf("the override is not audited: %s", log[len(log)-1].Payload)
+	}
+	// Not on the panel.
+	err = w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["绿种团队"], w.experts["孙专家"], true)
+	if e := wantCode(t, err, fault.CodeInvalid); e.Fields["expert"] != "err.assign.not_on_panel" {
+		t.Errorf("not on the panel: %+v", err)
+	}
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"], false); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"]); fault.ErrorCode(err) != fault.CodeConflict {
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"], false); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("duplicate manual assignment: %v", err)
 	}
 	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")

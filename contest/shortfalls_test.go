@@ -246,7 +246,7 @@ func TestAssigningUndoesTheDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.panel(t, "prelim", "王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆")
-	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", id, w.experts["杨帆"]); err != nil {
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", id, w.experts["杨帆"], true); err != nil {
 		t.Fatal(err)
 	}
 	if e := reviewsOf(t, w, "可降解包装材料"); e.Status != judging.ReviewsComplete || e.Decision != nil || e.Reviews != 5 {

@@ -147,7 +147,7 @@ func (s *Server) runSubmit(c *gin.Context) {
 func (s *Server) assignmentAddSubmit(c *gin.Context) {
 	ent, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
 	expert, _ := strconv.ParseInt(c.PostForm("expert"), 10, 64)
-	if err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ent, expert); err != nil {
+	if err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), ent, expert, c.PostForm("override") == "1"); err != nil {
 		s.assignmentsFailure(c, err)
 		return
 	}
@@ -219,14 +219,15 @@ func (s *Server) apiAssignments(c *gin.Context) {
 
 func (s *Server) apiAddAssignment(c *gin.Context) {
 	var req struct {
-		Entry  int64 `json:"entry"`
-		Expert int64 `json:"expert"`
+		Entry    int64 `json:"entry"`
+		Expert   int64 `json:"expert"`
+		Override bool  `json:"override"` // beyond the expert's fields or capacity, or the reviews the round asks for
 	}
 	if err := s.bindJSON(c, &req); err != nil {
 		s.fail(c, err)
 		return
 	}
-	err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Entry, req.Expert)
+	err := s.judging.AddAssignment(c.Request.Context(), accountID(c), contestID(c), c.Param("round"), req.Entry, req.Expert, req.Override)
 	s.reply(c, http.StatusCreated, gin.H{"entry": req.Entry, "expert": req.Expert}, err)
 }
 

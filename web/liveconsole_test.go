@@ -82,7 +82,7 @@ func newConsoleWorld(t *testing.T, h *harness) consoleWorld {
 	}
 	for _, e := range w.entries { // every panel member scores every entry of their room
 		for _, x := range w.experts {
-			if err := s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "final", e, x); err != nil {
+			if err := s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "final", e, x, true); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"podium/contest"
 	"podium/contest/access"
@@ -52,32 +54,21 @@ func (s *Service) Assignments(ctx context.Context, contestID int64, roundKey str
 }
 
 // AddAssignment assigns an expert of the panel to an entry by hand. The hard
-// rules still hold: no conflict, no second assignment of the same pair.
-func (s *Service) AddAssignment(ctx context.Context, actorID, contestID int64, roundKey string, entryID, expertID int64) error {
+// rules always hold: the expert on the panel, the entry accepted, no conflict,
+// no second assignment of the same pair. The solver's softer rules (the
+// entry's track in the expert's fields, the expert's capacity, the reviews
+// the round asks for) hold unless override says the organizer means it
+// (resolving a shortfall with an expert from another field, an extra review);
+// the audit record says which was overridden.
+func (s *Service) AddAssignment(ctx context.Context, actorID, contestID int64, roundKey string, entryID, expertID int64, override bool) error {
 	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		r, err := contest.RoundByKey(ctx, tx, contestID, roundKey)
 		if err != nil {
 			return err
 		}
-		var ok bool
-		if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM panel_members WHERE round_id = $1 AND expert_id = $2)
-			AND EXISTS (SELECT 1 FROM entries WHERE id = $3 AND contest_id = $4 AND state = 'accepted')`, r.ID, expertID, entryID, contestID); err != nil {
+		overridden, err := s.refuseUnfit(ctx, tx, r, contestID, entryID, expertID, override)
+		if err != nil {
 			return err
-		}
-		if !ok {
-			return fault.Invalid("assignment", "err.assign.not_eligible")
-		}
-		var n int
-		if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
-			return err
-		}
-		var conflicted bool
-		if err := tx.GetContext(ctx, &conflicted, `SELECT EXISTS (SELECT 1 FROM conflicts WHERE contest_id = $1 AND expert_id = $2 AND entry_id = $3)`,
-			contestID, expertID, entryID); err != nil {
-			return err
-		}
-		if conflicted {
-			return fault.Conflict("err.assign.conflicted")
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO assignments (round_id, entry_id, expert_id, state, created_at) VALUES ($1, $2, $3, 'active', $4)
 			ON CONFLICT (round_id, entry_id, expert_id) DO UPDATE SET state = 'active' WHERE assignments.state = 'removed'`, r.ID, entryID, expertID, s.now())
@@ -94,8 +85,99 @@ func (s *Service) AddAssignment(ctx context.Context, actorID, contestID int64, r
 			return err
 		}
 		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.AssignmentAdded, roundKey,
-			map[string]any{"entry": entryID, "expert": expertID, "decision_cleared": len(cleared) > 0})
+			map[string]any{"entry": entryID, "expert": expertID, "decision_cleared": len(cleared) > 0, "overridden": overridden})
 	})
+}
+
+// fitness is what decides whether an expert may review an entry by hand.
+type fitness struct {
+	OnPanel     bool           `db:"on_panel"`
+	Accepted    bool           `db:"accepted"`
+	Fields      pq.StringArray `db:"fields"`
+	Track       string         `db:"track"`
+	TrackName   string         `db:"track_name"`
+	Capacity    int            `db:"capacity"`
+	Load        int            `db:"load"`
+	Reviews     int            `db:"reviews"`
+	Conflict    string         `db:"conflict"`
+	ConflictWhy string         `db:"conflict_reason"`
+	PerEntry    int            `db:"per_entry"`
+}
+
+// conflictRefusals say, by a conflict's source, why a hand assignment is refused.
+var conflictRefusals = map[string]string{
+	"organization": "err.assign.conflicted_organization",
+	"entrant":      "err.assign.conflicted_entrant",
+	"expert":       "err.assign.conflicted_expert",
+	"organizer":    "err.assign.conflicted_organizer",
+	"recusal":      "err.assign.conflicted_recusal",
+}
+
+// refuseUnfit refuses a hand assignment the solver would not make, saying
+// which rule it breaks: the expert not on the round's panel, the entry not
+// accepted, a conflict of interest (and its source); and, unless override,
+// the entry's track outside the expert's fields, the expert at capacity, the
+// entry with all the reviews the round asks for. It returns the soft rules
+// overridden, for the audit record.
+func (s *Service) refuseUnfit(ctx context.Context, tx *sqlx.Tx, r contest.RoundRef, contestID, entryID, expertID int64, override bool) ([]string, error) {
+	var n int
+	if err := computeConflicts(ctx, tx, contestID, &n); err != nil {
+		return nil, err
+	}
+	var f fitness
+	err := tx.GetContext(ctx, &f, `
+		SELECT EXISTS (SELECT 1 FROM panel_members WHERE round_id = $1 AND expert_id = $2) AS on_panel,
+		       coalesce(e.state = 'accepted', false) AS accepted, x.fields, t.key AS track, t.name_zh AS track_name,
+		       coalesce((SELECT pm.capacity FROM panel_members pm WHERE pm.round_id = $1 AND pm.expert_id = $2), x.capacity) AS capacity,
+		       (SELECT count(*) FROM assignments a WHERE a.round_id = $1 AND a.expert_id = $2 AND a.state = 'active') AS load,
+		       (SELECT count(*) FROM assignments a WHERE a.round_id = $1 AND a.entry_id = $3 AND a.state = 'active') AS reviews,
+		       coalesce((SELECT c.source FROM conflicts c WHERE c.contest_id = $4 AND c.expert_id = $2 AND c.entry_id = $3 ORDER BY c.id LIMIT 1), '') AS conflict,
+		       coalesce((SELECT c.reason FROM conflicts c WHERE c.contest_id = $4 AND c.expert_id = $2 AND c.entry_id = $3 ORDER BY c.id LIMIT 1), '') AS conflict_reason,
+		       (SELECT reviews_per_entry FROM rounds WHERE id = $1) AS per_entry
+		FROM experts x, entries e JOIN tracks t ON t.id = e.track_id
+		WHERE x.id = $2 AND e.id = $3 AND e.contest_id = $4`, r.ID, expertID, entryID, contestID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fault.Invalid("assignment", "err.assign.not_eligible")
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !f.OnPanel:
+		return nil, fault.Invalid("expert", "err.assign.not_on_panel")
+	case !f.Accepted:
+		return nil, fault.Invalid("entry", "err.assign.entry_not_accepted")
+	case f.Conflict != "":
+		// Said by its source (same organization, declared by the entrant or the
+		// expert, recorded by the organizers, an earlier recusal), with its reason.
+		msg, ok := conflictRefusals[f.Conflict]
+		if !ok {
+			return nil, fault.Conflict("err.assign.conflicted")
+		}
+		return nil, &fault.Error{Code: fault.CodeConflict, Message: msg, Args: []any{f.ConflictWhy}}
+	}
+	var soft []string
+	var refusal *fault.Error
+	if len(f.Fields) > 0 && !slices.Contains(f.Fields, f.Track) {
+		soft = append(soft, "field")
+		refusal = &fault.Error{Code: fault.CodeConflict, Message: "err.assign.out_of_field", Args: []any{f.TrackName}}
+	}
+	if f.Load >= f.Capacity {
+		soft = append(soft, "capacity")
+		if refusal == nil {
+			refusal = &fault.Error{Code: fault.CodeConflict, Message: "err.assign.over_capacity", Args: []any{f.Capacity}}
+		}
+	}
+	if f.Reviews >= f.PerEntry {
+		soft = append(soft, "reviews")
+		if refusal == nil {
+			refusal = &fault.Error{Code: fault.CodeConflict, Message: "err.assign.enough_reviews", Args: []any{f.PerEntry}}
+		}
+	}
+	if refusal != nil && !override {
+		return nil, refusal
+	}
+	return soft, nil
 }
 
 // RemoveAssignment takes an assignment away by hand, with a reason.
