@@ -16,6 +16,7 @@ package onward
 import (
 	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -34,6 +35,8 @@ type Service struct {
 	// Blobs is where entries' uploads are, for the ZIPs of materials; set
 	// before those are asked for (exports of tables need none).
 	Blobs blob.Store
+	// Log takes what a caller is not told (a blob left behind); nil: slog's default.
+	Log *slog.Logger
 }
 
 // New returns the service on db, ranking rounds through res. Times in exports
@@ -61,10 +64,12 @@ const (
 	Objections What = "objections"
 	// Audit is the contest's audit log.
 	Audit What = "audit"
+	// Nominations are the nominations to the higher contests, with status and result.
+	Nominations What = "nominations"
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Nominations}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -154,6 +159,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.objections(ctx, e, req.ContestID, lang)
 	case Audit:
 		err = s.auditLog(ctx, e, req.ContestID, lang)
+	case Nominations:
+		err = s.nominationsExport(ctx, e, req.ContestID, lang)
 	default:
 		return nil, fault.NotFound("err.export.unknown")
 	}
