@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"podium/contest"
+	"podium/contest/onward"
 )
 
 //go:embed i18n/*.json
@@ -74,8 +75,17 @@ func (l *Localizer) T(key string, args ...any) string {
 func (l *Localizer) args(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		if refs, ok := a.(contest.EntryRefs); ok {
-			a = l.Entries(refs)
+		switch v := a.(type) {
+		case contest.EntryRefs:
+			a = l.Entries(v)
+		case onward.NameList: // names in both languages (nominations' tracks)
+			names := make([]string, len(v))
+			for i, n := range v {
+				names[i] = l.Name(n.Zh, n.En)
+			}
+			a = strings.Join(names, l.T("list.sep"))
+		case onward.StatusWord:
+			a = l.T("nomination.status." + string(v))
 		}
 		out[i] = a
 	}
