@@ -48,6 +48,9 @@ type FaredSummary struct {
 	Results []string `json:"results"`
 }
 
+// Count is the nominations of the year and level in status s.
+func (f FaredSummary) Count(s string) int { return f.ByStatus[NominationStatus(s)] }
+
 // Fared is the report across contests.
 type Fared struct {
 	Summary []FaredSummary `json:"summary"`
