@@ -1,9 +1,12 @@
 // Package onward is what leaves Podium after the results: exports of a
 // contest's tables for its organizers (entries, a round's ranking and score
-// matrix, winners, judges' workload, objections, the audit log), and later
-// certificates and nominations. It imports contest, contest/audit (the log's
-// paged view) and results (a round's ranking, computed as the published one
-// is), reads other rooms' tables only in joins, and writes nothing.
+// matrix, winners, judges' workload, objections, the audit log, the
+// nominations), certificates, and nominations to the provincial and national
+// contests. It imports contest, contest/audit (the log's paged view and
+// Append) and results (a round's ranking, computed as the published one is),
+// and reads other rooms' tables only in joins. The nominations (with their
+// quotas and due diligence) are the one thing it writes, in tables of its own
+// (migration 00018), every change audited in its transaction.
 //
 // An export is prepared first (the contest and round are checked, and what
 // must be computed whole, such as a ranking, is computed), then written: a
