@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -223,7 +222,7 @@ func (s *Server) nominationCheckSubmit(c *gin.Context) {
 				s.fail(c, err)
 				return
 			}
-			defer f.(multipart.File).Close()
+			defer f.Close()
 			files = append(files, onward.Upload{Name: cleanFileName(fh.Filename), File: f, Size: fh.Size})
 		}
 	} else if !errors.Is(err, http.ErrNotMultipart) {
