@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/judging"
+	"podium/contest/notify"
 	"podium/fault"
 )
 
@@ -370,5 +372,137 @@ func TestExpertContactsFollowTheContestsTheyServe(t *testing.T) {
 	}
 	if e := seen(orgY)["甲赛专家"]; e.ContactHidden || e.Phone != "13922222222" {
 		t.Errorf("once on y's panel: %+v", e)
+	}
+}
+
+// captured is a transport that keeps what it is given (the SMTP path is
+// tested against a real server in contest/notify).
+type captured struct{ got []notify.Outgoing }
+
+func (c *captured) Name() string { return "test" }
+func (c *captured) Send(_ context.Context, m notify.Outgoing) error {
+	c.got = append(c.got, m)
+	return nil
+}
+
+// An invite to a judge with an address is e-mailed with its link, recorded
+// with the invite; once sent, the outbox no longer holds the link. A card
+// printed for the venue e-mails nothing.
+func TestInviteIsMailedAndItsLinkForgotten(t *testing.T) {
+	t.Parallel()
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	org := contesttest.Account(t, s, access.RoleOrganizer, "org@example.com")
+	c, err := s.CreateContest(ctx, org.ID, contesttest.Setup("mailed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := s.CreateInvite(ctx, org.ID, c.ID, access.NewJudge{DisplayName: "王评委", Email: "wang@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := s.SaveExpert(ctx, org.ID, judging.ExpertInput{Name: "李专家", Organization: "南方研究院", Email: "li@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InviteExpertForCard(ctx, org.ID, c.ID, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	tr := &captured{}
+	sender := &notify.Sender{DB: s.DB.DB, Email: tr, BaseURL: "https://contest.example.cn"}
+	if n, err := sender.SendDue(ctx); err != nil || n != 1 {
+		t.Fatalf("sent %d, %v; want the one invite (not the card's)", n, err)
+	}
+	if len(tr.got) != 1 || tr.got[0].To != "wang@example.com" || !strings.Contains(tr.got[0].Body, "https://contest.example.cn/invite/"+inv.Token) {
+		t.Fatalf("invite e-mail %+v", tr.got)
+	}
+	var left int
+	if err := s.DB.Get(&left, `SELECT count(*) FROM outbox WHERE data::text LIKE '%' || $1 || '%'`, inv.Token); err != nil || left != 0 {
+		t.Fatalf("the sent invite's link is still in the outbox (%d, %v)", left, err)
+	}
+}
+
+// A password reset: the same answer for an unknown login, a link by e-mail
+// for a known one, used once, expiring, ending the account's sessions.
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	s, clock := contesttest.NewStore(t)
+	ctx := context.Background()
+	a := contesttest.Account(t, s, access.RoleEntrant, "li.na@example.cn")
+	link := func() string {
+		t.Helper()
+		var l string
+		if err := s.DB.Get(&l, `SELECT data->>'Link' FROM outbox WHERE kind = 'account.reset' AND recipient = $1 ORDER BY id DESC LIMIT 1`, "li.na@example.cn"); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimPrefix(l, "/password/reset/")
+	}
+	count := func() (n int) {
+		t.Helper()
+		if err := s.DB.Get(&n, `SELECT count(*) FROM outbox WHERE kind = 'account.reset'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := s.RequestPasswordReset(ctx, "nobody@example.cn"); err != nil || count() != 0 {
+		t.Fatalf("unknown login: %v, %d messages", err, count())
+	}
+	if err := s.RequestPasswordReset(ctx, " LI.NA@example.cn "); err != nil || count() != 1 {
+		t.Fatalf("known login: %v, %d messages", err, count())
+	}
+	token := link()
+	sessionToken, _, err := s.CreateSession(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckPasswordReset(ctx, token); err != nil {
+		t.Fatalf("a fresh link: %v", err)
+	}
+	if err := s.ResetPassword(ctx, token, "short"); fault.ErrorCode(err) != fault.CodeInvalid {
+		t.Fatalf("a short password: %v", err)
+	}
+	if err := s.ResetPassword(ctx, token, "新的密码 long enough"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "li.na@example.cn", "新的密码 long enough"); err != nil {
+		t.Fatalf("the new password: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, "li.na@example.cn", contesttest.Password); err == nil {
+		t.Fatal("the old password still works")
+	}
+	if _, err := s.SessionByToken(ctx, sessionToken); err == nil {
+		t.Fatal("a session from before the reset still works")
+	}
+	if err := s.ResetPassword(ctx, token, "another password"); fault.ErrorCode(err) != fault.CodeConflict {
+		t.Fatalf("the link used twice: %v", err)
+	}
+	if err := s.CheckPasswordReset(ctx, "not-a-token"); fault.ErrorCode(err) != fault.CodeNotFound {
+		t.Fatalf("a made-up link: %v", err)
+	}
+	// A link expires after ResetTTL.
+	if err := s.RequestPasswordReset(ctx, "li.na@example.cn"); err != nil {
+		t.Fatal(err)
+	}
+	late := link()
+	clock.Advance(access.ResetTTL)
+	if err := s.ResetPassword(ctx, late, "another password"); fault.ErrorCode(err) != fault.CodeConflict {
+		t.Fatalf("an expired link: %v", err)
+	}
+	// At most three links an hour reach one inbox; the answer stays the same.
+	for range 5 {
+		if err := s.RequestPasswordReset(ctx, "li.na@example.cn"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(); n != 5 { // 2 before the hour moved on, 3 in this hour
+		t.Fatalf("%d reset messages, want 5", n)
+	}
+	// A judge who signs in by invite has no password to reset.
+	judge := contesttest.Account(t, s, access.RoleJudge, "judge@example.cn")
+	if _, err := s.DB.Exec(`UPDATE accounts SET password_hash = NULL WHERE id = $1`, judge.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPasswordReset(ctx, "judge@example.cn"); err != nil || count() != 5 {
+		t.Fatalf("a judge without a password: %v, %d", err, count())
 	}
 }

@@ -45,6 +45,8 @@ type ContestSummary struct {
 	NameEn             string     `db:"name_en" json:"name_en"`
 	State              string     `db:"state" json:"state"`
 	SubmissionDeadline *time.Time `db:"submission_deadline" json:"submission_deadline"`
+	// Phase is where the contest stands now (PhaseOf).
+	Phase Phase `db:"phase" json:"phase"`
 }
 
 // CreateContest validates and saves a new contest; the creator becomes its organizer.
@@ -383,9 +385,9 @@ func loadRounds(ctx context.Context, q sqlx.QueryerContext, c *Contest) error {
 func (s *Service) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
 	err := s.db.SelectContext(ctx, &list, `
-		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
+		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline, `+phaseColumn("$2")+` AS phase
 		FROM contests c JOIN contest_organizers o ON o.contest_id = c.id
-		WHERE o.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID)
+		WHERE o.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID, s.db.NowUTC())
 	return list, err
 }
 
@@ -393,9 +395,9 @@ func (s *Service) ContestsOrganizedBy(ctx context.Context, accountID int64) ([]C
 func (s *Service) ContestsJudgedBy(ctx context.Context, accountID int64) ([]ContestSummary, error) {
 	list := []ContestSummary{}
 	err := s.db.SelectContext(ctx, &list, `
-		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline
+		SELECT c.id, c.slug, c.name_zh, c.name_en, c.state, c.submission_deadline, `+phaseColumn("$2")+` AS phase
 		FROM contests c JOIN contest_judges j ON j.contest_id = c.id
-		WHERE j.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID)
+		WHERE j.account_id = $1 ORDER BY c.created_at DESC, c.id DESC`, accountID, s.db.NowUTC())
 	return list, err
 }
 

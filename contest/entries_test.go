@@ -346,6 +346,22 @@ func TestReviewAndImport(t *testing.T) {
 	if n, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids[:1], true, ""); err != nil || n != 1 {
 		t.Errorf("accept after reconsideration: %d %v", n, err)
 	}
+	// The same decision again changes nothing and tells no one again.
+	if _, err := w.s.ReviewEntries(ctx, organizer.ID, w.contest.ID, ids[:1], true, ""); err != nil {
+		t.Fatal(err)
+	}
+	// The entrant was told of each submission and of each decision that
+	// changed an entry, in that order, by e-mail recorded with its cause.
+	var told []string
+	if err := w.s.DB.Select(&told, `SELECT kind || ' ' || (data->>'Title') || ' ' || coalesce(data->>'Accepted', '') || ' ' || coalesce(data->>'Reason', '')
+		FROM outbox WHERE contest_id = $1 ORDER BY id`, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"entry.submitted 甲  ", "entry.submitted 乙  ", "entry.reviewed 甲 false 不属于本市注册企业",
+		"entry.reviewed 乙 false 不属于本市注册企业", "entry.reviewed 甲 true "}
+	if !slices.Equal(told, want) {
+		t.Errorf("entrant told\n%q\nwant\n%q", told, want)
+	}
 
 	rows := []entry.ImportRow{
 		{Line: 2, Input: entry.Input{Track: "新材料", Group: "团队组", Title: "导入项目一"},

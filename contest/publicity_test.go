@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,25 @@ func TestPublicityPeriodAndFinality(t *testing.T) {
 	}
 	if pub.Version != 1 || !pub.PeriodEndsAt.Equal(start.Add(5*24*time.Hour)) || pub.State(clock.T) != results.StatePublicity {
 		t.Fatalf("publication %+v", pub)
+	}
+	// Each entrant is told, by e-mail recorded with the publication, where
+	// the results are and until when they may object.
+	var told []struct {
+		Kind string `db:"kind"`
+		To   string `db:"recipient"`
+		Data string `db:"data"`
+	}
+	if err := w.s.DB.Select(&told, `SELECT kind, recipient, data::text FROM outbox WHERE contest_id = $1 ORDER BY id`, id); err != nil {
+		t.Fatal(err)
+	}
+	periodEnds := pub.PeriodEndsAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+	if len(told) != 4 {
+		t.Fatalf("%d entrants told of the publication, want 4: %+v", len(told), told)
+	}
+	for _, m := range told {
+		if m.Kind != "results.published" || m.To == "" || !strings.Contains(m.Data, periodEnds) || !strings.Contains(m.Data, "/results/") {
+			t.Errorf("entrant's e-mail %+v, want results.published with the period's end %s", m, periodEnds)
+		}
 	}
 	rounds, err = w.s.PublishedResults(ctx, id)
 	if err != nil || len(rounds) != 1 || rounds[0].State != results.StatePublicity || len(rounds[0].Current.Results) != 4 {

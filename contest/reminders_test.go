@@ -3,6 +3,7 @@ package contest_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,9 +34,24 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The pool has an address for one judge: that one is also reminded by e-mail.
+	if _, err := w.s.DB.Exec(`UPDATE experts SET email = 'judge.one@example.cn' WHERE id = $1`, w.target.ExpertID); err != nil {
+		t.Fatal(err)
+	}
 	res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim")
 	if err != nil || res.Sent != len(judges) || res.Skipped != 0 {
 		t.Fatalf("remind all: %+v %v, want %d sent", res, err, len(judges))
+	}
+	var mails []struct {
+		To   string `db:"recipient"`
+		Kind string `db:"kind"`
+		Data string `db:"data"`
+	}
+	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1`, cid); err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 1 || mails[0].To != "judge.one@example.cn" || mails[0].Kind != "judge.reminded" || !strings.Contains(mails[0].Data, `"Pending"`) {
+		t.Fatalf("reminder e-mails %+v, want one to the judge with an address", mails)
 	}
 	// A second click reminds no one twice.
 	if res, err := w.s.RemindBehindJudges(ctx, org, cid, "prelim"); err != nil || res.Sent != 0 || res.Skipped != len(judges) {

@@ -395,6 +395,15 @@ func TestAwardsFollowTheCombinedFinalRanking(t *testing.T) {
 	if _, err := w.s.PublishResults(ctx, w.organizer.ID, id, "prelim"); err != nil {
 		t.Fatal(err)
 	}
+	// The two who advance are told so, with the round they go on to; the
+	// others, that the results are published.
+	var told []string
+	if err := w.s.DB.Select(&told, `SELECT kind || ' ' || coalesce(data->>'NextRound', '') FROM outbox WHERE contest_id = $1 ORDER BY kind`, id); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(told, []string{"entry.advanced 复赛", "entry.advanced 复赛", "results.published ", "results.published "}) {
+		t.Errorf("entrants told %q", told)
+	}
 	published, err := w.s.PublishResults(ctx, w.organizer.ID, id, "semi")
 	if err != nil || len(published) != 2 {
 		t.Fatalf("published %+v %v", published, err)

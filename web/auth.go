@@ -145,10 +145,11 @@ type loginForm struct {
 	Login string
 	Next  string
 	Error string
+	Reset bool // just reset the password
 }
 
 func (s *Server) loginPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "login.html", "login.title", loginForm{Next: c.Query("next")})
+	s.render(c, http.StatusOK, "login.html", "login.title", loginForm{Next: c.Query("next"), Reset: c.Query("reset") == "1"})
 }
 
 func (s *Server) loginSubmit(c *gin.Context) {

@@ -86,8 +86,8 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 		}
 	}
 	// Keys the templates build at run time.
-	for _, s := range []string{"draft", "open", "closed", "archived"} {
-		used["contest.state."+s] = "organizer.html"
+	for _, p := range contest.Phases {
+		used["contest.phase."+string(p)] = "organizer.html"
 	}
 	for _, r := range []access.Role{access.RoleOrganizer, access.RoleJudge, access.RoleEntrant} {
 		used["role."+string(r)] = "layout.html"

@@ -64,7 +64,7 @@ func (s *Server) invitesSubmit(c *gin.Context) {
 		return
 	}
 	for _, m := range panel {
-		inv, err := s.judging.InviteExpert(ctx, accountID(c), contestID(c), m.ID)
+		inv, err := s.judging.InviteExpertForCard(ctx, accountID(c), contestID(c), m.ID)
 		if err != nil {
 			s.fail(c, err)
 			return

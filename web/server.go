@@ -23,6 +23,7 @@ import (
 	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/live"
+	"podium/contest/notify"
 	"podium/contest/objections"
 	"podium/contest/onward"
 	"podium/contest/results"
@@ -103,6 +104,7 @@ type Server struct {
 	live       *live.Service
 	objections *objections.Service
 	onward     *onward.Service
+	notify     *notify.Service
 	hub        *fanout.Hub
 	broker     *fanout.Broker
 	pubq       publishQueue
@@ -155,6 +157,7 @@ func New(cfg Config) (*Server, error) {
 		s.onward = onward.New(cfg.DB, cfg.Results)
 		s.onward.Blobs = cfg.Blobs
 	}
+	s.notify = notify.New(cfg.DB.DB)
 	if s.hub == nil {
 		s.hub = NewLiveHub(fanout.Options{Log: cfg.Log})
 	}

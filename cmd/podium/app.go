@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/live"
+	"podium/contest/notify"
 	"podium/contest/objections"
 	"podium/contest/onward"
 	"podium/contest/results"
@@ -82,6 +84,38 @@ func (m *Main) settleFinality(ctx context.Context) {
 	}
 }
 
+// emailTransport is how e-mail goes out: through the SMTP server configured,
+// or, without one, into the log (said once at start).
+func (m *Main) emailTransport() (notify.Transport, error) {
+	c := m.Config
+	if c.SMTPHost == "" {
+		m.Log.Info("no SMTP server set (PODIUM_SMTP_HOST): e-mail notifications are written to the log")
+		return notify.LogTransport{Log: m.Log, Channel: notify.Email}, nil
+	}
+	port := 0
+	if c.SMTPPort != "" {
+		p, err := strconv.Atoi(c.SMTPPort)
+		if err != nil || p <= 0 || p > 65535 {
+			return nil, fmt.Errorf("PODIUM_SMTP_PORT must be a port number, not %q", c.SMTPPort)
+		}
+		port = p
+	}
+	return notify.NewSMTP(notify.SMTPConfig{Host: c.SMTPHost, Port: port, Username: c.SMTPUsername,
+		Password: c.SMTPPassword, From: c.SMTPFrom, TLS: c.SMTPTLS})
+}
+
+// sendNotifications delivers the outbox until ctx ends; links in messages
+// start with PODIUM_BASE_URL, or else the address the server listens on.
+func (m *Main) sendNotifications(ctx context.Context, email notify.Transport) {
+	base := m.Config.BaseURL
+	if base == "" && m.ln != nil {
+		base = m.URL()
+	}
+	s := &notify.Sender{DB: m.DB.DB, Email: email, SMS: notify.LogTransport{Log: m.Log, Channel: notify.SMS},
+		BaseURL: base, Log: m.Log}
+	s.Run(ctx)
+}
+
 // Open connects to PostgreSQL (creating and migrating the database as needed) and
 // Redis, failing with one clear line when either cannot be reached.
 func (m *Main) Open(ctx context.Context) error {
@@ -95,6 +129,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Domain = newDomain(db)
 	m.Go(m.settleFinality)
+	email, err := m.emailTransport()
+	if err != nil {
+		return fmt.Errorf("e-mail settings: %w", err)
+	}
+	m.Go(func(ctx context.Context) { m.sendNotifications(ctx, email) })
 	m.Entries.FindIdentity = pdftext.FindIdentity
 	if m.Redis, err = openRedis(ctx, m.Config, m.Log); err != nil {
 		return err

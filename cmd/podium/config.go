@@ -25,6 +25,11 @@ type Config struct {
 	// in -help); empty: a key kept in PODIUM_DATA_DIR/data.key, made once.
 	DataKey string
 
+	// SMTP is where e-mail notifications go out; an empty host logs them
+	// instead. The password is read from the environment only
+	// ($PODIUM_SMTP_PASSWORD), like the data key.
+	SMTPHost, SMTPPort, SMTPUsername, SMTPPassword, SMTPFrom, SMTPTLS string
+
 	// HTTP server limits: how long a request's headers may take, and how long
 	// a request body or a response may stall (see web.Config) or a kept-alive
 	// connection stay idle.
@@ -48,6 +53,11 @@ var configVars = []struct {
 	{"PODIUM_ADDR", "addr", ":8080", "address to listen on", func(c *Config) *string { return &c.Addr }},
 	{"PODIUM_DATA_DIR", "data-dir", "./data", "directory for uploaded files", func(c *Config) *string { return &c.DataDir }},
 	{"PODIUM_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated load balancer addresses or CIDRs whose X-Forwarded-For is trusted", func(c *Config) *string { return &c.TrustedProxies }},
+	{"PODIUM_SMTP_HOST", "smtp-host", "", "SMTP server for e-mail notifications; empty: messages are written to the log instead", func(c *Config) *string { return &c.SMTPHost }},
+	{"PODIUM_SMTP_PORT", "smtp-port", "", "SMTP port; empty: 587 (starttls, opportunistic), 465 (tls) or 25 (none)", func(c *Config) *string { return &c.SMTPPort }},
+	{"PODIUM_SMTP_TLS", "smtp-tls", "starttls", "SMTP encryption: starttls (required), tls (from the first byte), opportunistic, or none", func(c *Config) *string { return &c.SMTPTLS }},
+	{"PODIUM_SMTP_USERNAME", "smtp-username", "", "SMTP user name; empty: no authentication (the password is $PODIUM_SMTP_PASSWORD)", func(c *Config) *string { return &c.SMTPUsername }},
+	{"PODIUM_SMTP_FROM", "smtp-from", "Podium <noreply@localhost>", "sender of e-mail notifications, e.g. \"大赛组委会 <noreply@contest.example.cn>\"", func(c *Config) *string { return &c.SMTPFrom }},
 	{"PODIUM_BASE_URL", "base-url", "", "public URL used in links (e.g. invite links); taken from the request when empty", func(c *Config) *string { return &c.BaseURL }},
 }
 
@@ -82,6 +92,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string) (*Config, func() e
 		fs.StringVar(&durations[i], v.flag, durations[i], v.usage+" ($"+v.env+")")
 	}
 	cfg.DataKey = getenv("PODIUM_DATA_KEY")
+	cfg.SMTPPassword = getenv("PODIUM_SMTP_PASSWORD")
 	secure := getenv("PODIUM_SECURE_COOKIES")
 	fs.StringVar(&secure, "secure-cookies", secure, "mark cookies Secure; set when serving over HTTPS ($PODIUM_SECURE_COOKIES)")
 	// finish runs after fs.Parse, turning the text flags into typed values.

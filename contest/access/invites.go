@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 
 	"podium/contest"
+	"podium/contest/notify"
 	"podium/fault"
 )
 
@@ -43,10 +44,37 @@ func (s *Service) CreateInvite(ctx context.Context, actorID, contestID int64, j 
 	var inv Invite
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		inv, err = s.InviteJudgeTx(ctx, tx, actorID, contestID, j)
-		return err
+		if inv, err = s.InviteJudgeTx(ctx, tx, actorID, contestID, j); err != nil {
+			return err
+		}
+		return MailInviteTx(ctx, tx, inv)
 	})
 	return inv, err
+}
+
+// MailInviteTx records, in tx, the e-mail that gives the judge the invite
+// link, when the judge's account has an address. The link is the secret:
+// the outbox forgets it once the message is sent (notify).
+func MailInviteTx(ctx context.Context, tx *sqlx.Tx, inv Invite) error {
+	var to struct {
+		Email   string `db:"email"`
+		Name    string `db:"display_name"`
+		Locale  string `db:"locale"`
+		Contest string `db:"name_zh"`
+		En      string `db:"name_en"`
+	}
+	if err := tx.GetContext(ctx, &to, `SELECT coalesce(a.email, '') AS email, a.display_name, a.locale, c.name_zh, c.name_en
+		FROM accounts a, contests c WHERE a.id = $1 AND c.id = $2`, inv.AccountID, inv.ContestID); err != nil {
+		return err
+	}
+	name := to.Contest
+	if notify.Locale(to.Locale) == "en" && to.En != "" {
+		name = to.En
+	}
+	_, err := notify.Enqueue(ctx, tx, notify.Message{ContestID: inv.ContestID, To: to.Email, Name: to.Name, Locale: to.Locale,
+		Kind: notify.JudgeInvited, Data: map[string]any{"Contest": name, "Link": "/invite/" + inv.Token,
+			"ExpiresAt": inv.ExpiresAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")}})
+	return err
 }
 
 // InviteJudgeTx is CreateInvite inside tx, the caller's transaction.

@@ -372,7 +372,10 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 		if err != nil {
 			return err
 		}
-		return assignBlindCodes(ctx, tx, contestID, entryID, entry.Track)
+		if err := assignBlindCodes(ctx, tx, contestID, entryID, entry.Track); err != nil {
+			return err
+		}
+		return tellSubmitted(ctx, tx, contestID, entryID, now)
 	})
 	if err != nil {
 		return Entry{}, err

@@ -96,6 +96,12 @@ func (s *Service) ReviewEntries(ctx context.Context, actorID, contestID int64, e
 		if found != len(contest.UniqueIDs(entryIDs)) {
 			return fault.Conflict("err.review.not_reviewable")
 		}
+		// Entrants are told of a decision that changes their entry, once.
+		var changed []int64
+		if err := tx.SelectContext(ctx, &changed, `SELECT id FROM entries WHERE contest_id = $1 AND id = ANY($2)
+			AND (state <> $3 OR review_reason <> $4) ORDER BY id`, contestID, pq.Int64Array(entryIDs), state, reason); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE entries SET state = $3, review_reason = $4, reviewed_at = $5, reviewed_by = $6, updated_at = $5
 			WHERE contest_id = $1 AND id = ANY($2)`, contestID, pq.Int64Array(entryIDs), state, reason, s.now(), actorID)
@@ -107,8 +113,11 @@ func (s *Service) ReviewEntries(ctx context.Context, actorID, contestID int64, e
 			return err
 		}
 		n = int(rows)
-		return audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.EntriesReviewed, string(state),
-			map[string]any{"entries": entryIDs, "state": state, "reason": reason})
+		if err := audit.Append(ctx, tx, s.now(), &contestID, &actorID, audit.EntriesReviewed, string(state),
+			map[string]any{"entries": entryIDs, "state": state, "reason": reason}); err != nil {
+			return err
+		}
+		return tellReviewed(ctx, tx, contestID, changed)
 	})
 	return n, err
 }

@@ -332,7 +332,18 @@ func (s *Service) ImportExpertRows(ctx context.Context, actorID int64, rows []Ex
 // in a contest. The expert's judge account is created on the first invite and
 // kept for later ones. Like CreateInvite, it may invite an expert who serves
 // other organizers' contests; the link's session reaches this contest only.
+// The link is also e-mailed to the expert, when the pool has an address.
 func (s *Service) InviteExpert(ctx context.Context, actorID, contestID, expertID int64) (access.Invite, error) {
+	return s.inviteExpert(ctx, actorID, contestID, expertID, true)
+}
+
+// InviteExpertForCard is InviteExpert for a printed card (a QR code handed
+// over at the venue): nothing is e-mailed.
+func (s *Service) InviteExpertForCard(ctx context.Context, actorID, contestID, expertID int64) (access.Invite, error) {
+	return s.inviteExpert(ctx, actorID, contestID, expertID, false)
+}
+
+func (s *Service) inviteExpert(ctx context.Context, actorID, contestID, expertID int64, mail bool) (access.Invite, error) {
 	var inv access.Invite
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var x struct {
@@ -349,17 +360,20 @@ func (s *Service) InviteExpert(ctx context.Context, actorID, contestID, expertID
 		}
 		if x.AccountID != nil {
 			inv, err = s.accounts.InviteAccountTx(ctx, tx, actorID, contestID, *x.AccountID)
+		} else {
+			if inv, err = s.accounts.InviteJudgeTx(ctx, tx, actorID, contestID, access.NewJudge{DisplayName: x.Name, Email: x.Email}); err != nil {
+				return err
+			}
+			// The expert's email may name a judge account that is another expert's.
+			_, err = tx.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1`, expertID, inv.AccountID)
+			if contest.IsUniqueViolation(err, "experts_account_id_key") {
+				return fault.Conflict("err.expert.email_linked")
+			}
+		}
+		if err != nil || !mail {
 			return err
 		}
-		if inv, err = s.accounts.InviteJudgeTx(ctx, tx, actorID, contestID, access.NewJudge{DisplayName: x.Name, Email: x.Email}); err != nil {
-			return err
-		}
-		// The expert's email may name a judge account that is another expert's.
-		_, err = tx.ExecContext(ctx, `UPDATE experts SET account_id = $2 WHERE id = $1`, expertID, inv.AccountID)
-		if contest.IsUniqueViolation(err, "experts_account_id_key") {
-			return fault.Conflict("err.expert.email_linked")
-		}
-		return err
+		return access.MailInviteTx(ctx, tx, inv)
 	})
 	if err != nil {
 		return access.Invite{}, err

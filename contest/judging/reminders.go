@@ -11,6 +11,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/access"
+	"podium/contest/notify"
 	"podium/fault"
 )
 
@@ -105,6 +106,9 @@ func (s *Service) remind(ctx context.Context, actorID, contestID int64, roundKey
 				r.ID, j.ExpertID, actorID, now, j.Pending); err != nil {
 				return err
 			}
+			if err := mailReminder(ctx, tx, r, j); err != nil {
+				return err
+			}
 			out.Sent++
 		}
 		return nil
@@ -193,5 +197,43 @@ func (s *Service) DismissReminder(ctx context.Context, j access.JudgeSession, re
 		UPDATE reminders SET dismissed_at = $4
 		WHERE round_id = $1 AND expert_id = $2 AND id <= $3 AND dismissed_at IS NULL`,
 		target.RoundID, target.ExpertID, reminderID, s.now())
+	return err
+}
+
+// mailReminder records the e-mail copy of a reminder, for a judge whose
+// address the pool has: the round and how many sheets, never an entry.
+func mailReminder(ctx context.Context, tx *sqlx.Tx, r contest.RoundRef, j behindJudge) error {
+	var to struct {
+		Email   string     `db:"email"`
+		Name    string     `db:"name"`
+		Locale  string     `db:"locale"`
+		Contest string     `db:"contest"`
+		En      string     `db:"contest_en"`
+		Round   string     `db:"round"`
+		RoundEn string     `db:"round_en"`
+		Closes  *time.Time `db:"closes_at"`
+	}
+	if err := tx.GetContext(ctx, &to, `
+		SELECT x.email, x.name, coalesce(a.locale, 'zh-CN') AS locale, c.name_zh AS contest, c.name_en AS contest_en,
+		       rd.name_zh AS round, rd.name_en AS round_en, rd.closes_at
+		FROM experts x JOIN rounds rd ON rd.id = $2 JOIN contests c ON c.id = rd.contest_id
+		LEFT JOIN accounts a ON a.id = x.account_id
+		WHERE x.id = $1`, j.ExpertID, r.ID); err != nil {
+		return err
+	}
+	en := notify.Locale(to.Locale) == "en"
+	pick := func(zh, english string) string {
+		if en && english != "" {
+			return english
+		}
+		return zh
+	}
+	deadline := ""
+	if to.Closes != nil {
+		deadline = to.Closes.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+	}
+	_, err := notify.Enqueue(ctx, tx, notify.Message{ContestID: r.ContestID, To: to.Email, Name: to.Name, Locale: to.Locale,
+		Kind: notify.JudgeReminded, Data: map[string]any{"Contest": pick(to.Contest, to.En), "Round": pick(to.Round, to.RoundEn),
+			"Pending": j.Pending, "Deadline": deadline, "Link": "/judge"}})
 	return err
 }

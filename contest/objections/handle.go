@@ -15,6 +15,7 @@ import (
 	"podium/contest"
 	"podium/contest/audit"
 	"podium/contest/judging"
+	"podium/contest/notify"
 	"podium/fault"
 )
 
@@ -371,8 +372,30 @@ func (s *Service) Decide(ctx context.Context, actorID, contestID, id int64, d De
 			return err
 		}
 		sum := sha256.Sum256([]byte(d.Reply))
-		return audit.Append(ctx, tx, now, &contestID, &actorID, audit.ObjectionDecided, ref, map[string]any{
+		if err := audit.Append(ctx, tx, now, &contestID, &actorID, audit.ObjectionDecided, ref, map[string]any{
 			"reference": ref, "outcome": d.Outcome, "remedy": d.Remedy, "round_revised": revised,
-			"reply_sha256": hex.EncodeToString(sum[:])})
+			"reply_sha256": hex.EncodeToString(sum[:])}); err != nil {
+			return err
+		}
+		return tellObjector(ctx, tx, id, ref, d)
 	})
+}
+
+// tellObjector records the e-mail that gives the objector the decision and
+// the reply, in the decision's transaction.
+func tellObjector(ctx context.Context, tx *sqlx.Tx, id int64, ref string, d Decision) error {
+	var to struct {
+		ContestID int64  `db:"contest_id"`
+		Name      string `db:"objector_name"`
+		Email     string `db:"email"`
+		Contest   string `db:"contest"`
+	}
+	if err := tx.GetContext(ctx, &to, `SELECT o.contest_id, o.objector_name, o.email, c.name_zh AS contest
+		FROM objections o JOIN contests c ON c.id = o.contest_id WHERE o.id = $1`, id); err != nil {
+		return err
+	}
+	_, err := notify.Enqueue(ctx, tx, notify.Message{ContestID: to.ContestID, To: to.Email, Name: to.Name, Kind: notify.ObjectionReplied,
+		Data: map[string]any{"Contest": to.Contest, "Reference": DisplayReference(ref), "Upheld": d.Outcome == Upheld,
+			"Reply": d.Reply, "Link": "/objections/" + DisplayReference(ref)}})
+	return err
 }

@@ -281,6 +281,19 @@ func TestHandlingAndRejection(t *testing.T) {
 	if err != nil || st.State != objections.Rejected || st.Reply != "经核查，评分程序合规，异议不成立。" || st.DecidedAt == nil {
 		t.Errorf("lookup after rejection: %+v %v", st, err)
 	}
+	// The objector is told, once, by e-mail recorded with the decision.
+	var mails []struct {
+		To   string `db:"recipient"`
+		Kind string `db:"kind"`
+		Data string `db:"data"`
+	}
+	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1 AND kind = 'objection.replied'`, id); err != nil {
+		t.Fatal(err)
+	}
+	if len(mails) != 1 || mails[0].Kind != "objection.replied" || !strings.Contains(mails[0].Data, "异议不成立") ||
+		!strings.Contains(mails[0].Data, objections.DisplayReference(filed.Reference)) {
+		t.Errorf("the objector's e-mail: %+v", mails)
+	}
 	if err := w.obj.Decide(ctx, w.org.ID, id, oid, objections.Decision{Outcome: objections.Upheld, Reply: "x", Remedy: objections.Correct}); fault.ErrorCode(err) != fault.CodeConflict {
 		t.Errorf("deciding twice: %v", err)
 	}

@@ -157,7 +157,10 @@ func (s *Service) Publish(ctx context.Context, actorID, contestID int64, roundKe
 			return err
 		}
 		pub, err = s.recordPublication(ctx, tx, actorID, contestID, roundID, roundKey, now, opts)
-		return err
+		if err != nil {
+			return err
+		}
+		return tellEntrants(ctx, tx, contestID, roundID, pub.PeriodEndsAt)
 	})
 	return published, pub, err
 }
