@@ -1,11 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,8 +25,90 @@ import (
 
 const auditPageSize = 50
 
-// auditRow is a record as the page shows it.
-type auditRow struct{ audit.Entry }
+// auditRow is a record as the page shows it: its action by name and its
+// payload as named fields, in the reader's language; the stored JSON, which
+// the chain's hash covers, is kept beside them for checking.
+type auditRow struct {
+	audit.Entry
+	ActionName string
+	Fields     []auditField
+}
+
+// auditField is one member of a record's payload.
+type auditField struct{ Name, Value string }
+
+// describeRecord names a record's action and payload for reader l. Members
+// the catalog names (audit.field.*) get their names; any other keeps its key.
+func describeRecord(l *Localizer, e audit.Entry) auditRow {
+	row := auditRow{Entry: e, ActionName: actionName(l, e.Action)}
+	var payload map[string]any
+	d := json.NewDecoder(bytes.NewReader(e.Payload))
+	d.UseNumber()
+	if err := d.Decode(&payload); err != nil {
+		return row
+	}
+	keys := slices.Sorted(maps.Keys(payload))
+	for _, k := range keys {
+		name := l.T("audit.field." + k)
+		if name == "audit.field."+k {
+			name = k
+		}
+		value := auditValue(l, payload[k])
+		if k == "state" { // a round's or an entry's state: by its name
+			for _, family := range []string{"round.state.", "entry.state."} {
+				if n := l.T(family + value); n != family+value {
+					value = n
+					break
+				}
+			}
+		}
+		row.Fields = append(row.Fields, auditField{Name: name, Value: value})
+	}
+	return row
+}
+
+// beijing is the wall clock the audit page shows times in.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// actionName is an action as people say it; the code where the catalog has no name.
+func actionName(l *Localizer, a audit.Action) string {
+	if name := l.T("audit.action." + string(a)); name != "audit.action."+string(a) {
+		return name
+	}
+	return string(a)
+}
+
+func auditValue(l *Localizer, v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil { // times as Beijing wall clock, like the page's
+			return t.In(beijing).Format("2006-01-02 15:04:05")
+		}
+		return v
+	case bool:
+		if v {
+			return l.T("audit.yes")
+		}
+		return l.T("audit.no")
+	case json.Number:
+		return v.String()
+	case []any:
+		parts := make([]string, len(v))
+		for i, x := range v {
+			if _, nested := x.(map[string]any); nested {
+				b, _ := json.Marshal(v)
+				return string(b)
+			}
+			parts[i] = auditValue(l, x)
+		}
+		return strings.Join(parts, l.T("list.sep"))
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
 
 // ShortHash is the first 12 hex digits of the record's hash, enough to tell records apart.
 func (r auditRow) ShortHash() string { return hex.EncodeToString(r.Hash)[:min(12, 2*len(r.Hash))] }
@@ -31,6 +119,12 @@ func (r auditRow) FullHash() string { return hex.EncodeToString(r.Hash) }
 // PayloadText is the record's payload as stored (canonical JSON).
 func (r auditRow) PayloadText() string { return string(r.Payload) }
 
+// auditActionOption is an action in the filter's list.
+type auditActionOption struct {
+	Action audit.Action
+	Name   string
+}
+
 // auditVerification is the outcome of checking the contest's chain.
 type auditVerification struct {
 	Checked  int
@@ -38,16 +132,18 @@ type auditVerification struct {
 }
 
 type auditPage struct {
-	Contest  contest.Contest
-	Records  []auditRow
-	Actions  []audit.Action
-	Action   audit.Action
-	Limit    int
-	Older    string // the next older page's link; empty on the oldest
-	First    bool   // this page starts at the newest record
-	Newest   string // the link back to the newest records
-	Verify   string // the link that verifies the chain, keeping the filter
-	Verified *auditVerification
+	Contest contest.Contest
+	Records []auditRow
+	Actions []audit.Action
+	// ActionNames are the actions of the filter, by name.
+	ActionNames []auditActionOption
+	Action      audit.Action
+	Limit       int
+	Older       string // the next older page's link; empty on the oldest
+	First       bool   // this page starts at the newest record
+	Newest      string // the link back to the newest records
+	Verify      string // the link that verifies the chain, keeping the filter
+	Verified    *auditVerification
 }
 
 func (s *Server) auditPage(c *gin.Context) {
@@ -72,8 +168,12 @@ func (s *Server) auditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	l := s.localizer(c)
 	for _, r := range recs {
-		page.Records = append(page.Records, auditRow{r})
+		page.Records = append(page.Records, describeRecord(l, r))
+	}
+	for _, a := range page.Actions {
+		page.ActionNames = append(page.ActionNames, auditActionOption{Action: a, Name: actionName(l, a)})
 	}
 	link := func(extra url.Values) string {
 		q := url.Values{}

@@ -50,9 +50,10 @@ func TestAuditLogPage(t *testing.T) {
 	}
 	last := recs[len(recs)-1]
 	for _, want := range []string{
-		last.At.In(shanghai(t)).Format("2006-01-02 15:04:05"),         // Beijing time, to the second
-		fmt.Sprintf(`title="%x">%x</code>`, last.Hash, last.Hash[:6]), // short hash, full on hover
-		`<code>round.state</code>`, `{&#34;state&#34;: &#34;open&#34;}`, w.org.DisplayName,
+		last.At.In(shanghai(t)).Format("2006-01-02 15:04:05"),                 // Beijing time, to the second
+		fmt.Sprintf(`title="%x">%x</code>`, last.Hash, last.Hash[:6]),         // short hash, full on hover
+		`data-action="round.state">评审轮次开启/关闭</td>`, `<dt>状态</dt><dd>评分中</dd>`, // names, not codes
+		`{&#34;state&#34;: &#34;open&#34;}`, w.org.DisplayName, // the stored record, kept for checking
 		fmt.Sprintf(`href="/api/v1/contests/%d/audit"`, w.contest.ID),
 		fmt.Sprintf(`href="/api/v1/contests/%d/audit?format=csv"`, w.contest.ID),
 	} {

@@ -140,3 +140,28 @@ func httptestRequest(target, accept string) *http.Request {
 	}
 	return r
 }
+
+// Every audited action has a name in both languages: the audit page shows
+// actions by name, never by their code.
+func TestEveryAuditActionHasAName(t *testing.T) {
+	t.Parallel()
+	cat, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../contest/audit/actions.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := regexp.MustCompile(`Action = "([a-z_.]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(declared) < 30 {
+		t.Fatalf("found %d actions in actions.go; the pattern no longer matches its declarations", len(declared))
+	}
+	for _, m := range declared {
+		for _, lang := range []string{"zh-CN", "en"} {
+			if _, ok := cat[lang]["audit.action."+m[1]]; !ok {
+				t.Errorf("audit action %s has no name in %s (audit.action.%s)", m[1], lang, m[1])
+			}
+		}
+	}
+}
