@@ -93,6 +93,9 @@ func TestNominationPages(t *testing.T) {
 	if err := h.store.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'nomination.withdrawn' AND subject = $1`, fmt.Sprintf("nomination:%d", bad)); err != nil || audited != 1 {
 		t.Fatalf("withdrawal audited %d times (%v)", audited, err)
 	}
+	if a := org.get(fmt.Sprintf("/organizer/contests/%d/audit", w.contest.ID)); !strings.Contains(a.body, "尽职调查未通过，推荐撤回") {
+		t.Errorf("the audit page does not name the withdrawal: %.3000s", a.body)
+	}
 	page = org.get(base + "?level=nation")
 	if !strings.Contains(page.body, fmt.Sprintf(`id="n-%d" data-status="withdrawn"`, bad)) || !strings.Contains(page.body, "现场.png") {
 		t.Errorf("the page does not show the withdrawal and its file: %.4000s", page.body)
