@@ -100,6 +100,11 @@ func TestNominationPages(t *testing.T) {
 	if !strings.Contains(page.body, fmt.Sprintf(`id="n-%d" data-status="withdrawn"`, bad)) || !strings.Contains(page.body, "现场.png") {
 		t.Errorf("the page does not show the withdrawal and its file: %.4000s", page.body)
 	}
+	// The withdrawn one takes no decision: refused with the statuses by name.
+	if res := org.form(fmt.Sprintf("%s/%d/decision?level=nation", base, bad), url.Values{"status": {"accepted"}}); res.status != http.StatusConflict ||
+		!strings.Contains(res.body, "推荐状态不能从“已撤回”改为“已获接收”") {
+		t.Errorf("decision on a withdrawn nomination: %d %.3000s", res.status, res.body)
+	}
 	// Two nominees left in 新材料: both need a check before submission.
 	if res := org.form(base+"/submit", url.Values{"level": {"nation"}}); res.status != http.StatusConflict || !strings.Contains(res.body, "缺少核查的赛道：新材料") {
 		t.Fatalf("submit without checks: %d %.3000s", res.status, res.body)

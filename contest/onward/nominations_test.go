@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
@@ -489,5 +488,20 @@ func TestNominationPackage(t *testing.T) {
 			t.Errorf("summary %s: %q, want %q (%q)", k, found[k], v, stats)
 		}
 	}
-	_ = time.Now
+	// In English, on request: the same rows under English headers and names.
+	en, err := w.on.PreparePackage(ctx, cid, onward.Province, onward.English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if en.NomineesFile() != "Nominees.xlsx" || en.StatsFile() != "Contest summary.xlsx" || en.MaterialsDir() != "Materials" {
+		t.Errorf("English names: %s, %s, %s", en.NomineesFile(), en.StatsFile(), en.MaterialsDir())
+	}
+	var enBuf bytes.Buffer
+	if err := en.WriteNominees(&enBuf, table.CSV); err != nil {
+		t.Fatal(err)
+	}
+	enRows := readBack(t, enBuf.Bytes(), table.CSV)
+	if len(enRows) != 3 || enRows[0][7] != "USCC" || enRows[1][1] != "Provincial contest" || enRows[1][len(enRows[1])-1] != "draft" {
+		t.Errorf("English nominees: %q", enRows)
+	}
 }
