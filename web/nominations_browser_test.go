@@ -100,6 +100,16 @@ func TestBrowserNominationWithdrawnByDiligence(t *testing.T) {
 	if err := h.store.DB.Get(&state, `SELECT status FROM nominations WHERE id = $1`, id); err != nil || state != "withdrawn" {
 		t.Errorf("in the database: %q %v", state, err)
 	}
+	// The same page in English: names, never keys.
+	run([]chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(page + "&lang=en"),
+		chromedp.WaitVisible(card),
+	}, "nomination-failure.png")
+	saveFullScreenshot(t, desk, "nomination-en.png")
+	text, err := chromedp.Run(desk, chromedp.Text(`main`))
+	if err != nil || strings.Contains(text, "nomination.") || !strings.Contains(text, "Withdrawn") || !strings.Contains(text, "Tracks lacking checks") {
+		t.Errorf("the English page: %v %.2000s", err, text)
+	}
 	// The report across contests at the same size.
 	run([]chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(h.http.URL + "/organizer/nominations"),
