@@ -133,7 +133,7 @@ func TestBrowserJudgeActsOnConflictReasons(t *testing.T) {
 		}
 		mu.Unlock()
 		start := len(requests())
-		do("submit", submit)
+		do("submit", submit, chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Tap(`.confirm-submit .confirm-yes`))
 		poll("submitted", `document.querySelector("form.sheet").dataset.state === "submitted"`)
 		mu.Lock()
 		hold = nil
@@ -159,7 +159,7 @@ func TestBrowserJudgeActsOnConflictReasons(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := len(requests())
-		do("submit", submit)
+		do("submit", submit, chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Tap(`.confirm-submit .confirm-yes`))
 		poll("submitted", `document.querySelector("form.sheet").dataset.state === "submitted"`)
 		if got := eval(`["tech","market","team"].map(k => document.querySelector('input[name="mark.' + k + '"]').value).join(" ")`); got != "10.00 11.00 12.00" {
 			t.Errorf("the page shows marks %q, not the stored sheet's", got)

@@ -261,7 +261,17 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	if got := text(".connection"); !strings.Contains(got, "网络已断开") {
 		t.Errorf("connection notice %q", got)
 	}
-	do("submit offline", chromedp.Tap(`form.sheet button[type=submit]`))
+	// Submitting cannot be undone: the page asks first, with the total, and "not yet" sends nothing.
+	do("ask before submitting", chromedp.Tap(`form.sheet button[type=submit]`), chromedp.WaitVisible(`.confirm-submit .confirm-no`))
+	if got := eval(`document.querySelector(".confirm-submit").textContent`); !strings.Contains(got, "提交后不能再修改") ||
+		!strings.Contains(got, eval(`document.querySelector("output[name=total]").textContent`)) {
+		t.Errorf("the confirmation says %q", got)
+	}
+	do("not yet", chromedp.Tap(`.confirm-submit .confirm-no`), chromedp.WaitNotVisible(`.confirm-submit`))
+	if eval(`String(localStorage.getItem("podium.judge.`+fmt.Sprint(assignment)+`.pending"))`) != "null" {
+		t.Error("\"not yet\" queued the submission")
+	}
+	do("submit offline", chromedp.Tap(`form.sheet button[type=submit]`), chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Tap(`.confirm-submit .confirm-yes`))
 	poll("queued", `document.querySelector(".sheet-status").textContent.includes("等待联网后提交")`)
 	var pending struct{ Key, Body string }
 	stored := eval(fmt.Sprintf(`localStorage.getItem("podium.judge.%d.pending") || ""`, assignment))

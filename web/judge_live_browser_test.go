@@ -221,6 +221,7 @@ func TestBrowserJudgeLiveTablet(t *testing.T) {
 		chromedp.SendKeys(`input[name="mark.market"]`, "25"),
 		chromedp.SendKeys(`input[name="mark.team"]`, "20"),
 		chromedp.Tap(`form.sheet button[type=submit]`),
+		chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Tap(`.confirm-submit .confirm-yes`),
 	)
 	tb.waitState("submitted")
 	tb.poll("the form shows it submitted", `document.querySelector("form.sheet").dataset.state === "submitted"`)
@@ -265,7 +266,7 @@ func TestBrowserJudgeLiveTablet(t *testing.T) {
 		chromedp.SendKeys(`input[name="mark.team"]`, "25"))
 	tb.do("go offline", offline(true))
 	tb.poll("the connection is lost", `document.getElementById("live-stage").dataset.connected === "0" || !!document.querySelector(".connection.offline")`)
-	tb.do("submit offline", chromedp.Tap(`form.sheet button[type=submit]`))
+	tb.do("submit offline", chromedp.Tap(`form.sheet button[type=submit]`), chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Tap(`.confirm-submit .confirm-yes`))
 	tb.poll("queued", `document.querySelector(".sheet-status").textContent.includes("等待联网后提交")`)
 	saveScreenshot(t, tb.b, "judge-live-offline-queued.png")
 	if n := sheets(second.Current.AssignmentID); n != 0 {

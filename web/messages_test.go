@@ -59,3 +59,19 @@ func TestMessagesPageShowsSentAndFailed(t *testing.T) {
 		t.Errorf("English page: %s", en.body)
 	}
 }
+
+// Switching the language keeps the page's query: a filtered list stays filtered.
+func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	w := newJudging(t, h, "switch", 1)
+	org := h.loggedIn(w.org)
+	page := org.get(fmt.Sprintf("/organizer/contests/%d/messages?state=failed", w.contest.ID))
+	if !strings.Contains(page.body, `class="lang" href="?lang=en&amp;state=failed"`) {
+		t.Errorf("the language switch drops the filter: %s", page.body)
+	}
+	en := org.get(fmt.Sprintf("/organizer/contests/%d/messages?lang=en&state=failed", w.contest.ID))
+	if !strings.Contains(en.body, `class="lang" href="?lang=zh-CN&amp;state=failed"`) {
+		t.Errorf("the switch back drops the filter")
+	}
+}

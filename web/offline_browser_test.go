@@ -198,7 +198,7 @@ func TestBrowserJudgePagesWorkOffline(t *testing.T) {
 	check("offline, opened again")
 
 	// Submitting offline queues it on the tablet.
-	do("submit offline", chromedp.Click(`form.sheet button[type=submit]`))
+	do("submit offline", chromedp.Click(`form.sheet button[type=submit]`), chromedp.WaitVisible(`.confirm-submit .confirm-yes`), chromedp.Click(`.confirm-submit .confirm-yes`))
 	poll("queued", `document.querySelector(".sheet-status").textContent.includes("等待联网后提交")`)
 	if n := sheets("submitted"); n != 0 {
 		t.Fatalf("offline, yet the server has %d submitted sheets", n)

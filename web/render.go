@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -31,6 +32,18 @@ type Page struct {
 	URI     string   // path and query, for forms that come back to this view
 	Scripts []string // the page's own scripts, besides app.js
 	Data    any
+}
+
+// OtherLanguage is this view in the other language: the same path and query
+// (a list's filters, the round shown), with lang switched.
+func (p Page) OtherLanguage() string {
+	u, err := url.Parse(p.URI)
+	if err != nil {
+		return "?lang=" + p.L.Other()
+	}
+	q := u.Query()
+	q.Set("lang", p.L.Other())
+	return "?" + q.Encode()
 }
 
 // pageScripts are the scripts a page needs beyond app.js.

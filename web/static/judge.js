@@ -356,6 +356,24 @@ window.PodiumSheet = (function () {
       return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
     }
 
+    // Submitting cannot be undone: the judge is asked once, with the total,
+    // in the page (a dialog of the browser's own can be blocked or missed).
+    const confirmBox = form.querySelector(".confirm-submit");
+    function askFirst() {
+      if (!confirmBox || !confirmBox.hidden) { return false; }
+      const total = form.querySelector("output[name=total]");
+      confirmBox.querySelector(".confirm-total").textContent = total ? total.textContent : "";
+      confirmBox.hidden = false;
+      confirmBox.querySelector(".confirm-yes").focus();
+      return true;
+    }
+    function confirmYes() { form.requestSubmit(); }
+    function confirmNo() { confirmBox.hidden = true; }
+    if (confirmBox) {
+      confirmBox.querySelector(".confirm-yes").addEventListener("click", confirmYes);
+      confirmBox.querySelector(".confirm-no").addEventListener("click", confirmNo);
+    }
+
     function submit(ev) {
       ev.preventDefault();
       if (pending) { sendPending(); return; }
@@ -366,6 +384,8 @@ window.PodiumSheet = (function () {
         return;
       }
       showErrors(undefined, {});
+      if (askFirst()) { return; }
+      if (confirmBox) { confirmBox.hidden = true; }
       pending = { key: newKey(), body: b.text, at: Date.now(), state: form.dataset.state };
       store(PENDING, pending); // before the first try: a crash or reload resends it
       lock();
@@ -539,6 +559,10 @@ window.PodiumSheet = (function () {
         window.removeEventListener("pagehide", flushDraft);
         document.removeEventListener("visibilitychange", onVisibility);
         form.removeEventListener("submit", submit);
+        if (confirmBox) {
+          confirmBox.querySelector(".confirm-yes").removeEventListener("click", confirmYes);
+          confirmBox.querySelector(".confirm-no").removeEventListener("click", confirmNo);
+        }
         delete form.dataset.ready;
       },
     };
