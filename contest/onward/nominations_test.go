@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -321,19 +322,6 @@ func TestNominationPackage(t *testing.T) {
 		WHERE name = $1`, w.orgs[0].name); err != nil {
 		t.Fatal(err)
 	}
-	// A business plan of the first entry.
-	plan := pdftext.Generate([]string{"商业计划书"})
-	key := blob.NewKey()
-	if _, _, err := w.on.Blobs.Put(ctx, key, bytes.NewReader(plan), int64(len(plan))); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(plan)
-	if _, err := w.s.DB.ExecContext(ctx, `
-		INSERT INTO blobs (id, entry_id, kind, storage_key, original_name, content_type, size_bytes, sha256)
-		VALUES ($1, $2, 'business_plan', $3, '计划书.pdf', 'application/pdf', $4, $5)`,
-		uuid.New(), w.orgs[0].id, key, len(plan), sum[:]); err != nil {
-		t.Fatal(err)
-	}
 	nids, err := w.on.Nominate(ctx, org, cid, onward.Province, 2026, []int64{w.orgs[0].id, w.orgs[1].id, w.orgs[3].id})
 	if err != nil {
 		t.Fatal(err)
@@ -348,34 +336,7 @@ func TestNominationPackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := w.on.WritePackage(ctx, &buf, p); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f.Name] = b
-	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range files {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	files, names := writePackage(t, w, p)
 	// The nominees' XLSX, cell by cell against the database.
 	x, err := excelize.OpenReader(bytes.NewReader(files["推荐项目汇总表.xlsx"]))
 	if err != nil {
@@ -448,26 +409,11 @@ func TestNominationPackage(t *testing.T) {
 		t.Fatalf("%d nominees in the database, %d in the XLSX", i, len(rows)-1)
 	}
 
-	// The first entry's plan is in its folder, named by its number in the XLSX.
-	code := ""
-	for _, r := range rows[1:] {
-		if r[col["项目名称"]] == w.orgs[0].title {
-			code = r[col["序号"]]
-		}
-	}
-	want := []string{"推荐项目汇总表.xlsx", "地方赛区赛事情况统计表.xlsx", "项目材料/materials.csv", "项目材料/" + code + "/" + code + "-business_plan.pdf"}
-	for _, n := range want {
+	for _, n := range []string{"推荐项目汇总表.xlsx", "地方赛区赛事情况统计表.xlsx", "项目材料/materials.csv"} {
 		if _, ok := files[n]; !ok {
 			t.Errorf("ZIP lacks %s; has %q", n, names)
 		}
 	}
-	if !bytes.Equal(files["项目材料/"+code+"/"+code+"-business_plan.pdf"], plan) {
-		t.Error("the business plan in the ZIP is not the uploaded one")
-	}
-	if csv := string(files["项目材料/materials.csv"]); !strings.Contains(csv, w.orgs[0].title) || strings.Contains(csv, w.orgs[3].title) {
-		t.Errorf("materials index %q", csv)
-	}
-
 	// The summary table counts the entries by track and group.
 	s, err := excelize.OpenReader(bytes.NewReader(files["地方赛区赛事情况统计表.xlsx"]))
 	if err != nil {
@@ -503,5 +449,74 @@ func TestNominationPackage(t *testing.T) {
 	enRows := readBack(t, enBuf.Bytes(), table.CSV)
 	if len(enRows) != 3 || enRows[0][7] != "USCC" || enRows[1][1] != "Provincial contest" || enRows[1][len(enRows[1])-1] != "draft" {
 		t.Errorf("English nominees: %q", enRows)
+	}
+}
+
+// writePackage writes a package and reads its ZIP back: the files by name, and the names sorted.
+func writePackage(t *testing.T, w *world, p *onward.Package) (map[string][]byte, []string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := w.on.WritePackage(context.Background(), &buf, p); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name] = b
+	}
+	return files, slices.Sorted(maps.Keys(files))
+}
+
+// The package's ZIP holds each current nominee's materials in a folder named
+// by its number in the XLSX, with an index naming only the nominees.
+func TestNominationPackageHoldsMaterials(t *testing.T) {
+	t.Parallel()
+	w := nominationWorld(t)
+	ctx := context.Background()
+	org, cid := w.organizer.ID, w.contestID
+	// A business plan of the first entry.
+	plan := pdftext.Generate([]string{"商业计划书"})
+	key := blob.NewKey()
+	if _, _, err := w.on.Blobs.Put(ctx, key, bytes.NewReader(plan), int64(len(plan))); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(plan)
+	if _, err := w.s.DB.ExecContext(ctx, `
+		INSERT INTO blobs (id, entry_id, kind, storage_key, original_name, content_type, size_bytes, sha256)
+		VALUES ($1, $2, 'business_plan', $3, '计划书.pdf', 'application/pdf', $4, $5)`,
+		uuid.New(), w.orgs[0].id, key, len(plan), sum[:]); err != nil {
+		t.Fatal(err)
+	}
+	// 鹰眼 (manufacturing) is nominated too, and withdrawn: not in the ZIP.
+	nids, err := w.on.Nominate(ctx, org, cid, onward.Province, 2026, []int64{w.orgs[0].id, w.orgs[1].id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.on.RecordCheck(ctx, org, cid, nids[1], check(onward.CheckFail)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.on.PreparePackage(ctx, cid, onward.Province, onward.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, names := writePackage(t, w, p)
+	const pdf = "项目材料/01/01-business_plan.pdf"
+	if !bytes.Equal(files[pdf], plan) {
+		t.Errorf("the ZIP lacks the business plan as uploaded at %s; has %q", pdf, names)
+	}
+	if csv := string(files["项目材料/materials.csv"]); !strings.Contains(csv, w.orgs[0].title) || strings.Contains(csv, w.orgs[1].title) {
+		t.Errorf("materials index %q", csv)
 	}
 }
