@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -126,6 +127,8 @@ func homeFor(role access.Role) string {
 		return "/organizer"
 	case access.RoleJudge:
 		return "/judge"
+	case access.RoleInvestor:
+		return "/investor"
 	default:
 		return "/entrant"
 	}
@@ -176,12 +179,29 @@ func (s *Server) logoutSubmit(c *gin.Context) {
 type invitePage struct {
 	Token string
 	Key   string // names this page's redemption, so a double tap or a re-posted form gets in again
+	// Problem is why the link cannot be used (used, expired, unknown): the
+	// page says so instead of offering the button. Used: it was used, perhaps
+	// on this very device, whose list the page then links to.
+	Problem string
+	Used    bool
 }
 
 // The invite link shows a confirmation page first and is used only by its POST,
 // so a chat app fetching a link preview cannot burn it.
 func (s *Server) invitePage(c *gin.Context) {
-	s.render(c, http.StatusOK, "invite.html", "invite.title", invitePage{Token: c.Param("token"), Key: randomToken()})
+	page := invitePage{Token: c.Param("token"), Key: randomToken()}
+	// A link that cannot be used says so, and why, before anything is pressed;
+	// the page is still 200: it is an answer, not a broken address.
+	if err := s.accounts.CheckInvite(c.Request.Context(), page.Token); err != nil {
+		status, d := s.describe(c, err)
+		if status >= http.StatusInternalServerError {
+			s.fail(c, err)
+			return
+		}
+		var fe *fault.Error
+		page.Problem, page.Used = d.Message, errors.As(err, &fe) && fe.Message == "err.invite.used"
+	}
+	s.render(c, http.StatusOK, "invite.html", "invite.title", page)
 }
 
 // redemption is how this request redeems an invite: with the Idempotency-Key

@@ -241,9 +241,19 @@ func TestInviteLinkLogsJudgeInOnce(t *testing.T) {
 	if res := tablet.get("/judge"); res.status != http.StatusOK || !strings.Contains(res.body, "目前没有分配给您的评审任务") {
 		t.Errorf("judge home: %d %s", res.status, res.body)
 	}
+	// Opened again, the used link says so before anything is pressed, and
+	// leads to the list (for the device that just used it).
+	again := h.client().get("/invite/" + inv.Token)
+	if again.status != http.StatusOK || !strings.Contains(again.body, "已使用过") || strings.Contains(again.body, `type="submit" class="primary big"`) ||
+		!strings.Contains(again.body, `href="/judge"`) {
+		t.Errorf("the used link's page: %d %s", again.status, again.body)
+	}
+	if unknown := h.client().get("/invite/not-a-token"); !strings.Contains(unknown.body, "邀请链接无效") {
+		t.Errorf("an unknown link's page: %s", unknown.body)
+	}
 	// A second tablet with the same link is turned away with a clear message.
 	second := h.client()
-	second.csrf = second.pageCSRF("/invite/" + inv.Token)
+	second.csrf = second.pageCSRF("/login")
 	res = second.form("/invite/"+inv.Token, nil)
 	if res.status != http.StatusConflict || !strings.Contains(res.body, "已使用过") {
 		t.Errorf("second use: %d %s", res.status, res.body)

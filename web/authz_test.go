@@ -257,6 +257,33 @@ var authzMatrix = map[string][5]int{
 	"GET /organizer/nominations/export":                                    {303, 403, 403, 200, 200},
 	"GET /api/v1/contests/:contest/nominations":                            {401, 403, 403, 404, 200},
 	"GET /api/v1/nominations":                                              {401, 403, 403, 200, 200},
+
+	// The investor showcase: investors' routes refuse every other role (an
+	// investor's own statuses are in TestAuthorizationInvestor); the entrant's
+	// entry is submitted, not accepted, and the contest has published nothing.
+	"GET /investor/register":                                                  {200, 200, 200, 200, 200},
+	"POST /investor/register":                                                 {422, 422, 422, 422, 422},
+	"GET /investor":                                                           {303, 403, 403, 403, 403},
+	"POST /investor/contests/:contest/apply":                                  {401, 403, 403, 403, 403},
+	"GET /investor/contests/:contest/showcase":                                {303, 403, 403, 403, 403},
+	"POST /investor/contests/:contest/showcase/:entry/request":                {401, 403, 403, 403, 403},
+	"GET /entrant/entries/:entry/showcase":                                    {303, 200, 403, 403, 403}, // says only accepted entries are shown
+	"POST /entrant/entries/:entry/showcase":                                   {401, 422, 403, 403, 403},
+	"POST /entrant/entries/:entry/showcase/withdraw":                          {401, 409, 403, 403, 403}, // not shown
+	"POST /entrant/entries/:entry/showcase/requests/:request/decision":        {401, 422, 403, 403, 403}, // no decision
+	"GET /organizer/contests/:contest/showcase":                               {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/showcase/investors/:investor/decision": {401, 403, 403, 404, 422}, // no decision
+	"POST /api/v1/investors":                                                  {422, 422, 422, 422, 422},
+	"GET /api/v1/investor/contests":                                           {401, 403, 403, 403, 403},
+	"POST /api/v1/investor/contests/:contest/apply":                           {401, 403, 403, 403, 403},
+	"GET /api/v1/investor/contests/:contest/showcase":                         {401, 403, 403, 403, 403},
+	"POST /api/v1/investor/contests/:contest/showcase/:entry/requests":        {401, 403, 403, 403, 403},
+	"GET /api/v1/entries/:entry/showcase":                                     {401, 200, 403, 403, 403},
+	"PUT /api/v1/entries/:entry/showcase":                                     {401, 422, 403, 403, 403},
+	"DELETE /api/v1/entries/:entry/showcase":                                  {401, 409, 403, 403, 403},
+	"POST /api/v1/entries/:entry/showcase/requests/:request/decision":         {401, 422, 403, 403, 403},
+	"GET /api/v1/contests/:contest/showcase":                                  {401, 403, 403, 404, 200},
+	"POST /api/v1/contests/:contest/showcase/investors/:investor/decision":    {401, 403, 403, 404, 422},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}
@@ -304,7 +331,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		for i, acct := range accounts {
 			path := strings.NewReplacer(":contest", fmt.Sprint(c.ID), ":token", "not-a-real-token", ":id", "no-such-upload",
 				":round", "prelim", ":expert", fmt.Sprint(expert.ID), ":run", "999999", ":assignment", "999999", ":reminder", "999999",
-				":room", "999999", ":slot", "999999", ":what", "entries").Replace(r.Path)
+				":room", "999999", ":slot", "999999", ":what", "entries", ":request", "999999", ":investor", "999999").Replace(r.Path)
 			if strings.Contains(r.Path, ":entry") || strings.Contains(r.Path, ":upload") {
 				entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 				path = strings.NewReplacer(":entry", fmt.Sprint(entryID), ":upload", uploadID).Replace(path)

@@ -189,6 +189,9 @@ type entryPage struct {
 	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
+	// ShowcaseOpen: the entry is accepted and its contest's results are
+	// final, so it may be shown to investors (contest/showcase).
+	ShowcaseOpen bool
 }
 
 // Editable reports whether the entrant may still change the entry.
@@ -208,6 +211,12 @@ func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
 	if page.Contest, err = s.contests.Contest(c.Request.Context(), contestID); err != nil {
 		s.fail(c, err)
 		return
+	}
+	if page.Entry.State == entry.Accepted {
+		if page.ShowcaseOpen, err = s.showcase.IsFinal(c.Request.Context(), contestID); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	s.render(c, status, "entry.html", "entry.title", page)
 }

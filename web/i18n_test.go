@@ -89,7 +89,7 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	for _, p := range contest.Phases {
 		used["contest.phase."+string(p)] = "organizer.html"
 	}
-	for _, r := range []access.Role{access.RoleOrganizer, access.RoleJudge, access.RoleEntrant} {
+	for _, r := range []access.Role{access.RoleOrganizer, access.RoleJudge, access.RoleEntrant, access.RoleInvestor} {
 		used["role."+string(r)] = "layout.html"
 	}
 	for _, m := range scoring.Methods {

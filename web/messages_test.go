@@ -37,14 +37,15 @@ func TestMessagesPageShowsSentAndFailed(t *testing.T) {
 		t.Fatalf("remind all: %d %s", res.status, res.body)
 	}
 	sender := &notify.Sender{DB: h.store.DB.DB, Email: refusing{bad: "judge1@example.cn"}}
-	if n, err := sender.SendDue(context.Background()); err != nil || n != 2 {
+	// The entrant's receipt and eligibility decision, and the two reminders.
+	if n, err := sender.SendDue(context.Background()); err != nil || n != 4 {
 		t.Fatalf("sent %d, %v", n, err)
 	}
 	page := org.get(fmt.Sprintf("/organizer/contests/%d/messages", w.contest.ID))
 	if page.status != http.StatusOK {
 		t.Fatalf("messages page: %d %s", page.status, page.body)
 	}
-	for _, want := range []string{"通知记录", "judge0@example.cn", "judge1@example.cn", "评审提醒", "已发送 (1)", "失败 (1)", "550 5.1.1 no such user",
+	for _, want := range []string{"通知记录", "judge0@example.cn", "judge1@example.cn", "评审提醒", "已发送 (3)", "失败 (1)", "550 5.1.1 no such user",
 		`data-state="sent"`, `data-state="failed"`} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("messages page lacks %q", want)

@@ -155,6 +155,7 @@ const (
 	ContestOrganizer               // organizers of the contest named by :contest
 	Judge                          // judge accounts
 	Entrant                        // entrant accounts
+	Investor                       // investor accounts (the showcase checks each contest's approval)
 )
 
 func (s *Server) authorize(a Access) gin.HandlerFunc {
@@ -187,6 +188,11 @@ func (s *Server) authorize(a Access) gin.HandlerFunc {
 			}
 		case Entrant:
 			if role != access.RoleEntrant {
+				s.fail(c, fault.Forbidden("err.forbidden"))
+				return
+			}
+		case Investor:
+			if role != access.RoleInvestor {
 				s.fail(c, fault.Forbidden("err.forbidden"))
 				return
 			}

@@ -136,6 +136,7 @@ func (s *Server) funcs() template.FuncMap {
 			return fmt.Sprintf("%d B", n)
 		},
 		"blankAward": func() contest.AwardQuota { return contest.AwardQuota{} },
+		"yuan":       yuanText, // an amount in yuan, for people (showcase.go)
 		// weighted: the contest has a combined final ranking (a round with a final weight).
 		"weighted": weighted,
 		// pageKeys are a round's organizer pages in the order of the work, each

@@ -254,5 +254,33 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/organizer/nominations/export", Organizer, s.faredExport},
 		{http.MethodGet, "/api/v1/contests/:contest/nominations", ContestOrganizer, s.apiNominations},
 		{http.MethodGet, "/api/v1/nominations", Organizer, s.apiFared},
+
+		// The investor showcase (contest/showcase): investors register and apply
+		// to a contest, browse it once approved and its results are final, and
+		// ask for contact; entrants opt in and answer; organizers approve
+		// investors and read the requests.
+		{http.MethodGet, "/investor/register", Public, s.investorRegisterPage},
+		{http.MethodPost, "/investor/register", Public, s.investorRegisterSubmit},
+		{http.MethodGet, "/investor", Investor, s.investorHome},
+		{http.MethodPost, "/investor/contests/:contest/apply", Investor, s.investorApplySubmit},
+		{http.MethodGet, "/investor/contests/:contest/showcase", Investor, s.showcaseBrowsePage},
+		{http.MethodPost, "/investor/contests/:contest/showcase/:entry/request", Investor, s.showcaseRequestSubmit},
+		{http.MethodGet, "/entrant/entries/:entry/showcase", Entrant, s.showcaseEntryPage},
+		{http.MethodPost, "/entrant/entries/:entry/showcase", Entrant, s.showcaseOptInSubmit},
+		{http.MethodPost, "/entrant/entries/:entry/showcase/withdraw", Entrant, s.showcaseWithdrawSubmit},
+		{http.MethodPost, "/entrant/entries/:entry/showcase/requests/:request/decision", Entrant, s.showcaseDecisionSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/showcase", ContestOrganizer, s.showcaseReportPage},
+		{http.MethodPost, "/organizer/contests/:contest/showcase/investors/:investor/decision", ContestOrganizer, s.showcaseInvestorSubmit},
+		{http.MethodPost, "/api/v1/investors", Public, s.apiRegisterInvestor},
+		{http.MethodGet, "/api/v1/investor/contests", Investor, s.apiInvestorContests},
+		{http.MethodPost, "/api/v1/investor/contests/:contest/apply", Investor, s.apiInvestorApply},
+		{http.MethodGet, "/api/v1/investor/contests/:contest/showcase", Investor, s.apiShowcase},
+		{http.MethodPost, "/api/v1/investor/contests/:contest/showcase/:entry/requests", Investor, s.apiShowcaseRequest},
+		{http.MethodGet, "/api/v1/entries/:entry/showcase", Entrant, s.apiEntryShowcase},
+		{http.MethodPut, "/api/v1/entries/:entry/showcase", Entrant, s.apiEntryOptIn},
+		{http.MethodDelete, "/api/v1/entries/:entry/showcase", Entrant, s.apiEntryWithdrawShowcase},
+		{http.MethodPost, "/api/v1/entries/:entry/showcase/requests/:request/decision", Entrant, s.apiShowcaseDecision},
+		{http.MethodGet, "/api/v1/contests/:contest/showcase", ContestOrganizer, s.apiShowcaseReport},
+		{http.MethodPost, "/api/v1/contests/:contest/showcase/investors/:investor/decision", ContestOrganizer, s.apiShowcaseInvestorDecision},
 	}
 }

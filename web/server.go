@@ -27,6 +27,7 @@ import (
 	"podium/contest/objections"
 	"podium/contest/onward"
 	"podium/contest/results"
+	"podium/contest/showcase"
 	"podium/fault"
 	"podium/files/blob"
 	fanout "podium/web/live"
@@ -55,6 +56,8 @@ type Config struct {
 	Objections *objections.Service
 	// Onward holds the organizers' exports; nil: New makes it on DB and Results.
 	Onward *onward.Service
+	// Showcase is the investor showcase; nil: New makes it on DB, Accounts and Results.
+	Showcase *showcase.Service
 	// LiveHub holds this instance's screens of the live boards, and LiveBroker
 	// carries the boards through Redis (docs/live-protocol.md). Nil: New makes
 	// them, on Redis and RedisPrefix; whoever runs the server runs
@@ -105,6 +108,7 @@ type Server struct {
 	objections *objections.Service
 	onward     *onward.Service
 	notify     *notify.Service
+	showcase   *showcase.Service
 	hub        *fanout.Hub
 	broker     *fanout.Broker
 	pubq       publishQueue
@@ -158,6 +162,9 @@ func New(cfg Config) (*Server, error) {
 		s.onward.Blobs = cfg.Blobs
 	}
 	s.notify = notify.New(cfg.DB.DB)
+	if s.showcase = cfg.Showcase; s.showcase == nil {
+		s.showcase = showcase.New(cfg.DB, cfg.Accounts, cfg.Results)
+	}
 	if s.hub == nil {
 		s.hub = NewLiveHub(fanout.Options{Log: cfg.Log})
 	}

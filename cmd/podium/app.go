@@ -27,6 +27,7 @@ import (
 	"podium/contest/objections"
 	"podium/contest/onward"
 	"podium/contest/results"
+	"podium/contest/showcase"
 	"podium/files/blob"
 	"podium/files/pdftext"
 	"podium/sealed"
@@ -163,7 +164,7 @@ func (m *Main) Open(ctx context.Context) error {
 	})
 	m.Web, err = web.New(web.Config{
 		DB: m.DB, Contests: m.Contests, Accounts: m.Accounts, Entries: m.Entries, Judging: m.Judging, Results: m.Results, Audit: m.Audit,
-		Live: m.Live, Objections: m.Objections, Onward: m.Onward, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
+		Live: m.Live, Objections: m.Objections, Onward: m.Onward, Showcase: m.Showcase, LiveHub: m.LiveHub, LiveBroker: m.LiveBroker,
 		Redis: m.Redis, RedisPrefix: m.Config.RedisPrefix, Blobs: m.Blobs,
 		StagingDir:    filepath.Join(m.Config.DataDir, "tus"),
 		SecureCookies: m.Config.SecureCookies, BaseURL: m.Config.BaseURL, Log: m.Log,
@@ -187,6 +188,8 @@ type Domain struct {
 	// Objections needs the blob store and the data key: Open makes it.
 	Objections *objections.Service
 	Onward     *onward.Service // exports
+
+	Showcase *showcase.Service // the investor showcase
 }
 
 // newDomain builds the rooms on db, each given the rooms it calls.
@@ -196,6 +199,7 @@ func newDomain(db *sqlx.DB) *Domain {
 	d.Judging = judging.New(h, d.Accounts, d.Entries)
 	d.Live = live.New(h, d.Judging)
 	d.Onward = onward.New(h, d.Results)
+	d.Showcase = showcase.New(h, d.Accounts, d.Results)
 	return d
 }
 

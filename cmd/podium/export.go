@@ -15,7 +15,7 @@ import (
 	"podium/files/table"
 )
 
-const exportUsage = `usage: podium export --contest ID --what entries|ranking|matrix|winners|workload|objections|audit|nominations --format xlsx|csv [--round R] [--lang zh-CN|en] > file
+const exportUsage = `usage: podium export --contest ID --what entries|ranking|matrix|winners|workload|objections|audit|showcase|nominations --format xlsx|csv [--round R] [--lang zh-CN|en] > file
 
 Writes one of a contest's tables to stdout, as the organizers' export pages
 do: entries (every field and the review state), ranking (a round's, with
@@ -43,7 +43,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	cfg, finish := bindConfig(fs, getenv)
 	id := fs.Int64("contest", 0, "the contest's `id` (required)")
-	what := fs.String("what", "", "the `export`: entries, ranking, matrix, winners, workload, objections, audit or nominations (required)")
+	what := fs.String("what", "", "the `export`: entries, ranking, matrix, winners, workload, objections, audit, showcase or nominations (required)")
 	format := fs.String("format", "", "`xlsx` or csv (required)")
 	round := fs.String("round", "", "the round's `key`, for ranking and matrix")
 	lang := fs.String("lang", string(onward.Chinese), "the `language` of headers and names: zh-CN or en")

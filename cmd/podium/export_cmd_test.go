@@ -32,7 +32,7 @@ func TestExportCommandExitCodes(t *testing.T) {
 		want string
 	}{
 		{[]string{"-h"}, 0, "usage: podium export"},
-		{[]string{"--contest", "1", "--what", "everything", "--format", "csv"}, 2, `--what: unknown export "everything" (want entries, ranking, matrix, winners, workload, objections, audit, nominations)`},
+		{[]string{"--contest", "1", "--what", "everything", "--format", "csv"}, 2, `--what: unknown export "everything" (want entries, ranking, matrix, winners, workload, objections, audit, showcase, nominations)`},
 		{[]string{"--contest", "1", "--what", "ranking", "--format", "csv"}, 2, "--what ranking needs --round"},
 		{[]string{"--contest", "1", "--what", "entries", "--format", "pdf"}, 2, `--format: unknown format "pdf"`},
 		{[]string{"--contest", "1", "--what", "entries", "--format", "csv", "--lang", "fr"}, 2, `--lang: unknown language "fr"`},

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
 	"golang.org/x/crypto/bcrypt"
 
 	"podium/contest"
@@ -23,6 +24,7 @@ const (
 	RoleOrganizer Role = "organizer"
 	RoleJudge     Role = "judge"
 	RoleEntrant   Role = "entrant"
+	RoleInvestor  Role = "investor" // an investment institution (contest/showcase)
 )
 
 // Account is a person who can log in.
@@ -55,7 +57,7 @@ const MinPasswordLength = 8
 func (n *NewAccount) validate() error {
 	p := fault.Problems{}
 	switch n.Role {
-	case RoleOrganizer, RoleJudge, RoleEntrant:
+	case RoleOrganizer, RoleJudge, RoleEntrant, RoleInvestor:
 	default:
 		p.Add("role", "err.account.role")
 	}
@@ -86,6 +88,13 @@ func (n *NewAccount) validate() error {
 
 // CreateAccount creates an account with a hashed password.
 func (s *Service) CreateAccount(ctx context.Context, n NewAccount) (Account, error) {
+	return s.CreateAccountTx(ctx, s.db, n)
+}
+
+// CreateAccountTx is CreateAccount in the caller's transaction (or on any
+// handle), for a room that creates an account with records of its own (an
+// investor's institution, contest/showcase).
+func (s *Service) CreateAccountTx(ctx context.Context, q sqlx.QueryerContext, n NewAccount) (Account, error) {
 	if err := n.validate(); err != nil {
 		return Account{}, err
 	}
@@ -94,7 +103,7 @@ func (s *Service) CreateAccount(ctx context.Context, n NewAccount) (Account, err
 		return Account{}, err
 	}
 	var a Account
-	err = s.db.GetContext(ctx, &a, `
+	err = sqlx.GetContext(ctx, q, &a, `
 		INSERT INTO accounts (role, email, phone, display_name, password_hash)
 		VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5)
 		RETURNING `+accountColumns,

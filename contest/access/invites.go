@@ -233,6 +233,18 @@ func (s *Service) reachWith(ctx context.Context, tx *sqlx.Tx, current string, ac
 }
 
 // inviteProblem says why an invite cannot be redeemed.
+// CheckInvite says whether an invite link can still be used, so that its
+// page says so before the judge presses anything: nil, or the reason it
+// cannot (not found, used, expired) as RedeemInvite would give it.
+func (s *Service) CheckInvite(ctx context.Context, token string) error {
+	var ok bool
+	if err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2)`,
+		hashToken(token), s.now()); err != nil || ok {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error { return s.inviteProblem(ctx, tx, token) })
+}
+
 func (s *Service) inviteProblem(ctx context.Context, tx *sqlx.Tx, token string) error {
 	var used *time.Time
 	err := tx.GetContext(ctx, &used, `SELECT used_at FROM invites WHERE token_hash = $1`, hashToken(token))

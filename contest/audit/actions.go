@@ -74,3 +74,15 @@ const (
 	NominationCheckAdded Action = "nomination.check_recorded" // due diligence (尽职调查): who, when, findings, outcome
 	NominationWithdrawn  Action = "nomination.withdrawn"      // by a failed due diligence
 )
+
+// The investor showcase (contest/showcase): investors' applications and the
+// organizers' decisions, entrants' opt-ins, requests for contact and the
+// entrants' answers. No record carries a contact detail.
+const (
+	ShowcaseInvestorApplied Action = "showcase.investor_applied"
+	ShowcaseInvestorDecided Action = "showcase.investor_decided" // approved or rejected
+	ShowcaseOptedIn         Action = "showcase.opted_in"         // or changed what is shown
+	ShowcaseWithdrawn       Action = "showcase.withdrawn"
+	ShowcaseContactAsked    Action = "showcase.contact_requested"
+	ShowcaseContactDecided  Action = "showcase.contact_decided" // accepted or declined
+)

@@ -58,6 +58,7 @@ var sheetNames = map[What]word{
 	Workload:    {"评委工作量", "Judges' workload"},
 	Objections:  {"异议", "Objections"},
 	Audit:       {"审计日志", "Audit log"},
+	Showcase:    {"投资路演联系请求", "Showcase requests"},
 	Nominations: {"推荐情况", "Nominations"},
 }
 

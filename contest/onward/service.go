@@ -72,7 +72,7 @@ const (
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Nominations}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Showcase, Nominations}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -162,6 +162,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.objections(ctx, e, req.ContestID, lang)
 	case Audit:
 		err = s.auditLog(ctx, e, req.ContestID, lang)
+	case Showcase:
+		err = s.showcase(ctx, e, req.ContestID, lang)
 	case Nominations:
 		err = s.nominationsExport(ctx, e, req.ContestID, lang)
 	default:
