@@ -158,10 +158,6 @@ func TestNominationFlowAndDiligence(t *testing.T) {
 			t.Errorf("nomination %+v", n)
 		}
 	}
-	byEntry := map[int64]int64{}
-	for i, id := range ids {
-		byEntry[id] = nids[i]
-	}
 	// Illegal transitions from draft.
 	wantCode(t, w.on.Decide(ctx, org, cid, nids[0], onward.StatusAccepted, "x"), fault.CodeConflict, onward.MsgTransition)
 	wantCode(t, w.on.Decide(ctx, org, cid, nids[0], onward.StatusDraft, ""), fault.CodeInvalid, "err.invalid")
@@ -301,7 +297,6 @@ func TestNominationFlowAndDiligence(t *testing.T) {
 			t.Errorf("export of %s: %q, want %q", k, got[k], v)
 		}
 	}
-	_ = byEntry
 }
 
 // The package: the nominees' XLSX holds exactly the current nominees, cell by
