@@ -93,7 +93,7 @@ func TestPublicityPeriodAndFinality(t *testing.T) {
 		To   string `db:"recipient"`
 		Data string `db:"data"`
 	}
-	if err := w.s.DB.Select(&told, `SELECT kind, recipient, data::text FROM outbox WHERE contest_id = $1 ORDER BY id`, id); err != nil {
+	if err := w.s.DB.Select(&told, `SELECT kind, recipient, data::text FROM outbox WHERE contest_id = $1 AND kind = 'results.published' ORDER BY id`, id); err != nil {
 		t.Fatal(err)
 	}
 	periodEnds := pub.PeriodEndsAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")

@@ -47,7 +47,7 @@ func TestRemindersReachBehindJudgesOnly(t *testing.T) {
 		Kind string `db:"kind"`
 		Data string `db:"data"`
 	}
-	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1`, cid); err != nil {
+	if err := w.s.DB.Select(&mails, `SELECT recipient, kind, data::text FROM outbox WHERE contest_id = $1 AND kind = 'judge.reminded'`, cid); err != nil {
 		t.Fatal(err)
 	}
 	if len(mails) != 1 || mails[0].To != "judge.one@example.cn" || mails[0].Kind != "judge.reminded" || !strings.Contains(mails[0].Data, `"Pending"`) {

@@ -44,7 +44,11 @@ type Error struct {
 	// Args are formatted into the translated message: facts the user must
 	// read to act, such as the entries that block a publication.
 	Args []any
-	Err  error // the underlying cause, for logs only
+	// FieldArgs are, per field path, the arguments formatted into that
+	// field's translated message (the date and the group of an eligibility
+	// rule an entry fails, say).
+	FieldArgs map[string][]any
+	Err       error // the underlying cause, for logs only
 }
 
 func (e *Error) Error() string {

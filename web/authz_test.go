@@ -284,6 +284,23 @@ var authzMatrix = map[string][5]int{
 	"POST /api/v1/entries/:entry/showcase/requests/:request/decision":         {401, 422, 403, 403, 403},
 	"GET /api/v1/contests/:contest/showcase":                                  {401, 403, 403, 404, 200},
 	"POST /api/v1/contests/:contest/showcase/investors/:investor/decision":    {401, 403, 403, 404, 422},
+	// Materials and score sheets (onward): :entry is a fresh submitted entry
+	// with a business plan, accepted in no round; the round "prelim" has no
+	// entry yet, and :expert sits on no panel.
+	"GET /organizer/contests/:contest/rounds/:round/materials.zip":               {303, 403, 403, 404, 404}, // err.materials.none
+	"GET /organizer/contests/:contest/entries/:entry/materials.zip":              {303, 403, 403, 404, 200},
+	"GET /entrant/entries/:entry/materials.zip":                                  {303, 200, 403, 403, 403},
+	"GET /organizer/contests/:contest/rounds/:round/score-sheets/entries/:entry": {303, 403, 403, 404, 404}, // err.scoresheets.none
+	"GET /organizer/contests/:contest/rounds/:round/score-sheets/judges/:expert": {303, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/rounds/:round/materials.zip":                  {401, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/entries/:entry/materials.zip":                 {401, 403, 403, 404, 200},
+	"GET /api/v1/contests/:contest/rounds/:round/score-sheets/entries/:entry":    {401, 403, 403, 404, 404},
+	"GET /api/v1/contests/:contest/rounds/:round/score-sheets/judges/:expert":    {401, 403, 403, 404, 404},
+	// Eligibility rules: an empty form has no revenue limit (422); {} is no rules at all (200).
+	"GET /organizer/contests/:contest/eligibility":  {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/eligibility": {401, 403, 403, 404, 422},
+	"GET /api/v1/contests/:contest/eligibility":     {401, 403, 403, 404, 200},
+	"PUT /api/v1/contests/:contest/eligibility":     {401, 403, 403, 404, 200},
 }
 
 var callers = [5]string{"anonymous", "entrant", "judge", "other organizer", "organizer"}

@@ -15,6 +15,8 @@ import (
 	"podium/contest/access"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/onward"
+	"podium/contest/overview"
 	"podium/fault"
 	"podium/scoring"
 )
@@ -121,14 +123,29 @@ func (s *Server) organizerHome(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "organizer.html", "organizer.title", organizerHome{Contests: list, Gaps: gaps})
+	ids := make([]int64, len(list))
+	for i, ct := range list {
+		ids[i] = ct.ID
+	}
+	dash, err := s.overview.OfContests(c.Request.Context(), ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "organizer.html", "organizer.title", organizerHome{Contests: list, Gaps: gaps, Dash: dash})
 }
 
-// organizerHome is the organizer's contests and the rounds whose entries
-// short of reviews or not scored wait for a decision.
+// organizerHome is the organizer's contests with their dashboards, and the
+// rounds whose entries short of reviews or not scored wait for a decision.
 type organizerHome struct {
 	Contests []contest.ContestSummary
 	Gaps     []judging.RoundGaps
+	Dash     map[int64]*overview.Contest
+}
+
+// EntryStates are the entry states the dashboard counts, in the order it shows them.
+func (organizerHome) EntryStates() []string {
+	return []string{"submitted", "accepted", "rejected", "withdrawn"}
 }
 
 // contestForm is the contest editor's data: the setup as typed, and what is wrong with it.
@@ -138,6 +155,8 @@ type contestForm struct {
 	Errors map[string]string // field path → translated message
 	Saved  bool
 	Rounds []contest.Round // the saved rounds, whose pages the editor links
+	// Materials counts the files of each round's ZIP of materials (linked when any).
+	Materials onward.MaterialsCount
 }
 
 // Err returns the translated problem with a field, for the template.
@@ -153,8 +172,13 @@ func (s *Server) contestEditPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	materials, err := s.onward.CountMaterials(c.Request.Context(), got.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "contest_edit.html", "contest.edit_title",
-		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1", Rounds: got.Rounds})
+		contestForm{ID: got.ID, Setup: got.Setup, Saved: c.Query("saved") == "1", Rounds: got.Rounds, Materials: materials})
 }
 
 func (s *Server) contestCreateSubmit(c *gin.Context) {

@@ -11,6 +11,7 @@ import (
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/entry"
+	"podium/eligibility"
 	"podium/fault"
 )
 
@@ -123,6 +124,23 @@ type profileForm struct {
 	Saved  bool
 }
 
+// Capital and Revenue are the amounts as the form shows them, in 万元: as
+// typed when the form comes back with a problem, else as stored.
+func (f profileForm) Capital() string { return wanText(f.Org.CapitalWan, f.Org.RegisteredCapital) }
+
+// Revenue is the prior year's revenue as the form shows it, in 万元.
+func (f profileForm) Revenue() string { return wanText(f.Org.RevenueWan, f.Org.RevenuePrevYear) }
+
+func wanText(typed *string, yuan *int64) string {
+	switch {
+	case typed != nil:
+		return *typed
+	case yuan != nil:
+		return eligibility.FormatWan(*yuan)
+	}
+	return ""
+}
+
 func (s *Server) profilePage(c *gin.Context) {
 	org, err := s.entries.OrganizationOf(c.Request.Context(), accountID(c))
 	if err != nil && fault.ErrorCode(err) != fault.CodeNotFound {
@@ -139,7 +157,14 @@ func (s *Server) profileSubmit(c *gin.Context) {
 	in := entry.OrganizationInput{
 		Kind: entry.OrgKind(c.PostForm("kind")), Name: c.PostForm("name"), USCC: c.PostForm("uscc"),
 		ContactName: c.PostForm("contact_name"), ContactPhone: c.PostForm("contact_phone"), ContactEmail: c.PostForm("contact_email"),
+		CompanyFacts: entry.CompanyFacts{
+			EstablishedOn: c.PostForm("established_on"), Listed: c.PostForm("listed") == "yes",
+			TechSMENumber: c.PostForm("tech_sme_number"), HighTechCertNumber: c.PostForm("high_tech_cert_number"),
+			NationalTop3Before: c.PostForm("national_top3_before") == "yes",
+		},
 	}
+	capital, revenue := c.PostForm("registered_capital_wan"), c.PostForm("revenue_prev_year_wan")
+	in.CapitalWan, in.RevenueWan = &capital, &revenue
 	names, roles := c.PostFormArray("member_name"), c.PostFormArray("member_role")
 	for i := range names {
 		m := entry.Member{Name: names[i]}
@@ -189,9 +214,37 @@ type entryPage struct {
 	Input   entry.Input
 	Errors  map[string]string
 	Leak    bool // the last submission was refused for naming the entrant
+	// Notice is what was just done (saved, submitted, withdrawn): a catalog key.
+	Notice string
 	// ShowcaseOpen: the entry is accepted and its contest's results are
 	// final, so it may be shown to investors (contest/showcase).
 	ShowcaseOpen bool
+	// Rules are the contest's eligibility rules, which submission checks.
+	Rules entry.EligibilityRules
+}
+
+// CheckedRules are the contest's enabled eligibility rules, in order.
+func (p entryPage) CheckedRules() []eligibility.Rule {
+	var out []eligibility.Rule
+	for _, r := range p.Rules.Set.Rules {
+		if r.Enabled {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ProfileProblems are the eligibility rules a refused submission failed on
+// the organization's facts (fields "organization.…"), which the entrant
+// corrects in the profile, in the order of the profile's form.
+func (p entryPage) ProfileProblems() []string {
+	var out []string
+	for _, f := range []string{"established_on", "revenue_prev_year", "listed", "tech_sme_number", "national_top3_before"} {
+		if m := p.Errors["organization."+f]; m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Editable reports whether the entrant may still change the entry.
@@ -217,6 +270,10 @@ func (s *Server) renderEntry(c *gin.Context, status int, page entryPage) {
 			s.fail(c, err)
 			return
 		}
+	}
+	if page.Rules, err = s.entries.EligibilityRulesOf(c.Request.Context(), contestID); err != nil {
+		s.fail(c, err)
+		return
 	}
 	s.render(c, status, "entry.html", "entry.title", page)
 }
@@ -293,7 +350,13 @@ func (s *Server) entryPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.renderEntry(c, http.StatusOK, entryPage{Entry: e, Input: e.Input})
+	page := entryPage{Entry: e, Input: e.Input}
+	for _, done := range []string{"saved", "submitted", "withdrawn"} {
+		if c.Query(done) == "1" {
+			page.Notice = "entry.notice." + done
+		}
+	}
+	s.renderEntry(c, http.StatusOK, page)
 }
 
 func (s *Server) entryUpdateSubmit(c *gin.Context) {
@@ -314,8 +377,21 @@ func (s *Server) entrySubmitSubmit(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// Submitted from the edit form: what was typed is saved first, so that
+	// nothing is lost, whether the submission then passes or not.
+	in := e.Input
+	if _, fromForm := c.GetPostForm("title"); fromForm {
+		in = entryInputFromForm(c)
+		if _, err := s.entries.UpdateEntry(c.Request.Context(), accountID(c), e.ID, in); err != nil {
+			s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
+			return
+		}
+		if e, ok = s.ownEntry(c); !ok {
+			return
+		}
+	}
 	if _, err := s.entries.SubmitEntry(c.Request.Context(), accountID(c), e.ID, c.PostForm("acknowledge_leaks") == "1"); err != nil {
-		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
+		s.entryFormFailure(c, entryPage{Entry: e, Input: in}, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?submitted=1", e.ID))
@@ -330,7 +406,7 @@ func (s *Server) entryWithdrawSubmit(c *gin.Context) {
 		s.entryFormFailure(c, entryPage{Entry: e, Input: e.Input}, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d", e.ID))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/entrant/entries/%d?withdrawn=1", e.ID))
 }
 
 func (s *Server) uploadDeleteSubmit(c *gin.Context) {

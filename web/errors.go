@@ -65,7 +65,7 @@ func (s *Server) describeRequest(r *http.Request, lang, route string, err error)
 	if len(e.Fields) > 0 {
 		d.Fields = make(map[string]string, len(e.Fields))
 		for field, key := range e.Fields {
-			d.Fields[field] = l.T(key)
+			d.Fields[field] = l.T(key, l.args(e.FieldArgs[field])...)
 			if x := e.Detail[field]; x != "" {
 				d.Fields[field] = l.T("err.with_detail", d.Fields[field], x)
 			}

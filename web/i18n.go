@@ -78,6 +78,8 @@ func (l *Localizer) args(args []any) []any {
 		switch v := a.(type) {
 		case contest.EntryRefs:
 			a = l.Entries(v)
+		case contest.Category: // a track or group, by its name in the reader's language
+			a = l.Name(v.NameZh, v.NameEn)
 		case onward.NameList: // names in both languages (nominations' tracks)
 			names := make([]string, len(v))
 			for i, n := range v {

@@ -13,6 +13,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/judging"
+	"podium/contest/onward"
 	"podium/fault"
 	"podium/web/upload"
 )
@@ -137,6 +138,9 @@ type progressPage struct {
 	Gaps     []judging.EntryReviews
 	Decided  judging.DecisionKind // the decision just recorded
 	Decision decisionForm         // the decision form just refused
+	// Materials counts the files of the round's and each entry's ZIP of
+	// materials (linked when any).
+	Materials onward.MaterialsCount
 }
 
 // Undecided counts the entries waiting for the organizers' decision.
@@ -187,6 +191,10 @@ func (s *Server) renderProgress(c *gin.Context, status int, page progressPage) {
 		return
 	}
 	if page.Sheets, err = s.submittedSheets(c); err != nil { // none once the round is published
+		s.fail(c, err)
+		return
+	}
+	if page.Materials, err = s.onward.CountMaterials(ctx, contestID(c)); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/judging"
+	"podium/contest/onward"
 	"podium/contest/results"
 	"podium/fault"
 	"podium/scoring"
@@ -53,6 +54,8 @@ type rankingPage struct {
 	// JudgeNames names the anonymized judges (J01 …) for the organizers, so a
 	// flagged judge can be spoken to; exports and explanations stay anonymized.
 	JudgeNames map[string]string
+	// Materials counts the files of the round's ZIP of materials (linked when any).
+	Materials onward.MaterialsCount
 }
 
 // notScored is an entry of the round that no ranking holds, as the page shows it.
@@ -107,6 +110,10 @@ func (s *Server) rankingPage(c *gin.Context) {
 		return
 	}
 	page.Ranking, page.Entries = rep.Ranking, rankedEntries(rep.Ranking, rep.Scoring, rep.Reviews, page.Track, page.Group)
+	if page.Materials, err = s.onward.CountMaterials(ctx, contestID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
 	page.Undecided = rep.Undecided
 	if page.JudgeNames, err = s.judgeNames(c, rep.Scoring); err != nil {
 		s.fail(c, err)

@@ -243,6 +243,9 @@ type awardsPage struct {
 	// Chosen is the level selected for each tied entry: what the form just
 	// refused had, or else the level the last confirmation recorded.
 	Chosen map[string]string
+	// Ranked and Quotas say why there may be no pool to award: nothing ranked
+	// yet, or no prize quotas in the contest.
+	Ranked, Quotas int
 }
 
 func (s *Server) awardsPage(c *gin.Context) {
@@ -264,7 +267,7 @@ func (s *Server) renderAwards(c *gin.Context, status int, refused string, chosen
 	if chosen == nil {
 		chosen = recordedAwards(dp.Results)
 	}
-	page := awardsPage{decisionPage: dp, Chosen: chosen}
+	page := awardsPage{decisionPage: dp, Chosen: chosen, Ranked: len(byCode), Quotas: len(dp.Contest.Awards)}
 	page.Done, page.Error = c.Query("confirmed") == "1" && refused == "", refused
 	for _, p := range plan {
 		pool := awardsPool{Name: poolName(dp.Contest, p.Pool, lang)}

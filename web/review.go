@@ -18,6 +18,7 @@ func entryFilter(c *gin.Context) entry.Filter {
 	return entry.Filter{
 		Track: trimmedQuery(c, "track"), Group: trimmedQuery(c, "group"), State: entry.State(trimmedQuery(c, "state")),
 		Flag: trimmedQuery(c, "flag"), Query: trimmedQuery(c, "q"), Sort: entry.SortKey(trimmedQuery(c, "sort")),
+		Ineligible: c.Query("ineligible") == "1",
 	}
 }
 

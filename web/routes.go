@@ -282,5 +282,23 @@ func (s *Server) routes() []Route {
 		{http.MethodPost, "/api/v1/entries/:entry/showcase/requests/:request/decision", Entrant, s.apiShowcaseDecision},
 		{http.MethodGet, "/api/v1/contests/:contest/showcase", ContestOrganizer, s.apiShowcaseReport},
 		{http.MethodPost, "/api/v1/contests/:contest/showcase/investors/:investor/decision", ContestOrganizer, s.apiShowcaseInvestorDecision},
+		// Materials and printable score sheets (onward): a round's or an entry's
+		// uploads as a streamed ZIP, filed by code and kind (the entrant's own
+		// too), and a round's score sheets per entry or per judge as PDF.
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/materials.zip", ContestOrganizer, s.materialsRoundZIP},
+		{http.MethodGet, "/organizer/contests/:contest/entries/:entry/materials.zip", ContestOrganizer, s.materialsEntryZIP},
+		{http.MethodGet, "/entrant/entries/:entry/materials.zip", Entrant, s.entrantMaterialsZIP},
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/score-sheets/entries/:entry", ContestOrganizer, s.scoreSheetsOfEntry},
+		{http.MethodGet, "/organizer/contests/:contest/rounds/:round/score-sheets/judges/:expert", ContestOrganizer, s.scoreSheetsOfJudge},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/materials.zip", ContestOrganizer, s.materialsRoundZIP},
+		{http.MethodGet, "/api/v1/contests/:contest/entries/:entry/materials.zip", ContestOrganizer, s.materialsEntryZIP},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/score-sheets/entries/:entry", ContestOrganizer, s.scoreSheetsOfEntry},
+		{http.MethodGet, "/api/v1/contests/:contest/rounds/:round/score-sheets/judges/:expert", ContestOrganizer, s.scoreSheetsOfJudge},
+		// Eligibility rules of the higher contests (contest/entry): the organizer
+		// picks a shipped rule set and adjusts it; entries are checked on submission.
+		{http.MethodGet, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilityPage},
+		{http.MethodPost, "/organizer/contests/:contest/eligibility", ContestOrganizer, s.eligibilitySubmit},
+		{http.MethodGet, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiEligibility},
+		{http.MethodPut, "/api/v1/contests/:contest/eligibility", ContestOrganizer, s.apiSetEligibility},
 	}
 }

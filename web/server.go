@@ -26,6 +26,7 @@ import (
 	"podium/contest/notify"
 	"podium/contest/objections"
 	"podium/contest/onward"
+	"podium/contest/overview"
 	"podium/contest/results"
 	"podium/contest/showcase"
 	"podium/fault"
@@ -108,6 +109,7 @@ type Server struct {
 	objections *objections.Service
 	onward     *onward.Service
 	notify     *notify.Service
+	overview   *overview.Service
 	showcase   *showcase.Service
 	hub        *fanout.Hub
 	broker     *fanout.Broker
@@ -162,6 +164,7 @@ func New(cfg Config) (*Server, error) {
 		s.onward.Blobs = cfg.Blobs
 	}
 	s.notify = notify.New(cfg.DB.DB)
+	s.overview = overview.New(cfg.DB)
 	if s.showcase = cfg.Showcase; s.showcase == nil {
 		s.showcase = showcase.New(cfg.DB, cfg.Accounts, cfg.Results)
 	}

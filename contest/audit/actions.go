@@ -16,6 +16,9 @@ const (
 	EntriesImported Action = "entries.imported"
 )
 
+// EligibilityRulesSet records a contest's eligibility rule set chosen, changed or removed.
+const EligibilityRulesSet Action = "eligibility.rules_set"
+
 // Judging: rounds, panels, assignments, conflicts and score sheets.
 const (
 	RoundState        Action = "round.state" // opened or closed for scoring

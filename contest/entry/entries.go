@@ -126,6 +126,9 @@ type Entry struct {
 	UpdatedAt    time.Time     `json:"updated_at"`
 	Uploads      []Upload      `json:"uploads"`
 	Snapshot     *Snapshot     `json:"snapshot,omitempty"` // exactly what was submitted
+	// Ineligible are the contest's eligibility rules the entry fails, for its
+	// organizers (EntryInContest only).
+	Ineligible []Ineligible `json:"ineligible,omitempty"`
 	Input
 }
 

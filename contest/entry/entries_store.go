@@ -303,8 +303,9 @@ func (s *Service) leaks(ctx context.Context, q sqlx.QueryerContext, entryID int6
 	return out, nil
 }
 
-// SubmitEntry submits a draft: it checks the contest's required fields and uploads
-// and the deadline, freezes a snapshot, and gives the entry a blind code for every
+// SubmitEntry submits a draft: it checks the contest's required fields and uploads,
+// the deadline, and the contest's eligibility rules (err.entry.ineligible, each
+// failing rule under its field, nothing written), freezes a snapshot, and gives the entry a blind code for every
 // round. When a document names the entrant, the submission is refused with
 // err.entry.identity_leak unless acknowledged; an acknowledged one is flagged for
 // the organizers.
@@ -339,6 +340,17 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 			if !slices.ContainsFunc(entry.Uploads, func(u Upload) bool { return u.Kind == kind }) {
 				p.Add("uploads."+string(kind), "err.entry.upload_required")
 			}
+		}
+		ch, err := s.checkerFor(ctx, tx, contestID)
+		if err != nil {
+			return err
+		}
+		if fails := ch.check(org.OrganizationInput, entry.Group); len(fails) > 0 {
+			e := ineligibleError(fails)
+			for field, key := range p {
+				e.Fields[field] = key
+			}
+			return e
 		}
 		if err := p.Err(); err != nil {
 			return err
@@ -465,8 +477,15 @@ func (s *Service) EntryOfEntrant(ctx context.Context, accountID, entryID int64) 
 }
 
 // EntryInContest returns an entry of a contest, for its organizers.
+// Ineligible lists the contest's eligibility rules it fails.
 func (s *Service) EntryInContest(ctx context.Context, contestID, entryID int64) (Entry, error) {
-	return s.loadEntry(ctx, s.db, `e.id = $1 AND e.contest_id = $2`, entryID, contestID)
+	e, err := s.loadEntry(ctx, s.db, `e.id = $1 AND e.contest_id = $2`, entryID, contestID)
+	if err != nil {
+		return e, err
+	}
+	fails, err := s.ineligibleInContest(ctx, s.db, contestID, []int64{e.ID})
+	e.Ineligible = fails[e.ID]
+	return e, err
 }
 
 // loadEntry reads one entry with its uploads and organization; where is trusted SQL.
@@ -565,6 +584,9 @@ type Summary struct {
 	Uploads      int            `db:"uploads" json:"uploads"`
 	SubmittedAt  *time.Time     `db:"submitted_at" json:"submitted_at"`
 	UpdatedAt    time.Time      `db:"updated_at" json:"updated_at"`
+	// Ineligible are the contest's eligibility rules the entry fails (the
+	// organizers' list only).
+	Ineligible []Ineligible `db:"-" json:"ineligible,omitempty"`
 }
 
 const entrySummarySelect = `

@@ -46,7 +46,7 @@ func (s *Service) ImportRows(ctx context.Context, actorID, contestID int64, rows
 		for _, row := range rows {
 			trackID, groupID, err := row.Input.validate(ctx, tx, contestID)
 			problems := contest.RowProblems(row.Line, err)
-			if err := row.Organization.normalize(); err != nil {
+			if err := row.Organization.normalize(s.now().In(shanghai)); err != nil {
 				problems = append(problems, contest.RowProblems(row.Line, err)...)
 			}
 			if err != nil && len(problems) == 0 {
@@ -106,13 +106,18 @@ func (s *Service) ImportRows(ctx context.Context, actorID, contestID int64, rows
 func importOrganization(ctx context.Context, tx *sqlx.Tx, contestID int64, o OrganizationInput, now time.Time) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, `
-		INSERT INTO organizations (contest_id, kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at)
-		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10)
+		INSERT INTO organizations (contest_id, kind, name, name_norm, uscc, contact_name, contact_phone, contact_email, members, updated_at,
+		    established_on, registered_capital, revenue_prev_year, listed, tech_sme_number, high_tech_cert_number, national_top3_before)
+		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, $9, $10, NULLIF($11, '')::date, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (contest_id, uscc) WHERE contest_id IS NOT NULL DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
 		    name_norm = EXCLUDED.name_norm, contact_name = EXCLUDED.contact_name, contact_phone = EXCLUDED.contact_phone,
-		    contact_email = EXCLUDED.contact_email, members = EXCLUDED.members, updated_at = EXCLUDED.updated_at
+		    contact_email = EXCLUDED.contact_email, members = EXCLUDED.members, updated_at = EXCLUDED.updated_at,
+		    established_on = EXCLUDED.established_on, registered_capital = EXCLUDED.registered_capital,
+		    revenue_prev_year = EXCLUDED.revenue_prev_year, listed = EXCLUDED.listed, tech_sme_number = EXCLUDED.tech_sme_number,
+		    high_tech_cert_number = EXCLUDED.high_tech_cert_number, national_top3_before = EXCLUDED.national_top3_before
 		RETURNING id`,
-		contestID, o.Kind, o.Name, assign.NormalizeOrg(o.Name), o.USCC, o.ContactName, o.ContactPhone, o.ContactEmail, contest.MustJSON(NonNilMembers(o.Members)), now)
+		contestID, o.Kind, o.Name, assign.NormalizeOrg(o.Name), o.USCC, o.ContactName, o.ContactPhone, o.ContactEmail, contest.MustJSON(NonNilMembers(o.Members)), now,
+		o.EstablishedOn, o.RegisteredCapital, o.RevenuePrevYear, o.Listed, o.TechSMENumber, o.HighTechCertNumber, o.NationalTop3Before)
 	return id, err
 }
 

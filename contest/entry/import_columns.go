@@ -21,4 +21,12 @@ var importSchema = tabular.NewSchema(tabular.CodeMissingColumn,
 	tabular.Column{Key: "team", Names: []string{"团队", "团队情况", "team"}},
 	tabular.Column{Key: "financing", Names: []string{"融资", "融资情况", "融资情况与需求", "financing"}},
 	tabular.Column{Key: "members", Names: []string{"团队成员", "members"}},
+	// The company facts the higher contests' eligibility rules read (amounts in 万元).
+	tabular.Column{Key: "established_on", Names: []string{"成立日期", "注册日期", "成立时间", "established_on"}},
+	tabular.Column{Key: "registered_capital", Names: []string{"注册资本", "注册资本（万元）", "注册资本(万元)", "registered_capital"}},
+	tabular.Column{Key: "revenue_prev_year", Names: []string{"上一年度营业收入", "上年度营业收入", "上一年度营业收入（万元）", "上一年度营业收入(万元)", "revenue_prev_year"}},
+	tabular.Column{Key: "listed", Names: []string{"是否上市", "listed"}},
+	tabular.Column{Key: "tech_sme_number", Names: []string{"科技型中小企业入库登记编号", "科技型中小企业编号", "tech_sme_number"}},
+	tabular.Column{Key: "high_tech_cert_number", Names: []string{"高新技术企业证书编号", "高企证书编号", "high_tech_cert_number"}},
+	tabular.Column{Key: "national_top3_before", Names: []string{"是否获得过全国赛前三名", "全国赛前三名", "national_top3_before"}},
 )

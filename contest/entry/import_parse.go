@@ -35,6 +35,8 @@ const (
 	codeStage          = "err.import.stage"
 	codeMembers        = "err.import.members"
 	codeDuplicateTitle = "err.import.duplicate_title"
+	codeDate           = "err.import.date"
+	codeYesNo          = "err.import.yes_no"
 )
 
 // parseEntries reads entries from a CSV or XLSX file, chosen by content: XLSX is a zip

@@ -1,7 +1,9 @@
 package entry
 
 import (
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
@@ -100,7 +102,57 @@ func (v *importValidator) row(c *tabular.Row) ImportRow {
 	if raw := c.Get("members", maxTextRunes); raw != "" {
 		org.Members = parseMembers(c, raw)
 	}
+	facts := &org.CompanyFacts
+	if raw := c.Get("established_on", maxTextRunes); raw != "" {
+		d, ok := importDate(raw)
+		if !ok {
+			c.Report("established_on", codeDate, raw)
+		}
+		facts.EstablishedOn = d
+	}
+	// Amounts in 万元, read and checked by OrganizationInput.normalize.
+	if raw := c.Get("registered_capital", maxTextRunes); raw != "" {
+		facts.CapitalWan = &raw
+	}
+	if raw := c.Get("revenue_prev_year", maxTextRunes); raw != "" {
+		facts.RevenueWan = &raw
+	}
+	facts.Listed = yesNo(c, "listed")
+	facts.NationalTop3Before = yesNo(c, "national_top3_before")
+	facts.TechSMENumber = c.Get("tech_sme_number", maxTextRunes)
+	facts.HighTechCertNumber = c.Get("high_tech_cert_number", maxTextRunes)
 	return in
+}
+
+// importDate reads a date as spreadsheets write it: 2025-03-01, 2025/3/1,
+// 2025.3.1, 2025年3月1日, or 03-01-25 (Excel's default short date, month
+// first, as a spreadsheet library renders it). It returns YYYY-MM-DD.
+func importDate(s string) (string, bool) {
+	s = strings.TrimSpace(width.Fold.String(s))
+	s = strings.TrimSuffix(strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s), "-")
+	if m := shortDate.FindStringSubmatch(s); m != nil { // mm-dd-yy
+		s = "20" + m[3] + "-" + m[1] + "-" + m[2]
+	}
+	t, err := time.Parse("2006-1-2", s)
+	if err != nil {
+		return "", false
+	}
+	return t.Format(time.DateOnly), true
+}
+
+var shortDate = regexp.MustCompile(`^(\d{2})-(\d{2})-(\d{2})$`)
+
+// yesNo reads 是/否 (yes/no, Y/N, true/false, 1/0); empty is no.
+func yesNo(c *tabular.Row, column string) bool {
+	raw := c.Get(column, maxTextRunes)
+	switch strings.ToLower(width.Fold.String(raw)) {
+	case "", "否", "no", "n", "false", "0", "未上市":
+		return false
+	case "是", "yes", "y", "true", "1", "已上市":
+		return true
+	}
+	c.Report(column, codeYesNo, raw)
+	return false
 }
 
 // stageKey maps a stage key or Chinese label (with or without "阶段" or "期")

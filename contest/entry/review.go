@@ -2,6 +2,7 @@ package entry
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -21,6 +22,8 @@ type Filter struct {
 	Flag  string
 	Query string  // in the title or organization name
 	Sort  SortKey // one of SortKeys; default newest submission first
+	// Ineligible keeps only the entries that fail an eligibility rule of the contest.
+	Ineligible bool
 }
 
 // SortKey names an order of the organizer's list of entries.
@@ -51,7 +54,9 @@ var sorts = map[SortKey]string{
 // order: drafts are the entrants' own business.
 var ListedStates = []State{Submitted, Accepted, Rejected, Withdrawn}
 
-// EntriesInContest lists a contest's entries for its organizers. Drafts are the
+// EntriesInContest lists a contest's entries for its organizers, each with the
+// eligibility rules it fails by its organization's current facts (entries
+// imported, or submitted before a rule changed, may fail one). Drafts are the
 // entrants' own business and are not listed.
 func (s *Service) EntriesInContest(ctx context.Context, contestID int64, f Filter) ([]Summary, error) {
 	order, ok := sorts[f.Sort]
@@ -65,7 +70,24 @@ func (s *Service) EntriesInContest(ctx context.Context, contestID int64, f Filte
 		  AND ($5 = '' OR $5 = ANY(e.flags))
 		  AND ($6 = '' OR strpos(lower(e.title), lower($6)) > 0 OR strpos(lower(coalesce(o.name, '')), lower($6)) > 0)
 		ORDER BY `+order, contestID, f.Track, f.Group, f.State, f.Flag, strings.TrimSpace(f.Query))
-	return list, err
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
+	}
+	fails, err := s.ineligibleInContest(ctx, s.db, contestID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Ineligible = fails[list[i].ID]
+	}
+	if f.Ineligible {
+		list = slices.DeleteFunc(list, func(e Summary) bool { return len(e.Ineligible) == 0 })
+	}
+	return list, nil
 }
 
 // ReviewEntries accepts or rejects entries of a contest as eligible, all or none:

@@ -104,6 +104,11 @@ const seatedInRoom = `(NOT EXISTS (SELECT FROM live_slots ls WHERE ls.round_id =
 	     OR EXISTS (SELECT FROM live_slots ls JOIN live_room_judges lj ON lj.room_id = ls.room_id
 	                WHERE ls.round_id = rr.id AND ls.entry_id = e.id AND lj.expert_id = a.expert_id))`
 
+// SeatedInRoomSQL is seatedInRoom for other rooms' queries (printable score
+// sheets): which assignments of a live round count, in SQL over the aliases
+// rr (the round), e (the entry) and a (the assignment).
+const SeatedInRoomSQL = seatedInRoom
+
 // roundReviews computes every entry's standing in a round.
 func ReviewsOf(ctx context.Context, q sqlx.QueryerContext, r contest.RoundRef) ([]EntryReviews, error) {
 	required := r.PerEntry

@@ -1,12 +1,14 @@
 // Package onward is what leaves Podium after the results: exports of a
 // contest's tables for its organizers (entries, a round's ranking and score
 // matrix, winners, judges' workload, objections, the audit log, the
-// nominations), certificates, and nominations to the provincial and national
-// contests. It imports contest, contest/audit (the log's paged view and
-// Append) and results (a round's ranking, computed as the published one is),
-// and reads other rooms' tables only in joins. The nominations (with their
-// quotas and due diligence) are the one thing it writes, in tables of its own
-// (migration 00018), every change audited in its transaction.
+// nominations), certificates, ZIPs of materials, printable score sheets, and
+// nominations to the provincial and national contests. It imports contest,
+// contest/audit (the log's paged view and Append), results (a round's
+// ranking, computed as the published one is) and judging (a round's entries;
+// whose sheets count in a live room), and reads other rooms' tables only in
+// joins. The nominations (with their quotas and due diligence) are the one
+// thing it writes, in tables of its own (migration 00018), every change
+// audited in its transaction.
 //
 // An export is prepared first (the contest and round are checked, and what
 // must be computed whole, such as a ranking, is computed), then written: a

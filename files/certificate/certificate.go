@@ -5,37 +5,29 @@
 package certificate
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"podium/files/cjkfont"
 )
 
-// DefaultFont is the TrueType font used when PODIUM_CJK_FONT is not set:
-// Debian's fonts-droid-fallback, a CJK font with glyf outlines, which fpdf
-// can embed (Noto CJK is CFF and cannot be loaded).
-const DefaultFont = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
+// DefaultFont is the TrueType font used when PODIUM_CJK_FONT is not set
+// (files/cjkfont, which finds, reads and sets it).
+const DefaultFont = cjkfont.DefaultFont
 
 // FontEnv names the environment variable that overrides DefaultFont.
-const FontEnv = "PODIUM_CJK_FONT"
+const FontEnv = cjkfont.Env
 
 // ErrFontMissing is returned (wrapped, with the path and what to install)
 // when the font file cannot be read.
-var ErrFontMissing = errors.New("certificate: CJK font missing")
+var ErrFontMissing = cjkfont.ErrMissing
 
 // FontPath is the font Render uses when the certificate names none: the
 // environment's PODIUM_CJK_FONT, or DefaultFont.
-func FontPath() string {
-	if p := os.Getenv(FontEnv); p != "" {
-		return p
-	}
-	return DefaultFont
-}
+func FontPath() string { return cjkfont.Path() }
 
 // Certificate is what a certificate says. The English fields are optional:
 // where one is empty only the Chinese line is printed.
@@ -52,25 +44,6 @@ type Certificate struct {
 	FontFile string
 }
 
-var fonts sync.Map // path → []byte, read once per process
-
-// loadFont reads a font file once; a missing file says what to install.
-func loadFont(path string) ([]byte, error) {
-	if b, ok := fonts.Load(path); ok {
-		return b.([]byte), nil
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s not found; install it with `apt-get install fonts-droid-fallback`, or set %s to a TrueType CJK font with glyf outlines",
-			ErrFontMissing, path, FontEnv)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFontMissing, err)
-	}
-	fonts.Store(path, b)
-	return b, nil
-}
-
 var beijing = func() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
 		return loc
@@ -81,28 +54,18 @@ var beijing = func() *time.Location {
 const (
 	pageW, pageH = 297.0, 210.0 // A4 landscape, mm
 	textW        = 235.0        // the width a centred line may take
-	family       = "cjk"
 )
 
 // Render writes the certificate as a PDF to w.
 func Render(w io.Writer, c Certificate) error {
-	path := c.FontFile
-	if path == "" {
-		path = FontPath()
-	}
-	font, err := loadFont(path)
-	if err != nil {
-		return err
-	}
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetCreationDate(c.Date)
 	pdf.SetModificationDate(c.Date)
 	pdf.SetTitle("荣誉证书 "+c.Number, true)
 	pdf.SetCreator("Podium", false)
 	pdf.SetAutoPageBreak(false, 0)
-	pdf.AddUTF8FontFromBytes(family, "", font)
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("certificate: font %s: %w", path, err)
+	if err := cjkfont.Add(pdf, c.FontFile); err != nil {
+		return fmt.Errorf("certificate: %w", err)
 	}
 	pdf.AddPage()
 
@@ -152,13 +115,13 @@ func Render(w io.Writer, c Certificate) error {
 	// The foot: number on the left, date on the right, where to verify below.
 	d := c.Date.In(beijing)
 	ink()
-	line(pdf, 28, 168, 6, "证书编号 "+c.Number, 11, 'L')
+	cjkfont.Line(pdf, 28, 168, 6, "证书编号 "+c.Number, 11, 'L')
 	gray()
-	line(pdf, 28, 174, 5, "Certificate No. "+c.Number, 9, 'L')
+	cjkfont.Line(pdf, 28, 174, 5, "Certificate No. "+c.Number, 9, 'L')
 	ink()
-	line(pdf, pageW-28, 168, 6, fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day()), 11, 'R')
+	cjkfont.Line(pdf, pageW-28, 168, 6, fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day()), 11, 'R')
 	gray()
-	line(pdf, pageW-28, 174, 5, d.Format("2 January 2006"), 9, 'R')
+	cjkfont.Line(pdf, pageW-28, 174, 5, d.Format("2 January 2006"), 9, 'R')
 	if c.VerifyURL != "" {
 		centred(pdf, 182, "在 "+c.VerifyURL+" 核验 / verify at "+c.VerifyURL, 8.5, 5)
 	}
@@ -176,64 +139,7 @@ func centred(pdf *fpdf.Fpdf, y float64, s string, size, advance float64) float64
 	if s == "" {
 		return y
 	}
-	for size > 6 && width(pdf, s, size) > textW {
-		size -= 0.5
-	}
-	line(pdf, pageW/2, y, advance, s, size, 'C')
+	size = cjkfont.Fit(pdf, s, size, 6, textW)
+	cjkfont.Line(pdf, pageW/2, y, advance, s, size, 'C')
 	return y + advance
-}
-
-// A run is a stretch of a line in one font: the CJK font has no Latin
-// glyphs, so ASCII is set in the core Helvetica (never embedded).
-type run struct {
-	text  string
-	latin bool
-}
-
-func runs(s string) []run {
-	var out []run
-	for _, r := range s {
-		latin := r < 0x80
-		if n := len(out); n > 0 && out[n-1].latin == latin {
-			out[n-1].text += string(r)
-			continue
-		}
-		out = append(out, run{string(r), latin})
-	}
-	return out
-}
-
-func setFont(pdf *fpdf.Fpdf, latin bool, size float64) {
-	if latin {
-		pdf.SetFont("Helvetica", "", size)
-	} else {
-		pdf.SetFont(family, "", size)
-	}
-}
-
-// width is the line's width at size, run by run.
-func width(pdf *fpdf.Fpdf, s string, size float64) float64 {
-	w := 0.0
-	for _, r := range runs(s) {
-		setFont(pdf, r.latin, size)
-		w += pdf.GetStringWidth(r.text)
-	}
-	return w
-}
-
-// line prints s at size on a line of height h whose left edge, centre or
-// right edge (align 'L', 'C', 'R') is at x.
-func line(pdf *fpdf.Fpdf, x, y, h float64, s string, size float64, align byte) {
-	w := width(pdf, s, size)
-	switch align {
-	case 'C':
-		x -= w / 2
-	case 'R':
-		x -= w
-	}
-	pdf.SetXY(x, y)
-	for _, r := range runs(s) {
-		setFont(pdf, r.latin, size)
-		pdf.CellFormat(pdf.GetStringWidth(r.text), h, r.text, "", 0, "L", false, 0, "")
-	}
 }

@@ -59,3 +59,16 @@ document.addEventListener("change", function (ev) {
 document.addEventListener("focusin", function (ev) {
   if (ev.target.matches("input.copy")) { ev.target.select(); }
 });
+
+// A form sent back with mistakes: the first field with one is brought into
+// view and focused (on a phone it may be far below the top of the page).
+document.addEventListener("DOMContentLoaded", function () {
+  const first = Array.from(document.querySelectorAll("form .field-error")).find(function (el) {
+    return el.textContent.trim() !== "";
+  });
+  if (!first) { return; }
+  const holder = first.closest("label, fieldset, tr, .field") || first.parentElement;
+  const field = holder && holder.querySelector("input:not([type=hidden]), select, textarea");
+  first.scrollIntoView({ block: "center" });
+  if (field) { field.focus({ preventScroll: true }); }
+});

@@ -1,0 +1,58 @@
+package eligibility
+
+import (
+	"strconv"
+	"strings"
+)
+
+// MaxMoney is the largest amount of yuan Podium accepts for a fact (10^15:
+// far above any company's, far below int64's limit).
+const MaxMoney int64 = 1_000_000_000_000_000
+
+// ParseWan reads an amount in 万元 (ten thousand yuan) as Chinese forms ask
+// for it — digits, optionally a point and one or two decimals; thousands
+// separators and a trailing 万元 or 万 are allowed — and returns it in whole
+// yuan, exactly (no floating point). ok is false for anything else, a
+// negative amount or more than MaxMoney.
+func ParseWan(s string) (yuan int64, ok bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "万元"), "万"))
+	s = strings.NewReplacer(",", "", "，", "", " ", "").Replace(s)
+	whole, frac, dotted := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 12 || (dotted && (frac == "" || len(frac) > 2)) || !digits(whole) || !digits(frac) {
+		return 0, false
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	yuan = w*10_000 + f*100
+	return yuan, yuan <= MaxMoney
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatWan writes yuan in 万元 without a unit and without trailing zeros:
+// 200000000 → "20000", 200000001 → "20000.0001", 1234500 → "123.45".
+func FormatWan(yuan int64) string {
+	sign := ""
+	if yuan < 0 {
+		sign, yuan = "-", -yuan
+	}
+	out := sign + strconv.FormatInt(yuan/10_000, 10)
+	if rest := yuan % 10_000; rest != 0 {
+		out += "." + strings.TrimRight(strconv.FormatInt(10_000+rest, 10)[1:], "0")
+	}
+	return out
+}
