@@ -240,6 +240,24 @@ var authzMatrix = map[string][5]int{
 	"GET /entrant/entries/:entry/certificate":                                {303, 404, 403, 403, 403},
 	"GET /results/:contest/certificates/:number":                             {404, 404, 404, 404, 404},
 
+	// Nominations: the contest has published nothing and nominated nothing
+	// (the package is refused, 409; :nomination names none, 404). Forms sent
+	// empty are refused by their checks (422).
+	"GET /organizer/contests/:contest/nominations":                         {303, 403, 403, 404, 200},
+	"POST /organizer/contests/:contest/nominations":                        {401, 403, 403, 404, 422},
+	"POST /organizer/contests/:contest/nominations/quota":                  {401, 403, 403, 404, 422},
+	"POST /organizer/contests/:contest/nominations/submit":                 {401, 403, 403, 404, 422},
+	"GET /organizer/contests/:contest/nominations/package.zip":             {303, 403, 403, 404, 409},
+	"POST /organizer/contests/:contest/nominations/:nomination/target":     {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/nominations/:nomination/remove":     {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/nominations/:nomination/decision":   {401, 403, 403, 404, 404},
+	"POST /organizer/contests/:contest/nominations/:nomination/checks":     {401, 403, 403, 404, 404},
+	"GET /organizer/contests/:contest/nominations/:nomination/files/:file": {303, 403, 403, 404, 404},
+	"GET /organizer/nominations":                                           {303, 403, 403, 200, 200},
+	"GET /organizer/nominations/export":                                    {303, 403, 403, 200, 200},
+	"GET /api/v1/contests/:contest/nominations":                            {401, 403, 403, 404, 200},
+	"GET /api/v1/nominations":                                              {401, 403, 403, 200, 200},
+
 	// The investor showcase: investors' routes refuse every other role (an
 	// investor's own statuses are in TestAuthorizationInvestor); the entrant's
 	// entry is submitted, not accepted, and the contest has published nothing.

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"podium/contest"
+	"podium/contest/onward"
 )
 
 //go:embed i18n/*.json
@@ -79,6 +80,14 @@ func (l *Localizer) args(args []any) []any {
 			a = l.Entries(v)
 		case contest.Category: // a track or group, by its name in the reader's language
 			a = l.Name(v.NameZh, v.NameEn)
+		case onward.NameList: // names in both languages (nominations' tracks)
+			names := make([]string, len(v))
+			for i, n := range v {
+				names[i] = l.Name(n.Zh, n.En)
+			}
+			a = strings.Join(names, l.T("list.sep"))
+		case onward.StatusWord:
+			a = l.T("nomination.status." + string(v))
 		}
 		out[i] = a
 	}

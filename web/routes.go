@@ -237,6 +237,24 @@ func (s *Server) routes() []Route {
 		{http.MethodGet, "/entrant/entries/:entry/certificate", Entrant, s.entrantCertificate},
 		{http.MethodGet, "/results/:contest/certificates/:number", Public, s.certificateVerifyPage},
 
+		// Nominations (onward) to the provincial and national contests: the
+		// contest's page and its forms, due-diligence files, the package, and
+		// the report across the organizer's contests.
+		{http.MethodGet, "/organizer/contests/:contest/nominations", ContestOrganizer, s.nominationsPageGet},
+		{http.MethodPost, "/organizer/contests/:contest/nominations", ContestOrganizer, s.nominateSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/quota", ContestOrganizer, s.nominationQuotaSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/submit", ContestOrganizer, s.nominationsSubmitSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/nominations/package.zip", ContestOrganizer, s.nominationPackage},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/:nomination/target", ContestOrganizer, s.nominationTargetSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/:nomination/remove", ContestOrganizer, s.nominationRemoveSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/:nomination/decision", ContestOrganizer, s.nominationDecideSubmit},
+		{http.MethodPost, "/organizer/contests/:contest/nominations/:nomination/checks", ContestOrganizer, s.nominationCheckSubmit},
+		{http.MethodGet, "/organizer/contests/:contest/nominations/:nomination/files/:file", ContestOrganizer, s.nominationFile},
+		{http.MethodGet, "/organizer/nominations", Organizer, s.faredPageGet},
+		{http.MethodGet, "/organizer/nominations/export", Organizer, s.faredExport},
+		{http.MethodGet, "/api/v1/contests/:contest/nominations", ContestOrganizer, s.apiNominations},
+		{http.MethodGet, "/api/v1/nominations", Organizer, s.apiFared},
+
 		// The investor showcase (contest/showcase): investors register and apply
 		// to a contest, browse it once approved and its results are final, and
 		// ask for contact; entrants opt in and answer; organizers approve

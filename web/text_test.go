@@ -59,7 +59,7 @@ func TestBadTextIsRefusedOnEveryRoute(t *testing.T) {
 		entryID, uploadID := submittedEntryWithFile(t, h, entrant, c.ID)
 		values := map[string]string{":contest": fmt.Sprint(c.ID), ":token": "not-a-real-token", ":id": "no-such-upload",
 			":round": "prelim", ":expert": fmt.Sprint(expert.ID), ":run": "999999", ":assignment": "999999",
-			":reminder": "999999", ":room": "999999", ":slot": "999999", ":reference": "YY00000000000000", ":objection": "999999", ":file": "999999", ":what": "entries", ":number": "2026-prelim-v1-AAAAAAAAAAAAAAAA", ":entry": fmt.Sprint(entryID), ":upload": uploadID,
+			":reminder": "999999", ":room": "999999", ":slot": "999999", ":reference": "YY00000000000000", ":objection": "999999", ":nomination": "999999", ":file": "999999", ":what": "entries", ":number": "2026-prelim-v1-AAAAAAAAAAAAAAAA", ":entry": fmt.Sprint(entryID), ":upload": uploadID,
 			":request": "999999", ":investor": "999999"}
 		pathWith := func(bad, value string) string { // the route's path, with param bad set to value (escaped)
 			return param.ReplaceAllStringFunc(r.Path, func(p string) string {

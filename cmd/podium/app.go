@@ -147,6 +147,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Entries.Blobs = m.Blobs
 	m.Onward.Blobs = m.Blobs
+	m.Onward.Log = m.Log
 	box, err := m.openDataKey()
 	if err != nil {
 		return err

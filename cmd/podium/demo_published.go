@@ -151,5 +151,8 @@ func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int
 	if _, err := dom.Contests.UpdateContest(ctx, organizerID, c.ID, setup); err != nil {
 		return 0, fmt.Errorf("close the demo registration: %w", err)
 	}
+	if err := seedDemoNominations(ctx, dom, organizerID, c.ID); err != nil {
+		return 0, err
+	}
 	return c.ID, nil
 }

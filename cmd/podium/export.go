@@ -15,7 +15,7 @@ import (
 	"podium/files/table"
 )
 
-const exportUsage = `usage: podium export --contest ID --what entries|ranking|matrix|winners|workload|objections|audit|showcase --format xlsx|csv [--round R] [--lang zh-CN|en] > file
+const exportUsage = `usage: podium export --contest ID --what entries|ranking|matrix|winners|workload|objections|audit|showcase|nominations --format xlsx|csv [--round R] [--lang zh-CN|en] > file
 
 Writes one of a contest's tables to stdout, as the organizers' export pages
 do: entries (every field and the review state), ranking (a round's, with
@@ -23,7 +23,9 @@ its explanation), matrix (a round's score sheets, judges anonymized, in the
 columns 'podium score --scores' reads), winners (prizes by group and track),
 workload (each judge's assignments and sheets per round), objections (异议
 and their outcomes, without the objectors' identities), audit (the contest's
-audit log, newest first, with each record's hash).
+audit log, newest first, with each record's hash), nominations (the
+entries nominated to the provincial and national contests: year, level,
+target track and group, status, the result there, the due diligence).
 ranking and matrix need --round. CSV is UTF-8 with a byte-order mark.
 Exit status: 0 done, 1 failed (database), 2 bad input or unknown contest or round.
 
@@ -41,7 +43,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	cfg, finish := bindConfig(fs, getenv)
 	id := fs.Int64("contest", 0, "the contest's `id` (required)")
-	what := fs.String("what", "", "the `export`: entries, ranking, matrix, winners, workload, objections, audit or showcase (required)")
+	what := fs.String("what", "", "the `export`: entries, ranking, matrix, winners, workload, objections, audit, showcase or nominations (required)")
 	format := fs.String("format", "", "`xlsx` or csv (required)")
 	round := fs.String("round", "", "the round's `key`, for ranking and matrix")
 	lang := fs.String("lang", string(onward.Chinese), "the `language` of headers and names: zh-CN or en")

@@ -192,6 +192,15 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		t.Fatalf("demo contests %v %v", list, err)
 	}
 	checkDemoPublished(t, m, list[0].ID)
+	// Last year's nominations to the provincial contest, prepared once.
+	noms, err := m.Onward.Nominations(context.Background(), list[0].ID, "")
+	checks := 0
+	for _, n := range noms {
+		checks += len(n.Checks)
+	}
+	if err != nil || len(noms) == 0 || checks != 1 {
+		t.Errorf("demo nominations %+v %v", noms, err)
+	}
 	list = list[1:]
 	if _, err := storesOf(m).Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
 		t.Errorf("demo entrant cannot log in: %v", err)

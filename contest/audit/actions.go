@@ -66,6 +66,18 @@ const (
 	LiveUnfrozen      Action = "live.unfrozen"
 )
 
+// Nominations to the provincial and national contests (contest/onward).
+const (
+	NominationQuotaSet   Action = "nomination.quota_set"      // the quota per track and group of a level
+	NominationAdded      Action = "nomination.added"          // entries nominated, in draft
+	NominationRemoved    Action = "nomination.removed"        // a draft taken back
+	NominationTargetSet  Action = "nomination.target_set"     // year, track and group at the higher contest
+	NominationsSubmitted Action = "nomination.submitted"      // a level's drafts sent to the higher contest
+	NominationDecided    Action = "nomination.decided"        // accepted or rejected there, with the result
+	NominationCheckAdded Action = "nomination.check_recorded" // due diligence (尽职调查): who, when, findings, outcome
+	NominationWithdrawn  Action = "nomination.withdrawn"      // by a failed due diligence
+)
+
 // The investor showcase (contest/showcase): investors' applications and the
 // organizers' decisions, entrants' opt-ins, requests for contact and the
 // entrants' answers. No record carries a contact detail.

@@ -51,14 +51,15 @@ func words(l Lang, ws ...word) []string {
 
 // Sheet names, which are also the last part of file names.
 var sheetNames = map[What]word{
-	Entries:    {"参赛项目", "Entries"},
-	Ranking:    {"排名", "Ranking"},
-	Matrix:     {"评分矩阵", "Score matrix"},
-	Winners:    {"获奖名单", "Winners"},
-	Workload:   {"评委工作量", "Judges' workload"},
-	Objections: {"异议", "Objections"},
-	Audit:      {"审计日志", "Audit log"},
-	Showcase:   {"投资路演联系请求", "Showcase requests"},
+	Entries:     {"参赛项目", "Entries"},
+	Ranking:     {"排名", "Ranking"},
+	Matrix:      {"评分矩阵", "Score matrix"},
+	Winners:     {"获奖名单", "Winners"},
+	Workload:    {"评委工作量", "Judges' workload"},
+	Objections:  {"异议", "Objections"},
+	Audit:       {"审计日志", "Audit log"},
+	Showcase:    {"投资路演联系请求", "Showcase requests"},
+	Nominations: {"推荐情况", "Nominations"},
 }
 
 func sheetName(w What, l Lang) string { return sheetNames[w].in(l) }

@@ -484,7 +484,7 @@ func TestPrepareRefusesWhatCannotBeExported(t *testing.T) {
 		{onward.Request{ContestID: c.ID + 1000, What: onward.Entries}, fault.CodeNotFound},
 		{onward.Request{ContestID: c.ID, What: onward.Ranking}, fault.CodeInvalid},
 		{onward.Request{ContestID: c.ID, What: onward.Matrix, Round: "final"}, fault.CodeNotFound},
-		{onward.Request{ContestID: c.ID, What: "nominations"}, fault.CodeNotFound},
+		{onward.Request{ContestID: c.ID, What: "everything"}, fault.CodeNotFound},
 	} {
 		if _, err := on.Prepare(context.Background(), tc.req); fault.ErrorCode(err) != tc.code {
 			t.Errorf("%+v: %v, want %s", tc.req, err, tc.code)

@@ -1,11 +1,14 @@
 // Package onward is what leaves Podium after the results: exports of a
 // contest's tables for its organizers (entries, a round's ranking and score
-// matrix, winners, judges' workload, objections, the audit log), and later
-// certificates, ZIPs of materials, printable score sheets and nominations.
-// It imports contest, contest/audit (the log's paged view), results (a
-// round's ranking, computed as the published one is) and judging (a round's
-// entries; whose sheets count in a live room), reads other rooms' tables only
-// in joins, and writes nothing.
+// matrix, winners, judges' workload, objections, the audit log, the
+// nominations), certificates, ZIPs of materials, printable score sheets, and
+// nominations to the provincial and national contests. It imports contest,
+// contest/audit (the log's paged view and Append), results (a round's
+// ranking, computed as the published one is) and judging (a round's entries;
+// whose sheets count in a live room), and reads other rooms' tables only in
+// joins. The nominations (with their quotas and due diligence) are the one
+// thing it writes, in tables of its own (migration 00018), every change
+// audited in its transaction.
 //
 // An export is prepared first (the contest and round are checked, and what
 // must be computed whole, such as a ranking, is computed), then written: a
@@ -18,6 +21,7 @@ package onward
 import (
 	"context"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -36,6 +40,8 @@ type Service struct {
 	// Blobs is where entries' uploads are, for the ZIPs of materials; set
 	// before those are asked for (exports of tables need none).
 	Blobs blob.Store
+	// Log takes what a caller is not told (a blob left behind); nil: slog's default.
+	Log *slog.Logger
 }
 
 // New returns the service on db, ranking rounds through res. Times in exports
@@ -63,10 +69,12 @@ const (
 	Objections What = "objections"
 	// Audit is the contest's audit log.
 	Audit What = "audit"
+	// Nominations are the nominations to the higher contests, with status and result.
+	Nominations What = "nominations"
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Showcase}
+var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Showcase, Nominations}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -158,6 +166,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.auditLog(ctx, e, req.ContestID, lang)
 	case Showcase:
 		err = s.showcase(ctx, e, req.ContestID, lang)
+	case Nominations:
+		err = s.nominationsExport(ctx, e, req.ContestID, lang)
 	default:
 		return nil, fault.NotFound("err.export.unknown")
 	}
