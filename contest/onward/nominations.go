@@ -590,8 +590,11 @@ func (s *Service) Submit(ctx context.Context, actorID, contestID int64, level Le
 			pq.Int64Array(submitted), now); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, now, &contestID, &actorID, audit.NominationsSubmitted, string(level),
-			map[string]any{"level": level, "nominations": submitted})
+		if err := audit.Append(ctx, tx, now, &contestID, &actorID, audit.NominationsSubmitted, string(level),
+			map[string]any{"level": level, "nominations": submitted}); err != nil {
+			return err
+		}
+		return tellNominees(ctx, tx, contestID, submitted)
 	})
 	return len(submitted), err
 }
@@ -625,8 +628,11 @@ func (s *Service) Decide(ctx context.Context, actorID, contestID, id int64, stat
 			id, status, result, now); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, now, &contestID, &actorID, audit.NominationDecided, nominationSubject(id),
-			map[string]any{"from": n.Status, "status": status, "result": result})
+		if err := audit.Append(ctx, tx, now, &contestID, &actorID, audit.NominationDecided, nominationSubject(id),
+			map[string]any{"from": n.Status, "status": status, "result": result}); err != nil {
+			return err
+		}
+		return tellNominees(ctx, tx, contestID, []int64{id})
 	})
 }
 

@@ -254,6 +254,17 @@ func TestNominationFlowAndDiligence(t *testing.T) {
 	if err := w.on.Decide(ctx, org, cid, nids[1], onward.StatusRejected, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Each nominee's entrant was told, by e-mail recorded with the change:
+	// submitted (three), then the decisions with the result there.
+	var told []string
+	if err := w.s.DB.Select(&told, `SELECT (data->>'Status') || '|' || (data->>'Result') || '|' || (data->>'Target') FROM outbox
+		WHERE contest_id = $1 AND kind = 'nomination.changed' ORDER BY id`, cid); err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 6 || told[0] != "已报送||2027年全国赛" || told[3] != "已获通过|全国赛优秀企业|2027年全国赛" ||
+		told[4] != "已获通过|全国赛三等奖|2027年全国赛" || told[5] != "未获通过||2027年全国赛" {
+		t.Errorf("nominees told %q", told)
+	}
 	// Every pair of statuses: only the flow's moves are allowed.
 	allowed := map[[2]onward.NominationStatus]bool{
 		{"draft", "submitted"}: true, {"draft", "withdrawn"}: true, {"submitted", "accepted"}: true,
