@@ -72,3 +72,23 @@ document.addEventListener("DOMContentLoaded", function () {
   first.scrollIntoView({ block: "center" });
   if (field) { field.focus({ preventScroll: true }); }
 });
+
+// "Select all" ticks or clears every box of its name in its form, and shows
+// whether some, all or none are ticked as the boxes change.
+document.addEventListener("change", function (ev) {
+  const form = ev.target.form;
+  if (!form) { return; }
+  if (ev.target.matches("input[data-select-all]")) {
+    const name = ev.target.dataset.selectAll;
+    form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      if (!box.disabled) { box.checked = ev.target.checked; }
+    });
+    return;
+  }
+  const all = form.querySelector('input[data-select-all="' + ev.target.name + '"]');
+  if (!all) { return; }
+  const boxes = Array.from(form.querySelectorAll('input[type=checkbox][name="' + ev.target.name + '"]'));
+  const ticked = boxes.filter(function (b) { return b.checked; }).length;
+  all.checked = ticked === boxes.length && boxes.length > 0;
+  all.indeterminate = ticked > 0 && ticked < boxes.length;
+});
