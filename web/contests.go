@@ -477,6 +477,8 @@ type judgesPage struct {
 	Invite  *inviteResponse
 	Errors  map[string]string
 	Form    access.NewJudge
+	// Organization is the new judge's organization, as typed: the pool needs it.
+	Organization string
 }
 
 func (s *Server) judgesPage(c *gin.Context) {
@@ -497,16 +499,24 @@ func (s *Server) renderJudges(c *gin.Context, status int, page judgesPage) {
 	s.render(c, status, "judges.html", "judges.title", page)
 }
 
+// inviteCreateSubmit invites a judge from the judges page: someone of the
+// expert pool, or someone new, who joins the pool (experts and judges are
+// one list; the pool's page edits their fields and capacity).
 func (s *Server) inviteCreateSubmit(c *gin.Context) {
 	form := access.NewJudge{DisplayName: c.PostForm("display_name"), Email: c.PostForm("email")}
-	inv, err := s.createInvite(c, form)
+	organization := c.PostForm("organization")
+	inv, err := s.judging.InviteJudge(c.Request.Context(), accountID(c), contestID(c), form.DisplayName, organization, form.Email)
 	if err != nil {
 		if status, fields, ok := s.formProblems(c, err); ok {
-			s.renderJudges(c, status, judgesPage{Errors: fields, Form: form})
+			if m, ok := fields["name"]; ok { // the pool's word for the judge's name
+				fields["display_name"] = m
+			}
+			s.renderJudges(c, status, judgesPage{Errors: fields, Form: form, Organization: organization})
 		}
 		return
 	}
-	s.renderJudges(c, http.StatusCreated, judgesPage{Invite: &inv})
+	res := inviteResponse{Invite: inv, URL: s.inviteURL(c, inv)}
+	s.renderJudges(c, http.StatusCreated, judgesPage{Invite: &res})
 }
 
 // Role homes.

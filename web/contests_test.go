@@ -184,12 +184,24 @@ func TestContestEditorPage(t *testing.T) {
 	}
 
 	// Judges page: issue an invite link from the form.
-	res = c.form("/organizer/contests/"+itoa(saved.ID)+"/judges", url.Values{"display_name": {"钱评委"}})
+	res = c.form("/organizer/contests/"+itoa(saved.ID)+"/judges", url.Values{"display_name": {"钱评委"}, "organization": {"东北大学"}})
 	if res.status != http.StatusCreated || !strings.Contains(res.body, "/invite/") || !strings.Contains(res.body, "钱评委") {
 		t.Errorf("invite form: %d %s", res.status, res.body)
 	}
+	// Experts and judges are one list: the new judge joined the pool.
+	var pooled int
+	if err := h.store.DB.Get(&pooled, `SELECT count(*) FROM experts WHERE name = '钱评委' AND organization = '东北大学' AND account_id IS NOT NULL`); err != nil || pooled != 1 {
+		t.Errorf("the invited judge is not in the expert pool: %d %v", pooled, err)
+	}
+	// Invited again, the same expert is found, not added twice.
+	if res := c.form("/organizer/contests/"+itoa(saved.ID)+"/judges", url.Values{"display_name": {"钱评委"}, "organization": {"东北大学"}}); res.status != http.StatusCreated {
+		t.Errorf("inviting again: %d", res.status)
+	}
+	if err := h.store.DB.Get(&pooled, `SELECT count(*) FROM experts WHERE name = '钱评委'`); err != nil || pooled != 1 {
+		t.Errorf("inviting again added the expert twice: %d %v", pooled, err)
+	}
 	res = c.form("/organizer/contests/"+itoa(saved.ID)+"/judges?lang=en", url.Values{"display_name": {""}})
-	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Enter a name") {
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Enter the expert") {
 		t.Errorf("invalid invite form: %d", res.status)
 	}
 }

@@ -380,3 +380,35 @@ func (s *Service) inviteExpert(ctx context.Context, actorID, contestID, expertID
 	}
 	return inv, nil
 }
+
+// InviteJudge invites someone to judge the contest from the judges page:
+// experts and judges are one list, so the person is found in the pool (by
+// e-mail, or by name and organization) or added to it first, and then
+// invited as InviteExpert does (the link e-mailed when there is an address).
+func (s *Service) InviteJudge(ctx context.Context, actorID, contestID int64, name, organization, email string) (access.Invite, error) {
+	var id int64
+	if email := strings.ToLower(strings.TrimSpace(email)); email != "" { // in the pool already: nothing else is needed
+		err := s.db.GetContext(ctx, &id, `SELECT id FROM experts WHERE email = $1 ORDER BY id LIMIT 1`, email)
+		if err == nil {
+			return s.InviteExpert(ctx, actorID, contestID, id)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return access.Invite{}, err
+		}
+	}
+	in := ExpertInput{Name: name, Organization: organization, Email: email}
+	if err := in.normalize(); err != nil {
+		return access.Invite{}, err
+	}
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM experts WHERE name = $1 AND organization_norm = $2 ORDER BY id LIMIT 1`,
+		in.Name, assign.NormalizeOrg(in.Organization))
+	if errors.Is(err, sql.ErrNoRows) {
+		var x Expert
+		if x, err = s.SaveExpert(ctx, actorID, in); err != nil {
+			return access.Invite{}, err
+		}
+		id = x.ID
+	} else if err != nil {
+		return access.Invite{}, err
+	}
+	return s.InviteExpert(ctx, actorID, contestID, id)
+}
