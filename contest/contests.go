@@ -27,6 +27,14 @@ type Contest struct {
 	Setup
 }
 
+// OpenForEntries reports whether entrants may make and submit entries at
+// now: registration has opened and the deadline has not passed, whatever a
+// round is doing meanwhile (an early round may already be judged).
+func (c Contest) OpenForEntries(now time.Time) bool {
+	return c.State != "archived" && (c.RegistrationOpensAt == nil || !now.Before(*c.RegistrationOpensAt)) &&
+		(c.SubmissionDeadline == nil || now.Before(*c.SubmissionDeadline))
+}
+
 // Round finds a round of the contest by its key.
 func (c Contest) Round(key string) (Round, bool) {
 	for _, r := range c.Rounds {

@@ -2,6 +2,7 @@ package contest
 
 import (
 	"encoding/json"
+	"golang.org/x/text/width"
 	"regexp"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ func ValidMobile(s string) bool { return mobilePattern.MatchString(s) }
 
 // NormalizeLogin returns the canonical form of an email address or mobile number.
 func NormalizeLogin(login string) string {
-	login = strings.TrimSpace(login)
+	login = strings.TrimSpace(width.Fold.String(login)) // a Chinese keyboard's full-width digits and @
 	if strings.Contains(login, "@") {
 		return strings.ToLower(login)
 	}

@@ -205,6 +205,7 @@ func TestWan(t *testing.T) {
 		{"20000", 200_000_000, true}, {"20000.00", 200_000_000, true}, {"20,000.5", 200_005_000, true},
 		{"0.01", 100, true}, {"123.45万元", 1_234_500, true}, {" 7 ", 70_000, true}, {"0", 0, true},
 		{"", 0, false}, {"-1", 0, false}, {"1.234", 0, false}, {"1.", 0, false}, {".5", 0, false},
+		{"５００", 5_000_000, true}, {"１２５０．５万元", 12_505_000, true}, // a Chinese keyboard's full-width digits
 		{"abc", 0, false}, {"1e3", 0, false}, {"999999999999999", 0, false},
 	} {
 		got, ok := ParseWan(c.in)

@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"golang.org/x/text/width"
 	"strconv"
 	"strings"
 )
@@ -15,7 +16,7 @@ const MaxMoney int64 = 1_000_000_000_000_000
 // yuan, exactly (no floating point). ok is false for anything else, a
 // negative amount or more than MaxMoney.
 func ParseWan(s string) (yuan int64, ok bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(width.Fold.String(s)) // full-width digits and point, as a Chinese keyboard types them
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "万元"), "万"))
 	s = strings.NewReplacer(",", "", "，", "", " ", "").Replace(s)
 	whole, frac, dotted := strings.Cut(s, ".")

@@ -46,7 +46,7 @@ func (s *Server) contestHomePage(c *gin.Context) {
 	}
 	page := contestHomePage{Contest: ct, Phase: phase, Tracks: ct.Tracks, Groups: ct.Groups, Rounds: ct.Rounds,
 		Results: len(published) > 0, OpensAt: ct.RegistrationOpensAt, Deadline: ct.SubmissionDeadline,
-		Registering: phase == contest.PhaseRegistration}
+		Registering: ct.OpenForEntries(s.cfg.DB.NowUTC())}
 	for _, r := range ct.Rounds {
 		if r.Kind != contest.KindLive || s.live == nil {
 			continue

@@ -65,6 +65,14 @@ func TestContestHomeWhileRegistrationIsOpen(t *testing.T) {
 	if !strings.Contains(page.body, `href="/entrant/contests/`+itoa(c.ID)+`/entries/new"`) {
 		t.Errorf("an entrant with a profile cannot enter from the home page")
 	}
+	// A round judged early (the preliminary opened before the deadline) does
+	// not close the door: until the deadline the page still lets people in.
+	if _, err := h.store.DB.Exec(`UPDATE rounds SET state = 'open' WHERE contest_id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if early := h.client().get("/contests/home-2026"); !strings.Contains(early.body, "评审中") || !strings.Contains(early.body, `href="/register"`) {
+		t.Errorf("registration open while a round is judged: no way in: %s", early.body)
+	}
 	if missing := h.client().get("/contests/no-such-contest"); missing.status != http.StatusNotFound {
 		t.Errorf("an unknown contest: %d", missing.status)
 	}
@@ -76,6 +84,9 @@ func TestContestHomeAfterPublication(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	w := newPublishedWorld(t, h)
+	if _, err := h.store.DB.Exec(`UPDATE contests SET submission_deadline = $2 WHERE id = $1`, w.contest.ID, h.clock.T.Add(-30*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	page := h.client().get("/contests/" + w.contest.Slug)
 	if !strings.Contains(page.body, "结果公示中") || !strings.Contains(page.body, `href="/results/`+w.contest.Slug+`"`) ||
 		strings.Contains(page.body, `href="/register"`) {

@@ -188,6 +188,7 @@ type entrantHome struct {
 	Entries    []entry.Summary
 	Open       []entry.OpenContest
 	HasProfile bool
+	Saved      bool // the profile was just saved
 }
 
 func (s *Server) entrantHome(c *gin.Context) {
@@ -204,6 +205,7 @@ func (s *Server) entrantHome(c *gin.Context) {
 	}
 	_, err = s.entries.OrganizationOf(ctx, accountID(c))
 	home.HasProfile = err == nil
+	home.Saved = c.Query("profile") == "saved"
 	s.render(c, http.StatusOK, "entrant.html", "entrant.title", home)
 }
 

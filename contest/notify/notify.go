@@ -44,6 +44,7 @@ const (
 	EntryReviewed     Kind = "entry.reviewed"     // to an entrant: the eligibility decision
 	EntryAdvanced     Kind = "entry.advanced"     // to an entrant: advanced to the next round
 	ResultsPublished  Kind = "results.published"  // to an entrant: the results are published (公示)
+	ObjectionFiled    Kind = "objection.filed"    // to an objector: the reference of the objection received
 	ObjectionReplied  Kind = "objection.replied"  // to an objector: the decision on an objection
 	JudgeInvited      Kind = "judge.invited"      // to a judge: the invite link
 	JudgeReminded     Kind = "judge.reminded"     // to a judge: sheets still to submit
@@ -53,7 +54,7 @@ const (
 )
 
 // Kinds lists every kind, for the templates' test.
-var Kinds = []Kind{EntrySubmitted, EntryReviewed, EntryAdvanced, ResultsPublished, ObjectionReplied,
+var Kinds = []Kind{EntrySubmitted, EntryReviewed, EntryAdvanced, ResultsPublished, ObjectionFiled, ObjectionReplied,
 	JudgeInvited, JudgeReminded, PasswordResetSent, NotificationTest, NominationChanged}
 
 // Message is one notification to record.

@@ -17,6 +17,7 @@ var fields = map[Kind][]string{
 	EntryReviewed:     {"Contest", "Title", "Accepted", "Reason", "Link"},
 	EntryAdvanced:     {"Contest", "Title", "Round", "NextRound", "Link"},
 	ResultsPublished:  {"Contest", "Round", "PeriodEnds", "Link"},
+	ObjectionFiled:    {"Contest", "Reference", "Link"},
 	ObjectionReplied:  {"Contest", "Reference", "Upheld", "Reply", "Link"},
 	JudgeInvited:      {"Contest", "Link", "ExpiresAt"},
 	JudgeReminded:     {"Contest", "Round", "Pending", "Deadline", "Link"},

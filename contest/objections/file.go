@@ -17,6 +17,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/audit"
+	"podium/contest/notify"
 	"podium/fault"
 	"podium/files/filecheck"
 	"podium/files/intake"
@@ -300,9 +301,20 @@ func (s *Service) record(ctx context.Context, contestID int64, f Filing, files [
 		}
 		// No personal data in the log: the grounds only as their digest.
 		sum := sha256.Sum256([]byte(f.Grounds))
-		return audit.Append(ctx, tx, now, &contestID, nil, audit.ObjectionFiled, ref, map[string]any{
+		if err := audit.Append(ctx, tx, now, &contestID, nil, audit.ObjectionFiled, ref, map[string]any{
 			"reference": ref, "round": f.Round, "entry": res.Code, "kind": f.Kind, "version": pub.Version,
-			"grounds_sha256": hex.EncodeToString(sum[:]), "files": len(files)})
+			"grounds_sha256": hex.EncodeToString(sum[:]), "files": len(files)}); err != nil {
+			return err
+		}
+		// The objector gets the reference by e-mail too: it is how they follow
+		// the objection, and a page closed too soon must not lose it.
+		var contestName string
+		if err := tx.GetContext(ctx, &contestName, `SELECT name_zh FROM contests WHERE id = $1`, contestID); err != nil {
+			return err
+		}
+		_, mailErr := notify.Enqueue(ctx, tx, notify.Message{ContestID: contestID, To: f.Email, Name: f.Name, Kind: notify.ObjectionFiled,
+			Data: map[string]any{"Contest": contestName, "Reference": DisplayReference(ref), "Link": "/objections/" + DisplayReference(ref)}})
+		return mailErr
 	})
 	if err != nil {
 		return Filed{}, err

@@ -281,6 +281,12 @@ func TestHandlingAndRejection(t *testing.T) {
 	if err != nil || st.State != objections.Rejected || st.Reply != "经核查，评分程序合规，异议不成立。" || st.DecidedAt == nil {
 		t.Errorf("lookup after rejection: %+v %v", st, err)
 	}
+	// The objector got the reference by e-mail when filing.
+	var receipts int
+	if err := w.s.DB.Get(&receipts, `SELECT count(*) FROM outbox WHERE contest_id = $1 AND kind = 'objection.filed'
+		AND data->>'Reference' = $2`, id, objections.DisplayReference(filed.Reference)); err != nil || receipts != 1 {
+		t.Errorf("the filing's receipt e-mail: %d %v", receipts, err)
+	}
 	// The objector is told, once, by e-mail recorded with the decision.
 	var mails []struct {
 		To   string `db:"recipient"`

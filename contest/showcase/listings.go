@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"golang.org/x/text/width"
 	"math"
 	"slices"
 	"strconv"
@@ -46,7 +47,7 @@ const maxAmount = 1_000_000_000_000
 // spaces are ignored.
 func ParseAmount(amount, unit string) (int64, error) {
 	bad := fault.Invalid("amount_sought", "err.showcase.amount")
-	a := strings.NewReplacer(",", "", "，", "", " ", "").Replace(strings.TrimSpace(amount))
+	a := strings.NewReplacer(",", "", "，", "", " ", "").Replace(strings.TrimSpace(width.Fold.String(amount)))
 	whole, frac, dotted := strings.Cut(a, ".")
 	if whole == "" || !digits(whole) || dotted && (frac == "" || !digits(frac)) || len(whole) > 13 {
 		return 0, bad
