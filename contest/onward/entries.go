@@ -75,7 +75,7 @@ func (s *Service) entries(_ context.Context, e *Export, contestID int64, lang La
 			}
 			if err := t.WriteRow(r.ID, r.Title, pick(lang, r.TrackZh, r.TrackEn), pick(lang, r.GroupZh, r.GroupEn),
 				r.Organization, value(lang, r.Kind), r.USCC, r.ContactName, r.ContactPhone, r.ContactEmail,
-				r.Summary, r.Stage, r.Technology, r.Market, r.Team, r.Financing, r.Keywords,
+				r.Summary, stageWord(lang, r.Stage), r.Technology, r.Market, r.Team, r.Financing, r.Keywords,
 				value(lang, r.Source), value(lang, r.State), r.Reason, s.local(r.SubmittedAt), s.local(r.ReviewedAt)); err != nil {
 				return err
 			}
@@ -83,4 +83,16 @@ func (s *Service) entries(_ context.Context, e *Export, contestID int64, lang La
 		return rows.Err()
 	}
 	return nil
+}
+
+// stageWord is an entry's stage by its name; a stage typed freely (an
+// import) is shown as it is.
+func stageWord(l Lang, stage string) string {
+	if stage == "" {
+		return ""
+	}
+	if w, ok := valueWords["stage."+stage]; ok {
+		return w.in(l)
+	}
+	return stage
 }

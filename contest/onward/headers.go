@@ -133,6 +133,8 @@ var valueWords = map[string]word{
 	"objection.rejected": {"不成立", "rejected"}, "objection.upheld": {"成立", "upheld"},
 	"remedy.": {"", ""}, "remedy.rescore": {"重新评分", "rescore"}, "remedy.disqualify": {"取消资格", "disqualify"},
 	"remedy.correct": {"更正", "correct"},
+	"stage.idea":     {"创意阶段", "Idea"}, "stage.prototype": {"原型阶段", "Prototype"}, "stage.pilot": {"试点阶段", "Pilot"},
+	"stage.revenue": {"已有营收", "Revenue"}, "stage.growth": {"快速成长", "Growth"},
 }
 
 // value names a vocabulary word in l; an unknown word is shown as it is.

@@ -279,7 +279,7 @@ func TestEntriesExportMatchesTheDatabase(t *testing.T) {
 				}
 				want = append(want, []string{strconv.FormatInt(o.id, 10), csvText(f, o.title), names[o.track][li], names[o.group][li], o.name,
 					[]string{"团队", "team"}[li], "", "联系人" + strconv.Itoa(i), o.phone, o.email,
-					o.fields.Summary, o.fields.Stage, o.fields.Technology, o.fields.Market, o.fields.Team, o.fields.Financing,
+					o.fields.Summary, map[string][2]string{"prototype": {"原型阶段", "Prototype"}, "pilot": {"试点阶段", "Pilot"}, "": {"", ""}}[o.fields.Stage][li], o.fields.Technology, o.fields.Market, o.fields.Team, o.fields.Financing,
 					map[bool]string{true: "材料; AI", false: ""}[len(o.fields.Keywords) > 0],
 					[]string{"报名", "entrant"}[li], []string{"审查通过", "accepted"}[li], "", shanghai(d.SubmittedAt), shanghai(d.ReviewedAt)})
 			}
