@@ -256,6 +256,18 @@ func TestBrowserJudgeScoresOfflineExactlyOnce(t *testing.T) {
 	}
 	poll("the comment reaches the server", `document.querySelector(".sheet-status").textContent.includes("草稿已保存")`)
 
+	// A mark off the step: pressing submit sends nothing and says which mark, by name.
+	setMark := func(key, v string) {
+		t.Helper()
+		eval(fmt.Sprintf(`(() => { const i = document.querySelector(%q); i.value = %q; i.dispatchEvent(new Event("input", {bubbles: true})); return "set"; })()`, mark(key), v))
+	}
+	setMark("team", "12.3")
+	do("a mark off the step", chromedp.Tap(`form.sheet button[type=submit]`))
+	if got := text(".sheet-status"); !strings.Contains(got, "尚未提交，请先修正标红的评分项：团队") {
+		t.Errorf("the status after a mark off the step says %q", got)
+	}
+	setMark("team", "30")
+
 	// The network drops: the submission waits on the tablet.
 	do("go offline", setOffline(true), chromedp.WaitVisible(`.connection.offline`))
 	if got := text(".connection"); !strings.Contains(got, "网络已断开") {

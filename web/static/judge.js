@@ -380,7 +380,12 @@ window.PodiumSheet = (function () {
       if (!open()) { return; }
       const b = body(true);
       if (b.problems) {
-        showErrors("", b.problems);
+        // Nothing was sent: say which marks to fix, by name, and go to the first.
+        showErrors(undefined, b.problems);
+        const bad = criteria.filter(function (c) { return b.problems["marks." + c.key]; });
+        const names = bad.map(function (c) { return c.fieldset.dataset.name; }).join(form.dataset.fix.indexOf("：") >= 0 ? "、" : ", ");
+        setStatus(form.dataset.fix.replace("%s", names), "error");
+        if (bad.length) { bad[0].fieldset.scrollIntoView({ block: "center" }); bad[0].input.focus({ preventScroll: true }); }
         return;
       }
       showErrors(undefined, {});
