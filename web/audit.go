@@ -86,6 +86,9 @@ func auditValue(l *Localizer, v any) string {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil { // times as Beijing wall clock, like the page's
 			return t.In(beijing).Format("2006-01-02 15:04:05")
 		}
+		if w := l.T("audit.value." + v); w != "audit.value."+v { // a vocabulary word: by its name
+			return w
+		}
 		return v
 	case bool:
 		if v {
