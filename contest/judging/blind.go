@@ -22,17 +22,21 @@ import (
 // at all — no title, organization, contacts, members or file names — so no
 // judge-facing page or message can carry them.
 type BlindEntry struct {
-	AssignmentID int64               `json:"assignment_id"`
-	BlindCode    string              `json:"blind_code"`
-	ContestName  string              `json:"contest_name"`
-	RoundName    string              `json:"round_name"`
-	RoundState   contest.RoundState  `json:"round_state"`
-	ClosesAt     *time.Time          `json:"closes_at"`
-	Track        string              `json:"track"`
-	Fields       entry.Fields        `json:"fields"`
-	Materials    []BlindFile         `json:"materials"`
-	Rubric       []contest.Criterion `json:"rubric"`
-	Sheet        Sheet               `json:"sheet"`
+	AssignmentID int64              `json:"assignment_id"`
+	BlindCode    string             `json:"blind_code"`
+	ContestName  string             `json:"contest_name"`
+	RoundName    string             `json:"round_name"`
+	RoundState   contest.RoundState `json:"round_state"`
+	ClosesAt     *time.Time         `json:"closes_at"`
+	Track        string             `json:"track"`
+	// The English names, where the contest has them (pages pick by language).
+	ContestNameEn string              `json:"contest_name_en"`
+	RoundNameEn   string              `json:"round_name_en"`
+	TrackEn       string              `json:"track_en"`
+	Fields        entry.Fields        `json:"fields"`
+	Materials     []BlindFile         `json:"materials"`
+	Rubric        []contest.Criterion `json:"rubric"`
+	Sheet         Sheet               `json:"sheet"`
 }
 
 // BlindFile is a submitted file as a judge sees it: named by the blind code.
@@ -56,13 +60,17 @@ type judgeAssignment struct {
 	ClosesAt    *time.Time         `db:"closes_at"`
 	BlindCode   string             `db:"blind_code"`
 	Track       string             `db:"track"`
+	ContestEn   string             `db:"contest_name_en"`
+	RoundEn     string             `db:"round_name_en"`
+	TrackEn     string             `db:"track_en"`
 }
 
 // judgeAssignmentSQL selects the active assignments of judge $1 in the
 // contests the session reaches ($2).
 var judgeAssignmentSQL = `
 	SELECT a.id, a.round_id, r.contest_id, a.entry_id, r.state AS round_state, r.name_zh AS round_name,
-	       c.name_zh AS contest_name, r.closes_at, coalesce(b.code, '') AS blind_code, t.name_zh AS track
+	       c.name_zh AS contest_name, r.closes_at, coalesce(b.code, '') AS blind_code, t.name_zh AS track,
+	       c.name_en AS contest_name_en, r.name_en AS round_name_en, t.name_en AS track_en
 	FROM assignments a
 	JOIN experts x ON x.id = a.expert_id
 	JOIN rounds r ON r.id = a.round_id
@@ -96,8 +104,12 @@ type JudgeTask struct {
 	RoundState   contest.RoundState `json:"round_state"`
 	ClosesAt     *time.Time         `json:"closes_at"`
 	Track        string             `json:"track"`
-	SheetState   SheetState         `json:"sheet_state"`
-	Total        *scoring.Points    `json:"total"`
+	// The English names, where the contest has them.
+	ContestNameEn string          `json:"contest_name_en"`
+	RoundNameEn   string          `json:"round_name_en"`
+	TrackEn       string          `json:"track_en"`
+	SheetState    SheetState      `json:"sheet_state"`
+	Total         *scoring.Points `json:"total"`
 }
 
 // JudgeTasks lists a judge's assignments in rounds that are open or closed, in
@@ -119,7 +131,8 @@ func (s *Service) JudgeTasks(ctx context.Context, j access.JudgeSession) ([]Judg
 	tasks := make([]JudgeTask, len(rows))
 	for i, r := range rows {
 		tasks[i] = JudgeTask{AssignmentID: r.ID, BlindCode: r.BlindCode, ContestName: r.ContestName, RoundName: r.RoundName,
-			RoundState: r.RoundState, ClosesAt: contest.UTC(r.ClosesAt), Track: r.Track, SheetState: r.SheetState, Total: r.Total}
+			RoundState: r.RoundState, ClosesAt: contest.UTC(r.ClosesAt), Track: r.Track, SheetState: r.SheetState, Total: r.Total,
+			ContestNameEn: r.ContestEn, RoundNameEn: r.RoundEn, TrackEn: r.TrackEn}
 	}
 	return tasks, err
 }
@@ -140,6 +153,7 @@ func (s *Service) JudgeEntry(ctx context.Context, j access.JudgeSession, assignm
 	}
 	b := BlindEntry{AssignmentID: a.ID, BlindCode: a.BlindCode, ContestName: a.ContestName, RoundName: a.RoundName,
 		RoundState: a.RoundState, ClosesAt: contest.UTC(a.ClosesAt), Track: a.Track,
+		ContestNameEn: a.ContestEn, RoundNameEn: a.RoundEn, TrackEn: a.TrackEn,
 		Fields: redactFields(snap.Fields, snap.Organization.RedactedNames()), Materials: []BlindFile{}}
 	for _, u := range snap.Uploads {
 		b.Materials = append(b.Materials, BlindFile{ID: u.ID, Kind: u.Kind, Name: blindFileName(a.BlindCode, u),
