@@ -212,6 +212,10 @@ func TestBrowserEntrantUploadsBusinessPlan(t *testing.T) {
 		t.Fatalf("browser: %v", err)
 	}
 	saveScreenshot(t, b, "entrant-upload-tablet.png")
+	// The list of files shows the new one at once, without a reload.
+	if listed, err := chromedp.Run(b, chromedp.Text(`table.uploads-list`)); err != nil || !strings.Contains(listed, "计划书.pdf") {
+		t.Errorf("the list of files after the upload: %q %v", listed, err)
+	}
 	msg, err := chromedp.Run(b, chromedp.Text(`.upload .upload-error`))
 	if err != nil || !strings.Contains(msg, "文件内容与所需类型不符") {
 		t.Errorf("error shown for a wrong file: %q %v", msg, err)

@@ -154,3 +154,24 @@
     enhanceAll();
   }
 })();
+
+// The entry page's list of files follows an upload at once: the file is
+// added to the list (the page is not reloaded, so nothing typed in the entry
+// form is lost and the upload's own status stays in view).
+(function () {
+  const list = document.querySelector("table.uploads-list tbody");
+  if (!list) { return; }
+  document.addEventListener("podium:uploaded", function (ev) {
+    const empty = list.querySelector("td.empty");
+    if (empty) { empty.parentElement.remove(); }
+    const label = ev.target.closest("label");
+    const row = document.createElement("tr");
+    row.className = "just-uploaded";
+    [label ? label.firstChild.textContent.trim() : ev.detail.kind, ev.detail.name, ""].forEach(function (t) {
+      const td = document.createElement("td");
+      td.textContent = t;
+      row.appendChild(td);
+    });
+    list.appendChild(row);
+  });
+})();
