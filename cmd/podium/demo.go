@@ -176,7 +176,7 @@ func demoSetup(now time.Time) contest.Setup {
 		Rounds: []contest.Round{
 			{Key: "prelim", NameZh: "初赛（网评）", NameEn: "Preliminary (online)", Kind: contest.KindOnline, Method: "mean",
 				ReviewsPerEntry: 3, AdvanceCount: &two, TieBreak: []string{"tech", "market"},
-				Quotas: []contest.Quota{{Track: "manufacturing", Group: "growth", Count: 3}, {Track: "materials", Group: "growth", Count: 3}},
+				Quotas:  []contest.Quota{{Track: "manufacturing", Group: "growth", Count: 3}, {Track: "materials", Group: "growth", Count: 3}},
 				OpensAt: at(22), ClosesAt: at(32), Criteria: rubric},
 			{Key: "semi", NameZh: "复赛（网评）", NameEn: "Semifinal (online)", Kind: contest.KindOnline, Method: "mean",
 				ReviewsPerEntry: 3, AdvanceCount: &five, TieBreak: []string{"tech"},

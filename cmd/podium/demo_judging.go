@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
-	"math"
 
 	"github.com/google/uuid"
 
@@ -93,8 +93,8 @@ var demoExperts = []demoExpert{
 	demoX("许文", "东北财经大学工商管理学院", "教授", -0.01),
 	demoX("何建", "沈阳农业大学", "教授", 0.02, "agriculture", "biomed"),
 	demoX("吕静", "丹东市检验检测中心", "高级工程师", -0.03, "textiles", "instruments"),
-	demoX("施国强", "", "技术顾问", 0.01),                         // works for a generated company: see demoPool
-	demoX("曹敏", "丹东市工业设计中心", "高级工程师", -0.01),                // declares a conflict: see demoPool
+	demoX("施国强", "", "技术顾问", 0.01),           // works for a generated company: see demoPool
+	demoX("曹敏", "丹东市工业设计中心", "高级工程师", -0.01), // declares a conflict: see demoPool
 	{judging.ExpertInput{Name: "林晓雯", Organization: "辽东学院", Title: "教授",
 		Keywords: []string{"创新创业"}, Region: "丹东市", Email: demoJudgeEmail}, 0},
 }
