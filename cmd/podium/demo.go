@@ -73,9 +73,10 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	fmt.Fprintf(&b, "Contest:    %s/contests/%s  (public home page; %s)\n", baseURL, demoSlug, "2026年丹东市创新创业大赛（演示）")
 	fmt.Fprintf(&b, "Results:    %s/results/%s  (the preliminary's published results and who advanced)\n", baseURL, demoSlug)
 	fmt.Fprintf(&b, "Organizer:  %s/login  %s / %s  (then %s/organizer/contests/%d)\n", baseURL, demoOrganizerEmail, demoPassword, baseURL, id)
-	fmt.Fprintf(&b, "Entrant:    %s/login  %s / %s  (%s, advanced to the semifinal)\n", baseURL, advanced, demoPassword, "an entry")
+	fmt.Fprintf(&b, "Entrant:    %s/login  %s / %s  (an entry that advanced to the semifinal)\n", baseURL, advanced, demoPassword)
 	fmt.Fprintf(&b, "Newcomer:   %s/login  %s / %s  (an entrant without an entry yet)\n", baseURL, demoEntrantEmail, demoPassword)
 	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; the semifinal's sheets to score)\n", baseURL, inv.Token, demoJudge.Name)
+	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for the contest's investor showcase)\n", baseURL, demoInvestorEmail, demoPassword)
 	fmt.Fprintf(&b, "Live final: %s/live/%d/rooms/%d  (big screen; ready to play: `podium demo --live`)\n", baseURL, final.ContestID, final.RoomID)
 	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
 		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
@@ -97,6 +98,9 @@ func seedDemoContest(ctx context.Context, dom *Domain, organizerID, contestID in
 	}
 	if err := seedDemoSemifinal(ctx, dom, organizerID, contestID); err != nil {
 		return fmt.Errorf("seed demo semifinal: %w", err)
+	}
+	if err := seedDemoInvestor(ctx, dom, organizerID, contestID); err != nil {
+		return err
 	}
 	// Registration is over: the contest's dates as they were.
 	c, err := dom.Contests.Contest(ctx, contestID)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -210,6 +211,16 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 		t.Errorf("semifinal progress: %d drafts, %d judges behind: %+v", drafts, behind, judges)
 	}
 
+	// The investor, approved for the showcase.
+	investor, err := m.Accounts.Authenticate(ctx, demoInvestorEmail, demoPassword)
+	var state string
+	if err == nil {
+		err = m.DB.GetContext(ctx, &state, `SELECT state FROM showcase_investors WHERE contest_id = $1 AND investor_id = $2`, contestID, investor.ID)
+	}
+	if err != nil || investor.Role != access.RoleInvestor || state != "approved" {
+		t.Errorf("demo investor %+v %q %v", investor, state, err)
+	}
+
 	// Seeded once: one eligibility decision, two assignment runs, every sheet audited.
 	log, err := store.Records(ctx, contestID)
 	if err != nil {
@@ -310,10 +321,18 @@ func TestDemoReset(t *testing.T) {
 			t.Errorf("the reset removed %s: %v", slug, err)
 		}
 	}
-	if _, err := seedDemo(ctx, m.Domain, "http://localhost"); err != nil {
+	logins, err := seedDemo(ctx, m.Domain, "http://localhost")
+	if err != nil {
 		t.Fatal(err)
 	}
 	after := demoContestIDs(t, m)
+	for _, want := range []string{"http://localhost/contests/" + demoSlug, "http://localhost/results/" + demoSlug,
+		fmt.Sprintf("http://localhost/live/%d/rooms/", after[demoLiveSlug]), "http://localhost/invite/", demoOrganizerEmail,
+		demoInvestorEmail, demoEntrantEmail, "entrant0", "podium demo --reset"} {
+		if !strings.Contains(logins, want) {
+			t.Errorf("the logins text has no %q:\n%s", want, logins)
+		}
+	}
 	for slug, id := range after {
 		if id == before[slug] || id <= own.ID {
 			t.Errorf("%s: id %d after the reset, %d before", slug, id, before[slug])
