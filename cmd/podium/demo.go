@@ -102,7 +102,8 @@ func seedDemoContest(ctx context.Context, dom *Domain, organizerID, contestID in
 	if err := seedDemoInvestor(ctx, dom, organizerID, contestID); err != nil {
 		return err
 	}
-	// Registration is over: the contest's dates as they were.
+	// Registration is over, the preliminary long done, the semifinal under
+	// way, the final in three weeks: the contest's dates as the story has them.
 	c, err := dom.Contests.Contest(ctx, contestID)
 	if err != nil {
 		return err
@@ -113,6 +114,10 @@ func seedDemoContest(ctx context.Context, dom *Domain, organizerID, contestID in
 		return &t
 	}
 	setup.RegistrationOpensAt, setup.SubmissionDeadline = at(-100), at(-70)
+	dates := map[string][2]int{demoRound: {-60, -45}, demoSemiRound: {-10, 10}, "final": {21, 22}}
+	for i, r := range setup.Rounds {
+		setup.Rounds[i].OpensAt, setup.Rounds[i].ClosesAt = at(dates[r.Key][0]), at(dates[r.Key][1])
+	}
 	if _, err := dom.Contests.UpdateContest(ctx, organizerID, contestID, setup); err != nil {
 		return fmt.Errorf("close the demo registration: %w", err)
 	}

@@ -71,6 +71,12 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 		c.Rounds[2].Kind != contest.KindLive {
 		t.Fatalf("demo rounds %+v", c.Rounds)
 	}
+	now := time.Now()
+	if r := c.Rounds; !r[0].ClosesAt.Before(now) || !r[1].OpensAt.Before(now) || !r[1].ClosesAt.After(now) ||
+		!r[2].OpensAt.After(now) || !c.SubmissionDeadline.Before(*r[0].OpensAt) {
+		t.Errorf("demo dates: deadline %v, rounds %v–%v, %v–%v, %v", c.SubmissionDeadline, r[0].OpensAt, r[0].ClosesAt,
+			r[1].OpensAt, r[1].ClosesAt, r[2].OpensAt)
+	}
 	rules, err := m.Entries.EligibilityRulesOf(ctx, contestID)
 	if err != nil || !rules.Set.Enabled() || rules.Set.StartupGroup != "startup" || rules.Set.GrowthGroup != "growth" {
 		t.Errorf("demo eligibility rules %+v %v", rules, err)
