@@ -227,6 +227,11 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 		t.Errorf("demo investor %+v %q %v", investor, state, err)
 	}
 
+	// Every chain of the database verifies, as `podium audit verify` checks it.
+	if n, problems, err := m.Audit.Verify(ctx, nil); err != nil || len(problems) > 0 || n == 0 {
+		t.Errorf("audit chains: %d records, %v, %v", n, problems, err)
+	}
+
 	// Seeded once: one eligibility decision, two assignment runs, every sheet audited.
 	log, err := store.Records(ctx, contestID)
 	if err != nil {
