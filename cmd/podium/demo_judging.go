@@ -206,6 +206,19 @@ func seedDemoSemifinal(ctx context.Context, dom *Domain, organizerID, contestID 
 	if err != nil {
 		return err
 	}
+	// The final's panel is chosen already: the live final's judges, seated in
+	// rooms once the semifinal's advancement is confirmed.
+	var finalPanel []int64
+	for _, d := range demoLiveExperts {
+		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
+		if err != nil {
+			return fmt.Errorf("demo expert %s: %w", d.Name, err)
+		}
+		finalPanel = append(finalPanel, x.ID)
+	}
+	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, "final", finalPanel); err != nil {
+		return fmt.Errorf("demo final panel: %w", err)
+	}
 	done := map[int64]int{} // sheets each expert has written so far
 	return scoreDemoRound(ctx, dom, contestID, demoSemiRound, judges, func(a judging.Assignment, total int) demoSheetFate {
 		n := done[a.ExpertID]

@@ -217,6 +217,13 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 		t.Errorf("semifinal progress: %d drafts, %d judges behind: %+v", drafts, behind, judges)
 	}
 
+	// The final: its panel chosen (the live final's judges), its entries to come.
+	var finalPanel int
+	if err := m.DB.GetContext(ctx, &finalPanel, `SELECT count(*) FROM panel_members p JOIN rounds r ON r.id = p.round_id
+		WHERE r.contest_id = $1 AND r.key = 'final'`, contestID); err != nil || finalPanel != len(demoLiveExperts) {
+		t.Errorf("demo final panel %d %v", finalPanel, err)
+	}
+
 	// The investor, approved for the showcase.
 	investor, err := m.Accounts.Authenticate(ctx, demoInvestorEmail, demoPassword)
 	var state string
