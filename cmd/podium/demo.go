@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/entry"
+	"podium/eligibility"
 	"podium/fault"
 	"podium/files/pdftext"
 )
@@ -22,9 +24,9 @@ const (
 	demoSlug           = "demo-2026"
 )
 
-// seedDemo creates the demo accounts and contest unless they exist, issues a fresh
-// invite link for the demo judge, and returns the text that tells a person how
-// to log in.
+// seedDemo creates the demo accounts and contests unless they exist, issues
+// a fresh invite link for the demo judge, and returns the text that tells a
+// person how to log in, as whom, and where to look.
 func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) {
 	organizer, err := ensureAccount(ctx, dom, access.NewAccount{
 		Role: access.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
@@ -37,6 +39,10 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	}); err != nil {
 		return "", err
 	}
+	// Demo accounts share a password printed on the screen: a slow hash guards
+	// nothing there, and 120 entrants at the production cost take half a minute.
+	defer func(cost int) { dom.Accounts.PasswordCost = cost }(dom.Accounts.PasswordCost)
+	dom.Accounts.PasswordCost = min(dom.Accounts.PasswordCost, demoPasswordCost)
 	id, err := dom.Contests.ContestIDBySlug(ctx, demoSlug)
 	if fault.ErrorCode(err) == fault.CodeNotFound {
 		var c contest.Contest
@@ -55,25 +61,81 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	if _, err := seedDemoPublished(ctx, dom, organizer.ID); err != nil {
 		return "", err
 	}
+	final, err := seedDemoLive(ctx, dom, organizer.ID)
+	if err != nil {
+		return "", err
+	}
+	advanced, err := demoAdvancedEntrant(ctx, dom, id)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Organizer:  %s / %s\n", demoOrganizerEmail, demoPassword)
-	fmt.Fprintf(&b, "Entrant:    %s / %s\n", demoEntrantEmail, demoPassword)
-	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days)\n", baseURL, inv.Token, demoJudge.Name)
+	fmt.Fprintf(&b, "Contest:    %s/contests/%s  (public home page; %s)\n", baseURL, demoSlug, "2026年丹东市创新创业大赛（演示）")
+	fmt.Fprintf(&b, "Results:    %s/results/%s  (the preliminary's published results and who advanced)\n", baseURL, demoSlug)
+	fmt.Fprintf(&b, "Organizer:  %s/login  %s / %s  (then %s/organizer/contests/%d)\n", baseURL, demoOrganizerEmail, demoPassword, baseURL, id)
+	fmt.Fprintf(&b, "Entrant:    %s/login  %s / %s  (an entry that advanced to the semifinal)\n", baseURL, advanced, demoPassword)
+	fmt.Fprintf(&b, "Newcomer:   %s/login  %s / %s  (an entrant without an entry yet)\n", baseURL, demoEntrantEmail, demoPassword)
+	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; the semifinal's sheets to score)\n", baseURL, inv.Token, demoJudge.Name)
+	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for the contest's investor showcase)\n", baseURL, demoInvestorEmail, demoPassword)
+	fmt.Fprintf(&b, "Live final: %s/live/%d/rooms/%d  (big screen; ready to play: `podium demo --live`)\n", baseURL, final.ContestID, final.RoomID)
 	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
 		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
+	fmt.Fprintf(&b, "Reset:      podium demo --reset  (removes the demo contests and seeds fresh ones)\n")
 	return b.String(), nil
 }
 
+// demoPasswordCost is the bcrypt cost of the demo's accounts (bcrypt.MinCost).
+const demoPasswordCost = 4
+
 // seedDemoContest fills the new demo contest: entries, then the preliminary
-// round's judging under way.
+// judged and published, the semifinal under way.
 func seedDemoContest(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
-	if err := seedDemoEntries(ctx, dom, contestID); err != nil {
+	if err := seedDemoEntries(ctx, dom, organizerID, contestID); err != nil {
 		return fmt.Errorf("seed demo entries: %w", err)
 	}
 	if err := seedDemoJudging(ctx, dom, organizerID, contestID); err != nil {
 		return fmt.Errorf("seed demo judging: %w", err)
 	}
+	if err := seedDemoSemifinal(ctx, dom, organizerID, contestID); err != nil {
+		return fmt.Errorf("seed demo semifinal: %w", err)
+	}
+	if err := seedDemoInvestor(ctx, dom, organizerID, contestID); err != nil {
+		return err
+	}
+	// Registration is over, the preliminary long done, the semifinal under
+	// way, the final in three weeks: the contest's dates as the story has them.
+	c, err := dom.Contests.Contest(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	setup := c.Setup
+	at := func(days int) *time.Time {
+		t := time.Now().UTC().Truncate(time.Hour).AddDate(0, 0, days)
+		return &t
+	}
+	setup.RegistrationOpensAt, setup.SubmissionDeadline = at(-100), at(-70)
+	dates := map[string][2]int{demoRound: {-60, -45}, demoSemiRound: {-10, 10}, "final": {21, 22}}
+	for i, r := range setup.Rounds {
+		setup.Rounds[i].OpensAt, setup.Rounds[i].ClosesAt = at(dates[r.Key][0]), at(dates[r.Key][1])
+	}
+	if _, err := dom.Contests.UpdateContest(ctx, organizerID, contestID, setup); err != nil {
+		return fmt.Errorf("close the demo registration: %w", err)
+	}
 	return nil
+}
+
+// demoAdvancedEntrant is the login of a generated entrant whose entry
+// advanced from the preliminary.
+func demoAdvancedEntrant(ctx context.Context, dom *Domain, contestID int64) (string, error) {
+	var email string
+	err := dom.DB.GetContext(ctx, &email, `
+		SELECT a.email FROM results r JOIN rounds ro ON ro.id = r.round_id JOIN entries e ON e.id = r.entry_id
+		JOIN accounts a ON a.id = e.account_id
+		WHERE ro.contest_id = $1 AND ro.key = $2 AND r.advanced ORDER BY r.rank, e.id LIMIT 1`, contestID, demoRound)
+	if err != nil {
+		return "", fmt.Errorf("an advanced demo entrant: %w", err)
+	}
+	return email, nil
 }
 
 func ensureAccount(ctx context.Context, dom *Domain, n access.NewAccount) (access.Account, error) {
@@ -84,13 +146,16 @@ func ensureAccount(ctx context.Context, dom *Domain, n access.NewAccount) (acces
 	return acct, err
 }
 
-// demoSetup is a realistic city contest: four tracks, two groups, three rounds.
+// demoSetup is the demo's contest, modelled on the Dandong S&T bureau's
+// (丹东市科学技术局) annual 创新创业大赛: seven tracks, the national contest's
+// groups (初创组 and 成长组 for companies, 团队组), an online preliminary, an
+// online semifinal and a live final.
 func demoSetup(now time.Time) contest.Setup {
 	at := func(days int) *time.Time {
 		t := now.UTC().Truncate(time.Hour).AddDate(0, 0, days)
 		return &t
 	}
-	ten, thirty := 10, 30
+	two, five := 2, 5
 	rubric := []contest.Criterion{
 		{Key: "tech", NameZh: "技术与产品", NameEn: "Technology and product", DescriptionZh: "技术先进性、创新性、知识产权", Max: 3000, Step: 50},
 		{Key: "market", NameZh: "市场与商业模式", NameEn: "Market and business model", DescriptionZh: "市场规模、竞争优势、商业模式可行性", Max: 2500, Step: 50},
@@ -99,35 +164,43 @@ func demoSetup(now time.Time) contest.Setup {
 		{Key: "impact", NameZh: "社会效益", NameEn: "Social impact", DescriptionZh: "就业带动、产业带动与社会价值", Max: 1000, Step: 50},
 	}
 	return contest.Setup{
-		Slug: demoSlug, NameZh: "2026年示范市创新创业大赛", NameEn: "2026 Demo City Innovation and Entrepreneurship Contest",
-		Description:         "演示大赛：由市科学技术局主办，优秀项目推荐参加省赛和国赛。",
+		Slug: demoSlug, NameZh: "2026年丹东市创新创业大赛（演示）", NameEn: "2026 Dandong Innovation and Entrepreneurship Contest (demo)",
+		Description: "演示大赛，仿照丹东市科学技术局主办的年度创新创业大赛：七个赛道，初赛、复赛网评，决赛现场路演；" +
+			"优秀项目推荐参加省赛和国赛。参赛单位、项目与专家均为生成的演示数据。",
 		RegistrationOpensAt: at(-7), SubmissionDeadline: at(21),
 		Tracks: []contest.Category{
 			{Key: "manufacturing", NameZh: "智能制造", NameEn: "Smart manufacturing"},
 			{Key: "materials", NameZh: "新材料", NameEn: "New materials"},
 			{Key: "biomed", NameZh: "生物医药", NameEn: "Biomedicine"},
-			{Key: "it", NameZh: "电子信息", NameEn: "Electronics and IT"},
+			{Key: "instruments", NameZh: "仪器仪表", NameEn: "Instruments and meters"},
+			{Key: "textiles", NameZh: "防护纺织", NameEn: "Protective textiles"},
+			{Key: "agriculture", NameZh: "现代农业", NameEn: "Modern agriculture"},
+			{Key: "medtech", NameZh: "医疗科技", NameEn: "Medical technology"},
 		},
 		Groups: []contest.Category{
-			{Key: "enterprise", NameZh: "企业组", NameEn: "Enterprise"},
-			{Key: "team", NameZh: "团队组", NameEn: "Team"},
+			{Key: "startup", NameZh: "初创组", NameEn: "Startup companies"},
+			{Key: "growth", NameZh: "成长组", NameEn: "Growth companies"},
+			{Key: "team", NameZh: "团队组", NameEn: "Teams"},
 		},
 		Rounds: []contest.Round{
-			{Key: "prelim", NameZh: "初赛（网评）", NameEn: "Preliminary (online)", Kind: contest.KindOnline, Method: "trimmed",
-				ReviewsPerEntry: 5, AdvancePercent: &thirty, FinalWeight: 30, TieBreak: []string{"tech", "market"},
+			{Key: "prelim", NameZh: "初赛（网评）", NameEn: "Preliminary (online)", Kind: contest.KindOnline, Method: "mean",
+				ReviewsPerEntry: 3, AdvanceCount: &two, TieBreak: []string{"tech", "market"},
+				Quotas:  []contest.Quota{{Track: "manufacturing", Group: "growth", Count: 3}, {Track: "materials", Group: "growth", Count: 3}},
 				OpensAt: at(22), ClosesAt: at(32), Criteria: rubric},
-			{Key: "semi", NameZh: "复赛", NameEn: "Semifinal", Kind: contest.KindOnline, Method: "zscore",
-				ReviewsPerEntry: 7, AdvanceCount: &ten, TieBreak: []string{"tech"},
+			{Key: "semi", NameZh: "复赛（网评）", NameEn: "Semifinal (online)", Kind: contest.KindOnline, Method: "mean",
+				ReviewsPerEntry: 3, AdvanceCount: &five, TieBreak: []string{"tech"},
 				OpensAt: at(35), ClosesAt: at(42), Criteria: rubric},
 			{Key: "final", NameZh: "决赛（现场路演）", NameEn: "Final (live roadshow)", Kind: contest.KindLive, Method: "trimmed",
-				ReviewsPerEntry: 7, FinalWeight: 70, TieBreak: []string{"tech"},
+				ReviewsPerEntry: 7, TieBreak: []string{"tech"},
 				OpensAt: at(49), ClosesAt: at(50), Criteria: rubric},
 		},
 		Awards: []contest.AwardQuota{
-			{Group: "enterprise", Level: "first", Count: 1}, {Group: "enterprise", Level: "second", Count: 2},
-			{Group: "enterprise", Level: "third", Count: 3}, {Group: "enterprise", Level: "honorable", Count: 10},
+			{Group: "startup", Level: "first", Count: 1}, {Group: "startup", Level: "second", Count: 2},
+			{Group: "startup", Level: "third", Count: 3}, {Group: "startup", Level: "honorable", Count: 5},
+			{Group: "growth", Level: "first", Count: 1}, {Group: "growth", Level: "second", Count: 2},
+			{Group: "growth", Level: "third", Count: 3}, {Group: "growth", Level: "honorable", Count: 5},
 			{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 2},
-			{Group: "team", Level: "third", Count: 3}, {Group: "team", Level: "honorable", Count: 10},
+			{Group: "team", Level: "third", Count: 3}, {Group: "team", Level: "honorable", Count: 5},
 		},
 	}
 }
@@ -144,22 +217,23 @@ type demoEntrant struct {
 var demoEntrants = []demoEntrant{
 	{"xinghe@demo.podium.local", "陈星",
 		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "星河新材料科技有限公司", USCC: "914403001922038216", ContactName: "陈星", ContactPhone: "13800138001",
-			Members: []entry.Member{{Name: "陈星", Role: "总经理"}, {Name: "刘洋", Role: "技术总监"}}},
-		entry.Input{Track: "materials", Group: "enterprise", Title: "高导热石墨烯散热膜",
+			Members:      []entry.Member{{Name: "陈星", Role: "总经理"}, {Name: "刘洋", Role: "技术总监"}},
+			CompanyFacts: demoCompany("2016-05-18", 3000, 8600, "GR202221000417")},
+		entry.Input{Track: "materials", Group: "growth", Title: "高导热石墨烯散热膜",
 			Fields: entry.Fields{Summary: "面向 5G 基站与新能源汽车电控的高导热石墨烯散热膜，导热系数达 1500 W/mK。", Stage: "revenue",
 				Technology: "低温还原与连续卷对卷成膜工艺，已获发明专利 6 项。", Market: "国内散热材料市场规模约 300 亿元，年增速 15%。",
 				Team: "核心团队 12 人，其中博士 4 人。", Financing: "已完成天使轮 2000 万元，拟融资 A 轮 8000 万元。"}},
 		[]string{"高导热石墨烯散热膜 商业计划书", "一、项目概述：面向 5G 基站与新能源汽车电控的散热材料。", "二、核心技术：低温还原与连续卷对卷成膜工艺。", "三、市场分析：年增速 15%。"}, true},
 	{"shijue@demo.podium.local", "赵敏",
 		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "鹰眼智能装备有限公司", USCC: "91440300708461136T", ContactName: "赵敏", ContactEmail: "zhao@demo.podium.local",
-			Members: []entry.Member{{Name: "赵敏", Role: "CEO"}}},
-		entry.Input{Track: "manufacturing", Group: "enterprise", Title: "工业视觉缺陷检测平台",
+			Members: []entry.Member{{Name: "赵敏", Role: "CEO"}}, CompanyFacts: demoCompany("startup", 200, 35, "")},
+		entry.Input{Track: "manufacturing", Group: "startup", Title: "工业视觉缺陷检测平台",
 			Fields: entry.Fields{Summary: "基于小样本学习的产线视觉质检平台，漏检率低于 0.1%。", Stage: "pilot"}},
 		[]string{"工业视觉缺陷检测平台 商业计划书", "项目已在三家汽车零部件工厂试点。"}, true},
 	{"jiyin@demo.podium.local", "孙悦",
 		entry.OrganizationInput{Kind: entry.OrgTeam, Name: "绿种基因团队", ContactName: "孙悦", ContactPhone: "13800138003",
 			Members: []entry.Member{{Name: "孙悦", Role: "队长"}, {Name: "周航", Role: "研究员"}}},
-		entry.Input{Track: "biomed", Group: "team", Title: "抗旱水稻基因编辑育种",
+		entry.Input{Track: "agriculture", Group: "team", Title: "抗旱水稻基因编辑育种",
 			Fields: entry.Fields{Summary: "利用碱基编辑培育抗旱水稻新品系，节水 30%。", Stage: "prototype"}},
 		[]string{"抗旱水稻基因编辑育种 项目计划书", "节水 30%，产量持平。"}, true},
 	{"rouxing@demo.podium.local", "吴桐",
@@ -170,36 +244,72 @@ var demoEntrants = []demoEntrant{
 		// This plan names its team: the demo shows the identity-leak flag.
 		[]string{"软体抓取机器人 计划书", "编写：灵动机器人团队 吴桐", "破损率降低 80%。"}, true},
 	{"xinpian@demo.podium.local", "郑凯",
-		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "芯算微电子有限公司", USCC: "91330100799655058B", ContactName: "郑凯", ContactPhone: "13800138005"},
-		entry.Input{Track: "it", Group: "enterprise", Title: "边缘 AI 推理芯片",
+		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "芯算微电子有限公司", USCC: "91330100799655058B", ContactName: "郑凯", ContactPhone: "13800138005",
+			CompanyFacts: demoCompany("startup", 100, 0, "")},
+		entry.Input{Track: "instruments", Group: "startup", Title: "边缘 AI 推理芯片",
 			Fields: entry.Fields{Summary: "低功耗边缘推理芯片，能效比 10 TOPS/W。", Stage: "prototype"}},
 		[]string{"边缘 AI 推理芯片 商业计划书（草稿）"}, false},
 }
 
-// seedDemoEntries gives the new demo contest entrants and entries, with small
-// generated business plans, most of them submitted.
-func seedDemoEntries(ctx context.Context, dom *Domain, contestID int64) error {
-	for _, d := range demoEntrants {
-		acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
-		if err != nil {
+// demoCompany is a company's facts: established on day ("startup": in the
+// startup group's years), capital and last year's revenue in 万元, a
+// high-tech certificate number.
+func demoCompany(day string, capitalWan, revenueWan int64, highTech string) entry.CompanyFacts {
+	if day == "startup" {
+		day = time.Date(time.Now().Year()-1, time.March, 15, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	}
+	capital, revenue := capitalWan*10_000, revenueWan*10_000
+	return entry.CompanyFacts{EstablishedOn: day, RegisteredCapital: &capital, RevenuePrevYear: &revenue, HighTechCertNumber: highTech}
+}
+
+// seedDemoEntries gives the new demo contest the national eligibility rules
+// and its entrants and entries (the five written by hand, then the
+// generated ones), with small generated business plans, most of them
+// submitted.
+func seedDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	year := time.Now().Year()
+	preset, _ := eligibility.PresetByID(fmt.Sprintf("national-%d", year))
+	set := preset.Set
+	if set.Preset == "" { // a year whose rules do not ship: the same rules, unnamed
+		set = eligibility.National(year).Set
+		set.Preset = ""
+	}
+	set.ReferenceYear, set.StartupGroup, set.GrowthGroup = year, "startup", "growth"
+	if _, err := dom.Entries.SetEligibilityRules(ctx, organizerID, contestID, set); err != nil {
+		return fmt.Errorf("eligibility rules: %w", err)
+	}
+	all := slices.Clone(demoEntrants)
+	for _, g := range demoGenerate(year) {
+		all = append(all, g.demoEntrant)
+	}
+	for _, d := range all {
+		if err := seedDemoEntrant(ctx, dom, contestID, d); err != nil {
 			return err
 		}
-		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
-			return fmt.Errorf("profile of %s: %w", d.email, err)
-		}
-		ent, err := dom.Entries.CreateEntry(ctx, acct.ID, contestID, d.entry)
-		if err != nil {
-			return fmt.Errorf("entry %s: %w", d.entry.Title, err)
-		}
-		pdf := pdftext.Generate(d.plan)
-		if err := dom.Entries.AcceptUpload(ctx, acct.ID, ent.ID, entry.NewUpload{Kind: entry.UploadBusinessPlan,
-			Name: d.entry.Title + " 商业计划书.pdf", File: bytes.NewReader(pdf), Size: int64(len(pdf))}); err != nil {
-			return fmt.Errorf("business plan of %s: %w", d.entry.Title, err)
-		}
-		if d.submit {
-			if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, ent.ID, true); err != nil {
-				return fmt.Errorf("submit %s: %w", d.entry.Title, err)
-			}
+	}
+	return nil
+}
+
+func seedDemoEntrant(ctx context.Context, dom *Domain, contestID int64, d demoEntrant) error {
+	acct, err := ensureAccount(ctx, dom, access.NewAccount{Role: access.RoleEntrant, Email: d.email, DisplayName: d.person, Password: demoPassword})
+	if err != nil {
+		return err
+	}
+	if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, d.org); err != nil {
+		return fmt.Errorf("profile of %s: %w", d.email, err)
+	}
+	ent, err := dom.Entries.CreateEntry(ctx, acct.ID, contestID, d.entry)
+	if err != nil {
+		return fmt.Errorf("entry %s: %w", d.entry.Title, err)
+	}
+	pdf := pdftext.Generate(d.plan)
+	if err := dom.Entries.AcceptUpload(ctx, acct.ID, ent.ID, entry.NewUpload{Kind: entry.UploadBusinessPlan,
+		Name: d.entry.Title + " 商业计划书.pdf", File: bytes.NewReader(pdf), Size: int64(len(pdf))}); err != nil {
+		return fmt.Errorf("business plan of %s: %w", d.entry.Title, err)
+	}
+	if d.submit {
+		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, ent.ID, true); err != nil {
+			return fmt.Errorf("submit %s: %w", d.entry.Title, err)
 		}
 	}
 	return nil

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -12,6 +15,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/contest/results"
 	"podium/scoring"
 )
 
@@ -19,6 +23,7 @@ import (
 // assignment seed so that every demo database looks alike.
 const (
 	demoRound          = "prelim"
+	demoSemiRound      = "semi"
 	demoAssignmentSeed = 2026
 	demoJudgeEmail     = "judge@demo.podium.local"
 )
@@ -29,34 +34,95 @@ type demoExpert struct {
 	leniency float64 // added to the share of every criterion's maximum the expert gives
 }
 
-// demoExperts is the demo pool, chosen so that every accepted demo entry gets
-// exactly the preliminary round's five reviews: generalists judge any track,
-// specialists their fields. 陈立华 works for an entrant (星河新材料), a conflict
-// the assignment avoids: he is never on that entry. The last one is the demo
-// judge, whose reviews are left to the person trying the demo.
+func demoX(name, org, title string, leniency float64, fields ...string) demoExpert {
+	return demoExpert{judging.ExpertInput{Name: name, Organization: org, Title: title, Fields: fields, Region: "丹东市",
+		Keywords: demoKeywords(fields), Email: fmt.Sprintf("expert.%s@demo.podium.local", demoPinyin[name])}, leniency}
+}
+
+// demoKeywords are the keywords of an expert's fields.
+func demoKeywords(fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		out = append(out, demoTrackWords[f].keywords...)
+	}
+	return out
+}
+
+// demoPinyin gives the experts' e-mail addresses.
+var demoPinyin = map[string]string{"孙立军": "sun.lijun", "赵雅丽": "zhao.yali", "钱志刚": "qian.zhigang", "吴海燕": "wu.haiyan",
+	"郑宏": "zheng.hong", "冯晓光": "feng.xiaoguang", "褚建民": "chu.jianmin", "卫红梅": "wei.hongmei", "蒋国平": "jiang.guoping",
+	"沈丹": "shen.dan", "韩志伟": "han.zhiwei", "杨帆": "yang.fan", "朱晓峰": "zhu.xiaofeng", "秦雪": "qin.xue", "许文": "xu.wen",
+	"何建": "he.jian", "吕静": "lv.jing", "施国强": "shi.guoqiang", "曹敏": "cao.min"}
+
+// demoExperts is the demo pool of 26: specialists judge their fields,
+// generalists (no fields) any track. Three conflict with entrants, which the
+// assignment avoids: 陈立华 works for 星河新材料, 施国强 for a generated
+// company (demoPool), and 曹敏 declares one. The last one is the demo judge,
+// behind on the semifinal: her reviews are left to the person trying the demo.
 var demoExperts = []demoExpert{
-	{judging.ExpertInput{Name: "王建国", Organization: "示范市智能制造研究院", Title: "研究员",
-		Fields: []string{"manufacturing", "it"}, Keywords: []string{"工业机器人", "机器视觉"}, Region: "示范市",
+	{judging.ExpertInput{Name: "王建国", Organization: "丹东市智能制造研究院", Title: "研究员",
+		Fields: []string{"manufacturing", "instruments"}, Keywords: []string{"工业机器人", "机器视觉"}, Region: "丹东市",
 		Email: "wang.jianguo@demo.podium.local"}, -0.04},
-	{judging.ExpertInput{Name: "李慧敏", Organization: "示范大学材料科学与工程学院", Title: "教授",
-		Fields: []string{"materials", "biomed"}, Keywords: []string{"石墨烯", "生物材料"}, Region: "示范市",
+	{judging.ExpertInput{Name: "李慧敏", Organization: "辽东学院化学与材料工程学院", Title: "教授",
+		Fields: []string{"materials", "textiles"}, Keywords: []string{"石墨烯", "复合材料"}, Region: "丹东市",
 		Email: "li.huimin@demo.podium.local"}, 0.02},
-	{judging.ExpertInput{Name: "张志远", Organization: "省生物医药产业技术研究院", Title: "研究员",
-		Fields: []string{"biomed", "materials"}, Keywords: []string{"基因编辑", "作物育种"}, Region: "省会市",
+	{judging.ExpertInput{Name: "张志远", Organization: "辽宁省生物医药产业技术研究院", Title: "研究员",
+		Fields: []string{"biomed", "medtech"}, Keywords: []string{"创新药", "基因编辑"}, Region: "沈阳市",
 		Email: "zhang.zhiyuan@demo.podium.local"}, -0.02},
-	{judging.ExpertInput{Name: "刘芳", Organization: "示范创新投资基金管理有限公司", Title: "投资总监",
-		Keywords: []string{"天使投资", "财务"}, Region: "示范市", Email: "liu.fang@demo.podium.local"}, 0.05},
+	{judging.ExpertInput{Name: "刘芳", Organization: "丹东创新投资基金管理有限公司", Title: "投资总监",
+		Keywords: []string{"天使投资", "财务"}, Region: "丹东市", Email: "liu.fang@demo.podium.local"}, 0.05},
 	{judging.ExpertInput{Name: "陈立华", Organization: "星河新材料科技有限公司", Title: "首席科学家",
-		Fields: []string{"materials", "manufacturing"}, Keywords: []string{"散热材料"}, Region: "示范市",
+		Fields: []string{"materials", "manufacturing"}, Keywords: []string{"散热材料"}, Region: "丹东市",
 		Email: "chen.lihua@demo.podium.local"}, 0},
-	{judging.ExpertInput{Name: "周文博", Organization: "示范市科技创新服务中心", Title: "高级工程师",
-		Keywords: []string{"科技成果转化"}, Region: "示范市", Email: "zhou.wenbo@demo.podium.local"}, 0},
-	{judging.ExpertInput{Name: "林晓雯", Organization: "示范理工大学", Title: "教授",
-		Keywords: []string{"创新创业"}, Region: "示范市", Email: demoJudgeEmail}, 0},
+	{judging.ExpertInput{Name: "周文博", Organization: "丹东市科技创新服务中心", Title: "高级工程师",
+		Keywords: []string{"科技成果转化"}, Region: "丹东市", Email: "zhou.wenbo@demo.podium.local"}, 0},
+	demoX("孙立军", "丹东市农业科学院", "研究员", 0.01, "agriculture"),
+	demoX("赵雅丽", "辽宁中医药大学药学院", "教授", -0.03, "biomed"),
+	demoX("钱志刚", "丹东市仪器仪表行业协会", "高级工程师", 0.02, "instruments"),
+	demoX("吴海燕", "东北大学材料科学与工程学院", "副教授", -0.01, "materials"),
+	demoX("郑宏", "丹东市中心医院", "主任医师", 0.03, "medtech", "biomed"),
+	demoX("冯晓光", "丹东纺织科学研究所", "研究员", 0, "textiles"),
+	demoX("褚建民", "沈阳工业大学机械工程学院", "教授", -0.02, "manufacturing"),
+	demoX("卫红梅", "辽宁省农业发展服务中心", "高级农艺师", 0.04, "agriculture"),
+	demoX("蒋国平", "大连理工大学化工学院", "教授", -0.05, "materials", "textiles"),
+	demoX("沈丹", "丹东市第一医院", "副主任医师", 0.01, "medtech"),
+	demoX("韩志伟", "丹东市产业投资集团", "合伙人", 0.03),
+	demoX("杨帆", "中国医科大学附属第一医院", "主任医师", -0.02, "medtech", "biomed"),
+	demoX("朱晓峰", "辽宁省检验检测认证中心", "高级工程师", 0, "instruments", "manufacturing"),
+	demoX("秦雪", "丹东科技金融服务中心", "经理", 0.02),
+	demoX("许文", "东北财经大学工商管理学院", "教授", -0.01),
+	demoX("何建", "沈阳农业大学", "教授", 0.02, "agriculture", "biomed"),
+	demoX("吕静", "丹东市检验检测中心", "高级工程师", -0.03, "textiles", "instruments"),
+	demoX("施国强", "", "技术顾问", 0.01),           // works for a generated company: see demoPool
+	demoX("曹敏", "丹东市工业设计中心", "高级工程师", -0.01), // declares a conflict: see demoPool
+	{judging.ExpertInput{Name: "林晓雯", Organization: "辽东学院", Title: "教授",
+		Keywords: []string{"创新创业"}, Region: "丹东市", Email: demoJudgeEmail}, 0},
 }
 
 // demoJudge is the expert whose invite link the demo prints.
 var demoJudge = demoExperts[len(demoExperts)-1]
+
+// demoPool is the demo pool with its two conflicts on generated entrants:
+// 施国强 works for the first generated company, 曹敏 declares one with the
+// second.
+func demoPool(generated []demoGenerated) []demoExpert {
+	pool := slices.Clone(demoExperts)
+	var companies []string
+	for _, g := range generated {
+		if g.org.Kind == entry.OrgEnterprise && g.submit {
+			companies = append(companies, g.org.Name)
+		}
+	}
+	for i := range pool {
+		switch pool[i].Name {
+		case "施国强":
+			pool[i].Organization = companies[0]
+		case "曹敏":
+			pool[i].Conflicts = []string{companies[1]}
+		}
+	}
+	return pool
+}
 
 // demoReview is how the panel sees a demo entry: the share of each
 // criterion's maximum it earns, and an overall comment.
@@ -72,19 +138,19 @@ var demoReviews = map[string]demoReview{
 	"软体抓取机器人":    {0.64, "应用场景明确，技术尚在样机阶段；财务与融资计划较为薄弱。"},
 }
 
-// seedDemoJudging runs the demo contest's preliminary round up to the middle
-// of scoring: the submitted entries accepted, the demo pool on the panel and
-// assigned, the round open, and every expert but the demo judge done (the demo
-// judge has one draft and the rest to do).
+// seedDemoJudging runs the demo contest's preliminary round to the end: the
+// submitted entries accepted, the demo pool on the panel and assigned, the
+// round open, every sheet submitted, the round closed, its advancement
+// confirmed (the top of each track and group) and published.
 func seedDemoJudging(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
 	if err := acceptDemoEntries(ctx, dom, organizerID, contestID); err != nil {
 		return err
 	}
-	panel, err := seedDemoPanel(ctx, dom, organizerID, contestID)
+	panel, err := seedDemoPanel(ctx, dom, organizerID, contestID, demoRound, false)
 	if err != nil {
 		return err
 	}
-	if err := assignDemoRound(ctx, dom, organizerID, contestID); err != nil {
+	if err := assignDemoRound(ctx, dom, organizerID, contestID, demoRound); err != nil {
 		return err
 	}
 	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoRound, contest.RoundOpen); err != nil {
@@ -94,8 +160,91 @@ func seedDemoJudging(ctx context.Context, dom *Domain, organizerID, contestID in
 	if err != nil {
 		return err
 	}
-	return scoreDemoRound(ctx, dom, contestID, judges)
+	if err := scoreDemoRound(ctx, dom, contestID, demoRound, judges, nil); err != nil {
+		return err
+	}
+	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoRound, contest.RoundClosed); err != nil {
+		return fmt.Errorf("close the demo round: %w", err)
+	}
+	plan, _, err := dom.Results.AdvancementPlan(ctx, contestID, demoRound)
+	if err != nil {
+		return fmt.Errorf("demo advancement plan: %w", err)
+	}
+	var chosen []string // tied at the cut line: the first ones, as many as the seats left
+	for _, p := range plan {
+		left := p.Seats - len(p.Advanced)
+		chosen = append(chosen, p.Tied[:min(max(left, 0), len(p.Tied))]...)
+	}
+	if _, err := dom.Results.ConfirmAdvancement(ctx, organizerID, contestID, demoRound, chosen); err != nil {
+		return fmt.Errorf("confirm the demo advancement: %w", err)
+	}
+	if _, _, err := dom.Results.Publish(ctx, organizerID, contestID, demoRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
+		return fmt.Errorf("publish the demo preliminary: %w", err)
+	}
+	return nil
 }
+
+// The semifinal's judges behind: the demo judge (one draft, the rest to do)
+// and 周文博 (half done).
+const demoSlowJudge = "周文博"
+
+// seedDemoSemifinal starts the semifinal on the entries that advanced: the
+// pool's generalists (investors, managers, the demo judge) on its panel, assigned, the round open, most judges done, some
+// with a draft, two behind.
+func seedDemoSemifinal(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	panel, err := seedDemoPanel(ctx, dom, organizerID, contestID, demoSemiRound, true)
+	if err != nil {
+		return err
+	}
+	if err := assignDemoRound(ctx, dom, organizerID, contestID, demoSemiRound); err != nil {
+		return err
+	}
+	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoSemiRound, contest.RoundOpen); err != nil {
+		return fmt.Errorf("open the demo semifinal: %w", err)
+	}
+	judges, err := inviteDemoPanel(ctx, dom, organizerID, contestID, panel)
+	if err != nil {
+		return err
+	}
+	// The final's panel is chosen already: the live final's judges, seated in
+	// rooms once the semifinal's advancement is confirmed.
+	var finalPanel []int64
+	for _, d := range demoLiveExperts {
+		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
+		if err != nil {
+			return fmt.Errorf("demo expert %s: %w", d.Name, err)
+		}
+		finalPanel = append(finalPanel, x.ID)
+	}
+	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, "final", finalPanel); err != nil {
+		return fmt.Errorf("demo final panel: %w", err)
+	}
+	done := map[int64]int{} // sheets each expert has written so far
+	return scoreDemoRound(ctx, dom, contestID, demoSemiRound, judges, func(a judging.Assignment, total int) demoSheetFate {
+		n := done[a.ExpertID]
+		done[a.ExpertID]++
+		switch {
+		case a.ExpertName == demoJudge.Name && n == 0:
+			return fateDraft
+		case a.ExpertName == demoJudge.Name:
+			return fateNone
+		case a.ExpertName == demoSlowJudge && n >= total/2:
+			return fateNone
+		case a.ExpertID%4 == 0 && n == total-1: // a few sheets left half-way
+			return fateDraft
+		}
+		return fateSubmit
+	})
+}
+
+// demoSheetFate is what becomes of an assignment's sheet in the demo.
+type demoSheetFate int
+
+const (
+	fateSubmit demoSheetFate = iota
+	fateDraft
+	fateNone
+)
 
 // acceptDemoEntries accepts every submitted demo entry as eligible.
 func acceptDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
@@ -113,35 +262,37 @@ func acceptDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID 
 	return nil
 }
 
-// seedDemoPanel adds the demo experts to the pool and makes them the demo
-// round's panel. It returns the experts.
-func seedDemoPanel(ctx context.Context, dom *Domain, organizerID, contestID int64) ([]judging.Expert, error) {
-	panel := make([]judging.Expert, len(demoExperts))
-	ids := make([]int64, len(demoExperts))
-	for i, d := range demoExperts {
+// seedDemoPanel adds the demo experts to the pool and makes them (or only
+// the generalists among them) the round's panel. It returns the panel.
+func seedDemoPanel(ctx context.Context, dom *Domain, organizerID, contestID int64, round string, generalists bool) ([]judging.Expert, error) {
+	var panel []judging.Expert
+	var ids []int64
+	for _, d := range demoPool(demoGenerate(time.Now().Year())) {
 		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
 		if err != nil {
 			return nil, fmt.Errorf("demo expert %s: %w", d.Name, err)
 		}
-		panel[i], ids[i] = x, x.ID
+		if !generalists || len(d.Fields) == 0 {
+			panel, ids = append(panel, x), append(ids, x.ID)
+		}
 	}
-	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, demoRound, ids); err != nil {
+	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, round, ids); err != nil {
 		return nil, fmt.Errorf("demo panel: %w", err)
 	}
 	return panel, nil
 }
 
-// assignDemoRound runs the automatic assignment of the demo round to the end.
-func assignDemoRound(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
-	run, err := dom.Judging.StartAssignment(ctx, organizerID, contestID, demoRound, demoAssignmentSeed)
+// assignDemoRound runs the automatic assignment of a demo round to the end.
+func assignDemoRound(ctx context.Context, dom *Domain, organizerID, contestID int64, round string) error {
+	run, err := dom.Judging.StartAssignment(ctx, organizerID, contestID, round, demoAssignmentSeed)
 	if err != nil {
 		return fmt.Errorf("start demo assignment: %w", err)
 	}
-	if run, err = dom.Judging.RunAssignment(ctx, organizerID, contestID, demoRound, run.ID); err != nil {
+	if run, err = dom.Judging.RunAssignment(ctx, organizerID, contestID, round, run.ID); err != nil {
 		return fmt.Errorf("run demo assignment: %w", err)
 	}
 	if run.State != judging.RunDone {
-		return fmt.Errorf("demo assignment ended %s: %d entries not fully served", run.State, len(run.Report.Unfilled))
+		return fmt.Errorf("demo assignment of %s ended %s: %d entries not fully served", round, run.State, len(run.Report.Unfilled))
 	}
 	return nil
 }
@@ -160,35 +311,57 @@ func inviteDemoPanel(ctx context.Context, dom *Domain, organizerID, contestID in
 	return accounts, nil
 }
 
-// scoreDemoRound has every judge but the demo judge submit a sheet for each of
-// their assignments; the demo judge saves a draft of their first.
-func scoreDemoRound(ctx context.Context, dom *Domain, contestID int64, judges map[int64]int64) error {
-	rubric, err := demoRubric(ctx, dom, contestID)
+// scoreDemoRound writes the round's sheets: for each active assignment, in
+// order, what fate says (every sheet submitted when fate is nil). fate is
+// told how many assignments the expert has.
+func scoreDemoRound(ctx context.Context, dom *Domain, contestID int64, round string, judges map[int64]int64,
+	fate func(a judging.Assignment, total int) demoSheetFate) error {
+	rubric, err := demoRubric(ctx, dom, contestID, round)
 	if err != nil {
 		return err
 	}
-	assignments, err := dom.Judging.Assignments(ctx, contestID, demoRound)
+	assignments, err := dom.Judging.Assignments(ctx, contestID, round)
 	if err != nil {
 		return fmt.Errorf("demo assignments: %w", err)
 	}
-	drafted := false
+	reviews := maps.Clone(demoReviews)
+	for _, g := range demoGenerate(time.Now().Year()) {
+		r := demoReview{quality: g.quality}
+		switch {
+		case g.quality >= 0.78:
+			r.comment = "技术先进，市场验证充分，团队执行力强，建议重点关注。"
+		case g.quality >= 0.64:
+			r.comment = "项目方向符合本地产业需求，商业模式需进一步细化。"
+		default:
+			r.comment = "创新性一般，市场分析与财务预测依据不足。"
+		}
+		reviews[g.entry.Title] = r
+	}
+	total := map[int64]int{}
 	for _, a := range assignments {
-		if a.State != judging.AssignmentActive {
+		if a.Active() {
+			total[a.ExpertID]++
+		}
+	}
+	for _, a := range assignments {
+		if !a.Active() {
 			continue
 		}
 		expert, ok := demoExpertNamed(a.ExpertName)
 		if !ok {
 			return fmt.Errorf("assignment %d: %s is not a demo expert", a.ID, a.ExpertName)
 		}
-		review := demoReviews[a.EntryTitle]
-		sheet := demoSheet(rubric, review, expert.leniency, a)
+		sheet := demoSheet(rubric, reviews[a.EntryTitle], expert.leniency, a)
+		what := fateSubmit
+		if fate != nil {
+			what = fate(a, total[a.ExpertID])
+		}
 		var err error
-		switch {
-		case expert.Email != demoJudgeEmail:
+		switch what {
+		case fateSubmit:
 			err = submitDemoSheet(ctx, dom, judges[a.ExpertID], a.ID, sheet)
-		case !drafted:
+		case fateDraft:
 			err = saveDemoDraft(ctx, dom, judges[a.ExpertID], a.ID, sheet)
-			drafted = true
 		}
 		if err != nil {
 			return fmt.Errorf("score %s by %s: %w", a.EntryTitle, a.ExpertName, err)
@@ -197,18 +370,18 @@ func scoreDemoRound(ctx context.Context, dom *Domain, contestID int64, judges ma
 	return nil
 }
 
-// demoRubric is the demo round's criteria.
-func demoRubric(ctx context.Context, dom *Domain, contestID int64) ([]contest.Criterion, error) {
+// demoRubric is a demo round's criteria.
+func demoRubric(ctx context.Context, dom *Domain, contestID int64, round string) ([]contest.Criterion, error) {
 	c, err := dom.Contests.Contest(ctx, contestID)
 	if err != nil {
 		return nil, fmt.Errorf("load demo contest: %w", err)
 	}
 	for _, r := range c.Rounds {
-		if r.Key == demoRound {
+		if r.Key == round {
 			return r.Criteria, nil
 		}
 	}
-	return nil, fmt.Errorf("demo contest has no round %q", demoRound)
+	return nil, fmt.Errorf("demo contest has no round %q", round)
 }
 
 func demoExpertNamed(name string) (demoExpert, bool) {

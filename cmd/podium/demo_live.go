@@ -41,37 +41,37 @@ func liveOrg(kind entry.OrgKind, name, uscc, person string, phone int) entry.Org
 }
 
 var demoLiveEntrants = []demoLiveEntrant{
-	{"qingneng@demo.podium.local", "何振宇", liveOrg(entry.OrgEnterprise, "示范氢能动力科技有限公司", "91440300MA5G7K2P0C", "何振宇", 1),
-		"manufacturing", "enterprise", "氢燃料电池金属双极板精密成形", "超薄不锈钢双极板一次冲压成形，良率 98%，成本降低 40%。", 0.84},
+	{"qingneng@demo.podium.local", "何振宇", liveOrg(entry.OrgEnterprise, "丹东氢能动力科技有限公司", "91440300MA5G7K2P0C", "何振宇", 1),
+		"manufacturing", "growth", "氢燃料电池金属双极板精密成形", "超薄不锈钢双极板一次冲压成形，良率 98%，成本降低 40%。", 0.84},
 	{"anyi@demo.podium.local", "沈佳怡", liveOrg(entry.OrgEnterprise, "安颐智能科技有限公司", "91440300MA5H1R3W1R", "沈佳怡", 2),
-		"it", "enterprise", "毫米波雷达独居老人跌倒监测系统", "不用摄像头的居家跌倒监测，误报率低于 1 次/月，已进入 30 家养老机构。", 0.8},
+		"medtech", "growth", "毫米波雷达独居老人跌倒监测系统", "不用摄像头的居家跌倒监测，误报率低于 1 次/月，已进入 30 家养老机构。", 0.8},
 	{"kangyuan@demo.podium.local", "马骁", liveOrg(entry.OrgEnterprise, "康缘生物材料有限公司", "91440300MA5J8N4X50", "马骁", 3),
-		"biomed", "enterprise", "可吸收聚乳酸医用缝合线", "国产可吸收缝合线，降解周期可控，已获二类医疗器械注册证。", 0.76},
+		"biomed", "growth", "可吸收聚乳酸医用缝合线", "国产可吸收缝合线，降解周期可控，已获二类医疗器械注册证。", 0.76},
 	{"naneng@demo.podium.local", "高远", liveOrg(entry.OrgEnterprise, "钠能新材料科技有限公司", "91440300MA5K2T6Q57", "高远", 4),
-		"materials", "enterprise", "钠离子电池层状氧化物正极材料量产", "百吨级产线已投产，循环 3000 次容量保持 90%。", 0.82},
+		"materials", "growth", "钠离子电池层状氧化物正极材料量产", "百吨级产线已投产，循环 3000 次容量保持 90%。", 0.82},
 	{"fenghe@demo.podium.local", "罗晓峰", liveOrg(entry.OrgTeam, "丰禾智农团队", "", "罗晓峰", 5),
-		"it", "team", "农田病虫害无人机识别与精准施药", "多光谱识别病虫害，按需施药，农药用量减少 35%。", 0.7},
+		"agriculture", "team", "农田病虫害无人机识别与精准施药", "多光谱识别病虫害，按需施药，农药用量减少 35%。", 0.7},
 	{"qingyuan@demo.podium.local", "韩雪", liveOrg(entry.OrgTeam, "清源环境材料团队", "", "韩雪", 6),
 		"materials", "team", "工业废水重金属吸附新材料", "改性生物炭吸附剂，铅、镉去除率 99%，可再生使用 10 次。", 0.66},
 	{"zhiwei@demo.podium.local", "邓磊", liveOrg(entry.OrgEnterprise, "智维工业互联网有限公司", "91440300MA5L9D1B6B", "邓磊", 7),
-		"manufacturing", "enterprise", "中小工厂设备预测性维护平台", "振动与电流数据预测故障，平均提前 7 天预警，停机减少 45%。", 0.74},
+		"manufacturing", "growth", "中小工厂设备预测性维护平台", "振动与电流数据预测故障，平均提前 7 天预警，停机减少 45%。", 0.74},
 }
 
 // demoLiveExperts is the final's panel. 郭振华 advises 钠能新材料 and declares
 // it: he sits in the room but does not score that pitch (the board shows the
 // seat recused).
 var demoLiveExperts = []demoExpert{
-	{judging.ExpertInput{Name: "王建国", Organization: "示范市智能制造研究院", Title: "研究员",
-		Fields: []string{"manufacturing", "it"}, Email: "wang.jianguo@demo.podium.local"}, -0.04},
-	{judging.ExpertInput{Name: "李慧敏", Organization: "示范大学材料科学与工程学院", Title: "教授",
+	{judging.ExpertInput{Name: "王建国", Organization: "丹东市智能制造研究院", Title: "研究员",
+		Fields: []string{"manufacturing", "instruments"}, Email: "wang.jianguo@demo.podium.local"}, -0.04},
+	{judging.ExpertInput{Name: "李慧敏", Organization: "辽东学院化学与材料工程学院", Title: "教授",
 		Fields: []string{"materials", "biomed"}, Email: "li.huimin@demo.podium.local"}, 0.02},
-	{judging.ExpertInput{Name: "刘芳", Organization: "示范创新投资基金管理有限公司", Title: "投资总监",
+	{judging.ExpertInput{Name: "刘芳", Organization: "丹东创新投资基金管理有限公司", Title: "投资总监",
 		Email: "liu.fang@demo.podium.local"}, 0.05},
-	{judging.ExpertInput{Name: "郭振华", Organization: "示范大学化学化工学院", Title: "教授",
+	{judging.ExpertInput{Name: "郭振华", Organization: "辽东学院化学化工学院", Title: "教授",
 		Fields: []string{"materials"}, Email: "guo.zhenhua@demo.podium.local", Conflicts: []string{"钠能新材料科技有限公司"}}, -0.01},
-	{judging.ExpertInput{Name: "黄丽娟", Organization: "示范市中心医院", Title: "主任医师",
+	{judging.ExpertInput{Name: "黄丽娟", Organization: "丹东市中心医院", Title: "主任医师",
 		Fields: []string{"biomed"}, Email: "huang.lijuan@demo.podium.local"}, 0.03},
-	{judging.ExpertInput{Name: "周文博", Organization: "示范市科技创新服务中心", Title: "高级工程师",
+	{judging.ExpertInput{Name: "周文博", Organization: "丹东市科技创新服务中心", Title: "高级工程师",
 		Email: "zhou.wenbo@demo.podium.local"}, 0},
 }
 
@@ -84,7 +84,7 @@ func demoLiveSetup(slug string, n int, now time.Time) contest.Setup {
 		return &t
 	}
 	s.Slug = slug
-	s.NameZh, s.NameEn = "2026年示范市创新创业大赛 · 总决赛", "2026 Demo City Contest · Grand final"
+	s.NameZh, s.NameEn = "2026年丹东市创新创业大赛（演示）· 决赛", "2026 Dandong Innovation and Entrepreneurship Contest (demo) · Final"
 	if n > 1 {
 		s.NameZh += fmt.Sprintf("（第%d场）", n)
 		s.NameEn += fmt.Sprintf(" (run %d)", n)

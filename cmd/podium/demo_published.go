@@ -25,18 +25,18 @@ const (
 // demoPublishedExperts is last year's panel: five, so that the trimmed mean
 // drops one highest and one lowest total of every entry.
 var demoPublishedExperts = []demoExpert{
-	{judging.ExpertInput{Name: "陈立新", Organization: "示范市科学技术协会", Title: "研究员", Email: "chen.lixin@demo.podium.local"}, 0.03},
-	{judging.ExpertInput{Name: "杨晓燕", Organization: "示范理工大学", Title: "教授", Email: "yang.xiaoyan@demo.podium.local"}, -0.02},
-	{judging.ExpertInput{Name: "赵国栋", Organization: "示范产业投资集团", Title: "合伙人", Email: "zhao.guodong@demo.podium.local"}, 0.05},
-	{judging.ExpertInput{Name: "孙雅琴", Organization: "示范市生产力促进中心", Title: "高级工程师", Email: "sun.yaqin@demo.podium.local"}, 0},
-	{judging.ExpertInput{Name: "钱伟", Organization: "示范大学经济管理学院", Title: "副教授", Email: "qian.wei@demo.podium.local"}, -0.04},
+	{judging.ExpertInput{Name: "陈立新", Organization: "丹东市科学技术协会", Title: "研究员", Email: "chen.lixin@demo.podium.local"}, 0.03},
+	{judging.ExpertInput{Name: "杨晓燕", Organization: "辽宁科技学院", Title: "教授", Email: "yang.xiaoyan@demo.podium.local"}, -0.02},
+	{judging.ExpertInput{Name: "赵国栋", Organization: "丹东产业投资发展集团", Title: "合伙人", Email: "zhao.guodong@demo.podium.local"}, 0.05},
+	{judging.ExpertInput{Name: "孙雅琴", Organization: "丹东市生产力促进中心", Title: "高级工程师", Email: "sun.yaqin@demo.podium.local"}, 0},
+	{judging.ExpertInput{Name: "钱伟", Organization: "辽东学院经济管理学院", Title: "副教授", Email: "qian.wei@demo.podium.local"}, -0.04},
 }
 
 // demoPublishedSetup is last year's contest: one online final, prizes per group.
 func demoPublishedSetup(now time.Time) contest.Setup {
 	s := demoSetup(now)
 	s.Slug = demoPublishedSlug
-	s.NameZh, s.NameEn = "2025年示范市创新创业大赛", "2025 Demo City Innovation and Entrepreneurship Contest"
+	s.NameZh, s.NameEn = "2025年丹东市创新创业大赛（演示）", "2025 Dandong Innovation and Entrepreneurship Contest (demo)"
 	s.Description = "演示：上一届大赛，决赛成绩正在公示，公示期内可实名提出异议。"
 	s.Entry.RequiredUploads = []filecheck.Kind{}
 	final := s.Rounds[2]
@@ -44,8 +44,8 @@ func demoPublishedSetup(now time.Time) contest.Setup {
 	final.ReviewsPerEntry, final.FinalWeight = len(demoPublishedExperts), 0
 	s.Rounds = []contest.Round{final}
 	s.Awards = []contest.AwardQuota{
-		{Group: "enterprise", Level: "first", Count: 1}, {Group: "enterprise", Level: "second", Count: 1},
-		{Group: "enterprise", Level: "third", Count: 2},
+		{Group: "growth", Level: "first", Count: 1}, {Group: "growth", Level: "second", Count: 1},
+		{Group: "growth", Level: "third", Count: 2},
 		{Group: "team", Level: "first", Count: 1}, {Group: "team", Level: "second", Count: 1},
 	}
 	return s

@@ -4,6 +4,7 @@
 //	podium migrate                     apply database migrations and exit
 //	podium demo                        migrate, seed a demo contest if absent, and serve
 //	podium demo --live                 … and play a live final in real time (a simulated panel)
+//	podium demo --reset                remove the demo contests, seed fresh ones, and serve
 //	podium admin create-organizer      create an organizer account
 //	podium audit verify                check the audit log's hash chains
 //	podium score                       recompute a ranking from exported score sheets
@@ -44,7 +45,8 @@ commands:
   serve                     run the HTTP server
   migrate                   apply database migrations and exit
   demo                      migrate, seed a demo contest if absent, and serve
-                            (--live: also play a live final in real time)
+                            (--live: also play a live final in real time;
+                            --reset: remove the demo contests and seed fresh ones)
   admin create-organizer    create an organizer account
   audit verify              check the audit log's hash chains
   score                     recompute a ranking from exported score sheets
@@ -126,9 +128,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fs := flag.NewFlagSet("podium "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg, finish := bindConfig(fs, getenv)
-	var playLive *bool
+	var playLive, reset *bool
 	if demo {
 		playLive = fs.Bool("live", false, "also play a live final in real time: a simulated panel scores, the big screen moves on its own")
+		reset = fs.Bool("reset", false, "remove the demo contests (and only those) first, then seed fresh ones")
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -143,6 +146,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	if err := m.Listen(); err != nil {
 		return err
+	}
+	if demo && *reset {
+		n, err := resetDemo(ctx, m.Domain)
+		if err != nil {
+			return fmt.Errorf("reset the demo: %w", err)
+		}
+		fmt.Fprintf(stdout, "Removed %d demo contests.\n", n)
 	}
 	if demo {
 		logins, err := seedDemo(ctx, m.Domain, m.URL())

@@ -19,12 +19,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"podium/contest"
-	"podium/contest/access"
 	"podium/contest/audit"
 	"podium/contest/contesttest"
-	"podium/contest/entry"
-	"podium/contest/judging"
 )
 
 // testConfig is a server's configuration on a database and a Redis key prefix of the test's own.
@@ -187,13 +183,10 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 		}
 		tokens = append(tokens, token)
 	}
-	list, err := storesOf(m).ContestsOrganizedBy(context.Background(), 1)
-	if err != nil || len(list) != 2 || list[1].Slug != demoSlug || list[0].Slug != demoPublishedSlug {
-		t.Fatalf("demo contests %v %v", list, err)
-	}
-	checkDemoPublished(t, m, list[0].ID)
+	ids := demoContestIDs(t, m)
+	checkDemoPublished(t, m, ids[demoPublishedSlug])
 	// Last year's nominations to the provincial contest, prepared once.
-	noms, err := m.Onward.Nominations(context.Background(), list[0].ID, "")
+	noms, err := m.Onward.Nominations(context.Background(), ids[demoPublishedSlug], "")
 	checks := 0
 	for _, n := range noms {
 		checks += len(n.Checks)
@@ -201,21 +194,10 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	if err != nil || len(noms) == 0 || checks != 1 {
 		t.Errorf("demo nominations %+v %v", noms, err)
 	}
-	list = list[1:]
 	if _, err := storesOf(m).Authenticate(context.Background(), demoEntrantEmail, demoPassword); err != nil {
 		t.Errorf("demo entrant cannot log in: %v", err)
 	}
-	// Seeded once: realistic entries with generated business plans, one flagged
-	// for naming its team in the plan (the real PDF text finder at work).
-	entries, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, entry.Filter{})
-	if err != nil || len(entries) != 4 {
-		t.Fatalf("seeded entries %d %v", len(entries), err)
-	}
-	flagged, err := storesOf(m).EntriesInContest(context.Background(), list[0].ID, entry.Filter{Flag: entry.FlagIdentityLeak})
-	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
-		t.Errorf("flagged demo entries %+v %v", flagged, err)
-	}
-	checkDemoJudging(t, storesOf(m), list[0].ID)
+	checkDemoStory(t, m, ids[demoSlug])
 	// Each run prints a fresh link; each logs the demo judge in, to the work left.
 	if tokens[0] == tokens[1] {
 		t.Error("the second run printed the same invite link")
@@ -299,88 +281,6 @@ func inviteToken(t *testing.T, logins, prefix string) string {
 	}
 	token, _, _ := strings.Cut(rest, " ")
 	return token
-}
-
-// checkDemoJudging checks the demo's preliminary round, seeded once: the
-// submitted entries accepted, 4 entries × 5 reviews assigned avoiding the
-// conflicted expert, the round open, every judge done but the demo judge (one
-// draft, three to do), and a ranking.
-func checkDemoJudging(t *testing.T, store *contesttest.Stores, contestID int64) {
-	t.Helper()
-	ctx := context.Background()
-	accepted, err := store.EntriesInContest(ctx, contestID, entry.Filter{State: entry.Accepted})
-	if err != nil || len(accepted) != 4 {
-		t.Errorf("accepted demo entries %d %v", len(accepted), err)
-	}
-	c, err := store.Contest(ctx, contestID)
-	if err != nil || c.Rounds[0].Key != demoRound || c.Rounds[0].State != contest.RoundOpen {
-		t.Fatalf("demo round %+v %v", c.Rounds, err)
-	}
-	assignments, err := store.Assignments(ctx, contestID, demoRound)
-	if err != nil || len(assignments) != 4*c.Rounds[0].ReviewsPerEntry {
-		t.Fatalf("demo assignments %d %v", len(assignments), err)
-	}
-	for _, a := range assignments {
-		if a.State != "active" || a.ExpertName == "陈立华" && a.EntryTitle == "高导热石墨烯散热膜" {
-			t.Errorf("demo assignment %+v", a)
-		}
-	}
-	sheets, err := store.SubmittedSheets(ctx, contestID, demoRound)
-	if err != nil || len(sheets) != len(assignments)-4 {
-		t.Errorf("submitted demo sheets %d %v", len(sheets), err)
-	}
-	judges, _, err := store.Progress(ctx, contestID, demoRound)
-	if err != nil || len(judges) != len(demoExperts) {
-		t.Fatalf("demo progress %+v %v", judges, err)
-	}
-	for _, j := range judges {
-		want := judging.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: j.Assigned, Submitted: j.Assigned}
-		if j.Name == demoJudge.Name {
-			want = judging.JudgeProgress{ExpertID: j.ExpertID, Name: j.Name, Assigned: 4, Drafts: 1, Missing: 3}
-		}
-		if j != want {
-			t.Errorf("demo progress of %s: %+v, want %+v", j.Name, j, want)
-		}
-	}
-	rk, _, err := store.Ranking(ctx, contestID, demoRound)
-	if err != nil || len(rk.Entries) != 4 {
-		t.Errorf("demo ranking %+v %v", rk.Entries, err)
-	}
-	// Seeded once: one eligibility decision, one assignment run, one opening.
-	log, err := store.Records(ctx, contestID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	count := map[audit.Action]int{}
-	for _, r := range log {
-		count[r.Action]++
-	}
-	if count[audit.EntriesReviewed] != 1 || count[audit.AssignmentsRun] != 1 || count[audit.RoundState] != 1 ||
-		count[audit.ScoreSubmitted] != len(sheets) {
-		t.Errorf("demo audit actions %v", count)
-	}
-}
-
-// checkDemoJudgeLink redeems a printed invite link: it logs in a judge who has
-// the demo judge's four preliminary entries to score, one of them drafted.
-func checkDemoJudgeLink(t *testing.T, store *contesttest.Stores, token string) {
-	t.Helper()
-	ctx := context.Background()
-	_, sess, err := store.RedeemInvite(ctx, token, access.Redemption{})
-	if err != nil || sess.Account.Role != access.RoleJudge || sess.Account.DisplayName != demoJudge.Name {
-		t.Fatalf("redeem the demo judge link: %+v %v", sess.Account, err)
-	}
-	tasks, err := store.JudgeTasks(ctx, sess.Judge())
-	if err != nil || len(tasks) != 4 {
-		t.Fatalf("demo judge tasks %+v %v", tasks, err)
-	}
-	states := map[judging.SheetState]int{}
-	for _, task := range tasks {
-		states[task.SheetState]++
-	}
-	if states["draft"] != 1 || states["new"] != 3 || tasks[0].RoundState != contest.RoundOpen {
-		t.Errorf("demo judge tasks %+v", tasks)
-	}
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
