@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -149,6 +151,10 @@ type showcaseBrowsePage struct {
 	Entry   int64
 	Message string
 	Sent    int64 // the entry whose request was just sent
+	// NotYet: the investor is approved but the results are not final yet;
+	// the page says so (and when the period ends) instead of an error.
+	NotYet     bool
+	PeriodEnds *time.Time
 }
 
 func (s *Server) browse(c *gin.Context) (showcase.Showcase, error) {
@@ -161,6 +167,11 @@ func (s *Server) browse(c *gin.Context) (showcase.Showcase, error) {
 
 func (s *Server) showcaseBrowsePage(c *gin.Context) {
 	sc, err := s.browse(c)
+	var fe *fault.Error
+	if errors.As(err, &fe) && fe.Message == "err.showcase.not_final" {
+		s.showcaseNotYet(c)
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -473,4 +484,29 @@ func groupDigits(n int64) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// showcaseNotYet is the showcase page of an approved investor before the
+// results are final: when it opens (the end of the publicity period, if the
+// last round is published), not an error.
+func (s *Server) showcaseNotYet(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := paramContestID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ct, err := s.contests.Contest(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := showcaseBrowsePage{NotYet: true}
+	p.S.ContestZh, p.S.ContestEn = ct.NameZh, ct.NameEn
+	if n := len(ct.Rounds); n > 0 {
+		if pub, err := s.results.CurrentPublication(ctx, s.cfg.DB, id, ct.Rounds[n-1].Key); err == nil {
+			p.PeriodEnds = &pub.PeriodEndsAt
+		}
+	}
+	s.render(c, http.StatusOK, "showcase_browse.html", "showcase.browse.title", p)
 }

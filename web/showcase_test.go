@@ -176,7 +176,9 @@ func TestShowcaseClosedBeforeResultsAreFinal(t *testing.T) {
 	w := newShowcaseWorld(t, h, false)
 	alpha := h.loggedIn(w.alpha)
 	res := alpha.get(w.browsePath())
-	if res.status != http.StatusConflict || !strings.Contains(res.body, "成绩尚未最终确定") || strings.Contains(res.body, shownTitle) {
+	// A page that says when it opens, not an error page; nothing of any entrant.
+	if res.status != http.StatusOK || !strings.Contains(res.body, `id="showcase-not-yet"`) || !strings.Contains(res.body, "本次公示期截止") ||
+		strings.Contains(res.body, shownTitle) {
 		t.Errorf("showcase page before final: %d %.300s", res.status, res.body)
 	}
 	if res := alpha.get(w.apiPath()); res.status != http.StatusConflict || res.errorBody(t).Message == "" {
