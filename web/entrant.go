@@ -150,6 +150,17 @@ func (s *Server) profilePage(c *gin.Context) {
 	if org.Kind == "" {
 		org.Kind = entry.OrgEnterprise
 	}
+	if org.ID == 0 { // a first profile: the contact is, to begin with, who registered
+		if sess, ok := session(c); ok {
+			org.ContactName = sess.Account.DisplayName
+			if sess.Account.Phone != nil {
+				org.ContactPhone = *sess.Account.Phone
+			}
+			if sess.Account.Email != nil {
+				org.ContactEmail = *sess.Account.Email
+			}
+		}
+	}
 	s.render(c, http.StatusOK, "profile.html", "profile.title", profileForm{Org: org.OrganizationInput, Saved: c.Query("saved") == "1"})
 }
 
@@ -294,6 +305,9 @@ func entryInputFromForm(c *gin.Context) entry.Input {
 	}
 	kinds, names, reasons := c.PostFormArray("conflict_kind"), c.PostFormArray("conflict_name"), c.PostFormArray("conflict_reason")
 	for i := range names {
+		if strings.TrimSpace(names[i]) == "" && (i >= len(reasons) || strings.TrimSpace(reasons[i]) == "") {
+			continue // the form's blank row, left blank: not a conflict (and not one more row when the page comes back)
+		}
 		d := entry.DeclaredConflict{Name: names[i]}
 		if i < len(kinds) {
 			d.Kind = entry.ConflictKind(kinds[i])

@@ -92,3 +92,20 @@ func addBusinessPlan(t *testing.T, h *harness, entrant access.Account, entryID i
 		t.Fatal(err)
 	}
 }
+
+// A first profile starts with the registering person as its contact.
+func TestFirstProfileStartsWithTheRegistrant(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	me := h.client()
+	if res := me.form("/register", url.Values{"display_name": {"赵敏"}, "email": {"zhao.min@example.cn"}, "phone": {"１３９１２３４５６７８"},
+		"password": {"long-enough-1"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d %s", res.status, res.body)
+	}
+	page := me.get("/entrant/profile")
+	for _, want := range []string{`value="赵敏"`, `value="13912345678"`, `value="zhao.min@example.cn"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the first profile lacks %s", want)
+		}
+	}
+}
