@@ -188,6 +188,8 @@ type entrantHome struct {
 	Entries    []entry.Summary
 	Open       []entry.OpenContest
 	HasProfile bool
+	// ProfileSaved: the profile was just saved (the profile form sends here).
+	ProfileSaved bool
 }
 
 func (s *Server) entrantHome(c *gin.Context) {
@@ -204,6 +206,7 @@ func (s *Server) entrantHome(c *gin.Context) {
 	}
 	_, err = s.entries.OrganizationOf(ctx, accountID(c))
 	home.HasProfile = err == nil
+	home.ProfileSaved = home.HasProfile && c.Query("profile") == "saved"
 	s.render(c, http.StatusOK, "entrant.html", "entrant.title", home)
 }
 
