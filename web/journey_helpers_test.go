@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -183,6 +184,18 @@ func (j *journey) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		j.fail(what, err)
 	}
+}
+
+// navigate runs trigger (a click or a tap that submits a form or follows a
+// link), waits for the new page's load event, and runs the steps after it: a
+// selector that the old page also has cannot be mistaken for the new page's.
+func (j *journey) navigate(what string, trigger chromedp.Action[chromedp.Void], then ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	load := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.WaitEvent(page.LoadEventFired, nil, trigger)(ctx, tg)
+		return chromedp.Void{}, err
+	}
+	j.do(what, append([]chromedp.Action[chromedp.Void]{load}, then...)...)
 }
 
 func (j *journey) fail(what string, err error) {
