@@ -259,9 +259,11 @@ type pageReport struct {
 
 // pageCheckJS finds catalog keys shown to the user, horizontal overflow and,
 // when touch is set, controls too small for a finger. %s is the keys' regular
-// expression, %t whether to check targets.
+// expression, %t whether to check targets, %d the device's width. The width is
+// the device's, not innerWidth: an emulated phone zooms out to show a page
+// wider than itself, and innerWidth grows with it.
 const pageCheckJS = `(() => {
-  const keyRE = new RegExp(%s, "g"), touch = %t;
+  const keyRE = new RegExp(%s, "g"), touch = %t, vw = %d;
   const out = {keys: [], overflow: "", small: []};
   const shown = e => {
     if (e.closest("[hidden], [aria-hidden=true]")) return false;
@@ -280,12 +282,12 @@ const pageCheckJS = `(() => {
   }
   for (const t of texts) for (const m of t.matchAll(keyRE)) if (!out.keys.includes(m[0])) out.keys.push(m[0]);
 
-  const vw = window.innerWidth;
-  if (document.documentElement.scrollWidth > vw) {
+  const sw = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  if (sw > vw) {
     const wide = [...document.body.querySelectorAll("*")].filter(e => shown(e) && e.getBoundingClientRect().right > vw + 1)
       .slice(-3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") +
         " right=" + Math.round(e.getBoundingClientRect().right));
-    out.overflow = "page " + document.documentElement.scrollWidth + " px wide in a " + vw + " px screen: " + wide.join(", ");
+    out.overflow = "page " + sw + " px wide in a " + vw + " px screen: " + wide.join(", ");
   }
   if (touch) {
     const inSentence = a => {
@@ -346,11 +348,18 @@ func catalogKeyPattern(t *testing.T) string {
 // met since the last look fails the test, named by the step.
 func (j *journey) look(step string) {
 	j.t.Helper()
+	if bad := j.check(step); len(bad) > 0 {
+		j.t.Errorf("%s on the %s, step %d %q (%s):\n  %s", j.name, j.dev.name, j.step, step, j.location(), strings.Join(bad, "\n  "))
+	}
+}
+
+// check is look without failing: it returns what it found.
+func (j *journey) check(step string) []string {
+	j.t.Helper()
 	j.poll(step+": page loaded", `document.readyState === "complete"`)
 	pattern, _ := json.Marshal(catalogKeyPattern(j.t))
-	report := evalJ[pageReport](j, fmt.Sprintf(pageCheckJS, pattern, j.dev.touch))
+	report := evalJ[pageReport](j, fmt.Sprintf(pageCheckJS, pattern, j.dev.touch, j.dev.width))
 	j.step++
-	where := j.location()
 	j.screenshot(fmt.Sprintf("%02d-%s", j.step, slug(step)))
 	var bad []string
 	for _, k := range report.Keys {
@@ -362,10 +371,7 @@ func (j *journey) look(step string) {
 	for _, s := range report.Small {
 		bad = append(bad, "smaller than a finger: "+s)
 	}
-	bad = append(bad, j.take()...)
-	if len(bad) > 0 {
-		j.t.Errorf("%s on the %s, step %d %q (%s):\n  %s", j.name, j.dev.name, j.step, step, where, strings.Join(bad, "\n  "))
-	}
+	return append(bad, j.take()...)
 }
 
 // screenshot keeps the whole page as name.png in the journey's directory.
@@ -391,4 +397,40 @@ func slug(s string) string {
 		s = s[:50]
 	}
 	return s
+}
+
+// The harness itself: a page with every problem it looks for is reported
+// for each, and a link inside a sentence is not.
+func TestJourneyHarnessCatchesProblems(t *testing.T) {
+	h := newHarness(t)
+	j := newJourney(t, h, "harness-self-test", phone)
+	j.goTo("/login", `input[name=login]`)
+	if bad := j.check("a clean page"); len(bad) > 0 {
+		t.Fatalf("the login page: %q", bad)
+	}
+	// Styles set through the CSSOM: the site's CSP refuses inline style attributes.
+	evalJ[bool](j, `(async () => {
+		const root = document.querySelector("main") || document.body;
+		root.insertAdjacentHTML("beforeend", '<p id="k">状态：entry.state.bogus</p><div id="wide"></div>' +
+			'<button id="tiny">+</button><p><a id="lone" href="#lone">单独的链接</a></p>' +
+			'<p>请先阅读<a id="inline" href="#inline">参赛规则</a>再报名。</p>');
+		Object.assign(document.getElementById("wide").style, {width: "480px", height: "4px"});
+		Object.assign(document.getElementById("tiny").style, {minHeight: "0", height: "20px", width: "20px", padding: "0"});
+		for (const id of ["lone", "inline"]) Object.assign(document.getElementById(id).style, {display: "inline", minHeight: "0"});
+		console.error("self-test: an error");
+		setTimeout(() => { throw new Error("self-test: uncaught"); });
+		await fetch("/no-such-page");
+		await new Promise(r => setTimeout(r, 100));
+		return true;
+	})()`)
+	bad := strings.Join(j.check("a page with every problem"), "\n")
+	for _, want := range []string{"catalog key shown: entry.state.bogus", "px wide in a 390 px screen", `id="tiny"`, `id="lone"`,
+		"console.error: self-test: an error", "uncaught exception", "self-test: uncaught", "404 /no-such-page"} {
+		if !strings.Contains(bad, want) {
+			t.Errorf("the harness missed %q; it found:\n%s", want, bad)
+		}
+	}
+	if strings.Contains(bad, `id="inline"`) {
+		t.Errorf("a link inside a sentence was counted as a finger's target:\n%s", bad)
+	}
 }
