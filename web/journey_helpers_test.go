@@ -134,8 +134,10 @@ func (j *journey) listen(ev any) {
 		}
 		p += " (" + d.URL + ")"
 	case *log.EventEntryAdded:
-		// Failed loads are checked by their status below, where an expected one can be told apart.
-		if e.Entry.Level == log.EntryLevelError && e.Entry.Source != log.EntrySourceNetwork {
+		// A load answered with an error status is checked by its status below, where an
+		// expected one can be told apart; any other failure (a socket refused, say) counts.
+		statusOnly := e.Entry.Source == log.EntrySourceNetwork && strings.HasPrefix(e.Entry.Text, "Failed to load resource: the server responded with a status of")
+		if e.Entry.Level == log.EntryLevelError && !statusOnly {
 			p = "browser " + string(e.Entry.Source) + " error: " + e.Entry.Text + " (" + e.Entry.URL + ")"
 		}
 	case *network.EventResponseReceived:
@@ -420,12 +422,13 @@ func TestJourneyHarnessCatchesProblems(t *testing.T) {
 		console.error("self-test: an error");
 		setTimeout(() => { throw new Error("self-test: uncaught"); });
 		await fetch("/no-such-page");
+		new WebSocket(location.origin.replace("http", "ws") + "/no-such-socket");
 		await new Promise(r => setTimeout(r, 100));
 		return true;
 	})()`)
 	bad := strings.Join(j.check("a page with every problem"), "\n")
 	for _, want := range []string{"catalog key shown: entry.state.bogus", "px wide in a 390 px screen", `id="tiny"`, `id="lone"`,
-		"console.error: self-test: an error", "uncaught exception", "self-test: uncaught", "404 /no-such-page"} {
+		"console.error: self-test: an error", "uncaught exception", "self-test: uncaught", "404 /no-such-page", "/no-such-socket"} {
 		if !strings.Contains(bad, want) {
 			t.Errorf("the harness missed %q; it found:\n%s", want, bad)
 		}

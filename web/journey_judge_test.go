@@ -105,6 +105,9 @@ func judgeJourney(t *testing.T, dev device) {
 		chromedp.WaitVisible(fmt.Sprintf(`a.task[href="/judge/assignments/%d"]`, scored)),
 	)
 	j.look("list")
+	if n := evalJ[int](j, `document.querySelectorAll("a.task").length`); n != 2 {
+		t.Errorf("the judge's list shows %d entries, want 2", n)
+	}
 
 	// The first entry: the plan drawn, then scored with the steppers.
 	j.do("open the first entry",
