@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
@@ -18,10 +19,11 @@ import (
 	"podium/scoring"
 )
 
-// An organizer at a desktop sets up a contest in the editor, accepts the
-// submitted entries in bulk, seats a panel and runs the assignment, watches the
-// judges' progress, ranks, confirms the awards, publishes the results and
-// exports the winners to XLSX.
+// An organizer at a desktop sets up a contest of two rounds in the editor,
+// accepts the submitted entries in bulk, seats a panel and runs the
+// assignment, watches the judges' progress, ranks, confirms who advances to the
+// final, and after the final (judged through the stores) ranks it, confirms the
+// awards, publishes the results and exports the winners to XLSX.
 func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -36,6 +38,14 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 		chromedp.SendKeys(`input[name=slug]`, "xingcheng-2026"),
 		chromedp.SendKeys(`input[name=name_zh]`, "星城创新创业大赛"),
 		chromedp.SetValue(`input[name="rounds.0.reviews_per_entry"]`, "2"),
+		chromedp.SendKeys(`input[name="rounds.0.advance_count"]`, "2"),
+		// The final, in the blank round the editor offers.
+		chromedp.SendKeys(`input[name="rounds.1.key"]`, "final"),
+		chromedp.SendKeys(`input[name="rounds.1.name_zh"]`, "决赛"),
+		chromedp.SetValue(`input[name="rounds.1.reviews_per_entry"]`, "2"),
+		chromedp.SendKeys(`input[name="rounds.1.criteria.0.key"]`, "overall"),
+		chromedp.SendKeys(`input[name="rounds.1.criteria.0.name_zh"]`, "综合表现"),
+		chromedp.SendKeys(`input[name="rounds.1.criteria.0.max"]`, "100"),
 	)
 	// Awards for the team group: one first prize and one second.
 	j.do("awards",
@@ -59,7 +69,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := c.Setup.Rounds[0]; r.ReviewsPerEntry != 2 || len(c.Setup.Awards) != 2 {
+	if r := c.Setup.Rounds; len(r) != 2 || r[0].ReviewsPerEntry != 2 || r[0].AdvanceCount == nil || r[1].Key != "final" || len(c.Setup.Awards) != 2 {
 		t.Fatalf("the contest as saved: %+v", c.Setup)
 	}
 	base := fmt.Sprintf("/organizer/contests/%d", c.ID)
@@ -72,7 +82,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 			ContactName: "联系人", ContactEmail: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := h.store.CreateEntry(ctx, a.ID, c.ID, entry.Input{Track: c.Setup.Tracks[i%2].Key, Group: "team", Title: title})
+		e, err := h.store.CreateEntry(ctx, a.ID, c.ID, entry.Input{Track: c.Setup.Tracks[0].Key, Group: "team", Title: title})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,14 +176,49 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	if !strings.Contains(first, titles[0]) {
 		t.Errorf("the ranking's first line: %q, want %s", first, titles[0])
 	}
-	// The contest's only round is its last: nothing advances, and the page says so.
-	j.goTo(base+"/rounds/prelim/advancement", `h1`)
-	j.look("advancement")
-	j.goTo(base+"/rounds/prelim/awards", `#awards-form button.primary`)
+	// The first two advance to the final.
+	j.goTo(base+"/rounds/prelim/advancement", `#advancement-form button.primary`)
+	j.look("advancement proposed")
+	j.navigate("confirm the advancement", chromedp.Click(`#advancement-form button.primary`), chromedp.WaitVisible(`#advancement-confirmed`))
+	j.look("advancement confirmed")
+
+	// The final is judged as the preliminary was (seen above in the browser): through the stores.
+	if err := h.store.SetPanel(ctx, org.ID, c.ID, "final", experts[:2]); err != nil {
+		t.Fatal(err)
+	}
+	run, err := h.store.StartAssignment(ctx, org.ID, c.ID, "final", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = h.store.RunAssignment(ctx, org.ID, c.ID, "final", run.ID); err != nil || run.Added != 4 {
+		t.Fatalf("the final's run: %+v %v", run, err)
+	}
+	if err := h.store.SetRoundState(ctx, org.ID, c.ID, "final", contest.RoundOpen); err != nil {
+		t.Fatal(err)
+	}
+	finals, err := h.store.Assignments(ctx, c.ID, "final")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range finals {
+		// The second of the preliminary wins the final.
+		mark := map[string]scoring.Points{titles[0]: 8000, titles[1]: 9000}[a.EntryTitle]
+		key := fmt.Sprint("journey-final-", a.ID)
+		in := judging.SheetInput{Marks: map[string]scoring.Points{"overall": mark}}
+		if _, err := h.store.SubmitSheet(ctx, access.EveryContest(judges[a.ExpertID]), a.ID, in, key, []byte(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.store.SetRoundState(ctx, org.ID, c.ID, "final", contest.RoundClosed); err != nil {
+		t.Fatal(err)
+	}
+	j.goTo(base+"/rounds/final/ranking", `table`)
+	j.look("final ranking")
+	j.goTo(base+"/rounds/final/awards", `#awards-form button.primary`)
 	j.look("awards proposed")
 	j.navigate("confirm the awards", chromedp.Click(`#awards-form button.primary`), chromedp.WaitVisible(`#awards-confirmed`))
 	j.look("awards confirmed")
-	j.goTo(base+"/rounds/prelim/publish", `#publish-form`)
+	j.goTo(base+"/rounds/final/publish", `#publish-form`)
 	j.look("publish")
 	j.do("confirm publishing", chromedp.Click(`#publish-form input[name=confirm]`))
 	j.navigate("publish", chromedp.Click(`#publish-form button.primary`))
@@ -221,7 +266,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 		text = append(text, strings.Join(r, " | "))
 	}
 	all := strings.Join(text, "\n")
-	if len(rows) != 3 || !strings.Contains(all, titles[0]) || !strings.Contains(all, titles[1]) {
+	if len(rows) != 3 || !strings.Contains(rows[1][5]+rows[2][5], titles[1]+titles[0]) {
 		t.Errorf("winners in the XLSX:\n%s", all)
 	}
 }
