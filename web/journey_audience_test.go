@@ -122,5 +122,6 @@ func TestJourneyAudienceResults(t *testing.T) {
 				t.Errorf("%s: the results page names the judge %s", dev.name, judge)
 			}
 		}
+		j.english("results")
 	}
 }

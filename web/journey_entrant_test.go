@@ -127,6 +127,10 @@ func TestJourneyEntrantOnPhone(t *testing.T) {
 	if notice == "" || !strings.Contains(state, "已提交") || editable != 0 {
 		t.Errorf("after submitting: notice %q, state %q, %d fields still editable", notice, state, editable)
 	}
+	j.english("submitted")
+	if text := evalJ[string](j, `document.body.innerText`); !strings.Contains(text, "星河智能科技有限公司 (91440300708461136T)") || strings.Contains(text, "（") {
+		t.Errorf("the English page writes the entrant as %q: ASCII punctuation wanted", text)
+	}
 
 	// The receipt is recorded in the outbox, to the entrant, in Chinese.
 	var receipts []struct {

@@ -246,6 +246,14 @@ func (j *journey) login(login string) {
 	)
 }
 
+// english switches the page to English with its language link and looks at
+// it: English pages show names too, never keys.
+func (j *journey) english(step string) {
+	j.t.Helper()
+	j.navigate("switch to English", chromedp.Click(`a.lang[hreflang=en]`), chromedp.WaitVisible(`html[lang=en] body`))
+	j.look(step + " in English")
+}
+
 // location is the page's path and query.
 func (j *journey) location() string {
 	j.t.Helper()

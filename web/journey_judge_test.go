@@ -163,6 +163,7 @@ func judgeJourney(t *testing.T, dev device) {
 		chromedp.WaitVisible(`ul.tasks, p.empty`),
 	)
 	j.look("list after recusing")
+	j.english("list after recusing")
 
 	var states []string
 	if err := h.store.DB.Select(&states, `SELECT a.state || ':' || coalesce(s.state, '') FROM assignments a

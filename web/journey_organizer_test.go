@@ -231,6 +231,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	// The winners, as the contest page's export link gives them.
 	j.goTo(base, `#exports a[href$="/exports/winners?format=xlsx"]`)
 	j.look("contest with exports")
+	j.english("contest with exports")
 	var got struct {
 		Status      int    `json:"status"`
 		ContentType string `json:"type"`
