@@ -64,13 +64,22 @@ func TestJourneyEntrantOnPhone(t *testing.T) {
 	j.look("contest home, logged in")
 	j.do("open the profile", chromedp.Tap(`#enter`), chromedp.WaitVisible(`form[action="/entrant/profile"]`))
 	j.look("profile")
+	// First without a way to reach the contact: the page says so beside the field, and keeps what was typed.
+	j.expect("/entrant/profile", 422)
 	j.do("fill in the profile",
 		chromedp.SetValue(`select[name=kind]`, "enterprise"),
 		chromedp.SendKeys(`input[name=name]`, "星河智能科技有限公司"),
 		chromedp.SendKeys(`input[name=uscc]`, "91440300708461136T"),
 		chromedp.SendKeys(`input[name=contact_name]`, "张伟"),
-		chromedp.SendKeys(`input[name=contact_phone]`, "13800138000"),
-		chromedp.Tap(`form[action="/entrant/profile"] button.primary[type=submit]`),
+	)
+	j.navigate("save without a phone or an e-mail", chromedp.Tap(`form[action="/entrant/profile"] button.primary[type=submit]`),
+		chromedp.WaitVisible(`.field-error`))
+	j.look("profile with a mistake")
+	if v := evalJ[string](j, `document.querySelector("input[name=uscc]").value`); v != "91440300708461136T" {
+		t.Errorf("the credit code typed is lost after a mistake: %q", v)
+	}
+	j.navigate("save the profile",
+		chromedp.Steps(chromedp.SendKeys(`input[name=contact_phone]`, "13800138000"), chromedp.Tap(`form[action="/entrant/profile"] button.primary[type=submit]`)),
 		chromedp.WaitVisible(`#profile-saved`),
 	)
 	j.look("profile saved")

@@ -232,16 +232,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	j.goTo(base, `#exports a[href$="/exports/winners?format=xlsx"]`)
 	j.look("contest with exports")
 	j.english("contest with exports")
-	var got struct {
-		Status      int    `json:"status"`
-		ContentType string `json:"type"`
-		Body        string `json:"body"`
-	}
-	got = evalJ[struct {
-		Status      int    `json:"status"`
-		ContentType string `json:"type"`
-		Body        string `json:"body"`
-	}](j, `fetch(document.querySelector('#exports a[href$="/exports/winners?format=xlsx"]').href).then(async r => {
+	got := evalJ[download](j, `fetch(document.querySelector('#exports a[href$="/exports/winners?format=xlsx"]').href).then(async r => {
 		const b = new Uint8Array(await r.arrayBuffer()); let s = "";
 		for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
 		return {status: r.status, type: r.headers.get("Content-Type"), body: btoa(s)};
@@ -270,6 +261,13 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 	if len(rows) != 3 || !strings.Contains(rows[1][5]+rows[2][5], titles[1]+titles[0]) {
 		t.Errorf("winners in the XLSX:\n%s", all)
 	}
+}
+
+// download is a response as the page's fetch saw it, its body in base64.
+type download struct {
+	Status      int    `json:"status"`
+	ContentType string `json:"type"`
+	Body        string `json:"body"`
 }
 
 func indexOf(list []string, s string) int {
