@@ -163,6 +163,13 @@ func judgeJourney(t *testing.T, dev device) {
 		chromedp.WaitVisible(`ul.tasks, p.empty`),
 	)
 	j.look("list after recusing")
+	// The invite link, once used, says so before any button, and leads to the list.
+	j.goTo("/invite/"+inv.Token, `#invite-problem`)
+	j.look("the used invite link")
+	if n := evalJ[int](j, `document.querySelectorAll("form[action^='/invite/']").length`); n != 0 {
+		t.Error("a used invite link still offers its button")
+	}
+	j.navigate("back to the list", chromedp.Tap(`a.button[href="/judge"]`), chromedp.WaitVisible(`ul.tasks, p.empty`))
 	j.english("list after recusing")
 
 	var states []string
