@@ -47,11 +47,11 @@ type device struct {
 }
 
 var (
-	phone          = device{"phone", 390, 844, true}
-	tabletPortrait = device{"tablet-portrait", 1024, 1366, true}
-	tabletLandscap = device{"tablet-landscape", 1366, 1024, true}
-	desktop        = device{"desktop", 1440, 900, false}
-	projector      = device{"projector", 1920, 1080, false}
+	phone           = device{"phone", 390, 844, true}
+	tabletPortrait  = device{"tablet-portrait", 1024, 1366, true}
+	tabletLandscape = device{"tablet-landscape", 1366, 1024, true}
+	desktop         = device{"desktop", 1440, 900, false}
+	projector       = device{"projector", 1920, 1080, false}
 )
 
 func (d device) emulate() chromedp.Action[chromedp.Void] {

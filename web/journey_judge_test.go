@@ -22,7 +22,7 @@ import (
 // with the steppers, recusing from one entry and submitting another after the
 // page asks to confirm.
 func TestJourneyJudgeOnTablet(t *testing.T) {
-	for _, dev := range []device{tabletPortrait, tabletLandscap} {
+	for _, dev := range []device{tabletPortrait, tabletLandscape} {
 		t.Run(dev.name, func(t *testing.T) { judgeJourney(t, dev) })
 	}
 }
