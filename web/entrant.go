@@ -199,7 +199,8 @@ type entrantHome struct {
 	Entries    []entry.Summary
 	Open       []entry.OpenContest
 	HasProfile bool
-	Saved      bool // the profile was just saved
+	// ProfileSaved: the profile was just saved (the profile form sends here).
+	ProfileSaved bool
 }
 
 func (s *Server) entrantHome(c *gin.Context) {
@@ -216,7 +217,7 @@ func (s *Server) entrantHome(c *gin.Context) {
 	}
 	_, err = s.entries.OrganizationOf(ctx, accountID(c))
 	home.HasProfile = err == nil
-	home.Saved = c.Query("profile") == "saved"
+	home.ProfileSaved = home.HasProfile && c.Query("profile") == "saved"
 	s.render(c, http.StatusOK, "entrant.html", "entrant.title", home)
 }
 

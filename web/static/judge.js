@@ -451,6 +451,9 @@ window.PodiumSheet = (function () {
       if (sheet && sheet.marks) { fill(typed(sheet)); }
       showErrors(undefined, {});
       lock();
+      // A submitted sheet offers no recusal, as the server's page does not.
+      const recuse = document.querySelector("details.recuse-box");
+      if (recuse) { recuse.closest("section").hidden = true; }
       setStatus(form.dataset.submitted, "notice");
       if (sheet && sheet.total != null) { totalOut.textContent = format(Math.round(sheet.total * 100)); }
       document.dispatchEvent(new CustomEvent("podium:changed")); // judge-offline.js refreshes the kept copy
