@@ -55,7 +55,7 @@ func TestPublicityPagesEntrantResultAndReceipt(t *testing.T) {
 		t.Fatalf("publish: %d %.500s", res.status, res.body)
 	}
 	// Tracks and groups read as names, never their keys.
-	if page := org.get(fmt.Sprintf("/organizer/contests/%d/entries", w.contest.ID)); !strings.Contains(page.body, "<td>新材料</td><td>团队组</td>") ||
+	if page := org.get(fmt.Sprintf("/organizer/contests/%d/entries", w.contest.ID)); !strings.Contains(page.body, `<td class="nowrap">新材料</td><td class="nowrap">团队组</td>`) ||
 		strings.Contains(page.body, "<td>materials</td>") {
 		t.Errorf("entries list names tracks and groups by key: %.3000s", page.body)
 	}
