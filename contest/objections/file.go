@@ -209,33 +209,11 @@ func (s *Service) receive(ctx context.Context, f Filing) ([]received, error) {
 		r, err := s.receiveOne(ctx, o.u)
 		if err != nil {
 			s.discard(ctx, out)
-			return nil, fileRefusal(err, o.field, o.u.Name)
+			return nil, intake.EvidenceRefusal(err, o.field, o.u.Name)
 		}
 		out = append(out, received{o.purpose, o.u.Name, r})
 	}
 	return out, nil
-}
-
-// fileRefusal names the field and the file a content check refused. The
-// checks are the entrants' uploads', whose PDF messages speak of judges'
-// copies: the organizers read an objection's files, so they are said plainly.
-func fileRefusal(err error, field, name string) error {
-	e, ok := errors.AsType[*fault.Error](err)
-	if !ok || e.Code != fault.CodeInvalid {
-		return err
-	}
-	key := e.Message
-	if k, ok := e.Fields["file"]; ok {
-		key = k
-	}
-	switch key {
-	case intake.MsgPDFPassword:
-		key = "err.objection.pdf_password"
-	case intake.MsgPDFUnreadable:
-		key = "err.objection.pdf_unreadable"
-	}
-	return &fault.Error{Code: fault.CodeInvalid, Message: key, Fields: map[string]string{field: key},
-		Detail: map[string]string{field: name}, Err: err}
 }
 
 // receiveOne runs one file through the content checks entrants' uploads get

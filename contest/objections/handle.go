@@ -17,6 +17,7 @@ import (
 	"podium/contest/judging"
 	"podium/contest/notify"
 	"podium/fault"
+	"podium/files/intake"
 )
 
 // Summary is an objection as the organizers' list shows it.
@@ -263,7 +264,7 @@ func (s *Service) AddNote(ctx context.Context, actorID, contestID, id int64, bod
 		r, err := s.receiveOne(ctx, u)
 		if err != nil {
 			s.discard(ctx, got)
-			return fileRefusal(err, "files", u.Name)
+			return intake.EvidenceRefusal(err, "files", u.Name)
 		}
 		got = append(got, received{Investigation, u.Name, r})
 	}

@@ -247,7 +247,7 @@ func (s *Service) receiveFiles(ctx context.Context, uploads []Upload) ([]receive
 		}
 		if err != nil {
 			s.discardFiles(ctx, out)
-			return nil, fileRefusal(err, u.Name)
+			return nil, intake.EvidenceRefusal(err, "files", u.Name)
 		}
 		name := u.Name
 		if name == "" || utf8.RuneCountInString(name) > 200 {
@@ -256,26 +256,6 @@ func (s *Service) receiveFiles(ctx context.Context, uploads []Upload) ([]receive
 		out = append(out, receivedFile{name, r})
 	}
 	return out, nil
-}
-
-// fileRefusal names the file a content check refused.
-func fileRefusal(err error, name string) error {
-	e, ok := errors.AsType[*fault.Error](err)
-	if !ok || e.Code != fault.CodeInvalid {
-		return err
-	}
-	key := e.Message
-	if k, ok := e.Fields["file"]; ok {
-		key = k
-	}
-	switch key {
-	case intake.MsgPDFPassword:
-		key = "err.objection.pdf_password"
-	case intake.MsgPDFUnreadable:
-		key = "err.objection.pdf_unreadable"
-	}
-	return &fault.Error{Code: fault.CodeInvalid, Message: key, Fields: map[string]string{"files": key},
-		Detail: map[string]string{"files": name}, Err: err}
 }
 
 func (s *Service) discardFiles(ctx context.Context, files []receivedFile) {
