@@ -7,6 +7,7 @@
 package cjkfont
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -69,7 +70,10 @@ func Add(pdf *fpdf.Fpdf, path string) error {
 	if err != nil {
 		return err
 	}
-	pdf.AddUTF8FontFromBytes(Family, "", font)
+	// fpdf writes into the bytes it is given while it subsets the font (its
+	// getMetrics appends to a slice of the file): each document gets its own
+	// copy of the cached file, which stays as read and is safe to share.
+	pdf.AddUTF8FontFromBytes(Family, "", bytes.Clone(font))
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("font %s: %w", path, err)
 	}

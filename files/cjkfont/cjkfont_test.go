@@ -2,6 +2,7 @@ package cjkfont_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"os/exec"
 	"path/filepath"
@@ -83,5 +84,35 @@ func TestLatin1Survives(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("pdftotext does not find %q in %q", want, out)
 		}
+	}
+}
+
+// fpdf writes into the font bytes it is given while it subsets them (its
+// getMetrics appends to a slice of the file for glyphs past the font's long
+// metrics). The font file is cached and shared by every document: making a
+// document must leave it exactly as read.
+func TestDocumentsLeaveTheCachedFontUnchanged(t *testing.T) {
+	font, err := cjkfont.Load(cjkfont.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := sha256.Sum256(font)
+	var text strings.Builder
+	for r := rune(0x4E00); r < 0x9FA5; r += 7 { // CJK ideographs across the block, and some of everything else
+		text.WriteRune(r)
+	}
+	text.WriteString("，。！？《》（）：；、¥％＋－×÷＝０１２３ＡＢＣａｂｃ")
+	pdf := fpdf.New("P", "mm", "A4", "")
+	if err := cjkfont.Add(pdf, ""); err != nil {
+		t.Fatal(err)
+	}
+	pdf.AddPage()
+	pdf.SetFont(cjkfont.Family, "", 10)
+	pdf.MultiCell(180, 5, text.String(), "", "L", false)
+	if err := pdf.Output(&bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if after := sha256.Sum256(font); after != before {
+		t.Fatal("making a document changed the cached font file")
 	}
 }

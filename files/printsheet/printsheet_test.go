@@ -149,3 +149,4 @@ func TestWithoutFontOrSheets(t *testing.T) {
 		t.Fatal("no sheets rendered without an error")
 	}
 }
+
