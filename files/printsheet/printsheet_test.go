@@ -149,4 +149,3 @@ func TestWithoutFontOrSheets(t *testing.T) {
 		t.Fatal("no sheets rendered without an error")
 	}
 }
-
