@@ -246,8 +246,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, board string, since 
 	b := h.board(board)
 	b.load()
 	c := &conn{ws: ws, board: b, send: make(chan *websocket.PreparedMessage, h.opt.QueueSize), done: make(chan struct{})}
-	h.conns.Add(1)
 	b.join(c, since)
+	h.conns.Add(1) // after joining: a counted screen gets every version delivered from now on
 	go c.writePump(h.opt)
 	go c.readPump(h.opt)
 	return nil

@@ -265,6 +265,17 @@ func TestTwoHubsOnOneRedis(t *testing.T) {
 	s0 := watch(t, serve(t, hubs[0]), "b", Position{})
 	waitReady(t, brokers[0])
 	waitReady(t, brokers[1])
+	// The dial returns once the socket is upgraded; the hub joins the screen
+	// to its board just after. Publishing before that would leave the first
+	// versions to the catch-up snapshot, not each one.
+	for _, h := range hubs {
+		for deadline := time.Now().Add(5 * time.Second); h.Stats().Conns < 1; {
+			if time.Now().After(deadline) {
+				t.Fatal("a screen was not joined to its board")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	const n = 100
 	for v := int64(1); v <= n; v++ {
 		err := brokers[0].Publish(ctx, Update{Board: "b", Version: v, Data: json.RawMessage(fmt.Sprintf(`{"v": %d}`, v)),
