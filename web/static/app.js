@@ -92,3 +92,20 @@ document.addEventListener("change", function (ev) {
   all.checked = ticked === boxes.length && boxes.length > 0;
   all.indeterminate = ticked > 0 && ticked < boxes.length;
 });
+
+// A box that narrows a long select as one types (an entry by its code or
+// title): options that do not match are hidden, and the first that does is
+// chosen, so Enter assigns it.
+document.addEventListener("input", function (ev) {
+  if (!ev.target.matches("input[data-filter-select]")) { return; }
+  const select = ev.target.form && ev.target.form.querySelector('select[name="' + ev.target.dataset.filterSelect + '"]');
+  if (!select) { return; }
+  const q = ev.target.value.trim().toLowerCase();
+  let first = null;
+  Array.from(select.options).forEach(function (o) {
+    const match = q === "" || o.textContent.toLowerCase().indexOf(q) >= 0;
+    o.hidden = !match;
+    if (match && !first) { first = o; }
+  });
+  if (first) { select.value = first.value; }
+});
