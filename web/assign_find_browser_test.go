@@ -38,4 +38,3 @@ func TestBrowserAssignFindsEntryByCode(t *testing.T) {
 	}
 	saveScreenshot(t, desk, "assign-find-entry.png")
 }
-
