@@ -30,10 +30,11 @@ type judgeHomePage struct {
 	Tasks     []judging.JudgeTask
 	Reminders []judging.JudgeReminder
 	LiveRooms []judgeLiveRoom // the live rooms the judge sits in
+	Recused   bool            // the judge just stepped aside from an entry
 }
 
 func (s *Server) judgeHome(c *gin.Context) {
-	var page judgeHomePage
+	page := judgeHomePage{Recused: c.Query("recused") == "1"}
 	var err error
 	if page.Tasks, err = s.judging.JudgeTasks(c.Request.Context(), judgeOf(c)); err == nil {
 		page.Reminders, err = s.judging.JudgeReminders(c.Request.Context(), judgeOf(c))

@@ -74,7 +74,7 @@ func TestBrowserJudgeRecusesAndIsReplaced(t *testing.T) {
 		chromedp.Click(`details.recuse-box summary`),
 		chromedp.SendKeys(`form.recuse textarea[name=reason]`, "项目负责人是我以前的学生"),
 		chromedp.Click(`form.recuse button[type=submit]`),
-		chromedp.WaitVisible(`ul.tasks, p.empty`), // back on the judge's list
+		chromedp.WaitVisible(`#recused`), // back on the judge's list, which says the entry was stepped aside from
 	)
 	if err != nil {
 		saveScreenshot(t, b, "recuse-failure.png")

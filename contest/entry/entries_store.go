@@ -574,6 +574,7 @@ type Summary struct {
 	ID           int64          `db:"id" json:"id"`
 	ContestID    int64          `db:"contest_id" json:"contest_id"`
 	ContestName  string         `db:"contest_name" json:"contest_name"`
+	ContestEn    string         `db:"contest_name_en" json:"contest_name_en"` // English pages use it where there is one
 	Title        string         `db:"title" json:"title"`
 	Track        string         `db:"track" json:"track"`
 	Group        string         `db:"grp" json:"group"`
@@ -590,7 +591,7 @@ type Summary struct {
 }
 
 const entrySummarySelect = `
-	SELECT e.id, e.contest_id, c.name_zh AS contest_name, e.title, t.key AS track, g.key AS grp,
+	SELECT e.id, e.contest_id, c.name_zh AS contest_name, c.name_en AS contest_name_en, e.title, t.key AS track, g.key AS grp,
 	       coalesce(o.name, '') AS organization, e.state, e.flags, e.source,
 	       (SELECT count(*) FROM blobs b WHERE b.entry_id = e.id) AS uploads, e.submitted_at, e.updated_at
 	FROM entries e

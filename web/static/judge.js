@@ -596,7 +596,7 @@ document.addEventListener("submit", function (ev) {
     headers: { "Content-Type": "application/json", "X-CSRF-Token": meta ? meta.content : "" },
     body: JSON.stringify({ reason: form.elements.reason.value })
   }).then(function (res) {
-    if (res.ok) { window.location.assign("/judge"); return; }
+    if (res.ok) { window.location.assign("/judge?recused=1"); return; }
     return res.json().then(function (body) { error.textContent = body.error ? body.error.message : res.status; });
   }).catch(function () { error.textContent = document.querySelector(".connection").dataset.offline || ""; });
 });
