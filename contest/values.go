@@ -11,6 +11,16 @@ import (
 	"podium/fault"
 )
 
+// Beijing is the wall clock contests happen on (Asia/Shanghai; without a
+// zone database, UTC+8: China has had no DST since 1991). Times are stored in
+// UTC and shown, mailed and exported on this clock.
+var Beijing = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
 // Small rules and helpers the rooms share: contact details, names, keywords,
 // and how values are stored and read.
 

@@ -67,9 +67,6 @@ func describeRecord(l *Localizer, e audit.Entry) auditRow {
 	return row
 }
 
-// beijing is the wall clock the audit page shows times in.
-var beijing = time.FixedZone("CST", 8*3600)
-
 // actionName is an action as people say it; the code where the catalog has no name.
 func actionName(l *Localizer, a audit.Action) string {
 	if name := l.T("audit.action." + string(a)); name != "audit.action."+string(a) {
@@ -84,7 +81,7 @@ func auditValue(l *Localizer, v any) string {
 		return "—"
 	case string:
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil { // times as Beijing wall clock, like the page's
-			return t.In(beijing).Format("2006-01-02 15:04:05")
+			return t.In(contest.Beijing).Format("2006-01-02 15:04:05")
 		}
 		if w := l.T("audit.value." + v); w != "audit.value."+v { // a vocabulary word: by its name
 			return w

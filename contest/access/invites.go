@@ -73,7 +73,7 @@ func MailInviteTx(ctx context.Context, tx *sqlx.Tx, inv Invite) error {
 	}
 	_, err := notify.Enqueue(ctx, tx, notify.Message{ContestID: inv.ContestID, To: to.Email, Name: to.Name, Locale: to.Locale,
 		Kind: notify.JudgeInvited, Data: map[string]any{"Contest": name, "Link": "/invite/" + inv.Token,
-			"ExpiresAt": inv.ExpiresAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")}})
+			"ExpiresAt": inv.ExpiresAt.In(contest.Beijing).Format("2006-01-02 15:04")}})
 	return err
 }
 

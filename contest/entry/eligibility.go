@@ -43,14 +43,6 @@ func (f Ineligible) MessageArgs() []any {
 	return args
 }
 
-// shanghai is where contests happen: a deadline's year is read there.
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 // rulesRow is a contest's stored rule set and what the checks need of the contest.
 type rulesRow struct {
 	Preset       string         `db:"preset"`
@@ -150,9 +142,9 @@ func (s *Service) SetEligibilityRules(ctx context.Context, actorID, contestID in
 // of now when it has none: the rules' default reference year.
 func contestYear(deadline *time.Time, now time.Time) int {
 	if deadline != nil {
-		return deadline.In(shanghai).Year()
+		return deadline.In(contest.Beijing).Year()
 	}
-	return now.In(shanghai).Year()
+	return now.In(contest.Beijing).Year()
 }
 
 // factsOf are the facts the rules read of an organization and an entry's group.

@@ -46,7 +46,7 @@ func (s *Service) ImportRows(ctx context.Context, actorID, contestID int64, rows
 		for _, row := range rows {
 			trackID, groupID, err := row.Input.validate(ctx, tx, contestID)
 			problems := contest.RowProblems(row.Line, err)
-			if err := row.Organization.normalize(s.now().In(shanghai)); err != nil {
+			if err := row.Organization.normalize(s.now().In(contest.Beijing)); err != nil {
 				problems = append(problems, contest.RowProblems(row.Line, err)...)
 			}
 			if err != nil && len(problems) == 0 {

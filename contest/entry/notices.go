@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"podium/contest"
 	"podium/contest/notify"
 )
 
@@ -57,7 +58,7 @@ func tellSubmitted(ctx context.Context, tx *sqlx.Tx, contestID, entryID int64, a
 	a := list[0]
 	_, err = notify.Enqueue(ctx, tx, notify.Message{ContestID: contestID, To: a.Email, Name: a.Name, Locale: a.Locale,
 		Kind: notify.EntrySubmitted, Data: map[string]any{"Contest": a.contestName(), "Title": a.Title,
-			"SubmittedAt": at.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"),
+			"SubmittedAt": at.In(contest.Beijing).Format("2006-01-02 15:04"),
 			"Link":        "/entrant/entries/" + strconv.FormatInt(entryID, 10)}})
 	return err
 }

@@ -250,7 +250,7 @@ func (s *Service) OrganizationOf(ctx context.Context, accountID int64) (Organiza
 // SaveOrganization creates or updates the entrant's organization profile. Entries
 // already submitted keep the profile of their snapshot.
 func (s *Service) SaveOrganization(ctx context.Context, accountID int64, in OrganizationInput) (Organization, error) {
-	if err := in.normalize(s.now().In(shanghai)); err != nil {
+	if err := in.normalize(s.now().In(contest.Beijing)); err != nil {
 		return Organization{}, err
 	}
 	members, _ := json.Marshal(NonNilMembers(in.Members))

@@ -230,7 +230,7 @@ func mailReminder(ctx context.Context, tx *sqlx.Tx, r contest.RoundRef, j behind
 	}
 	deadline := ""
 	if to.Closes != nil {
-		deadline = to.Closes.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+		deadline = to.Closes.In(contest.Beijing).Format("2006-01-02 15:04")
 	}
 	_, err := notify.Enqueue(ctx, tx, notify.Message{ContestID: r.ContestID, To: to.Email, Name: to.Name, Locale: to.Locale,
 		Kind: notify.JudgeReminded, Data: map[string]any{"Contest": pick(to.Contest, to.En), "Round": pick(to.Round, to.RoundEn),

@@ -43,13 +43,6 @@ var PrizeNames = map[string][2]string{
 	"honorable": {"优秀奖", "Honourable Mention"},
 }
 
-var beijing = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}()
-
 var code32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // CertificateNumber is the number of the certificate of the entry's award
@@ -60,7 +53,7 @@ func CertificateNumber(p results.Publication, entryID int64, level string) strin
 	binary.BigEndian.PutUint64(id[:], uint64(entryID))
 	mac.Write(id[:])
 	mac.Write([]byte(level))
-	return fmt.Sprintf("%d-%s-v%d-%s", p.PublishedAt.In(beijing).Year(), p.RoundKey, p.Version, code32.EncodeToString(mac.Sum(nil)[:10]))
+	return fmt.Sprintf("%d-%s-v%d-%s", p.PublishedAt.In(contest.Beijing).Year(), p.RoundKey, p.Version, code32.EncodeToString(mac.Sum(nil)[:10]))
 }
 
 // parsedNumber is a certificate number taken apart.
@@ -272,7 +265,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, contestID int64, number
 	if err != nil {
 		return Verified{}, err
 	}
-	if p.PublishedAt.In(beijing).Year() != n.year {
+	if p.PublishedAt.In(contest.Beijing).Year() != n.year {
 		return Verified{}, notFound
 	}
 	var awarded []results.PublishedResult

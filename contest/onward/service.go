@@ -47,11 +47,7 @@ type Service struct {
 // New returns the service on db, ranking rounds through res. Times in exports
 // are Asia/Shanghai wall clock, where contests happen.
 func New(db *contest.DB, res *results.Service) *Service {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil { // no zone database: China has had no DST since 1991
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	return &Service{db: db, results: res, loc: loc}
+	return &Service{db: db, results: res, loc: contest.Beijing}
 }
 
 // What is an export's kind.

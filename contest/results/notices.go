@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"podium/contest"
 	"podium/contest/notify"
 )
 
@@ -50,7 +51,6 @@ func tellEntrants(ctx context.Context, tx *sqlx.Tx, contestID, roundID int64, pe
 		ORDER BY e.id`, roundID); err != nil {
 		return err
 	}
-	shanghai := time.FixedZone("CST", 8*3600)
 	for _, n := range list {
 		en := notify.Locale(n.Locale) == "en"
 		name := func(zh, english string) string {
@@ -67,7 +67,7 @@ func tellEntrants(ctx context.Context, tx *sqlx.Tx, contestID, roundID int64, pe
 		} else {
 			m.Kind = notify.ResultsPublished
 			m.Data = map[string]any{"Contest": name(n.Contest, n.ContestEn), "Round": name(n.Round, n.RoundEn),
-				"PeriodEnds": periodEnds.In(shanghai).Format("2006-01-02 15:04"), "Link": "/results/" + n.Slug}
+				"PeriodEnds": periodEnds.In(contest.Beijing).Format("2006-01-02 15:04"), "Link": "/results/" + n.Slug}
 		}
 		if _, err := notify.Enqueue(ctx, tx, m); err != nil {
 			return err
