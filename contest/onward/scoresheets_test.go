@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"podium/contest/judging"
 	"podium/contest/onward"
 	"podium/fault"
+	"podium/internal/poppler"
 	"podium/scoring"
 )
 
@@ -24,27 +24,9 @@ import (
 // after checking pdfinfo's page count is as many.
 func pdfPages(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	for _, tool := range []string{"pdftotext", "pdfinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("this test needs %s: apt-get install -y poppler-utils", tool)
-		}
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
-	cmd = exec.Command("pdfinfo", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	info, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
-	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(info)
-	if m == nil || string(m[1]) != strconv.Itoa(len(pages)) {
-		t.Fatalf("pdfinfo counts %s pages, pdftotext %d", m, len(pages))
+	pages := strings.Split(strings.TrimSuffix(poppler.Text(t, pdf), "\f"), "\f")
+	if n := poppler.Pages(t, pdf); n != strconv.Itoa(len(pages)) {
+		t.Fatalf("pdfinfo counts %s pages, pdftotext %d", n, len(pages))
 	}
 	return pages
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"podium/files/certificate"
+	"podium/internal/poppler"
 )
 
 func sample() certificate.Certificate {
@@ -37,7 +38,7 @@ func TestCertificateRendersChinese(t *testing.T) {
 		t.Errorf("certificate is %d bytes; the font should be subset", buf.Len())
 	}
 	t.Logf("certificate PDF: %d bytes", buf.Len())
-	text := Text(t, buf.Bytes())
+	text := poppler.Text(t, buf.Bytes())
 	for _, want := range []string{"2026年深圳市创新创业大赛", "荣誉证书", "Certificate of Award", "基于石墨烯的柔性电池",
 		"深圳市新能科技有限公司", "一等奖", "First Prize", "决赛", "2026-final-v1-ABCDEFGHJKMNPQRS", "2026年12月7日", "核验", "verify at"} {
 		if !strings.Contains(text, want) {
@@ -78,19 +79,4 @@ func TestCertificateWithoutFontSaysWhatToInstall(t *testing.T) {
 	if err := certificate.Render(&bytes.Buffer{}, c); !errors.Is(err, certificate.ErrFontMissing) || !strings.Contains(err.Error(), "missing.ttf") {
 		t.Fatalf("with %s set: err = %v", certificate.FontEnv, err)
 	}
-}
-
-// Text is the PDF's text as poppler's pdftotext reads it.
-func Text(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }

@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"podium/files/cjkfont"
 	"podium/files/printsheet"
+	"podium/internal/poppler"
 )
 
 func sheet() printsheet.Sheet {
@@ -27,37 +27,6 @@ func sheet() printsheet.Sheet {
 		Total: "86.75", Comment: "技术路线清晰，产业化路径需要进一步论证。Pilot line in 2027.",
 		Submitted: time.Date(2026, 12, 6, 17, 30, 0, 0, time.UTC), // 7 December in Beijing
 	}
-}
-
-// Text is the PDF's text as poppler's pdftotext reads it.
-func Text(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("this test needs pdftotext: apt-get install -y poppler-utils")
-	}
-	cmd := exec.Command("pdftotext", "-layout", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
-
-// Pages is the PDF's page count as poppler's pdfinfo reads it.
-func Pages(t *testing.T, pdf []byte) string {
-	t.Helper()
-	cmd := exec.Command("pdfinfo", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v", err)
-	}
-	m := regexp.MustCompile(`(?m)^Pages:\s+(\d+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("pdfinfo says no page count: %s", out)
-	}
-	return string(m[1])
 }
 
 // TestSheetsRenderChinese prints a submitted sheet and a blank one of a live
@@ -76,10 +45,10 @@ func TestSheetsRenderChinese(t *testing.T) {
 	if buf.Len() > 1<<20 {
 		t.Errorf("sheets are %d bytes; the font should be subset", buf.Len())
 	}
-	if got := Pages(t, buf.Bytes()); got != "2" {
+	if got := poppler.Pages(t, buf.Bytes()); got != "2" {
 		t.Errorf("pages = %s, want 2", got)
 	}
-	text := Text(t, buf.Bytes())
+	text := poppler.Text(t, buf.Bytes())
 	pages := strings.Split(text, "\f")
 	for _, want := range []string{"2026年深圳市创新创业大赛", "决赛 评分表", "MA-7K2Q", "基于石墨烯的柔性电池", "王建国", "技术创新性",
 		"市场前景", "团队能力", "35.50", "24.00", "27.25", "86.75", "40.00", "技术路线清晰", "评委签名", "2026年12月7日", "第 1 页，共 2 页"} {
@@ -131,7 +100,7 @@ func TestSheetsInEnglish(t *testing.T) {
 	if err := printsheet.Render(&buf, []printsheet.Sheet{s}, printsheet.Options{English: true}); err != nil {
 		t.Fatal(err)
 	}
-	text := Text(t, buf.Bytes())
+	text := poppler.Text(t, buf.Bytes())
 	for _, want := range []string{"Shenzhen Innovation Contest 2026", "Final Score sheet", "Innovation", "Max", "Weight", "Mark",
 		"Total", "Judge's signature", "Entrant's signature", "7 December 2026", "Page 1 of 1"} {
 		if !strings.Contains(text, want) {
