@@ -8,6 +8,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,19 +29,27 @@ type mailServer struct {
 	got  []*mail.Message
 	// refuse, when set, answers every RCPT TO with this error.
 	refuse *smtp.SMTPError
+	// onData, when set (before the server starts), is called with each
+	// message once it is kept and before the server replies to its DATA.
+	onData func(*mail.Message)
 }
 
 func newMailServer(t *testing.T) *mailServer {
 	t.Helper()
-	ms := &mailServer{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{ms: ms}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveMail(t, &mailServer{}, l)
+}
+
+// serveMail serves ms on l until the test ends.
+func serveMail(t *testing.T, ms *mailServer, l net.Listener) *mailServer {
+	t.Helper()
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{ms: ms}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	ms.addr = l.Addr().String()
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -82,17 +91,29 @@ func (s *session) Data(r io.Reader) error {
 	body, _ := io.ReadAll(m.Body)
 	m.Body = strings.NewReader(string(body))
 	s.ms.mu.Lock()
-	defer s.ms.mu.Unlock()
 	s.ms.got = append(s.ms.got, m)
+	s.ms.mu.Unlock()
+	if s.ms.onData != nil {
+		s.ms.onData(m)
+	}
 	return nil
 }
 
 func smtpTransport(t *testing.T, ms *mailServer) *notify.SMTP {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(ms.addr)
-	var p int
-	for _, c := range port {
-		p = p*10 + int(c-'0')
+	return smtpAt(t, ms.addr)
+}
+
+// smtpAt is the transport Podium would use towards the server at addr.
+func smtpAt(t testing.TB, addr string) *notify.SMTP {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
 	}
 	tr, err := notify.NewSMTP(notify.SMTPConfig{Host: host, Port: p, TLS: "none", From: "大赛组委会 <noreply@contest.example.cn>", Timeout: 5 * time.Second})
 	if err != nil {
