@@ -101,11 +101,12 @@ func (s *session) Data(r io.Reader) error {
 
 func smtpTransport(t *testing.T, ms *mailServer) *notify.SMTP {
 	t.Helper()
-	return smtpAt(t, ms.addr)
+	return smtpAt(t, ms.addr, 5*time.Second)
 }
 
-// smtpAt is the transport Podium would use towards the server at addr.
-func smtpAt(t testing.TB, addr string) *notify.SMTP {
+// smtpAt is the transport Podium would use towards the server at addr,
+// giving up on a silent server after timeout.
+func smtpAt(t testing.TB, addr string, timeout time.Duration) *notify.SMTP {
 	t.Helper()
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -115,7 +116,7 @@ func smtpAt(t testing.TB, addr string) *notify.SMTP {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := notify.NewSMTP(notify.SMTPConfig{Host: host, Port: p, TLS: "none", From: "大赛组委会 <noreply@contest.example.cn>", Timeout: 5 * time.Second})
+	tr, err := notify.NewSMTP(notify.SMTPConfig{Host: host, Port: p, TLS: "none", From: "大赛组委会 <noreply@contest.example.cn>", Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
