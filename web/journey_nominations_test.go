@@ -27,6 +27,7 @@ func TestJourneyNominations(t *testing.T) {
 
 	j := newJourney(t, h, "nominations-desktop", desktop)
 	j.login("org@example.com")
+	j.look("organizer home")
 	j.navigate("open the contest", chromedp.Click(fmt.Sprintf(`article.dash[data-contest="%d"] h2 a`, w.contest.ID)),
 		chromedp.WaitVisible(`a[href$="/nominations"]`))
 	j.navigate("the nominations", chromedp.Click(`a[href$="/nominations"]`), chromedp.WaitVisible(`#quota`))
