@@ -47,7 +47,7 @@ func TestJourneyObjection(t *testing.T) {
 		t.Fatalf("after filing: reference %q, page says %q", ref, filed)
 	}
 
-	o := newJourney(t, h, "objection-organizer-desktop", desktop)
+	o := e.alongside("objection-organizer-desktop", desktop)
 	o.login("org@example.com")
 	o.look("organizer home with an objection waiting")
 	o.navigate("the waiting objections", chromedp.Click(`li[data-action=objections] a`), chromedp.WaitVisible(`#objections`))

@@ -41,7 +41,7 @@ func TestJourneyShowcase(t *testing.T) {
 		t.Errorf("after applying the contest reads %q", got)
 	}
 
-	org := newJourney(t, h, "showcase-organizer-desktop", desktop)
+	org := inv.alongside("showcase-organizer-desktop", desktop)
 	org.login("org@example.com")
 	org.look("organizer home")
 	org.navigate("open the contest", chromedp.Click(fmt.Sprintf(`article.dash[data-contest="%d"] h2 a`, w.contest.ID)), chromedp.WaitVisible(`#showcase-link`))
@@ -57,7 +57,7 @@ func TestJourneyShowcase(t *testing.T) {
 		t.Errorf("after approving: %q", got)
 	}
 
-	ent := newJourney(t, h, "showcase-entrant-phone", phone)
+	ent := inv.alongside("showcase-entrant-phone", phone)
 	ent.login("e0@example.com")
 	ent.navigate("open the entry", chromedp.Tap(`a[href="/entrant/entries/`+code+`"]`), chromedp.WaitVisible(`#showcase-link`))
 	ent.look("entry with the showcase offered")
