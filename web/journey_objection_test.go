@@ -23,6 +23,7 @@ func TestJourneyObjection(t *testing.T) {
 	e.navigate("open the entry", chromedp.Tap(`a[href="/entrant/entries/`+code+`"]`), chromedp.WaitVisible(`#my-result`))
 	e.navigate("open the result", chromedp.Tap(`#my-result`), chromedp.WaitVisible(`#score-prelim`))
 	e.look("my result in the publicity period")
+	resultPath := e.location()
 	if got := evalJ[string](e, `document.querySelector(".my-result h2 .badge").innerText`); !strings.Contains(got, "公示") {
 		t.Errorf("the result's state reads %q, want the publicity period named", got)
 	}
@@ -75,8 +76,11 @@ func TestJourneyObjection(t *testing.T) {
 		t.Errorf("the decision in English: %q", got)
 	}
 
-	// The entrant comes back later and types the kept reference, as written on paper.
-	e.goTo("/objections", `form.objection-lookup`)
+	// The entrant comes back later to the result, and from the objection form's
+	// link types the kept reference, as written on paper.
+	e.goTo(resultPath, `.my-result a[href*="/objections/new"]`)
+	e.navigate("object again", chromedp.Tap(`.my-result a[href*="/objections/new"]`), chromedp.WaitVisible(`a[href="/objections"]`))
+	e.navigate("look up an objection", chromedp.Tap(`a[href="/objections"]`), chromedp.WaitVisible(`form.objection-lookup`))
 	e.look("look up an objection")
 	e.do("type the reference", chromedp.SendKeys(`input[name=reference]`, strings.ToLower(ref)))
 	e.navigate("look it up", chromedp.Tap(`form.objection-lookup button[type=submit]`), chromedp.WaitVisible(`#reply`))
