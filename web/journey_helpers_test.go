@@ -84,6 +84,25 @@ type journey struct {
 // everything the pages say.
 func newJourney(t *testing.T, h *harness, name string, dev device) *journey {
 	t.Helper()
+	return openJourney(t, h, name, dev, newBrowser(t, int(dev.width), int(dev.height)))
+}
+
+// alongside opens another person's journey in the same Chromium as j, with
+// cookies of its own (a new browser context, as a second profile would be):
+// a second person costs a tab, not the start of a browser.
+func (j *journey) alongside(name string, dev device) *journey {
+	j.t.Helper()
+	b, cancel := chromedp.NewContext(j.b, chromedp.WithNewBrowserContext())
+	j.t.Cleanup(cancel)
+	if err := chromedp.Do(b); err != nil {
+		j.t.Fatalf("open a browser context for %s: %v", name, err)
+	}
+	return openJourney(j.t, j.h, name, dev, b)
+}
+
+// openJourney starts a journey in the browser (or browser context) b.
+func openJourney(t *testing.T, h *harness, name string, dev device, b context.Context) *journey {
+	t.Helper()
 	dir := os.Getenv("PODIUM_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
@@ -93,7 +112,7 @@ func newJourney(t *testing.T, h *harness, name string, dev device) *journey {
 		t.Fatal(err)
 	}
 	j := &journey{t: t, h: h, dev: dev, name: name, dir: dir, origin: h.http.URL, expected: map[string]int64{}}
-	j.b = newBrowser(t, int(dev.width), int(dev.height))
+	j.b = b
 	if err := chromedp.Listen(j.b, j.listen); err != nil {
 		t.Fatal(err)
 	}
