@@ -45,18 +45,22 @@ func TestMessagesPageShowsSentAndFailed(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("messages page: %d %s", page.status, page.body)
 	}
-	for _, want := range []string{"通知记录", "judge0@example.cn", "judge1@example.cn", "评审提醒", "已发送 (3)", "失败 (1)", "550 5.1.1 no such user",
+	for _, want := range []string{"通知记录", "judge0@example.cn", "judge1@example.cn", "评审提醒", "已发送 (3)", "失败 (1)", "550 5.1.1 no such user", "对方拒收，不再重试。",
 		`data-state="sent"`, `data-state="failed"`} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("messages page lacks %q", want)
 		}
+	}
+	if strings.Contains(page.body, "permanent failure") {
+		t.Errorf("the Chinese page shows the outbox's own English prefix")
 	}
 	failed := org.get(fmt.Sprintf("/organizer/contests/%d/messages?state=failed", w.contest.ID))
 	if strings.Contains(failed.body, "judge0@example.cn") || !strings.Contains(failed.body, "judge1@example.cn") {
 		t.Errorf("the failed filter shows the wrong messages")
 	}
 	en := org.get(fmt.Sprintf("/organizer/contests/%d/messages?lang=en", w.contest.ID))
-	if !strings.Contains(en.body, "Judging reminder") || !strings.Contains(en.body, "Failed (1)") {
+	if !strings.Contains(en.body, "Judging reminder") || !strings.Contains(en.body, "Failed (1)") ||
+		!strings.Contains(en.body, "Refused by the other side") {
 		t.Errorf("English page: %s", en.body)
 	}
 }

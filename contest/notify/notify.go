@@ -161,6 +161,20 @@ type Record struct {
 	Subject string `db:"-" json:"subject"`
 }
 
+// Refused says whether the other side, or the message itself, failed for good
+// (a refused address, a template that cannot be rendered) rather than after
+// every attempt failed.
+func (r Record) Refused() bool {
+	return strings.HasPrefix(r.LastError, ErrPermanent.Error()+": ")
+}
+
+// FailureDetail is the last failure as the mail server or the transport put
+// it, without the outbox's own prefix: the organizer's page shows it under a
+// sentence in their language.
+func (r Record) FailureDetail() string {
+	return strings.TrimPrefix(r.LastError, ErrPermanent.Error()+": ")
+}
+
 // ListFilter narrows a contest's messages.
 type ListFilter struct {
 	State State // "": every state
