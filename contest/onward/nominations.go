@@ -140,6 +140,11 @@ type Candidate struct {
 	Suggested bool `db:"-" json:"suggested"`
 	// Status is the entry's nomination at the level, if it has one.
 	Status NominationStatus `db:"-" json:"status,omitempty"`
+	// Preselected: suggested, not nominated, and its track and group still has
+	// a seat at the level; the page ticks it. Once the pool's seats are taken,
+	// a suggested entry left out (a tie across the line) is no longer ticked,
+	// so pressing "nominate" again cannot add it by accident.
+	Preselected bool `db:"-" json:"preselected"`
 }
 
 // Suggestions are a level's candidates: every ranked entry of the final
@@ -240,10 +245,19 @@ func (s *Service) Suggest(ctx context.Context, contestID int64, level Level) (Su
 	for _, st := range statuses {
 		byEntry[st.EntryID] = st.Status
 	}
+	type pool struct{ track, group int64 }
+	taken := map[pool]int{} // seats held by a nomination not withdrawn
 	for i := range out.Candidates {
 		c := &out.Candidates[i]
 		c.Suggested = out.Quota > 0 && c.PoolRank <= out.Quota
 		c.Status = byEntry[c.EntryID]
+		if c.Status != "" && c.Status != StatusWithdrawn {
+			taken[pool{c.TrackID, c.GroupID}]++
+		}
+	}
+	for i := range out.Candidates {
+		c := &out.Candidates[i]
+		c.Preselected = c.Suggested && c.Status == "" && taken[pool{c.TrackID, c.GroupID}] < out.Quota
 	}
 	return out, nil
 }

@@ -526,3 +526,59 @@ func TestNominationPackageHoldsMaterials(t *testing.T) {
 		t.Errorf("materials index %q", csv)
 	}
 }
+
+// A suggested entry is ticked only while its track and group has a seat: once
+// the organizer filled the seat with another entry of the pool, the one left
+// out is still marked as suggested but no longer ticked, so pressing
+// "nominate" again does not add it by accident.
+func TestSuggestionIsNotTickedOnceThePoolIsFull(t *testing.T) {
+	t.Parallel()
+	w := nominationWorld(t)
+	ctx := context.Background()
+	if err := w.on.SetQuota(ctx, w.organizer.ID, w.contestID, onward.Nation, 1); err != nil {
+		t.Fatal(err)
+	}
+	sg, err := w.on.Suggest(ctx, w.contestID, onward.Nation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pool struct{ track, group string }
+	members := map[pool][]onward.Candidate{}
+	for _, c := range sg.Candidates {
+		if c.Preselected != c.Suggested {
+			t.Errorf("nothing nominated yet: %s suggested %v but ticked %v", c.Title, c.Suggested, c.Preselected)
+		}
+		k := pool{c.Track.Zh, c.Group.Zh}
+		members[k] = append(members[k], c)
+	}
+	var first, second onward.Candidate
+	for _, m := range members {
+		if len(m) == 2 {
+			first, second = m[0], m[1]
+		}
+	}
+	if !first.Suggested || second.Suggested {
+		t.Fatalf("the pool of two: %+v, %+v", first, second)
+	}
+	// The organizer nominates the pool's second instead of its first.
+	if _, err := w.on.Nominate(ctx, w.organizer.ID, w.contestID, onward.Nation, 2027, []int64{second.EntryID}); err != nil {
+		t.Fatal(err)
+	}
+	if sg, err = w.on.Suggest(ctx, w.contestID, onward.Nation); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range sg.Candidates {
+		switch {
+		case c.EntryID == first.EntryID:
+			if !c.Suggested || c.Preselected {
+				t.Errorf("the pool's seat is taken: its first is suggested %v, ticked %v; want suggested, not ticked", c.Suggested, c.Preselected)
+			}
+		case c.EntryID == second.EntryID:
+			if c.Status != onward.StatusDraft || c.Preselected {
+				t.Errorf("the nominee: %s, ticked %v", c.Status, c.Preselected)
+			}
+		case c.Preselected != c.Suggested:
+			t.Errorf("another pool: %s suggested %v, ticked %v", c.Title, c.Suggested, c.Preselected)
+		}
+	}
+}
