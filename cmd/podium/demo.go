@@ -75,19 +75,29 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Contest:    %s/contests/%s  (public home page; %s)\n", baseURL, demoSlug, "2026年丹东市创新创业大赛（演示）")
-	fmt.Fprintf(&b, "Results:    %s/results/%s  (the preliminary's published results and who advanced)\n", baseURL, demoSlug)
+	fmt.Fprintf(&b, "Results:    %s/results/%s  (the published rounds' results and who advanced)\n", baseURL, demoSlug)
 	fmt.Fprintf(&b, "Organizer:  %s/login  %s / %s  (then %s/organizer/contests/%d)\n", baseURL, demoOrganizerEmail, demoPassword, baseURL, id)
 	fmt.Fprintf(&b, "Entrant:    %s/login  %s / %s  (an entry that advanced to the semifinal)\n", baseURL, advanced, demoPassword)
 	fmt.Fprintf(&b, "Newcomer:   %s/login  %s / %s  (an entrant without an entry yet)\n", baseURL, demoEntrantEmail, demoPassword)
-	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; the semifinal's sheets to score)\n", baseURL, inv.Token, demoJudge.Name)
+	semi, err := demoRoundNamed(ctx, dom, id, demoSemiRound)
+	if err != nil {
+		return "", err
+	}
+	work := "the semifinal's sheets to score"
+	if semi.State != contest.RoundOpen {
+		work = "her semifinal sheets, submitted when `--live` completed the semifinal"
+	}
+	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; %s)\n", baseURL, inv.Token, demoJudge.Name, work)
 	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for the contest's investor showcase)\n", baseURL, demoInvestorEmail, demoPassword)
 	fmt.Fprintf(&b, "Review:     %s/organizer/contests/%d/entries?ineligible=1  (an entry failing a national eligibility rule, named there; rejected at review)\n", baseURL, id)
 	switch finalState {
 	case finalToPlay:
 		fmt.Fprintf(&b, "Live final: %s/live/%d  (%s, six judges seated; its entrants are the semifinal's: `podium demo --live` completes the semifinal and plays the final)\n",
 			baseURL, id, demoLiveRoom)
+	case finalPlayed:
+		fmt.Fprintf(&b, "Live final: %s/live/%d  (played, its results published; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
 	default:
-		fmt.Fprintf(&b, "Live final: %s/live/%d  (played; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
+		fmt.Fprintf(&b, "Live final: %s/live/%d  (stopped after its draw was committed, it cannot go on; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
 	}
 	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
 		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
