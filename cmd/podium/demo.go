@@ -61,7 +61,11 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	if _, err := seedDemoPublished(ctx, dom, organizer.ID); err != nil {
 		return "", err
 	}
-	final, err := seedDemoLive(ctx, dom, organizer.ID)
+	final, err := ensureDemoFinalRoom(ctx, dom, organizer.ID, id)
+	if err != nil {
+		return "", err
+	}
+	finalState, err := demoFinalStateOf(ctx, dom, final)
 	if err != nil {
 		return "", err
 	}
@@ -71,13 +75,30 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Contest:    %s/contests/%s  (public home page; %s)\n", baseURL, demoSlug, "2026年丹东市创新创业大赛（演示）")
-	fmt.Fprintf(&b, "Results:    %s/results/%s  (the preliminary's published results and who advanced)\n", baseURL, demoSlug)
+	fmt.Fprintf(&b, "Results:    %s/results/%s  (the published rounds' results and who advanced)\n", baseURL, demoSlug)
 	fmt.Fprintf(&b, "Organizer:  %s/login  %s / %s  (then %s/organizer/contests/%d)\n", baseURL, demoOrganizerEmail, demoPassword, baseURL, id)
 	fmt.Fprintf(&b, "Entrant:    %s/login  %s / %s  (an entry that advanced to the semifinal)\n", baseURL, advanced, demoPassword)
 	fmt.Fprintf(&b, "Newcomer:   %s/login  %s / %s  (an entrant without an entry yet)\n", baseURL, demoEntrantEmail, demoPassword)
-	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; the semifinal's sheets to score)\n", baseURL, inv.Token, demoJudge.Name)
+	semi, err := demoRoundNamed(ctx, dom, id, demoSemiRound)
+	if err != nil {
+		return "", err
+	}
+	work := "the semifinal's sheets to score"
+	if semi.State != contest.RoundOpen {
+		work = "her semifinal sheets, submitted when `--live` completed the semifinal"
+	}
+	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; %s)\n", baseURL, inv.Token, demoJudge.Name, work)
 	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for the contest's investor showcase)\n", baseURL, demoInvestorEmail, demoPassword)
-	fmt.Fprintf(&b, "Live final: %s/live/%d/rooms/%d  (big screen; ready to play: `podium demo --live`)\n", baseURL, final.ContestID, final.RoomID)
+	fmt.Fprintf(&b, "Review:     %s/organizer/contests/%d/entries?ineligible=1  (an entry failing a national eligibility rule, named there; rejected at review)\n", baseURL, id)
+	switch finalState {
+	case finalToPlay:
+		fmt.Fprintf(&b, "Live final: %s/live/%d  (%s, six judges seated; its entrants are the semifinal's: `podium demo --live` completes the semifinal and plays the final)\n",
+			baseURL, id, demoLiveRoom)
+	case finalPlayed:
+		fmt.Fprintf(&b, "Live final: %s/live/%d  (played, its results published; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
+	default:
+		fmt.Fprintf(&b, "Live final: %s/live/%d  (stopped after its draw was committed, it cannot go on; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
+	}
 	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
 		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
 	fmt.Fprintf(&b, "Reset:      podium demo --reset  (removes the demo contests and seeds fresh ones)\n")
@@ -155,7 +176,7 @@ func demoSetup(now time.Time) contest.Setup {
 		t := now.UTC().Truncate(time.Hour).AddDate(0, 0, days)
 		return &t
 	}
-	two, five := 2, 5
+	two := 2
 	rubric := []contest.Criterion{
 		{Key: "tech", NameZh: "技术与产品", NameEn: "Technology and product", DescriptionZh: "技术先进性、创新性、知识产权", Max: 3000, Step: 50},
 		{Key: "market", NameZh: "市场与商业模式", NameEn: "Market and business model", DescriptionZh: "市场规模、竞争优势、商业模式可行性", Max: 2500, Step: 50},
@@ -188,7 +209,7 @@ func demoSetup(now time.Time) contest.Setup {
 				Quotas:  []contest.Quota{{Track: "manufacturing", Group: "growth", Count: 3}, {Track: "materials", Group: "growth", Count: 3}},
 				OpensAt: at(22), ClosesAt: at(32), Criteria: rubric},
 			{Key: "semi", NameZh: "复赛（网评）", NameEn: "Semifinal (online)", Kind: contest.KindOnline, Method: "mean",
-				ReviewsPerEntry: 3, AdvanceCount: &five, TieBreak: []string{"tech"},
+				ReviewsPerEntry: 3, TieBreak: []string{"tech"}, Quotas: demoFinalSeats,
 				OpensAt: at(35), ClosesAt: at(42), Criteria: rubric},
 			{Key: "final", NameZh: "决赛（现场路演）", NameEn: "Final (live roadshow)", Kind: contest.KindLive, Method: "trimmed",
 				ReviewsPerEntry: 7, TieBreak: []string{"tech"},
@@ -205,6 +226,16 @@ func demoSetup(now time.Time) contest.Setup {
 	}
 }
 
+// demoFinalSeats are the semifinal's quotas: the final's seven places, one
+// per track, each in the group named for it (the pools not named send
+// nobody), so that one room hears every track.
+var demoFinalSeats = []contest.Quota{
+	{Track: "manufacturing", Group: "growth", Count: 1}, {Track: "materials", Group: "growth", Count: 1},
+	{Track: "biomed", Group: "startup", Count: 1}, {Track: "instruments", Group: "startup", Count: 1},
+	{Track: "textiles", Group: "team", Count: 1}, {Track: "agriculture", Group: "team", Count: 1},
+	{Track: "medtech", Group: "growth", Count: 1},
+}
+
 // demoEntrant is one seeded entrant with an entry.
 type demoEntrant struct {
 	email, person string
@@ -212,6 +243,9 @@ type demoEntrant struct {
 	entry         entry.Input
 	plan          []string // the business plan's lines
 	submit        bool
+	// revised, when set, are the company's facts as the entrant corrects
+	// them after submitting (the review checks the current facts).
+	revised *entry.CompanyFacts
 }
 
 var demoEntrants = []demoEntrant{
@@ -223,32 +257,61 @@ var demoEntrants = []demoEntrant{
 			Fields: entry.Fields{Summary: "面向 5G 基站与新能源汽车电控的高导热石墨烯散热膜，导热系数达 1500 W/mK。", Stage: "revenue",
 				Technology: "低温还原与连续卷对卷成膜工艺，已获发明专利 6 项。", Market: "国内散热材料市场规模约 300 亿元，年增速 15%。",
 				Team: "核心团队 12 人，其中博士 4 人。", Financing: "已完成天使轮 2000 万元，拟融资 A 轮 8000 万元。"}},
-		[]string{"高导热石墨烯散热膜 商业计划书", "一、项目概述：面向 5G 基站与新能源汽车电控的散热材料。", "二、核心技术：低温还原与连续卷对卷成膜工艺。", "三、市场分析：年增速 15%。"}, true},
+		[]string{"高导热石墨烯散热膜 商业计划书", "一、项目概述：面向 5G 基站与新能源汽车电控的散热材料。", "二、核心技术：低温还原与连续卷对卷成膜工艺。", "三、市场分析：年增速 15%。"}, true, nil},
 	{"shijue@demo.podium.local", "赵敏",
 		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "鹰眼智能装备有限公司", USCC: "91440300708461136T", ContactName: "赵敏", ContactEmail: "zhao@demo.podium.local",
 			Members: []entry.Member{{Name: "赵敏", Role: "CEO"}}, CompanyFacts: demoCompany("startup", 200, 35, "")},
 		entry.Input{Track: "manufacturing", Group: "startup", Title: "工业视觉缺陷检测平台",
 			Fields: entry.Fields{Summary: "基于小样本学习的产线视觉质检平台，漏检率低于 0.1%。", Stage: "pilot"}},
-		[]string{"工业视觉缺陷检测平台 商业计划书", "项目已在三家汽车零部件工厂试点。"}, true},
+		[]string{"工业视觉缺陷检测平台 商业计划书", "项目已在三家汽车零部件工厂试点。"}, true, nil},
 	{"jiyin@demo.podium.local", "孙悦",
 		entry.OrganizationInput{Kind: entry.OrgTeam, Name: "绿种基因团队", ContactName: "孙悦", ContactPhone: "13800138003",
 			Members: []entry.Member{{Name: "孙悦", Role: "队长"}, {Name: "周航", Role: "研究员"}}},
 		entry.Input{Track: "agriculture", Group: "team", Title: "抗旱水稻基因编辑育种",
 			Fields: entry.Fields{Summary: "利用碱基编辑培育抗旱水稻新品系，节水 30%。", Stage: "prototype"}},
-		[]string{"抗旱水稻基因编辑育种 项目计划书", "节水 30%，产量持平。"}, true},
+		[]string{"抗旱水稻基因编辑育种 项目计划书", "节水 30%，产量持平。"}, true, nil},
 	{"rouxing@demo.podium.local", "吴桐",
 		entry.OrganizationInput{Kind: entry.OrgTeam, Name: "灵动机器人团队", ContactName: "吴桐", ContactPhone: "13800138004",
 			Members: []entry.Member{{Name: "吴桐", Role: "队长"}}},
 		entry.Input{Track: "manufacturing", Group: "team", Title: "软体抓取机器人",
 			Fields: entry.Fields{Summary: "用于生鲜分拣的软体抓手，破损率降低 80%。", Stage: "prototype"}},
 		// This plan names its team: the demo shows the identity-leak flag.
-		[]string{"软体抓取机器人 计划书", "编写：灵动机器人团队 吴桐", "破损率降低 80%。"}, true},
+		[]string{"软体抓取机器人 计划书", "编写：灵动机器人团队 吴桐", "破损率降低 80%。"}, true, nil},
+	// Eligible when it submitted; then last year's audited revenue came in
+	// above the national limit of 2亿元, the entrant corrected the profile,
+	// and the review rejected the entry under that rule.
+	{"beichen@demo.podium.local", "许卫东",
+		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "北辰精密仪器有限公司", USCC: "91210603MA0T4B2N6Q", ContactName: "许卫东", ContactPhone: "13800138006",
+			Members:      []entry.Member{{Name: "许卫东", Role: "董事长"}},
+			CompanyFacts: demoBeichenFacts},
+		entry.Input{Track: "instruments", Group: "growth", Title: "高精度激光干涉测量仪",
+			Fields: entry.Fields{Summary: "纳米级激光干涉测量仪，用于数控机床与半导体设备的精度校准。", Stage: "revenue"}},
+		[]string{"高精度激光干涉测量仪 商业计划书", "产品已批量供货国内二十余家机床厂。"}, true, demoRevenue(demoBeichenFacts, 23600)},
 	{"xinpian@demo.podium.local", "郑凯",
 		entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "芯算微电子有限公司", USCC: "91330100799655058B", ContactName: "郑凯", ContactPhone: "13800138005",
 			CompanyFacts: demoCompany("startup", 100, 0, "")},
 		entry.Input{Track: "instruments", Group: "startup", Title: "边缘 AI 推理芯片",
 			Fields: entry.Fields{Summary: "低功耗边缘推理芯片，能效比 10 TOPS/W。", Stage: "prototype"}},
-		[]string{"边缘 AI 推理芯片 商业计划书（草稿）"}, false},
+		[]string{"边缘 AI 推理芯片 商业计划书（草稿）"}, false, nil},
+}
+
+// demoIneligibleReason is the reason the review gives the entry that fails
+// the revenue rule.
+const demoIneligibleReason = "上一年度营业收入 2.36 亿元，超过国赛成长组 2 亿元的上限，不符合参赛条件。"
+
+// demoBeichenFacts are 北辰精密仪器's facts as it submitted them: a growth
+// company with a tech-SME number, revenue 1.85亿元.
+var demoBeichenFacts = func() entry.CompanyFacts {
+	f := demoCompany("2012-09-03", 5000, 18500, "")
+	f.TechSMENumber = fmt.Sprintf("%d210603A0012345", time.Now().Year()-1)
+	return f
+}()
+
+// demoRevenue is a company's facts with another revenue, in 万元.
+func demoRevenue(f entry.CompanyFacts, revenueWan int64) *entry.CompanyFacts {
+	revenue := revenueWan * 10_000
+	f.RevenuePrevYear = &revenue
+	return &f
 }
 
 // demoCompany is a company's facts: established on day ("startup": in the
@@ -263,7 +326,7 @@ func demoCompany(day string, capitalWan, revenueWan int64, highTech string) entr
 }
 
 // seedDemoEntries gives the new demo contest the national eligibility rules
-// and its entrants and entries (the five written by hand, then the
+// and its entrants and entries (the six written by hand, then the
 // generated ones), with small generated business plans, most of them
 // submitted.
 func seedDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
@@ -310,6 +373,13 @@ func seedDemoEntrant(ctx context.Context, dom *Domain, contestID int64, d demoEn
 	if d.submit {
 		if _, err := dom.Entries.SubmitEntry(ctx, acct.ID, ent.ID, true); err != nil {
 			return fmt.Errorf("submit %s: %w", d.entry.Title, err)
+		}
+	}
+	if d.revised != nil {
+		org := d.org
+		org.CompanyFacts = *d.revised
+		if _, err := dom.Entries.SaveOrganization(ctx, acct.ID, org); err != nil {
+			return fmt.Errorf("corrected profile of %s: %w", d.email, err)
 		}
 	}
 	return nil

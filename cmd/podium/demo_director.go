@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"math"
 	mrand "math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,11 +55,13 @@ type liveDirector struct {
 	seed     string              // the draw's seed, between the commitment and its reveal
 	accounts map[int64]int64     // judge account by expert
 	rubric   []contest.Criterion // the final's
+	quality  map[string]float64  // how the panel sees each pitch, by title
 }
 
 func newLiveDirector(dom *Domain, actorID int64, d demoLive, pace livePace, log *slog.Logger) *liveDirector {
 	return &liveDirector{dom: dom, actorID: actorID, contestID: d.ContestID, roomID: d.RoomID, pace: pace, log: log,
-		rand: mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), uint64(d.RoomID))), accounts: map[int64]int64{}}
+		rand: mrand.New(mrand.NewPCG(uint64(time.Now().UnixNano()), uint64(d.RoomID))), accounts: map[int64]int64{},
+		quality: demoQualities()}
 }
 
 // Run plays the room from wherever it is to the end, and returns the public
@@ -236,14 +240,13 @@ func (d *liveDirector) account(ctx context.Context, expertID int64) (int64, erro
 // quality, the judge's leniency and a little noise, per criterion.
 func (d *liveDirector) sheet(title, judge string) judging.SheetInput {
 	quality, leniency := 0.7, 0.0
-	for _, e := range demoLiveEntrants {
-		if e.title == title {
-			quality = e.quality
-		}
+	if q, ok := d.quality[title]; ok {
+		quality = q
 	}
-	for _, x := range demoLiveExperts {
+	for _, x := range append(slices.Clone(demoLiveExperts), demoExperts...) {
 		if x.Name == judge {
 			leniency = x.leniency
+			break
 		}
 	}
 	in := judging.SheetInput{Marks: map[string]scoring.Points{}}
@@ -256,7 +259,11 @@ func (d *liveDirector) sheet(title, judge string) judging.SheetInput {
 }
 
 // printLiveDemo tells where to watch the demo's live final.
-func printLiveDemo(w io.Writer, baseURL string, d demoLive) {
+func printLiveDemo(w io.Writer, baseURL string, d demoLive, rep demoSemifinalReport) {
+	if rep.Sheets > 0 {
+		fmt.Fprintf(w, "The semifinal is complete: the judges behind submitted their %d sheets.\n", rep.Sheets)
+	}
+	fmt.Fprintf(w, "Advanced to the final (the semifinal's results published): %s\n", strings.Join(rep.Advanced, "、"))
 	fmt.Fprintf(w, "Live final (%s, played by a simulated panel):\n", demoLiveRoom)
 	fmt.Fprintf(w, "  Big screen:  %s/live/%d/rooms/%d\n", baseURL, d.ContestID, d.RoomID)
 	fmt.Fprintf(w, "  Phone:       %s/live/%d/rooms/%d/phone\n", baseURL, d.ContestID, d.RoomID)
@@ -264,37 +271,75 @@ func printLiveDemo(w io.Writer, baseURL string, d demoLive) {
 }
 
 // printLiveResult prints the final's ranking as its board ends.
-func printLiveResult(w io.Writer, b live.Board) {
+func printLiveResult(w io.Writer, baseURL string, b live.Board) {
 	fmt.Fprintf(w, "The live final in %s is over:\n", b.Room)
 	for _, r := range b.Ranking {
 		fmt.Fprintf(w, "  %2d. %-7s %s（%s）\n", r.Rank, r.Score, r.Title, r.Organization)
 	}
+	fmt.Fprintf(w, "Its results are published: %s/results/%s\n", baseURL, demoSlug)
 }
 
-// startLiveDemo seeds the demo's live final (or takes the one not yet played),
-// prints where to watch it, and has m play it while it serves: the director
-// stops when the server does, and prints the ranking when the final is over.
+// demoPlayedText tells why `podium demo --live` does not play again.
+func demoPlayedText(baseURL string, state demoFinalState) string {
+	why := "The demo's live final has been played"
+	if state == finalUnplayable {
+		why = "The demo's live final cannot go on: its draw was committed by a run that stopped before revealing it"
+	}
+	return fmt.Sprintf("%s; its results stay as they are (%s/results/%s).\n"+
+		"To play the story again on fresh demo contests: podium demo --reset --live\n", why, baseURL, demoSlug)
+}
+
+// startLiveDemo makes demo-2026's final ready (see prepareDemoFinal), prints
+// where to watch it, and has m play it while it serves: the director stops
+// when the server does; when the final is over it publishes its results and
+// prints the ranking. A final already played is not played again: it says
+// so, and how to play the story again.
 func startLiveDemo(ctx context.Context, m *Main, stdout io.Writer, pace livePace) error {
 	organizer, err := m.Accounts.Authenticate(ctx, demoOrganizerEmail, demoPassword)
 	if err != nil {
 		return fmt.Errorf("the demo organizer: %w", err)
 	}
-	d, err := seedDemoLive(ctx, m.Domain, organizer.ID)
+	id, err := m.Contests.ContestIDBySlug(ctx, demoSlug)
 	if err != nil {
 		return err
 	}
-	printLiveDemo(stdout, m.URL(), d)
+	d, err := ensureDemoFinalRoom(ctx, m.Domain, organizer.ID, id)
+	if err != nil {
+		return err
+	}
+	state, err := demoFinalStateOf(ctx, m.Domain, d)
+	switch {
+	case err != nil:
+		return err
+	case state == finalPlayed:
+		// Played to the end by a run stopped before it published: publish now.
+		if err := publishDemoFinal(ctx, m.Domain, organizer.ID, id); err != nil {
+			return err
+		}
+		fallthrough
+	case state == finalUnplayable:
+		fmt.Fprint(stdout, demoPlayedText(m.URL(), state))
+		return nil
+	}
+	d, rep, err := prepareDemoFinal(ctx, m.Domain, organizer.ID, d)
+	if err != nil {
+		return err
+	}
+	printLiveDemo(stdout, m.URL(), d, rep)
 	dir := newLiveDirector(m.Domain, organizer.ID, d, pace, m.Log)
 	dir.publish = m.Web.PublishRoom
 	m.Go(func(ctx context.Context) {
 		b, err := dir.Run(ctx)
+		if err == nil {
+			err = publishDemoFinal(ctx, m.Domain, organizer.ID, id)
+		}
 		switch {
 		case ctx.Err() != nil:
 			m.Log.Info("live demo stopped", "room", d.RoomID)
 		case err != nil:
 			m.Log.Error("live demo", "err", err)
 		default:
-			printLiveResult(stdout, b)
+			printLiveResult(stdout, m.URL(), b)
 		}
 	})
 	return nil

@@ -15,7 +15,6 @@ import (
 	"podium/contest/access"
 	"podium/contest/entry"
 	"podium/contest/judging"
-	"podium/contest/results"
 	"podium/scoring"
 )
 
@@ -166,22 +165,7 @@ func seedDemoJudging(ctx context.Context, dom *Domain, organizerID, contestID in
 	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoRound, contest.RoundClosed); err != nil {
 		return fmt.Errorf("close the demo round: %w", err)
 	}
-	plan, _, err := dom.Results.AdvancementPlan(ctx, contestID, demoRound)
-	if err != nil {
-		return fmt.Errorf("demo advancement plan: %w", err)
-	}
-	var chosen []string // tied at the cut line: the first ones, as many as the seats left
-	for _, p := range plan {
-		left := p.Seats - len(p.Advanced)
-		chosen = append(chosen, p.Tied[:min(max(left, 0), len(p.Tied))]...)
-	}
-	if _, err := dom.Results.ConfirmAdvancement(ctx, organizerID, contestID, demoRound, chosen); err != nil {
-		return fmt.Errorf("confirm the demo advancement: %w", err)
-	}
-	if _, _, err := dom.Results.Publish(ctx, organizerID, contestID, demoRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
-		return fmt.Errorf("publish the demo preliminary: %w", err)
-	}
-	return nil
+	return advanceDemoRound(ctx, dom, organizerID, contestID, demoRound)
 }
 
 // The semifinal's judges behind: the demo judge (one draft, the rest to do)
@@ -206,8 +190,8 @@ func seedDemoSemifinal(ctx context.Context, dom *Domain, organizerID, contestID 
 	if err != nil {
 		return err
 	}
-	// The final's panel is chosen already: the live final's judges, seated in
-	// rooms once the semifinal's advancement is confirmed.
+	// The final's panel is chosen already, and seated in its room (see
+	// ensureDemoFinalRoom); the finalists come with the semifinal's advancement.
 	var finalPanel []int64
 	for _, d := range demoLiveExperts {
 		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
@@ -246,18 +230,29 @@ const (
 	fateNone
 )
 
-// acceptDemoEntries accepts every submitted demo entry as eligible.
+// acceptDemoEntries reviews the submitted demo entries as an organizer
+// would: those that meet the contest's eligibility rules accepted, those
+// that fail one rejected with the rule as the reason.
 func acceptDemoEntries(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
 	submitted, err := dom.Entries.EntriesInContest(ctx, contestID, entry.Filter{State: entry.Submitted})
 	if err != nil {
 		return fmt.Errorf("list submitted demo entries: %w", err)
 	}
-	ids := make([]int64, len(submitted))
-	for i, e := range submitted {
-		ids[i] = e.ID
+	var ok, ineligible []int64
+	for _, e := range submitted {
+		if len(e.Ineligible) > 0 {
+			ineligible = append(ineligible, e.ID)
+		} else {
+			ok = append(ok, e.ID)
+		}
 	}
-	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ids, true, ""); err != nil {
+	if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ok, true, ""); err != nil {
 		return fmt.Errorf("accept demo entries: %w", err)
+	}
+	if len(ineligible) > 0 {
+		if _, err := dom.Entries.ReviewEntries(ctx, organizerID, contestID, ineligible, false, demoIneligibleReason); err != nil {
+			return fmt.Errorf("reject ineligible demo entries: %w", err)
+		}
 	}
 	return nil
 }

@@ -10,23 +10,30 @@ import (
 	"podium/contest/entry"
 	"podium/contest/judging"
 	"podium/contest/live"
-	"podium/fault"
-	"podium/files/filecheck"
+	"podium/contest/results"
 )
 
-// The demo's live final is a contest of its own (its one round is live, so
-// its entries need no earlier round's advancement): a roadshow in 第一会场,
-// played by `podium demo --live`. A final once played (or its draw committed
-// by a run that did not live to reveal it) stays as it ended, auditable; the
-// next run seeds a fresh one under the next slug (demo-2026-live-2, …).
+// The demo's live final is demo-2026's own final round: a roadshow in
+// 第一会场, its panel seated there from the start. Its entries are those the
+// semifinal advances, so the room fills only once the semifinal is complete:
+// `podium demo --live` completes it (the judges behind submit their sheets),
+// confirms its advancement and publishes it, seats the advanced entries in
+// the room, and plays the final in real time (see liveDirector); at the end
+// it publishes the final's results. A final once played (or whose draw was
+// committed by a run that did not live to reveal it) stays as it ended,
+// auditable: `podium demo --reset --live` plays the story again on fresh
+// contests.
 const (
-	demoLiveSlug  = "demo-2026-live"
 	demoLiveRound = "final"
 	demoLiveRoom  = "第一会场"
+	// demoOldLiveSlug is where earlier versions of the demo played their live
+	// final, a contest of its own (demo-2026-live, demo-2026-live-2, …): the
+	// reset still removes those.
+	demoOldLiveSlug = "demo-2026-live"
 )
 
-// demoLiveEntrant is an entrant of the live final, with how the panel sees
-// the pitch (the share of each criterion's maximum it earns).
+// demoLiveEntrant is an entrant of last year's final (demo-2025), with how
+// the panel saw the entry (the share of each criterion's maximum it earned).
 type demoLiveEntrant struct {
 	email, person string
 	org           entry.OrganizationInput
@@ -57,9 +64,9 @@ var demoLiveEntrants = []demoLiveEntrant{
 		"manufacturing", "growth", "中小工厂设备预测性维护平台", "振动与电流数据预测故障，平均提前 7 天预警，停机减少 45%。", 0.74},
 }
 
-// demoLiveExperts is the final's panel. 郭振华 advises 钠能新材料 and declares
-// it: he sits in the room but does not score that pitch (the board shows the
-// seat recused).
+// demoLiveExperts is the final's panel. 郭振华 advised 星河新材料 and
+// declares it: should its entry reach the final, he sits in the room but
+// does not score that pitch (the board shows the seat recused).
 var demoLiveExperts = []demoExpert{
 	{judging.ExpertInput{Name: "王建国", Organization: "丹东市智能制造研究院", Title: "研究员",
 		Fields: []string{"manufacturing", "instruments"}, Email: "wang.jianguo@demo.podium.local"}, -0.04},
@@ -68,77 +75,82 @@ var demoLiveExperts = []demoExpert{
 	{judging.ExpertInput{Name: "刘芳", Organization: "丹东创新投资基金管理有限公司", Title: "投资总监",
 		Email: "liu.fang@demo.podium.local"}, 0.05},
 	{judging.ExpertInput{Name: "郭振华", Organization: "辽东学院化学化工学院", Title: "教授",
-		Fields: []string{"materials"}, Email: "guo.zhenhua@demo.podium.local", Conflicts: []string{"钠能新材料科技有限公司"}}, -0.01},
+		Fields: []string{"materials"}, Email: "guo.zhenhua@demo.podium.local", Conflicts: []string{"星河新材料科技有限公司"}}, -0.01},
 	{judging.ExpertInput{Name: "黄丽娟", Organization: "丹东市中心医院", Title: "主任医师",
 		Fields: []string{"biomed"}, Email: "huang.lijuan@demo.podium.local"}, 0.03},
 	{judging.ExpertInput{Name: "周文博", Organization: "丹东市科技创新服务中心", Title: "高级工程师",
 		Email: "zhou.wenbo@demo.podium.local"}, 0},
 }
 
-// demoLiveSetup is the live final's contest: one live round, short timers
-// (20 s of pitch, 10 s of questions) so that a newcomer sees the whole flow.
-func demoLiveSetup(slug string, n int, now time.Time) contest.Setup {
-	s := demoSetup(now)
-	at := func(days int) *time.Time {
-		t := now.UTC().Truncate(time.Hour).AddDate(0, 0, days)
-		return &t
-	}
-	s.Slug = slug
-	s.NameZh, s.NameEn = "2026年丹东市创新创业大赛（演示）· 决赛", "2026 Dandong Innovation and Entrepreneurship Contest (demo) · Final"
-	if n > 1 {
-		s.NameZh += fmt.Sprintf("（第%d场）", n)
-		s.NameEn += fmt.Sprintf(" (run %d)", n)
-	}
-	s.Description = "演示现场决赛：路演、答辩、评委现场打分，大屏实时滚动。"
-	s.Entry.RequiredUploads = []filecheck.Kind{}
-	final := s.Rounds[2]
-	final.ReviewsPerEntry, final.FinalWeight = len(demoLiveExperts), 0
-	final.OpensAt, final.ClosesAt = at(-1), at(30)
-	final.PitchSeconds, final.QASeconds = 20, 10
-	s.Rounds = []contest.Round{final}
-	s.Awards = nil
-	return s
-}
+// Short timers, so that a newcomer sees the whole flow: 20 s of pitch, 10 s
+// of questions.
+const demoPitchSeconds, demoQASeconds = 20, 10
 
-// demoLive is the seeded live final: its contest and room.
+// demoLive is the demo's live final: demo-2026 and its room.
 type demoLive struct {
 	ContestID, RoomID int64
-	Slug              string
 }
 
-// seedDemoLive returns the demo live final to play: the newest one not yet
-// played, or a fresh one seeded when every earlier one has been (see
-// demoLivePlayable).
-func seedDemoLive(ctx context.Context, dom *Domain, organizerID int64) (demoLive, error) {
-	for n := 1; n <= 1000; n++ {
-		slug := demoLiveSlug
-		if n > 1 {
-			slug = fmt.Sprintf("%s-%d", demoLiveSlug, n)
-		}
-		id, err := dom.Contests.ContestIDBySlug(ctx, slug)
-		if fault.ErrorCode(err) == fault.CodeNotFound {
-			c, err := dom.Contests.CreateContest(ctx, organizerID, demoLiveSetup(slug, n, time.Now()))
-			if err != nil {
-				return demoLive{}, fmt.Errorf("create demo live final: %w", err)
-			}
-			room, err := seedDemoLiveContest(ctx, dom, organizerID, c.ID)
-			if err != nil {
-				return demoLive{}, fmt.Errorf("seed demo live final: %w", err)
-			}
-			return demoLive{ContestID: c.ID, RoomID: room, Slug: slug}, nil
-		}
-		if err != nil {
-			return demoLive{}, err
-		}
-		rooms, err := dom.Live.Rooms(ctx, id, demoLiveRound)
-		if err != nil {
-			return demoLive{}, err
-		}
-		if len(rooms) > 0 && demoLivePlayable(rooms[0]) {
-			return demoLive{ContestID: id, RoomID: rooms[0].ID, Slug: slug}, nil
+// ensureDemoFinalRoom gives demo-2026's final its room, the whole panel
+// seated, unless it has rooms; its entries come with the semifinal's
+// advancement (see prepareDemoFinal). It returns the final's first room.
+func ensureDemoFinalRoom(ctx context.Context, dom *Domain, organizerID, contestID int64) (demoLive, error) {
+	rooms, err := dom.Live.Rooms(ctx, contestID, demoLiveRound)
+	if err == nil && len(rooms) == 0 {
+		// One room, no judges named: the whole panel seated, in the order of
+		// the panel; no entries named: those the round has, none before the
+		// semifinal's advancement.
+		rooms, err = dom.Live.SetRooms(ctx, organizerID, contestID, demoLiveRound, []live.RoomInput{{Name: demoLiveRoom}})
+	}
+	if err != nil {
+		return demoLive{}, fmt.Errorf("the demo final's room: %w", err)
+	}
+	return demoLive{ContestID: contestID, RoomID: rooms[0].ID}, nil
+}
+
+// demoFinalState is where demo-2026's final stands for `podium demo --live`.
+type demoFinalState int
+
+const (
+	finalToPlay     demoFinalState = iota // the semifinal to complete, or the room to play (or to go on playing)
+	finalPlayed                           // played and published: the results stand
+	finalUnplayable                       // its draw committed by a run that kept the seed to itself
+)
+
+// demoFinalStateOf tells where the final stands: published (or played to the
+// end, which publishDemoFinal then publishes) is played.
+func demoFinalStateOf(ctx context.Context, dom *Domain, d demoLive) (demoFinalState, error) {
+	final, err := demoRoundNamed(ctx, dom, d.ContestID, demoLiveRound)
+	if err != nil {
+		return 0, err
+	}
+	if final.State.Published() {
+		return finalPlayed, nil
+	}
+	r, err := dom.Live.Room(ctx, d.ContestID, d.RoomID)
+	switch {
+	case err != nil:
+		return 0, err
+	case len(r.Slots) > 0 && r.Seed != "" && demoLiveOver(r):
+		return finalPlayed, nil
+	case !demoLivePlayable(r):
+		return finalUnplayable, nil
+	}
+	return finalToPlay, nil
+}
+
+// demoRoundNamed is a round of a demo contest.
+func demoRoundNamed(ctx context.Context, dom *Domain, contestID int64, key string) (contest.Round, error) {
+	c, err := dom.Contests.Contest(ctx, contestID)
+	if err != nil {
+		return contest.Round{}, err
+	}
+	for _, r := range c.Rounds {
+		if r.Key == key {
+			return r, nil
 		}
 	}
-	return demoLive{}, fmt.Errorf("every demo live final has been played")
+	return contest.Round{}, fmt.Errorf("demo contest %d has no round %q", contestID, key)
 }
 
 // demoLivePlayable tells whether the director can play (or go on playing) a
@@ -166,7 +178,249 @@ func demoLiveOver(r live.Room) bool {
 	return true
 }
 
-// seedDemoLiveEntrants gives a contest the live final's entrants, each with an
+// demoSemifinalReport is what prepareDemoFinal did to the semifinal.
+type demoSemifinalReport struct {
+	Sheets   int      // late sheets submitted
+	Advanced []string // the titles of the entries that advanced to the final
+}
+
+// prepareDemoFinal makes demo-2026's final ready to play, as its organizer
+// and judges would, each step only if not yet done (an interrupted run goes
+// on where it stopped): the judges behind on the semifinal submit their
+// sheets (drafts finished); the semifinal closed, its advancement confirmed
+// by its quota (the first of a tie at the cut line, as many as the seats
+// left) and published; the final moved to today with the demo's short
+// timers, the panel invited and assigned to the advanced entries (less
+// their conflicts), the round opened; the room set again with its judges
+// and the advanced entries. It returns the room, which setting it anew
+// renumbers.
+func prepareDemoFinal(ctx context.Context, dom *Domain, organizerID int64, d demoLive) (demoLive, demoSemifinalReport, error) {
+	var rep demoSemifinalReport
+	semi, err := demoRoundNamed(ctx, dom, d.ContestID, demoSemiRound)
+	if err != nil {
+		return d, rep, err
+	}
+	if semi.State == contest.RoundOpen {
+		if rep.Sheets, err = completeDemoSemifinal(ctx, dom, organizerID, d.ContestID); err != nil {
+			return d, rep, fmt.Errorf("complete the demo semifinal: %w", err)
+		}
+		if err := dom.Judging.SetRoundState(ctx, organizerID, d.ContestID, demoSemiRound, contest.RoundClosed); err != nil {
+			return d, rep, fmt.Errorf("close the demo semifinal: %w", err)
+		}
+		semi.State = contest.RoundClosed
+	}
+	if semi.State == contest.RoundClosed {
+		if err := advanceDemoRound(ctx, dom, organizerID, d.ContestID, demoSemiRound); err != nil {
+			return d, rep, err
+		}
+	}
+	if err := dom.DB.SelectContext(ctx, &rep.Advanced, `
+		SELECT e.title FROM results r JOIN rounds ro ON ro.id = r.round_id JOIN entries e ON e.id = r.entry_id
+		WHERE ro.contest_id = $1 AND ro.key = $2 AND r.advanced ORDER BY r.rank, e.id`, d.ContestID, demoSemiRound); err != nil {
+		return d, rep, fmt.Errorf("the demo finalists: %w", err)
+	}
+	final, err := demoRoundNamed(ctx, dom, d.ContestID, demoLiveRound)
+	if err != nil {
+		return d, rep, err
+	}
+	room, err := dom.Live.Room(ctx, d.ContestID, d.RoomID)
+	if err != nil {
+		return d, rep, err
+	}
+	if final.State == contest.RoundDraft {
+		if err := demoFinalToday(ctx, dom, organizerID, d.ContestID); err != nil {
+			return d, rep, err
+		}
+		for _, j := range room.Judges {
+			x, err := dom.Judging.Expert(ctx, organizerID, j.ExpertID)
+			if err == nil && x.AccountID == nil {
+				_, err = dom.Judging.InviteExpert(ctx, organizerID, d.ContestID, j.ExpertID)
+			}
+			if err != nil {
+				return d, rep, fmt.Errorf("invite %s: %w", j.Name, err)
+			}
+		}
+		if err := assignDemoRound(ctx, dom, organizerID, d.ContestID, demoLiveRound); err != nil {
+			return d, rep, err
+		}
+		if err := dom.Judging.SetRoundState(ctx, organizerID, d.ContestID, demoLiveRound, contest.RoundOpen); err != nil {
+			return d, rep, fmt.Errorf("open the demo final: %w", err)
+		}
+	}
+	if len(room.Slots) == 0 {
+		judges := make([]int64, len(room.Judges))
+		for i, j := range room.Judges {
+			judges[i] = j.ExpertID
+		}
+		// No entries named: every entry of the round, the advanced ones.
+		rooms, err := dom.Live.SetRooms(ctx, organizerID, d.ContestID, demoLiveRound, []live.RoomInput{{Name: room.Name, Judges: judges}})
+		if err != nil {
+			return d, rep, fmt.Errorf("seat the finalists in %s: %w", room.Name, err)
+		}
+		d.RoomID = rooms[0].ID
+	}
+	return d, rep, nil
+}
+
+// completeDemoSemifinal has every judge with a semifinal sheet not yet
+// submitted submit it, as their tablets would. It returns how many.
+func completeDemoSemifinal(ctx context.Context, dom *Domain, organizerID, contestID int64) (int, error) {
+	submitted, err := dom.Judging.SubmittedSheets(ctx, contestID, demoSemiRound)
+	if err != nil {
+		return 0, err
+	}
+	done := map[int64]bool{}
+	for _, s := range submitted {
+		done[s.AssignmentID] = true
+	}
+	assignments, err := dom.Judging.Assignments(ctx, contestID, demoSemiRound)
+	if err != nil {
+		return 0, err
+	}
+	rubric, err := demoRubric(ctx, dom, contestID, demoSemiRound)
+	if err != nil {
+		return 0, err
+	}
+	quality := demoQualities()
+	accounts := map[int64]int64{}
+	n := 0
+	for _, a := range assignments {
+		if !a.Active() || done[a.ID] {
+			continue
+		}
+		if _, ok := accounts[a.ExpertID]; !ok {
+			x, err := dom.Judging.Expert(ctx, organizerID, a.ExpertID)
+			if err != nil {
+				return n, err
+			}
+			if x.AccountID == nil {
+				return n, fmt.Errorf("expert %s has no judge account", x.Name)
+			}
+			accounts[a.ExpertID] = *x.AccountID
+		}
+		expert, _ := demoExpertNamed(a.ExpertName)
+		in := demoSheet(rubric, demoReview{quality: quality[a.EntryTitle]}, expert.leniency, a)
+		if err := submitDemoSheet(ctx, dom, accounts[a.ExpertID], a.ID, in); err != nil {
+			return n, fmt.Errorf("score %s by %s: %w", a.EntryTitle, a.ExpertName, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// demoQualities is how the panels see each entry of demo-2026 (and of last
+// year's final), by title.
+func demoQualities() map[string]float64 {
+	q := map[string]float64{}
+	for title, r := range demoReviews {
+		q[title] = r.quality
+	}
+	for _, g := range demoGenerate(time.Now().Year()) {
+		q[g.entry.Title] = g.quality
+	}
+	for _, e := range demoLiveEntrants {
+		q[e.title] = e.quality
+	}
+	return q
+}
+
+// demoFinalToday moves the final to today (the semifinal ends now) and
+// gives it the demo's short timers: the organizer's schedule, changed as an
+// organizer changes it.
+func demoFinalToday(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	c, err := dom.Contests.Contest(ctx, contestID)
+	if err != nil {
+		return err
+	}
+	setup := c.Setup
+	now := time.Now().UTC().Truncate(time.Minute)
+	for i, r := range setup.Rounds {
+		opens, closes := now.Add(-time.Hour), now.AddDate(0, 0, 1)
+		switch r.Key {
+		case demoSemiRound:
+			setup.Rounds[i].ClosesAt = &now
+		case demoLiveRound:
+			setup.Rounds[i].OpensAt, setup.Rounds[i].ClosesAt = &opens, &closes
+			setup.Rounds[i].PitchSeconds, setup.Rounds[i].QASeconds = demoPitchSeconds, demoQASeconds
+		}
+	}
+	if _, err := dom.Contests.UpdateContest(ctx, organizerID, contestID, setup); err != nil {
+		return fmt.Errorf("move the demo final to today: %w", err)
+	}
+	return nil
+}
+
+// advanceDemoRound confirms a closed demo round's advancement by its quotas
+// (tied at the cut line: the first ones, as many as the seats left) and
+// publishes it.
+func advanceDemoRound(ctx context.Context, dom *Domain, organizerID, contestID int64, round string) error {
+	plan, _, err := dom.Results.AdvancementPlan(ctx, contestID, round)
+	if err != nil {
+		return fmt.Errorf("demo advancement plan of %s: %w", round, err)
+	}
+	var chosen []string
+	for _, p := range plan {
+		left := p.Seats - len(p.Advanced)
+		chosen = append(chosen, p.Tied[:min(max(left, 0), len(p.Tied))]...)
+	}
+	if _, err := dom.Results.ConfirmAdvancement(ctx, organizerID, contestID, round, chosen); err != nil {
+		return fmt.Errorf("confirm the demo advancement of %s: %w", round, err)
+	}
+	if _, _, err := dom.Results.Publish(ctx, organizerID, contestID, round, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
+		return fmt.Errorf("publish the demo %s: %w", round, err)
+	}
+	return nil
+}
+
+// publishDemoFinal closes the played final, confirms its prizes as planned
+// and publishes its results, unless it is published.
+func publishDemoFinal(ctx context.Context, dom *Domain, organizerID, contestID int64) error {
+	final, err := demoRoundNamed(ctx, dom, contestID, demoLiveRound)
+	if err != nil || final.State.Published() {
+		return err
+	}
+	if final.State == contest.RoundOpen {
+		if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoLiveRound, contest.RoundClosed); err != nil {
+			return fmt.Errorf("close the demo final: %w", err)
+		}
+	}
+	if err := confirmDemoAwards(ctx, dom, organizerID, contestID, demoLiveRound); err != nil {
+		return err
+	}
+	if _, _, err := dom.Results.Publish(ctx, organizerID, contestID, demoLiveRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
+		return fmt.Errorf("publish the demo final: %w", err)
+	}
+	return nil
+}
+
+// confirmDemoAwards confirms a closed round's prizes as planned; an entry
+// tied across a level boundary gets the better level.
+func confirmDemoAwards(ctx context.Context, dom *Domain, organizerID, contestID int64, round string) error {
+	plan, _, err := dom.Results.AwardPlan(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	chosen := map[string]string{}
+	for _, p := range plan {
+		for _, tie := range p.Ties {
+			k := 0
+			for j, level := range tie.Levels {
+				for n := 0; n < tie.Places[j] && k < len(tie.Entries); n++ {
+					chosen[tie.Entries[k]], k = level, k+1
+				}
+			}
+			for ; k < len(tie.Entries); k++ {
+				chosen[tie.Entries[k]] = "none"
+			}
+		}
+	}
+	if _, err := dom.Results.ConfirmAwards(ctx, organizerID, contestID, round, chosen); err != nil {
+		return fmt.Errorf("confirm the demo awards of %s: %w", round, err)
+	}
+	return nil
+}
+
+// seedDemoLiveEntrants gives a contest last year's finalists, each with an
 // entry submitted and accepted; it returns the entries in demoLiveEntrants' order.
 func seedDemoLiveEntrants(ctx context.Context, dom *Domain, organizerID, contestID int64) ([]int64, error) {
 	ids := make([]int64, 0, len(demoLiveEntrants))
@@ -192,46 +446,4 @@ func seedDemoLiveEntrants(ctx context.Context, dom *Domain, organizerID, contest
 		return nil, fmt.Errorf("accept entries: %w", err)
 	}
 	return ids, nil
-}
-
-// seedDemoLiveContest fills a new live final: entrants submitted and
-// accepted, the panel seated (the conflicted judge's assignment left out by
-// the conflict rules), judge accounts, the round open, and one room with the
-// whole panel and every entry. It returns the room.
-func seedDemoLiveContest(ctx context.Context, dom *Domain, organizerID, contestID int64) (int64, error) {
-	ids, err := seedDemoLiveEntrants(ctx, dom, organizerID, contestID)
-	if err != nil {
-		return 0, err
-	}
-	panel := make([]int64, len(demoLiveExperts))
-	for i, d := range demoLiveExperts {
-		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
-		if err != nil {
-			return 0, fmt.Errorf("expert %s: %w", d.Name, err)
-		}
-		panel[i] = x.ID
-	}
-	if err := dom.Judging.SetPanel(ctx, organizerID, contestID, demoLiveRound, panel); err != nil {
-		return 0, fmt.Errorf("panel: %w", err)
-	}
-	run, err := dom.Judging.StartAssignment(ctx, organizerID, contestID, demoLiveRound, demoAssignmentSeed)
-	if err != nil {
-		return 0, fmt.Errorf("seat the panel: %w", err)
-	}
-	if _, err := dom.Judging.RunAssignment(ctx, organizerID, contestID, demoLiveRound, run.ID); err != nil {
-		return 0, fmt.Errorf("seat the panel: %w", err)
-	}
-	for _, x := range panel {
-		if _, err := dom.Judging.InviteExpert(ctx, organizerID, contestID, x); err != nil {
-			return 0, fmt.Errorf("invite expert %d: %w", x, err)
-		}
-	}
-	if err := dom.Judging.SetRoundState(ctx, organizerID, contestID, demoLiveRound, contest.RoundOpen); err != nil {
-		return 0, fmt.Errorf("open the final: %w", err)
-	}
-	rooms, err := dom.Live.SetRooms(ctx, organizerID, contestID, demoLiveRound, []live.RoomInput{{Name: demoLiveRoom, Judges: panel, Entries: ids}})
-	if err != nil {
-		return 0, fmt.Errorf("room: %w", err)
-	}
-	return rooms[0].ID, nil
 }

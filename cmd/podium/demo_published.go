@@ -117,26 +117,8 @@ func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int
 		return 0, err
 	}
 	// Prizes as planned; an entry tied across a level boundary gets the better level.
-	plan, _, err := dom.Results.AwardPlan(ctx, c.ID, demoPublishedRound)
-	if err != nil {
+	if err := confirmDemoAwards(ctx, dom, organizerID, c.ID, demoPublishedRound); err != nil {
 		return 0, err
-	}
-	chosen := map[string]string{}
-	for _, p := range plan {
-		for _, tie := range p.Ties {
-			k := 0
-			for j, level := range tie.Levels {
-				for n := 0; n < tie.Places[j] && k < len(tie.Entries); n++ {
-					chosen[tie.Entries[k]], k = level, k+1
-				}
-			}
-			for ; k < len(tie.Entries); k++ {
-				chosen[tie.Entries[k]] = "none"
-			}
-		}
-	}
-	if _, err := dom.Results.ConfirmAwards(ctx, organizerID, c.ID, demoPublishedRound, chosen); err != nil {
-		return 0, fmt.Errorf("confirm the demo awards: %w", err)
 	}
 	if _, _, err := dom.Results.Publish(ctx, organizerID, c.ID, demoPublishedRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
 		return 0, fmt.Errorf("publish the demo results: %w", err)

@@ -11,7 +11,8 @@ import (
 )
 
 // The demo's own contests are those the demo organizer organizes under the
-// demo's slugs (demo-2026, demo-2025, demo-2026-live, demo-2026-live-2, …):
+// demo's slugs (demo-2026, demo-2025, and the live finals earlier versions
+// seeded apart, demo-2026-live, demo-2026-live-2, …):
 // `podium demo --reset` removes them and everything that hangs off them, and
 // nothing else. Accounts stay (the next seed logs into them again, the
 // entrants' profiles are saved anew) and so do the experts (the next seed
@@ -39,7 +40,7 @@ type demoFK struct {
 // only. It returns how many contests it removed.
 func resetDemo(ctx context.Context, dom *Domain) (int, error) {
 	var ids []int64
-	if err := dom.DB.SelectContext(ctx, &ids, demoContestsSQL, demoSlug, demoPublishedSlug, demoLiveSlug, demoOrganizerEmail); err != nil {
+	if err := dom.DB.SelectContext(ctx, &ids, demoContestsSQL, demoSlug, demoPublishedSlug, demoOldLiveSlug, demoOrganizerEmail); err != nil {
 		return 0, fmt.Errorf("find the demo contests: %w", err)
 	}
 	if len(ids) == 0 {

@@ -17,11 +17,12 @@ import (
 	"podium/contest/contesttest"
 	"podium/contest/entry"
 	"podium/contest/judging"
+	"podium/eligibility"
 	"podium/uscc"
 )
 
 // demoContestIDs are the demo organizer's contests by slug: exactly the
-// three the demo seeds (this year's, last year's, the live final).
+// two the demo seeds (this year's, whose final is live, and last year's).
 func demoContestIDs(t *testing.T, m *Main) map[string]int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -35,11 +36,11 @@ func demoContestIDs(t *testing.T, m *Main) map[string]int64 {
 	}
 	ids := map[string]int64{}
 	for _, c := range list {
-		if c.Slug == demoSlug || c.Slug == demoPublishedSlug || strings.HasPrefix(c.Slug, demoLiveSlug) {
+		if strings.HasPrefix(c.Slug, demoSlug) || c.Slug == demoPublishedSlug {
 			ids[c.Slug] = c.ID
 		}
 	}
-	if len(ids) != 3 || ids[demoSlug] == 0 || ids[demoPublishedSlug] == 0 || ids[demoLiveSlug] == 0 {
+	if len(ids) != 2 || ids[demoSlug] == 0 || ids[demoPublishedSlug] == 0 {
 		t.Fatalf("demo contests %+v", list)
 	}
 	return ids
@@ -115,6 +116,15 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 	if err := m.DB.GetContext(ctx, &plans, `SELECT count(*) FROM blobs b JOIN entries e ON e.id = b.entry_id
 		WHERE e.contest_id = $1 AND b.kind = 'business_plan'`, contestID); err != nil || plans != entries {
 		t.Errorf("demo business plans %d %v", plans, err)
+	}
+	// One company's revenue, corrected after it submitted, is over the national
+	// limit: the review names the rule, and the entry was rejected under it.
+	ineligible, err := store.EntriesInContest(ctx, contestID, entry.Filter{Ineligible: true})
+	if err != nil || len(ineligible) != 1 || ineligible[0].Title != "高精度激光干涉测量仪" || ineligible[0].State != entry.Rejected ||
+		len(ineligible[0].Ineligible) != 1 || ineligible[0].Ineligible[0].Rule != eligibility.RevenueLimit {
+		t.Errorf("ineligible demo entries %+v %v", ineligible, err)
+	} else if e, err := m.Entries.EntryInContest(ctx, contestID, ineligible[0].ID); err != nil || e.ReviewReason != demoIneligibleReason {
+		t.Errorf("the ineligible entry's review %q %v", e.ReviewReason, err)
 	}
 	flagged, err := store.EntriesInContest(ctx, contestID, entry.Filter{Flag: entry.FlagIdentityLeak})
 	if err != nil || len(flagged) != 1 || flagged[0].Title != "软体抓取机器人" {
@@ -239,7 +249,7 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 		t.Errorf("audit chains: %d records, %v, %v", n, problems, err)
 	}
 
-	// Seeded once: one eligibility decision, two assignment runs, every sheet audited.
+	// Seeded once: two eligibility decisions (accepted, rejected), two assignment runs, every sheet audited.
 	log, err := store.Records(ctx, contestID)
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +258,7 @@ func checkDemoStory(t *testing.T, m *Main, contestID int64) {
 	for _, r := range log {
 		count[r.Action]++
 	}
-	if count[audit.EntriesReviewed] != 1 || count[audit.AssignmentsRun] != 2 || count[audit.AdvancementConfirmed] != 1 ||
+	if count[audit.EntriesReviewed] != 2 || count[audit.AssignmentsRun] != 2 || count[audit.AdvancementConfirmed] != 1 ||
 		count[audit.ScoreSubmitted] != sheets+len(semiSheets) {
 		t.Errorf("demo audit actions %v", count)
 	}
@@ -312,6 +322,13 @@ func TestDemoReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A live final an earlier version of the demo seeded apart is the demo's.
+	old := demoSetup(m.DB.Now())
+	old.Slug = demoOldLiveSlug + "-2"
+	if _, err := m.Contests.CreateContest(ctx, organizer.ID, old); err != nil {
+		t.Fatal(err)
+	}
+	before[old.Slug] = 0
 	other, err := m.Accounts.CreateAccount(ctx, access.NewAccount{Role: access.RoleOrganizer, Email: "other@example.com",
 		DisplayName: "其他组织方", Password: demoPassword})
 	if err != nil {
@@ -345,8 +362,8 @@ func TestDemoReset(t *testing.T) {
 	}
 	after := demoContestIDs(t, m)
 	for _, want := range []string{"http://localhost/contests/" + demoSlug, "http://localhost/results/" + demoSlug,
-		fmt.Sprintf("http://localhost/live/%d/rooms/", after[demoLiveSlug]), "http://localhost/invite/", demoOrganizerEmail,
-		demoInvestorEmail, demoEntrantEmail, "entrant0", "podium demo --reset"} {
+		fmt.Sprintf("http://localhost/live/%d ", after[demoSlug]), "http://localhost/invite/", demoOrganizerEmail,
+		demoInvestorEmail, demoEntrantEmail, "Entrant:    http://localhost/login  entrant", "entries?ineligible=1", "podium demo --reset"} {
 		if !strings.Contains(logins, want) {
 			t.Errorf("the logins text has no %q:\n%s", want, logins)
 		}

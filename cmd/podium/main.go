@@ -3,7 +3,7 @@
 //	podium serve                       run the HTTP server
 //	podium migrate                     apply database migrations and exit
 //	podium demo                        migrate, seed a demo contest if absent, and serve
-//	podium demo --live                 … and play a live final in real time (a simulated panel)
+//	podium demo --live                 … and complete the semifinal, then play the final in real time (a simulated panel)
 //	podium demo --reset                remove the demo contests, seed fresh ones, and serve
 //	podium admin create-organizer      create an organizer account
 //	podium audit verify                check the audit log's hash chains
@@ -45,7 +45,7 @@ commands:
   serve                     run the HTTP server
   migrate                   apply database migrations and exit
   demo                      migrate, seed a demo contest if absent, and serve
-                            (--live: also play a live final in real time;
+                            (--live: also complete the semifinal and play the final in real time;
                             --reset: remove the demo contests and seed fresh ones)
   admin create-organizer    create an organizer account
   audit verify              check the audit log's hash chains
@@ -130,7 +130,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	cfg, finish := bindConfig(fs, getenv)
 	var playLive, reset *bool
 	if demo {
-		playLive = fs.Bool("live", false, "also play a live final in real time: a simulated panel scores, the big screen moves on its own")
+		playLive = fs.Bool("live", false, "also complete the semifinal and play demo-2026's final in real time: a simulated panel scores, the big screen moves on its own")
 		reset = fs.Bool("reset", false, "remove the demo contests (and only those) first, then seed fresh ones")
 	}
 	if err := parseFlags(fs, args); err != nil {

@@ -205,7 +205,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	for _, token := range tokens {
 		checkDemoJudgeLink(t, storesOf(m), token)
 	}
-	checkDemoLiveSeed(t, m)
+	checkDemoLiveSeed(t, m, ids[demoSlug])
 }
 
 // checkDemoPublished: last year's contest has its final published once, in
@@ -231,9 +231,10 @@ func checkDemoPublished(t *testing.T, m *Main, contestID int64) {
 	}
 }
 
-// checkDemoLiveSeed seeds the demo's live final twice: one contest, one room
-// of six judges and seven pitches, ready for its draw.
-func checkDemoLiveSeed(t *testing.T, m *Main) {
+// checkDemoLiveSeed: demo-2026's final has its room, 第一会场, with the six
+// judges of its panel seated and no entrants before the semifinal's
+// advancement, its draw to make; seeding again keeps that room.
+func checkDemoLiveSeed(t *testing.T, m *Main, contestID int64) {
 	t.Helper()
 	ctx := context.Background()
 	organizer, err := m.Accounts.Authenticate(ctx, demoOrganizerEmail, demoPassword)
@@ -242,27 +243,32 @@ func checkDemoLiveSeed(t *testing.T, m *Main) {
 	}
 	var seeded []demoLive
 	for range 2 {
-		d, err := seedDemoLive(ctx, m.Domain, organizer.ID)
+		d, err := ensureDemoFinalRoom(ctx, m.Domain, organizer.ID, contestID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		seeded = append(seeded, d)
 	}
-	if seeded[0] != seeded[1] || seeded[0].Slug != demoLiveSlug {
+	if seeded[0] != seeded[1] || seeded[0].ContestID != contestID {
 		t.Errorf("demo live finals %+v", seeded)
 	}
-	list, err := storesOf(m).ContestsOrganizedBy(ctx, organizer.ID)
-	if err != nil || len(list) != 3 {
-		t.Errorf("demo contests with the live final %d %v", len(list), err)
+	rooms, err := m.Live.Rooms(ctx, contestID, demoLiveRound)
+	if err != nil || len(rooms) != 1 {
+		t.Fatalf("demo final rooms %+v %v", rooms, err)
 	}
-	room, err := m.Live.Room(ctx, seeded[0].ContestID, seeded[0].RoomID)
-	if err != nil {
-		t.Fatal(err)
+	room := rooms[0]
+	var judges []string
+	for _, j := range room.Judges {
+		judges = append(judges, j.Name)
 	}
-	if room.Name != demoLiveRoom || len(room.Judges) != len(demoLiveExperts) || len(room.Slots) != len(demoLiveEntrants) ||
+	if room.ID != seeded[0].RoomID || room.Name != demoLiveRoom || len(room.Judges) != len(demoLiveExperts) || len(room.Slots) != 0 ||
 		room.Commitment != "" || !demoLivePlayable(room) {
 		t.Errorf("demo live room %+v", room)
 	}
+	if state, err := demoFinalStateOf(ctx, m.Domain, seeded[0]); err != nil || state != finalToPlay {
+		t.Errorf("demo final %v %v", state, err)
+	}
+	t.Logf("%s: %s", room.Name, strings.Join(judges, " "))
 }
 
 // inviteToken is the token of the invite link in the demo's logins text.
