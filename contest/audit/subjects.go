@@ -167,10 +167,10 @@ func (s *Service) Names(ctx context.Context, contestID int64, recs []Entry) (Nam
 	type link struct {
 		Kind   SubjectKind `db:"kind"`
 		Key    string      `db:"key"`
-		ID     int64  `db:"id"`
-		Entry  int64  `db:"entry_id"`
-		Person string `db:"person"`
-		Who    int64  `db:"who"`
+		ID     int64       `db:"id"`
+		Entry  int64       `db:"entry_id"`
+		Person string      `db:"person"`
+		Who    int64       `db:"who"`
 	}
 	var links []link
 	if len(assignments)+len(nominations)+len(objections) > 0 {
