@@ -69,8 +69,12 @@ func (w auditWords) describeRecord(e audit.Entry) auditRow {
 	if err := d.Decode(&payload); err != nil {
 		return row
 	}
+	sub := w.n.Subjects[e.ID]
 	keys := slices.Sorted(maps.Keys(payload))
 	for _, k := range keys {
+		if id, ok := payload[k].(json.Number); ok && k == "entry" && sub.Entry != nil && id.String() == strconv.FormatInt(sub.Entry.ID, 10) {
+			continue // the subject already names the entry
+		}
 		row.Fields = append(row.Fields, w.field(e.Action, k, payload[k]))
 	}
 	return row
@@ -253,9 +257,11 @@ func (w auditWords) word(k, key string) string {
 			return p
 		}
 	case "kind":
-		if n := l.T("elig.rule." + key); n != "elig.rule."+key {
-			return n
-		}
+		families = []string{"elig.rule.", "round.kind."}
+	case "method":
+		families = []string{"round.method."}
+	case "required_uploads":
+		families = []string{"upload.kind."}
 	case "level":
 		families = []string{"nomination.level.", "award.level."}
 	case "state", "status", "from":
@@ -319,6 +325,9 @@ func (w auditWords) value(k string, v any) string {
 		}
 		return v.String()
 	case []any:
+		if k == "sheets" || k == "nominations" { // ids of no meaning to a reader: how many
+			return l.T("audit.count."+k, len(v))
+		}
 		parts := make([]string, len(v))
 		for i, x := range v {
 			parts[i] = w.value(k, x)
@@ -327,9 +336,17 @@ func (w auditWords) value(k string, v any) string {
 			return "—"
 		}
 		return strings.Join(parts, l.T("list.sep"))
-	case map[string]any: // a record of its own: each member by name
+	case map[string]any: // a record of its own: by its name if it has one, each member by name
 		var parts []string
+		zh, _ := v["name_zh"].(string)
+		en, _ := v["name_en"].(string)
+		if zh != "" || en != "" {
+			parts = append(parts, l.Name(zh, en))
+		}
 		for _, key := range slices.Sorted(maps.Keys(v)) {
+			if (zh != "" || en != "") && (key == "key" || strings.HasPrefix(key, "name_") || strings.HasPrefix(key, "description_")) {
+				continue
+			}
 			name := l.T("audit.field." + key)
 			if name == "audit.field."+key {
 				name = key
