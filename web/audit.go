@@ -340,11 +340,9 @@ func (w auditWords) value(k string, v any) string {
 		var parts []string
 		zh, _ := v["name_zh"].(string)
 		en, _ := v["name_en"].(string)
-		if zh != "" || en != "" {
-			parts = append(parts, l.Name(zh, en))
-		}
+		named := zh != "" || en != ""
 		for _, key := range slices.Sorted(maps.Keys(v)) {
-			if (zh != "" || en != "") && (key == "key" || strings.HasPrefix(key, "name_") || strings.HasPrefix(key, "description_")) {
+			if named && (key == "key" || strings.HasPrefix(key, "name_") || strings.HasPrefix(key, "description_")) {
 				continue
 			}
 			name := l.T("audit.field." + key)
@@ -353,7 +351,14 @@ func (w auditWords) value(k string, v any) string {
 			}
 			parts = append(parts, l.T("audit.pair", name, w.value(key, v[key])))
 		}
-		return strings.Join(parts, l.T("audit.pair_sep"))
+		members := strings.Join(parts, l.T("audit.pair_sep"))
+		switch {
+		case named && members != "":
+			return l.T("audit.named", l.Name(zh, en), members)
+		case named:
+			return l.Name(zh, en)
+		}
+		return members
 	default:
 		return fmt.Sprint(v)
 	}

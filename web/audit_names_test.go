@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"podium/eligibility"
 )
 
@@ -115,4 +117,34 @@ func TestAuditPageNamesSubjectsAndPayloads(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The organizer reads the audit page on a desktop, in Chinese and in
+// English: names everywhere, no catalog key, nothing wider than the screen.
+func TestBrowserAuditPageNames(t *testing.T) {
+	h := newHarness(t)
+	w := newJudging(t, h, "audit-browser", 2)
+	set := eligibility.National(2026).Set
+	set.StartupGroup, set.GrowthGroup = "enterprise", "team"
+	if _, err := h.store.SetEligibilityRules(t.Context(), w.org.ID, w.contest.ID, set); err != nil {
+		t.Fatal(err)
+	}
+	j := newJourney(t, h, "audit-names", desktop)
+	j.login("org@example.com")
+	j.goTo(fmt.Sprintf("/organizer/contests/%d/audit", w.contest.ID), `table.audit-log`)
+	j.look("audit log")
+	text := evalJ[string](j, `document.querySelector("table.audit-log").innerText`)
+	for _, want := range []string{"2026 年中国创新创业大赛（全国赛）规则", "上一年度营业收入上限：启用、上限：20000 万元", "评委1号、评委2号"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the audit page does not say %q", want)
+		}
+	}
+	j.english("audit log")
+	text = evalJ[string](j, `document.querySelector("table.audit-log").innerText`)
+	for _, want := range []string{"National contest rules 2026", "Prior-year revenue limit: on, Limit: 20000 × 10,000 yuan"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the English audit page does not say %q", want)
+		}
+	}
+	j.do("open the stored record", chromedp.Click(`tr[data-seq] details summary`))
 }
