@@ -266,6 +266,8 @@ func (w auditWords) word(k, key string) string {
 		families = []string{"nomination.level.", "award.level."}
 	case "state", "status", "from":
 		families = []string{"round.state.", "entry.state."}
+	case "op": // a live stage operation, by the console's name for it
+		families = []string{"console.op."}
 	case "round_raised":
 		families = []string{"showcase.round."}
 	}
