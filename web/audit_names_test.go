@@ -6,9 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jmoiron/sqlx"
 
+	"podium/contest/access"
+	"podium/contest/audit"
+	"podium/contest/contesttest"
 	"podium/eligibility"
 )
 
@@ -147,4 +152,53 @@ func TestBrowserAuditPageNames(t *testing.T) {
 		}
 	}
 	j.do("open the stored record", chromedp.Click(`tr[data-seq] details summary`))
+}
+
+// Subjects written as "entry 12", an assignment's id, "investor 149" and an
+// entry no longer there are named too: the entry by code and title, the
+// assignment by its entry and expert, the investor by its account's name with
+// its number beside it; the gone entry says so, by number.
+func TestAuditPageNamesEveryKindOfSubject(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	w := newJudging(t, h, "audit-kinds", 1)
+	var entryID int64
+	var code, title string
+	if err := h.store.DB.QueryRow(`
+		SELECT e.id, b.code, e.title FROM entries e JOIN blind_codes b ON b.entry_id = e.id
+		WHERE e.contest_id = $1`, w.contest.ID).Scan(&entryID, &code, &title); err != nil {
+		t.Fatal(err)
+	}
+	investor := contesttest.Account(t, h.store, access.RoleInvestor, "vc@example.com")
+	records := []struct {
+		action  audit.Action
+		subject string
+	}{
+		{audit.ShowcaseOptedIn, fmt.Sprintf("entry %d", entryID)},
+		{audit.ScoreReopened, fmt.Sprint(w.judges[0].assignment)},
+		{audit.ShowcaseInvestorApplied, fmt.Sprintf("investor %d", investor.ID)},
+		{audit.ShowcaseWithdrawn, "entry 987654"},
+	}
+	if err := h.store.DB.InTx(t.Context(), func(tx *sqlx.Tx) error {
+		for _, r := range records {
+			if err := audit.Append(t.Context(), tx, time.Now(), &w.contest.ID, &w.org.ID, r.action, r.subject, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	page := h.loggedIn(w.org).get(fmt.Sprintf("/organizer/contests/%d/audit", w.contest.ID))
+	got := auditSubjects(page.body)
+	for action, want := range map[audit.Action]string{
+		audit.ShowcaseOptedIn:         code + "《" + title + "》",
+		audit.ScoreReopened:           code + "《" + title + "》、评委1号",
+		audit.ShowcaseInvestorApplied: investor.DisplayName + fmt.Sprintf(" #%d", investor.ID),
+		audit.ShowcaseWithdrawn:       "项目 #987654（已不存在）",
+	} {
+		if got[string(action)] != want {
+			t.Errorf("subject of %s is %q, want %q", action, got[string(action)], want)
+		}
+	}
 }
