@@ -212,6 +212,20 @@ window.PodiumSheet = (function () {
       }
     }
 
+    // keepsRefused fills the form with a draft the server acknowledged if the
+    // draft holds marks typed but not valid (off the step, above the maximum):
+    // the server's draft leaves them out, so only the tablet remembers what the
+    // judge typed and must show it again, with its message, to be fixed. It does
+    // so only where the rest of the draft is what the server served (another
+    // device may have changed the sheet since); otherwise it leaves the form as served.
+    function keepsRefused(d) {
+      const served = values(), sent = body(false).text;
+      fill(d);
+      if (criteria.some(function (c) { return markOf(c).error; }) && body(false).text === sent) { return true; }
+      fill(served);
+      return false;
+    }
+
     // Local storage: failures (private mode, full) leave the page working from memory.
 
     function load(key) {
@@ -531,6 +545,8 @@ window.PodiumSheet = (function () {
       fill(typed(JSON.parse(pending.body))); // what is being submitted is what the judge sees
     } else if (draft && open() && (draft.at !== draft.saved || (offlineCopy && draft.at))) {
       fill(draft);
+    } else if (draft && open() && draft.at && keepsRefused(draft)) {
+      // The server has the rest of this draft; the marks it cannot hold are back as typed.
     } else {
       draft = Object.assign(values(), { at: 0, saved: 0 });
     }
