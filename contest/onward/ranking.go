@@ -65,7 +65,7 @@ func (s *Service) ranking(ctx context.Context, e *Export, contestID int64, round
 			dropped = append(dropped, r.Dropped...)
 			tie := ""
 			if r.TieBreak != nil {
-				tie = tieBreak(lang, *r.TieBreak)
+				tie = tieBreak(lang, *r.TieBreak, rs.Rubric)
 			}
 			if err := t.WriteRow(r.Rank, r.Entry, rs.Titles[r.Entry], n.Organization, pick(lang, n.TrackZh, n.TrackEn),
 				pick(lang, n.GroupZh, n.GroupEn), decimal(r.Score), len(r.Sheets), strings.Join(totals, "; "),
@@ -80,45 +80,42 @@ func (s *Service) ranking(ctx context.Context, e *Export, contestID int64, round
 
 func decimal(p scoring.Points) table.Decimal { return table.Decimal(p.String()) }
 
-// rule says which rule gave the score, as scoring.Rule.String does, in l.
+// rule says which rule gave the score, as the ranking page does: the
+// method's name, or why the plain mean replaced it.
 func rule(l Lang, r scoring.Rule) string {
-	if l == English {
-		return r.String()
-	}
 	if r.Fallback == scoring.FallbackFewSheets {
-		return fmt.Sprintf("%d 份评分取平均（去最高最低分需至少 %d 份）", r.Sheets, r.Needed)
+		return fmt.Sprintf(name(l, "ranking.rule.few_sheets"), name(l, "round.method."+string(r.Method)), r.Needed, r.Sheets)
 	}
-	switch r.Method {
-	case scoring.MethodTrimmed:
-		return "去掉一个最高分和一个最低分后取平均"
-	case scoring.MethodMean:
-		return "平均分"
-	case scoring.MethodMedian:
-		return "中位数"
-	case scoring.MethodZScore:
-		return "标准分（Z 分数）"
-	}
-	return string(r.Method)
+	return name(l, "round.method."+string(r.Method))
 }
 
-func tieBreak(l Lang, tb scoring.TieBreak) string {
+// tieBreak says how a tie was broken, naming the criterion.
+func tieBreak(l Lang, tb scoring.TieBreak, rb scoring.Rubric) string {
+	criterion := tb.Criterion
+	for _, c := range rb.Criteria {
+		if c.Key == tb.Criterion {
+			criterion = pick(l, c.Name, c.NameEn)
+		}
+	}
 	switch {
 	case tb.Criterion == "" && l == English:
 		return "tied with " + tb.Above
 	case tb.Criterion == "":
 		return "与 " + tb.Above + " 并列"
 	case l == English:
-		return "below " + tb.Above + " on " + tb.Criterion
+		return "below " + tb.Above + " on " + criterion
 	}
-	return "同分，按 " + tb.Criterion + " 排在 " + tb.Above + " 之后"
+	return "同分，按 " + criterion + " 排在 " + tb.Above + " 之后"
 }
 
 // The matrix's columns are exactly what `podium score --scores` reads
 // (scoring/sheetfile): entry, judge and the criteria's keys, then the derived
 // columns sheetfile.ReadSheets skips (total, dropped, score), which tell a
 // reader what the ranking made of each sheet. Headers are these keys in every
-// language, since a program reads them; only the sheet's name is translated.
-func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string) error {
+// language, since a program reads them; only the sheet's name and the word
+// marking a dropped total (a derived column: ReadSheets skips it) are
+// translated. The ranking export is the named, localized reading.
+func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string, lang Lang) error {
 	rk, rs, err := s.results.Ranking(ctx, contestID, round)
 	if err != nil {
 		return err
@@ -156,7 +153,7 @@ func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round 
 					jt := total[sh.Judge]
 					dropped := ""
 					if jt.Dropped {
-						dropped = "dropped"
+						dropped = name(lang, "ranking.dropped") // skipped by ReadSheets: a word for people
 					}
 					row = append(row, decimal(jt.Total), dropped, decimal(r.Score))
 				}

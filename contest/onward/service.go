@@ -151,7 +151,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 	case Ranking:
 		err = s.ranking(ctx, e, req.ContestID, req.Round, lang)
 	case Matrix:
-		err = s.matrix(ctx, e, req.ContestID, req.Round)
+		err = s.matrix(ctx, e, req.ContestID, req.Round, lang)
 	case Winners:
 		err = s.winners(ctx, e, req.ContestID, lang)
 	case Workload:
