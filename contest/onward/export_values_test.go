@@ -1,0 +1,166 @@
+package onward_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+
+	"podium/contest/onward"
+	"podium/files/table"
+)
+
+// rawWords are the values the database and the scoring keep as keys: none may
+// appear as a cell of an export, in either language.
+var rawWords = []string{
+	"enterprise", "team", "institution", "entrant", "import", "draft", "submitted", "withdrawn", "accepted", "rejected",
+	"first", "second", "third", "honorable", "person", "organization", "received", "investigating", "upheld",
+	"rescore", "disqualify", "correct", "idea", "prototype", "pilot", "revenue", "growth", "province", "nation",
+	"pass", "passed", "fail", "failed", "not checked", "pending", "declined", "trimmed", "mean", "median", "zscore",
+}
+
+// catalogKey is a dotted key (an audit action, a catalog key) written as a value.
+var catalogKey = regexp.MustCompile(`^[a-z_]+(\.[a-z_]+)+$`)
+
+// Every export, in both languages and formats, read back cell by cell, names
+// its vocabulary values: no key is left in a cell, and the words are the
+// catalogs' in the export's language.
+func TestExportsNameEveryValue(t *testing.T) {
+	t.Parallel()
+	w := nominationWorld(t)
+	ctx := context.Background()
+	org, cid := w.organizer.ID, w.contestID
+	// Nominations: one checked (passed), one withdrawn by a failed check, one never checked.
+	nids, err := w.on.Nominate(ctx, org, cid, onward.Province, 2026, []int64{w.orgs[0].id, w.orgs[1].id, w.orgs[3].id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.on.RecordCheck(ctx, org, cid, nids[0], check(onward.CheckPass)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.on.RecordCheck(ctx, org, cid, nids[2], check(onward.CheckFail)); err != nil {
+		t.Fatal(err)
+	}
+	// An upheld objection, with a remedy.
+	if _, err := w.s.DB.ExecContext(ctx, `
+		INSERT INTO objections (contest_id, round_id, publication_id, entry_id, reference, objector_kind, objector_name,
+		                        id_type, id_number, id_hint, phone, email, grounds, state, reply, remedy, filed_at, decided_at)
+		SELECT $1, p.round_id, p.id, $2, 'YY-2026-0001', 'organization', '某单位', 'uscc', '\x0102', '1234', '13999999999',
+		       'o@example.com', '评分有误', 'upheld', '已重新评分', 'rescore', now() - interval '1 day', now()
+		FROM publications p WHERE p.contest_id = $1`, cid, w.orgs[0].id); err != nil {
+		t.Fatal(err)
+	}
+
+	type sheet struct {
+		kind, what string // the export's kind; with language and format
+		rows       [][]string
+	}
+	read := func(l onward.Lang) []sheet {
+		var out []sheet
+		for _, f := range formats {
+			for _, what := range onward.Whats {
+				req := onward.Request{What: what, Lang: l}
+				if what.NeedsRound() {
+					req.Round = "prelim"
+				}
+				out = append(out, sheet{string(what), fmt.Sprintf("%s %s %s", what, l, f), w.export(t, req, f)})
+			}
+			e, err := w.on.FaredExport(ctx, org, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := e.WriteTo(ctx, &buf, f); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, sheet{"fared", fmt.Sprintf("fared %s %s", l, f), readBack(t, buf.Bytes(), f)})
+		}
+		p, err := w.on.PreparePackage(ctx, cid, onward.Province, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, write := range map[string]func(*bytes.Buffer) error{
+			"package nominees": func(b *bytes.Buffer) error { return p.WriteNominees(b, table.XLSX) },
+			"package stats":    func(b *bytes.Buffer) error { return p.WriteStats(b, table.XLSX) },
+		} {
+			var buf bytes.Buffer
+			if err := write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, sheet{name, name + " " + string(l), readBack(t, buf.Bytes(), table.XLSX)})
+		}
+		return out
+	}
+	// want are names each language's exports must show somewhere, by export.
+	want := map[onward.Lang]map[string][]string{
+		onward.English: {
+			"entries":          {"Team (not incorporated)", "Online entry", "Eligible", "Prototype", "Smart manufacturing"},
+			"ranking":          {"Mean without the highest and lowest"},
+			"winners":          {"First prize", "Second prize"},
+			"objections":       {"An organization", "Upheld", "Re-scored", "Preliminary"},
+			"audit":            {"Contest created", "Awards confirmed", "Results published", "Due diligence recorded"},
+			"nominations":      {"Provincial contest", "Draft", "Withdrawn", "Passed", "Failed", "Not checked", "Smart manufacturing", "New materials", "Team"},
+			"fared":            {"Provincial contest", "Withdrawn", "Not checked", "Smart manufacturing"},
+			"package nominees": {"Provincial contest", "Smart manufacturing", "Team", "Passed", "Not checked", "Draft", "First prize"},
+			"package stats":    {"Entries judged in round · Preliminary", "Prizes · First prize"},
+		},
+		onward.Chinese: {
+			"entries":          {"团队", "网上报名", "资格审查通过", "原型阶段"},
+			"ranking":          {"去掉一个最高分和一个最低分后取平均"},
+			"matrix":           {"已去掉"},
+			"winners":          {"一等奖", "二等奖"},
+			"objections":       {"单位", "异议成立", "重新评分"},
+			"audit":            {"创建赛事", "确认奖项", "登记尽职调查"},
+			"nominations":      {"省赛", "草稿", "已撤回", "通过", "未通过", "未调查", "智能制造", "团队组"},
+			"fared":            {"省赛", "已撤回", "未调查"},
+			"package nominees": {"省赛", "智能制造", "通过", "未调查", "草稿", "一等奖"},
+			"package stats":    {"轮次评审项目数 · 初赛", "获奖项目数 · 一等奖"},
+		},
+	}
+	for _, l := range []onward.Lang{onward.Chinese, onward.English} {
+		seen := map[string]map[string]bool{}
+		for _, s := range read(l) {
+			kind := s.kind
+			if seen[kind] == nil {
+				seen[kind] = map[string]bool{}
+			}
+			// The target at the higher contest defaults to the city's track
+			// and group: named in English where they have English names.
+			for j, h := range s.rows[0] {
+				if l == onward.English && (h == "Target track" || h == "Target group") {
+					for _, row := range s.rows[1:] {
+						if !slices.Contains([]string{"Smart manufacturing", "New materials", "Team", "Enterprise"}, row[j]) {
+							t.Errorf("%s: %s %q", s.what, h, row[j])
+						}
+					}
+				}
+			}
+			for i, row := range s.rows {
+				for j, cell := range row {
+					seen[kind][cell] = true
+					if i == 0 && kind == "matrix" {
+						continue // the machine headers of podium score
+					}
+					if kind == "audit" && j == 4 {
+						// The subject is the record's own text ("province", a
+						// round's key): naming subjects is the audit page's
+						// work, not repeated here.
+						continue
+					}
+					if slices.Contains(rawWords, cell) || catalogKey.MatchString(cell) || (l == onward.Chinese && cell == "dropped") {
+						t.Errorf("%s: row %d column %d (%s) is the key %q", s.what, i+1, j+1, at(s.rows[0], j), cell)
+					}
+				}
+			}
+		}
+		for kind, names := range want[l] {
+			for _, n := range names {
+				if !seen[kind][n] {
+					t.Errorf("%s %s: no cell reads %q", kind, l, n)
+				}
+			}
+		}
+	}
+}
