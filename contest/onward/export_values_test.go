@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 
 	"podium/contest/onward"
@@ -161,6 +162,61 @@ func TestExportsNameEveryValue(t *testing.T) {
 					t.Errorf("%s %s: no cell reads %q", kind, l, n)
 				}
 			}
+		}
+	}
+}
+
+// The scores export is the matrix for people: the same sheets in the same
+// order, the same marks, under the criteria's names in the export's language
+// (English where a criterion has one), with the entry's title, track and
+// group, the judge's total, the dropped mark by name, the score and rank.
+func TestScoresExportIsTheMatrixNamed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	if _, err := w.s.DB.ExecContext(ctx, `UPDATE criteria SET name_en = 'Technology' WHERE key = 'tech'
+		AND round_id IN (SELECT id FROM rounds WHERE contest_id = $1)`, w.contestID); err != nil {
+		t.Fatal(err)
+	}
+	rk, rs, err := w.s.Ranking(ctx, w.contestID, "prelim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{}
+	for _, r := range rk.Entries {
+		rank[r.Entry] = r.Rank
+	}
+	byTitle := map[string]orgFixture{}
+	for _, o := range w.orgs {
+		byTitle[o.title] = o
+	}
+	names := map[string][2]string{"materials": {"新材料", "New materials"}, "manufacturing": {"智能制造", "Smart manufacturing"},
+		"team": {"团队组", "Team"}, "enterprise": {"企业组", "Enterprise"}}
+	headers := [][]string{
+		{"编号", "项目名称", "赛道", "组别", "评委", "技术", "市场", "团队", "评委总分", "去掉的评分", "得分", "本轮名次"},
+		{"Code", "Title", "Track", "Group", "Judge", "Technology", "市场", "团队", "Judge's total", "Dropped", "Score", "Round rank"},
+	}
+	for li, l := range []onward.Lang{onward.Chinese, onward.English} {
+		for _, f := range formats {
+			matrix := w.export(t, onward.Request{What: onward.Matrix, Round: "prelim", Lang: l}, f)
+			got := w.export(t, onward.Request{What: onward.Scores, Round: "prelim", Lang: l}, f)
+			want := [][]string{headers[li]}
+			dropped := 0
+			for _, m := range matrix[1:] {
+				o := byTitle[rs.Titles[m[0]]]
+				want = append(want, []string{m[0], csvText(f, o.title), names[o.track][li], names[o.group][li], m[1], m[2], m[3], m[4], m[5], m[6], m[7],
+					strconv.Itoa(rank[m[0]])})
+				if m[6] != "" {
+					dropped++
+					if m[6] != []string{"已去掉", "dropped"}[li] {
+						t.Errorf("%s %s: dropped reads %q", l, f, m[6])
+					}
+				}
+			}
+			if dropped != 8 {
+				t.Errorf("%s %s: %d sheets dropped, want 8 (two of each entry's five)", l, f, dropped)
+			}
+			compare(t, fmt.Sprintf("scores %s %s", l, f), got, want)
 		}
 	}
 }

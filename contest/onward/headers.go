@@ -54,6 +54,7 @@ var sheetNames = map[What]word{
 	Entries:     {"参赛项目", "Entries"},
 	Ranking:     {"排名", "Ranking"},
 	Matrix:      {"评分矩阵", "Score matrix"},
+	Scores:      {"评分明细", "Scores by judge"},
 	Winners:     {"获奖名单", "Winners"},
 	Workload:    {"评委工作量", "Judges' workload"},
 	Objections:  {"异议", "Objections"},

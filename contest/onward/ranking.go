@@ -166,3 +166,61 @@ func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round 
 	}
 	return nil
 }
+
+// scoresColumns frame the criteria's columns of the scores export.
+var scoresColumns = struct{ before, after []word }{
+	before: []word{{"编号", "Code"}, {"项目名称", "Title"}, {"赛道", "Track"}, {"组别", "Group"}, {"评委", "Judge"}},
+	after:  []word{{"评委总分", "Judge's total"}, {"去掉的评分", "Dropped"}, {"得分", "Score"}, {"本轮名次", "Round rank"}},
+}
+
+// scores writes the matrix's sheets for people: rows as the matrix orders
+// them (entries by rank, judges anonymized), each criterion under its name
+// in lang, with the entry's title, track and group, the judge's total,
+// whether it was dropped, and the entry's score and rank. `podium score`
+// reads the matrix, not this.
+func (s *Service) scores(ctx context.Context, e *Export, contestID int64, round string, lang Lang) error {
+	rk, rs, err := s.results.Ranking(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	names, err := s.namesByCode(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	e.cols = words(lang, scoresColumns.before...)
+	for _, c := range rs.Rubric.Criteria {
+		e.cols = append(e.cols, pick(lang, c.Name, c.NameEn))
+	}
+	e.cols = append(e.cols, words(lang, scoresColumns.after...)...)
+	e.write = func(_ context.Context, t *table.Writer) error {
+		byEntry := make(map[string][]scoring.Sheet, len(rk.Entries))
+		for _, sh := range rs.Sheets {
+			byEntry[sh.Entry] = append(byEntry[sh.Entry], sh)
+		}
+		row := make([]any, 0, len(e.cols))
+		for _, r := range rk.Entries {
+			n := names[r.Entry]
+			total := make(map[string]scoring.JudgeTotal, len(r.Sheets))
+			for _, j := range r.Sheets {
+				total[j.Judge] = j
+			}
+			for _, sh := range byEntry[r.Entry] {
+				row = append(row[:0], r.Entry, rs.Titles[r.Entry], pick(lang, n.TrackZh, n.TrackEn), pick(lang, n.GroupZh, n.GroupEn), sh.Judge)
+				for _, c := range rs.Rubric.Criteria {
+					row = append(row, decimal(sh.Marks[c.Key]))
+				}
+				jt := total[sh.Judge]
+				dropped := ""
+				if jt.Dropped {
+					dropped = name(lang, "ranking.dropped")
+				}
+				row = append(row, decimal(jt.Total), dropped, decimal(r.Score), r.Rank)
+				if err := t.WriteRow(row...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return nil
+}
