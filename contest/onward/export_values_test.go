@@ -99,6 +99,7 @@ func TestExportsNameEveryValue(t *testing.T) {
 		onward.English: {
 			"entries":          {"Team (not incorporated)", "Online entry", "Eligible", "Prototype", "Smart manufacturing"},
 			"ranking":          {"Mean without the highest and lowest"},
+			"scores":           {"Smart manufacturing", "dropped"},
 			"winners":          {"First prize", "Second prize"},
 			"objections":       {"An organization", "Upheld", "Re-scored", "Preliminary"},
 			"audit":            {"Contest created", "Awards confirmed", "Results published", "Due diligence recorded"},
@@ -111,6 +112,7 @@ func TestExportsNameEveryValue(t *testing.T) {
 			"entries":          {"团队", "网上报名", "资格审查通过", "原型阶段"},
 			"ranking":          {"去掉一个最高分和一个最低分后取平均"},
 			"matrix":           {"已去掉"},
+			"scores":           {"智能制造", "已去掉"},
 			"winners":          {"一等奖", "二等奖"},
 			"objections":       {"单位", "异议成立", "重新评分"},
 			"audit":            {"创建赛事", "确认奖项", "登记尽职调查"},
