@@ -111,11 +111,11 @@ func tieBreak(l Lang, tb scoring.TieBreak, rb scoring.Rubric) string {
 // The matrix's columns are exactly what `podium score --scores` reads
 // (scoring/sheetfile): entry, judge and the criteria's keys, then the derived
 // columns sheetfile.ReadSheets skips (total, dropped, score), which tell a
-// reader what the ranking made of each sheet. Headers are these keys in every
-// language, since a program reads them; only the sheet's name and the word
-// marking a dropped total (a derived column: ReadSheets skips it) are
-// translated. The ranking export is the named, localized reading.
-func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string, lang Lang) error {
+// reader what the ranking made of each sheet. The matrix is a machine file,
+// the same cells in every language (headers are these keys, a dropped total
+// is marked "dropped"), since a program reads it; only the sheet's and the
+// file's names are translated. Scores (below) is the same sheets for people.
+func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string) error {
 	rk, rs, err := s.results.Ranking(ctx, contestID, round)
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round 
 					jt := total[sh.Judge]
 					dropped := ""
 					if jt.Dropped {
-						dropped = name(lang, "ranking.dropped") // skipped by ReadSheets: a word for people
+						dropped = "dropped"
 					}
 					row = append(row, decimal(jt.Total), dropped, decimal(r.Score))
 				}

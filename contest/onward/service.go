@@ -154,7 +154,7 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 	case Ranking:
 		err = s.ranking(ctx, e, req.ContestID, req.Round, lang)
 	case Matrix:
-		err = s.matrix(ctx, e, req.ContestID, req.Round, lang)
+		err = s.matrix(ctx, e, req.ContestID, req.Round)
 	case Scores:
 		err = s.scores(ctx, e, req.ContestID, req.Round, lang)
 	case Winners:
