@@ -15,20 +15,24 @@ import (
 	"podium/files/table"
 )
 
-const exportUsage = `usage: podium export --contest ID --what entries|ranking|matrix|winners|workload|objections|audit|showcase|nominations --format xlsx|csv [--round R] [--lang zh-CN|en] > file
+const exportUsage = `usage: podium export --contest ID --what entries|ranking|scores|matrix|winners|workload|objections|audit|showcase|nominations --format xlsx|csv [--round R] [--lang zh-CN|en] > file
 
 Writes one of a contest's tables to stdout, as the organizers' export pages
 do: entries (every field and the review state), ranking (a round's, with
-its explanation), matrix (a round's score sheets, judges anonymized, in the
-columns 'podium score --scores' reads), winners (prizes by group and track),
-workload (each judge's assignments and sheets per round), objections (异议
-and their outcomes, without the objectors' identities), audit (the contest's
-audit log, newest first, with each record's hash), nominations (the
-entries nominated to the provincial and national contests: year, level,
-target track and group, status, the result there, the due diligence).
-ranking and matrix need --round. CSV is UTF-8 with a byte-order mark.
+its explanation), scores (a round's score sheets for people: judges
+anonymized, each criterion under its name, with titles, tracks and groups),
+matrix (the same sheets in the columns 'podium score --scores' reads:
+machine headers entry, judge, the criteria's keys, total, dropped, score,
+whatever --lang), winners (prizes by group and track, ranked within track
+and group, with the round rank), workload (each judge's assignments and
+sheets per round), objections (异议 and their outcomes, without the
+objectors' identities), audit (the contest's audit log, newest first, with
+each record's hash), nominations (the entries nominated to the provincial
+and national contests: year, level, target track and group, status, the
+result there, the due diligence). Values (states, kinds, prizes, actions…)
+are named in --lang, as the pages name them.
+ranking, scores and matrix need --round. CSV is UTF-8 with a byte-order mark.
 Exit status: 0 done, 1 failed (database), 2 bad input or unknown contest or round.
-
 `
 
 // runExport implements `podium export`. The export is checked (contest,
@@ -43,9 +47,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	cfg, finish := bindConfig(fs, getenv)
 	id := fs.Int64("contest", 0, "the contest's `id` (required)")
-	what := fs.String("what", "", "the `export`: entries, ranking, matrix, winners, workload, objections, audit, showcase or nominations (required)")
+	what := fs.String("what", "", "the `export`: entries, ranking, scores, matrix, winners, workload, objections, audit, showcase or nominations (required)")
 	format := fs.String("format", "", "`xlsx` or csv (required)")
-	round := fs.String("round", "", "the round's `key`, for ranking and matrix")
+	round := fs.String("round", "", "the round's `key`, for ranking, scores and matrix")
 	lang := fs.String("lang", string(onward.Chinese), "the `language` of headers and names: zh-CN or en")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -32,7 +32,7 @@ func TestExportCommandExitCodes(t *testing.T) {
 		want string
 	}{
 		{[]string{"-h"}, 0, "usage: podium export"},
-		{[]string{"--contest", "1", "--what", "everything", "--format", "csv"}, 2, `--what: unknown export "everything" (want entries, ranking, matrix, winners, workload, objections, audit, showcase, nominations)`},
+		{[]string{"--contest", "1", "--what", "everything", "--format", "csv"}, 2, `--what: unknown export "everything" (want entries, ranking, scores, matrix, winners, workload, objections, audit, showcase, nominations)`},
 		{[]string{"--contest", "1", "--what", "ranking", "--format", "csv"}, 2, "--what ranking needs --round"},
 		{[]string{"--contest", "1", "--what", "entries", "--format", "pdf"}, 2, `--format: unknown format "pdf"`},
 		{[]string{"--contest", "1", "--what", "entries", "--format", "csv", "--lang", "fr"}, 2, `--lang: unknown language "fr"`},
@@ -92,7 +92,9 @@ func TestExportCommandNominations(t *testing.T) {
 	}
 	want := [][]string{
 		{"Year", "Level", "City contest", "Project", "Organization", "City track", "City group", "Target track", "Target group", "Status", "Result upward", "Due diligence"},
-		{"2026", "National contest", "City contest 2026", "新型疫苗佐剂", "康达生物", "Biomedicine", "Growth", "生物医药", "成长组", "accepted", "全国赛优秀企业", "not checked"},
+		// Values by their English names: the target (the city's track and
+		// group by default) too, where the track and group have one.
+		{"2026", "National contest", "City contest 2026", "新型疫苗佐剂", "康达生物", "Biomedicine", "Growth", "Biomedicine", "Growth", "Accepted", "全国赛优秀企业", "Not checked"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Fatalf("podium export --what nominations:\n%q\nwant\n%q", rows, want)

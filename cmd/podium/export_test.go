@@ -162,31 +162,33 @@ func TestExportReproducesRankingWithPodiumScore(t *testing.T) {
 			if !bytes.Equal(stdout.Bytes(), published) {
 				t.Errorf("podium score on the export:\n%s\nthe server's ranking:\n%s", stdout.String(), published)
 			}
-			// podium export's matrix, derived columns and all, is what podium
-			// score reads too.
-			matrix := filepath.Join(dir, "matrix.csv")
-			var exported, exportErr bytes.Buffer
-			dbURL := func(k string) string {
-				if k == "DATABASE_URL" {
-					return m.Config.DatabaseURL
+			// podium export's matrix, derived columns and all, in either
+			// language, is what podium score reads too.
+			for _, lang := range []string{"zh-CN", "en"} {
+				matrix := filepath.Join(dir, "matrix-"+lang+".csv")
+				var exported, exportErr bytes.Buffer
+				dbURL := func(k string) string {
+					if k == "DATABASE_URL" {
+						return m.Config.DatabaseURL
+					}
+					return ""
 				}
-				return ""
-			}
-			if code := run(ctx, []string{"export", "--contest", fmt.Sprint(c.ID), "--what", "matrix", "--round", "prelim", "--format", "csv"},
-				nil, &exported, &exportErr, dbURL); code != 0 {
-				t.Fatalf("podium export: exit %d: %s", code, exportErr.String())
-			}
-			if err := os.WriteFile(matrix, exported.Bytes(), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			stdout.Reset()
-			stderr.Reset()
-			if code := run(ctx, []string{"score", "--rubric", rubric, "--scores", matrix, "--method", string(method), "--trim-min", "3", "--tiebreak", "tech,market"},
-				nil, &stdout, &stderr, os.Getenv); code != 0 {
-				t.Fatalf("podium score on podium export's matrix: exit %d: %s", code, stderr.String())
-			}
-			if !bytes.Equal(stdout.Bytes(), published) {
-				t.Errorf("podium score on podium export's matrix:\n%s\nthe server's ranking:\n%s", stdout.String(), published)
+				if code := run(ctx, []string{"export", "--contest", fmt.Sprint(c.ID), "--what", "matrix", "--round", "prelim", "--format", "csv", "--lang", lang},
+					nil, &exported, &exportErr, dbURL); code != 0 {
+					t.Fatalf("podium export: exit %d: %s", code, exportErr.String())
+				}
+				if err := os.WriteFile(matrix, exported.Bytes(), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				stdout.Reset()
+				stderr.Reset()
+				if code := run(ctx, []string{"score", "--rubric", rubric, "--scores", matrix, "--method", string(method), "--trim-min", "3", "--tiebreak", "tech,market"},
+					nil, &stdout, &stderr, os.Getenv); code != 0 {
+					t.Fatalf("podium score on podium export's %s matrix: exit %d: %s", lang, code, stderr.String())
+				}
+				if !bytes.Equal(stdout.Bytes(), published) {
+					t.Errorf("podium score on podium export's %s matrix:\n%s\nthe server's ranking:\n%s", lang, stdout.String(), published)
+				}
 			}
 			if bytes.Count(published, []byte("\n")) != 7 { // header + six entries
 				t.Errorf("ranking has the wrong size:\n%s", published)

@@ -22,7 +22,8 @@ var auditColumns = []word{
 // shows it, through the audit room's own view a page (audit.MaxPage records)
 // at a time: memory holds one page, whatever the log's length. Payloads are
 // the records' JSON as the page shows them to organizers; the hash lets a
-// reader match a row with `podium audit verify`.
+// reader match a row with `podium audit verify`. Actions are named as the
+// audit page names them; the subject is the record's own text.
 func (s *Service) auditLog(_ context.Context, e *Export, contestID int64, lang Lang) error {
 	e.cols = words(lang, auditColumns...)
 	log := audit.New(s.db.DB)
@@ -35,7 +36,7 @@ func (s *Service) auditLog(_ context.Context, e *Export, contestID int64, lang L
 			}
 			for _, r := range page {
 				at := r.At
-				if err := t.WriteRow(r.Seq, s.local(&at), r.ActorName, string(r.Action), r.Subject, string(r.Payload), hex.EncodeToString(r.Hash)); err != nil {
+				if err := t.WriteRow(r.Seq, s.local(&at), r.ActorName, name(lang, "audit.action."+string(r.Action)), r.Subject, string(r.Payload), hex.EncodeToString(r.Hash)); err != nil {
 					return err
 				}
 			}

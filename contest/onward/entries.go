@@ -74,9 +74,9 @@ func (s *Service) entries(_ context.Context, e *Export, contestID int64, lang La
 				return err
 			}
 			if err := t.WriteRow(r.ID, r.Title, pick(lang, r.TrackZh, r.TrackEn), pick(lang, r.GroupZh, r.GroupEn),
-				r.Organization, value(lang, r.Kind), r.USCC, r.ContactName, r.ContactPhone, r.ContactEmail,
+				r.Organization, kindName(lang, r.Kind), r.USCC, r.ContactName, r.ContactPhone, r.ContactEmail,
 				r.Summary, stageWord(lang, r.Stage), r.Technology, r.Market, r.Team, r.Financing, r.Keywords,
-				value(lang, r.Source), value(lang, r.State), r.Reason, s.local(r.SubmittedAt), s.local(r.ReviewedAt)); err != nil {
+				named(lang, "entry.source.", r.Source), named(lang, "entry.state.", r.State), r.Reason, s.local(r.SubmittedAt), s.local(r.ReviewedAt)); err != nil {
 				return err
 			}
 		}
@@ -91,7 +91,7 @@ func stageWord(l Lang, stage string) string {
 	if stage == "" {
 		return ""
 	}
-	if w, ok := valueWords["stage."+stage]; ok {
+	if w, ok := catalogNames["entry.stage."+stage]; ok {
 		return w.in(l)
 	}
 	return stage

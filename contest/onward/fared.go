@@ -16,26 +16,30 @@ import (
 
 // FaredRow is one nomination as the report across contests lists it.
 type FaredRow struct {
-	NominationID int64            `db:"id" json:"id"`
-	ContestID    int64            `db:"contest_id" json:"contest_id"`
-	ContestZh    string           `db:"contest_zh" json:"-"`
-	ContestEn    string           `db:"contest_en" json:"-"`
-	Contest      Names            `db:"-" json:"contest"`
-	Year         int              `db:"target_year" json:"year"`
-	Level        Level            `db:"level" json:"level"`
-	Title        string           `db:"title" json:"title"`
-	Organization string           `db:"organization" json:"organization"`
-	TrackZh      string           `db:"track_zh" json:"-"`
-	TrackEn      string           `db:"track_en" json:"-"`
-	GroupZh      string           `db:"group_zh" json:"-"`
-	GroupEn      string           `db:"group_en" json:"-"`
-	Track        Names            `db:"-" json:"track"`
-	Group        Names            `db:"-" json:"group"`
-	TargetTrack  string           `db:"target_track" json:"target_track"`
-	TargetGroup  string           `db:"target_group" json:"target_group"`
-	Status       NominationStatus `db:"status" json:"status"`
-	Result       string           `db:"result" json:"result"`
-	Diligence    CheckOutcome     `db:"diligence" json:"diligence,omitempty"`
+	NominationID int64  `db:"id" json:"id"`
+	ContestID    int64  `db:"contest_id" json:"contest_id"`
+	ContestZh    string `db:"contest_zh" json:"-"`
+	ContestEn    string `db:"contest_en" json:"-"`
+	Contest      Names  `db:"-" json:"contest"`
+	Year         int    `db:"target_year" json:"year"`
+	Level        Level  `db:"level" json:"level"`
+	Title        string `db:"title" json:"title"`
+	Organization string `db:"organization" json:"organization"`
+	TrackZh      string `db:"track_zh" json:"-"`
+	TrackEn      string `db:"track_en" json:"-"`
+	GroupZh      string `db:"group_zh" json:"-"`
+	GroupEn      string `db:"group_en" json:"-"`
+	Track        Names  `db:"-" json:"track"`
+	Group        Names  `db:"-" json:"group"`
+	TargetTrack  string `db:"target_track" json:"target_track"`
+	TargetGroup  string `db:"target_group" json:"target_group"`
+	// TargetTrackEn and TargetGroupEn are the English names of the city's
+	// track and group the target is named as (the default target), if any.
+	TargetTrackEn string           `db:"target_track_en" json:"-"`
+	TargetGroupEn string           `db:"target_group_en" json:"-"`
+	Status        NominationStatus `db:"status" json:"status"`
+	Result        string           `db:"result" json:"result"`
+	Diligence     CheckOutcome     `db:"diligence" json:"diligence,omitempty"`
 }
 
 // FaredSummary counts one year and level's nominations by status.
@@ -62,6 +66,8 @@ const faredSQL = `
 	       e.title, coalesce(o.name, '') AS organization,
 	       t.name_zh AS track_zh, t.name_en AS track_en, g.name_zh AS group_zh, g.name_en AS group_en,
 	       n.target_track, n.target_group, n.status, n.result,
+	       coalesce((SELECT nullif(x.name_en, '') FROM tracks x WHERE x.contest_id = n.contest_id AND x.name_zh = n.target_track LIMIT 1), '') AS target_track_en,
+	       coalesce((SELECT nullif(x.name_en, '') FROM contest_groups x WHERE x.contest_id = n.contest_id AND x.name_zh = n.target_group LIMIT 1), '') AS target_group_en,
 	       coalesce((SELECT k.outcome FROM nomination_checks k WHERE k.nomination_id = n.id
 	                 ORDER BY k.recorded_at DESC, k.id DESC LIMIT 1), '') AS diligence
 	FROM nominations n
@@ -140,9 +146,9 @@ func (s *Service) faredExport(e *Export, ids []int64, lang Lang) {
 			if err := rows.StructScan(&r); err != nil {
 				return err
 			}
-			if err := t.WriteRow(r.Year, value(lang, string(r.Level)), pick(lang, r.ContestZh, r.ContestEn), r.Title, r.Organization,
-				pick(lang, r.TrackZh, r.TrackEn), pick(lang, r.GroupZh, r.GroupEn), r.TargetTrack, r.TargetGroup,
-				value(lang, "nomination."+string(r.Status)), r.Result, value(lang, "check."+string(r.Diligence))); err != nil {
+			if err := t.WriteRow(r.Year, named(lang, "nomination.level.", string(r.Level)), pick(lang, r.ContestZh, r.ContestEn), r.Title, r.Organization,
+				pick(lang, r.TrackZh, r.TrackEn), pick(lang, r.GroupZh, r.GroupEn), pick(lang, r.TargetTrack, r.TargetTrackEn), pick(lang, r.TargetGroup, r.TargetGroupEn),
+				named(lang, "nomination.status.", string(r.Status)), r.Result, diligence(lang, r.Diligence)); err != nil {
 				return err
 			}
 		}

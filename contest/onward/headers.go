@@ -54,6 +54,7 @@ var sheetNames = map[What]word{
 	Entries:     {"参赛项目", "Entries"},
 	Ranking:     {"排名", "Ranking"},
 	Matrix:      {"评分矩阵", "Score matrix"},
+	Scores:      {"评分明细", "Scores by judge"},
 	Winners:     {"获奖名单", "Winners"},
 	Workload:    {"评委工作量", "Judges' workload"},
 	Objections:  {"异议", "Objections"},
@@ -111,36 +112,42 @@ var winnerColumns = []word{
 	{"组别", "Group"},
 	{"赛道", "Track"},
 	{"奖项", "Prize"},
-	{"名次", "Rank"},
+	{"组内名次", "Rank in track and group"}, // as the ranking page names it
 	{"得分", "Score"},
 	{"项目名称", "Title"},
 	{"单位名称", "Organization"},
 	{"联系人", "Contact"},
 	{"联系电话", "Phone"},
 	{"邮箱", "Email"},
+	{"本轮名次", "Round rank"}, // across tracks and groups
 }
 
-// Words of values: states, kinds, prizes.
-var valueWords = map[string]word{
-	"draft": {"草稿", "draft"}, "submitted": {"已提交", "submitted"}, "withdrawn": {"已撤回", "withdrawn"},
-	"accepted": {"审查通过", "accepted"}, "rejected": {"审查未通过", "rejected"},
-	"enterprise": {"企业", "enterprise"}, "team": {"团队", "team"}, "institution": {"机构", "institution"},
-	"entrant": {"报名", "entrant"}, "import": {"导入", "import"},
-	"first": {"一等奖", "First prize"}, "second": {"二等奖", "Second prize"}, "third": {"三等奖", "Third prize"},
-	"honorable":       {"优秀奖", "Honorable mention"},
-	"objector.person": {"个人", "person"}, "objector.organization": {"单位", "organization"},
-	"objection.received": {"已受理", "received"}, "objection.investigating": {"调查中", "investigating"},
-	"objection.rejected": {"不成立", "rejected"}, "objection.upheld": {"成立", "upheld"},
-	"remedy.": {"", ""}, "remedy.rescore": {"重新评分", "rescore"}, "remedy.disqualify": {"取消资格", "disqualify"},
-	"remedy.correct": {"更正", "correct"},
-	"stage.idea":     {"创意阶段", "Idea"}, "stage.prototype": {"原型阶段", "Prototype"}, "stage.pilot": {"试点阶段", "Pilot"},
-	"stage.revenue": {"已有营收", "Revenue"}, "stage.growth": {"快速成长", "Growth"},
-}
-
-// value names a vocabulary word in l; an unknown word is shown as it is.
-func value(l Lang, v string) string {
-	if w, ok := valueWords[v]; ok {
+// name is a catalog key's name in l, as the pages show it (catalogNames); a
+// key without one is written as it is, which the tests catch.
+func name(l Lang, key string) string {
+	if w, ok := catalogNames[key]; ok {
 		return w.in(l)
 	}
-	return v
+	return key
 }
+
+// named is value v of a vocabulary (prefix is its catalog keys' prefix, e.g.
+// "entry.state.") by its name in l; empty stays empty.
+func named(l Lang, prefix, v string) string {
+	if v == "" {
+		return ""
+	}
+	return name(l, prefix+v)
+}
+
+// kindName is an organization's kind by its name. In Chinese it is the word
+// the entries import reads back (企业, 团队), as the Chinese headers are the
+// import's: the catalog's 团队（未注册企业） would not be read.
+func kindName(l Lang, kind string) string {
+	if w, ok := importKinds[kind]; ok && l != English {
+		return w
+	}
+	return named(l, "profile.kind.", kind)
+}
+
+var importKinds = map[string]string{"enterprise": "企业", "team": "团队"}

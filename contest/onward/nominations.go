@@ -305,28 +305,32 @@ func (s *Service) SetQuota(ctx context.Context, actorID, contestID int64, level 
 // Nomination is one entry nominated to a level, with its target there, its
 // status, result and due diligence, and its place in the city's final ranking.
 type Nomination struct {
-	ID           int64            `db:"id" json:"id"`
-	ContestID    int64            `db:"contest_id" json:"contest_id"`
-	EntryID      int64            `db:"entry_id" json:"entry_id"`
-	Level        Level            `db:"level" json:"level"`
-	Year         int              `db:"target_year" json:"year"`
-	TargetTrack  string           `db:"target_track" json:"target_track"`
-	TargetGroup  string           `db:"target_group" json:"target_group"`
-	Status       NominationStatus `db:"status" json:"status"`
-	Result       string           `db:"result" json:"result"`
-	Title        string           `db:"title" json:"title"`
-	Organization string           `db:"organization" json:"organization"`
-	TrackID      int64            `db:"track_id" json:"-"`
-	TrackZh      string           `db:"track_zh" json:"-"`
-	TrackEn      string           `db:"track_en" json:"-"`
-	GroupZh      string           `db:"group_zh" json:"-"`
-	GroupEn      string           `db:"group_en" json:"-"`
-	Track        Names            `db:"-" json:"track"`
-	Group        Names            `db:"-" json:"group"`
-	CreatedAt    time.Time        `db:"created_at" json:"created_at"`
-	SubmittedAt  *time.Time       `db:"submitted_at" json:"submitted_at,omitempty"`
-	DecidedAt    *time.Time       `db:"decided_at" json:"decided_at,omitempty"`
-	WithdrawnAt  *time.Time       `db:"withdrawn_at" json:"withdrawn_at,omitempty"`
+	ID          int64  `db:"id" json:"id"`
+	ContestID   int64  `db:"contest_id" json:"contest_id"`
+	EntryID     int64  `db:"entry_id" json:"entry_id"`
+	Level       Level  `db:"level" json:"level"`
+	Year        int    `db:"target_year" json:"year"`
+	TargetTrack string `db:"target_track" json:"target_track"`
+	TargetGroup string `db:"target_group" json:"target_group"`
+	// TargetTrackEn and TargetGroupEn are the English names of the city's
+	// track and group the target is named as (the default target), if any.
+	TargetTrackEn string           `db:"target_track_en" json:"-"`
+	TargetGroupEn string           `db:"target_group_en" json:"-"`
+	Status        NominationStatus `db:"status" json:"status"`
+	Result        string           `db:"result" json:"result"`
+	Title         string           `db:"title" json:"title"`
+	Organization  string           `db:"organization" json:"organization"`
+	TrackID       int64            `db:"track_id" json:"-"`
+	TrackZh       string           `db:"track_zh" json:"-"`
+	TrackEn       string           `db:"track_en" json:"-"`
+	GroupZh       string           `db:"group_zh" json:"-"`
+	GroupEn       string           `db:"group_en" json:"-"`
+	Track         Names            `db:"-" json:"track"`
+	Group         Names            `db:"-" json:"group"`
+	CreatedAt     time.Time        `db:"created_at" json:"created_at"`
+	SubmittedAt   *time.Time       `db:"submitted_at" json:"submitted_at,omitempty"`
+	DecidedAt     *time.Time       `db:"decided_at" json:"decided_at,omitempty"`
+	WithdrawnAt   *time.Time       `db:"withdrawn_at" json:"withdrawn_at,omitempty"`
 	// The city's final ranking, as currently published (zero when the
 	// entry is no longer in it).
 	Rank     int            `db:"-" json:"city_rank"`
@@ -354,7 +358,9 @@ const nominationsSQL = `
 	SELECT n.id, n.contest_id, n.entry_id, n.level, n.target_year, n.target_track, n.target_group, n.status, n.result,
 	       e.title, coalesce(o.name, '') AS organization, e.track_id,
 	       t.name_zh AS track_zh, t.name_en AS track_en, g.name_zh AS group_zh, g.name_en AS group_en,
-	       n.created_at, n.submitted_at, n.decided_at, n.withdrawn_at
+	       n.created_at, n.submitted_at, n.decided_at, n.withdrawn_at,
+	       coalesce((SELECT nullif(x.name_en, '') FROM tracks x WHERE x.contest_id = n.contest_id AND x.name_zh = n.target_track LIMIT 1), '') AS target_track_en,
+	       coalesce((SELECT nullif(x.name_en, '') FROM contest_groups x WHERE x.contest_id = n.contest_id AND x.name_zh = n.target_group LIMIT 1), '') AS target_group_en
 	FROM nominations n
 	JOIN entries e ON e.id = n.entry_id
 	JOIN tracks t ON t.id = e.track_id

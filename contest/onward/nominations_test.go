@@ -301,7 +301,7 @@ func TestNominationFlowAndDiligence(t *testing.T) {
 		got[strings.TrimPrefix(r[3], "'")] = r[9] + "|" + r[10] + "|" + r[11]
 	}
 	want := map[string]string{
-		w.orgs[0].title: "已获上级赛事接收|全国赛三等奖|通过", w.orgs[1].title: "未获上级赛事接收||通过",
+		w.orgs[0].title: "已获接收|全国赛三等奖|通过", w.orgs[1].title: "未获接收||通过",
 		w.orgs[2].title: "已推荐||通过", w.orgs[3].title: "已撤回||未通过"}
 	for k, v := range want {
 		if got[k] != v {
@@ -453,7 +453,7 @@ func TestNominationPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	enRows := readBack(t, enBuf.Bytes(), table.CSV)
-	if len(enRows) != 3 || enRows[0][7] != "USCC" || enRows[1][1] != "Provincial contest" || enRows[1][len(enRows[1])-1] != "draft" {
+	if len(enRows) != 3 || enRows[0][7] != "USCC" || enRows[1][1] != "Provincial contest" || enRows[1][len(enRows[1])-1] != "Draft" {
 		t.Errorf("English nominees: %q", enRows)
 	}
 }

@@ -64,8 +64,8 @@ func (s *Service) objections(_ context.Context, e *Export, contestID int64, lang
 				return err
 			}
 			filed := r.FiledAt
-			if err := t.WriteRow(r.Reference, pick(lang, r.RoundZh, r.RoundEn), r.Version, r.Code, r.Title, value(lang, "objector."+r.Kind),
-				value(lang, "objection."+r.State), value(lang, "remedy."+r.Remedy), r.Reply, s.local(&filed), s.local(r.DecidedAt)); err != nil {
+			if err := t.WriteRow(r.Reference, pick(lang, r.RoundZh, r.RoundEn), r.Version, r.Code, r.Title, named(lang, "objection.kind.", r.Kind),
+				named(lang, "objection.state.", r.State), named(lang, "objection.remedy.", r.Remedy), r.Reply, s.local(&filed), s.local(r.DecidedAt)); err != nil {
 				return err
 			}
 		}

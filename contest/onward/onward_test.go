@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -278,10 +280,10 @@ func TestEntriesExportMatchesTheDatabase(t *testing.T) {
 					t.Fatalf("database row %+v for %s", d, o.name)
 				}
 				want = append(want, []string{strconv.FormatInt(o.id, 10), csvText(f, o.title), names[o.track][li], names[o.group][li], o.name,
-					[]string{"团队", "team"}[li], "", "联系人" + strconv.Itoa(i), o.phone, o.email,
+					[]string{"团队", "Team (not incorporated)"}[li], "", "联系人" + strconv.Itoa(i), o.phone, o.email,
 					o.fields.Summary, map[string][2]string{"prototype": {"原型阶段", "Prototype"}, "pilot": {"试点阶段", "Pilot"}, "": {"", ""}}[o.fields.Stage][li], o.fields.Technology, o.fields.Market, o.fields.Team, o.fields.Financing,
 					map[bool]string{true: "材料; AI", false: ""}[len(o.fields.Keywords) > 0],
-					[]string{"报名", "entrant"}[li], []string{"审查通过", "accepted"}[li], "", shanghai(d.SubmittedAt), shanghai(d.ReviewedAt)})
+					[]string{"网上报名", "Online entry"}[li], []string{"资格审查通过", "Eligible"}[li], "", shanghai(d.SubmittedAt), shanghai(d.ReviewedAt)})
 			}
 			compare(t, fmt.Sprintf("entries %s %s", lang, f), w.export(t, onward.Request{What: onward.Entries, Lang: lang}, f), want)
 		}
@@ -348,16 +350,47 @@ func TestWinnersExportMatchesTheResults(t *testing.T) {
 	if len(got) != 3 || got[byName["鹰眼装备团队"].id] != "first" || got[byName["星河智能科技团队"].id] != "second" || got[byName["绿种团队"].id] != "first" {
 		t.Fatalf("fixture prizes %v", got)
 	}
-	row := func(f table.Format, d struct {
+	// The rank within the entry's track and group, as the ranking page and
+	// the prize pools count it, from every result of the round: 1 plus the
+	// entries of the pool ranked strictly ahead.
+	var all []struct {
+		EntryID int64  `db:"entry_id"`
+		Rank    int    `db:"rank"`
+		Pool    string `db:"pool"`
+	}
+	if err := w.s.DB.Select(&all, `SELECT r.entry_id, r.rank, e.track_id || '/' || e.group_id AS pool FROM results r JOIN entries e ON e.id = r.entry_id`); err != nil {
+		t.Fatal(err)
+	}
+	poolRank := func(id int64) int {
+		i := slices.IndexFunc(all, func(a struct {
+			EntryID int64  `db:"entry_id"`
+			Rank    int    `db:"rank"`
+			Pool    string `db:"pool"`
+		}) bool {
+			return a.EntryID == id
+		})
+		n := 1
+		for _, a := range all {
+			if a.Pool == all[i].Pool && a.Rank < all[i].Rank {
+				n++
+			}
+		}
+		return n
+	}
+	// A prize's rank in its pool is not its round rank: the fixture has one
+	// (the confusion of a first prize "ranked 3").
+	if !slices.ContainsFunc(db, func(d struct {
 		EntryID int64          `db:"entry_id"`
 		Level   string         `db:"award_level"`
 		Rank    int            `db:"rank"`
 		Score   scoring.Points `db:"score"`
-	}, o orgFixture, contact string) []string {
-		prize := map[string]string{"first": "一等奖", "second": "二等奖"}[d.Level]
-		return []string{map[string]string{"team": "团队组", "enterprise": "企业组"}[o.group], map[string]string{"materials": "新材料", "manufacturing": "智能制造"}[o.track],
-			prize, strconv.Itoa(d.Rank), d.Score.String(), csvText(f, o.title), o.name, contact, o.phone, o.email}
+	}) bool {
+		return d.Level == "first" && d.Rank > 1 && poolRank(d.EntryID) == 1
+	}) {
+		t.Fatalf("fixture: no first prize below round rank 1: %v", db)
 	}
+	names := map[string][2]string{"materials": {"新材料", "New materials"}, "manufacturing": {"智能制造", "Smart manufacturing"},
+		"team": {"团队组", "Team"}, "enterprise": {"企业组", "Enterprise"}, "first": {"一等奖", "First prize"}, "second": {"二等奖", "Second prize"}}
 	find := func(id int64) int {
 		return slices.IndexFunc(db, func(d struct {
 			EntryID int64          `db:"entry_id"`
@@ -368,17 +401,25 @@ func TestWinnersExportMatchesTheResults(t *testing.T) {
 			return d.EntryID == id
 		})
 	}
-	for _, f := range formats {
-		// Groups in the contest's order (企业组 first), then tracks, prizes, ranks.
-		want := [][]string{{"组别", "赛道", "奖项", "名次", "得分", "项目名称", "单位名称", "联系人", "联系电话", "邮箱"}}
-		for _, n := range []struct {
-			name    string
-			contact string
-		}{{"绿种团队", "联系人2"}, {"鹰眼装备团队", "联系人1"}, {"星河智能科技团队", "联系人0"}} {
-			o := byName[n.name]
-			want = append(want, row(f, db[find(o.id)], o, n.contact))
+	headers := [][]string{
+		{"组别", "赛道", "奖项", "组内名次", "得分", "项目名称", "单位名称", "联系人", "联系电话", "邮箱", "本轮名次"},
+		{"Group", "Track", "Prize", "Rank in track and group", "Score", "Title", "Organization", "Contact", "Phone", "Email", "Round rank"},
+	}
+	for li, lang := range []onward.Lang{onward.Chinese, onward.English} {
+		for _, f := range formats {
+			// Groups in the contest's order (企业组 first), then tracks, prizes, ranks.
+			want := [][]string{headers[li]}
+			for _, n := range []struct {
+				name    string
+				contact string
+			}{{"绿种团队", "联系人2"}, {"鹰眼装备团队", "联系人1"}, {"星河智能科技团队", "联系人0"}} {
+				o := byName[n.name]
+				d := db[find(o.id)]
+				want = append(want, []string{names[o.group][li], names[o.track][li], names[d.Level][li], strconv.Itoa(poolRank(o.id)),
+					d.Score.String(), csvText(f, o.title), o.name, n.contact, o.phone, o.email, strconv.Itoa(d.Rank)})
+			}
+			compare(t, fmt.Sprintf("winners %s %s", lang, f), w.export(t, onward.Request{What: onward.Winners, Lang: lang}, f), want)
 		}
-		compare(t, "winners "+string(f), w.export(t, onward.Request{What: onward.Winners}, f), want)
 	}
 }
 
@@ -458,7 +499,7 @@ func TestMatrixReproducesTheRankingForEveryMethod(t *testing.T) {
 					t.Errorf("%s: %s/%s %s = %s, database %s", m, r[0], r[1], k, r[2+i], want)
 				}
 			}
-			if r[6] == "dropped" {
+			if r[6] == "dropped" { // a machine file: the same in every language
 				dropped++
 			}
 		}
@@ -584,7 +625,7 @@ func TestObjectionsExportLeavesOutTheObjector(t *testing.T) {
 		got := w.export(t, onward.Request{What: onward.Objections}, f)
 		compare(t, "objections "+string(f), got, [][]string{
 			{"受理编号", "轮次", "公示版本", "编号", "项目名称", "异议人类型", "状态", "处理结果", "答复", "提出时间", "决定时间"},
-			{"YY-2026-0001", "初赛", "1", code, w.orgs[0].title, "个人", "成立", "重新评分", "已重新评分", shanghai(&filed), shanghai(&decided)},
+			{"YY-2026-0001", "初赛", "1", code, w.orgs[0].title, "个人", "异议成立", "重新评分", "已重新评分", shanghai(&filed), shanghai(&decided)},
 		})
 		for _, secret := range []string{"王秘密", "1234", "13999999999", "secret@example.com", "评分有误"} {
 			for _, row := range got {
@@ -604,11 +645,24 @@ func TestAuditExportMatchesTheLog(t *testing.T) {
 	if err != nil || more || len(page) < 20 {
 		t.Fatalf("fixture: %d records, more %v, %v", len(page), more, err)
 	}
+	// Actions by the names the audit page gives them (its catalog).
+	var catalog map[string]string
+	b, err := os.ReadFile("../../web/i18n/zh-CN.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &catalog); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range formats {
 		want := [][]string{{"序号", "时间", "操作人", "操作", "对象", "内容", "哈希"}}
 		for _, r := range page {
 			at := r.At
-			want = append(want, []string{strconv.FormatInt(r.Seq, 10), shanghai(&at), r.ActorName, string(r.Action), r.Subject, string(r.Payload), hex.EncodeToString(r.Hash)})
+			action, ok := catalog["audit.action."+string(r.Action)]
+			if !ok {
+				t.Fatalf("no name for %s", r.Action)
+			}
+			want = append(want, []string{strconv.FormatInt(r.Seq, 10), shanghai(&at), r.ActorName, action, r.Subject, string(r.Payload), hex.EncodeToString(r.Hash)})
 		}
 		compare(t, "audit "+string(f), w.export(t, onward.Request{What: onward.Audit}, f), want)
 	}

@@ -70,16 +70,13 @@ var (
 	}
 )
 
-func init() {
-	for k, w := range map[string]word{
-		"province": {"省赛", "Provincial contest"}, "nation": {"国赛", "National contest"},
-		"nomination.draft": {"草稿", "draft"}, "nomination.submitted": {"已推荐", "submitted"},
-		"nomination.accepted": {"已获上级赛事接收", "accepted"}, "nomination.rejected": {"未获上级赛事接收", "rejected"},
-		"nomination.withdrawn": {"已撤回", "withdrawn"},
-		"check.pass":           {"通过", "passed"}, "check.fail": {"未通过", "failed"}, "check.": {"未调查", "not checked"},
-	} {
-		valueWords[k] = w
+// diligence is a nomination's due-diligence outcome by its name, "not
+// checked" when none was recorded.
+func diligence(l Lang, o CheckOutcome) string {
+	if o == "" {
+		return name(l, "nomination.outcome.none")
 	}
+	return named(l, "nomination.outcome.", string(o))
 }
 
 // nomineeRow is a nominee's organization facts, as the package reads them.
@@ -154,7 +151,7 @@ func (s *Service) PreparePackage(ctx context.Context, contestID int64, level Lev
 	if p.stats, err = s.statsRows(ctx, contestID, lang, len(p.nominees)); err != nil {
 		return nil, err
 	}
-	p.Name = fileName(pick(lang, c.NameZh, c.NameEn), value(lang, string(level)), wordPackage.in(lang))
+	p.Name = fileName(pick(lang, c.NameZh, c.NameEn), named(lang, "nomination.level.", string(level)), wordPackage.in(lang))
 	return p, nil
 }
 
@@ -190,12 +187,12 @@ func (p *Package) WriteNominees(w io.Writer, f table.Format) error {
 		if n.Rank > 0 {
 			rank, poolRank, score = n.Rank, n.PoolRank, decimal(n.Score)
 		}
-		if err := t.WriteRow(nomineeCode(i), value(p.lang, string(n.Level)), n.Year, n.TargetTrack, n.TargetGroup,
+		if err := t.WriteRow(nomineeCode(i), named(p.lang, "nomination.level.", string(n.Level)), n.Year, pick(p.lang, n.TargetTrack, n.TargetTrackEn), pick(p.lang, n.TargetGroup, n.TargetGroupEn),
 			n.Title, n.Organization, fa.USCC, established, money(fa.Capital), money(fa.Revenue),
 			pick(p.lang, n.TrackZh, n.TrackEn), pick(p.lang, n.GroupZh, n.GroupEn),
 			fa.ContactName, fa.ContactPhone, fa.ContactEmail, fa.TechSME, fa.HighTech,
-			rank, poolRank, score, value(p.lang, n.Award), fa.Summary,
-			value(p.lang, "check."+string(n.Diligence())), checkDay, value(p.lang, "nomination."+string(n.Status))); err != nil {
+			rank, poolRank, score, named(p.lang, "award.level.", n.Award), fa.Summary,
+			diligence(p.lang, n.Diligence()), checkDay, named(p.lang, "nomination.status.", string(n.Status))); err != nil {
 			_ = t.Close()
 			return err
 		}
@@ -295,7 +292,7 @@ func (s *Service) statsRows(ctx context.Context, contestID int64, lang Lang, nom
 	total := 0
 	for _, p := range prizes {
 		total += p.N
-		rows = append(rows, []any{statItems["prizes"].in(lang) + " · " + value(lang, p.Level), all, all, p.N})
+		rows = append(rows, []any{statItems["prizes"].in(lang) + " · " + named(lang, "award.level.", p.Level), all, all, p.N})
 	}
 	rows = append(rows, []any{statItems["prizes"].in(lang), all, all, total})
 	rows = append(rows, []any{statItems["nominees"].in(lang), all, all, nominees})

@@ -65,7 +65,7 @@ func (s *Service) ranking(ctx context.Context, e *Export, contestID int64, round
 			dropped = append(dropped, r.Dropped...)
 			tie := ""
 			if r.TieBreak != nil {
-				tie = tieBreak(lang, *r.TieBreak)
+				tie = tieBreak(lang, *r.TieBreak, rs.Rubric)
 			}
 			if err := t.WriteRow(r.Rank, r.Entry, rs.Titles[r.Entry], n.Organization, pick(lang, n.TrackZh, n.TrackEn),
 				pick(lang, n.GroupZh, n.GroupEn), decimal(r.Score), len(r.Sheets), strings.Join(totals, "; "),
@@ -80,44 +80,41 @@ func (s *Service) ranking(ctx context.Context, e *Export, contestID int64, round
 
 func decimal(p scoring.Points) table.Decimal { return table.Decimal(p.String()) }
 
-// rule says which rule gave the score, as scoring.Rule.String does, in l.
+// rule says which rule gave the score, as the ranking page does: the
+// method's name, or why the plain mean replaced it.
 func rule(l Lang, r scoring.Rule) string {
-	if l == English {
-		return r.String()
-	}
 	if r.Fallback == scoring.FallbackFewSheets {
-		return fmt.Sprintf("%d 份评分取平均（去最高最低分需至少 %d 份）", r.Sheets, r.Needed)
+		return fmt.Sprintf(name(l, "ranking.rule.few_sheets"), name(l, "round.method."+string(r.Method)), r.Needed, r.Sheets)
 	}
-	switch r.Method {
-	case scoring.MethodTrimmed:
-		return "去掉一个最高分和一个最低分后取平均"
-	case scoring.MethodMean:
-		return "平均分"
-	case scoring.MethodMedian:
-		return "中位数"
-	case scoring.MethodZScore:
-		return "标准分（Z 分数）"
-	}
-	return string(r.Method)
+	return name(l, "round.method."+string(r.Method))
 }
 
-func tieBreak(l Lang, tb scoring.TieBreak) string {
+// tieBreak says how a tie was broken, naming the criterion.
+func tieBreak(l Lang, tb scoring.TieBreak, rb scoring.Rubric) string {
+	criterion := tb.Criterion
+	for _, c := range rb.Criteria {
+		if c.Key == tb.Criterion {
+			criterion = pick(l, c.Name, c.NameEn)
+		}
+	}
 	switch {
 	case tb.Criterion == "" && l == English:
 		return "tied with " + tb.Above
 	case tb.Criterion == "":
 		return "与 " + tb.Above + " 并列"
 	case l == English:
-		return "below " + tb.Above + " on " + tb.Criterion
+		return "below " + tb.Above + " on " + criterion
 	}
-	return "同分，按 " + tb.Criterion + " 排在 " + tb.Above + " 之后"
+	return "同分，按 " + criterion + " 排在 " + tb.Above + " 之后"
 }
 
 // The matrix's columns are exactly what `podium score --scores` reads
 // (scoring/sheetfile): entry, judge and the criteria's keys, then the derived
 // columns sheetfile.ReadSheets skips (total, dropped, score), which tell a
-// reader what the ranking made of each sheet. Headers are these keys in every
-// language, since a program reads them; only the sheet's name is translated.
+// reader what the ranking made of each sheet. The matrix is a machine file,
+// the same cells in every language (headers are these keys, a dropped total
+// is marked "dropped"), since a program reads it; only the sheet's and the
+// file's names are translated. Scores (below) is the same sheets for people.
 func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round string) error {
 	rk, rs, err := s.results.Ranking(ctx, contestID, round)
 	if err != nil {
@@ -160,6 +157,64 @@ func (s *Service) matrix(ctx context.Context, e *Export, contestID int64, round 
 					}
 					row = append(row, decimal(jt.Total), dropped, decimal(r.Score))
 				}
+				if err := t.WriteRow(row...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// scoresColumns frame the criteria's columns of the scores export.
+var scoresColumns = struct{ before, after []word }{
+	before: []word{{"编号", "Code"}, {"项目名称", "Title"}, {"赛道", "Track"}, {"组别", "Group"}, {"评委", "Judge"}},
+	after:  []word{{"评委总分", "Judge's total"}, {"去掉的评分", "Dropped"}, {"得分", "Score"}, {"本轮名次", "Round rank"}},
+}
+
+// scores writes the matrix's sheets for people: rows as the matrix orders
+// them (entries by rank, judges anonymized), each criterion under its name
+// in lang, with the entry's title, track and group, the judge's total,
+// whether it was dropped, and the entry's score and rank. `podium score`
+// reads the matrix, not this.
+func (s *Service) scores(ctx context.Context, e *Export, contestID int64, round string, lang Lang) error {
+	rk, rs, err := s.results.Ranking(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	names, err := s.namesByCode(ctx, contestID, round)
+	if err != nil {
+		return err
+	}
+	e.cols = words(lang, scoresColumns.before...)
+	for _, c := range rs.Rubric.Criteria {
+		e.cols = append(e.cols, pick(lang, c.Name, c.NameEn))
+	}
+	e.cols = append(e.cols, words(lang, scoresColumns.after...)...)
+	e.write = func(_ context.Context, t *table.Writer) error {
+		byEntry := make(map[string][]scoring.Sheet, len(rk.Entries))
+		for _, sh := range rs.Sheets {
+			byEntry[sh.Entry] = append(byEntry[sh.Entry], sh)
+		}
+		row := make([]any, 0, len(e.cols))
+		for _, r := range rk.Entries {
+			n := names[r.Entry]
+			total := make(map[string]scoring.JudgeTotal, len(r.Sheets))
+			for _, j := range r.Sheets {
+				total[j.Judge] = j
+			}
+			for _, sh := range byEntry[r.Entry] {
+				row = append(row[:0], r.Entry, rs.Titles[r.Entry], pick(lang, n.TrackZh, n.TrackEn), pick(lang, n.GroupZh, n.GroupEn), sh.Judge)
+				for _, c := range rs.Rubric.Criteria {
+					row = append(row, decimal(sh.Marks[c.Key]))
+				}
+				jt := total[sh.Judge]
+				dropped := ""
+				if jt.Dropped {
+					dropped = name(lang, "ranking.dropped")
+				}
+				row = append(row, decimal(jt.Total), dropped, decimal(r.Score), r.Rank)
 				if err := t.WriteRow(row...); err != nil {
 					return err
 				}

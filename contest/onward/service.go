@@ -59,6 +59,9 @@ const (
 	Ranking What = "ranking" // a round's ranking with its explanation
 	Winners What = "winners" // the prizes, per group and track
 	Matrix  What = "matrix"  // a round's sheets, as `podium score` reads them
+	// Scores are a round's sheets for people: the matrix's marks under the
+	// criteria's names, with each entry's title, track and group.
+	Scores What = "scores"
 	// Workload is each judge's assignments and sheets, per round.
 	Workload What = "workload"
 	// Objections are the objections (异议) and their outcomes, without objectors' identities.
@@ -70,7 +73,7 @@ const (
 )
 
 // Whats lists the exports, in the order menus show them.
-var Whats = []What{Entries, Ranking, Matrix, Winners, Workload, Objections, Audit, Showcase, Nominations}
+var Whats = []What{Entries, Ranking, Scores, Matrix, Winners, Workload, Objections, Audit, Showcase, Nominations}
 
 // ParseWhat reads an export's kind.
 func ParseWhat(s string) (What, error) {
@@ -83,7 +86,7 @@ func ParseWhat(s string) (What, error) {
 }
 
 // NeedsRound reports whether the export is of one round.
-func (w What) NeedsRound() bool { return w == Ranking || w == Matrix }
+func (w What) NeedsRound() bool { return w == Ranking || w == Matrix || w == Scores }
 
 // Request is what to export.
 type Request struct {
@@ -152,6 +155,8 @@ func (s *Service) Prepare(ctx context.Context, req Request) (*Export, error) {
 		err = s.ranking(ctx, e, req.ContestID, req.Round, lang)
 	case Matrix:
 		err = s.matrix(ctx, e, req.ContestID, req.Round)
+	case Scores:
+		err = s.scores(ctx, e, req.ContestID, req.Round, lang)
 	case Winners:
 		err = s.winners(ctx, e, req.ContestID, lang)
 	case Workload:

@@ -48,10 +48,6 @@ var showcaseColumns = []word{
 	{"处理时间", "Answered at"},
 }
 
-var showcaseStates = map[string]word{
-	"pending": {"等待回复", "awaiting reply"}, "accepted": {"已同意", "accepted"}, "declined": {"已婉拒", "declined"},
-}
-
 func (s *Service) showcase(_ context.Context, e *Export, contestID int64, lang Lang) error {
 	e.cols = words(lang, showcaseColumns...)
 	e.write = func(ctx context.Context, t *table.Writer) error {
@@ -65,10 +61,7 @@ func (s *Service) showcase(_ context.Context, e *Export, contestID int64, lang L
 			if err := rows.StructScan(&r); err != nil {
 				return err
 			}
-			state := r.State
-			if w, ok := showcaseStates[r.State]; ok {
-				state = w.in(lang)
-			}
+			state := named(lang, "showcase.request.", r.State)
 			created := r.CreatedAt
 			if err := t.WriteRow(s.local(&created), r.Institution, r.USCC, r.Title, r.Organization, pick(lang, r.TrackZh, r.TrackEn),
 				pick(lang, r.GroupZh, r.GroupEn), state, s.local(r.DecidedAt)); err != nil {

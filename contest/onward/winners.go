@@ -8,13 +8,16 @@ import (
 )
 
 // winnersQuery reads the prizes the organizers confirmed (results.award_level,
-// set on the contest's last round), by group, track, prize and rank.
+// set on the contest's last round), by group, track, prize and rank, each
+// with its rank within its track and group (ties share it: 1, 2, 2, 4), as
+// prizes are given and the ranking page shows it, and its rank in the round.
 const winnersQuery = `
 	SELECT g.name_zh AS group_zh, g.name_en AS group_en, t.name_zh AS track_zh, t.name_en AS track_en,
-	       res.award_level, res.rank, res.score, e.title,
+	       res.award_level, res.pool_rank, res.rank, res.score, e.title,
 	       coalesce(o.name, '') AS org_name, coalesce(o.contact_name, '') AS contact_name,
 	       coalesce(o.contact_phone, '') AS contact_phone, coalesce(o.contact_email, '') AS contact_email
-	FROM results res
+	FROM (SELECT x.*, rank() OVER (PARTITION BY x.round_id, xe.track_id, xe.group_id ORDER BY x.rank) AS pool_rank
+	      FROM results x JOIN entries xe ON xe.id = x.entry_id) res
 	JOIN rounds r ON r.id = res.round_id
 	JOIN entries e ON e.id = res.entry_id
 	JOIN tracks t ON t.id = e.track_id
@@ -30,6 +33,7 @@ type winnerRow struct {
 	TrackZh      string         `db:"track_zh"`
 	TrackEn      string         `db:"track_en"`
 	Level        string         `db:"award_level"`
+	PoolRank     int            `db:"pool_rank"`
 	Rank         int            `db:"rank"`
 	Score        scoring.Points `db:"score"`
 	Title        string         `db:"title"`
@@ -53,8 +57,8 @@ func (s *Service) winners(_ context.Context, e *Export, contestID int64, lang La
 			if err := rows.StructScan(&r); err != nil {
 				return err
 			}
-			if err := t.WriteRow(pick(lang, r.GroupZh, r.GroupEn), pick(lang, r.TrackZh, r.TrackEn), value(lang, r.Level),
-				r.Rank, decimal(r.Score), r.Title, r.Organization, r.ContactName, r.ContactPhone, r.ContactEmail); err != nil {
+			if err := t.WriteRow(pick(lang, r.GroupZh, r.GroupEn), pick(lang, r.TrackZh, r.TrackEn), named(lang, "award.level.", r.Level),
+				r.PoolRank, decimal(r.Score), r.Title, r.Organization, r.ContactName, r.ContactPhone, r.ContactEmail, r.Rank); err != nil {
 				return err
 			}
 		}
