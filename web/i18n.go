@@ -1,10 +1,7 @@
 package web
 
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"strings"
 
@@ -12,16 +9,14 @@ import (
 
 	"podium/contest"
 	"podium/contest/onward"
+	"podium/web/i18n"
 )
-
-//go:embed i18n/*.json
-var catalogFiles embed.FS
 
 // Languages Podium speaks; the first is the default.
 var languages = []language.Tag{language.MustParse("zh-CN"), language.English}
 
 // langCodes are the codes used in cookies, ?lang= and catalog file names, in the order of languages.
-var langCodes = []string{"zh-CN", "en"}
+var langCodes = i18n.Codes
 
 var matcher = language.NewMatcher(languages)
 
@@ -29,19 +24,8 @@ var matcher = language.NewMatcher(languages)
 type Catalog map[string]map[string]string // lang → key → text
 
 func loadCatalog() (Catalog, error) {
-	cat := Catalog{}
-	for _, code := range langCodes {
-		b, err := fs.ReadFile(catalogFiles, "i18n/"+code+".json")
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("catalog %s: %w", code, err)
-		}
-		cat[code] = m
-	}
-	return cat, nil
+	cat, err := i18n.Load()
+	return Catalog(cat), err
 }
 
 // Localizer translates message keys into one language.

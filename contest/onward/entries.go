@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"podium/files/table"
+	"podium/web/i18n"
 )
 
 // entryRow is one entry as the export reads it, joined with its organization
@@ -91,8 +92,8 @@ func stageWord(l Lang, stage string) string {
 	if stage == "" {
 		return ""
 	}
-	if w, ok := catalogNames["entry.stage."+stage]; ok {
-		return w.in(l)
+	if w, ok := i18n.Text(string(l), "entry.stage."+stage); ok {
+		return w
 	}
 	return stage
 }

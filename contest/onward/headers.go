@@ -1,6 +1,9 @@
 package onward
 
-import "podium/fault"
+import (
+	"podium/fault"
+	"podium/web/i18n"
+)
 
 // Lang is the language an export's headers and names are in. The web layer
 // has catalogs for pages; an export's words are few and fixed, so they are a
@@ -122,11 +125,11 @@ var winnerColumns = []word{
 	{"本轮名次", "Round rank"}, // across tracks and groups
 }
 
-// name is a catalog key's name in l, as the pages show it (catalogNames); a
-// key without one is written as it is, which the tests catch.
+// name is a catalog key's name in l, as the pages show it (web/i18n); a key
+// without one is written as it is, which the tests catch.
 func name(l Lang, key string) string {
-	if w, ok := catalogNames[key]; ok {
-		return w.in(l)
+	if w, ok := i18n.Text(string(l), key); ok {
+		return w
 	}
 	return key
 }
