@@ -42,7 +42,7 @@ func demoPublishedSetup(now time.Time) contest.Setup {
 	s := demoSetup(now)
 	s.Slug = demoPublishedSlug
 	s.NameZh, s.NameEn = "2025年丹东市创新创业大赛（演示）", "2025 Dandong Innovation and Entrepreneurship Contest (demo)"
-	s.Description = "演示：上一届大赛，决赛成绩公示期已满、无异议，成绩为最终结果；部分获奖项目已进入投资对接展示。"
+	s.Description = "演示：上一届大赛，决赛成绩公示期已满、无异议，成绩为最终结果；部分决赛项目已进入投资对接展示。"
 	s.Entry.RequiredUploads = []filecheck.Kind{}
 	final := s.Rounds[2]
 	final.Kind, final.NameZh, final.NameEn = contest.KindOnline, "决赛（网评）", "Final (online)"
