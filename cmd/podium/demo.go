@@ -26,8 +26,15 @@ const (
 
 // seedDemo creates the demo accounts and contests unless they exist, issues
 // a fresh invite link for the demo judge, and returns the text that tells a
-// person how to log in, as whom, and where to look.
+// person how to log in, as whom, and where to look (as `podium demo` prints it).
 func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) {
+	return seedDemoFor(ctx, dom, baseURL, false)
+}
+
+// seedDemoFor is seedDemo; live says the final is about to be played
+// (`podium demo --live`), and the text says so. Seeding again changes
+// nothing and sends nothing: the demo judge's new link is printed, not mailed.
+func seedDemoFor(ctx context.Context, dom *Domain, baseURL string, live bool) (string, error) {
 	organizer, err := ensureAccount(ctx, dom, access.NewAccount{
 		Role: access.RoleOrganizer, Email: demoOrganizerEmail, DisplayName: "演示组织方", Password: demoPassword,
 	})
@@ -58,7 +65,8 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	if _, err := seedDemoPublished(ctx, dom, organizer.ID); err != nil {
+	published, err := seedDemoPublished(ctx, dom, organizer.ID)
+	if err != nil {
 		return "", err
 	}
 	final, err := ensureDemoFinalRoom(ctx, dom, organizer.ID, id)
@@ -84,14 +92,22 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 		return "", err
 	}
 	work := "the semifinal's sheets to score"
-	if semi.State != contest.RoundOpen {
+	switch {
+	case semi.State != contest.RoundOpen:
 		work = "her semifinal sheets, submitted when `--live` completed the semifinal"
+	case live && finalState == finalToPlay:
+		work = "her semifinal sheets, submitted now as `--live` completes the semifinal"
 	}
 	fmt.Fprintf(&b, "Judge:      %s/invite/%s  (%s; one-time link, valid for 7 days; %s)\n", baseURL, inv.Token, demoJudge.Name, work)
-	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for the contest's investor showcase)\n", baseURL, demoInvestorEmail, demoPassword)
+
 	fmt.Fprintf(&b, "Review:     %s/organizer/contests/%d/entries?ineligible=1  (an entry failing a national eligibility rule, named there; rejected at review)\n", baseURL, id)
 	switch finalState {
 	case finalToPlay:
+		if live {
+			fmt.Fprintf(&b, "Live final: %s/live/%d  (%s, six judges seated; being played now: the semifinal is completed and the final plays, see below)\n",
+				baseURL, id, demoLiveRoom)
+			break
+		}
 		fmt.Fprintf(&b, "Live final: %s/live/%d  (%s, six judges seated; its entrants are the semifinal's: `podium demo --live` completes the semifinal and plays the final)\n",
 			baseURL, id, demoLiveRoom)
 	case finalPlayed:
@@ -99,8 +115,10 @@ func seedDemo(ctx context.Context, dom *Domain, baseURL string) (string, error) 
 	default:
 		fmt.Fprintf(&b, "Live final: %s/live/%d  (stopped after its draw was committed, it cannot go on; to play the story again: `podium demo --reset --live`)\n", baseURL, id)
 	}
-	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results in their publicity period; entrant %s / %s sees a result and a receipt)\n",
+	fmt.Fprintf(&b, "Published:  %s/results/%s  (last year's results, final: their publicity period is over; entrant %s / %s sees a result and a receipt)\n",
 		baseURL, demoPublishedSlug, demoLiveEntrants[0].email, demoPassword)
+	fmt.Fprintf(&b, "Investor:   %s/login  %s / %s  (approved for both contests' showcases; last year's is open: %s/investor/contests/%d/showcase, one request for contact accepted, one waiting)\n",
+		baseURL, demoInvestorEmail, demoPassword, baseURL, published)
 	fmt.Fprintf(&b, "Reset:      podium demo --reset  (removes the demo contests and seeds fresh ones)\n")
 	return b.String(), nil
 }

@@ -437,7 +437,9 @@ func demoJudgeInvite(ctx context.Context, dom *Domain, organizerID, contestID in
 	}
 	for _, x := range experts {
 		if x.Email == demoJudgeEmail {
-			inv, err := dom.Judging.InviteExpert(ctx, organizerID, contestID, x.ID)
+			// Printed, not mailed: her panels' invitations were mailed when
+			// the rounds were seeded, and a demo started again sends nothing.
+			inv, err := dom.Judging.InviteExpertForCard(ctx, organizerID, contestID, x.ID)
 			if err != nil {
 				return inv, fmt.Errorf("invite the demo judge: %w", err)
 			}

@@ -23,7 +23,7 @@ const (
 // of the field declare.
 var demoTrackWords = map[string]struct {
 	approaches, products, keywords []string
-	industry                       string // the company name's industry word
+	industry                       string // the company name's industry word (without 科技: the name's suffix may add it)
 }{
 	"manufacturing": {[]string{"基于机器视觉的", "面向汽车零部件的", "5G 工业互联网", "数字孪生驱动的", "高精度"},
 		[]string{"焊接机器人工作站", "表面缺陷检测系统", "柔性装配产线", "数控机床远程运维平台", "智能仓储 AGV"},
@@ -35,17 +35,17 @@ var demoTrackWords = map[string]struct {
 		[]string{"抗肿瘤小分子药物", "基因工程疫苗", "人参皂苷提取工艺", "益生菌制剂", "多肽缓释注射剂"},
 		[]string{"创新药", "生物制剂"}, "生物医药"},
 	"instruments": {[]string{"在线式", "便携式", "高精度", "无线组网", "智能"},
-		[]string{"X 射线探伤仪", "粉尘浓度监测仪", "超声波流量计", "电力设备局放检测仪", "水质多参数分析仪"},
+		[]string{"X射线探伤仪", "粉尘浓度监测仪", "超声波流量计", "电力设备局放检测仪", "水质多参数分析仪"},
 		[]string{"传感器", "检测仪器"}, "仪器仪表"},
 	"textiles": {[]string{"阻燃", "防静电", "抗菌", "耐切割", "轻量化"},
 		[]string{"消防防护服面料", "柞蚕丝功能纤维", "医用防护口罩滤材", "电力作业防护服", "高温工况隔热手套"},
 		[]string{"功能纺织", "防护装备"}, "防护用品"},
 	"agriculture": {[]string{"智慧", "绿色", "设施", "无人化", "可追溯"},
 		[]string{"草莓立体种植系统", "蓝莓冷链保鲜技术", "水稻病虫害监测平台", "板栗深加工生产线", "海参生态养殖"},
-		[]string{"智慧农业", "农产品加工"}, "农业科技"},
+		[]string{"智慧农业", "农产品加工"}, "现代农业"},
 	"medtech": {[]string{"AI 辅助", "可穿戴", "微创", "远程", "一次性"},
 		[]string{"眼底影像筛查系统", "心电监测贴", "骨科手术导航设备", "康复训练机器人", "血液透析耗材"},
-		[]string{"医疗器械", "医学影像"}, "医疗科技"},
+		[]string{"医疗器械", "医学影像"}, "医疗器械"},
 }
 
 // demoTracks is the tracks' order, as the contest lists them.
@@ -54,8 +54,10 @@ var demoTracks = []string{"manufacturing", "materials", "biomed", "instruments",
 var (
 	demoBrands = []string{"鸭绿", "凤凰", "锦江", "东港", "宽甸", "振兴", "元宝", "凤城", "青山", "瑞普",
 		"华晨", "辽东", "北黄海", "虎山", "大孤", "天桥", "金泉", "恒远", "晨曦", "同创"}
-	demoSurnames = []string{"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"}
-	demoGiven    = []string{"海涛", "丽娜", "建华", "志强", "晓东", "婷婷", "明轩", "雪梅", "子涵", "国庆", "思远", "欣怡", "宏伟", "静", "磊", "佳琪"}
+	// demoCompanySuffixes end a company's name after its industry word.
+	demoCompanySuffixes = []string{"科技有限公司", "有限公司", "技术有限公司"}
+	demoSurnames        = []string{"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"}
+	demoGiven           = []string{"海涛", "丽娜", "建华", "志强", "晓东", "婷婷", "明轩", "雪梅", "子涵", "国庆", "思远", "欣怡", "宏伟", "静", "磊", "佳琪"}
 	// demoAreas are Dandong's administrative division codes (元宝区, 振兴区,
 	// 振安区, 宽甸, 东港, 凤城): a credit code's third to eighth characters.
 	demoAreas = []string{"210602", "210603", "210604", "210624", "210681", "210682"}
@@ -85,7 +87,10 @@ func demoGenerate(refYear int) []demoGenerated {
 		if n >= len(words.approaches)*len(words.products) {
 			title += fmt.Sprintf("（%d期）", n)
 		}
-		brand := demoBrands[(i*7+n)%len(demoBrands)]
+		// Within a track each entrant has its own brand (n < len(demoBrands)),
+		// and tracks differ by their industry word: every name is unique by
+		// construction, and none needs a number to tell it apart.
+		brand := demoBrands[(n+3*(i%len(demoTracks)))%len(demoBrands)]
 		person := demoSurnames[r.IntN(len(demoSurnames))] + demoGiven[r.IntN(len(demoGiven))]
 		deputy := demoSurnames[r.IntN(len(demoSurnames))] + demoGiven[r.IntN(len(demoGiven))]
 		g := demoGenerated{quality: 0.5 + r.Float64()*0.4}
@@ -106,14 +111,12 @@ func demoGenerate(refYear int) []demoGenerated {
 			if i%3 == 2 {
 				group = "growth"
 			}
-			g.org = entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: fmt.Sprintf("丹东%s%s科技有限公司", brand, words.industry),
+			g.org = entry.OrganizationInput{Kind: entry.OrgEnterprise, Name: "丹东" + brand + words.industry + demoCompanySuffixes[n%len(demoCompanySuffixes)],
 				USCC: demoUSCC(r, i%2 == 0), ContactName: person, ContactPhone: fmt.Sprintf("138%08d", 41000000+i),
 				ContactEmail: g.email,
 				Members:      []entry.Member{{Name: person, Role: "总经理"}, {Name: deputy, Role: "技术总监"}},
 				CompanyFacts: demoFacts(r, group, refYear, i)}
 		}
-		// Brands repeat across tracks: a name taken already gets the entrant's number.
-		g.org.Name = demoUniqueName(out, g.org.Name, i)
 		g.entry = entry.Input{Track: track, Group: group, Title: title, Fields: entry.Fields{
 			Summary:    fmt.Sprintf("%s：面向东北老工业基地转型升级的%s项目，已完成关键技术验证。", title, words.industry),
 			Stage:      stage,
@@ -128,15 +131,6 @@ func demoGenerate(refYear int) []demoGenerated {
 		out = append(out, g)
 	}
 	return out
-}
-
-func demoUniqueName(taken []demoGenerated, name string, i int) string {
-	for _, g := range taken {
-		if g.org.Name == name {
-			return fmt.Sprintf("%s（%d）", name, i+1)
-		}
-	}
-	return name
 }
 
 // demoFacts are a company's facts as its group needs them.

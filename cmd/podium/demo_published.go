@@ -12,14 +12,19 @@ import (
 	"podium/files/filecheck"
 )
 
-// The demo's published contest: last year's, whose final results are in
-// their publicity period (公示期), so that a newcomer sees the public results
-// page, files an objection, handles it as the organizer, and reads an
-// entrant's result with its receipt.
+// The demo's published contest: last year's, whose final results were
+// published a month before the demo is seeded and whose publicity period
+// (公示期) ended without objection, so that its results are final: a newcomer
+// sees the public results page, reads an entrant's result with its receipt,
+// and the investor showcase (open once results are final) has entries in it.
 const (
 	demoPublishedSlug  = "demo-2025"
 	demoPublishedRound = "final"
 	demoPublishedDays  = 7
+	// demoPublishedAgo is how long before seeding last year's contest was
+	// judged and published: its publicity period ended demoPublishedAgo −
+	// demoPublishedDays ago.
+	demoPublishedAgo = 30 * 24 * time.Hour
 )
 
 // demoPublishedExperts is last year's panel: five, so that the trimmed mean
@@ -37,7 +42,7 @@ func demoPublishedSetup(now time.Time) contest.Setup {
 	s := demoSetup(now)
 	s.Slug = demoPublishedSlug
 	s.NameZh, s.NameEn = "2025年丹东市创新创业大赛（演示）", "2025 Dandong Innovation and Entrepreneurship Contest (demo)"
-	s.Description = "演示：上一届大赛，决赛成绩正在公示，公示期内可实名提出异议。"
+	s.Description = "演示：上一届大赛，决赛成绩公示期已满、无异议，成绩为最终结果；部分决赛项目已进入投资对接展示。"
 	s.Entry.RequiredUploads = []filecheck.Kind{}
 	final := s.Rounds[2]
 	final.Kind, final.NameZh, final.NameEn = contest.KindOnline, "决赛（网评）", "Final (online)"
@@ -52,19 +57,49 @@ func demoPublishedSetup(now time.Time) contest.Setup {
 }
 
 // seedDemoPublished creates and publishes last year's contest unless it
-// exists; it returns the contest's id.
+// exists, and opens its investor showcase; it returns the contest's id.
+// Everything up to the nominations happens demoPublishedAgo before now,
+// through the same use cases on a clock set back (so its records carry those
+// times and its audit chain verifies); the showcase, which opens only once
+// the results are final, is seeded now.
 func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int64, error) {
 	id, err := dom.Contests.ContestIDBySlug(ctx, demoPublishedSlug)
 	if fault.ErrorCode(err) != fault.CodeNotFound {
 		return id, err
 	}
-	c, err := dom.Contests.CreateContest(ctx, organizerID, demoPublishedSetup(time.Now()))
+	id, entries, err := seedDemoPublishedAt(ctx, demoBackdated(dom, demoPublishedAgo), organizerID)
 	if err != nil {
-		return 0, fmt.Errorf("create the published demo contest: %w", err)
+		return 0, err
+	}
+	if err := seedDemoShowcase(ctx, dom, organizerID, id, entries); err != nil {
+		return 0, fmt.Errorf("demo showcase: %w", err)
+	}
+	return id, nil
+}
+
+// demoBackdated is dom on a clock running ago behind the real one: the same
+// database and settings, another handle (the server's clock is left alone).
+func demoBackdated(dom *Domain, ago time.Duration) *Domain {
+	past := newDomain(dom.DB.DB)
+	past.DB.Now = func() time.Time { return dom.DB.Now().Add(-ago) }
+	past.Accounts.PasswordCost = dom.Accounts.PasswordCost
+	past.Entries.FindIdentity, past.Entries.Blobs, past.Entries.Log = dom.Entries.FindIdentity, dom.Entries.Blobs, dom.Entries.Log
+	past.Judging.Log = dom.Judging.Log
+	past.Onward.Blobs, past.Onward.Log = dom.Onward.Blobs, dom.Onward.Log
+	return past
+}
+
+// seedDemoPublishedAt is last year's contest as dom's clock has it:
+// created, judged, published, its nominations prepared. It returns the
+// contest's id and its entries in demoLiveEntrants' order.
+func seedDemoPublishedAt(ctx context.Context, dom *Domain, organizerID int64) (int64, []int64, error) {
+	c, err := dom.Contests.CreateContest(ctx, organizerID, demoPublishedSetup(dom.DB.Now()))
+	if err != nil {
+		return 0, nil, fmt.Errorf("create the published demo contest: %w", err)
 	}
 	ids, err := seedDemoLiveEntrants(ctx, dom, organizerID, c.ID)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	quality := map[int64]float64{}
 	for i, id := range ids {
@@ -75,26 +110,26 @@ func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int
 	for i, d := range demoPublishedExperts {
 		x, err := dom.Judging.SaveExpert(ctx, organizerID, d.ExpertInput)
 		if err != nil {
-			return 0, fmt.Errorf("expert %s: %w", d.Name, err)
+			return 0, nil, fmt.Errorf("expert %s: %w", d.Name, err)
 		}
 		panel[i], leniency[x.ID] = x.ID, d.leniency
 	}
 	if err := dom.Judging.SetPanel(ctx, organizerID, c.ID, demoPublishedRound, panel); err != nil {
-		return 0, fmt.Errorf("panel: %w", err)
+		return 0, nil, fmt.Errorf("panel: %w", err)
 	}
 	run, err := dom.Judging.StartAssignment(ctx, organizerID, c.ID, demoPublishedRound, demoAssignmentSeed)
 	if err == nil {
 		_, err = dom.Judging.RunAssignment(ctx, organizerID, c.ID, demoPublishedRound, run.ID)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("assign the panel: %w", err)
+		return 0, nil, fmt.Errorf("assign the panel: %w", err)
 	}
 	if err := dom.Judging.SetRoundState(ctx, organizerID, c.ID, demoPublishedRound, contest.RoundOpen); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	list, err := dom.Judging.Assignments(ctx, c.ID, demoPublishedRound)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	judges := map[int64]int64{} // expert → account
 	for _, a := range list {
@@ -104,37 +139,39 @@ func seedDemoPublished(ctx context.Context, dom *Domain, organizerID int64) (int
 		if _, ok := judges[a.ExpertID]; !ok {
 			inv, err := dom.Judging.InviteExpert(ctx, organizerID, c.ID, a.ExpertID)
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 			judges[a.ExpertID] = inv.AccountID
 		}
 		in := demoSheet(c.Rounds[0].Criteria, demoReview{quality: quality[a.EntryID]}, leniency[a.ExpertID], a)
 		if err := submitDemoSheet(ctx, dom, judges[a.ExpertID], a.ID, in); err != nil {
-			return 0, fmt.Errorf("sheet %d: %w", a.ID, err)
+			return 0, nil, fmt.Errorf("sheet %d: %w", a.ID, err)
 		}
 	}
 	if err := dom.Judging.SetRoundState(ctx, organizerID, c.ID, demoPublishedRound, contest.RoundClosed); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	// Prizes as planned; an entry tied across a level boundary gets the better level.
 	if err := confirmDemoAwards(ctx, dom, organizerID, c.ID, demoPublishedRound); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if _, _, err := dom.Results.Publish(ctx, organizerID, c.ID, demoPublishedRound, results.PublishOptions{PeriodDays: demoPublishedDays}); err != nil {
-		return 0, fmt.Errorf("publish the demo results: %w", err)
+		return 0, nil, fmt.Errorf("publish the demo results: %w", err)
 	}
-	// Registration is long over: no newcomer enters last year's contest.
+	// Registration is long over (no newcomer enters last year's contest),
+	// and the final was judged in the days before its publication.
 	past := func(days int) *time.Time {
-		t := time.Now().UTC().Truncate(time.Hour).AddDate(0, 0, days)
+		t := dom.DB.NowUTC().Truncate(time.Hour).AddDate(0, 0, days)
 		return &t
 	}
 	setup := c.Setup
 	setup.RegistrationOpensAt, setup.SubmissionDeadline = past(-60), past(-30)
+	setup.Rounds[0].OpensAt, setup.Rounds[0].ClosesAt = past(-3), past(-1)
 	if _, err := dom.Contests.UpdateContest(ctx, organizerID, c.ID, setup); err != nil {
-		return 0, fmt.Errorf("close the demo registration: %w", err)
+		return 0, nil, fmt.Errorf("close the demo registration: %w", err)
 	}
 	if err := seedDemoNominations(ctx, dom, organizerID, c.ID); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return c.ID, nil
+	return c.ID, ids, nil
 }

@@ -388,3 +388,38 @@ func TestDemoReset(t *testing.T) {
 		t.Fatalf("audit verify after the reset: %d %q %q", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestDemoNames: the generated organizations read like real ones on public
+// pages: unique without numbers appended, no word doubled (科技科技), and
+// titles spaced consistently (no "X 射线"); the same names every time.
+func TestDemoNames(t *testing.T) {
+	t.Parallel()
+	gen := demoGenerate(2026)
+	seen := map[string]bool{}
+	for i, g := range gen {
+		name := g.org.Name
+		if seen[name] {
+			t.Errorf("%d: %s twice", i, name)
+		}
+		seen[name] = true
+		if regexp.MustCompile(`[0-9０-９()（）]`).MatchString(name) {
+			t.Errorf("%d: %s has a number or brackets", i, name)
+		}
+		runes := []rune(name)
+		for k := 0; k+4 <= len(runes); k++ {
+			if string(runes[k:k+2]) == string(runes[k+2:k+4]) {
+				t.Errorf("%d: %s doubles %s", i, name, string(runes[k:k+2]))
+			}
+		}
+		if regexp.MustCompile(`\p{Han}[A-Za-z0-9]+ |（\d+期）`).MatchString(g.entry.Title) {
+			t.Errorf("%d: title %q", i, g.entry.Title)
+		}
+	}
+	again := demoGenerate(2026)
+	for i := range gen {
+		if gen[i].org.Name != again[i].org.Name || gen[i].entry.Title != again[i].entry.Title || gen[i].org.USCC != again[i].org.USCC {
+			t.Fatalf("%d: generated twice differently: %+v, %+v", i, gen[i].demoEntrant, again[i].demoEntrant)
+		}
+	}
+	t.Logf("e.g. %s, %s, %s", gen[0].org.Name, gen[1].org.Name, gen[5].org.Name)
+}

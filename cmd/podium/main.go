@@ -147,25 +147,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err := m.Listen(); err != nil {
 		return err
 	}
-	if demo && *reset {
-		n, err := resetDemo(ctx, m.Domain)
-		if err != nil {
-			return fmt.Errorf("reset the demo: %w", err)
-		}
-		fmt.Fprintf(stdout, "Removed %d demo contests.\n", n)
-	}
 	if demo {
-		logins, err := seedDemo(ctx, m.Domain, m.URL())
-		if err != nil {
-			return fmt.Errorf("seed demo contest: %w", err)
+		if err := startDemo(ctx, m, stdout, *reset, *playLive); err != nil {
+			return err
 		}
-		fmt.Fprintf(stdout, "Podium demo is running at %s\n\n%s\n", m.URL(), logins)
-		if *playLive {
-			if err := startLiveDemo(ctx, m, stdout, demoPace); err != nil {
-				return fmt.Errorf("live demo: %w", err)
-			}
-		}
-		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	} else {
 		m.Log.Info("podium listening", "url", m.URL())
 	}

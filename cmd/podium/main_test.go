@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"podium/contest/results"
+	"podium/contest/showcase"
 	"podium/sealed"
 	"podium/transparency"
 	"slices"
@@ -172,6 +173,7 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	}
 	storesOf(m).PasswordCost = bcrypt.MinCost // production cost is a setting, not behaviour under test
 	var tokens []string
+	var queued []int // the outbox after each start
 	for range 2 {
 		logins, err := seedDemo(context.Background(), m.Domain, "http://localhost:8080")
 		if err != nil {
@@ -182,6 +184,21 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 			t.Errorf("logins text %q", logins)
 		}
 		tokens = append(tokens, token)
+		var n int
+		if err := m.DB.GetContext(context.Background(), &n, `SELECT count(*) FROM outbox`); err != nil {
+			t.Fatal(err)
+		}
+		queued = append(queued, n)
+	}
+	// A second start sends nothing: the demo judge's new link is printed; her
+	// invitations were mailed once per round she judges (preliminary, semifinal).
+	var invites int
+	if err := m.DB.GetContext(context.Background(), &invites, `SELECT count(*) FROM outbox o JOIN contests c ON c.id = o.contest_id
+		WHERE o.recipient = $1 AND o.kind LIKE '%invite%' AND c.slug = $2`, demoJudgeEmail, demoSlug); err != nil {
+		t.Fatal(err)
+	}
+	if queued[1] != queued[0] || invites != 2 {
+		t.Errorf("outbox after each start %v; the demo judge's invitations %d", queued, invites)
 	}
 	ids := demoContestIDs(t, m)
 	checkDemoPublished(t, m, ids[demoPublishedSlug])
@@ -208,15 +225,45 @@ func TestDemoSeedIsIdempotent(t *testing.T) {
 	checkDemoLiveSeed(t, m, ids[demoSlug])
 }
 
-// checkDemoPublished: last year's contest has its final published once, in
-// its publicity period, with seven results and a receipt that verifies.
+// checkDemoPublished: last year's contest has its final published once, its
+// publicity period over (so its results are final), with seven results and a
+// receipt that verifies; its investor showcase is open to the demo investor,
+// with cards, one request for contact accepted and one waiting.
 func checkDemoPublished(t *testing.T, m *Main, contestID int64) {
 	t.Helper()
 	ctx := context.Background()
 	rounds, err := m.Results.PublishedResults(ctx, contestID)
-	if err != nil || len(rounds) != 1 || len(rounds[0].Versions) != 1 || rounds[0].State != results.StatePublicity ||
+	if err != nil || len(rounds) != 1 || len(rounds[0].Versions) != 1 || rounds[0].State != results.StateFinal ||
 		len(rounds[0].Current.Results) != len(demoLiveEntrants) {
 		t.Fatalf("demo publication %+v %v", rounds, err)
+	}
+	now := time.Now()
+	if v := rounds[0].Versions[0]; !v.PeriodEndsAt.Before(now.AddDate(0, 0, -7)) || !v.PublishedAt.Before(v.PeriodEndsAt) {
+		t.Errorf("demo publication %v, its period ends %v", v.PublishedAt, v.PeriodEndsAt)
+	}
+	c, err := m.Contests.Contest(ctx, contestID)
+	if err != nil || !c.SubmissionDeadline.Before(now) || !c.Rounds[0].ClosesAt.Before(rounds[0].Versions[0].PublishedAt) {
+		t.Errorf("demo-2025's dates: deadline %v, final %v–%v, %v", c.SubmissionDeadline, c.Rounds[0].OpensAt, c.Rounds[0].ClosesAt, err)
+	}
+	investor, err := m.Accounts.Authenticate(ctx, demoInvestorEmail, demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := m.Showcase.Browse(ctx, investor.ID, contestID, "", "")
+	states := map[showcase.RequestState]int{}
+	for _, card := range shown.Cards {
+		if card.AmountSought <= 0 || card.RoundRaised == "" {
+			t.Errorf("showcase card %+v", card)
+		}
+		if card.Request != nil {
+			states[card.Request.State]++
+			if (card.Request.State == showcase.RequestAccepted) != (card.Request.Contact != nil) {
+				t.Errorf("showcase request %+v", card.Request)
+			}
+		}
+	}
+	if err != nil || len(shown.Cards) != len(demoShowcased) || states[showcase.RequestAccepted] != 1 || states[showcase.RequestPending] != 1 {
+		t.Errorf("the demo investor's showcase %+v %v", shown, err)
 	}
 	top := rounds[0].Current.Results[0]
 	if top.AwardLevel != "first" {
