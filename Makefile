@@ -6,7 +6,7 @@ GO ?= go
 .PHONY: test lint services run bench
 
 test: services
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 services:
 	@./scripts/services.sh
