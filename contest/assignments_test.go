@@ -314,8 +314,17 @@ func TestManualAssignmentChangesAreCheckedAndAudited(t *testing.T) {
 	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"], false); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"], false); fault.ErrorCode(err) != fault.CodeConflict {
-		t.Errorf("duplicate manual assignment: %v", err)
+	// A second review by the same expert is refused for that reason, with or
+	// without override, even once the entry has all its reviews (the soft
+	// rule would otherwise speak first, and only an override revealed why).
+	if err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["吴专家"], true); err != nil {
+		t.Fatal(err)
+	}
+	for _, override := range []bool{false, true} {
+		err := w.s.AddAssignment(ctx, w.organizer.ID, w.contest.ID, "prelim", w.entries["星河智能科技有限公司"], w.experts["周专家"], override)
+		if e := wantCode(t, err, fault.CodeConflict); e.Message != "err.assign.exists" {
+			t.Errorf("duplicate manual assignment (override %v): %v, want err.assign.exists", override, err)
+		}
 	}
 	list, _ := w.s.Assignments(ctx, w.contest.ID, "prelim")
 	if err := w.s.RemoveAssignment(ctx, w.organizer.ID, w.contest.ID, list[0].ID, "换人"); err != nil {

@@ -5,9 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"podium/contest"
 	"podium/contest/access"
 	"podium/contest/contesttest"
+	"podium/contest/live"
 	"podium/contest/results"
 )
 
@@ -61,4 +64,62 @@ func TestPhaseFollowsRoundsAndPublications(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantPhase(t, w.s, w.contest.ID, contest.PhaseFinal)
+}
+
+// A live final on stage is "live" only once it has begun: while its round is
+// open with no draw made and nobody pitched, it is ready, not under way; the
+// revealed draw makes it live, and so does a pitch begun without one.
+func TestPhaseOfALiveFinalFollowsTheStage(t *testing.T) {
+	t.Parallel()
+	s, _ := contesttest.NewStore(t)
+	ctx := context.Background()
+	w := contesttest.NewLiveFinal(t, s) // both draws revealed, room 0 scoring
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLive)
+
+	// The same stage before anything happened on it.
+	if _, err := s.DB.Exec(`UPDATE live_rooms SET current_slot = NULL, phase = 'waiting', phase_started_at = NULL,
+		seed = NULL, revealed_at = NULL, seed_hash = NULL, committed_at = NULL WHERE round_id IN (SELECT id FROM rounds WHERE contest_id = $1)`, w.Contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(`UPDATE live_slots SET position = NULL, drawn = NULL WHERE room_id = ANY($1)`, pq.Int64Array{w.Rooms[0].ID, w.Rooms[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLiveReady)
+	list, err := s.ContestsOrganizedBy(ctx, w.Organizer.ID)
+	if err != nil || len(list) != 1 || list[0].Phase != contest.PhaseLiveReady {
+		t.Fatalf("the organizer's list: %+v %v", list, err)
+	}
+	// Only committed to a seed: still not drawn.
+	if _, err := s.Live.CommitDraw(ctx, w.Organizer.ID, w.Contest.ID, w.Rooms[1].ID, live.Commitment("seed")); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLiveReady)
+	// The draw revealed in one room: under way.
+	if _, err := s.Live.RevealDraw(ctx, w.Organizer.ID, w.Contest.ID, w.Rooms[1].ID, "seed"); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLive)
+	// A pitch done, the draw notwithstanding, is under way too.
+	if _, err := s.DB.Exec(`UPDATE live_rooms SET seed = NULL, revealed_at = NULL, current_slot = NULL, phase = 'waiting' WHERE id = $1`, w.Rooms[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLiveReady)
+	if _, err := s.DB.Exec(`UPDATE live_slots SET status = 'done' WHERE id = (SELECT min(id) FROM live_slots WHERE room_id = $1)`, w.Rooms[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseLive)
+}
+
+// A live round without rooms is scored like an online one: judging.
+func TestPhaseOfALiveRoundWithoutAStage(t *testing.T) {
+	t.Parallel()
+	s, _ := contesttest.NewStore(t)
+	w := contesttest.NewLiveFinal(t, s)
+	if _, err := s.DB.Exec(`UPDATE live_rooms SET current_slot = NULL WHERE round_id IN (SELECT id FROM rounds WHERE contest_id = $1)`, w.Contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Exec(`DELETE FROM live_rooms WHERE round_id IN (SELECT id FROM rounds WHERE contest_id = $1)`, w.Contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantPhase(t, s, w.Contest.ID, contest.PhaseJudging)
 }

@@ -133,6 +133,9 @@ type Failure struct {
 	// Message is a catalog key (elig.fail.*, elig.missing.*).
 	Message string   `json:"message"`
 	Args    []string `json:"args,omitempty"`
+	// Amounts are, for a message about money, its arguments in whole yuan
+	// (Args hold them in 万元), for the reader's language to write them.
+	Amounts []Yuan `json:"amounts,omitempty"`
 	// Group is, for GroupByEstablishment, the key of the group the entry
 	// belongs in (the message's second argument names it).
 	Group string `json:"group,omitempty"`
@@ -216,6 +219,7 @@ func check(s RuleSet, r Rule, f Facts) (Failure, bool) {
 		case *f.RevenuePrevYear > r.MaxRevenue:
 			fail.Field, fail.Message = FieldRevenue, "elig.fail.revenue"
 			fail.Args = []string{FormatWan(*f.RevenuePrevYear), FormatWan(r.MaxRevenue)}
+			fail.Amounts = []Yuan{Yuan(*f.RevenuePrevYear), Yuan(r.MaxRevenue)}
 			return fail, false
 		}
 	case GroupByEstablishment:

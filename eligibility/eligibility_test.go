@@ -49,7 +49,7 @@ func TestCheckBoundaries(t *testing.T) {
 		{"eligible startup", national(), func(*Facts) {}, nil},
 		{"revenue exactly 200 million accepted", national(), func(f *Facts) { f.RevenuePrevYear = yuan(200_000_000) }, nil},
 		{"revenue 200,000,001 refused", national(), func(f *Facts) { f.RevenuePrevYear = yuan(200_000_001) },
-			[]Failure{{Rule: RevenueLimit, Field: FieldRevenue, Message: "elig.fail.revenue", Args: []string{"20000.0001", "20000"}}}},
+			[]Failure{{Rule: RevenueLimit, Field: FieldRevenue, Message: "elig.fail.revenue", Args: []string{"20000.0001", "20000"}, Amounts: []Yuan{200_000_001, 200_000_000}}}},
 		{"revenue missing says so", national(), func(f *Facts) { f.RevenuePrevYear = nil },
 			[]Failure{{Rule: RevenueLimit, Field: FieldRevenue, Message: "elig.missing.revenue_prev_year"}}},
 		{"established 1 January of the previous year: startup", national(), func(f *Facts) { f.EstablishedOn = day("2025-01-01") }, nil},

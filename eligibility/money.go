@@ -44,6 +44,37 @@ func digits(s string) bool {
 	return true
 }
 
+// Yuan is an amount of money in whole yuan, as a message argument: each
+// language writes it its own way (万元 in Chinese, "¥16.71 million" in English).
+type Yuan int64
+
+// English writes an amount of yuan as English readers count it: millions
+// from a million up ("¥16.71 million", exact, trailing zeros dropped),
+// below that with thousands separators ("¥850,000").
+func (y Yuan) English() string {
+	n := int64(y)
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	if n >= 1_000_000 {
+		out := strconv.FormatInt(n/1_000_000, 10)
+		if rest := n % 1_000_000; rest != 0 {
+			out += "." + strings.TrimRight(strconv.FormatInt(1_000_000+rest, 10)[1:], "0")
+		}
+		return sign + "¥" + out + " million"
+	}
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return sign + "¥" + b.String()
+}
+
 // FormatWan writes yuan in 万元 without a unit and without trailing zeros:
 // 200000000 → "20000", 200000001 → "20000.0001", 1234500 → "123.45".
 func FormatWan(yuan int64) string {

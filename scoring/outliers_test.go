@@ -62,13 +62,15 @@ func TestJudgeFlags(t *testing.T) {
 		"E5 Up 90", "E5 Mid 50",
 	)
 	rk := mustRank(t, plain, sheets, Options{Method: MethodMean})
-	want := []Flag{{Kind: FlagLenient, Judge: "Hi", Sheets: 3}, {Kind: FlagSevere, Judge: "Lo", Sheets: 3}}
+	// By how much, on average: Hi was 15, 25 and 1.5 above the others' mean
+	// (41.5/3 = 13.833… → 13.83); Lo 15, 20 and 1.5 below (36.5/3 → 12.17).
+	want := []Flag{{Kind: FlagLenient, Judge: "Hi", Sheets: 3, By: 1383}, {Kind: FlagSevere, Judge: "Lo", Sheets: 3, By: 1217}}
 	if !reflect.DeepEqual(rk.JudgeFlags, want) {
 		t.Fatalf("judge flags = %+v", rk.JudgeFlags)
 	}
 	// With a minimum of 2, Up is flagged too.
 	rk = mustRank(t, plain, sheets, Options{Method: MethodMean, JudgeFlagMin: 2})
-	if len(rk.JudgeFlags) != 3 || rk.JudgeFlags[2] != (Flag{Kind: FlagLenient, Judge: "Up", Sheets: 2}) {
+	if len(rk.JudgeFlags) != 3 || rk.JudgeFlags[2] != (Flag{Kind: FlagLenient, Judge: "Up", Sheets: 2, By: 4000}) {
 		t.Fatalf("judge flags = %+v", rk.JudgeFlags)
 	}
 	// A total equal to the others' mean is neither above nor below: not "every".

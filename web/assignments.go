@@ -26,7 +26,9 @@ type assignmentsPage struct {
 	// hand (those short of reviews first); Entry is the one to preselect.
 	Entries []judging.EntryReviews
 	Entry   int64
-	Errors  map[string]string
+	// Added is the assignment just made by hand, to confirm it by name.
+	Added  *judging.Assignment
+	Errors map[string]string
 }
 
 // Active counts the round's active assignments.
@@ -86,6 +88,13 @@ func (s *Server) renderAssignments(c *gin.Context, status int, page assignmentsP
 	}
 	page.Entries = gapsFirst(all)
 	page.Entry, _ = strconv.ParseInt(c.Query("entry"), 10, 64)
+	if added := c.Query("added"); added != "" { // entry-expert
+		for i, a := range page.Assignments {
+			if fmt.Sprintf("%d-%d", a.EntryID, a.ExpertID) == added && a.Active() {
+				page.Added = &page.Assignments[i]
+			}
+		}
+	}
 	s.render(c, status, "assignments.html", "assignments.title", page)
 }
 
@@ -151,7 +160,8 @@ func (s *Server) assignmentAddSubmit(c *gin.Context) {
 		s.assignmentsFailure(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, s.roundPath(c))
+	// Back at the form, which confirms the assignment by the expert's name and the entry's code.
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s?added=%d-%d#hand-assign", s.roundPath(c), ent, expert))
 }
 
 func (s *Server) assignmentRemoveSubmit(c *gin.Context) {

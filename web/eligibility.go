@@ -248,7 +248,16 @@ func (l *Localizer) Wan(yuan *int64) string {
 	if yuan == nil {
 		return "—"
 	}
-	return eligibility.FormatWan(*yuan) + " " + l.T("unit.wan")
+	return l.Money(*yuan)
+}
+
+// Money writes an amount of yuan in the reader's language: in 万元 in
+// Chinese ("1671 万元"), in yuan in English ("¥16.71 million").
+func (l *Localizer) Money(yuan int64) string {
+	if l.Lang == "en" {
+		return eligibility.Yuan(yuan).English()
+	}
+	return eligibility.FormatWan(yuan) + " " + l.T("unit.wan")
 }
 
 // WanAmount writes an amount of yuan in 万元 with its unit.

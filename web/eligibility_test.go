@@ -126,7 +126,7 @@ func TestEligibilityOverHTTP(t *testing.T) {
 		}
 	}
 	res = ent.form(submit+"?lang=en", nil)
-	for _, want := range []string{"Established 2025-03-01: this entry belongs in the Startup group.", "Prior-year revenue of 20000.01"} {
+	for _, want := range []string{"Established 2025-03-01: this entry belongs in the Startup group.", "Prior-year revenue of ¥200.0001 million is above the limit of ¥200 million."} {
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, want) {
 			t.Errorf("refusal (en) lacks %q: %d %.4000s", want, res.status, res.body)
 		}
@@ -160,8 +160,13 @@ func TestEligibilityOverHTTP(t *testing.T) {
 		t.Errorf("entries list: %.4000s", list.body)
 	}
 	detail := org.get(fmt.Sprintf("/organizer/contests/%d/entries/%d?lang=en", c.ID, e.ID))
-	if !strings.Contains(detail.body, "Prior-year revenue limit") || !strings.Contains(detail.body, "is above the limit of 10000") {
+	if !strings.Contains(detail.body, "<strong>Prior-year revenue limit</strong>: Prior-year revenue of ¥200 million is above the limit of ¥100 million.") ||
+		!strings.Contains(detail.body, "<dt>Track / group</dt>") {
 		t.Errorf("entry review: %.4000s", detail.body)
+	}
+	assertNoFullWidth(t, "the English entry review", detail.body, "散热膜", "石墨烯", "星河智能科技有限公司", "张伟")
+	if zh := org.get(fmt.Sprintf("/organizer/contests/%d/entries/%d?lang=zh-CN", c.ID, e.ID)); !strings.Contains(zh.body, "<strong>上一年度营业收入上限</strong>：上一年度营业收入 20000 万元，超过 10000 万元的上限。") {
+		t.Errorf("Chinese entry review: %.4000s", zh.body)
 	}
 	var apiList struct {
 		Entries []entry.Summary `json:"entries"`

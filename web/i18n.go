@@ -9,6 +9,7 @@ import (
 
 	"podium/contest"
 	"podium/contest/onward"
+	"podium/eligibility"
 	"podium/web/i18n"
 )
 
@@ -70,6 +71,8 @@ func (l *Localizer) args(args []any) []any {
 				names[i] = l.Name(n.Zh, n.En)
 			}
 			a = strings.Join(names, l.T("list.sep"))
+		case eligibility.Yuan:
+			a = l.Money(int64(v))
 		case onward.StatusWord:
 			a = l.T("nomination.status." + string(v))
 		}

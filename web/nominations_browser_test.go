@@ -78,8 +78,27 @@ func TestBrowserNominationWithdrawnByDiligence(t *testing.T) {
 		chromedp.SetUploadFiles(card+` input[name=files]`, []string{photo}),
 	}, "nomination-failure.png")
 	saveScreenshot(t, desk, "nomination-check-form.png")
+	// Failing withdraws at once: the page asks first, saying so, and
+	// nothing is recorded until the organizer confirms.
 	run([]chromedp.Action[chromedp.Void]{
 		chromedp.Click(card + ` details.check-form button[type=submit]`),
+		chromedp.WaitVisible(card + ` .confirm-submit`),
+	}, "nomination-failure.png")
+	saveScreenshot(t, desk, "nomination-confirm-fail.png")
+	ask, err := chromedp.Run(desk, chromedp.Text(card+` .confirm-submit`))
+	if err != nil || !strings.Contains(ask, "该项目的推荐将被撤回，且本级不能再次推荐") {
+		t.Errorf("the confirmation says %q (%v)", ask, err)
+	}
+	var before string
+	if err := h.store.DB.Get(&before, `SELECT status FROM nominations WHERE id = $1`, id); err != nil || before != "draft" {
+		t.Errorf("before confirming, in the database: %q %v", before, err)
+	}
+	run([]chromedp.Action[chromedp.Void]{
+		chromedp.Click(card + ` .confirm-submit .confirm-no`),
+		chromedp.WaitNotVisible(card + ` .confirm-submit`),
+		chromedp.Click(card + ` details.check-form button[type=submit]`),
+		chromedp.WaitVisible(card + ` .confirm-submit .confirm-yes`),
+		chromedp.Click(card + ` .confirm-submit .confirm-yes`),
 		chromedp.WaitVisible(`#done`),
 		chromedp.WaitVisible(card + `[data-status=withdrawn]`),
 	}, "nomination-failure.png")

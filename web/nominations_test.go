@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,6 +114,17 @@ func TestNominationPages(t *testing.T) {
 		if res := check(ids[title], "pass", map[string]map[string][]byte{"files": {"报告.pdf": testPDF()}}); res.status != http.StatusSeeOther {
 			t.Fatalf("passed check: %d %.2000s", res.status, res.body)
 		}
+	}
+	// Marking submitted cannot be undone: the button is behind a second,
+	// in-page step that says what will happen.
+	page = org.get(base + "?level=nation")
+	if !regexp.MustCompile(`(?s)<details class="withdraw-box" id="submit-box"><summary>标记国赛推荐为已提交</summary>\s*<form method="post" action="[^"]*/submit" id="submit">.*?2 个草稿将标记为已推荐.*?<button type="submit" class="danger"[^>]*>确认标记 2 个推荐为已提交</button>\s*</form></details>`).MatchString(page.body) {
+		t.Errorf("the submission is not asked for twice: %.6000s", page.body)
+	}
+	// English: the level in lower case mid-sentence.
+	if en := org.get(base+"?level=nation", "Accept-Language", "en"); !strings.Contains(en.body, "Mark the national contest nominations submitted") ||
+		!strings.Contains(en.body, "Places the national contest gives") {
+		t.Errorf("English nominations page: %.6000s", en.body)
 	}
 	if res := org.form(base+"/submit", url.Values{"level": {"nation"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d %.3000s", res.status, res.body)

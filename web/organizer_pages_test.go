@@ -437,7 +437,7 @@ func TestRankingPageNamesFlaggedJudges(t *testing.T) {
 	w := newScoredWorld(t, h) // 甲 marks every entry one point high, 乙 one point low
 	page := h.loggedIn(w.org).get(w.path("ranking"))
 	for _, judge := range w.judges {
-		if !regexp.MustCompile(`<p class="notice warn">[^<]*J0[12] \(` + judge + `\)</p>`).MatchString(page.body) {
+		if !regexp.MustCompile(`<li data-judge="J0[12]" data-kind="(lenient|severe)">J0[12] \(` + judge + `\)：`).MatchString(page.body) {
 			t.Errorf("the flag on %s does not name them:\n%.2000s", judge, page.body)
 		}
 	}

@@ -37,6 +37,11 @@ func (f Ineligible) MessageArgs() []any {
 	for i, a := range f.Args {
 		args[i] = a
 	}
+	for i, y := range f.Amounts { // money, for the reader's language to write
+		if i < len(args) {
+			args[i] = y
+		}
+	}
 	if f.Belongs != nil && len(args) == 2 {
 		args[1] = *f.Belongs
 	}

@@ -124,7 +124,7 @@ func TestSubmissionRevenueBoundary(t *testing.T) {
 	w.saveOrg(t, func(f *entry.CompanyFacts) { f.RevenuePrevYear = yuan(200_000_001) })
 	fe := w.refused(t, e, "organization.revenue_prev_year")
 	if fe.Fields["organization.revenue_prev_year"] != "elig.fail.revenue" ||
-		len(fe.FieldArgs["organization.revenue_prev_year"]) != 2 || fe.FieldArgs["organization.revenue_prev_year"][0] != "20000.0001" {
+		len(fe.FieldArgs["organization.revenue_prev_year"]) != 2 || fe.FieldArgs["organization.revenue_prev_year"][0] != eligibility.Yuan(200_000_001) {
 		t.Errorf("revenue failure: %v %v", fe.Fields, fe.FieldArgs)
 	}
 	w.saveOrg(t, func(f *entry.CompanyFacts) { f.RevenuePrevYear = yuan(200_000_000) })

@@ -102,6 +102,7 @@ type fitness struct {
 	Conflict    string         `db:"conflict"`
 	ConflictWhy string         `db:"conflict_reason"`
 	PerEntry    int            `db:"per_entry"`
+	Assigned    bool           `db:"assigned"` // the expert already reviews the entry in this round
 }
 
 // conflictRefusals say, by a conflict's source, why a hand assignment is refused.
@@ -115,7 +116,8 @@ var conflictRefusals = map[string]string{
 
 // refuseUnfit refuses a hand assignment the solver would not make, saying
 // which rule it breaks: the expert not on the round's panel, the entry not
-// accepted, a conflict of interest (and its source); and, unless override,
+// accepted, the expert already reviewing the entry, a conflict of interest
+// (and its source); and, unless override,
 // the entry's track outside the expert's fields, the expert at capacity, the
 // entry with all the reviews the round asks for. It returns the soft rules
 // overridden, for the audit record.
@@ -133,7 +135,8 @@ func (s *Service) refuseUnfit(ctx context.Context, tx *sqlx.Tx, r contest.RoundR
 		       (SELECT count(*) FROM assignments a WHERE a.round_id = $1 AND a.entry_id = $3 AND a.state = 'active') AS reviews,
 		       coalesce((SELECT c.source FROM conflicts c WHERE c.contest_id = $4 AND c.expert_id = $2 AND c.entry_id = $3 ORDER BY c.id LIMIT 1), '') AS conflict,
 		       coalesce((SELECT c.reason FROM conflicts c WHERE c.contest_id = $4 AND c.expert_id = $2 AND c.entry_id = $3 ORDER BY c.id LIMIT 1), '') AS conflict_reason,
-		       (SELECT reviews_per_entry FROM rounds WHERE id = $1) AS per_entry
+		       (SELECT reviews_per_entry FROM rounds WHERE id = $1) AS per_entry,
+		       EXISTS (SELECT 1 FROM assignments a WHERE a.round_id = $1 AND a.entry_id = $3 AND a.expert_id = $2 AND a.state = 'active') AS assigned
 		FROM experts x, entries e JOIN tracks t ON t.id = e.track_id
 		WHERE x.id = $2 AND e.id = $3 AND e.contest_id = $4`, r.ID, expertID, entryID, contestID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -147,6 +150,10 @@ func (s *Service) refuseUnfit(ctx context.Context, tx *sqlx.Tx, r contest.RoundR
 		return nil, fault.Invalid("expert", "err.assign.not_on_panel")
 	case !f.Accepted:
 		return nil, fault.Invalid("entry", "err.assign.entry_not_accepted")
+	case f.Assigned:
+		// Said before the soft rules: an override cannot add a second review
+		// by the same expert, so "the entry has its reviews" would mislead.
+		return nil, fault.Conflict("err.assign.exists")
 	case f.Conflict != "":
 		// Said by its source (same organization, declared by the entrant or the
 		// expert, recorded by the organizers, an earlier recusal), with its reason.

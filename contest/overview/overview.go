@@ -26,8 +26,50 @@ type Round struct {
 	NameZh    string             `db:"name_zh" json:"name_zh"`
 	NameEn    string             `db:"name_en" json:"name_en"`
 	State     contest.RoundState `db:"state" json:"state"`
+	Kind      contest.RoundKind  `db:"kind" json:"kind"`
 	Assigned  int                `db:"assigned" json:"assigned"`
 	Submitted int                `db:"submitted" json:"submitted"`
+	// A live round on stage: its rooms, whether a draw was revealed, whether
+	// a pitch began (a room's stage past waiting, an entry done), its
+	// entries to pitch and those done with (pitched or absent).
+	Rooms    int  `db:"rooms" json:"rooms"`
+	Drawn    bool `db:"drawn" json:"-"`
+	Pitched  bool `db:"pitched" json:"-"`
+	Slots    int  `db:"slots" json:"-"`
+	Finished int  `db:"finished" json:"-"`
+	// Stage is where a live round on stage stands ("" for any other round).
+	Stage Stage `db:"-" json:"stage,omitempty"`
+}
+
+// Stage is where a live round on stage stands.
+type Stage string
+
+// The stages of a live round on stage.
+const (
+	StageReady    Stage = "ready"     // rooms set, the draw not made, nobody pitched
+	StageDrawn    Stage = "drawn"     // the order drawn, the first pitch not begun
+	StageUnderWay Stage = "under_way" // pitches going on
+	StageDone     Stage = "done"      // every entry pitched (or marked absent)
+)
+
+// Stages lists every stage, for the catalogs' test.
+var Stages = []Stage{StageReady, StageDrawn, StageUnderWay, StageDone}
+
+// stage derives a live round's stage from what happened on it; "" when the
+// round is not a live one on stage (no rooms), which is scored like an
+// online round.
+func (r Round) stage() Stage {
+	switch {
+	case r.Kind != contest.KindLive || r.Rooms == 0:
+		return ""
+	case r.Slots > 0 && r.Finished == r.Slots:
+		return StageDone
+	case r.Pitched:
+		return StageUnderWay
+	case r.Drawn:
+		return StageDrawn
+	}
+	return StageReady
 }
 
 // Percent is how far the round's scoring is, 0 to 100 (rounded down, so 100
@@ -46,7 +88,8 @@ type ActionKind string
 const (
 	ActReview     ActionKind = "review"     // entries submitted, not yet reviewed for eligibility
 	ActObjections ActionKind = "objections" // objections received or under investigation
-	ActScoring    ActionKind = "scoring"    // an open round with sheets outstanding
+	ActScoring    ActionKind = "scoring"    // an open round with sheets outstanding (not a live round on stage)
+	ActLive       ActionKind = "live"       // an open live round on stage: where it stands (Round.Stage)
 	ActPublish    ActionKind = "publish"    // a closed round: rank, advance or award, publish
 	ActMessages   ActionKind = "messages"   // notifications that failed
 )
@@ -92,8 +135,14 @@ func (s *Service) OfContests(ctx context.Context, ids []int64) (map[int64]*Conte
 	}
 	var rounds []Round
 	if err := s.db.SelectContext(ctx, &rounds, `
-		SELECT r.contest_id, r.key, r.name_zh, r.name_en, r.state,
-		       count(a.id) AS assigned, count(sh.assignment_id) FILTER (WHERE sh.state = 'submitted') AS submitted
+		SELECT r.contest_id, r.key, r.name_zh, r.name_en, r.state, r.kind,
+		       count(a.id) AS assigned, count(sh.assignment_id) FILTER (WHERE sh.state = 'submitted') AS submitted,
+		       (SELECT count(*) FROM live_rooms lr WHERE lr.round_id = r.id) AS rooms,
+		       EXISTS (SELECT 1 FROM live_rooms lr WHERE lr.round_id = r.id AND lr.revealed_at IS NOT NULL) AS drawn,
+		       (EXISTS (SELECT 1 FROM live_rooms lr WHERE lr.round_id = r.id AND lr.phase <> 'waiting')
+		        OR EXISTS (SELECT 1 FROM live_slots ls WHERE ls.round_id = r.id AND ls.status = 'done')) AS pitched,
+		       (SELECT count(*) FROM live_slots ls WHERE ls.round_id = r.id) AS slots,
+		       (SELECT count(*) FROM live_slots ls WHERE ls.round_id = r.id AND ls.status <> 'waiting') AS finished
 		FROM rounds r
 		LEFT JOIN assignments a ON a.round_id = r.id AND a.state = 'active'
 		LEFT JOIN score_sheets sh ON sh.assignment_id = a.id
@@ -102,6 +151,7 @@ func (s *Service) OfContests(ctx context.Context, ids []int64) (map[int64]*Conte
 		return nil, err
 	}
 	for _, r := range rounds {
+		r.Stage = r.stage()
 		out[r.ContestID].Rounds = append(out[r.ContestID].Rounds, r)
 	}
 	var counts []struct {
@@ -137,6 +187,10 @@ func next(c *Contest) []Action {
 	for i := range c.Rounds {
 		r := &c.Rounds[i]
 		switch {
+		case r.State == contest.RoundOpen && r.Stage != "":
+			// Its sheets are scored as the entries pitch: nothing to remind
+			// the judges of before; where the stage stands instead.
+			acts = append(acts, Action{Kind: ActLive, Round: r})
 		case r.State == contest.RoundOpen && r.Submitted < r.Assigned:
 			acts = append(acts, Action{Kind: ActScoring, Count: r.Assigned - r.Submitted, Round: r})
 		case r.State == contest.RoundClosed:

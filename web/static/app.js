@@ -109,3 +109,30 @@ document.addEventListener("input", function (ev) {
   });
   if (first) { select.value = first.value; }
 });
+
+// An irreversible choice in a form (a due diligence recorded as failed
+// withdraws the nomination) is asked for once more in the page: the form's
+// .confirm-submit box, shown when the field named in data-confirm-when has that
+// value, says what will happen; its "yes" sends the form, its "no" hides it.
+document.addEventListener("submit", function (ev) {
+  const form = ev.target;
+  const box = form.querySelector(".confirm-submit[data-confirm-when]");
+  if (!box) { return; }
+  const [name, value] = box.dataset.confirmWhen.split("=");
+  const field = form.elements[name];
+  if (!field || field.value !== value || form.dataset.confirmed === "yes") { return; }
+  ev.preventDefault();
+  box.hidden = false;
+  box.querySelector(".confirm-yes").focus();
+});
+document.addEventListener("click", function (ev) {
+  const box = ev.target.closest(".confirm-submit[data-confirm-when]");
+  if (!box) { return; }
+  const form = box.closest("form");
+  if (ev.target.closest(".confirm-yes")) {
+    form.dataset.confirmed = "yes";
+    form.requestSubmit();
+  } else if (ev.target.closest(".confirm-no")) {
+    box.hidden = true;
+  }
+});
