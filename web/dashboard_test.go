@@ -12,6 +12,7 @@ import (
 	"podium/contest/access"
 	"podium/contest/contesttest"
 	"podium/contest/entry"
+	"podium/contest/showcase"
 	"podium/files/blob"
 	"podium/files/pdftext"
 )
@@ -32,6 +33,20 @@ func TestOrganizerDashboard(t *testing.T) {
 	if _, err := h.store.DB.Exec(`UPDATE outbox SET state = 'failed', last_error = '550' WHERE id = (SELECT min(id) FROM outbox WHERE contest_id = $1)`, w.contest.ID); err != nil {
 		t.Fatal(err)
 	}
+	// An investor applied to see the showcase: the organizers decide. (The
+	// contest is published as open, as one investors can see.)
+	if _, err := h.store.DB.Exec(`UPDATE contests SET state = 'open' WHERE id = $1`, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
+	sc := showcase.New(h.store.DB, h.store.Accounts, h.store.Results)
+	investor, err := sc.Register(t.Context(), showcase.InvestorInput{Institution: "阿尔法创投", USCC: "91310115MA1K427762",
+		ContactName: "李经理", Email: "alpha@example.com", Password: contesttest.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Apply(t.Context(), investor.ID, w.contest.ID); err != nil {
+		t.Fatal(err)
+	}
 	page := h.loggedIn(w.org).get("/organizer")
 	if page.status != http.StatusOK {
 		t.Fatalf("organizer home: %d", page.status)
@@ -42,6 +57,7 @@ func TestOrganizerDashboard(t *testing.T) {
 		`href="/organizer/contests/` + id + `/entries?state=submitted">1 个项目等待资格审查</a>`,
 		`href="/organizer/contests/` + id + `/rounds/prelim/progress">初赛：还有 2 份评分未提交`,
 		`href="/organizer/contests/` + id + `/messages?state=failed">1 封通知发送失败</a>`,
+		`href="/organizer/contests/` + id + `/showcase">1 家投资机构申请查看路演展示，待审核</a>`,
 		`<progress max="100" value="0"`, "已提交评分 0 / 2",
 		"已提交 1", "资格审查通过 1", // entries by state
 	} {

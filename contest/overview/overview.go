@@ -88,6 +88,7 @@ type ActionKind string
 const (
 	ActReview     ActionKind = "review"     // entries submitted, not yet reviewed for eligibility
 	ActObjections ActionKind = "objections" // objections received or under investigation
+	ActInvestors  ActionKind = "investors"  // investors' applications to the showcase awaiting a decision
 	ActScoring    ActionKind = "scoring"    // an open round with sheets outstanding (not a live round on stage)
 	ActLive       ActionKind = "live"       // an open live round on stage: where it stands (Round.Stage)
 	ActPublish    ActionKind = "publish"    // a closed round: rank, advance or award, publish
@@ -103,12 +104,13 @@ type Action struct {
 
 // Contest is one contest's dashboard.
 type Contest struct {
-	ID             int64          `json:"id"`
-	Entries        map[string]int `json:"entries"` // by state, drafts not counted
-	Rounds         []Round        `json:"rounds"`
-	OpenObjections int            `json:"open_objections"`
-	FailedMessages int            `json:"failed_messages"`
-	Next           []Action       `json:"next"`
+	ID               int64          `json:"id"`
+	Entries          map[string]int `json:"entries"` // by state, drafts not counted
+	Rounds           []Round        `json:"rounds"`
+	OpenObjections   int            `json:"open_objections"`
+	PendingInvestors int            `json:"pending_investors"`
+	FailedMessages   int            `json:"failed_messages"`
+	Next             []Action       `json:"next"`
 }
 
 // OfContests returns the dashboards of the given contests, by id.
@@ -157,17 +159,20 @@ func (s *Service) OfContests(ctx context.Context, ids []int64) (map[int64]*Conte
 	var counts []struct {
 		ContestID  int64 `db:"contest_id"`
 		Objections int   `db:"objections"`
+		Investors  int   `db:"investors"`
 		Failed     int   `db:"failed"`
 	}
 	if err := s.db.SelectContext(ctx, &counts, `
 		SELECT c.id AS contest_id,
 		       (SELECT count(*) FROM objections o WHERE o.contest_id = c.id AND o.state IN ('received', 'investigating')) AS objections,
+		       (SELECT count(*) FROM showcase_investors si WHERE si.contest_id = c.id AND si.state = 'pending') AS investors,
 		       (SELECT count(*) FROM outbox m WHERE m.contest_id = c.id AND m.state = 'failed') AS failed
 		FROM contests c WHERE c.id = ANY($1)`, arg); err != nil {
 		return nil, err
 	}
 	for _, r := range counts {
-		out[r.ContestID].OpenObjections, out[r.ContestID].FailedMessages = r.Objections, r.Failed
+		d := out[r.ContestID]
+		d.OpenObjections, d.PendingInvestors, d.FailedMessages = r.Objections, r.Investors, r.Failed
 	}
 	for _, c := range out {
 		c.Next = next(c)
@@ -183,6 +188,9 @@ func next(c *Contest) []Action {
 	}
 	if c.OpenObjections > 0 {
 		acts = append(acts, Action{Kind: ActObjections, Count: c.OpenObjections})
+	}
+	if c.PendingInvestors > 0 {
+		acts = append(acts, Action{Kind: ActInvestors, Count: c.PendingInvestors})
 	}
 	for i := range c.Rounds {
 		r := &c.Rounds[i]
