@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/language"
 
 	"podium/contest"
+	"podium/contest/entry"
 	"podium/contest/onward"
 )
 
@@ -88,6 +89,12 @@ func (l *Localizer) args(args []any) []any {
 			a = strings.Join(names, l.T("list.sep"))
 		case onward.StatusWord:
 			a = l.T("nomination.status." + string(v))
+		case entry.MissingUploads: // materials by their names: "商业计划书、路演 PPT"
+			names := make([]string, len(v))
+			for i, k := range v {
+				names[i] = l.T("upload.kind." + string(k))
+			}
+			a = strings.Join(names, l.T("list.sep"))
 		}
 		out[i] = a
 	}
