@@ -185,3 +185,16 @@ func TestProfileFullWidthNumbersAndMemberRows(t *testing.T) {
 		t.Errorf("stored %+v %v", o, err)
 	}
 }
+
+// A contest made in the editor requires the business plan unless the
+// organizer clears its box: the new contest's form has it ticked.
+func TestNewContestFormRequiresTheBusinessPlan(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	org := contesttest.Account(t, h.store, access.RoleOrganizer, "org@example.com")
+	page := h.loggedIn(org).get("/organizer/contests/new")
+	if !strings.Contains(page.body, `name="entry.required_uploads" value="business_plan" checked`) ||
+		strings.Contains(page.body, `name="entry.required_uploads" value="deck" checked`) {
+		t.Errorf("the new contest's required materials: %s", page.body)
+	}
+}
