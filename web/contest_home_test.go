@@ -88,8 +88,9 @@ func TestContestHomeAfterPublication(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := h.client().get("/contests/" + w.contest.Slug)
+	// No way to enter any more (the 注册并报名 button); a visitor may still sign in (or make an account).
 	if !strings.Contains(page.body, "结果公示中") || !strings.Contains(page.body, `href="/results/`+w.contest.Slug+`"`) ||
-		strings.Contains(page.body, `href="/register"`) {
+		strings.Contains(page.body, `id="enter"`) || !strings.Contains(page.body, `id="login" href="/login?next=/entrant"`) {
 		t.Errorf("home page after publication: %s", page.body)
 	}
 }

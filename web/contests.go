@@ -245,6 +245,9 @@ func blankSetup() contest.Setup {
 		Rounds: []contest.Round{
 			{Key: "prelim", NameZh: "初赛", NameEn: "Preliminary", Kind: contest.KindOnline, Method: "trimmed", TrimMin: 5, ReviewsPerEntry: 5, Criteria: rubric},
 		},
+		// As a contest set up through the API: the business plan is required
+		// (its box ticked), unless the organizer clears it.
+		Entry: contest.EntrySettings{RequiredUploads: []entry.UploadKind{entry.UploadBusinessPlan}},
 	}
 }
 

@@ -58,7 +58,9 @@ func TestBrowserEligibilityRefusal(t *testing.T) {
 		chromedp.Submit(`input[name=password]`),
 		chromedp.WaitVisible(`a[href="/entrant/profile"]`),
 		chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d", h.http.URL, ent.ID)),
-		chromedp.Click(`.actions-row button.primary`),
+		chromedp.Click(`#submit-entry`),
+		chromedp.WaitVisible(`#confirm-submit-yes`), // submitting asks first
+		chromedp.Click(`#confirm-submit-yes`),
 		chromedp.WaitVisible(`#eligibility-problems`),
 	)
 	if err != nil {
@@ -134,7 +136,8 @@ func TestBrowserEligibilityRefusal(t *testing.T) {
 	}
 	saveScreenshot(t, o, "eligibility-rules-desktop-en.png")
 	if err := chromedp.Do(b, chromedp.Navigate(fmt.Sprintf("%s/entrant/entries/%d?lang=en", h.http.URL, ent.ID)),
-		chromedp.Click(`.actions-row button.primary`), chromedp.WaitVisible(`#eligibility-problems`)); err != nil {
+		chromedp.Click(`#submit-entry`), chromedp.WaitVisible(`#confirm-submit-yes`), chromedp.Click(`#confirm-submit-yes`),
+		chromedp.WaitVisible(`#eligibility-problems`)); err != nil {
 		t.Fatalf("refusal in English: %v", err)
 	}
 	saveScreenshot(t, b, "eligibility-refusal-phone-en.png")

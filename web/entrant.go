@@ -182,6 +182,9 @@ func (s *Server) profileSubmit(c *gin.Context) {
 		if i < len(roles) {
 			m.Role = roles[i]
 		}
+		if strings.TrimSpace(m.Name) == "" && strings.TrimSpace(m.Role) == "" {
+			continue // the form's blank row, left blank: not a member (and not one more row when the page comes back)
+		}
 		in.Members = append(in.Members, m)
 	}
 	if _, err := s.entries.SaveOrganization(c.Request.Context(), accountID(c), in); err != nil {

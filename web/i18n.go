@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/language"
 
 	"podium/contest"
+	"podium/contest/entry"
 	"podium/contest/onward"
 	"podium/eligibility"
 	"podium/web/i18n"
@@ -75,6 +76,12 @@ func (l *Localizer) args(args []any) []any {
 			a = l.Money(int64(v))
 		case onward.StatusWord:
 			a = l.T("nomination.status." + string(v))
+		case entry.MissingUploads: // materials by their names: "商业计划书、路演 PPT"
+			names := make([]string, len(v))
+			for i, k := range v {
+				names[i] = l.T("upload.kind." + string(k))
+			}
+			a = strings.Join(names, l.T("list.sep"))
 		}
 		out[i] = a
 	}

@@ -22,12 +22,14 @@ const ResetTTL = time.Hour
 // stranger who knows an address cannot flood its inbox.
 const resetsPerHour = 3
 
-// RequestPasswordReset e-mails a single-use link that sets a new password to
-// the account with this login (an e-mail address, or a mobile number whose
-// account has an address), in the account's language. It answers the same
-// whether or not such an account exists, so that nobody learns which do;
-// accounts without a password (judges who sign in by invite) and disabled
-// ones get nothing.
+// RequestPasswordReset sends a single-use link that sets a new password to
+// the account with this login (an e-mail address or a mobile number), in the
+// account's language: by e-mail to the account's address; to an account
+// registered with a mobile number only, by SMS to that number, and by e-mail
+// too when its organization's profile gives a contact address. It answers
+// the same whether or not such an account exists, so that nobody learns
+// which do; accounts without a password (judges who sign in by invite) and
+// disabled ones get nothing.
 func (s *Service) RequestPasswordReset(ctx context.Context, login string) error {
 	login = contest.NormalizeLogin(login)
 	if login == "" {
@@ -42,8 +44,12 @@ func (s *Service) RequestPasswordReset(ctx context.Context, login string) error 
 		if err != nil {
 			return err
 		}
-		if a.Email == nil || a.PasswordHash == nil || a.DisabledAt != nil {
+		if a.PasswordHash == nil || a.DisabledAt != nil {
 			return nil
+		}
+		to, err := resetRecipients(ctx, tx, a)
+		if err != nil || len(to) == 0 {
+			return err
 		}
 		now := s.now()
 		var recent int
@@ -59,10 +65,38 @@ func (s *Service) RequestPasswordReset(ctx context.Context, login string) error 
 			hash, a.ID, now, now.Add(ResetTTL)); err != nil {
 			return err
 		}
-		_, err = notify.Enqueue(ctx, tx, notify.Message{To: *a.Email, Name: a.DisplayName, Locale: a.Locale, Kind: notify.PasswordResetSent,
-			Data: map[string]any{"Link": "/password/reset/" + token, "Minutes": int(ResetTTL / time.Minute)}})
-		return err
+		for _, m := range to {
+			m.Name, m.Locale, m.Kind = a.DisplayName, a.Locale, notify.PasswordResetSent
+			m.Data = map[string]any{"Link": "/password/reset/" + token, "Minutes": int(ResetTTL / time.Minute), "SMS": m.Channel == notify.SMS}
+			if _, err := notify.Enqueue(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+}
+
+// resetRecipients are where a reset link for a goes: its e-mail address; or,
+// for an account with a mobile number only, an SMS to the number and the
+// contact address of its organization's profile, if it gives one.
+func resetRecipients(ctx context.Context, tx *sqlx.Tx, a Account) ([]notify.Message, error) {
+	if a.Email != nil && *a.Email != "" {
+		return []notify.Message{{Channel: notify.Email, To: *a.Email}}, nil
+	}
+	var to []notify.Message
+	if a.Phone != nil && *a.Phone != "" {
+		to = append(to, notify.Message{Channel: notify.SMS, To: *a.Phone})
+	}
+	var contact string
+	err := tx.GetContext(ctx, &contact, `
+		SELECT o.contact_email FROM accounts a JOIN organizations o ON o.id = a.organization_id WHERE a.id = $1`, a.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if contact != "" {
+		to = append(to, notify.Message{Channel: notify.Email, To: contact})
+	}
+	return to, nil
 }
 
 // CheckPasswordReset reports whether a reset link can still be used, so that

@@ -102,6 +102,11 @@ const (
 // UploadKinds lists the kinds of file an entry may carry; all but attachments are one per entry.
 var UploadKinds = filecheck.Kinds
 
+// MissingUploads are the kinds of file a contest requires that an entry does
+// not carry yet, in the contest's order: the argument of
+// err.entry.uploads_missing, which names each in the reader's language.
+type MissingUploads []UploadKind
+
 // Upload is a file attached to an entry.
 type Upload struct {
 	ID          string     `db:"id" json:"id"`

@@ -336,10 +336,15 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 				p.Add("fields."+f, "err.required")
 			}
 		}
+		var missing MissingUploads
 		for _, kind := range settings.RequiredUploads {
 			if !slices.ContainsFunc(entry.Uploads, func(u Upload) bool { return u.Kind == kind }) {
 				p.Add("uploads."+string(kind), "err.entry.upload_required")
+				missing = append(missing, kind)
 			}
+		}
+		if len(missing) > 0 { // said once for the materials as a whole, naming what is missing
+			p.Add("uploads", "err.entry.uploads_missing")
 		}
 		ch, err := s.checkerFor(ctx, tx, contestID)
 		if err != nil {
@@ -350,7 +355,14 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 			for field, key := range p {
 				e.Fields[field] = key
 			}
+			if len(missing) > 0 {
+				e.FieldArgs["uploads"] = []any{missing}
+			}
 			return e
+		}
+		if len(missing) > 0 {
+			return &fault.Error{Code: fault.CodeInvalid, Message: "err.entry.uploads_missing", Args: []any{missing},
+				Fields: p, FieldArgs: map[string][]any{"uploads": {missing}}}
 		}
 		if err := p.Err(); err != nil {
 			return err

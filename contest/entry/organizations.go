@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/text/width"
 
 	"podium/contest"
 	"podium/contest/assign"
@@ -108,7 +109,8 @@ func (f *CompanyFacts) normalize(p fault.Problems, today time.Time) {
 		field string
 		v     *string
 	}{{"tech_sme_number", &f.TechSMENumber}, {"high_tech_cert_number", &f.HighTechCertNumber}} {
-		*n.v = strings.ToUpper(strings.Join(strings.Fields(*n.v), ""))
+		// A Chinese keyboard types full-width letters and digits ("２０２１…Ａ"): folded, they are the number.
+		*n.v = strings.ToUpper(strings.Join(strings.Fields(width.Fold.String(*n.v)), ""))
 		if *n.v != "" && !certificatePattern.MatchString(*n.v) {
 			p.Add(n.field, "err.org.certificate_number")
 		}
@@ -131,7 +133,7 @@ func (o *OrganizationInput) normalize(today time.Time) error {
 	o.USCC = uscc.Normalize(o.USCC)
 	o.ContactName = strings.TrimSpace(o.ContactName)
 	o.ContactPhone = contest.NormalizeLogin(o.ContactPhone)
-	o.ContactEmail = strings.ToLower(strings.TrimSpace(o.ContactEmail))
+	o.ContactEmail = strings.ToLower(strings.TrimSpace(width.Fold.String(o.ContactEmail)))
 	switch o.Kind {
 	case OrgEnterprise:
 		if o.USCC == "" {

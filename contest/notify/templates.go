@@ -21,7 +21,7 @@ var fields = map[Kind][]string{
 	ObjectionReplied:  {"Contest", "Reference", "Upheld", "Reply", "Link"},
 	JudgeInvited:      {"Contest", "Link", "ExpiresAt"},
 	JudgeReminded:     {"Contest", "Round", "Pending", "Deadline", "Link"},
-	PasswordResetSent: {"Link", "Minutes"},
+	PasswordResetSent: {"Link", "Minutes", "SMS"}, // SMS: sent as a text message, so short and with no e-mail words
 	NotificationTest:  {},
 	NominationChanged: {"Contest", "Title", "Target", "Status", "Result", "Link"},
 }

@@ -63,7 +63,7 @@ document.addEventListener("focusin", function (ev) {
 // A form sent back with mistakes: the first field with one is brought into
 // view and focused (on a phone it may be far below the top of the page).
 document.addEventListener("DOMContentLoaded", function () {
-  const first = Array.from(document.querySelectorAll("form .field-error")).find(function (el) {
+  const first = Array.from(document.querySelectorAll("form .field-error, [data-error-here]")).find(function (el) {
     return el.textContent.trim() !== "";
   });
   if (!first) { return; }
@@ -134,5 +134,29 @@ document.addEventListener("click", function (ev) {
     form.requestSubmit();
   } else if (ev.target.closest(".confirm-no")) {
     box.hidden = true;
+  }
+});
+
+// An irreversible submit asks first: a button with data-confirm shows the
+// in-page confirmation it names instead of submitting; the confirmation's
+// own submit button sends the form, and "not yet" hides it again. Without
+// JavaScript the button submits at once.
+document.addEventListener("click", function (ev) {
+  const ask = ev.target.closest("[data-confirm]");
+  if (ask) {
+    const box = document.getElementById(ask.dataset.confirm);
+    if (box && box.hidden) {
+      ev.preventDefault();
+      box.hidden = false;
+      const yes = box.querySelector("[data-confirm-yes]");
+      if (yes) { yes.focus(); }
+      box.scrollIntoView({ block: "nearest" });
+    }
+    return;
+  }
+  const no = ev.target.closest("[data-confirm-no]");
+  if (no) {
+    const box = no.closest("[role=alertdialog]");
+    if (box) { box.hidden = true; }
   }
 });
