@@ -133,7 +133,13 @@ func TestJourneyEntrantOnPhone(t *testing.T) {
 		t.Error("the uploaded plan is not listed on the entry")
 	}
 
-	j.do("submit", chromedp.Tap(`#submit-entry`), chromedp.WaitVisible(`#entry-notice`), chromedp.WaitNotPresent(`#submit-entry`))
+	// Submitting locks the materials: the page asks first.
+	j.do("submit", chromedp.Tap(`#submit-entry`), chromedp.WaitVisible(`#confirm-submit-yes`))
+	j.look("confirm")
+	if ask := evalJ[string](j, `document.querySelector("[role=alertdialog]:not([hidden])").innerText`); !strings.Contains(ask, "锁定") {
+		t.Errorf("the confirmation does not say the materials lock: %q", ask)
+	}
+	j.do("confirm", chromedp.Tap(`#confirm-submit-yes`), chromedp.WaitVisible(`#entry-notice`), chromedp.WaitNotPresent(`#submit-entry`))
 	j.look("submitted")
 	notice := evalJ[string](j, `document.querySelector("#entry-notice").innerText`)
 	state := evalJ[string](j, `document.querySelector(".badge").innerText`)
