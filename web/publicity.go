@@ -47,7 +47,7 @@ type publicRound struct {
 	Ref      string // the contest as its public URLs name it
 	Open     bool   // objections are received now
 	Versions []publicVersion
-	Advances bool     // the round has advancement quotas
+	Advances bool   // the round has advancement quotas
 	TieBreak string // the round's tie-break criteria, by name, in order ("技术、市场")
 }
 
@@ -107,7 +107,7 @@ func (s *Server) publicResultsPage(c *gin.Context) {
 		}
 		pr := publicRound{PublishedRound: r, Name: localized(r.NameZh, r.NameEn, l.Lang), Ref: page.Ref,
 			Groups: byGroup(ct, round, r.Current.Results, l), Advances: advances(round),
-			Open:   r.Current.PeriodOpen(now)} // objections are taken while a correction is made too
+			Open: r.Current.PeriodOpen(now)} // objections are taken while a correction is made too
 		var tieBreak []string
 		for _, k := range round.TieBreak {
 			for _, c := range round.Criteria {
