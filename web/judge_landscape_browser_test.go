@@ -61,6 +61,11 @@ func TestBrowserJudgeScoresSideBySideInLandscape(t *testing.T) {
 	if layout != "" {
 		t.Errorf("landscape: %s", layout)
 	}
+	// Beside the form the plan stays open: its heading does not fold it away.
+	j.do("tap the plan's heading", chromedp.Tap(`details.material summary`))
+	if !evalJ[bool](j, `document.querySelector("details.material").open`) {
+		t.Error("tapping the plan's heading closed the plan beside the form")
+	}
 	j.look("entry side by side")
 
 	tech := `fieldset[data-key=tech]`

@@ -594,9 +594,15 @@ window.PodiumSheet = (function () {
 
   // Side by side with the form (landscape, wide enough: app.css), the business
   // plan is open from the start: the judge reads it while scoring.
-  if (window.matchMedia && window.matchMedia(SIDE_BY_SIDE).matches) {
-    const plan = document.querySelector(".judge-work.with-materials details.material");
-    if (plan) { plan.open = true; }
+  // There it stays open (its column would be empty closed): its summary is a heading.
+  const plan = document.querySelector(".judge-work.with-materials details.material");
+  const sideBySide = window.matchMedia ? window.matchMedia(SIDE_BY_SIDE) : null;
+  if (plan && sideBySide) {
+    if (sideBySide.matches) { plan.open = true; }
+    sideBySide.addEventListener("change", function () { if (sideBySide.matches) { plan.open = true; } });
+    plan.querySelector("summary").addEventListener("click", function (ev) {
+      if (sideBySide.matches && plan.open) { ev.preventDefault(); }
+    });
   }
   return { mount: mount };
 })();
