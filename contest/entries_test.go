@@ -160,7 +160,7 @@ func TestEntryLifecycleAndDeadline(t *testing.T) {
 	if err := s.DB.Select(&codes, `SELECT code FROM blind_codes WHERE entry_id = $1`, ent.ID); err != nil || len(codes) != len(w.contest.Rounds) {
 		t.Fatalf("blind codes %v %v", codes, err)
 	}
-	if !strings.HasPrefix(codes[0], "MA-") || len(codes[0]) != 7 {
+	if !strings.HasPrefix(codes[0], "MT-") || len(codes[0]) != 7 {
 		t.Errorf("blind code %q", codes[0])
 	}
 

@@ -130,9 +130,13 @@ func TestSubmitExactlyOnce(t *testing.T) {
 	bad := judging.SheetInput{Marks: map[string]scoring.Points{"tech": 4100, "market": 2025, "luck": 100}}
 	_, err = w.s.SubmitSheet(ctx, w.judge, w.target.ID, bad, "k0", hash("bad"))
 	e, _ := err.(*fault.Error)
-	if e == nil || e.Fields["marks.tech"] != "err.score.range" || e.Fields["marks.market"] != "err.score.step" ||
+	if e == nil || e.Fields["marks.tech"] != "err.score.range_of" || e.Fields["marks.market"] != "err.score.step_of" ||
 		e.Fields["marks.luck"] != "err.score.unknown_criterion" || e.Fields["marks.team"] != "err.score.missing" {
 		t.Fatalf("invalid sheet: %v", err)
+	}
+	// The range and step problems carry the limits they state: the criterion and its max or step.
+	if got := fmt.Sprint(e.FieldArgs["marks.tech"], e.FieldArgs["marks.market"]); got != "[{ 技术 } 40] [{ 市场 } 0.5]" {
+		t.Errorf("limits of the problems: %s", got)
 	}
 	// Ten retries of the same submission race: one sheet, identical responses.
 	var wg sync.WaitGroup

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -73,6 +74,8 @@ type liveBoardPage struct {
 	ContestID int64
 	Board     live.Board
 	Round     string // the round's name in the reader's language
+	Contest   string // the contest's name in the reader's language
+	Phone     string // the room's phone page, where the draw's data can be read and checked
 	BoardJSON string // the board as the page's first state
 	Version   int64
 	Epoch     string // the fan-out's epoch the board came through ("" straight from PostgreSQL)
@@ -92,6 +95,7 @@ var audienceKeys = []string{
 	"audience.position", "audience.ranking", "audience.recused", "audience.rule_fallback", "audience.rounding",
 	"audience.seed", "audience.overtime", "audience.status.absent", "audience.status.done", "audience.status.waiting",
 	"audience.moved", "audience.full_commitment", "audience.finished", "audience.code", "audience.waiting_draw", "audience.scores",
+	"audience.final_ranking", "audience.draw_verifiable", "audience.draw_details", "audience.draw_how",
 	"round.method.mean", "round.method.median", "round.method.trimmed", "round.method.zscore",
 }
 
@@ -132,11 +136,41 @@ func (s *Server) liveBoard(c *gin.Context, variant string) {
 		s.fail(c, err)
 		return
 	}
+	name, err := s.contestName(c.Request.Context(), contestID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	page := liveBoardPage{Variant: variant, ContestID: contestID, Board: b, Round: l.Name(b.RoundName, b.RoundNameEn),
+		Contest: l.Name(name.zh, name.en), Phone: fmt.Sprintf("/live/%d/rooms/%d/phone", contestID, roomID),
 		BoardJSON: string(raw), Version: b.Version, Epoch: epoch,
 		Socket: fmt.Sprintf("/live/%d/rooms/%d/ws", contestID, roomID), Index: fmt.Sprintf("/live/%d", contestID),
 		I18n: string(i18n), Now: time.Now().UnixMilli(), Status: string(s.hub.Status())}
 	s.renderBare(c, http.StatusOK, "live_board.html", "audience.title", page)
+}
+
+// contestNames are the names of contests whose boards were shown lately: a
+// spectator's page load reads the board from memory or Redis, and the
+// contest's name from here, PostgreSQL once a minute at most per contest.
+var contestNames sync.Map // contest id → cachedName
+
+type cachedName struct {
+	zh, en string
+	at     time.Time
+}
+
+// contestName is a contest's name, kept for a minute.
+func (s *Server) contestName(ctx context.Context, contestID int64) (cachedName, error) {
+	if v, ok := contestNames.Load(contestID); ok && time.Since(v.(cachedName).at) < time.Minute {
+		return v.(cachedName), nil
+	}
+	ct, err := s.contests.Contest(ctx, contestID)
+	if err != nil {
+		return cachedName{}, err
+	}
+	n := cachedName{zh: ct.NameZh, en: ct.NameEn, at: time.Now()}
+	contestNames.Store(contestID, n)
+	return n, nil
 }
 
 // audienceBoard is a room's current public board and the epoch it came

@@ -101,9 +101,6 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		h.server.WaitLive()
 		h.server.PublishRoom(ctx, w.contest.ID, w.room.ID, false)
 	}
-	w.draw(t)
-	w.apply(t, live.OpStartPitch)
-	publish()
 	big := newBrowser(t, 1920, 1080)
 	phone := newBrowser(t, 390, 844)
 	screens := []context.Context{big, phone}
@@ -111,6 +108,23 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	if err := chromedp.Do(big, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)
 	}
+	// Before the draw: the screen names the contest, the room and the round,
+	// and says once that the order is still to be drawn.
+	publish()
+	if err := chromedp.Do(big, chromedp.Navigate(h.http.URL+w.screenPath()), chromedp.WaitVisible(`#live`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, big, "the board before the draw", `document.querySelector('#ranking li.empty') !== null`)
+	if got := evalIn[string](t, big, `document.querySelector('#contest').textContent + " | " + document.querySelector('#room').textContent`); got != w.contest.NameZh+" | 第一会场" {
+		t.Errorf("before the draw the screen's head says %q", got)
+	}
+	if n := evalIn[int](t, big, `document.body.innerText.split("出场顺序待抽签").length - 1`); n != 1 {
+		t.Errorf("before the draw the screen says %d times that the order is to be drawn, want once", n)
+	}
+	shot(t, big, "live-screen-before-draw.png")
+	w.draw(t)
+	w.apply(t, live.OpStartPitch)
+	publish()
 	// The contest's live page links the room's two views.
 	if err := chromedp.Do(big, chromedp.Navigate(fmt.Sprintf("%s/live/%d", h.http.URL, w.contest.ID)), chromedp.WaitVisible(`a.live-room-phone`)); err != nil {
 		t.Fatal(err)
@@ -132,7 +146,25 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 	for _, b := range screens {
 		waitFor(t, b, "the entry on stage", `document.querySelector('#title').textContent === `+jsString(first))
 		waitFor(t, b, "the pitch timer", `/^0[45]:\d\d$/.test(document.querySelector('#timer').textContent)`)
-		waitFor(t, b, "the seed and how to check it", `document.querySelector('#draw .command').textContent.startsWith("podium draw --seed '`+w.seed+`' --entries ")`)
+		waitFor(t, b, "the draw in plain words", `document.querySelector('#draw .verifiable').textContent.includes("公开可验证")`)
+	}
+	// The phone keeps the draw's data one tap away; the big screen shows no command line but points to the phone page.
+	waitFor(t, phone, "the seed and how to check it", `document.querySelector('#draw details .command').textContent.startsWith("podium draw --seed '`+w.seed+`' --entries ")`)
+	if got := evalIn[string](t, big, `document.querySelector('#draw').textContent + " | " + document.querySelector('#draw a.phone-link').getAttribute("href")`); strings.Contains(got, "podium draw") || !strings.HasSuffix(got, w.screenPath()+"/phone") {
+		t.Errorf("the big screen's footer: %q", got)
+	}
+	// Once the font is in, every line of the order shown is whole and every title shows in full (two lines at most).
+	waitFor(t, big, "the font", `document.fonts.status === "loaded" && document.getAnimations().length === 0`)
+	if bad := evalIn[string](t, big, `(() => {
+		const ol = document.querySelector('#ranking').getBoundingClientRect(), bad = [];
+		for (const li of document.querySelectorAll('#ranking li[data-key]:not([hidden])')) {
+			const r = li.getBoundingClientRect(), b = li.querySelector('.name b');
+			if (r.bottom > ol.bottom + 1) bad.push(b.textContent + " cut at the bottom");
+			if (b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1) bad.push(b.textContent + " cut");
+		}
+		return bad.join("; ");
+	})()`); bad != "" {
+		t.Errorf("the big screen's order: %s", bad)
 	}
 	// Twelve entries in the pitch order: the big screen shows those that fit and "+k more".
 	more := evalIn[string](t, big, `document.querySelector('#more').hidden ? '' : document.querySelector('#more').textContent`)
@@ -144,7 +176,7 @@ func TestBrowserLiveAudienceViews(t *testing.T) {
 		t.Errorf("the phone shows %d lines of the order, want all 12 (it scrolls)", n)
 	}
 	commitment := live.Commitment(w.seed)
-	if got := evalIn[string](t, big, `document.querySelector('#draw .short').title`); got != commitment {
+	if got := evalIn[string](t, phone, `document.querySelector('#draw details .full').textContent`); got != commitment {
 		t.Errorf("the commitment's full value %q, want %q", got, commitment)
 	}
 	shot(t, big, "live-screen-pitch.png")

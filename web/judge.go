@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -49,13 +50,36 @@ func (s *Server) judgeHome(c *gin.Context) {
 	s.render(c, http.StatusOK, "judge.html", "judge.title", page)
 }
 
+// judgeEntryPage is one assigned entry to score, and where to go once its sheet is in.
+type judgeEntryPage struct {
+	judging.BlindEntry
+	Next int64 // the judge's next assignment still to score; 0: none, back to the list
+}
+
 func (s *Server) judgeEntryPage(c *gin.Context) {
 	b, err := s.judging.JudgeEntry(c.Request.Context(), judgeOf(c), assignmentID(c))
+	var tasks []judging.JudgeTask
+	if err == nil {
+		tasks, err = s.judging.JudgeTasks(c.Request.Context(), judgeOf(c))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "judge_entry.html", "judge_entry.title", b)
+	s.render(c, http.StatusOK, "judge_entry.html", "judge_entry.title", judgeEntryPage{BlindEntry: b, Next: nextTask(tasks, b.AssignmentID)})
+}
+
+// nextTask is the first assignment after current in the judge's list (wrapping
+// around) whose round is open and whose sheet is not submitted; 0 when none.
+func nextTask(tasks []judging.JudgeTask, current int64) int64 {
+	at := slices.IndexFunc(tasks, func(t judging.JudgeTask) bool { return t.AssignmentID == current })
+	for i := 1; i <= len(tasks); i++ {
+		t := tasks[(at+i+len(tasks))%len(tasks)]
+		if t.AssignmentID != current && t.RoundState == contest.RoundOpen && t.SheetState != judging.SheetSubmitted {
+			return t.AssignmentID
+		}
+	}
+	return 0
 }
 
 // judgeFile serves a material under its blind name, inline, so PDFs and videos

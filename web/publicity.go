@@ -20,14 +20,24 @@ import (
 // signed heads; and an entrant's own result with its explanation and receipt.
 
 type publicGroup struct {
-	Name string
-	Rows []publicRow
+	Name   string
+	Tracks []publicTrack // advancement is decided per track and group
+}
+
+// publicTrack is one track's entries of a group, with the track's quota there.
+type publicTrack struct {
+	Name     string
+	Quota    string // "前 3 名", "前 30%"; "" when nobody advances from it
+	Advanced int
+	Rows     []publicRow
 }
 
 type publicRow struct {
 	results.PublishedResult
 	GroupRank int
 	TrackName string
+	Tied      bool   // shares its group rank with another entry
+	TieBreak  string // the criterion that ordered it after an entry of the same score
 }
 
 type publicRound struct {
@@ -37,6 +47,8 @@ type publicRound struct {
 	Ref      string // the contest as its public URLs name it
 	Open     bool   // objections are received now
 	Versions []publicVersion
+	Advances bool   // the round has advancement quotas
+	TieBreak string // the round's tie-break criteria, by name, in order ("技术、市场")
 }
 
 // publicVersion is one version in a round's history, newest first on the page.
@@ -87,9 +99,24 @@ func (s *Server) publicResultsPage(c *gin.Context) {
 	now := s.cfg.DB.NowUTC()
 	page := publicResultsPage{ContestName: localized(ct.NameZh, ct.NameEn, l.Lang), Ref: contestRef(ct)}
 	for _, r := range rounds {
+		var round contest.Round
+		for _, cr := range ct.Rounds {
+			if cr.Key == r.Key {
+				round = cr
+			}
+		}
 		pr := publicRound{PublishedRound: r, Name: localized(r.NameZh, r.NameEn, l.Lang), Ref: page.Ref,
-			Groups: byGroup(ct, r.Current.Results, l.Lang),
-			Open:   r.Current.PeriodOpen(now)} // objections are taken while a correction is made too
+			Groups: byGroup(ct, round, r.Current.Results, l), Advances: advances(round),
+			Open: r.Current.PeriodOpen(now)} // objections are taken while a correction is made too
+		var tieBreak []string
+		for _, k := range round.TieBreak {
+			for _, c := range round.Criteria {
+				if c.Key == k {
+					tieBreak = append(tieBreak, localized(c.NameZh, c.NameEn, l.Lang))
+				}
+			}
+		}
+		pr.TieBreak = strings.Join(tieBreak, l.T("list.sep"))
 		for i := len(r.Versions) - 1; i >= 0; i-- {
 			v := publicVersion{PublishedVersion: r.Versions[i], Current: i == len(r.Versions)-1}
 			for _, ch := range r.Versions[i].Changes {
@@ -125,11 +152,19 @@ func localized(zh, en, lang string) string {
 }
 
 // byGroup splits results (by rank) into the contest's groups, ranking within
-// each group so that ties stay ties (1, 2, 2, 4).
-func byGroup(ct contest.Contest, recorded []results.PublishedResult, lang string) []publicGroup {
+// each group so that ties stay ties (1, 2, 2, 4), and each group into its
+// tracks, with the round's advancement quota of that track and group (the
+// ranking's own rule, results.Advancement): the page shows who advances and why.
+func byGroup(ct contest.Contest, round contest.Round, recorded []results.PublishedResult, l *Localizer) []publicGroup {
+	lang := l.Lang
+	criterion := map[string]string{}
+	for _, c := range round.Criteria {
+		criterion[c.Key] = localized(c.NameZh, c.NameEn, lang)
+	}
 	var out []publicGroup
 	for _, g := range ct.Groups {
 		pg := publicGroup{Name: localized(g.NameZh, g.NameEn, lang)}
+		var rows []publicRow
 		for i, r := range recorded {
 			if r.Group != g.Key {
 				continue
@@ -140,13 +175,64 @@ func byGroup(ct contest.Contest, recorded []results.PublishedResult, lang string
 					rank++
 				}
 			}
-			pg.Rows = append(pg.Rows, publicRow{PublishedResult: r, GroupRank: rank, TrackName: categoryName(ct.Tracks, r.Track, lang)})
+			row := publicRow{PublishedResult: r, GroupRank: rank, TrackName: categoryName(ct.Tracks, r.Track, lang)}
+			if r.SameScoreAbove && r.TieBreakCriterion != "" {
+				row.TieBreak = criterion[r.TieBreakCriterion]
+				if row.TieBreak == "" {
+					row.TieBreak = r.TieBreakCriterion
+				}
+			}
+			rows = append(rows, row)
 		}
-		if len(pg.Rows) > 0 {
+		for i := range rows {
+			for j := range rows {
+				if i != j && rows[i].GroupRank == rows[j].GroupRank {
+					rows[i].Tied = true
+				}
+			}
+		}
+		for _, t := range ct.Tracks {
+			pt := publicTrack{Name: localized(t.NameZh, t.NameEn, lang), Quota: quotaText(l, round, t.Key, g.Key)}
+			for _, r := range rows {
+				if r.Track == t.Key {
+					pt.Rows = append(pt.Rows, r)
+					if r.Advanced {
+						pt.Advanced++
+					}
+				}
+			}
+			if len(pt.Rows) > 0 {
+				pg.Tracks = append(pg.Tracks, pt)
+			}
+		}
+		if len(pg.Tracks) > 0 {
 			out = append(out, pg)
 		}
 	}
 	return out
+}
+
+// quotaText says a track and group's advancement quota in round, as
+// results.Advancement takes it: an override for the pair, else the round's
+// count or percentage; "" when nobody advances from it.
+func quotaText(l *Localizer, round contest.Round, track, group string) string {
+	for _, q := range round.Quotas {
+		if q.Track == track && q.Group == group {
+			return l.T("results.quota_top", q.Count)
+		}
+	}
+	switch {
+	case round.AdvanceCount != nil:
+		return l.T("results.quota_top", *round.AdvanceCount)
+	case round.AdvancePercent != nil:
+		return l.T("results.quota_percent", *round.AdvancePercent)
+	}
+	return ""
+}
+
+// advances says whether anyone advances from round (a quota is set).
+func advances(round contest.Round) bool {
+	return round.AdvanceCount != nil || round.AdvancePercent != nil || len(round.Quotas) > 0
 }
 
 // apiPublicResults: GET /api/v1/public/results/:contest — every published

@@ -206,8 +206,22 @@ func TestAwardsPublicationAndPublicResultsPages(t *testing.T) {
 	if err := h.store.DB.Get(&head, `SELECT tree_size, tree_root FROM publications WHERE contest_id = $1`, w.contest.ID); err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("%d · <code>%.8x…</code>", head.Size, head.Root); !strings.Contains(public.body, want) {
+	if want := fmt.Sprintf("%d · <code>%x</code>", head.Size, head.Root); !strings.Contains(public.body, want) {
 		t.Errorf("public results lack the tree head %q", want)
+	}
+	// In plain words, with a full-width colon in Chinese and the way to check it.
+	for _, want := range []string{fmt.Sprintf("公示记录指纹（共 %d 条审计记录），可公开核验", head.Size), "签名树头（记录数 · 根哈希）：",
+		fmt.Sprintf(`<a href="/results/%s/verify">如何核验回执</a>`, w.contest.Slug),
+		// The two entries at 60 share the group rank, and say so; the rule is stated.
+		`<td data-label="组内名次">2 <span class="badge">并列</span></td>`, "得分相同的项目名次并列。",
+		// One table per track, named.
+		"<h4>新材料"} {
+		if !strings.Contains(public.body, want) {
+			t.Errorf("public results lack %q", want)
+		}
+	}
+	if n := strings.Count(public.body, `<span class="badge">并列</span>`); n != 2 {
+		t.Errorf("%d entries marked tied, want the two at 60", n)
 	}
 	for _, secret := range append(slices.Clone(w.judges), "J01", "J02", eagle, seed) {
 		if strings.Contains(public.body, secret) {

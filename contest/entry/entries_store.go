@@ -410,25 +410,56 @@ func (s *Service) SubmitEntry(ctx context.Context, accountID, entryID int64, ack
 // blindAlphabet avoids characters that are easily confused (0/O, 1/I/L).
 const blindAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
-// newBlindCode makes a code such as "MA-4K7Q": the track key's first letters and
-// four random characters, so judges can speak about an entry without knowing whose it is.
-func newBlindCode(track string) string {
-	prefix := strings.ToUpper(track)
-	prefix = strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r
-		}
-		return -1
-	}, prefix)
-	if len(prefix) < 2 {
-		prefix += "XX"
-	}
+// newBlindCode makes a code such as "MA-4K7Q": the track's prefix (see
+// BlindPrefixes) and four random characters, so judges can speak about an entry
+// without knowing whose it is.
+func newBlindCode(prefix string) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	for i := range b {
 		b[i] = blindAlphabet[int(b[i])%len(blindAlphabet)]
 	}
-	return prefix[:2] + "-" + string(b)
+	return prefix + "-" + string(b)
+}
+
+// BlindPrefixes gives every track of a contest its own two-letter code prefix,
+// so that a judge reading a code can tell its track. Tracks are taken in the
+// order given (the contest's order, so tracks added later do not move the
+// prefixes of earlier ones); each takes the first free of: the key's first two
+// letters ("manufacturing" MA), its first letter with each later letter
+// ("materials" MT), its first letter with any letter, any two letters.
+func BlindPrefixes(trackKeys []string) map[string]string {
+	taken := map[string]bool{}
+	out := map[string]string{}
+	for _, key := range trackKeys {
+		letters := []byte{}
+		for _, r := range strings.ToUpper(key) {
+			if r >= 'A' && r <= 'Z' {
+				letters = append(letters, byte(r))
+			}
+		}
+		var candidates []string
+		if len(letters) > 0 {
+			for _, l := range letters[1:] {
+				candidates = append(candidates, string([]byte{letters[0], l}))
+			}
+			for l := byte('A'); l <= 'Z'; l++ {
+				candidates = append(candidates, string([]byte{letters[0], l}))
+			}
+		}
+		for a := byte('A'); a <= 'Z'; a++ {
+			for b := byte('A'); b <= 'Z'; b++ {
+				candidates = append(candidates, string([]byte{a, b}))
+			}
+		}
+		for _, c := range candidates {
+			if !taken[c] {
+				taken[c], out[key] = true, c
+				break
+			}
+		}
+	}
+	return out
 }
 
 // assignBlindCodes gives the entry a code in every round of its contest that has
@@ -440,10 +471,21 @@ func assignBlindCodes(ctx context.Context, tx *sqlx.Tx, contestID, entryID int64
 		AND NOT EXISTS (SELECT 1 FROM blind_codes b WHERE b.round_id = r.id AND b.entry_id = $2)`, contestID, entryID); err != nil {
 		return err
 	}
+	if len(rounds) == 0 {
+		return nil
+	}
+	var keys []string
+	if err := tx.SelectContext(ctx, &keys, `SELECT key FROM tracks WHERE contest_id = $1 ORDER BY position, id`, contestID); err != nil {
+		return err
+	}
+	prefix, ok := BlindPrefixes(keys)[track]
+	if !ok {
+		return fmt.Errorf("entry %d: track %q is not one of contest %d", entryID, track, contestID)
+	}
 	for _, roundID := range rounds {
 		for attempt := 0; ; attempt++ {
 			res, err := tx.ExecContext(ctx, `INSERT INTO blind_codes (round_id, entry_id, code) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-				roundID, entryID, newBlindCode(track))
+				roundID, entryID, newBlindCode(prefix))
 			if err != nil {
 				return err
 			}

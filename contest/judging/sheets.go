@@ -130,10 +130,16 @@ func loadSheet(ctx context.Context, q sqlx.QueryerContext, a judgeAssignment) (S
 	return sh, nil
 }
 
+// plain writes points as a judge reads a limit: "30", "0.5", "2.25".
+func plain(p scoring.Points) string {
+	return strings.TrimSuffix(strings.TrimRight(p.String(), "0"), ".")
+}
+
 // checkMarks validates marks against the rubric: range, step, known criteria,
 // and (for a submission) every criterion present. It returns the total.
 func checkMarks(rubric []contest.Criterion, in SheetInput, complete bool) (scoring.Points, error) {
 	p := fault.Problems{}
+	args := map[string][]any{} // the limits a range or step problem names
 	byKey := map[string]contest.Criterion{}
 	for _, c := range rubric {
 		byKey[c.Key] = c
@@ -145,9 +151,11 @@ func checkMarks(rubric []contest.Criterion, in SheetInput, complete bool) (scori
 		case !ok:
 			p.Add("marks."+key, "err.score.unknown_criterion")
 		case mark < 0 || mark > c.Max:
-			p.Add("marks."+key, "err.score.range")
+			p.Add("marks."+key, "err.score.range_of")
+			args["marks."+key] = []any{contest.Category{NameZh: c.NameZh, NameEn: c.NameEn}, plain(c.Max)}
 		case mark%c.Step != 0:
-			p.Add("marks."+key, "err.score.step")
+			p.Add("marks."+key, "err.score.step_of")
+			args["marks."+key] = []any{contest.Category{NameZh: c.NameZh, NameEn: c.NameEn}, plain(c.Step)}
 		}
 	}
 	for key, text := range in.Comments {
@@ -167,8 +175,13 @@ func checkMarks(rubric []contest.Criterion, in SheetInput, complete bool) (scori
 			}
 		}
 	}
-	if err := p.Err(); err != nil || !complete {
-		return 0, err
+	if err := p.Err(); err != nil {
+		fe, _ := errors.AsType[*fault.Error](err)
+		fe.FieldArgs = args
+		return 0, fe
+	}
+	if !complete {
+		return 0, nil
 	}
 	r := scoring.Rubric{}
 	for _, c := range rubric {

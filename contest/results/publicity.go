@@ -69,6 +69,11 @@ type PublishedResult struct {
 	Advanced     bool           `db:"advanced" json:"advanced"`
 	AwardLevel   string         `db:"award_level" json:"award_level,omitempty"`
 	Sheets       pq.Int64Array  `db:"sheets" json:"-"`
+	// SameScoreAbove: the entry ranked just above has the same score (read
+	// from the published explanation); TieBreakCriterion is the tie-break
+	// criterion that ordered the two, "" when none did (they share the rank).
+	SameScoreAbove    bool   `db:"same_score_above" json:"-"`
+	TieBreakCriterion string `db:"tie_break_criterion" json:"-"`
 }
 
 // Publication is one version of a round's published results.
@@ -141,7 +146,9 @@ const publicationSQL = `
 	FROM publications p JOIN rounds r ON r.id = p.round_id`
 
 const publicationResultsSQL = `
-	SELECT entry_id, code, title, organization, track, grp, score, rank, advanced, award_level, sheets
+	SELECT entry_id, code, title, organization, track, grp, score, rank, advanced, award_level, sheets,
+	       coalesce(jsonb_typeof(explanation->'TieBreak') = 'object', false) AS same_score_above,
+	       coalesce(explanation->'TieBreak'->>'Criterion', '') AS tie_break_criterion
 	FROM publication_results WHERE publication_id = $1 ORDER BY rank, code`
 
 // loadPublication reads a publication's results and puts its times in UTC.

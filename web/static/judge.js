@@ -17,6 +17,9 @@
 "use strict";
 
 window.PodiumSheet = (function () {
+  // SIDE_BY_SIDE is app.css's media query for the judge page's two columns.
+  const SIDE_BY_SIDE = "(min-width: 1100px) and (orientation: landscape)";
+
   function mount(form) {
     const api = "/api/v1/judge/assignments/" + form.dataset.assignment;
     const DRAFT = "podium.judge." + form.dataset.assignment + ".draft";
@@ -121,9 +124,11 @@ window.PodiumSheet = (function () {
       return v;
     }
 
+    // syncRange moves the slider to the typed mark; one out of range or off the
+    // step puts it at the nearest end or step (the field still says what is wrong).
     function syncRange(c) {
-      const m = markOf(c);
-      if (c.range && m.h !== undefined) { c.range.value = format(m.h); }
+      const h = hundredths(c.input.value);
+      if (c.range && h !== null) { c.range.value = format(Math.min(h, c.max)); }
     }
 
     // body is the JSON the server reads as contest.SheetInput, with marks written
@@ -136,7 +141,7 @@ window.PodiumSheet = (function () {
         if (m.h !== undefined) {
           marks.push(JSON.stringify(c.key) + ":" + format(m.h));
         } else if (m.error || complete) {
-          problems["marks." + c.key] = errorText(m.error || "missing");
+          problems["marks." + c.key] = errorText(m.error || "missing", c);
         }
         if (c.comment && c.comment.value.trim() !== "") { comments[c.key] = c.comment.value; }
       });
@@ -195,9 +200,14 @@ window.PodiumSheet = (function () {
       }
     }
 
-    // errorText is the page's message for a problem with a mark: points, range, step or missing.
-    function errorText(kind) {
-      return form.dataset["err" + kind[0].toUpperCase() + kind.slice(1)] || "";
+    // errorText is the page's message for a problem with a mark of criterion c:
+    // points, range, step or missing; range and step name the criterion and its limit.
+    function errorText(kind, c) {
+      const text = form.dataset["err" + kind[0].toUpperCase() + kind.slice(1)] || "";
+      if (!c || (kind !== "range" && kind !== "step")) { return text; }
+      const plain = format(kind === "range" ? c.max : c.step).replace(/\.?0+$/, ""); // "30", "0.5"
+      const args = [c.fieldset.dataset.name, plain];
+      return text.replace(/%s/g, function () { return args.shift() || ""; });
     }
 
     // checkField shows, or clears, the problem with what is typed for one criterion.
@@ -207,7 +217,7 @@ window.PodiumSheet = (function () {
       c.input.removeAttribute("aria-invalid");
       const m = markOf(c);
       if (m.error) {
-        fieldError("marks." + c.key, c.fieldset.querySelector(".stepper"), errorText(m.error));
+        fieldError("marks." + c.key, c.fieldset.querySelector(".stepper"), errorText(m.error, c));
         c.input.setAttribute("aria-invalid", "true");
       }
     }
@@ -469,6 +479,8 @@ window.PodiumSheet = (function () {
       const recuse = document.querySelector("details.recuse-box");
       if (recuse) { recuse.closest("section").hidden = true; }
       setStatus(form.dataset.submitted, "notice");
+      const next = form.querySelector(".next-entry");
+      if (next) { next.hidden = false; }
       if (sheet && sheet.total != null) { totalOut.textContent = format(Math.round(sheet.total * 100)); }
       document.dispatchEvent(new CustomEvent("podium:changed")); // judge-offline.js refreshes the kept copy
     }
@@ -595,6 +607,19 @@ window.PodiumSheet = (function () {
   // The online page mounts the form it was served with.
   const served = document.querySelector("form.sheet[data-assignment]");
   if (served) { mount(served); }
+
+  // Side by side with the form (landscape, wide enough: app.css), the business
+  // plan is open from the start: the judge reads it while scoring.
+  // There it stays open (its column would be empty closed): its summary is a heading.
+  const plan = document.querySelector(".judge-work.with-materials details.material");
+  const sideBySide = window.matchMedia ? window.matchMedia(SIDE_BY_SIDE) : null;
+  if (plan && sideBySide) {
+    if (sideBySide.matches) { plan.open = true; }
+    sideBySide.addEventListener("change", function () { if (sideBySide.matches) { plan.open = true; } });
+    plan.querySelector("summary").addEventListener("click", function (ev) {
+      if (sideBySide.matches && plan.open) { ev.preventDefault(); }
+    });
+  }
   return { mount: mount };
 })();
 

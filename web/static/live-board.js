@@ -80,7 +80,8 @@
   // The side: the ranking once there is one, the pitch order before.
   function drawSide(b) {
     var ranked = b.ranking && b.ranking.length > 0;
-    $('side-title').textContent = t(ranked ? 'audience.ranking' : 'audience.order');
+    // Once every entry has pitched, the ranking is final.
+    $('side-title').textContent = t(ranked ? (root.classList.contains('finished') ? 'audience.final_ranking' : 'audience.ranking') : 'audience.order');
     var ol = $('ranking');
     var curCode = b.current ? b.current.code : '';
     var items = ranked ? b.ranking.map(function (r) {
@@ -162,48 +163,49 @@
     }
   }
 
-  // The draw: its commitment, and once revealed its seed and how to check it.
+  // The draw, in plain words: it can be checked by anyone. Its data (the
+  // commitment, the seed once revealed, and the command that checks the order)
+  // is one tap away on the phone; the big screen points to the phone page.
+  // Before the draw the side says the order is still to be drawn: nothing here.
   function drawDraw(b) {
     var f = $('draw');
     f.textContent = '';
-    if (!b.commitment && !b.seed) {
-      f.appendChild(el('p', null, t('audience.waiting_draw')));
+    if (!b.commitment && !b.seed) return;
+    var p = el('p', 'verifiable');
+    p.appendChild(el('span', null, t('audience.draw_verifiable')));
+    if (screen) {
+      p.appendChild(document.createTextNode(' · ' + t('audience.draw_how') + ' '));
+      var a = el('a', 'phone-link', location.host + root.dataset.phone);
+      a.href = root.dataset.phone;
+      p.appendChild(a);
+      f.appendChild(p);
       return;
     }
-    var p = el('p', 'commitment');
+    f.appendChild(p);
+    var d = el('details', 'draw-data');
+    d.appendChild(el('summary', null, t('audience.draw_details')));
     if (b.commitment) {
-      p.appendChild(document.createTextNode(t('audience.commitment') + ' '));
-      var d = el('details');
-      var s = el('summary');
-      var short = el('code', 'short', b.commitment.slice(0, 12) + '…' + b.commitment.slice(-8));
-      short.title = b.commitment;
-      s.appendChild(short);
-      d.appendChild(s);
+      var c1 = el('p', 'commitment');
+      c1.appendChild(document.createTextNode(t('audience.commitment') + ' '));
       var full = el('code', 'full', b.commitment);
       full.setAttribute('aria-label', t('audience.full_commitment'));
-      d.appendChild(full);
-      p.appendChild(d);
+      c1.appendChild(full);
+      d.appendChild(c1);
     }
-    f.appendChild(p);
     if (b.seed) {
       var sp = el('p', 'seed-line');
       sp.appendChild(document.createTextNode(t('audience.seed') + ' '));
       sp.appendChild(el('code', 'seed', b.seed));
-      f.appendChild(sp);
-    }
-    if (b.seed) {
+      d.appendChild(sp);
       var codes = (b.order || []).map(function (s) { return s.code; }).sort();
       var cmd = 'podium draw --seed ' + quote(b.seed) + ' --entries ' + codes.join(',') +
         (b.commitment ? ' --commitment ' + b.commitment : '');
       var c = el('p', 'check');
       c.appendChild(document.createTextNode(t('audience.check') + ' '));
-      var code = el('code', 'command', cmd);
-      code.title = cmd;
-      c.appendChild(code);
-      f.appendChild(c);
-    } else {
-      f.appendChild(el('p', null, t('audience.waiting_draw')));
+      c.appendChild(el('code', 'command', cmd));
+      d.appendChild(c);
     }
+    f.appendChild(d);
   }
 
   function quote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
@@ -281,6 +283,11 @@
 
   draw(shown.board);
   setInterval(tick, 250);
-  if (screen) window.addEventListener('resize', function () { fit($('ranking')); });
+  if (screen) {
+    window.addEventListener('resize', function () { fit($('ranking')); });
+    // The first fit may run before the web font: lines grow once it is in.
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { fit($('ranking')); });
+    window.addEventListener('load', function () { fit($('ranking')); });
+  }
   connect();
 })();
