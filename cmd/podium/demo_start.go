@@ -47,13 +47,16 @@ func startDemo(ctx context.Context, m *Main, stdout io.Writer, reset, live bool)
 	return nil
 }
 
-// waitOutboxDelivered returns once no message of the outbox is due (or at
-// most wait later, or when ctx ends).
+// waitOutboxDelivered returns once no message of the outbox is due or being
+// sent (or at most wait later, or when ctx ends). A message a sender has
+// claimed is pending with its next attempt pushed to the lease's end: it
+// counts until it is recorded, unless an attempt already failed (then it
+// waits for a retry the logins need not wait for).
 func waitOutboxDelivered(ctx context.Context, m *Main, wait time.Duration) {
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		var due int
-		err := m.DB.GetContext(ctx, &due, `SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at <= now()`)
+		err := m.DB.GetContext(ctx, &due, `SELECT count(*) FROM outbox WHERE state = 'pending' AND (next_attempt_at <= now() OR last_error = '')`)
 		if err != nil || due == 0 {
 			return
 		}
