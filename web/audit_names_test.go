@@ -88,7 +88,7 @@ func TestAuditPageNamesSubjectsAndPayloads(t *testing.T) {
 			"eligibility.rules_set": "National contest rules 2026 (China Innovation and Entrepreneurship Competition)",
 			"conflict.added":        code + " “" + title + "”, 评委2号",
 		}, []string{
-			"<li>Not listed: off</li>", "<li>Prior-year revenue limit: on, Limit: 20000 × 10,000 yuan</li>",
+			"<li>Not listed: off</li>", "<li>Prior-year revenue limit: on, Limit: ¥200 million</li>",
 			"<dt>Experts</dt><dd>评委1号, 评委2号</dd>",
 		}},
 	} {
@@ -146,7 +146,7 @@ func TestBrowserAuditPageNames(t *testing.T) {
 	}
 	j.english("audit log")
 	text = evalJ[string](j, `document.querySelector("table.audit-log").innerText`)
-	for _, want := range []string{"National contest rules 2026", "Prior-year revenue limit: on, Limit: 20000 × 10,000 yuan"} {
+	for _, want := range []string{"National contest rules 2026", "Prior-year revenue limit: on, Limit: ¥200 million"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the English audit page does not say %q", want)
 		}

@@ -407,21 +407,30 @@ func submittedEntryWithFile(t *testing.T, h *harness, entrant access.Account, co
 	if len(plan) > 0 {
 		pdf = plan[0]
 	}
+	id := attachPlan(t, h, entrant, e.ID, pdf)
+	if _, err := h.store.SubmitEntry(ctx, entrant.ID, e.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	return e.ID, id
+}
+
+// attachPlan stores pdf as the entry's business plan, as an upload does, and
+// returns the upload's id.
+func attachPlan(t *testing.T, h *harness, entrant access.Account, entryID int64, pdf []byte) string {
+	t.Helper()
+	ctx := context.Background()
 	key := blob.NewKey()
 	size, sum, err := h.blobs.Put(ctx, key, bytes.NewReader(pdf), int64(len(pdf)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := uuid.NewString()
-	if _, err := h.store.AddUpload(ctx, entrant.ID, e.ID, entry.StoredUpload{
+	if _, err := h.store.AddUpload(ctx, entrant.ID, entryID, entry.StoredUpload{
 		Upload: entry.Upload{ID: id, Kind: entry.UploadBusinessPlan, Name: "星河 计划书.pdf", ContentType: "application/pdf", Size: size, SHA256: sum},
 		Key:    key}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.store.SubmitEntry(ctx, entrant.ID, e.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	return e.ID, id
+	return id
 }
 
 // waitForRuns waits until background assignment runs have finished, so that

@@ -243,7 +243,7 @@ func (l *Localizer) PresetLabel(id string) string {
 	return ""
 }
 
-// Wan writes an amount of yuan in 万元 with its unit, "—" when not given.
+// Wan writes an amount of yuan as Money does, "—" when not given.
 func (l *Localizer) Wan(yuan *int64) string {
 	if yuan == nil {
 		return "—"
@@ -260,5 +260,5 @@ func (l *Localizer) Money(yuan int64) string {
 	return eligibility.FormatWan(yuan) + " " + l.T("unit.wan")
 }
 
-// WanAmount writes an amount of yuan in 万元 with its unit.
+// WanAmount writes an amount of yuan as Money does (for templates).
 func (l *Localizer) WanAmount(yuan int64) string { return l.Wan(&yuan) }

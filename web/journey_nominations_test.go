@@ -88,7 +88,10 @@ func TestJourneyNominations(t *testing.T) {
 		t.Errorf("the coverage after the checks: %q", got)
 	}
 
-	j.navigate("submit the nominations", chromedp.Click(`#submit button.primary`), chromedp.WaitVisible(`#done`))
+	// Marking them submitted cannot be undone: the page asks once more.
+	j.do("open the submission", chromedp.Click(`details:has(#submit) > summary`), chromedp.WaitVisible(`#submit button.danger`))
+	j.look("submission asked")
+	j.navigate("submit the nominations", chromedp.Click(`#submit button.danger`), chromedp.WaitVisible(`#done`))
 	j.look("nominations submitted")
 	if got := evalJ[string](j, `document.querySelector("#done").innerText`); got != "已标记为已推荐（提交上级赛事）。" {
 		t.Errorf("after submitting: %q", got)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"podium/files/pdftext"
 	"strings"
 	"testing"
 
@@ -86,6 +87,7 @@ func TestJourneyOrganizerAtDesktop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		attachPlan(t, h, a, e.ID, pdftext.Generate([]string{title + "商业计划书"}))
 		if _, err := h.store.SubmitEntry(ctx, a.ID, e.ID, true); err != nil {
 			t.Fatal(err)
 		}

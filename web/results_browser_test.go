@@ -51,7 +51,7 @@ func TestBrowserOrganizerDecidesTieAndPublishes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range []string{"可降解包装材料\t绿种团队\t新材料\t60.00\t二等奖", "工业视觉质检\t鹰眼团队\t新材料\t60.00\t三等奖"} {
+	for _, line := range []string{"2 并列\t可降解包装材料\t绿种团队\t60.00\t二等奖", "2 并列\t工业视觉质检\t鹰眼团队\t60.00\t三等奖"} {
 		if !strings.Contains(table, line) {
 			t.Errorf("public table lacks %q:\n%s", line, table)
 		}
