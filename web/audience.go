@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -149,11 +148,9 @@ func (s *Server) liveBoard(c *gin.Context, variant string) {
 	s.renderBare(c, http.StatusOK, "live_board.html", "audience.title", page)
 }
 
-// contestNames are the names of contests whose boards were shown lately: a
+// cachedName is a contest's name as Server.contestNames keeps it: a
 // spectator's page load reads the board from memory or Redis, and the
-// contest's name from here, PostgreSQL once a minute at most per contest.
-var contestNames sync.Map // contest id → cachedName
-
+// contest's name from there, PostgreSQL once a minute at most per contest.
 type cachedName struct {
 	zh, en string
 	at     time.Time
@@ -161,7 +158,7 @@ type cachedName struct {
 
 // contestName is a contest's name, kept for a minute.
 func (s *Server) contestName(ctx context.Context, contestID int64) (cachedName, error) {
-	if v, ok := contestNames.Load(contestID); ok && time.Since(v.(cachedName).at) < time.Minute {
+	if v, ok := s.contestNames.Load(contestID); ok && time.Since(v.(cachedName).at) < time.Minute {
 		return v.(cachedName), nil
 	}
 	ct, err := s.contests.Contest(ctx, contestID)
@@ -169,7 +166,7 @@ func (s *Server) contestName(ctx context.Context, contestID int64) (cachedName, 
 		return cachedName{}, err
 	}
 	n := cachedName{zh: ct.NameZh, en: ct.NameEn, at: time.Now()}
-	contestNames.Store(contestID, n)
+	s.contestNames.Store(contestID, n)
 	return n, nil
 }
 

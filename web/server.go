@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -98,29 +99,31 @@ const apiLoginPath = "/api/v1/session"
 
 // Server serves Podium over HTTP.
 type Server struct {
-	cfg        Config
-	contests   *contest.Service
-	accounts   *access.Service
-	entries    *entry.Service
-	judging    *judging.Service
-	results    *results.Service
-	audit      *audit.Service
-	live       *live.Service
-	objections *objections.Service
-	onward     *onward.Service
-	notify     *notify.Service
-	overview   *overview.Service
-	showcase   *showcase.Service
-	hub        *fanout.Hub
-	broker     *fanout.Broker
-	pubq       publishQueue
-	log        *slog.Logger
-	catalog    Catalog
-	pages      map[string]*template.Template
-	limiter    *redis_rate.Limiter
-	engine     *gin.Engine
-	uploads    *upload.Server
-	shanghai   *time.Location
+	cfg Config
+	// contestNames: contest id → cachedName, the live boards' contest names.
+	contestNames sync.Map
+	contests     *contest.Service
+	accounts     *access.Service
+	entries      *entry.Service
+	judging      *judging.Service
+	results      *results.Service
+	audit        *audit.Service
+	live         *live.Service
+	objections   *objections.Service
+	onward       *onward.Service
+	notify       *notify.Service
+	overview     *overview.Service
+	showcase     *showcase.Service
+	hub          *fanout.Hub
+	broker       *fanout.Broker
+	pubq         publishQueue
+	log          *slog.Logger
+	catalog      Catalog
+	pages        map[string]*template.Template
+	limiter      *redis_rate.Limiter
+	engine       *gin.Engine
+	uploads      *upload.Server
+	shanghai     *time.Location
 }
 
 // New builds the server: catalogs and templates are parsed once, here.
